@@ -1,0 +1,37 @@
+"""Handle Registry: who holds which brand handle, and the transfers that bring it home."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from registry import config as settings
+
+    app.config.from_mapping(settings.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+
+    from registry import db
+    from registry.extensions import csrf, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from registry import access, cli, web
+
+    app.before_request(access.enforce_permissions)
+    web.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,107 @@
+"""The states of a transfer request and the only moves allowed between them.
+
+A request walks one path, proposed → contacting → in_discussion → agreed → completed,
+and may be closed early as declined or withdrawn from any open state. Anything else
+(skipping a step, going back, reopening a closed request) is refused with a sentence
+a user can act on, so the site and the API can show it as is.
+"""
+
+from __future__ import annotations
+
+PROPOSED = "proposed"
+CONTACTING = "contacting"
+IN_DISCUSSION = "in_discussion"
+AGREED = "agreed"
+COMPLETED = "completed"
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"
+
+STATES: tuple[str, ...] = (
+    PROPOSED,
+    CONTACTING,
+    IN_DISCUSSION,
+    AGREED,
+    COMPLETED,
+    DECLINED,
+    WITHDRAWN,
+)
+OPEN_STATES: frozenset[str] = frozenset({PROPOSED, CONTACTING, IN_DISCUSSION, AGREED})
+CLOSED_STATES: frozenset[str] = frozenset({COMPLETED, DECLINED, WITHDRAWN})
+
+STATE_LABELS: dict[str, str] = {
+    PROPOSED: "Proposed",
+    CONTACTING: "Contacting",
+    IN_DISCUSSION: "In discussion",
+    AGREED: "Agreed",
+    COMPLETED: "Completed",
+    DECLINED: "Declined",
+    WITHDRAWN: "Withdrawn",
+}
+
+# The main path, in order; used to tell "skipping ahead" from "going back" in messages.
+_MAIN_PATH: tuple[str, ...] = (PROPOSED, CONTACTING, IN_DISCUSSION, AGREED, COMPLETED)
+_EARLY_ENDINGS: frozenset[str] = frozenset({DECLINED, WITHDRAWN})
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PROPOSED: frozenset({CONTACTING}) | _EARLY_ENDINGS,
+    CONTACTING: frozenset({IN_DISCUSSION}) | _EARLY_ENDINGS,
+    IN_DISCUSSION: frozenset({AGREED}) | _EARLY_ENDINGS,
+    AGREED: frozenset({COMPLETED}) | _EARLY_ENDINGS,
+    COMPLETED: frozenset(),
+    DECLINED: frozenset(),
+    WITHDRAWN: frozenset(),
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """A move between two known states that the workflow refuses.
+
+    It is a ValueError so callers that only validate input can catch one type;
+    ``current``, ``target`` and ``allowed`` let an API answer say what to do instead.
+    """
+
+    def __init__(self, current: str, target: str) -> None:
+        self.current = current
+        self.target = target
+        self.allowed = allowed_transitions(current)
+        super().__init__(_refusal_message(current, target, self.allowed))
+
+
+def _refusal_message(current: str, target: str, allowed: tuple[str, ...]) -> str:
+    if current in CLOSED_STATES:
+        return f'A request that is "{current}" cannot move to "{target}": it is closed.'
+    next_steps = ", ".join(allowed)
+    if current == target:
+        return f'The request is already "{current}"; next steps are: {next_steps}.'
+    going_back = _MAIN_PATH.index(target) < _MAIN_PATH.index(current)
+    how = "back to" if going_back else "straight to"
+    return f'A "{current}" request cannot move {how} "{target}"; next steps are: {next_steps}.'
+
+
+def _require_known(state: str) -> None:
+    if state not in TRANSITIONS:
+        known = ", ".join(STATES)
+        raise ValueError(f'Unknown request state "{state}"; known states are: {known}.')
+
+
+def allowed_transitions(current: str) -> tuple[str, ...]:
+    """The states a request in ``current`` may move to, in STATES order (empty when closed)."""
+    _require_known(current)
+    return tuple(state for state in STATES if state in TRANSITIONS[current])
+
+
+def check_transition(current: str, target: str) -> None:
+    """Raise unless moving from ``current`` to ``target`` is allowed.
+
+    Unknown state names raise a plain ValueError; refused moves raise TransitionNotAllowed.
+    """
+    _require_known(current)
+    _require_known(target)
+    if target not in TRANSITIONS[current]:
+        raise TransitionNotAllowed(current, target)
+
+
+def is_open(state: str) -> bool:
+    """Whether a request in ``state`` still awaits something (replies are only chased then)."""
+    _require_known(state)
+    return state in OPEN_STATES

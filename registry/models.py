@@ -1,0 +1,235 @@
+"""Database tables. Rules live in registry.domain; these classes only hold the facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint, event, inspect
+from sqlmodel import Field, SQLModel
+
+from registry.domain.platforms import PlatformRules
+
+
+def utcnow() -> datetime:
+    """Times are stored as aware UTC (SQLModel's UTCDateTime) and shown in the reader's zone."""
+    return datetime.now(UTC)
+
+
+HOLDER_KINDS = ("brand", "fan", "agency", "squatter", "unknown")
+HANDLE_STATUSES = ("active", "dormant", "emptied", "for_sale", "suspended", "unregistered")
+CONTACT_POINT_KINDS = (
+    "web_form",
+    "email",
+    "phone",
+    "customer_service",
+    "community_manager",
+    "press_office",
+    "marketing",
+    "legal",
+    "executive",
+    "social",
+)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=254)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="fan", max_length=16)
+    display_name: str = Field(default="", max_length=120)
+    phone: str = Field(default="", max_length=40)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    # Flask-Login's four members, written out (UserMixin on SQLModel tables is fragile).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.email
+
+
+class Platform(SQLModel, table=True):
+    """A platform and its handle rules, kept as data so they can follow the platforms' changes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=32)
+    name: str = Field(max_length=64)
+    url_template: str = Field(max_length=255)
+    hosts: str = Field(default="", max_length=255)  # comma-separated
+    path_prefixes: str = Field(default="", max_length=255)  # comma-separated
+    pattern: str = Field(max_length=255)
+    allowed_description: str = Field(max_length=255)
+    min_length: int
+    max_length: int
+    case_sensitive: bool = False
+    ignored_characters: str = Field(default="", max_length=16)
+    requires_letter: bool = False
+    length_note: str = Field(default="", max_length=255)
+    kind: str = Field(default="username", max_length=16)
+
+    def rules(self) -> PlatformRules:
+        return PlatformRules(
+            slug=self.slug,
+            name=self.name,
+            url_template=self.url_template,
+            hosts=tuple(h for h in self.hosts.split(",") if h),
+            path_prefixes=tuple(p for p in self.path_prefixes.split(",") if p),
+            pattern=self.pattern,
+            allowed_description=self.allowed_description,
+            min_length=self.min_length,
+            max_length=self.max_length,
+            case_sensitive=self.case_sensitive,
+            ignored_characters=self.ignored_characters,
+            requires_letter=self.requires_letter,
+            length_note=self.length_note,
+            kind=self.kind,
+        )
+
+    @classmethod
+    def from_rules(cls, rules: PlatformRules) -> Platform:
+        return cls(
+            slug=rules.slug,
+            name=rules.name,
+            url_template=rules.url_template,
+            hosts=",".join(rules.hosts),
+            path_prefixes=",".join(rules.path_prefixes),
+            pattern=rules.pattern,
+            allowed_description=rules.allowed_description,
+            min_length=rules.min_length,
+            max_length=rules.max_length,
+            case_sensitive=rules.case_sensitive,
+            ignored_characters=rules.ignored_characters,
+            requires_letter=rules.requires_letter,
+            length_note=rules.length_note,
+            kind=rules.kind,
+        )
+
+
+class Brand(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    slug: str = Field(index=True, unique=True, max_length=64)
+    country: str = Field(default="FR", max_length=2)  # public holidays of the reply clock
+    timezone: str = Field(default="Europe/Paris", max_length=64)
+    website: str = Field(default="", max_length=255)
+    reply_deadline_days: int | None = None  # None: the site-wide default
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContactPoint(SQLModel, table=True):
+    """An official way to reach a brand (web form, press office…): public information."""
+
+    __tablename__ = "contact_point"
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    kind: str = Field(max_length=32)
+    label: str = Field(default="", max_length=120)
+    value: str = Field(max_length=255)
+
+
+class Handle(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("platform_id", "normalized", name="uq_handle_platform"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform_id: int = Field(foreign_key="platform.id", index=True)
+    handle: str = Field(max_length=260)  # as displayed
+    normalized: str = Field(max_length=260)  # the platform's identity key
+    brand_id: int | None = Field(default=None, foreign_key="brand.id", index=True)
+    holder_kind: str = Field(default="unknown", max_length=16, index=True)
+    holder_name: str = Field(default="", max_length=120)
+    holder_contact: str = Field(default="", max_length=255)  # private
+    status: str = Field(default="active", max_length=16, index=True)
+    followers: int | None = None
+    followers_seen_on: date | None = None
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    private_notes: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CustodyRecord(SQLModel, table=True):
+    """Who held a handle from when to when. Append-only: only ended_on is ever filled in."""
+
+    __tablename__ = "custody_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handle_id: int = Field(foreign_key="handle.id", index=True)
+    holder_kind: str = Field(max_length=16)
+    holder_name: str = Field(default="", max_length=120)
+    holder_contact: str = Field(default="", max_length=255)  # private
+    started_on: date
+    ended_on: date | None = None
+    evidence_url: str = Field(default="", max_length=500)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class CustodyIsAppendOnly(Exception):
+    """Raised when code tries to rewrite or erase custody history."""
+
+
+@event.listens_for(CustodyRecord, "before_update")
+def _custody_only_closes(_mapper, _connection, record: CustodyRecord) -> None:
+    state = inspect(record)
+    for attr in state.attrs:
+        if attr.key != "ended_on" and attr.history.has_changes():
+            raise CustodyIsAppendOnly(f"Custody records cannot be rewritten ({attr.key}).")
+    if state.attrs.ended_on.history.deleted not in ((), [None], (None,)):
+        raise CustodyIsAppendOnly("A closed custody record cannot be reopened or re-dated.")
+
+
+@event.listens_for(CustodyRecord, "before_delete")
+def _custody_never_deleted(_mapper, _connection, _record: CustodyRecord) -> None:
+    raise CustodyIsAppendOnly("Custody records cannot be deleted.")
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, with the values before and after. Never edited, never deleted."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    actor_label: str = Field(default="system", max_length=254)
+    action: str = Field(max_length=48, index=True)
+    entity_type: str = Field(max_length=32, index=True)
+    entity_id: int | None = Field(default=None, index=True)
+    summary: str = Field(default="", max_length=500)
+    before: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    after: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class AuditIsPermanent(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _audit_never_updated(_mapper, _connection, _entry: AuditEntry) -> None:
+    raise AuditIsPermanent("Audit entries cannot be changed.")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_never_deleted(_mapper, _connection, _entry: AuditEntry) -> None:
+    raise AuditIsPermanent("Audit entries cannot be deleted.")

@@ -1,0 +1,305 @@
+"""Handles and their custody: create, edit, look up, list, and change of holder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, func, select
+
+from registry.models import (
+    HANDLE_STATUSES,
+    HOLDER_KINDS,
+    Brand,
+    CustodyRecord,
+    Handle,
+    Platform,
+    User,
+    utcnow,
+)
+from registry.services import Conflict, Invalid, NotFound, Page, audit, platforms
+
+EDITABLE_FIELDS = ("brand_id", "status", "followers", "followers_seen_on", "notes", "private_notes")
+HOLDER_FIELDS = ("holder_kind", "holder_name", "holder_contact")
+AUDITED_FIELDS = ("platform_id", "handle", "normalized", *EDITABLE_FIELDS, *HOLDER_FIELDS)
+
+
+@dataclass
+class Lookup:
+    """The answer to "who holds @x on platform p?", even when the registry does not know."""
+
+    platform: Platform
+    display: str
+    normalized: str
+    url: str
+    handle: Handle | None
+
+
+@dataclass
+class HandleRow:
+    handle: Handle
+    platform: Platform
+    brand: Brand | None
+
+
+def check_choice(value: str, choices: tuple[str, ...], field: str, what: str) -> str:
+    if value not in choices:
+        raise Invalid(f'Unknown {what} "{value}"; choose one of {", ".join(choices)}.', field=field)
+    return value
+
+
+def check_followers(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        followers = int(str(value).replace(" ", "").replace(",", "").replace("\u202f", ""))
+    except ValueError:
+        raise Invalid(f'"{value}" is not a number of followers.', field="followers") from None
+    if followers < 0:
+        raise Invalid("A follower count cannot be negative.", field="followers")
+    return followers
+
+
+def find_handle(session: Session, platform: Platform, normalized: str) -> Handle | None:
+    return session.exec(
+        select(Handle).where(Handle.platform_id == platform.id, Handle.normalized == normalized)
+    ).first()
+
+
+def lookup(session: Session, platform_slug: str | None, raw: str | None) -> Lookup:
+    platform = platforms.get_platform(session, platform_slug)
+    parsed = platforms.parse(platform, raw)
+    return Lookup(
+        platform=platform,
+        display=parsed.display,
+        normalized=parsed.normalized,
+        url=platforms.url_for_handle(platform, parsed.display),
+        handle=find_handle(session, platform, parsed.normalized),
+    )
+
+
+def get_handle(session: Session, handle_id: int) -> HandleRow:
+    row = session.exec(
+        select(Handle, Platform, Brand)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .where(Handle.id == handle_id)
+    ).first()
+    if row is None:
+        raise NotFound("No such handle in the registry.")
+    return HandleRow(*row)
+
+
+def create_handle(
+    session: Session,
+    *,
+    actor: User | None,
+    platform_slug: str,
+    handle: str,
+    today: date,
+    brand_id: int | None = None,
+    holder_kind: str = "unknown",
+    holder_name: str = "",
+    holder_contact: str = "",
+    status: str = "active",
+    followers=None,
+    followers_seen_on: date | None = None,
+    notes: str = "",
+    private_notes: str = "",
+    evidence_url: str = "",
+) -> Handle:
+    platform = platforms.get_platform(session, platform_slug)
+    parsed = platforms.parse(platform, handle)
+    check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
+    check_choice(status, HANDLE_STATUSES, "status", "status")
+    followers = check_followers(followers)
+    if find_handle(session, platform, parsed.normalized):
+        raise Conflict(
+            f"{platform.name} handle @{parsed.display} is already in the registry.", field="handle"
+        )
+    record = Handle(
+        platform_id=platform.id,
+        handle=parsed.display,
+        normalized=parsed.normalized,
+        brand_id=brand_id,
+        holder_kind=holder_kind,
+        holder_name=holder_name.strip(),
+        holder_contact=holder_contact.strip(),
+        status=status,
+        followers=followers,
+        followers_seen_on=followers_seen_on or (today if followers is not None else None),
+        notes=notes.strip(),
+        private_notes=private_notes.strip(),
+    )
+    session.add(record)
+    session.flush()
+    session.add(
+        CustodyRecord(
+            handle_id=record.id,
+            holder_kind=record.holder_kind,
+            holder_name=record.holder_name,
+            holder_contact=record.holder_contact,
+            started_on=today,
+            evidence_url=evidence_url.strip(),
+            note="First recorded in the registry.",
+            recorded_by_id=actor.id if actor else None,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="handle.create",
+        entity=record,
+        summary=f"{platform.name} @{record.handle} added",
+        after=audit.snapshot(record, AUDITED_FIELDS),
+    )
+    session.flush()
+    return record
+
+
+def update_handle(session: Session, record: Handle, *, actor: User | None, **values) -> Handle:
+    """Edit what describes a handle. The holder changes only through `change_holder`."""
+    before = audit.snapshot(record, AUDITED_FIELDS)
+    if "status" in values:
+        check_choice(values["status"], HANDLE_STATUSES, "status", "status")
+    if "followers" in values:
+        values["followers"] = check_followers(values["followers"])
+    for key in EDITABLE_FIELDS:
+        if key in values:
+            value = values[key]
+            setattr(record, key, value.strip() if isinstance(value, str) else value)
+    record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="handle.update",
+        entity=record,
+        summary=f"@{record.handle} updated",
+        before=before,
+        after=audit.snapshot(record, AUDITED_FIELDS),
+    )
+    return record
+
+
+def current_custody(session: Session, handle_id: int) -> CustodyRecord | None:
+    return session.exec(
+        select(CustodyRecord)
+        .where(CustodyRecord.handle_id == handle_id, CustodyRecord.ended_on.is_(None))  # type: ignore[union-attr]
+        .order_by(CustodyRecord.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def change_holder(
+    session: Session,
+    record: Handle,
+    *,
+    actor: User | None,
+    holder_kind: str,
+    holder_name: str = "",
+    holder_contact: str = "",
+    started_on: date,
+    evidence_url: str = "",
+    note: str = "",
+    today: date,
+) -> CustodyRecord:
+    """Close the open custody record and append the new one; the handle shows the new holder."""
+    check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
+    if started_on > today:
+        raise Invalid("A change of holder cannot be dated in the future.", field="started_on")
+    previous = current_custody(session, record.id)
+    if previous is not None:
+        if started_on < previous.started_on:
+            raise Invalid(
+                f"The current holder has held it since {previous.started_on.isoformat()}; "
+                "the change cannot be dated before that.",
+                field="started_on",
+            )
+        previous.ended_on = started_on
+        session.add(previous)
+    before = audit.snapshot(record, HOLDER_FIELDS)
+    custody = CustodyRecord(
+        handle_id=record.id,
+        holder_kind=holder_kind,
+        holder_name=holder_name.strip(),
+        holder_contact=holder_contact.strip(),
+        started_on=started_on,
+        evidence_url=evidence_url.strip(),
+        note=note.strip(),
+        recorded_by_id=actor.id if actor else None,
+    )
+    session.add(custody)
+    record.holder_kind = holder_kind
+    record.holder_name = custody.holder_name
+    record.holder_contact = custody.holder_contact
+    record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="handle.custody",
+        entity=record,
+        summary=f"@{record.handle} now held by {holder_name or holder_kind}",
+        before=before,
+        after=audit.snapshot(record, HOLDER_FIELDS),
+    )
+    return custody
+
+
+def custody_history(session: Session, handle_id: int) -> list[CustodyRecord]:
+    return list(
+        session.exec(
+            select(CustodyRecord)
+            .where(CustodyRecord.handle_id == handle_id)
+            .order_by(CustodyRecord.started_on.desc(), CustodyRecord.id.desc())  # type: ignore[union-attr]
+        )
+    )
+
+
+@dataclass
+class HandleFilters:
+    platform: str = ""
+    brand: str = ""
+    holder_kind: str = ""
+    status: str = ""
+    q: str = ""
+
+    def active(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def list_handles(
+    session: Session, filters: HandleFilters, *, page: int = 1, page_size: int = 25
+) -> Page[HandleRow]:
+    query = (
+        select(Handle, Platform, Brand)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+    )
+    if filters.platform:
+        query = query.where(Platform.slug == filters.platform)
+    if filters.brand:
+        query = query.where(Brand.slug == filters.brand)
+    if filters.holder_kind:
+        query = query.where(Handle.holder_kind == filters.holder_kind)
+    if filters.status:
+        query = query.where(Handle.status == filters.status)
+    if filters.q:
+        needle = f"%{filters.q.strip().lstrip('@').lower()}%"
+        query = query.where(
+            or_(
+                Handle.normalized.like(needle),  # type: ignore[attr-defined]
+                func.lower(Handle.holder_name).like(needle),
+                func.lower(Brand.name).like(needle),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(func.lower(Handle.normalized), Platform.slug, Handle.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return Page([HandleRow(*row) for row in rows], page, page_size, total)

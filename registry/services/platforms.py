@@ -1,0 +1,50 @@
+"""Platforms and the parsing of handles typed by users, pasted as URLs, or read from a CSV."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from registry.domain.handles import InvalidHandle, ParsedHandle, parse_handle, profile_url
+from registry.domain.platforms import PLATFORMS
+from registry.models import Platform
+from registry.services import Invalid
+
+
+def all_platforms(session: Session) -> list[Platform]:
+    return list(session.exec(select(Platform).order_by(Platform.name)))
+
+
+def get_platform(session: Session, slug: str | None) -> Platform:
+    slug = (slug or "").strip().lower()
+    if not slug:
+        raise Invalid("Choose a platform.", field="platform")
+    platform = session.exec(select(Platform).where(Platform.slug == slug)).first()
+    if platform is None:
+        raise Invalid(f'Unknown platform "{slug}".', field="platform")
+    return platform
+
+
+def parse(platform: Platform, raw: str | None) -> ParsedHandle:
+    try:
+        return parse_handle(platform.rules(), raw or "")
+    except InvalidHandle as exc:
+        raise Invalid(str(exc), field="handle") from exc
+
+
+def url_for_handle(platform: Platform, handle: str) -> str:
+    return profile_url(platform.rules(), handle)
+
+
+def sync_platforms(session: Session) -> int:
+    """Insert or refresh the platforms from the rules shipped in registry.domain.platforms."""
+    existing = {p.slug: p for p in session.exec(select(Platform))}
+    for rules in PLATFORMS:
+        fresh = Platform.from_rules(rules)
+        current = existing.get(rules.slug)
+        if current is None:
+            session.add(fresh)
+        else:
+            for key, value in fresh.model_dump(exclude={"id"}).items():
+                setattr(current, key, value)
+    session.flush()
+    return len(PLATFORMS)

@@ -1,0 +1,53 @@
+"""User accounts and roles (admin only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlmodel import func, select
+
+from registry import db
+from registry.access import requires
+from registry.domain.roles import MANAGE_USERS
+from registry.models import User
+from registry.services import Page, accounts, clamp_page
+from registry.web.forms import UserRoleForm
+from registry.web.helpers import actor, run_use_case
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@requires(MANAGE_USERS)
+def users():
+    session = db.session()
+    size = current_app.config["PAGE_SIZE"]
+    page_number = clamp_page(request.args.get("page"))
+    total = session.exec(select(func.count()).select_from(User)).one()
+    rows = session.exec(
+        select(User).order_by(User.email).offset((page_number - 1) * size).limit(size)
+    )
+    page = Page(list(rows), page_number, size, total)
+    forms = {
+        u.id: UserRoleForm(prefix=f"u{u.id}", role=u.role, active=u.active) for u in page.items
+    }
+    return render_template("admin/users.html", page=page, forms=forms)
+
+
+@bp.post("/users/<int:user_id>")
+@requires(MANAGE_USERS)
+def update_user(user_id: int):
+    session = db.session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = UserRoleForm(prefix=f"u{user_id}")
+    if form.validate_on_submit() and run_use_case(
+        None, accounts.set_role, user, role=form.role.data, active=form.active.data, actor=actor()
+    ):
+        flash(
+            f"{user.email} is now {form.role.data}{'' if form.active.data else ' (deactivated)'}.",
+            "success",
+        )
+    elif form.errors:
+        flash("Choose a valid role.", "error")
+    return redirect(url_for("admin.users"))

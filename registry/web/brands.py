@@ -1,0 +1,94 @@
+"""Brands: list, page with their handles and contact points, create and edit (staff)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from registry import db
+from registry.access import requires
+from registry.domain.roles import EDIT_REGISTRY, PUBLIC
+from registry.services import brands, handles
+from registry.web.forms import BrandForm, ContactPointForm
+from registry.web.helpers import actor, form_status, or_404, run_use_case
+
+bp = Blueprint("brands", __name__, url_prefix="/brands")
+
+
+def _values(form: BrandForm) -> dict:
+    return {
+        "name": form.name.data,
+        "slug": form.slug.data,
+        "country": form.country.data,
+        "timezone": form.timezone.data,
+        "website": form.website.data or "",
+        "reply_deadline_days": form.reply_deadline_days.data,
+        "notes": form.notes.data or "",
+    }
+
+
+@bp.get("")
+@requires(PUBLIC)
+def index():
+    return render_template("brands/index.html", rows=brands.brands_with_counts(db.session()))
+
+
+@bp.get("/<slug>")
+@requires(PUBLIC)
+def detail(slug: str):
+    session = db.session()
+    brand = or_404(brands.get_brand, session, slug)
+    return render_template(
+        "brands/detail.html",
+        brand=brand,
+        contact_points=brands.contact_points(session, brand.id),
+        handles=handles.list_handles(
+            session, handles.HandleFilters(brand=brand.slug), page_size=200
+        ).items,
+        contact_form=ContactPointForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(EDIT_REGISTRY)
+def create():
+    form = BrandForm()
+    if form.validate_on_submit():
+        brand = run_use_case(form, brands.create_brand, actor=actor(), **_values(form))
+        if brand is not None:
+            flash(f"Brand {brand.name} created.", "success")
+            return redirect(url_for("brands.detail", slug=brand.slug))
+    return render_template("brands/form.html", form=form, brand=None), form_status(form)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@requires(EDIT_REGISTRY)
+def edit(slug: str):
+    brand = or_404(brands.get_brand, db.session(), slug)
+    form = BrandForm(obj=brand)
+    if form.validate_on_submit():
+        saved = run_use_case(form, brands.update_brand, brand, actor=actor(), **_values(form))
+        if saved is not None:
+            flash(f"Brand {saved.name} saved.", "success")
+            return redirect(url_for("brands.detail", slug=saved.slug))
+    return render_template("brands/form.html", form=form, brand=brand), form_status(form)
+
+
+@bp.post("/<slug>/contacts")
+@requires(EDIT_REGISTRY)
+def add_contact(slug: str):
+    brand = or_404(brands.get_brand, db.session(), slug)
+    form = ContactPointForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+    elif run_use_case(
+        None,
+        brands.add_contact_point,
+        brand,
+        actor=actor(),
+        kind=form.kind.data,
+        label=form.label.data or "",
+        value=form.value.data,
+    ):
+        flash("Contact point added.", "success")
+    return redirect(url_for("brands.detail", slug=slug, _anchor="contacts"))

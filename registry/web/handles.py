@@ -1,0 +1,157 @@
+"""The registry: list, detail, create, edit, and change of holder."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from registry import db
+from registry.access import can, requires
+from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
+from registry.services import brands, clamp_page, handles, platforms
+from registry.web.forms import (
+    HOLDER_CHOICES,
+    STATUS_CHOICES,
+    HandleEditForm,
+    HandleForm,
+    HolderChangeForm,
+    options,
+)
+from registry.web.helpers import actor, form_status, or_404, run_use_case, today
+
+bp = Blueprint("handles", __name__, url_prefix="/handles")
+
+
+def _brand_choices(session):
+    return options([("", "— none —")] + [(b.id, b.name) for b in brands.all_brands(session)])
+
+
+@bp.get("")
+@requires(PUBLIC)
+def index():
+    session = db.session()
+    filters = handles.HandleFilters(
+        platform=request.args.get("platform", ""),
+        brand=request.args.get("brand", ""),
+        holder_kind=request.args.get("holder_kind", ""),
+        status=request.args.get("status", ""),
+        q=request.args.get("q", "").strip(),
+    )
+    page = handles.list_handles(
+        session,
+        filters,
+        page=clamp_page(request.args.get("page")),
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "handles/index.html",
+        page=page,
+        filters=filters,
+        platforms=platforms.all_platforms(session),
+        brands=brands.all_brands(session),
+        holder_choices=HOLDER_CHOICES,
+        status_choices=STATUS_CHOICES,
+    )
+
+
+@bp.get("/<int:handle_id>")
+@requires(PUBLIC)
+def detail(handle_id: int):
+    session = db.session()
+    row = or_404(handles.get_handle, session, handle_id)
+    return render_template(
+        "handles/detail.html",
+        row=row,
+        url=platforms.url_for_handle(row.platform, row.handle.handle),
+        history=handles.custody_history(session, handle_id),
+        show_private=can(VIEW_PRIVATE),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(EDIT_REGISTRY)
+def create():
+    session = db.session()
+    form = HandleForm()
+    form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
+    form.brand.choices = _brand_choices(session)
+    if request.method == "GET":
+        form.platform.data = request.args.get("platform", "x")
+        form.handle.data = request.args.get("handle", "")
+    if form.validate_on_submit():
+        record = run_use_case(
+            form,
+            handles.create_handle,
+            actor=actor(),
+            platform_slug=form.platform.data,
+            handle=form.handle.data,
+            today=today(),
+            brand_id=int(form.brand.data) if form.brand.data else None,
+            holder_kind=form.holder_kind.data,
+            holder_name=form.holder_name.data or "",
+            holder_contact=form.holder_contact.data or "",
+            status=form.status.data,
+            followers=form.followers.data,
+            followers_seen_on=form.followers_seen_on.data,
+            notes=form.notes.data or "",
+            private_notes=form.private_notes.data or "",
+        )
+        if record is not None:
+            flash(f"@{record.handle} is now in the registry.", "success")
+            return redirect(url_for("handles.detail", handle_id=record.id))
+    return render_template("handles/form.html", form=form, row=None), form_status(form)
+
+
+@bp.route("/<int:handle_id>/edit", methods=["GET", "POST"])
+@requires(EDIT_REGISTRY)
+def edit(handle_id: int):
+    session = db.session()
+    row = or_404(handles.get_handle, session, handle_id)
+    form = HandleEditForm(obj=row.handle)
+    form.brand.choices = _brand_choices(session)
+    if request.method == "GET":
+        form.brand.data = str(row.handle.brand_id or "")
+    if form.validate_on_submit():
+        saved = run_use_case(
+            form,
+            handles.update_handle,
+            row.handle,
+            actor=actor(),
+            brand_id=int(form.brand.data) if form.brand.data else None,
+            status=form.status.data,
+            followers=form.followers.data,
+            followers_seen_on=form.followers_seen_on.data,
+            notes=form.notes.data or "",
+            private_notes=form.private_notes.data or "",
+        )
+        if saved is not None:
+            flash("Handle saved.", "success")
+            return redirect(url_for("handles.detail", handle_id=handle_id))
+    return render_template("handles/form.html", form=form, row=row), form_status(form)
+
+
+@bp.route("/<int:handle_id>/holder", methods=["GET", "POST"])
+@requires(EDIT_REGISTRY)
+def change_holder(handle_id: int):
+    session = db.session()
+    row = or_404(handles.get_handle, session, handle_id)
+    form = HolderChangeForm()
+    if request.method == "GET":
+        form.started_on.data = today()
+    if form.validate_on_submit():
+        custody = run_use_case(
+            form,
+            handles.change_holder,
+            row.handle,
+            actor=actor(),
+            holder_kind=form.holder_kind.data,
+            holder_name=form.holder_name.data or "",
+            holder_contact=form.holder_contact.data or "",
+            started_on=form.started_on.data,
+            evidence_url=form.evidence_url.data or "",
+            note=form.note.data or "",
+            today=today(),
+        )
+        if custody is not None:
+            flash("Change of holder recorded.", "success")
+            return redirect(url_for("handles.detail", handle_id=handle_id))
+    return render_template("handles/holder.html", form=form, row=row), form_status(form)

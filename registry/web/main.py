@@ -1,0 +1,50 @@
+"""Home page and the public lookup."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from registry import db
+from registry.access import requires
+from registry.domain.roles import PUBLIC
+from registry.services import ServiceError, handles, platforms
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@requires(PUBLIC)
+def home():
+    session = db.session()
+    return render_template(
+        "main/home.html",
+        platforms=platforms.all_platforms(session),
+        recent=handles.list_handles(session, handles.HandleFilters(), page_size=8).items,
+    )
+
+
+@bp.get("/lookup")
+@requires(PUBLIC)
+def lookup():
+    session = db.session()
+    platform_slug = request.args.get("platform", "x")
+    raw = request.args.get("handle", "")
+    result, error, history = None, None, []
+    if raw.strip():
+        try:
+            result = handles.lookup(session, platform_slug, raw)
+        except ServiceError as exc:
+            error = exc.message
+        if result and result.handle:
+            history = handles.custody_history(session, result.handle.id)
+    row = handles.get_handle(session, result.handle.id) if result and result.handle else None
+    return render_template(
+        "main/lookup.html",
+        platforms=platforms.all_platforms(session),
+        platform_slug=platform_slug,
+        raw=raw,
+        result=result,
+        row=row,
+        history=history,
+        error=error,
+    ), (200 if error is None else 422)

@@ -1,0 +1,963 @@
+"""Handles as users type and paste them, checked against each platform's real rules."""
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from registry.domain.handles import (
+    InvalidHandle,
+    ParsedHandle,
+    parse_handle,
+    profile_url,
+    same_handle,
+)
+from registry.domain.platforms import (
+    PLATFORMS,
+    PLATFORMS_BY_SLUG,
+    PlatformRules,
+    UnknownPlatform,
+    get_rules,
+)
+
+SLUGS = [
+    "x",
+    "facebook",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "linkedin",
+    "threads",
+    "bluesky",
+    "mastodon",
+    "telegram",
+    "snapchat",
+]
+
+
+def parse(slug: str, raw: str) -> ParsedHandle:
+    return parse_handle(get_rules(slug), raw)
+
+
+def rejection(slug: str, raw: str) -> str:
+    with pytest.raises(InvalidHandle) as caught:
+        parse(slug, raw)
+    return str(caught.value)
+
+
+# --- the platform table --------------------------------------------------------------------
+
+
+def test_the_eleven_platforms_are_listed_in_order():
+    assert [rules.slug for rules in PLATFORMS] == SLUGS
+
+
+def test_platforms_by_slug_indexes_every_platform():
+    assert list(PLATFORMS_BY_SLUG) == SLUGS
+    assert all(PLATFORMS_BY_SLUG[rules.slug] is rules for rules in PLATFORMS)
+
+
+@pytest.mark.parametrize(
+    ("slug", "name"),
+    [
+        ("x", "X"),
+        ("facebook", "Facebook"),
+        ("instagram", "Instagram"),
+        ("tiktok", "TikTok"),
+        ("youtube", "YouTube"),
+        ("linkedin", "LinkedIn"),
+        ("threads", "Threads"),
+        ("bluesky", "Bluesky"),
+        ("mastodon", "Mastodon"),
+        ("telegram", "Telegram"),
+        ("snapchat", "Snapchat"),
+    ],
+)
+def test_display_names(slug, name):
+    assert get_rules(slug).name == name
+
+
+@pytest.mark.parametrize(
+    ("slug", "min_length", "max_length"),
+    [
+        ("x", 1, 15),
+        ("facebook", 5, 50),
+        ("instagram", 1, 30),
+        ("tiktok", 2, 24),
+        ("youtube", 3, 30),
+        ("linkedin", 3, 100),
+        ("threads", 1, 30),
+        ("bluesky", 3, 253),
+        ("mastodon", 1, 30),
+        ("telegram", 5, 32),
+        ("snapchat", 3, 15),
+    ],
+)
+def test_length_bounds(slug, min_length, max_length):
+    rules = get_rules(slug)
+    assert (rules.min_length, rules.max_length) == (min_length, max_length)
+
+
+def test_kinds():
+    kinds = {rules.slug: rules.kind for rules in PLATFORMS}
+    assert kinds.pop("bluesky") == "domain"
+    assert kinds.pop("mastodon") == "fediverse"
+    assert set(kinds.values()) == {"username"}
+
+
+def test_no_platform_is_case_sensitive():
+    assert not any(rules.case_sensitive for rules in PLATFORMS)
+
+
+def test_only_facebook_ignores_characters():
+    ignoring = {
+        rules.slug: rules.ignored_characters for rules in PLATFORMS if rules.ignored_characters
+    }
+    assert ignoring == {"facebook": "."}
+
+
+def test_platforms_that_require_a_letter():
+    assert {rules.slug for rules in PLATFORMS if rules.requires_letter} == {
+        "facebook",
+        "instagram",
+        "threads",
+    }
+
+
+@pytest.mark.parametrize("rules", PLATFORMS, ids=SLUGS)
+def test_rules_fit_the_platform_table(rules):
+    # The Platform table stores hosts and prefixes comma-separated, patterns in 255 characters.
+    assert len(rules.pattern) <= 255
+    assert re.compile(rules.pattern)
+    assert all("," not in value for value in rules.hosts + rules.path_prefixes)
+    assert len(",".join(rules.hosts)) <= 255
+    assert len(rules.ignored_characters) <= 16
+    assert not any(host.startswith(("www.", "m.", "mobile.")) for host in rules.hosts)
+
+
+def test_rules_are_frozen():
+    with pytest.raises(AttributeError):
+        get_rules("x").max_length = 20  # type: ignore[misc]
+
+
+def test_get_rules_forgives_case_and_spaces():
+    assert get_rules(" X ") is get_rules("x")
+
+
+def test_unknown_platform_names_the_slug():
+    with pytest.raises(UnknownPlatform) as caught:
+        get_rules("myspace")
+    assert str(caught.value) == 'Unknown platform "myspace".'
+
+
+def test_unknown_platform_is_a_value_error():
+    with pytest.raises(ValueError):
+        get_rules("orkut")
+
+
+# --- valid handles, every platform ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw", "display", "normalized"),
+    [
+        # X: 1-15 letters, digits, underscores; legacy one-letter handles exist.
+        ("x", "Gallimard", "Gallimard", "gallimard"),
+        ("x", "a", "a", "a"),
+        ("x", "Nespresso_FR", "Nespresso_FR", "nespresso_fr"),
+        ("x", "123456789012345", "123456789012345", "123456789012345"),
+        ("x", "_", "_", "_"),
+        # Facebook: letters, digits, periods; at least 5; dots do not count.
+        ("facebook", "John.Smith55", "John.Smith55", "johnsmith55"),
+        ("facebook", "nespresso", "nespresso", "nespresso"),
+        ("facebook", "a" * 50, "a" * 50, "a" * 50),
+        ("facebook", "Cochonou.Officiel", "Cochonou.Officiel", "cochonouofficiel"),
+        ("facebook", "gallimard.fr", "gallimard.fr", "gallimardfr"),
+        # Instagram: letters, digits, periods, underscores; 1-30; needs a letter.
+        ("instagram", "editions.gallimard", "editions.gallimard", "editions.gallimard"),
+        ("instagram", "a", "a", "a"),
+        ("instagram", "_x_", "_x_", "_x_"),
+        ("instagram", "Cochonou_2024", "Cochonou_2024", "cochonou_2024"),
+        ("instagram", "a" * 30, "a" * 30, "a" * 30),
+        # TikTok: 2-24, periods anywhere but at the end.
+        ("tiktok", "gallimard", "gallimard", "gallimard"),
+        ("tiktok", ".Gallimard", ".Gallimard", ".gallimard"),
+        ("tiktok", "g.a_l", "g.a_l", "g.a_l"),
+        ("tiktok", "ab", "ab", "ab"),
+        ("tiktok", "1" * 24, "1" * 24, "1" * 24),
+        # YouTube: 3-30 letters, digits, underscores, hyphens, periods.
+        ("youtube", "Gallimard", "Gallimard", "gallimard"),
+        ("youtube", "editions-gallimard", "editions-gallimard", "editions-gallimard"),
+        ("youtube", "ed.gal_li-mard", "ed.gal_li-mard", "ed.gal_li-mard"),
+        ("youtube", "abc", "abc", "abc"),
+        # LinkedIn: 3-100 letters, digits, hyphens.
+        ("linkedin", "editions-gallimard", "editions-gallimard", "editions-gallimard"),
+        ("linkedin", "Nespresso", "Nespresso", "nespresso"),
+        ("linkedin", "a" * 100, "a" * 100, "a" * 100),
+        # Threads: the Instagram username.
+        ("threads", "editions.gallimard", "editions.gallimard", "editions.gallimard"),
+        ("threads", "Zuck", "Zuck", "zuck"),
+        # Bluesky: a domain name, shown in lower case.
+        ("bluesky", "gallimard.bsky.social", "gallimard.bsky.social", "gallimard.bsky.social"),
+        ("bluesky", "Gallimard.fr", "gallimard.fr", "gallimard.fr"),
+        ("bluesky", "a.b", "a.b", "a.b"),
+        (
+            "bluesky",
+            "x-1.example-brand.co.uk",
+            "x-1.example-brand.co.uk",
+            "x-1.example-brand.co.uk",
+        ),
+        ("bluesky", "1password.com", "1password.com", "1password.com"),
+        # Mastodon: user@instance; the user part keeps its case for display.
+        (
+            "mastodon",
+            "gallimard@mastodon.social",
+            "gallimard@mastodon.social",
+            "gallimard@mastodon.social",
+        ),
+        (
+            "mastodon",
+            "Gallimard@Mastodon.Social",
+            "Gallimard@mastodon.social",
+            "gallimard@mastodon.social",
+        ),
+        ("mastodon", "jean.dupont@piaille.fr", "jean.dupont@piaille.fr", "jean.dupont@piaille.fr"),
+        ("mastodon", "a-b_c@m.cmx.im", "a-b_c@m.cmx.im", "a-b_c@m.cmx.im"),
+        ("mastodon", "a..b@x.org", "a..b@x.org", "a..b@x.org"),
+        # Telegram: 5-32, starts with a letter.
+        ("telegram", "Gallimard", "Gallimard", "gallimard"),
+        ("telegram", "a1234", "a1234", "a1234"),
+        ("telegram", "durov_channel", "durov_channel", "durov_channel"),
+        ("telegram", "a" * 32, "a" * 32, "a" * 32),
+        # Snapchat: 3-15, starts with a letter; letters, digits, - _ .
+        ("snapchat", "gallimard", "gallimard", "gallimard"),
+        ("snapchat", "abc", "abc", "abc"),
+        ("snapchat", "a.b-c_d", "a.b-c_d", "a.b-c_d"),
+        ("snapchat", "DJSnake", "DJSnake", "djsnake"),
+    ],
+)
+def test_valid_handles(slug, raw, display, normalized):
+    assert parse(slug, raw) == ParsedHandle(display=display, normalized=normalized)
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw"),
+    [
+        ("x", "@Gallimard"),
+        ("facebook", "@nespresso"),
+        ("instagram", "@editions.gallimard"),
+        ("tiktok", "@gallimard"),
+        ("youtube", "@Gallimard"),
+        ("linkedin", "@gallimard"),
+        ("threads", "@gallimard"),
+        ("bluesky", "@gallimard.bsky.social"),
+        ("mastodon", "@gallimard@mastodon.social"),
+        ("telegram", "@gallimard"),
+        ("snapchat", "@gallimard"),
+    ],
+)
+def test_a_leading_at_sign_is_dropped_on_every_platform(slug, raw):
+    assert parse(slug, raw).display == raw[1:]
+
+
+@pytest.mark.parametrize("raw", ["  Gallimard  ", "\tGallimard\n", "\u200bGallimard\ufeff"])
+def test_surrounding_spaces_and_invisible_marks_are_dropped(raw):
+    assert parse("x", raw) == ParsedHandle("Gallimard", "gallimard")
+
+
+# --- invalid handles, every platform and rule ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw", "message"),
+    [
+        # X
+        (
+            "x",
+            "GallimardEditions",
+            "X handles are at most 15 characters (new X accounts need at least 4 characters,"
+            " but shorter legacy handles exist).",
+        ),
+        ("x", "Galli-mard", "X handles may only contain letters, digits and underscores."),
+        ("x", "Galli mard", "X handles may only contain letters, digits and underscores."),
+        ("x", "gallimard.fr", "X handles may only contain letters, digits and underscores."),
+        ("x", "Gallimárd", "X handles may only contain letters, digits and underscores."),
+        ("x", "@@Gallimard", "X handles may only contain letters, digits and underscores."),
+        # Facebook
+        ("facebook", "nesp", "Facebook usernames are at least 5 characters."),
+        ("facebook", "a" * 51, "Facebook usernames are at most 50 characters."),
+        ("facebook", "12345", "Facebook usernames must contain at least one letter."),
+        ("facebook", "1.2.3.4", "Facebook usernames must contain at least one letter."),
+        (
+            "facebook",
+            "john_smith",
+            "Facebook usernames may only contain letters, digits and periods.",
+        ),
+        (
+            "facebook",
+            "john-smith",
+            "Facebook usernames may only contain letters, digits and periods.",
+        ),
+        (
+            "facebook",
+            "gallimard.com",
+            "Facebook usernames cannot end with a domain extension such as .com.",
+        ),
+        (
+            "facebook",
+            "gallimard.NET",
+            "Facebook usernames cannot end with a domain extension such as .com.",
+        ),
+        # Instagram
+        ("instagram", "a" * 31, "Instagram handles are at most 30 characters."),
+        (
+            "instagram",
+            "galli-mard",
+            "Instagram handles may only contain letters, digits, periods and underscores.",
+        ),
+        ("instagram", ".gallimard", "Instagram handles cannot start or end with a period."),
+        ("instagram", "gallimard.", "Instagram handles cannot start or end with a period."),
+        ("instagram", "galli..mard", "Instagram handles cannot contain two periods in a row."),
+        ("instagram", "1234", "Instagram handles must contain at least one letter."),
+        ("instagram", "1_2.3", "Instagram handles must contain at least one letter."),
+        # TikTok
+        ("tiktok", "g", "TikTok handles are at least 2 characters."),
+        ("tiktok", "a" * 25, "TikTok handles are at most 24 characters."),
+        ("tiktok", "gallimard.", "TikTok handles cannot end with a period."),
+        (
+            "tiktok",
+            "galli-mard",
+            "TikTok handles may only contain letters, digits, underscores and periods.",
+        ),
+        # YouTube
+        ("youtube", "ab", "YouTube handles are at least 3 characters."),
+        ("youtube", "a" * 31, "YouTube handles are at most 30 characters."),
+        (
+            "youtube",
+            "galli mard",
+            "YouTube handles may only contain letters, digits, underscores, hyphens and periods.",
+        ),
+        # LinkedIn
+        ("linkedin", "ab", "LinkedIn handles are at least 3 characters."),
+        ("linkedin", "a" * 101, "LinkedIn handles are at most 100 characters."),
+        (
+            "linkedin",
+            "editions_gallimard",
+            "LinkedIn handles may only contain letters, digits and hyphens.",
+        ),
+        # Threads
+        ("threads", "a" * 31, "Threads handles are at most 30 characters."),
+        ("threads", "galli..mard", "Threads handles cannot contain two periods in a row."),
+        ("threads", ".gallimard", "Threads handles cannot start or end with a period."),
+        ("threads", "2024", "Threads handles must contain at least one letter."),
+        (
+            "threads",
+            "galli+mard",
+            "Threads handles may only contain letters, digits, periods and underscores.",
+        ),
+        # Telegram
+        ("telegram", "abcd", "Telegram handles are at least 5 characters."),
+        ("telegram", "a" * 33, "Telegram handles are at most 32 characters."),
+        ("telegram", "1gallimard", "Telegram handles must start with a letter."),
+        ("telegram", "_gallimard", "Telegram handles must start with a letter."),
+        (
+            "telegram",
+            "galli.mard",
+            "Telegram handles may only contain letters, digits and underscores.",
+        ),
+        # Snapchat
+        ("snapchat", "ab", "Snapchat handles are at least 3 characters."),
+        ("snapchat", "a" * 16, "Snapchat handles are at most 15 characters."),
+        ("snapchat", "1gallimard", "Snapchat handles must start with a letter."),
+        ("snapchat", ".gallimard", "Snapchat handles must start with a letter."),
+        (
+            "snapchat",
+            "galli+mard",
+            "Snapchat handles may only contain letters, digits, hyphens, underscores and periods.",
+        ),
+    ],
+)
+def test_invalid_handles_say_why(slug, raw, message):
+    assert rejection(slug, raw) == message
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("raw", ["", "   ", "@", "\u200b"])
+def test_an_empty_handle_asks_for_one(slug, raw):
+    assert rejection(slug, raw) == "Enter a handle."
+
+
+def test_none_is_treated_as_empty():
+    assert rejection("x", None) == "Enter a handle."  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw"),
+    [
+        ("facebook", "gallimard.com"),
+        ("instagram", ".gallimard"),
+        ("instagram", "galli..mard"),
+        ("instagram", "gallimard."),
+        ("tiktok", "gallimard."),
+        ("telegram", "1gallimard"),
+        ("snapchat", "_gallimard"),
+        ("bluesky", "name.local"),
+        ("bluesky", "name.1st"),
+        ("bluesky", "-name.bsky.social"),
+        ("bluesky", "name..bsky.social"),
+        ("bluesky", "a" * 64 + ".com"),
+    ],
+)
+def test_the_pattern_alone_rejects_what_the_explanations_reject(slug, raw):
+    # The Platform table keeps only the pattern: a platform added there without an
+    # explanatory check must still refuse these handles.
+    assert re.fullmatch(get_rules(slug).pattern, raw) is None
+
+
+def test_invalid_handle_is_a_value_error():
+    with pytest.raises(ValueError):
+        parse("x", "way_too_long_for_x")
+
+
+# --- X: every spelling of one account ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "@Gallimard",
+        "gallimard",
+        "GALLIMARD",
+        "https://x.com/Gallimard",
+        "x.com/Gallimard",
+        "twitter.com/Gallimard/",
+        "https://mobile.twitter.com/Gallimard?lang=fr",
+        "http://www.twitter.com/Gallimard",
+        "https://twitter.com/Gallimard/status/1234567890",
+        "https://x.com/@Gallimard",
+        "HTTPS://X.COM/Gallimard#top",
+    ],
+)
+def test_x_spellings_normalise_to_one_key(raw):
+    assert parse("x", raw).normalized == "gallimard"
+
+
+def test_x_display_keeps_the_case_typed():
+    assert parse("x", "https://mobile.twitter.com/Gallimard?lang=fr").display == "Gallimard"
+
+
+def test_x_accepts_legacy_short_handles_but_says_new_ones_need_four():
+    assert parse("x", "jk").normalized == "jk"
+    assert "new X accounts need at least 4 characters" in rejection("x", "a" * 16)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["https://x.com/", "x.com/i/status/1", "https://twitter.com/search?q=gallimard", "x.com/home"],
+)
+def test_x_links_to_pages_that_are_not_accounts(raw):
+    assert rejection("x", raw) == (
+        "That link does not name an X account; paste the address of the profile itself."
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://www.facebook.com/Gallimard",
+        "instagram.com/gallimard",
+        "https://x.com.evil.example/Gallimard",
+        "https://evilx.com/Gallimard",
+        "https://api.x.com/Gallimard",
+        "https://example.org/x.com/Gallimard",
+    ],
+)
+def test_x_refuses_links_to_other_sites(raw):
+    assert rejection("x", raw) == "That link is not an X profile URL."
+
+
+@pytest.mark.parametrize(
+    ("slug", "article_and_name"),
+    [
+        ("facebook", "a Facebook"),
+        ("instagram", "an Instagram"),
+        ("tiktok", "a TikTok"),
+        ("youtube", "a YouTube"),
+        ("linkedin", "a LinkedIn"),
+        ("threads", "a Threads"),
+        ("bluesky", "a Bluesky"),
+        ("telegram", "a Telegram"),
+        ("snapchat", "a Snapchat"),
+    ],
+)
+def test_links_from_another_site_name_the_platform(slug, article_and_name):
+    assert rejection(slug, "https://example.com/gallimard") == (
+        f"That link is not {article_and_name} profile URL."
+    )
+
+
+# --- pasted profile URLs, platform by platform ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw", "display"),
+    [
+        ("facebook", "https://www.facebook.com/John.Smith55", "John.Smith55"),
+        ("facebook", "https://m.facebook.com/nespresso/?ref=bookmarks", "nespresso"),
+        ("facebook", "fb.com/nespresso", "nespresso"),
+        ("facebook", "https://www.facebook.com/pg/cochonou/posts/", "cochonou"),
+        ("instagram", "https://www.instagram.com/editions.gallimard/", "editions.gallimard"),
+        ("instagram", "instagram.com/editions.gallimard?igsh=abc123", "editions.gallimard"),
+        ("instagram", "https://instagr.am/cochonou", "cochonou"),
+        ("tiktok", "https://www.tiktok.com/@gallimard", "gallimard"),
+        ("tiktok", "tiktok.com/@gallimard/video/7301234567890", "gallimard"),
+        ("tiktok", "https://m.tiktok.com/@Gallimard?lang=fr", "Gallimard"),
+        ("youtube", "https://www.youtube.com/@Gallimard", "Gallimard"),
+        ("youtube", "youtube.com/@Gallimard/videos", "Gallimard"),
+        ("youtube", "https://m.youtube.com/c/Gallimard", "Gallimard"),
+        ("youtube", "https://www.youtube.com/user/Gallimard/", "Gallimard"),
+        ("linkedin", "https://www.linkedin.com/in/jean-dupont/", "jean-dupont"),
+        ("linkedin", "linkedin.com/company/editions-gallimard", "editions-gallimard"),
+        (
+            "linkedin",
+            "https://fr.linkedin.com/company/editions-gallimard?trk=x",
+            "editions-gallimard",
+        ),
+        ("threads", "https://www.threads.com/@editions.gallimard", "editions.gallimard"),
+        ("threads", "threads.net/@editions.gallimard/post/C1", "editions.gallimard"),
+        ("bluesky", "https://bsky.app/profile/gallimard.bsky.social", "gallimard.bsky.social"),
+        ("bluesky", "bsky.app/profile/Gallimard.fr/post/3k", "gallimard.fr"),
+        ("telegram", "https://t.me/gallimard", "gallimard"),
+        ("telegram", "telegram.me/gallimard", "gallimard"),
+        ("telegram", "https://t.me/s/gallimard", "gallimard"),
+        ("snapchat", "https://www.snapchat.com/add/gallimard", "gallimard"),
+        ("snapchat", "snapchat.com/add/gallimard?share_id=abc", "gallimard"),
+        ("snapchat", "https://www.snapchat.com/@gallimard", "gallimard"),
+    ],
+)
+def test_pasted_profile_urls_reduce_to_the_handle(slug, raw, display):
+    assert parse(slug, raw).display == display
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw"),
+    [
+        ("facebook", "https://www.facebook.com/profile.php?id=100012345678"),
+        ("facebook", "https://www.facebook.com/groups/lecteurs"),
+        ("facebook", "https://www.facebook.com/"),
+        ("instagram", "https://www.instagram.com/p/C0dE123/"),
+        ("instagram", "https://www.instagram.com/reel/C0dE123/"),
+        ("tiktok", "https://www.tiktok.com/discover/gallimard"),
+        ("tiktok", "https://www.tiktok.com/@"),
+        ("youtube", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        ("youtube", "https://www.youtube.com/channel/UC1234567890"),
+        ("youtube", "https://www.youtube.com/c/"),
+        ("linkedin", "https://www.linkedin.com/school/sorbonne/"),
+        ("linkedin", "https://www.linkedin.com/feed/"),
+        ("linkedin", "https://www.linkedin.com/in/"),
+        ("threads", "https://www.threads.com/search"),
+        ("bluesky", "https://bsky.app/search?q=gallimard"),
+        ("bluesky", "https://bsky.app/profile/"),
+        ("telegram", "https://t.me/joinchat/AbCdEf"),
+        ("snapchat", "https://www.snapchat.com/discover"),
+    ],
+)
+def test_links_to_pages_that_are_not_accounts(slug, raw):
+    name = get_rules(slug).name
+    article = "an" if name == "Instagram" else "a"
+    assert rejection(slug, raw) == (
+        f"That link does not name {article} {name} account;"
+        " paste the address of the profile itself."
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw"),
+    [
+        ("tiktok", "https://vm.tiktok.com/ZMabc123/"),  # short links hide the account
+        ("youtube", "https://youtu.be/dQw4w9WgXcQ"),
+        ("linkedin", "https://lnkd.in/abc"),
+        ("linkedin", "https://a.b.linkedin.com/in/jean"),
+        ("threads", "https://www.instagram.com/editions.gallimard/"),
+        ("bluesky", "https://gallimard.fr/profile/gallimard.fr"),
+    ],
+)
+def test_links_from_look_alike_or_short_hosts_are_refused(slug, raw):
+    assert rejection(slug, raw).startswith("That link is not")
+
+
+def test_a_url_handle_is_still_checked_against_the_rules():
+    assert rejection("instagram", "https://www.instagram.com/galli..mard/") == (
+        "Instagram handles cannot contain two periods in a row."
+    )
+    assert rejection("x", "https://x.com/GallimardEditions").startswith(
+        "X handles are at most 15 characters"
+    )
+
+
+def test_percent_encoded_at_sign_in_a_url_is_understood():
+    assert parse("tiktok", "https://www.tiktok.com/%40gallimard").display == "gallimard"
+
+
+# --- Facebook: dots do not count -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "john.smith55",
+        "johnsmith55",
+        "John.Smith.55",
+        "J.O.H.N.S.M.I.T.H.5.5",
+        "facebook.com/John.Smith55",
+    ],
+)
+def test_facebook_dots_and_case_do_not_distinguish_usernames(raw):
+    assert parse("facebook", raw).normalized == "johnsmith55"
+
+
+def test_facebook_display_keeps_the_dots():
+    assert parse("facebook", "John.Smith55").display == "John.Smith55"
+
+
+def test_dots_count_on_instagram():
+    assert not same_handle(get_rules("instagram"), "john.smith", "johnsmith")
+
+
+# --- Mastodon: user@instance ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "gallimard@mastodon.social",
+        "@gallimard@mastodon.social",
+        "@Gallimard@Mastodon.Social",
+        "https://mastodon.social/@Gallimard",
+        "mastodon.social/@gallimard",
+        "https://mastodon.social/@gallimard/111222333444",
+        "https://mastodon.social/users/gallimard",
+        "https://MASTODON.SOCIAL/@gallimard?x=1",
+        "https://piaille.fr/@gallimard@mastodon.social",  # seen from another instance
+    ],
+)
+def test_mastodon_spellings_normalise_to_user_at_instance(raw):
+    assert parse("mastodon", raw).normalized == "gallimard@mastodon.social"
+
+
+def test_mastodon_display_keeps_the_user_case_and_lowers_the_instance():
+    assert parse("mastodon", "https://Mastodon.Social/@Gallimard").display == (
+        "Gallimard@mastodon.social"
+    )
+
+
+def test_mastodon_instance_is_part_of_the_identity():
+    rules = get_rules("mastodon")
+    assert not same_handle(rules, "gallimard@mastodon.social", "gallimard@piaille.fr")
+
+
+def test_mastodon_keeps_an_m_subdomain_that_names_the_instance():
+    assert parse("mastodon", "https://m.cmx.im/@bob").normalized == "bob@m.cmx.im"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "gallimard",
+        "@gallimard",
+        "gallimard@",
+        "@mastodon.social",
+        "a@b@c.social",
+        "gallimard@@mastodon.social",
+    ],
+)
+def test_mastodon_handles_need_user_and_instance(raw):
+    assert rejection("mastodon", raw) == (
+        "Mastodon handles are written user@instance, e.g. gallimard@mastodon.social."
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "gallimard@localhost",
+        "gallimard@mastodon_social.fr",
+        "gallimard@-x.social",
+        "gallimard@x.123",
+    ],
+)
+def test_mastodon_instance_must_be_a_domain_name(raw):
+    assert rejection("mastodon", raw) == (
+        "The instance part of a Mastodon handle must be a domain name, e.g. mastodon.social."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            "a" * 31 + "@mastodon.social",
+            "Mastodon handles are at most 30 characters (not counting the @instance part).",
+        ),
+        (
+            ".gallimard@mastodon.social",
+            "Mastodon handles may only contain letters, digits and underscores, with periods or"
+            " hyphens only between them.",
+        ),
+        (
+            "gallimard-@mastodon.social",
+            "Mastodon handles may only contain letters, digits and underscores, with periods or"
+            " hyphens only between them.",
+        ),
+        (
+            "galli mard@mastodon.social",
+            "Mastodon handles may only contain letters, digits and underscores, with periods or"
+            " hyphens only between them.",
+        ),
+    ],
+)
+def test_mastodon_user_part_rules(raw, message):
+    assert rejection("mastodon", raw) == message
+
+
+def test_mastodon_user_part_may_be_thirty_characters_on_a_long_instance():
+    handle = "a" * 30 + "@" + "instance-with-a-long-name.example.org"
+    assert parse("mastodon", handle).normalized == handle
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://mastodon.social/about",
+        "https://mastodon.social/",
+        "https://mastodon.social/tags/livres",
+    ],
+)
+def test_mastodon_links_without_an_account(raw):
+    assert rejection("mastodon", raw) == (
+        "That link does not name a Mastodon account; paste the address of the profile itself."
+    )
+
+
+def test_mastodon_link_needs_a_real_host():
+    assert rejection("mastodon", "https://localhost/@gallimard") == (
+        "That link is not a Mastodon profile URL."
+    )
+
+
+# --- Bluesky: domain names -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "gallimard.bsky.social",
+        "@gallimard.bsky.social",
+        "@Gallimard.Bsky.Social",
+        "https://bsky.app/profile/gallimard.bsky.social",
+        "bsky.app/profile/@gallimard.bsky.social",
+    ],
+)
+def test_bluesky_spellings_normalise_to_the_lower_case_domain(raw):
+    assert parse("bluesky", raw) == ParsedHandle("gallimard.bsky.social", "gallimard.bsky.social")
+
+
+@pytest.mark.parametrize(
+    "tld", ["local", "arpa", "invalid", "localhost", "internal", "example", "alt", "onion"]
+)
+def test_bluesky_refuses_reserved_top_level_domains(tld):
+    assert rejection("bluesky", f"gallimard.{tld}") == f'Bluesky handles cannot end in ".{tld}".'
+
+
+def test_bluesky_reserved_tld_check_ignores_case():
+    assert rejection("bluesky", "gallimard.LOCAL") == 'Bluesky handles cannot end in ".local".'
+
+
+def test_bluesky_accepts_a_tld_that_only_starts_like_a_reserved_one():
+    assert parse("bluesky", "gallimard.locals").normalized == "gallimard.locals"
+    assert parse("bluesky", "example.com").normalized == "example.com"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("gallimard", "Bluesky handles are domain names, such as gallimard.bsky.social."),
+        ("ab", "Bluesky handles are domain names, such as ab.bsky.social."),
+        (
+            "galli_mard.bsky.social",
+            "Bluesky handles may only contain letters, digits, hyphens and periods.",
+        ),
+        (
+            "gallimard@bsky.social",
+            "Bluesky handles may only contain letters, digits, hyphens and periods.",
+        ),
+        (
+            ".gallimard.bsky.social",
+            "Bluesky handles cannot start or end with a period or contain two periods in a row.",
+        ),
+        (
+            "gallimard.bsky.social.",
+            "Bluesky handles cannot start or end with a period or contain two periods in a row.",
+        ),
+        (
+            "gallimard..social",
+            "Bluesky handles cannot start or end with a period or contain two periods in a row.",
+        ),
+        (
+            "a" * 64 + ".bsky.social",
+            "Each part of a Bluesky handle between periods is at most 63 characters.",
+        ),
+        (
+            "-gallimard.bsky.social",
+            "Each part of a Bluesky handle must start and end with a letter or digit.",
+        ),
+        (
+            "gallimard-.bsky.social",
+            "Each part of a Bluesky handle must start and end with a letter or digit.",
+        ),
+        ("gallimard.2024", "The last part of a Bluesky handle cannot start with a digit."),
+        ("gallimard.1fr", "The last part of a Bluesky handle cannot start with a digit."),
+        (
+            "did:plc:z72i7hdynmk6r22z27h6tvur",
+            "Enter the Bluesky handle (such as name.bsky.social), not the account's DID.",
+        ),
+        (
+            "https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur",
+            "Enter the Bluesky handle (such as name.bsky.social), not the account's DID.",
+        ),
+        (".".join(["a" * 63] * 4) + ".com", "Bluesky handles are at most 253 characters."),
+    ],
+)
+def test_bluesky_domain_rules(raw, message):
+    assert rejection("bluesky", raw) == message
+
+
+def test_bluesky_label_of_sixty_three_characters_is_allowed():
+    handle = "a" * 63 + ".bsky.social"
+    assert parse("bluesky", handle).normalized == handle
+
+
+def test_bluesky_accepts_exactly_253_characters():
+    handle = ".".join(["a" * 63] * 3 + ["b" * 61])
+    assert len(handle) == 253
+    assert parse("bluesky", handle).normalized == handle
+
+
+def test_bluesky_digits_in_the_tld_after_a_letter_are_fine():
+    assert parse("bluesky", "gallimard.a1").normalized == "gallimard.a1"
+
+
+# --- profile URLs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "handle", "url"),
+    [
+        ("x", "Gallimard", "https://x.com/Gallimard"),
+        ("facebook", "John.Smith55", "https://www.facebook.com/John.Smith55"),
+        ("instagram", "editions.gallimard", "https://www.instagram.com/editions.gallimard/"),
+        ("tiktok", "gallimard", "https://www.tiktok.com/@gallimard"),
+        ("youtube", "Gallimard", "https://www.youtube.com/@Gallimard"),
+        ("linkedin", "editions-gallimard", "https://www.linkedin.com/in/editions-gallimard"),
+        ("threads", "editions.gallimard", "https://www.threads.com/@editions.gallimard"),
+        ("bluesky", "gallimard.bsky.social", "https://bsky.app/profile/gallimard.bsky.social"),
+        ("mastodon", "gallimard@mastodon.social", "https://mastodon.social/@gallimard"),
+        ("telegram", "gallimard", "https://t.me/gallimard"),
+        ("snapchat", "gallimard", "https://www.snapchat.com/add/gallimard"),
+    ],
+)
+def test_profile_url_for_every_platform(slug, handle, url):
+    assert profile_url(get_rules(slug), handle) == url
+
+
+@pytest.mark.parametrize(
+    ("slug", "spelling", "url"),
+    [
+        ("x", "@Gallimard", "https://x.com/Gallimard"),
+        ("x", "https://mobile.twitter.com/Gallimard?lang=fr", "https://x.com/Gallimard"),
+        ("mastodon", "@Gallimard@Mastodon.Social", "https://mastodon.social/@Gallimard"),
+        ("bluesky", "@Gallimard.bsky.social", "https://bsky.app/profile/gallimard.bsky.social"),
+        ("youtube", "https://m.youtube.com/c/Gallimard", "https://www.youtube.com/@Gallimard"),
+    ],
+)
+def test_profile_url_accepts_any_spelling(slug, spelling, url):
+    assert profile_url(get_rules(slug), spelling) == url
+
+
+def test_profile_url_refuses_an_invalid_handle():
+    with pytest.raises(InvalidHandle, match="Enter a handle."):
+        profile_url(get_rules("x"), "")
+
+
+def test_profile_url_follows_a_changed_template():
+    twitter = replace(get_rules("x"), url_template="https://twitter.com/{handle}")
+    assert profile_url(twitter, "@Gallimard") == "https://twitter.com/Gallimard"
+
+
+HANDLE_OF_KIND = {
+    "username": "gallimard",
+    "domain": "gallimard.bsky.social",
+    "fediverse": "gallimard@mastodon.social",
+}
+
+
+@pytest.mark.parametrize("rules", PLATFORMS, ids=SLUGS)
+def test_a_profile_url_parses_back_to_its_handle(rules):
+    handle = HANDLE_OF_KIND[rules.kind]
+    assert parse_handle(rules, profile_url(rules, handle)).normalized == handle
+
+
+# --- same_handle ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "a", "b", "same"),
+    [
+        ("x", "@Gallimard", "https://twitter.com/gallimard", True),
+        ("x", "Gallimard", "Gallimard_", False),
+        ("facebook", "john.smith55", "JohnSmith55", True),
+        ("mastodon", "@Gallimard@mastodon.social", "https://mastodon.social/@gallimard", True),
+        ("bluesky", "Gallimard.fr", "bsky.app/profile/gallimard.fr", True),
+        ("telegram", "Gallimard", "t.me/gallimard", True),
+        ("x", "Gallimard", "way_too_long_for_x", False),
+        ("x", "", "", False),
+    ],
+)
+def test_same_handle(slug, a, b, same):
+    assert same_handle(get_rules(slug), a, b) is same
+
+
+# --- rules as data -------------------------------------------------------------------------
+
+
+def test_updated_rules_take_effect_without_code_changes():
+    # A platform that raised its limit: the parser follows the data.
+    longer_x = replace(get_rules("x"), max_length=20, length_note="")
+    assert parse_handle(longer_x, "GallimardEditions").normalized == "gallimardeditions"
+
+
+def test_a_case_sensitive_platform_keeps_case_in_the_key():
+    strict = replace(get_rules("x"), case_sensitive=True)
+    assert parse_handle(strict, "Gallimard").normalized == "Gallimard"
+    assert not same_handle(strict, "Gallimard", "gallimard")
+
+
+def test_a_platform_added_as_data_uses_its_own_hosts_and_prefixes():
+    rules = PlatformRules(
+        slug="pixelfed",
+        name="Pixelfed",
+        url_template="https://pixelfed.social/{handle}",
+        hosts=("pixelfed.social",),
+        path_prefixes=("u",),
+        pattern=r"[a-z0-9_]+",
+        allowed_description="lower-case letters, digits and underscores",
+        min_length=2,
+        max_length=15,
+    )
+    assert parse_handle(rules, "https://pixelfed.social/u/gallimard").display == "gallimard"
+    assert parse_handle(rules, "pixelfed.social/gallimard").display == "gallimard"
+    with pytest.raises(InvalidHandle) as caught:
+        parse_handle(rules, "Gallimard")
+    assert str(caught.value) == (
+        "Pixelfed handles may only contain lower-case letters, digits and underscores."
+    )

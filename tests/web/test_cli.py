@@ -1,0 +1,50 @@
+"""The registry commands: init-db, seed-demo, create-user."""
+
+from sqlmodel import func, select
+
+from registry import db
+from registry.models import Brand, Handle, User
+
+
+def test_seed_demo_loads_the_real_cases_once(runner, app):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        session = db.session()
+        slugs = set(session.exec(select(Brand.slug)))
+        gallimard = session.exec(select(Handle).where(Handle.normalized == "gallimard")).first()
+        handles_before = session.exec(select(func.count()).select_from(Handle)).one()
+    assert {"gallimard", "nespresso", "cochonou"} <= slugs
+    assert gallimard is not None
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "already has data" in again.output
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(Handle)).one() == handles_before
+
+
+def test_create_user_reads_the_password_from_stdin(runner, app):
+    result = runner.invoke(
+        args=["create-user", "Legal@Example.org", "--role", "legal"], input="a long password\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session().exec(select(User)).one()
+    assert (user.email, user.role) == ("legal@example.org", "legal")
+
+
+def test_create_user_with_a_bad_role_exits_non_zero_with_one_line(runner, app):
+    result = runner.invoke(
+        args=["create-user", "x@example.org", "--role", "boss"], input="a long password\n"
+    )
+    assert result.exit_code != 0
+    assert 'Unknown role "boss"' in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_init_db_migrates_an_empty_database(tmp_path):
+    from registry import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/fresh.db", "SECRET_KEY": "x"})
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "11 platforms" in result.output
