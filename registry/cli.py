@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
@@ -13,7 +16,7 @@ from registry.services import ServiceError, accounts, platforms
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user):
+    for command in (init_db, seed_demo, create_user, flag_unanswered):
         app.cli.add_command(command)
 
 
@@ -80,3 +83,35 @@ def create_user(email: str, role: str, name: str) -> None:
         fail(exc.message)
     session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
+
+
+@click.command("flag-unanswered")
+@with_appcontext
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Flag as of this day (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def flag_unanswered(as_of: str | None, as_json: bool) -> None:
+    """Print the open requests that are overdue, due soon, or not contacted."""
+    from registry.services import requests as transfer
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/Paris")).date()
+    except ValueError:
+        fail(f'--as-of expects a date as YYYY-MM-DD, not "{as_of}".')
+    rows = transfer.flagged(
+        db.session(), as_of=day, policy=transfer.ClockPolicy.from_config(current_app.config)
+    )
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
+        return
+    if not rows:
+        click.echo(f"No request needs attention as of {day.isoformat()}.")
+        return
+    click.echo(f"{len(rows)} request(s) need attention as of {day.isoformat()}:")
+    for row in rows:
+        item = row.as_dict()
+        click.echo(
+            f"#{item['id']:<5} {item['flag']:<14} {item['platform']:<10} @{item['handle']:<24} "
+            f"{item['brand'] or '-':<18} due {item['due_date']}  "
+            f"{item['business_days_waiting']} business days waiting, "
+            f"{item['unanswered_attempts']} unanswered"
+        )

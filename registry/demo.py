@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
-from registry.models import Handle
-from registry.services import brands, handles, platforms
+from registry.domain import clock
+from registry.models import Handle, User
+from registry.services import accounts, brands, handles, platforms, requests
+
+PARIS = ZoneInfo("Europe/Paris")
 
 BRANDS = [
     {
@@ -148,7 +153,9 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(func.count()).select_from(Handle)).one() == 0
 
 
-def load(session: Session) -> str:
+def load(session: Session, *, today: date | None = None) -> str:
+    """Load everything; ``today`` anchors the open requests so the dashboard has work."""
+    today = today or date.today()
     platforms.sync_platforms(session)
     by_slug = {}
     for spec in BRANDS:
@@ -177,11 +184,256 @@ def load(session: Session) -> str:
             notes=notes,
             holder_contact="julien@example.org" if kind == "fan" and brand == "gallimard" else "",
         )
-    extra = _load_requests(session, by_slug, created)
+    count = _load_requests(session, created, today)
     session.flush()
-    return f"{len(BRANDS)} brands, {len(HANDLES)} handles{extra}"
+    return f"{len(BRANDS)} brands, {len(HANDLES)} handles, {count} transfer requests"
 
 
-def _load_requests(session: Session, by_slug: dict, created: dict) -> str:
-    """Transfer requests and contact attempts of the demo (see registry.demo_requests)."""
-    return ""
+def _member(session: Session, email: str, name: str, role: str = "fan") -> User:
+    """Demo members get an unusable random password: sign in with accounts you create."""
+    return accounts.create_user(
+        session, email=email, password=secrets.token_urlsafe(24), role=role, display_name=name
+    )
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS).astimezone(UTC)
+
+
+def _business_days_before(day: date, n: int) -> date:
+    calendar = clock.calendar_for("FR")
+    while n > 0:
+        day -= timedelta(days=1)
+        n -= calendar.is_business_day(day)
+    return day
+
+
+def _load_requests(session: Session, created: dict, today: date) -> int:
+    julien = _member(session, "julien@example.org", "Julien")
+    fans = _member(session, "fans.cochonou@example.org", "Fans de Cochonou")
+    driver = _member(session, "claire@example.org", "Claire")
+    staff = _member(session, "staff@example.org", "Registry staff", role="staff")
+    legal = _member(session, "legal@nespresso.example", "Nespresso legal", role="legal")
+
+    def attempt(request, who, moment, direction, channel, outcome, point, summary):
+        requests.log_attempt(
+            session,
+            request,
+            actor=who,
+            direction=direction,
+            channel=channel,
+            outcome=outcome,
+            happened_at=moment,
+            now=_at(today, 23, 59),
+            contact_point=point,
+            summary=summary,
+        )
+
+    # @Gallimard on X: a month of unanswered web-form messages, a voicemail, an auction that
+    # finally reached the CEO, a meeting, the auction withdrawn and the handle handed over.
+    gallimard = created[("x", "Gallimard")]
+    request = requests.propose(
+        session,
+        actor=julien,
+        today=date(2011, 1, 10),
+        handle_id=gallimard.id,
+        terms="free",
+        message="I registered @Gallimard in 2009 and ran it as a fan. I would like to hand it "
+        "over to the publisher, free of charge, before the centenary.",
+    )
+    ones = [
+        (
+            date(2011, 1, 10),
+            "web_form",
+            "no_answer",
+            "Contact form",
+            "Offer sent through the web form.",
+        ),
+        (
+            date(2011, 1, 24),
+            "web_form",
+            "no_answer",
+            "Contact form",
+            "Follow-up through the web form.",
+        ),
+        (
+            date(2011, 2, 7),
+            "web_form",
+            "no_answer",
+            "Contact form",
+            "Third message, still no answer.",
+        ),
+        (
+            date(2011, 2, 11),
+            "phone",
+            "voicemail",
+            "Switchboard",
+            "Switchboard routed the call to a voicemail.",
+        ),
+        (
+            date(2011, 2, 21),
+            "marketplace",
+            "no_answer",
+            "Auction site",
+            "Handle put up for auction; about 1,500 € pledged to a literacy charity.",
+        ),
+    ]
+    for day, channel, outcome, point, summary in ones:
+        attempt(request, julien, _at(day, 10), "outbound", channel, outcome, point, summary)
+    attempt(
+        request,
+        staff,
+        _at(date(2011, 2, 22), 9, 30),
+        "inbound",
+        "email",
+        "replied",
+        "CEO's office",
+        "The CEO's office asks for a meeting.",
+    )
+    requests.transition(session, request, actor=staff, to="in_discussion", today=date(2011, 2, 22))
+    attempt(
+        request,
+        staff,
+        _at(date(2011, 3, 1), 15),
+        "outbound",
+        "in_person",
+        "meeting",
+        "CEO's office",
+        "Meeting with the CEO; the auction is withdrawn.",
+    )
+    handles.update_handle(session, gallimard, actor=staff, status="active")
+    requests.transition(session, request, actor=staff, to="agreed", today=date(2011, 3, 1))
+    requests.transition(session, request, actor=staff, to="completed", today=date(2011, 3, 14))
+    handles.update_handle(
+        session, gallimard, actor=staff, followers=1800, followers_seen_on=date(2011, 6, 1)
+    )
+
+    # A car maker: the community manager answers within the hour, customer service sends an
+    # auto-reply promising ten business days and answers fourteen calendar days later.
+    car_handle = handles.create_handle(
+        session,
+        actor=staff,
+        platform_slug="instagram",
+        handle="voitureslumiere",
+        today=date(2026, 10, 1),
+        brand_id=created[("facebook", "VoituresLumiere")].brand_id,
+        holder_kind="fan",
+        holder_name="Claire",
+        holder_contact="claire@example.org",
+        followers=4200,
+        notes="A fan account named after the car maker.",
+    )
+    monday = date(2026, 10, 5)
+    request = requests.propose(
+        session,
+        actor=driver,
+        today=monday,
+        handle_id=car_handle.id,
+        message="Happy to give the account to the brand.",
+    )
+    attempt(
+        request,
+        driver,
+        _at(monday, 10),
+        "outbound",
+        "dm",
+        "no_answer",
+        "Facebook page team",
+        "Message to the brand's Facebook page.",
+    )
+    attempt(
+        request,
+        driver,
+        _at(monday, 10, 50),
+        "inbound",
+        "dm",
+        "redirected",
+        "Facebook page team",
+        "The community manager answers within the hour and redirects to customer service.",
+    )
+    attempt(
+        request,
+        driver,
+        _at(monday, 14),
+        "outbound",
+        "email",
+        "no_answer",
+        "Customer service",
+        "Offer sent to customer service.",
+    )
+    attempt(
+        request,
+        driver,
+        _at(monday, 14, 5),
+        "inbound",
+        "email",
+        "auto_reply",
+        "Customer service",
+        "Auto-reply: an answer within ten business days.",
+    )
+    attempt(
+        request,
+        driver,
+        _at(date(2026, 10, 19), 16),
+        "inbound",
+        "email",
+        "replied",
+        "Customer service",
+        "Customer service answers after fourteen calendar days.",
+    )
+    requests.transition(session, request, actor=staff, to="in_discussion", today=date(2026, 10, 19))
+
+    # Cochonou: 100,000 fans on a fan page, and no reply to anything.
+    cochonou = created[("facebook", "cochonou")]
+    opened = _business_days_before(today, 25)
+    request = requests.propose(
+        session,
+        actor=fans,
+        today=opened,
+        handle_id=cochonou.id,
+        message="We run the fan page and would hand it to the brand.",
+    )
+    for back, channel, outcome in (
+        (25, "web_form", "no_answer"),
+        (18, "web_form", "no_answer"),
+        (12, "phone", "no_answer"),
+    ):
+        attempt(
+            request,
+            fans,
+            _at(_business_days_before(today, back), 11),
+            "outbound",
+            channel,
+            outcome,
+            "Contact form" if channel == "web_form" else "Switchboard",
+            "No answer.",
+        )
+
+    # Cochonou on X: the reply is due within two business days.
+    request = requests.propose(
+        session,
+        actor=fans,
+        today=_business_days_before(today, 9),
+        handle_id=created[("x", "Cochonou")].id,
+    )
+    attempt(
+        request,
+        fans,
+        _at(_business_days_before(today, 9), 9),
+        "outbound",
+        "email",
+        "no_answer",
+        "Contact form",
+        "Offer sent by e-mail.",
+    )
+
+    # Nespresso claims its X name back from an agency, and nobody has been contacted yet.
+    requests.propose(
+        session,
+        actor=legal,
+        today=_business_days_before(today, 8),
+        handle_id=created[("x", "Nespresso")].id,
+        kind="claim",
+        message="The agency's contract ended; the brand asks for its name back.",
+    )
+    return 5

@@ -40,6 +40,7 @@ class User(SQLModel, table=True):
     role: str = Field(default="fan", max_length=16)
     display_name: str = Field(default="", max_length=120)
     phone: str = Field(default="", max_length=40)
+    brand_id: int | None = Field(default=None, foreign_key="brand.id")  # legal acts for it
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -183,6 +184,55 @@ class CustodyRecord(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+REQUEST_KINDS = ("offer", "claim")  # a holder offers the handle; the brand claims it back
+TERMS = ("free", "donation", "sale")
+
+
+class TransferRequest(SQLModel, table=True):
+    """A proposed handover of a handle to its brand, and where it stands.
+
+    The reply clock's results are stored here (due dates, waiting since, unanswered count)
+    and recomputed whenever an attempt or the state changes, so lists are plain SQL."""
+
+    __tablename__ = "transfer_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handle_id: int = Field(foreign_key="handle.id", index=True)
+    kind: str = Field(default="offer", max_length=8)
+    from_holder_kind: str = Field(max_length=16)
+    from_holder_name: str = Field(default="", max_length=120)
+    to_holder_kind: str = Field(default="brand", max_length=16)
+    to_holder_name: str = Field(default="", max_length=120)
+    proposer_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    terms: str = Field(default="free", max_length=16)
+    amount_cents: int | None = None
+    message: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    state: str = Field(default="proposed", max_length=16, index=True)
+    opened_on: date
+    reply_due_on: date | None = Field(default=None, index=True)
+    first_contact_due_on: date | None = Field(default=None, index=True)
+    waiting_since: date | None = None
+    unanswered_attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class ContactAttempt(SQLModel, table=True):
+    __tablename__ = "contact_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="transfer_request.id", index=True)
+    direction: str = Field(max_length=8)
+    channel: str = Field(max_length=16)
+    contact_point: str = Field(default="", max_length=255)
+    logged_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    happened_at: datetime = Field(index=True)
+    outcome: str = Field(max_length=16)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class CustodyIsAppendOnly(Exception):

@@ -167,6 +167,7 @@ class BusinessCalendar:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def calendar_for(country: str | None = None, subdivision: str | None = None) -> BusinessCalendar:
     """One shared calendar per country, so holiday years are loaded once per process."""
     return BusinessCalendar(country or DEFAULT_COUNTRY, subdivision)
@@ -339,3 +340,38 @@ def reply_status(
         business_days_waiting=business_days_waiting(waiting_since, calendar=calendar, as_of=as_of),
         unanswered_attempts=len(unanswered),
     )
+
+
+@dataclass(frozen=True)
+class PendingWait:
+    """What a request waits for, from all its attempts: the dates a service stores."""
+
+    reply_due: date | None
+    first_contact_due: date | None
+    waiting_since: date | None
+    unanswered_attempts: int
+
+
+def pending_wait(
+    *,
+    opened_on: date,
+    attempts: Iterable[AttemptFact],
+    calendar: BusinessCalendar,
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
+) -> PendingWait:
+    """The due dates of an open request, independent of any "as of" date.
+
+    Stored on the request, they let a list of flagged requests be a comparison of dates;
+    ``flag_from_due_dates`` then decides the flag for the day asked."""
+    attempts = list(attempts)
+    unanswered = _unanswered_outbound(attempts)
+    if unanswered:
+        since = unanswered[0].happened_on
+        return PendingWait(
+            calendar.add_business_days(since, deadline_days), None, since, len(unanswered)
+        )
+    if not _has_outbound(attempts):
+        return PendingWait(
+            None, first_contact_due_on(opened_on, attempts, calendar=calendar), opened_on, 0
+        )
+    return PendingWait(None, None, None, 0)

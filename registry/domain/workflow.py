@@ -105,3 +105,22 @@ def is_open(state: str) -> bool:
     """Whether a request in ``state`` still awaits something (replies are only chased then)."""
     _require_known(state)
     return state in OPEN_STATES
+
+
+# The forward road of a request; declining or withdrawing leaves it from any open state.
+FORWARD = (PROPOSED, CONTACTING, IN_DISCUSSION, AGREED, COMPLETED)
+
+
+def path_to(current: str, target: str) -> tuple[str, ...]:
+    """The allowed steps from ``current`` to a later state on the forward road.
+
+    A brand's acceptance may arrive before staff have moved the request along; it then
+    walks every intermediate state so the history still shows only allowed transitions.
+    """
+    _require_known(current)
+    _require_known(target)
+    if target in TRANSITIONS[current]:
+        return (target,)
+    if current in FORWARD and target in FORWARD and FORWARD.index(target) > FORWARD.index(current):
+        return FORWARD[FORWARD.index(current) + 1 : FORWARD.index(target) + 1]
+    raise TransitionNotAllowed(current, target)

@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -18,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, EqualTo, Length, NumberRange, Optional
 
+from registry.domain.clock import CHANNELS, OUTCOMES
 from registry.domain.roles import ROLE_LABELS
 from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS
 
@@ -168,3 +171,69 @@ class ConfirmForm(FlaskForm):
     """A bare form for POST-only buttons, so they carry a CSRF token."""
 
     submit = SubmitField("Confirm")
+
+
+REQUEST_KIND_CHOICES = [
+    ("offer", "The holder offers it to the brand"),
+    ("claim", "The brand asks for it back"),
+]
+TERMS_CHOICES = [
+    ("free", "Free"),
+    ("donation", "Against a donation to a charity"),
+    ("sale", "Sale"),
+]
+
+
+class ProposalForm(FlaskForm):
+    platform = SelectField("Platform")
+    handle = StringField("Handle", description="With or without @, or paste the profile URL.")
+    brand = SelectField("Brand it names", default="")
+    kind = SelectField("Request", choices=options(REQUEST_KIND_CHOICES), default="offer")
+    terms = SelectField("Terms", choices=options(TERMS_CHOICES), default="free")
+    amount = StringField(
+        "Amount (€)",
+        validators=[Optional(), Length(max=20)],
+        description="For a donation or a sale; leave empty when free.",
+    )
+    message = TextAreaField(
+        "Message",
+        validators=[Optional(), Length(max=5000)],
+        description="What you propose and how the brand can reach you.",
+    )
+    submit = SubmitField("Propose the transfer")
+
+
+class AttemptForm(FlaskForm):
+    direction = SelectField(
+        "Direction",
+        choices=options([("outbound", "We contacted them"), ("inbound", "They contacted us")]),
+    )
+    channel = SelectField("Channel", choices=options(labelled(CHANNELS)))
+    contact_point = StringField(
+        "Department or contact reached",
+        validators=[Optional(), Length(max=255)],
+        description="e.g. web form, customer service, press office, CEO's office.",
+    )
+    happened_at = DateTimeLocalField(
+        "When",
+        validators=[DataRequired(message="Enter the date and time.")],
+        description="Your local time (Paris). Never in the future.",
+    )
+    outcome = SelectField("Outcome", choices=options(labelled(OUTCOMES)))
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Log the attempt")
+
+
+class TransitionForm(FlaskForm):
+    to = HiddenField(validators=[DataRequired()])
+    note = StringField("Note", validators=[Optional(), Length(max=500)])
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(
+        "Decision",
+        choices=options([("accept", "Accept the transfer"), ("decline", "Decline the transfer")]),
+    )
+    channel = SelectField("Sent by", choices=options(labelled(CHANNELS)), default="email")
+    summary = TextAreaField("Message to the holder", validators=[Optional(), Length(max=5000)])
+    submit = SubmitField("Record the decision")

@@ -8,6 +8,7 @@ from registry import db
 from registry.access import can, requires
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.services import brands, clamp_page, handles, platforms
+from registry.services import requests as transfer
 from registry.web.forms import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -64,6 +65,10 @@ def detail(handle_id: int):
         url=platforms.url_for_handle(row.platform, row.handle.handle),
         history=handles.custody_history(session, handle_id),
         show_private=can(VIEW_PRIVATE),
+        requests=[
+            (r, transfer.can_view(actor(), r))
+            for r in transfer.requests_for_handle(session, handle_id)
+        ],
     )
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from flask import abort, flash
+from flask import abort, current_app, flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from registry import db
 from registry.services import NotFound, ServiceError
+from registry.services.requests import ClockPolicy
 
 
 def actor():
@@ -17,8 +19,36 @@ def actor():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
+DEFAULT_ZONE = "Europe/Paris"
+
+
+def user_zone() -> ZoneInfo:
+    return ZoneInfo(DEFAULT_ZONE)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 def today() -> date:
-    return date.today()
+    """Today where the reader is, so a late-evening entry in Paris is not dated tomorrow."""
+    return now().astimezone(user_zone()).date()
+
+
+def local_now() -> datetime:
+    """The current minute in the reader's zone, naive, as a date-time input shows it."""
+    return now().astimezone(user_zone()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def from_local(moment: datetime | None) -> datetime | None:
+    """A naive date-time typed in a form, read in the reader's zone, as aware UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=user_zone()).astimezone(UTC)
+
+
+def clock_policy() -> ClockPolicy:
+    return ClockPolicy.from_config(current_app.config)
 
 
 def show_errors(form: FlaskForm, error: ServiceError) -> None:

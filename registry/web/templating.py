@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 
@@ -24,6 +25,14 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def long_datetime(value: datetime | None) -> str:
+    """A stored UTC moment in the reader's zone."""
+    if value is None:
+        return "—"
+    local = value.astimezone(ZoneInfo("Europe/Paris"))
+    return f"{long_date(local)}, {local:%H:%M}"
+
+
 def url_with(**changes) -> str:
     """The current page's URL with some query arguments changed (filters, pagination)."""
     args = request.args.to_dict()
@@ -34,5 +43,7 @@ def url_with(**changes) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(humanize=humanize, thousands=thousands, long_date=long_date)
+    app.jinja_env.filters.update(
+        humanize=humanize, thousands=thousands, long_date=long_date, long_datetime=long_datetime
+    )
     app.jinja_env.globals.update(can=can, url_with=url_with, role_labels=ROLE_LABELS)

@@ -169,3 +169,16 @@ def test_module_has_no_web_or_database_dependency():
     source = Path(workflow.__file__).read_text(encoding="utf-8")
     assert "flask" not in source.lower()
     assert "sqlalchemy" not in source.lower()
+
+
+def test_path_to_walks_the_forward_road():
+    assert workflow.path_to("proposed", "agreed") == ("contacting", "in_discussion", "agreed")
+    assert workflow.path_to("in_discussion", "agreed") == ("agreed",)
+    assert workflow.path_to("contacting", "declined") == ("declined",)
+
+
+@pytest.mark.parametrize("current,target", [("agreed", "contacting"), ("completed", "agreed"),
+                                            ("declined", "agreed"), ("withdrawn", "completed")])
+def test_path_to_refuses_backward_or_closed_moves(current, target):
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.path_to(current, target)

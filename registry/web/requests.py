@@ -1,0 +1,276 @@
+"""Transfer requests: propose, follow, log contact attempts, move along, decide; the dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from registry import db
+from registry.access import can, requires
+from registry.domain import workflow
+from registry.domain.clock import FLAGS
+from registry.domain.roles import (
+    DECIDE,
+    MANAGE_REQUESTS,
+    MEMBER,
+    PROPOSE,
+    READ_ALL,
+    VIEW_PRIVATE,
+)
+from registry.services import brands, clamp_page, handles, platforms
+from registry.services import requests as transfer
+from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
+from registry.web.helpers import (
+    actor,
+    clock_policy,
+    form_status,
+    from_local,
+    local_now,
+    now,
+    or_404,
+    run_use_case,
+    today,
+)
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+
+
+def _visible_row(request_id: int) -> transfer.RequestRow:
+    row = or_404(transfer.get_request, db.session(), request_id)
+    if not transfer.can_view(actor(), row.request):
+        abort(403)
+    return row
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(PROPOSE)
+def propose():
+    session = db.session()
+    handle_id = request.values.get("handle_id", type=int)
+    row = or_404(handles.get_handle, session, handle_id) if handle_id else None
+    form = ProposalForm()
+    form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
+    form.brand.choices = options(
+        [("", "— choose —")] + [(b.id, b.name) for b in brands.all_brands(session)]
+    )
+    if request.method == "GET" and row is None:
+        form.platform.data = request.args.get("platform", "x")
+        form.handle.data = request.args.get("handle", "")
+    if form.validate_on_submit():
+        kind = form.kind.data if can(MANAGE_REQUESTS) or can(DECIDE) else "offer"
+        created = run_use_case(
+            form,
+            transfer.propose,
+            actor=actor(),
+            today=today(),
+            handle_id=row.handle.id if row else None,
+            platform_slug=form.platform.data,
+            handle=form.handle.data or "",
+            brand_id=int(form.brand.data) if form.brand.data else None,
+            kind=kind,
+            terms=form.terms.data,
+            amount=form.amount.data,
+            message=form.message.data or "",
+            policy=clock_policy(),
+        )
+        if created is not None:
+            flash(f"Request #{created.id} is open. Log each contact attempt on it.", "success")
+            return redirect(url_for("requests.detail", request_id=created.id))
+    return render_template("requests/propose.html", form=form, row=row), form_status(form)
+
+
+@bp.get("/mine")
+@requires(PROPOSE)
+def mine():
+    page = transfer.list_requests(
+        db.session(),
+        transfer.RequestFilters(proposer_id=actor().id),
+        page=clamp_page(request.args.get("page")),
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "requests/index.html", page=page, mine=True, filters=None, brands=[], states=workflow.STATES
+    )
+
+
+@bp.get("")
+@requires(READ_ALL)
+def index():
+    filters = transfer.RequestFilters(
+        state=request.args.get("state", ""), brand=request.args.get("brand", "")
+    )
+    session = db.session()
+    page = transfer.list_requests(
+        session,
+        filters,
+        page=clamp_page(request.args.get("page")),
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "requests/index.html",
+        page=page,
+        mine=False,
+        filters=filters,
+        brands=brands.all_brands(session),
+        states=workflow.STATES,
+    )
+
+
+def _render_detail(
+    row: transfer.RequestRow, *, attempt_form=None, decision_form=None, status: int = 200
+):
+    session = db.session()
+    user = actor()
+    attempt_form = attempt_form or AttemptForm(formdata=None)
+    if attempt_form.happened_at.data is None:
+        attempt_form.happened_at.data = local_now()
+    is_open = workflow.is_open(row.request.state)
+    return render_template(
+        "requests/detail.html",
+        row=row,
+        attempts=transfer.attempts_of(session, row.request.id),
+        status=transfer.reply_status(session, row, as_of=today(), policy=clock_policy()),
+        contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
+        attempt_form=attempt_form
+        if is_open and transfer.can_log_attempt(user, row.request)
+        else None,
+        transitions=workflow.allowed_transitions(row.request.state) if can(MANAGE_REQUESTS) else (),
+        transition_form=TransitionForm(formdata=None),
+        can_withdraw=is_open and transfer.can_log_attempt(user, row.request),
+        decision_form=(decision_form or DecisionForm(formdata=None))
+        if is_open and transfer.can_decide(user, row.brand)
+        else None,
+        show_private=can(VIEW_PRIVATE) or transfer.is_proposer(user, row.request),
+        state_labels=workflow.STATE_LABELS,
+    ), status
+
+
+@bp.get("/<int:request_id>")
+@requires(MEMBER)
+def detail(request_id: int):
+    return _render_detail(_visible_row(request_id))
+
+
+@bp.post("/<int:request_id>/attempts")
+@requires(MEMBER)
+def log_attempt(request_id: int):
+    row = _visible_row(request_id)
+    if not transfer.can_log_attempt(actor(), row.request):
+        abort(403)
+    form = AttemptForm()
+    if form.validate_on_submit():
+        attempt = run_use_case(
+            form,
+            transfer.log_attempt,
+            row.request,
+            actor=actor(),
+            direction=form.direction.data,
+            channel=form.channel.data,
+            outcome=form.outcome.data,
+            happened_at=from_local(form.happened_at.data),
+            now=now(),
+            contact_point=form.contact_point.data or "",
+            summary=form.summary.data or "",
+            policy=clock_policy(),
+        )
+        if attempt is not None:
+            flash("Contact attempt logged.", "success")
+            return redirect(url_for("requests.detail", request_id=request_id, _anchor="attempts"))
+    return _render_detail(_visible_row(request_id), attempt_form=form, status=422)
+
+
+@bp.post("/<int:request_id>/transition")
+@requires(MANAGE_REQUESTS)
+def move(request_id: int):
+    row = _visible_row(request_id)
+    form = TransitionForm()
+    if form.validate_on_submit() and run_use_case(
+        None,
+        transfer.transition,
+        row.request,
+        actor=actor(),
+        to=form.to.data,
+        today=today(),
+        note=form.note.data or "",
+        policy=clock_policy(),
+    ):
+        label = workflow.STATE_LABELS.get(form.to.data, form.to.data)
+        flash(f"Request #{request_id} is now {label.lower()}.", "success")
+    return redirect(url_for("requests.detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/withdraw")
+@requires(MEMBER)
+def withdraw(request_id: int):
+    row = _visible_row(request_id)
+    if not transfer.can_log_attempt(actor(), row.request):
+        abort(403)
+    if TransitionForm(data={"to": workflow.WITHDRAWN}).validate_on_submit() and run_use_case(
+        None,
+        transfer.transition,
+        row.request,
+        actor=actor(),
+        to=workflow.WITHDRAWN,
+        today=today(),
+        note="withdrawn by " + actor().email,
+        policy=clock_policy(),
+    ):
+        flash(f"Request #{request_id} is withdrawn.", "success")
+    return redirect(url_for("requests.detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/decision")
+@requires(DECIDE)
+def decide(request_id: int):
+    row = _visible_row(request_id)
+    if not transfer.can_decide(actor(), row.brand):
+        abort(403)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        decided = run_use_case(
+            form,
+            transfer.decide,
+            row.request,
+            actor=actor(),
+            accept=form.decision.data == "accept",
+            channel=form.channel.data,
+            summary=form.summary.data or "",
+            now=now(),
+            today=today(),
+            policy=clock_policy(),
+        )
+        if decided is not None:
+            flash("The brand's decision is recorded.", "success")
+            return redirect(url_for("requests.detail", request_id=request_id))
+    return _render_detail(_visible_row(request_id), decision_form=form, status=422)
+
+
+def parse_as_of(raw: str | None) -> date:
+    if not raw:
+        return today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        flash(f'"{raw}" is not a date (YYYY-MM-DD); showing today.', "error")
+        return today()
+
+
+@bp.get("/attention")
+@requires(READ_ALL)
+def dashboard():
+    session = db.session()
+    as_of = parse_as_of(request.args.get("as_of"))
+    brand = request.args.get("brand", "")
+    sort = request.args.get("sort", "due")
+    rows = transfer.flagged(session, as_of=as_of, policy=clock_policy(), brand=brand, sort=sort)
+    groups = [(flag, [r for r in rows if r.flag == flag]) for flag in FLAGS]
+    return render_template(
+        "requests/dashboard.html",
+        groups=groups,
+        as_of=as_of,
+        brand=brand,
+        sort=sort,
+        brands=brands.all_brands(session),
+        total=len(rows),
+    )
