@@ -430,8 +430,7 @@ def log_attempt(
     if not workflow.is_open(request.state):
         raise Invalid(
             f"This request is {workflow.STATE_LABELS[request.state].lower()}: "
-            "no more contact attempts can be logged.",
-            field="happened_at",
+            "no more contact attempts can be logged."
         )
     if happened_at.tzinfo is None:
         raise Invalid("Give the time of the attempt with its time zone.", field="happened_at")

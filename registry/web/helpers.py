@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash
+from flask import abort, current_app, flash, g
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -78,6 +78,7 @@ def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
         result = use_case(session, *args, **kwargs)
     except ServiceError as exc:
         session.rollback()
+        g.use_case_refused = True
         if form is None:
             flash(exc.message, "error")
         else:
@@ -89,4 +90,4 @@ def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
 
 def form_status(form: FlaskForm) -> int:
     """422 when a submitted form is shown again with errors, so tests and scripts can tell."""
-    return 422 if form.errors else 200
+    return 422 if form.errors or g.get("use_case_refused") else 200

@@ -54,6 +54,10 @@ def propose():
     form.brand.choices = options(
         [("", "— choose —")] + [(b.id, b.name) for b in brands.all_brands(session)]
     )
+    if row is not None:  # the handle is known: only the terms are asked
+        del form.platform, form.handle
+        if row.brand is not None:
+            del form.brand
     if request.method == "GET" and row is None:
         form.platform.data = request.args.get("platform", "x")
         form.handle.data = request.args.get("handle", "")
@@ -65,9 +69,9 @@ def propose():
             actor=actor(),
             today=today(),
             handle_id=row.handle.id if row else None,
-            platform_slug=form.platform.data,
-            handle=form.handle.data or "",
-            brand_id=int(form.brand.data) if form.brand.data else None,
+            platform_slug=form.platform.data if form.platform else "",
+            handle=form.handle.data if form.handle else "",
+            brand_id=int(form.brand.data) if form.brand and form.brand.data else None,
             kind=kind,
             terms=form.terms.data,
             amount=form.amount.data,

@@ -619,3 +619,27 @@ def test_module_never_reads_the_system_clock():
     assert "now(" not in source
     assert "flask" not in source.lower()
     assert "sqlalchemy" not in source.lower()
+
+
+def test_pending_wait_gives_the_dates_a_request_stores():
+    calendar = clock.calendar_for("FR")
+    monday = date(2026, 3, 2)
+    follow_up = [
+        clock.AttemptFact(monday, clock.OUTBOUND, "no_answer"),
+        clock.AttemptFact(date(2026, 3, 5), clock.OUTBOUND, "voicemail"),
+    ]
+    assert clock.pending_wait(opened_on=monday, attempts=follow_up, calendar=calendar) == (
+        clock.PendingWait(date(2026, 3, 16), None, monday, 2)
+    )
+    assert clock.pending_wait(opened_on=monday, attempts=[], calendar=calendar) == (
+        clock.PendingWait(None, date(2026, 3, 9), monday, 0)
+    )
+    answered = [*follow_up, clock.AttemptFact(date(2026, 3, 6), clock.INBOUND, "replied")]
+    assert clock.pending_wait(opened_on=monday, attempts=answered, calendar=calendar) == (
+        clock.PendingWait(None, None, None, 0)
+    )
+
+
+def test_calendar_for_shares_one_calendar_per_country():
+    assert clock.calendar_for("FR") is clock.calendar_for("FR")
+    assert clock.calendar_for("FR") is not clock.calendar_for("DE")

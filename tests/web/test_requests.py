@@ -1,0 +1,412 @@
+"""Transfer requests through the site: proposing, attempts, transitions, decisions, rights."""
+
+from datetime import UTC, date, datetime, timedelta
+from html import unescape
+
+import pytest
+from sqlmodel import func, select
+
+from registry import db
+from registry.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
+from registry.services import requests as transfer
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session().exec(select(func.count()).select_from(model)).one()
+
+
+def load(app, model, ident):
+    with app.app_context():
+        return db.session().get(model, ident)
+
+
+def attempt_form(**values):
+    data = {
+        "direction": "outbound",
+        "channel": "web_form",
+        "contact_point": "Contact form",
+        "happened_at": "2026-03-02T10:00",
+        "outcome": "no_answer",
+        "summary": "Sent",
+    }
+    data.update(values)
+    return data
+
+
+# --- proposing ---------------------------------------------------------------------------------
+
+
+def test_fan_proposes_a_transfer_from_a_handle_page(client, auth, app, make):
+    brand = make.brand("Gallimard")
+    handle = make.handle("Gallimard", brand_id=brand.id, holder_kind="fan")
+    auth.login("fan")
+    page = client.get(f"/handles/{handle.id}").text
+    assert f"/requests/new?handle_id={handle.id}" in page
+    response = client.post(
+        f"/requests/new?handle_id={handle.id}",
+        data={"terms": "free", "message": "Happy to hand it over"},
+    )
+    assert response.status_code == 302
+    request = load(app, TransferRequest, 1)
+    assert (request.handle_id, request.state, request.kind) == (handle.id, "proposed", "offer")
+    assert request.to_holder_name == "Gallimard"
+    assert "Happy to hand it over" in client.get(response.location).text
+    assert "@Gallimard" in client.get("/requests/mine").text
+
+
+def test_fan_proposes_a_handle_not_yet_in_the_registry_in_one_step(client, auth, app, make):
+    brand = make.brand("Flammarion")
+    auth.login("fan", email="reader@example.org")
+    response = client.post(
+        "/requests/new",
+        data={
+            "platform": "x",
+            "handle": "https://x.com/Flammarion",
+            "brand": str(brand.id),
+            "terms": "free",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        handle = db.session().exec(select(Handle)).one()
+    assert (handle.normalized, handle.holder_kind, handle.brand_id) == (
+        "flammarion",
+        "fan",
+        brand.id,
+    )
+    assert handle.holder_contact == "reader@example.org"
+    assert count(app, TransferRequest) == 1 and count(app, CustodyRecord) == 1
+
+
+def test_proposal_for_an_invalid_handle_changes_nothing(client, auth, app, make):
+    brand = make.brand("Flammarion")
+    auth.login("fan")
+    response = client.post(
+        "/requests/new",
+        data={"platform": "x", "handle": "Flammarion!!", "brand": str(brand.id), "terms": "free"},
+    )
+    assert response.status_code == 422
+    assert "X handles may only contain" in unescape(response.text)
+    assert count(app, Handle) == 0 and count(app, TransferRequest) == 0
+
+
+def test_a_sale_needs_an_amount_and_a_new_handle_needs_a_brand(client, auth, app, make):
+    make.brand("Flammarion")
+    auth.login("fan")
+    response = client.post(
+        "/requests/new",
+        data={"platform": "x", "handle": "Flammarion", "brand": "", "terms": "free"},
+    )
+    assert response.status_code == 422 and "Choose the brand" in response.text
+    handle = make.handle("Gallimard", brand_id=make.brand("Gallimard").id, holder_kind="fan")
+    response = client.post(f"/requests/new?handle_id={handle.id}", data={"terms": "sale"})
+    assert response.status_code == 422 and "Give the amount" in response.text
+    assert count(app, TransferRequest) == 0
+
+
+def test_only_one_open_request_per_handle(client, auth, make):
+    request = make.request()
+    auth.login("fan", email="other@example.org")
+    response = client.post(f"/requests/new?handle_id={request.handle_id}", data={"terms": "free"})
+    assert response.status_code == 422
+    assert f"Request #{request.id} for this handle is still open" in response.text
+
+
+def test_visitors_must_log_in_to_propose(client, make):
+    response = client.get("/requests/new")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+# --- contact attempts --------------------------------------------------------------------------
+
+
+def test_fan_logs_an_attempt_and_the_request_starts_contacting(client, auth, app, make):
+    fan = make.user("fan", email="julien@example.org")
+    request = make.request(proposer=fan)
+    auth.login("fan", email="julien@example.org")
+    response = client.post(f"/requests/{request.id}/attempts", data=attempt_form())
+    assert response.status_code == 302
+    saved = load(app, TransferRequest, request.id)
+    assert saved.state == "contacting"
+    assert saved.reply_due_on == date(2026, 3, 16)  # ten business days after Monday 2 March
+    assert saved.unanswered_attempts == 1
+    page = client.get(f"/requests/{request.id}").text
+    assert "Contact form" in page and "No answer" in page
+
+
+def test_attempt_in_the_future_is_refused_and_nothing_is_saved(client, auth, app, make):
+    request = make.request()
+    auth.login("staff")
+    future = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/requests/{request.id}/attempts",
+        data=attempt_form(happened_at=future, summary="Kept text"),
+    )
+    assert response.status_code == 422
+    assert "cannot be dated in the future" in response.text
+    assert "Kept text" in response.text
+    assert count(app, ContactAttempt) == 0
+
+
+def test_attempt_on_a_closed_request_is_refused(client, auth, app, make):
+    request = make.request(state="declined")
+    auth.login("staff")
+    response = client.post(f"/requests/{request.id}/attempts", data=attempt_form())
+    assert response.status_code == 422
+    assert "no more contact attempts can be logged" in response.text
+    assert count(app, ContactAttempt) == 0
+
+
+def test_unknown_outcome_is_refused(client, auth, app, make):
+    request = make.request()
+    auth.login("staff")
+    response = client.post(f"/requests/{request.id}/attempts", data=attempt_form(outcome="ghosted"))
+    assert response.status_code == 422
+    assert count(app, ContactAttempt) == 0
+
+
+def test_another_fan_cannot_see_or_log_on_a_request(client, auth, make):
+    request = make.request()
+    auth.login("fan", email="stranger@example.org")
+    assert client.get(f"/requests/{request.id}").status_code == 403
+    assert client.post(f"/requests/{request.id}/attempts", data=attempt_form()).status_code == 403
+    assert client.post(f"/requests/{request.id}/withdraw").status_code == 403
+
+
+def test_proposer_contact_is_private(client, auth, make):
+    fan = make.user("fan", email="julien@example.org")
+    request = make.request(proposer=fan)
+    auth.login("fan", email="julien@example.org")
+    assert "julien@example.org" in client.get(f"/requests/{request.id}").text
+    auth.logout()
+    auth.login("staff")
+    assert "julien@example.org" in client.get(f"/requests/{request.id}").text
+    auth.logout()
+    handle_page = client.get(f"/handles/{request.handle_id}").text
+    assert "julien@example.org" not in handle_page and f"Request #{request.id}" in handle_page
+
+
+# --- transitions and decisions -----------------------------------------------------------------
+
+
+def test_staff_see_only_allowed_transition_buttons(client, auth, make):
+    request = make.request(["no_answer"])  # contacting
+    auth.login("staff")
+    page = client.get(f"/requests/{request.id}").text
+    assert 'value="in_discussion"' in page and 'value="declined"' in page
+    assert 'value="completed"' not in page and 'value="agreed"' not in page
+
+
+def test_a_refused_transition_says_why_and_changes_nothing(client, auth, app, make):
+    request = make.request()
+    auth.login("staff")
+    response = client.post(
+        f"/requests/{request.id}/transition", data={"to": "completed"}, follow_redirects=True
+    )
+    assert 'cannot move straight to "completed"' in unescape(response.text)
+    assert load(app, TransferRequest, request.id).state == "proposed"
+
+
+def test_fans_cannot_move_requests_but_can_withdraw_their_own(client, auth, app, make):
+    fan = make.user("fan", email="julien@example.org")
+    request = make.request(proposer=fan)
+    auth.login("fan", email="julien@example.org")
+    assert (
+        client.post(f"/requests/{request.id}/transition", data={"to": "contacting"}).status_code
+        == 403
+    )
+    assert client.post(f"/requests/{request.id}/withdraw").status_code == 302
+    saved = load(app, TransferRequest, request.id)
+    assert saved.state == "withdrawn" and saved.closed_at is not None
+
+
+def test_completing_moves_custody_in_the_same_step(client, auth, app, make):
+    request = make.request(["replied"], state="agreed")
+    auth.login("staff")
+    response = client.post(f"/requests/{request.id}/transition", data={"to": "completed"})
+    assert response.status_code == 302
+    handle = load(app, Handle, request.handle_id)
+    assert (handle.holder_kind, handle.holder_name) == ("brand", "Gallimard")
+    with app.app_context():
+        records = list(
+            db.session().exec(
+                select(CustodyRecord)
+                .where(CustodyRecord.handle_id == handle.id)
+                .order_by(CustodyRecord.id)
+            )
+        )
+    assert [r.holder_kind for r in records] == ["fan", "brand"]
+    assert records[0].ended_on is not None and records[1].ended_on is None
+    assert f"transfer request #{request.id}" in records[1].note
+    assert "Gallimard" in client.get(f"/handles/{handle.id}").text
+
+
+def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
+    request = make.request(state="agreed")
+
+    def broken(*args, **kwargs):
+        raise transfer.Invalid("custody store unavailable")
+
+    monkeypatch.setattr(transfer.handles, "change_holder", broken)
+    with app.app_context():
+        session = db.session()
+        row = session.get(TransferRequest, request.id)
+        with pytest.raises(transfer.Invalid):
+            transfer.transition(session, row, actor=None, to="completed", today=date(2026, 3, 9))
+        session.rollback()
+    assert load(app, TransferRequest, request.id).state == "agreed"
+
+
+def make_legal(app, make, brand_id, email="legal@example.org"):
+    user = make.user("legal", email=email)
+    with app.app_context():
+        from registry.models import User
+
+        row = db.session().get(User, user.id)
+        row.brand_id = brand_id
+        db.session().commit()
+    return user
+
+
+def test_legal_of_the_brand_accepts_which_is_logged_as_attempt_and_transitions(
+    client, auth, app, make
+):
+    request = make.request(["no_answer"])
+    handle = load(app, Handle, request.handle_id)
+    make_legal(app, make, handle.brand_id)
+    auth.login("legal", email="legal@example.org")
+    response = client.post(
+        f"/requests/{request.id}/decision",
+        data={"decision": "accept", "channel": "email", "summary": "Yes"},
+    )
+    assert response.status_code == 302
+    saved = load(app, TransferRequest, request.id)
+    assert saved.state == "agreed" and saved.reply_due_on is None
+    with app.app_context():
+        last = db.session().exec(select(ContactAttempt).order_by(ContactAttempt.id.desc())).first()
+    assert (last.direction, last.outcome, last.summary) == ("inbound", "replied", "Yes")
+
+
+def test_legal_of_another_brand_cannot_decide(client, auth, app, make):
+    request = make.request()
+    other = make.brand("Nespresso")
+    make_legal(app, make, other.id)
+    auth.login("legal", email="legal@example.org")
+    response = client.post(
+        f"/requests/{request.id}/decision", data={"decision": "decline", "channel": "email"}
+    )
+    assert response.status_code == 403
+    assert load(app, TransferRequest, request.id).state == "proposed"
+
+
+@pytest.mark.parametrize("role,status", [("fan", 403), ("staff", 403)])
+def test_only_legal_and_admins_decide(client, auth, make, role, status):
+    request = make.request()
+    auth.login(role)
+    response = client.post(
+        f"/requests/{request.id}/decision", data={"decision": "accept", "channel": "email"}
+    )
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "role,status", [("fan", 403), ("staff", 200), ("legal", 200), ("admin", 200)]
+)
+def test_request_lists_and_dashboard_rights(client, auth, make, role, status):
+    make.request()
+    auth.login(role)
+    assert client.get("/requests").status_code == status
+    assert client.get("/requests/attention").status_code == status
+
+
+# --- the dashboard and flag-unanswered ---------------------------------------------------------
+
+
+def test_dashboard_lists_exactly_what_flag_unanswered_prints(client, auth, app, make, runner):
+    import json
+
+    make.request(["no_answer", "voicemail"])  # clock from 2 March: due 16 March
+    other_brand = make.brand("Nespresso")
+    make.request(
+        brand=other_brand,
+        handle=make.handle("Nespresso", brand_id=other_brand.id, holder_kind="agency"),
+        opened_on=date(2026, 3, 9),
+    )  # nobody contacted
+    auth.login("staff")
+    for as_of in ("2026-03-13", "2026-03-17", "2026-03-20"):
+        printed = json.loads(
+            runner.invoke(args=["flag-unanswered", "--as-of", as_of, "--json"]).output
+        )
+        page = client.get(f"/requests/attention?as_of={as_of}").text
+        listed = [int(i) for i in __import__("re").findall(r'href="/requests/(\d+)">#', page)]
+        assert sorted(listed) == sorted(item["id"] for item in printed), as_of
+    as_of_17 = json.loads(
+        runner.invoke(args=["flag-unanswered", "--as-of", "2026-03-17", "--json"]).output
+    )
+    assert [
+        (i["handle"], i["flag"], i["due_date"], i["unanswered_attempts"]) for i in as_of_17
+    ] == [
+        ("Gallimard", "overdue", "2026-03-16", 2),
+        ("Nespresso", "not_contacted", "2026-03-16", 0),
+    ]
+    assert set(as_of_17[0]) == {
+        "id",
+        "handle",
+        "platform",
+        "brand",
+        "flag",
+        "due_date",
+        "business_days_waiting",
+        "unanswered_attempts",
+    }
+
+
+def test_dashboard_filters_by_brand_and_groups_by_flag(client, auth, make):
+    make.request(["no_answer"])
+    auth.login("legal")
+    page = client.get("/requests/attention?as_of=2026-03-13&brand=gallimard").text
+    assert "@Gallimard" in page and "Nothing overdue" in page
+    assert "@Gallimard" not in client.get("/requests/attention?as_of=2026-03-13&brand=nobody").text
+
+
+def test_dashboard_bad_date_falls_back_with_a_message(client, auth):
+    auth.login("staff")
+    page = client.get("/requests/attention?as_of=yesterday").text
+    assert "is not a date" in unescape(page)
+
+
+def test_flag_unanswered_without_flags_says_so(runner, app):
+    result = runner.invoke(args=["flag-unanswered", "--as-of", "2026-03-17"])
+    assert result.exit_code == 0 and "No request needs attention" in result.output
+
+
+def test_flag_unanswered_rejects_a_bad_date_in_one_line(runner, app):
+    result = runner.invoke(args=["flag-unanswered", "--as-of", "17/03/2026"])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == [
+        'Error: --as-of expects a date as YYYY-MM-DD, not "17/03/2026".'
+    ]
+
+
+def test_late_friday_evening_in_paris_counts_as_friday(app, make):
+    """23:30 in Paris on Friday is 22:30 UTC the same day in winter, but the clock must not
+    take Saturday's date in summer either (21:30 UTC)."""
+    request = make.request()
+    with app.app_context():
+        session = db.session()
+        row = session.get(TransferRequest, request.id)
+        friday_late = datetime(2026, 6, 5, 21, 30, tzinfo=UTC)  # 23:30 in Paris (CEST)
+        transfer.log_attempt(
+            session,
+            row,
+            actor=None,
+            direction="outbound",
+            channel="email",
+            outcome="no_answer",
+            happened_at=friday_late,
+            now=friday_late + timedelta(hours=1),
+        )
+        session.commit()
+        assert row.waiting_since == date(2026, 6, 5)
+        assert row.reply_due_on == date(2026, 6, 19)
