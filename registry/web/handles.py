@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from registry import db
 from registry.access import can, requires
-from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
+from registry.domain.roles import EDIT_REGISTRY, PROPOSE, PUBLIC, VIEW_PRIVATE
 from registry.services import brands, clamp_page, handles, platforms
 from registry.services import requests as transfer
 from registry.web.forms import (
@@ -65,6 +65,8 @@ def detail(handle_id: int):
         url=platforms.url_for_handle(row.platform, row.handle.handle),
         history=handles.custody_history(session, handle_id),
         show_private=can(VIEW_PRIVATE),
+        # Visitors see the button too: it leads them to log in, then to the proposal.
+        can_propose=row.handle.holder_kind != "brand" and (can(PROPOSE) or actor() is None),
         requests=[
             (r, transfer.can_view(actor(), r))
             for r in transfer.requests_for_handle(session, handle_id)
