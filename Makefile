@@ -26,6 +26,9 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --wrk
+
 lint: $(STAMP)
 	$(BIN)/ruff check registry tests
 	$(BIN)/ruff format --check registry tests
