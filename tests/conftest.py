@@ -93,3 +93,79 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+# --- Which database, and what CI may not skip ----------------------------------------------
+# Browser journeys (marker `e2e`) and PostgreSQL-only tests (marker `postgres`, or the
+# `postgres_url` fixture) skip locally with a reason when Chromium or PostgreSQL is missing.
+# With CI=true such a skip is a failure instead. PostgreSQL-only tests are deselected, not
+# skipped, in CI's SQLite pass: .ci/run runs them in its PostgreSQL pass.
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+STRICT_MARKERS = {"e2e": "browser", "postgres": "PostgreSQL"}
+
+
+def on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+    if on_postgresql():
+        return
+    needs_postgres = [item for item in items if item.get_closest_marker("postgres")]
+    if not needs_postgres:
+        return
+    if IN_CI:
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        config.hook.pytest_deselected(items=needs_postgres)
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: run `scripts/pg-throwaway.sh make test` "
+        "or set DATABASE_URL=postgresql+psycopg://..."
+    )
+    for item in needs_postgres:
+        item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    if call.when == "setup":  # JUnit reports name the markers, so .ci/run can count them
+        for name in STRICT_MARKERS:
+            if item.get_closest_marker(name):
+                item.user_properties.append(("marker", name))
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        kinds = [label for name, label in STRICT_MARKERS.items() if item.get_closest_marker(name)]
+        if kinds:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            report.outcome = "failed"
+            report.longrepr = f"CI=true: {' and '.join(kinds)} tests may not be skipped. {reason}"
+    return report
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The PostgreSQL URL from DATABASE_URL; tests using it are PostgreSQL-only."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgresql+psycopg://...)")
+    return url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Real salted hashes with cheap parameters: scrypt's ~0.2 s per hash and per check, over
+    hundreds of sign-ups and logins, was a large share of the suite's time."""
+    real = accounts.generate_password_hash
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            accounts,
+            "generate_password_hash",
+            lambda password, method="pbkdf2:sha256:1000", salt_length=16: real(
+                password, method=method, salt_length=salt_length
+            ),
+        )
+        yield

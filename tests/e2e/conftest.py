@@ -1,0 +1,163 @@
+"""Browser journeys: the real app, served over HTTP, driven by headless Chromium.
+
+- `live_server`: the app on a fresh database (a SQLite file, or the PostgreSQL database of
+  DATABASE_URL) holding the demo data of `registry seed-demo`, served by werkzeug on a free
+  loopback port, CSRF protection on, as in production. A server-side exception fails the test.
+- `page`: a Playwright page in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); no
+  `playwright install` needed. A JavaScript error, a 5xx answer or a missing asset fails the test.
+- `screenshot(page, name)`: saves screenshots/NAME.png at the repository root.
+- `make_user(role)`: an account in the live app's database; returns (email, password).
+
+Every test here is marked `e2e`. Without Chromium they skip, except with CI=true, where they
+fail (see tests/conftest.py). pytest-playwright is disabled (-p no:playwright): these fixtures
+replace its own."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask, got_request_exception
+from sqlmodel import SQLModel
+from werkzeug.serving import make_server
+
+from registry import ROOT, create_app, db, demo
+from registry.services import accounts
+from tests.conftest import PASSWORD, database_url
+
+E2E_DIR = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = ROOT / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+    errors: list[BaseException] = field(default_factory=list)
+
+
+@pytest.fixture
+def live_app(tmp_path) -> Iterator[Flask]:
+    app = create_app(
+        {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True}
+    )
+    engine = app.extensions["registry.engine"]
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    with app.app_context():
+        session = db.session()
+        demo.load(session)  # what `registry seed-demo` runs
+        session.commit()
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app) -> Iterator[LiveServer]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    live = LiveServer(app=live_app, url=f"http://127.0.0.1:{server.server_port}")
+
+    def record(_sender, exception, **_extra):
+        live.errors.append(exception)
+
+    got_request_exception.connect(record, live_app)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        got_request_exception.disconnect(record, live_app)
+    if live.errors:
+        pytest.fail(f"the server raised: {live.errors[0]!r}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(
+            f"browser journeys need Chromium at {CHROMIUM}: apt-get install chromium "
+            "(or set CHROMIUM=/path/to/chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+
+    def check(response):
+        is_document = response.request.resource_type == "document"
+        if response.status >= 500 or (response.status >= 400 and not is_document):
+            problems.append(f"{response.status} for {response.url}")
+
+    page.on("response", check)
+    yield page
+    context.close()
+    if problems:
+        pytest.fail("the browser saw: " + "; ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def make_user(live_server):
+    def create(role: str = "staff", email: str | None = None) -> tuple[str, str]:
+        email = email or f"e2e-{role}@example.org"
+        with live_server.app.app_context():
+            session = db.session()
+            accounts.create_user(session, email=email, password=PASSWORD, role=role)
+            session.commit()
+        return email, PASSWORD
+
+    return create

@@ -1,0 +1,129 @@
+"""Journeys in a real browser: a visitor looks a handle up; staff add a handle."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from registry import db
+from registry.demo import FIRST_RECORDED, HANDLES
+from registry.services import handles
+from registry.web.templating import humanize, long_date
+
+# The demo's X handle @Gallimard: (platform, handle, brand, first holder's kind and name, ...).
+_, _, _, FIRST_KIND, FIRST_HOLDER, *_ = next(r for r in HANDLES if r[:2] == ("x", "Gallimard"))
+
+
+def holder_now_and_history(app, platform: str, handle: str):
+    """What the live database says; the demo's story (a transfer) decides the current holder."""
+    with app.app_context():
+        session = db.session()
+        found = handles.lookup(session, platform, handle).handle
+        assert found is not None, f"the demo data has no {platform} {handle}"
+        return found, handles.custody_history(session, found.id)
+
+
+def look_up(page, platform: str, handle: str) -> None:
+    page.locator("#platform").select_option(platform)
+    page.locator("#handle").fill(handle)
+    page.get_by_role("button", name="Look up").click()
+    page.wait_for_load_state()
+
+
+def test_visitor_finds_who_holds_a_handle(page, live_server, screenshot):
+    holder, history = holder_now_and_history(live_server.app, "x", "@Gallimard")
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who holds that handle?")
+    expect(page.locator("#platform")).to_have_value("x")
+    screenshot(page, "lookup-1-home")
+
+    look_up(page, "x", "@Gallimard")
+    expect(page).to_have_url(re.compile(r"/lookup\?platform=x&handle=%40Gallimard"))
+    result = page.locator(".result")
+    expect(result.locator(".handle-name")).to_have_text("@Gallimard")
+    held_by = result.locator("dt", has_text="Held by").locator("xpath=following-sibling::dd[1]")
+    expect(held_by).to_contain_text(humanize(holder.holder_kind))
+    expect(held_by).to_contain_text(holder.holder_name)
+    expect(result.locator(f".badge.status-{holder.status}")).to_be_visible()
+    expect(result.get_by_role("link", name="Gallimard", exact=True)).to_be_visible()
+    # The custody timeline: every holder since the demo first recorded the fan's account.
+    timeline = result.locator(".timeline li")
+    expect(timeline).to_have_count(len(history))
+    first = timeline.filter(has_text=long_date(FIRST_RECORDED))
+    expect(first).to_contain_text(humanize(FIRST_KIND))
+    expect(first).to_contain_text(FIRST_HOLDER)
+    expect(result.locator(".timeline li.current")).to_contain_text("today")
+    expect(result.locator(".timeline li.current")).to_contain_text(holder.holder_name)
+    expect(result).not_to_contain_text("julien@example.org")  # holders' contacts are private
+    screenshot(page, "lookup-2-result")
+
+    # A pasted profile URL finds the same handle.
+    look_up(page, "x", "https://x.com/Gallimard")
+    expect(page.locator(".result .handle-name")).to_have_text("@Gallimard")
+    expect(page.locator(".result dl")).to_contain_text(holder.holder_name)
+
+    # From the result to the handle's own page.
+    page.get_by_role("link", name="Open its page").click()
+    expect(page).to_have_url(re.compile(r"/handles/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("@Gallimard")
+
+    page.goto("/")
+    look_up(page, "x", "@Flammarion")
+    notfound = page.locator(".result.notfound")
+    expect(notfound).to_contain_text("not in the registry")
+    expect(notfound.locator("code")).to_have_text("flammarion")
+    expect(notfound.get_by_role("link", name="https://x.com/Flammarion")).to_be_visible()
+    expect(notfound.get_by_role("link", name="Add it to the registry")).to_have_count(0)
+    screenshot(page, "lookup-3-not-found")
+
+
+def test_staff_adds_a_handle(page, screenshot, make_user):
+    email, password = make_user("staff")
+    page.goto("/")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    screenshot(page, "staff-1-login")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"Logged in as {email}")
+
+    # CSRF protection is on, as in production: a form post without its token is refused.
+    forged = page.request.post("/handles/new", form={"platform": "x", "handle": "forged"})
+    assert forged.status == 400
+
+    # From an unknown handle's lookup straight to the form, pre-filled.
+    look_up(page, "x", "@Flammarion")
+    page.get_by_role("link", name="Add it to the registry").click()
+    expect(page).to_have_url(re.compile(r"/handles/new\?"))
+    expect(page.locator("#platform")).to_have_value("x")
+    expect(page.locator("#handle")).to_have_value("Flammarion")
+
+    # A handle X refuses: shown again with the reason next to the field, nothing lost.
+    page.locator("#handle").fill("@Flammarion-Editions")
+    page.locator("#holder_kind").select_option("squatter")
+    page.locator("#holder_name").fill("Someone else")
+    page.get_by_role("button", name="Save handle").click()
+    expect(page.locator(".flash-error")).to_contain_text("nothing was saved")
+    handle_field = page.locator(".field.has-error", has=page.locator("#handle"))
+    expect(handle_field.locator(".error")).not_to_have_count(0)
+    expect(page.locator("#handle")).to_have_value("@Flammarion-Editions")
+    expect(page.locator("#handle")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#holder_kind")).to_have_value("squatter")
+    expect(page.locator("#holder_name")).to_have_value("Someone else")
+    screenshot(page, "staff-2-invalid-handle")
+
+    page.locator("#handle").fill("https://x.com/Flammarion")
+    page.locator("#followers").fill("320")
+    page.get_by_role("button", name="Save handle").click()
+    expect(page).to_have_url(re.compile(r"/handles/\d+$"))
+    expect(page.locator(".flash-success")).to_contain_text("is now in the registry")
+    expect(page.get_by_role("heading", level=1)).to_have_text("@Flammarion")
+    expect(page.locator("main")).to_contain_text("Someone else")
+    expect(page.locator("main")).to_contain_text("Squatter")
+    screenshot(page, "staff-3-handle-page")
+
+    # Visitors now find it.
+    page.locator("form.inline").get_by_role("button", name="Log out").click()
+    page.goto("/lookup?platform=x&handle=flammarion")
+    expect(page.locator(".result .handle-name")).to_have_text("@Flammarion")
