@@ -29,9 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from registry import access, cli, web
+    from registry import access, api, cli, web
 
     app.before_request(access.enforce_permissions)
     web.register(app)
+    api.register(app)
     cli.register(app)
     return app

@@ -12,11 +12,19 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from registry import db
-from registry.services import ServiceError, accounts, platforms
+from registry.services import ServiceError, accounts, csv_io, platforms
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, flag_unanswered):
+    for command in (
+        init_db,
+        seed_demo,
+        create_user,
+        create_token,
+        flag_unanswered,
+        import_handles,
+        export_handles,
+    ):
         app.cli.add_command(command)
 
 
@@ -85,6 +93,29 @@ def create_user(email: str, role: str, name: str) -> None:
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+@click.command("create-token")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def create_token(email: str, name: str) -> None:
+    """Create an API token for an account; the token alone is printed on the last line."""
+    from registry.services import tokens
+
+    session = db.session()
+    user = accounts.find_by_email(session, email.strip())
+    if user is None:
+        fail(f"No account with the e-mail address {email.strip()}.")
+    try:
+        token, plaintext = tokens.create_token(session, user, name, actor=None)
+    except ServiceError as exc:
+        session.rollback()
+        fail(exc.message)
+    session.commit()
+    click.echo(f'API token "{token.name}" created for {user.email} ({user.role}).')
+    click.echo("Copy it now: it is stored hashed and will not be shown again.")
+    click.echo(plaintext)
+
+
 @click.command("flag-unanswered")
 @with_appcontext
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Flag as of this day (default today).")
@@ -115,3 +146,59 @@ def flag_unanswered(as_of: str | None, as_json: bool) -> None:
             f"{item['business_days_waiting']} business days waiting, "
             f"{item['unanswered_attempts']} unanswered"
         )
+
+
+@click.command("import-handles")
+@with_appcontext
+@click.argument("csv_file", metavar="FILE.csv")
+@click.option("--dry-run", is_flag=True, help="Check the file and report, saving nothing.")
+def import_handles(csv_file: str, dry_run: bool) -> None:
+    """Create or update handles from a CSV file; nothing is saved if any line is wrong.
+
+    Columns: platform, handle, brand, holder_kind, holder_name, status, followers, notes.
+    FILE.csv may be "-" for standard input."""
+    try:
+        if csv_file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(csv_file, "rb") as stream:
+                data = stream.read()
+    except OSError as exc:
+        fail(f"Cannot read {csv_file}: {exc.strerror}.")
+    session = db.session()
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    try:
+        report = csv_io.import_handles(session, data, actor=None, today=today, dry_run=dry_run)
+    except ServiceError as exc:
+        session.rollback()
+        fail(f"Nothing imported: {exc.message}")
+    if report.refused:
+        session.rollback()
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        fail(f"{report.summary()} {csv_file} was refused; fix the lines above.")
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    click.echo(report.summary())
+
+
+@click.command("export-handles")
+@with_appcontext
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the CSV to FILE instead of standard output."
+)
+def export_handles(output: str | None) -> None:
+    """Write the registry as CSV, one handle a line, ordered by platform then handle."""
+    text = csv_io.export_handles(db.session())
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as exc:
+        fail(f"Cannot write {output}: {exc.strerror}.")
+    rows = text.count("\r\n") - 1  # csv ends every row with CRLF, quoted line breaks are LF
+    click.echo(f"Exported {rows} handle{'' if rows == 1 else 's'} to {output}.")

@@ -29,4 +29,6 @@ def from_environment(instance_path: Path) -> dict:
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The largest upload is a 5 MB CSV import; allow for the form around it.
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     }

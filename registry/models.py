@@ -41,8 +41,11 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=120)
     phone: str = Field(default="", max_length=40)
     brand_id: int | None = Field(default=None, foreign_key="brand.id")  # legal acts for it
+    locale: str = Field(default="", max_length=8)  # empty: follow the browser
+    timezone: str = Field(default="Europe/Paris", max_length=64)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None  # personal data erased at the member's request
 
     # Flask-Login's four members, written out (UserMixin on SQLModel tables is fragile).
     @property
@@ -283,3 +286,19 @@ def _audit_never_updated(_mapper, _connection, _entry: AuditEntry) -> None:
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_never_deleted(_mapper, _connection, _entry: AuditEntry) -> None:
     raise AuditIsPermanent("Audit entries cannot be deleted.")
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the API. Only its SHA-256 hash is kept: a leaked database
+    gives no working token. The prefix lets its owner recognise it in a list."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str = Field(default="", max_length=80)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    prefix: str = Field(max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -9,16 +9,22 @@ T = TypeVar("T")
 
 
 class ServiceError(Exception):
-    """A refusal the user can act on. `fields` maps form/API field names to messages."""
+    """A refusal the user can act on. `fields` maps form/API field names to messages.
+
+    The message is an English sentence with named parameters, so that the page or the API
+    can translate it (registry.i18n.translate) before filling the parameters in."""
 
     status = 422
 
-    def __init__(self, message: str, *, field: str | None = None, fields: dict | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str, *, field: str | None = None, fields: dict | None = None, **params
+    ):
+        self.msgid, self.params, self.field = message, params, field
+        self.message = message % params if params else message
+        super().__init__(self.message)
         self.fields = dict(fields or {})
         if field:
-            self.fields.setdefault(field, message)
+            self.fields.setdefault(field, self.message)
 
 
 class Invalid(ServiceError):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
-from registry.models import AuditEntry, User
+from registry.models import AuditEntry, Brand, Platform, User
+from registry.services import Page
 
 PRIVATE_KEYS = frozenset({"password_hash", "token_hash"})
 
@@ -59,3 +61,103 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+# --- reading the trail ---------------------------------------------------------------------
+
+
+@dataclass
+class AuditFilters:
+    action: str = ""
+    entity_type: str = ""
+    actor: str = ""  # part of the actor's e-mail, any case
+    date_from: date | None = None  # UTC days, both ends included
+    date_to: date | None = None
+
+    def active(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class AuditRow:
+    entry: AuditEntry
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def list_entries(
+    session: Session, filters: AuditFilters, page: int = 1, page_size: int = 25
+) -> Page[AuditRow]:
+    """Audit entries, newest first, each with its before/after values field by field."""
+    query = select(AuditEntry)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.entity_type:
+        query = query.where(AuditEntry.entity_type == filters.entity_type)
+    if filters.actor:
+        needle = f"%{filters.actor.strip().lower()}%"
+        query = query.where(func.lower(AuditEntry.actor_label).like(needle))
+    if filters.date_from:
+        query = query.where(AuditEntry.at >= datetime.combine(filters.date_from, time(), UTC))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
+        query = query.where(AuditEntry.at < end)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    entries = session.exec(
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    rows = [AuditRow(entry, field_changes(entry)) for entry in entries]
+    _name_references(session, rows)
+    return Page(rows, page, page_size, total)
+
+
+def field_changes(entry: AuditEntry) -> list[FieldChange]:
+    """The fields an entry records, with their values before and after (None when absent)."""
+    before = json.loads(entry.before) if entry.before else {}
+    after = json.loads(entry.after) if entry.after else {}
+    return [FieldChange(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]
+
+
+# Ids that mean little to a reader; shown as "Gallimard (#3)".
+_REFERENCES = {"brand_id": (Brand, "name"), "platform_id": (Platform, "name")}
+
+
+def _name_references(session: Session, rows: list[AuditRow]) -> None:
+    """Put names next to brand and platform ids: one query per kind for the whole page."""
+    for key, (model, attribute) in _REFERENCES.items():
+        changes = [c for row in rows for c in row.changes if c.field == key]
+        ids = {v for c in changes for v in (c.before, c.after) if isinstance(v, int)}
+        if not ids:
+            continue
+        names = dict(
+            session.exec(select(model.id, getattr(model, attribute)).where(model.id.in_(ids))).all()
+        )
+        for change in changes:
+            change.before = _named(change.before, names)
+            change.after = _named(change.after, names)
+
+
+def _named(value: Any, names: dict) -> Any:
+    if isinstance(value, int) and value in names:
+        return f"{names[value]} (#{value})"
+    return value
+
+
+def choices(session: Session) -> tuple[list[str], list[str]]:
+    """The actions and entity types the trail holds, for the filters."""
+    actions = session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    types = session.exec(
+        select(AuditEntry.entity_type)
+        .where(AuditEntry.entity_type != "")
+        .distinct()
+        .order_by(AuditEntry.entity_type)
+    )
+    return list(actions), list(types)

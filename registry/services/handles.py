@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_
 from sqlmodel import Session, func, select
 
+from registry.domain.handles import ParsedHandle
 from registry.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
@@ -118,6 +119,51 @@ def create_handle(
         raise Conflict(
             f"{platform.name} handle @{parsed.display} is already in the registry.", field="handle"
         )
+    return add_handle(
+        session,
+        platform,
+        parsed,
+        actor=actor,
+        today=today,
+        brand_id=brand_id,
+        holder_kind=holder_kind,
+        holder_name=holder_name,
+        holder_contact=holder_contact,
+        status=status,
+        followers=followers,
+        followers_seen_on=followers_seen_on,
+        notes=notes,
+        private_notes=private_notes,
+        evidence_url=evidence_url,
+    )
+
+
+def add_handle(
+    session: Session,
+    platform: Platform,
+    parsed: ParsedHandle,
+    *,
+    actor: User | None,
+    today: date,
+    brand_id: int | None = None,
+    holder_kind: str = "unknown",
+    holder_name: str = "",
+    holder_contact: str = "",
+    status: str = "active",
+    followers=None,
+    followers_seen_on: date | None = None,
+    notes: str = "",
+    private_notes: str = "",
+    evidence_url: str = "",
+) -> Handle:
+    """Write a new handle with its first custody record and its audit entry.
+
+    The caller has found the platform and made sure the handle is not in the registry yet:
+    create_handle with one query each, the CSV import for a whole file at once from the rows
+    it loaded first. The unique index on (platform, normalized) still refuses a duplicate."""
+    check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
+    check_choice(status, HANDLE_STATUSES, "status", "status")
+    followers = check_followers(followers)
     record = Handle(
         platform_id=platform.id,
         handle=parsed.display,
@@ -274,6 +320,19 @@ class HandleFilters:
 def list_handles(
     session: Session, filters: HandleFilters, *, page: int = 1, page_size: int = 25
 ) -> Page[HandleRow]:
+    query = filtered_query(filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(func.lower(Handle.normalized), Platform.slug, Handle.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return Page([HandleRow(*row) for row in rows], page, page_size, total)
+
+
+def filtered_query(filters: HandleFilters):
+    """Handles with their platform and brand, narrowed by the registry list's filters
+    (the list pages it; the CSV export takes it whole)."""
     query = (
         select(Handle, Platform, Brand)
         .join(Platform, Platform.id == Handle.platform_id)
@@ -296,10 +355,4 @@ def list_handles(
                 func.lower(Brand.name).like(needle),
             )
         )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(func.lower(Handle.normalized), Platform.slug, Handle.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return Page([HandleRow(*row) for row in rows], page, page_size, total)
+    return query

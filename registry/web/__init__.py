@@ -6,8 +6,33 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from registry.web import admin, auth, brands, errors, handles, main, requests, templating
+    from registry.web import (
+        admin,
+        audit,
+        auth,
+        brands,
+        errors,
+        exports,
+        handles,
+        main,
+        privacy,
+        requests,
+        templating,
+        tokens,
+    )
 
-    for blueprint in (main.bp, auth.bp, handles.bp, brands.bp, requests.bp, admin.bp, errors.bp):
+    for blueprint in (
+        main.bp,
+        auth.bp,
+        tokens.bp,
+        handles.bp,
+        exports.bp,
+        brands.bp,
+        requests.bp,
+        audit.bp,
+        privacy.bp,
+        admin.bp,
+        errors.bp,
+    ):
         app.register_blueprint(blueprint)
     templating.init_app(app)

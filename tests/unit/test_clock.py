@@ -639,7 +639,3 @@ def test_pending_wait_gives_the_dates_a_request_stores():
         clock.PendingWait(None, None, None, 0)
     )
 
-
-def test_calendar_for_shares_one_calendar_per_country():
-    assert clock.calendar_for("FR") is clock.calendar_for("FR")
-    assert clock.calendar_for("FR") is not clock.calendar_for("DE")

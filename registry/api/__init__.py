@@ -1,0 +1,21 @@
+"""The JSON API under /api/v1: bearer tokens, JSON in and out, the same services as the site.
+
+It never looks at the session cookie: a browser sends that cookie on its own to any site
+that asks, so trusting it here would let any page make API writes in a visitor's name.
+For the same reason the API needs no CSRF token, and is exempt from the site's check.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def register(app: Flask) -> None:
+    # Each module attaches its routes and hooks to `bp` when imported.
+    from registry.api import auth, errors, handles, openapi, requests  # noqa: F401
+    from registry.extensions import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

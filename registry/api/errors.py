@@ -1,0 +1,98 @@
+"""Every answer of the API is JSON, errors included: `{"error": "...", "fields": {...}}`.
+
+Statuses: 400 a body that is not a JSON object or a bad query parameter; 401 no token, or
+one that is invalid or revoked; 403 a token whose account may not do that; 404 nothing
+there; 405 wrong method; 409 a duplicate or a transition the request's state refuses;
+422 a field the registry refuses (with `fields`); 500 a generic message, never a trace.
+Routing errors (unknown /api/ address, wrong method) are answered by the site's
+`registry.web.errors`, which also speaks JSON under /api/.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from registry import db
+from registry.api import bp
+from registry.services import ServiceError
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Send a valid API token: Authorization: Bearer <token>.",
+    403: "Your account is not allowed to do that.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    409: "This conflicts with what the registry already holds.",
+    415: "Send the body as JSON.",
+    500: "Something went wrong on our side. The error was logged.",
+}
+BEARER_CHALLENGE = 'Bearer realm="Handle Registry API"'
+
+
+class ApiError(Exception):
+    """A refusal decided by the API layer itself (authentication, query parameters, body)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str | None = None,
+        *,
+        fields: dict | None = None,
+        extra: dict | None = None,
+    ):
+        super().__init__(message or MESSAGES.get(status, "Error."))
+        self.status = status
+        self.message = message or MESSAGES.get(status, "Error.")
+        self.fields = dict(fields or {})
+        self.extra = dict(extra or {})
+
+
+def error_response(status: int, message: str, *, fields: dict | None = None, **extra):
+    body = {"error": message, **extra}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
+    return response
+
+
+def _rollback() -> None:
+    db.session().rollback()
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    _rollback()
+    return error_response(error.status, error.message, fields=error.fields, **error.extra)
+
+
+@bp.errorhandler(ServiceError)
+def service_error(error: ServiceError):
+    _rollback()
+    return error_response(error.status, error.message, fields=error.fields)
+
+
+@bp.errorhandler(IntegrityError)
+def integrity_error(error: IntegrityError):
+    # Two clients adding the same handle at once: the unique index refuses the second.
+    _rollback()
+    current_app.logger.info("Integrity error on %s: %s", request.path, error.orig)
+    return error_response(409, MESSAGES[409])
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    _rollback()
+    status = error.code or 500
+    return error_response(status, MESSAGES.get(status, error.description or "Error."))
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error: Exception):
+    _rollback()
+    current_app.logger.exception("Unhandled API error on %s", request.path)
+    return error_response(500, MESSAGES[500])

@@ -1,0 +1,147 @@
+"""Handles: search the registry, look one up in any spelling, add one."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from sqlmodel import Session, select
+
+from registry import db
+from registry.access import requires
+from registry.api import bp
+from registry.api.auth import api_can, api_user
+from registry.api.errors import ApiError
+from registry.api.inputs import (
+    bad_parameter,
+    body_as,
+    check_known_parameters,
+    choice_parameter,
+    page_body,
+    paging,
+    run_use_case,
+)
+from registry.api.schemas import (
+    HandleCreate,
+    HandleDetailPrivate,
+    HandleDetailPublic,
+    HandlePrivate,
+    HandlePublic,
+)
+from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
+from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
+from registry.services import Invalid, handles, platforms
+from registry.web.helpers import today
+
+LIST_PARAMETERS = ("platform", "brand", "holder_kind", "status", "q", "page", "per_page")
+
+
+def handle_body(row: handles.HandleRow, custody: list[CustodyRecord] | None = None) -> dict:
+    """A handle as the caller may see it: the private model only for VIEW_PRIVATE."""
+    record = row.handle
+    fields = {
+        **record.model_dump(),
+        "platform": row.platform.slug,
+        "url": platforms.url_for_handle(row.platform, record.handle),
+        "brand": row.brand.slug if row.brand else None,
+    }
+    private = api_can(VIEW_PRIVATE)
+    if custody is None:
+        model = HandlePrivate if private else HandlePublic
+    else:
+        model = HandleDetailPrivate if private else HandleDetailPublic
+        fields["custody"] = [entry.model_dump() for entry in custody]
+    return model.model_validate(fields).model_dump(mode="json")
+
+
+def brand_parameter(session: Session) -> str:
+    """The ?brand= filter: a brand's slug, checked to exist (a typo must not match nothing)."""
+    slug = request.args.get("brand", "").strip().lower()
+    if slug and session.exec(select(Brand.id).where(Brand.slug == slug)).first() is None:
+        raise bad_parameter("brand", f'No brand with the slug "{slug}".')
+    return slug
+
+
+def brand_id_for(session: Session, slug: str | None) -> int | None:
+    """The id of the brand named by its slug in a body; None when no brand is given."""
+    slug = (slug or "").strip().lower()
+    if not slug:
+        return None
+    brand_id = session.exec(select(Brand.id).where(Brand.slug == slug)).first()
+    if brand_id is None:
+        raise Invalid(f'No brand with the slug "{slug}".', field="brand")
+    return brand_id
+
+
+@bp.get("/handles")
+@requires(PUBLIC)
+def handles_index():
+    check_known_parameters(LIST_PARAMETERS)
+    session = db.session()
+    filters = handles.HandleFilters(
+        platform=choice_parameter("platform", [p.slug for p in platforms.all_platforms(session)]),
+        brand=brand_parameter(session),
+        holder_kind=choice_parameter("holder_kind", HOLDER_KINDS),
+        status=choice_parameter("status", HANDLE_STATUSES),
+        q=request.args.get("q", "").strip(),
+    )
+    page, per_page = paging()
+    found = handles.list_handles(session, filters, page=page, page_size=per_page)
+    return page_body(
+        [handle_body(row) for row in found.items], page=page, per_page=per_page, total=found.total
+    )
+
+
+# Slashes are not merged: a profile URL pasted in the path keeps its "https://".
+@bp.get("/handles/<platform>/<path:handle>", merge_slashes=False)
+@requires(PUBLIC)
+def handle_detail(platform: str, handle: str):
+    session = db.session()
+    try:
+        found = handles.lookup(session, platform, handle)
+    except Invalid as exc:
+        if "platform" in exc.fields:
+            raise ApiError(404, exc.message, fields=exc.fields) from None
+        raise
+    if found.handle is None:
+        raise ApiError(
+            404,
+            f"{found.platform.name} handle @{found.display} is not in the registry.",
+            extra={
+                "platform": found.platform.slug,
+                "handle": found.display,
+                "normalized": found.normalized,
+                "url": found.url,
+            },
+        )
+    row = handles.get_handle(session, found.handle.id)
+    return handle_body(row, handles.custody_history(session, row.handle.id))
+
+
+@bp.post("/handles")
+@requires(EDIT_REGISTRY)
+def handle_create():
+    body = body_as(HandleCreate)
+    session = db.session()
+    created = run_use_case(
+        handles.create_handle,
+        actor=api_user(),
+        platform_slug=body.platform,
+        handle=body.handle,
+        today=today(),
+        brand_id=brand_id_for(session, body.brand),
+        holder_kind=body.holder_kind,
+        holder_name=body.holder_name,
+        holder_contact=body.holder_contact,
+        status=body.status,
+        followers=body.followers,
+        followers_seen_on=body.followers_seen_on,
+        notes=body.notes,
+        private_notes=body.private_notes,
+        evidence_url=body.evidence_url,
+    )
+    row = handles.get_handle(session, created.id)
+    response = jsonify(handle_body(row, handles.custody_history(session, created.id)))
+    response.status_code = 201
+    response.headers["Location"] = url_for(
+        "api.handle_detail", platform=row.platform.slug, handle=created.handle
+    )
+    return response

@@ -1,0 +1,137 @@
+"""Reading what a client sends: the JSON body, the query string, and one use case per call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TypeVar
+
+from flask import current_app, request
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import BadRequest
+
+from registry import db
+from registry.api.errors import ApiError
+
+Body = TypeVar("Body", bound=BaseModel)
+MAX_PER_PAGE = 100
+
+
+def body_as(model: type[Body]) -> Body:
+    """The JSON object in the body, validated by `model`: 400 when it is not a JSON object,
+    422 with `fields` when a field is missing, unknown or of the wrong type.
+
+    The Content-Type is not checked: `curl -d '{...}'` without `-H` is a common slip."""
+    try:
+        payload = request.get_json(force=True, silent=False)
+    except BadRequest:
+        raise ApiError(400, "The body is not valid JSON.") from None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        fields = validation_fields(exc)
+        if len(fields) == 1:
+            name, message = next(iter(fields.items()))
+            summary = f"{name}: {message}"
+        else:
+            summary = "Some fields are invalid: " + ", ".join(fields) + "."
+        raise ApiError(422, summary, fields=fields) from None
+
+
+def validation_fields(error: ValidationError) -> dict[str, str]:
+    """Pydantic's errors as {field: message}, the shape of ServiceError.fields."""
+    fields: dict[str, str] = {}
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]) or "body"
+        message = "Unknown field." if item["type"] == "extra_forbidden" else item["msg"] + "."
+        fields.setdefault(name, message)
+    return fields
+
+
+# --- query string ------------------------------------------------------------------------
+
+
+def check_known_parameters(known: Iterable[str]) -> None:
+    """A misspelt filter would otherwise be ignored and the whole list returned."""
+    unknown = sorted(set(request.args) - set(known))
+    if unknown:
+        raise ApiError(
+            400,
+            f"Unknown query parameter {unknown[0]!r}; known: {', '.join(sorted(known))}.",
+            fields={name: "Unknown query parameter." for name in unknown},
+        )
+
+
+def bad_parameter(name: str, message: str) -> ApiError:
+    return ApiError(400, message, fields={name: message})
+
+
+def choice_parameter(name: str, choices: Iterable[str]) -> str:
+    value = request.args.get(name, "").strip()
+    choices = tuple(choices)
+    if value and value not in choices:
+        raise bad_parameter(name, f'Unknown {name} "{value}"; choose one of {", ".join(choices)}.')
+    return value
+
+
+def date_parameter(name: str, default: date) -> date:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise bad_parameter(name, f'{name} expects a date as YYYY-MM-DD, not "{raw}".') from None
+
+
+def int_parameter(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_parameter(name, f'{name} expects a whole number, not "{raw}".') from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise bad_parameter(name, f"{name} must be {bounds}.")
+    return value
+
+
+def paging() -> tuple[int, int]:
+    """(page, per_page) from the query string; per_page defaults to the site's page size."""
+    default = min(int(current_app.config.get("PAGE_SIZE", 25)), MAX_PER_PAGE)
+    return (
+        int_parameter("page", 1),
+        int_parameter("per_page", default, maximum=MAX_PER_PAGE),
+    )
+
+
+def page_body(items: list, *, page: int, per_page: int, total: int) -> dict:
+    return {
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": max(1, -(-total // per_page)),
+    }
+
+
+# --- writing -----------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def run_use_case(use_case: Callable[..., T], *args, **kwargs) -> T:
+    """One use case, one transaction: commit when it succeeds, roll back when it refuses
+    (the refusal then reaches the error handlers, which answer it as JSON)."""
+    session = db.session()
+    try:
+        result = use_case(session, *args, **kwargs)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return result

@@ -1,0 +1,393 @@
+"""The API described as an OpenAPI 3.1 document, served at /api/v1/openapi.json.
+
+Bodies and answers come from the data models in `registry.api.schemas`, and each
+operation's permission from the view itself, so the document follows the code.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from registry.access import requires
+from registry.api import bp
+from registry.api import schemas as s
+from registry.api.inputs import MAX_PER_PAGE
+from registry.domain.clock import FLAGS
+from registry.domain.platforms import PLATFORMS
+from registry.domain.roles import PUBLIC, ROLE_PERMISSIONS, ROLES
+from registry.domain.workflow import STATES
+from registry.models import HANDLE_STATUSES, HOLDER_KINDS
+
+REF = "#/components/schemas/{model}"
+READ_MODELS = (
+    s.HandlePublic,
+    s.HandlePrivate,
+    s.HandleDetailPublic,
+    s.HandleDetailPrivate,
+    s.RequestOut,
+    s.RequestDetail,
+    s.AttemptOut,
+)
+WRITE_MODELS = (s.HandleCreate, s.RequestCreate, s.AttemptCreate, s.TransitionCreate)
+
+DESCRIPTION = """\
+The Handle Registry's JSON API: who holds which brand handle, and the transfer requests
+that bring it home.
+
+**Authentication.** Send `Authorization: Bearer <token>`. Staff, legal and admin accounts
+create tokens on their profile page or with `registry create-token EMAIL`. Reading handles
+needs no token; a token that is invalid or revoked is refused (401) even there. The
+session cookie of the site is never accepted.
+
+**Errors** are JSON: `{"error": "one sentence", "fields": {"name": "message"}}`, `fields`
+only when particular fields are at fault. 400: the body is not a JSON object, or a query
+parameter is unknown or malformed. 401: no token where one is needed, or a bad token.
+403: the token's account may not do that. 404: not found. 405: wrong method. 409: a
+duplicate, or a transition the request's current state refuses. 422: a field the
+registry refuses (unknown value, invalid handle, date in the future, closed request).
+
+**Times** are ISO 8601. A `happened_at` without an offset is read as UTC.
+"""
+
+
+def _schemas() -> dict:
+    components: dict = {}
+    for model, mode in [(m, "serialization") for m in READ_MODELS] + [
+        (m, "validation") for m in WRITE_MODELS
+    ]:
+        schema = model.model_json_schema(ref_template=REF, mode=mode)
+        components.update(schema.pop("$defs", {}))
+        components[model.__name__] = schema
+    components["Error"] = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {"type": "string", "description": "One sentence for a person."},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Message per field or query parameter at fault.",
+            },
+        },
+        "additionalProperties": True,
+    }
+    components["HandleNotFound"] = {
+        "allOf": [{"$ref": REF.format(model="Error")}],
+        "type": "object",
+        "description": "The handle is valid but not in the registry: its normalised form and "
+        "profile URL are given all the same.",
+        "properties": {
+            "platform": {"type": "string"},
+            "handle": {"type": "string"},
+            "normalized": {"type": "string"},
+            "url": {"type": "string"},
+        },
+    }
+    components["HandlePage"] = _page_of(["HandlePublic", "HandlePrivate"])
+    components["RequestPage"] = _page_of(["RequestOut"])
+    return components
+
+
+def _page_of(models: list[str]) -> dict:
+    item = {"anyOf": [_ref(m) for m in models]} if len(models) > 1 else _ref(models[0])
+    return {
+        "type": "object",
+        "required": ["items", "page", "per_page", "total", "pages"],
+        "properties": {
+            "items": {"type": "array", "items": item},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "total": {"type": "integer", "minimum": 0},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+    }
+
+
+def _ref(model: str) -> dict:
+    return {"$ref": REF.format(model=model)}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return {"$ref": f"#/components/responses/{description}"}
+
+
+ERROR_RESPONSES = {
+    "BadRequest": "The body is not a JSON object, or a query parameter is unknown or malformed.",
+    "Unauthorized": "No token where one is needed, or an invalid or revoked token.",
+    "Forbidden": "The token's account may not do that.",
+    "NotFound": "Nothing there.",
+    "Conflict": "A duplicate, or a transition the request's state refuses.",
+    "Unprocessable": "A field the registry refuses; `fields` says which.",
+}
+STATUS_OF = {
+    "BadRequest": "400",
+    "Unauthorized": "401",
+    "Forbidden": "403",
+    "NotFound": "404",
+    "Conflict": "409",
+    "Unprocessable": "422",
+}
+
+
+def _responses() -> dict:
+    responses = {name: _json(_ref("Error"), text) for name, text in ERROR_RESPONSES.items()}
+    responses["Unauthorized"]["headers"] = {
+        "WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}
+    }
+    return responses
+
+
+def _query(name: str, description: str, schema: dict | None = None) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def _path(name: str, description: str, schema: dict | None = None) -> dict:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+PAGE_PARAMETERS = [
+    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+    _query(
+        "per_page",
+        f"Items per page, at most {MAX_PER_PAGE}.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    ),
+]
+REQUEST_ID = _path("request_id", "The request's id.", {"type": "integer"})
+AS_OF = _query(
+    "as_of",
+    "Compute flags and due dates as of this day (default today).",
+    {"type": "string", "format": "date"},
+)
+
+
+def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
+    """One operation; its security and description follow the view's declared permission."""
+    view = current_app.view_functions[f"api.{endpoint}"]
+    permission = getattr(view, "required_permission", None)
+    operation = {"operationId": endpoint, "summary": summary, **extra}
+    if permission == PUBLIC:
+        operation["security"] = [{}, {"bearerAuth": []}]
+        access = "Public: no token needed (a token sent must be valid)."
+    else:
+        operation["security"] = [{"bearerAuth": []}]
+        roles = [r for r in ROLES if permission in ROLE_PERMISSIONS[r]]
+        access = f"Needs a token whose account holds `{permission}` ({', '.join(roles)})."
+        responses = {**responses, "401": _error("Unauthorized"), "403": _error("Forbidden")}
+    operation["description"] = (extra.get("description", "") + "\n\n" + access).strip()
+    operation["x-permission"] = permission
+    operation["responses"] = dict(sorted(responses.items()))
+    return operation
+
+
+def _body(model: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _paths() -> dict:
+    handle_read = {"anyOf": [_ref("HandleDetailPublic"), _ref("HandleDetailPrivate")]}
+    return {
+        "/api/v1/handles": {
+            "get": _operation(
+                "handles_index",
+                "Search the registry",
+                {
+                    "200": _json(_ref("HandlePage"), "A page of handles."),
+                    "400": _error("BadRequest"),
+                },
+                description="`holder_contact` and `private_notes` only for accounts that may "
+                "see private data. Unknown parameters and values are refused (400).",
+                parameters=[
+                    _query("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
+                    _query("brand", "Brand slug."),
+                    _query("holder_kind", "Kind of holder.", {"enum": list(HOLDER_KINDS)}),
+                    _query("status", "Status of the handle.", {"enum": list(HANDLE_STATUSES)}),
+                    _query("q", "Part of the handle, the holder's name or the brand's name."),
+                    *PAGE_PARAMETERS,
+                ],
+            ),
+            "post": _operation(
+                "handle_create",
+                "Add a handle",
+                {
+                    "201": {
+                        **_json(handle_read, "The handle, with its first custody record."),
+                        "headers": {
+                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
+                        },
+                    },
+                    "400": _error("BadRequest"),
+                    "409": _error("Conflict"),
+                    "422": _error("Unprocessable"),
+                },
+                requestBody=_body("HandleCreate"),
+            ),
+        },
+        "/api/v1/handles/{platform}/{handle}": {
+            "get": _operation(
+                "handle_detail",
+                "Look up a handle in any spelling",
+                {
+                    "200": _json(handle_read, "The handle and its custody history."),
+                    "404": _json(
+                        _ref("HandleNotFound"),
+                        "Unknown platform, or a valid handle not in the registry.",
+                    ),
+                    "422": _error("Unprocessable"),
+                },
+                description="Any spelling the platform treats as the same account finds it: "
+                "case, a leading @, or the profile URL (URL-encoded).",
+                parameters=[
+                    _path("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
+                    _path("handle", "The handle, @handle, or its URL-encoded profile URL."),
+                ],
+            ),
+        },
+        "/api/v1/requests": {
+            "get": _operation(
+                "requests_index",
+                "List transfer requests, or the ones needing attention",
+                {
+                    "200": _json(_ref("RequestPage"), "A page of requests."),
+                    "400": _error("BadRequest"),
+                },
+                description="With `flag`, the open requests with that flag as of `as_of`, "
+                "most urgent first (as the dashboard and `registry flag-unanswered`); "
+                "without, every request, most recently changed first.",
+                parameters=[
+                    _query("flag", "Only requests with this flag.", {"enum": list(FLAGS)}),
+                    AS_OF,
+                    _query("state", "Only requests in this state.", {"enum": list(STATES)}),
+                    _query("brand", "Brand slug."),
+                    *PAGE_PARAMETERS,
+                ],
+            ),
+            "post": _operation(
+                "request_create",
+                "Propose a transfer",
+                {
+                    "201": {
+                        **_json(_ref("RequestDetail"), "The new request."),
+                        "headers": {
+                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
+                        },
+                    },
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "422": _error("Unprocessable"),
+                },
+                description="Name the handle by `handle_id`, or by `platform` and `handle`; a "
+                "handle not yet in the registry is added in the same step (give `brand`).",
+                requestBody=_body("RequestCreate"),
+            ),
+        },
+        "/api/v1/requests/{request_id}": {
+            "get": _operation(
+                "request_detail",
+                "A request with its attempts, flag and due date",
+                {
+                    "200": _json(_ref("RequestDetail"), "The request."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                },
+                description="Visible to its proposer and to accounts that read all requests.",
+                parameters=[REQUEST_ID, AS_OF],
+            ),
+        },
+        "/api/v1/requests/{request_id}/attempts": {
+            "post": _operation(
+                "attempt_create",
+                "Log a contact attempt",
+                {
+                    "201": {
+                        **_json(_ref("AttemptOut"), "The attempt."),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "The request's URL.",
+                            }
+                        },
+                    },
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "422": _error("Unprocessable"),
+                },
+                description="By the request's proposer, or an account that manages requests. "
+                "Refused (422) in the future or on a closed request.",
+                parameters=[REQUEST_ID],
+                requestBody=_body("AttemptCreate"),
+            ),
+        },
+        "/api/v1/requests/{request_id}/transition": {
+            "post": _operation(
+                "request_transition",
+                "Move a request to another state",
+                {
+                    "200": _json(_ref("RequestDetail"), "The request in its new state."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "409": _error("Conflict"),
+                    "422": _error("Unprocessable"),
+                },
+                description="By an account that manages requests; the proposer may only "
+                'withdraw it (`{"to": "withdrawn"}`). A move the workflow refuses answers 409 '
+                "with `allowed_transitions`; an unknown state, 422.",
+                parameters=[REQUEST_ID],
+                requestBody=_body("TransitionCreate"),
+            ),
+        },
+        "/api/v1/openapi.json": {
+            "get": _operation(
+                "openapi",
+                "This document",
+                {
+                    "200": {
+                        "description": "The OpenAPI document.",
+                        "content": {"application/json": {}},
+                    }
+                },
+            ),
+        },
+    }
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Handle Registry API", "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [{"url": "/"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "responses": _responses(),
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token from the profile page or `create-token`.",
+                }
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@requires(PUBLIC)
+def openapi():
+    return document()

@@ -1,0 +1,179 @@
+"""What the API reads and writes, as data models (SQLModel, not tables).
+
+Public and private read models are separate classes: a public answer is built with the
+public class, which simply has no private field, so it cannot leak one by accident even
+when it is given the whole row. Write models forbid unknown fields, so a misspelt field is
+reported instead of silently dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import ConfigDict
+from sqlmodel import Field, SQLModel
+
+from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
+from registry.domain.workflow import STATES
+from registry.models import HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
+
+
+def one_of(choices: tuple[str, ...]) -> dict:
+    """Documents the allowed values; the services check them, with their own messages."""
+    return {"enum": list(choices)}
+
+
+class WriteModel(SQLModel):
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+
+# --- handles -----------------------------------------------------------------------------
+
+
+class CustodyPublic(SQLModel):
+    holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
+    holder_name: str
+    started_on: date
+    ended_on: date | None
+    evidence_url: str
+    note: str
+
+
+class CustodyPrivate(CustodyPublic):
+    holder_contact: str
+
+
+class HandlePublic(SQLModel):
+    id: int
+    platform: str
+    handle: str
+    normalized: str
+    url: str
+    brand: str | None = Field(description="The brand's slug, or null.")
+    holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
+    holder_name: str
+    status: str = Field(schema_extra={"json_schema_extra": one_of(HANDLE_STATUSES)})
+    followers: int | None
+    followers_seen_on: date | None
+    notes: str
+
+
+class HandlePrivate(HandlePublic):
+    """For accounts that may see private data (staff, legal, admin)."""
+
+    holder_contact: str
+    private_notes: str
+
+
+class HandleDetailPublic(HandlePublic):
+    custody: list[CustodyPublic]
+
+
+class HandleDetailPrivate(HandlePrivate):
+    custody: list[CustodyPrivate]
+
+
+class HandleCreate(WriteModel):
+    platform: str = Field(description="Platform slug: x, facebook, instagram…")
+    handle: str = Field(description="With or without @, or the profile URL.")
+    brand: str | None = Field(default=None, description="The brand's slug.")
+    holder_kind: str = Field(
+        default="unknown", schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)}
+    )
+    holder_name: str = Field(default="", max_length=120)
+    holder_contact: str = Field(default="", max_length=255, description="Private.")
+    status: str = Field(
+        default="active", schema_extra={"json_schema_extra": one_of(HANDLE_STATUSES)}
+    )
+    followers: int | None = Field(default=None, ge=0)
+    followers_seen_on: date | None = Field(
+        default=None, description="Defaults to today when followers is given."
+    )
+    notes: str = Field(default="", max_length=10_000)
+    private_notes: str = Field(default="", max_length=10_000, description="Private.")
+    evidence_url: str = Field(default="", max_length=500)
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class AttemptOut(SQLModel):
+    id: int
+    direction: str = Field(schema_extra={"json_schema_extra": one_of(DIRECTIONS)})
+    channel: str = Field(schema_extra={"json_schema_extra": one_of(CHANNELS)})
+    contact_point: str
+    happened_at: datetime
+    outcome: str = Field(schema_extra={"json_schema_extra": one_of(OUTCOMES)})
+    summary: str
+    logged_by_id: int | None
+
+
+class RequestOut(SQLModel):
+    id: int
+    handle_id: int
+    handle: str
+    platform: str
+    brand: str | None = Field(description="The brand's slug, or null.")
+    kind: str = Field(schema_extra={"json_schema_extra": one_of(REQUEST_KINDS)})
+    terms: str = Field(schema_extra={"json_schema_extra": one_of(TERMS)})
+    amount: float | None = Field(description="In euros.")
+    state: str = Field(schema_extra={"json_schema_extra": one_of(STATES)})
+    from_holder_kind: str
+    from_holder_name: str
+    to_holder_name: str
+    proposer_id: int | None
+    opened_on: date
+    closed_at: datetime | None
+    flag: str | None = Field(
+        schema_extra={"json_schema_extra": {"enum": [*FLAGS, None]}},
+        description="As of `as_of` (default today); null when nothing needs attention.",
+    )
+    due_date: date | None = Field(
+        description="When the brand's reply (or, before any contact, the first contact) is due."
+    )
+    unanswered_attempts: int
+    allowed_transitions: list[str]
+
+
+class RequestDetail(RequestOut):
+    message: str
+    waiting_since: date | None
+    business_days_waiting: int
+    attempts: list[AttemptOut]
+
+
+class RequestCreate(WriteModel):
+    handle_id: int | None = Field(default=None, description="Or give platform and handle.")
+    platform: str = Field(default="", description="With handle, when handle_id is not given.")
+    handle: str = Field(
+        default="", description="A handle not yet in the registry is added with the request."
+    )
+    brand: str | None = Field(
+        default=None, description="Brand slug; needed when the handle names no brand yet."
+    )
+    kind: str = Field(
+        default="offer",
+        schema_extra={"json_schema_extra": one_of(REQUEST_KINDS)},
+        description='Only staff, legal and admin may open a "claim".',
+    )
+    terms: str = Field(default="free", schema_extra={"json_schema_extra": one_of(TERMS)})
+    amount: float | None = Field(default=None, ge=0, description="In euros; needed unless free.")
+    message: str = Field(default="", max_length=5000)
+
+
+class AttemptCreate(WriteModel):
+    direction: str = Field(schema_extra={"json_schema_extra": one_of(DIRECTIONS)})
+    channel: str = Field(schema_extra={"json_schema_extra": one_of(CHANNELS)})
+    contact_point: str = Field(default="", max_length=255)
+    happened_at: datetime | None = Field(
+        default=None,
+        description="ISO 8601; without an offset it is read as UTC. Default: now. "
+        "Never in the future.",
+    )
+    outcome: str = Field(schema_extra={"json_schema_extra": one_of(OUTCOMES)})
+    summary: str = Field(default="", max_length=5000)
+
+
+class TransitionCreate(WriteModel):
+    to: str = Field(schema_extra={"json_schema_extra": one_of(STATES)})
+    note: str = Field(default="", max_length=500)

@@ -1,0 +1,502 @@
+"""The registry as a CSV file: import a spreadsheet of handles, export the registry as one.
+
+An import is all-or-nothing: every row is checked with the platforms' rules first, and one bad
+row means nothing is written. Rows that match the registry change nothing, so the same file can
+be imported twice. Every write goes through the handle services, so each leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO, TextIO
+
+from sqlmodel import Session, select
+
+from registry.domain.handles import ParsedHandle
+from registry.models import (
+    HANDLE_STATUSES,
+    HOLDER_KINDS,
+    Brand,
+    CustodyRecord,
+    Handle,
+    Platform,
+    User,
+)
+from registry.services import ServiceError, handles, platforms
+
+COLUMNS = (
+    "platform",
+    "handle",
+    "brand",
+    "holder_kind",
+    "holder_name",
+    "status",
+    "followers",
+    "notes",
+)
+# Computed from transfer requests on export; accepted and ignored on import.
+EXPORT_ONLY_COLUMNS = ("open_requests", "flag")
+EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
+
+EXAMPLE_ROWS = (
+    ("x", "@Gallimard", "gallimard", "fan", "Julien", "active", "1500", "Registered in 2009"),
+    ("facebook", "nespresso", "Nespresso", "brand", "", "active", "1200000", ""),
+)
+
+MAX_HOLDER_NAME = 120  # Handle.holder_name
+MAX_NOTES = 5000  # the same limit as the handle form
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection), so the
+# export puts an apostrophe in front of it, as spreadsheets do themselves, and the import
+# takes it off again.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Bytes that are not UTF-8 are decoded as these lone surrogates (errors="surrogateescape").
+_UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+@dataclass
+class ImportProblem:
+    line: int  # the header is line 1
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportChange:
+    """A handle the import updates, and which of its fields change."""
+
+    line: int
+    label: str  # "X @Gallimard"
+    fields: list[str]
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    changes: list[ImportChange] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        if self.refused:
+            lines = "line" if len(self.problems) == 1 else "lines"
+            return f"Nothing imported: {len(self.problems)} bad {lines}."
+        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.dry_run:
+            return f"Dry run, nothing saved: {counts}."
+        return f"Import done: {counts}."
+
+
+@dataclass
+class _Row:
+    """One valid line of the file, resolved against the registry."""
+
+    line: int
+    platform: Platform
+    parsed: ParsedHandle
+    brand: Brand | None
+    holder_kind: str
+    holder_name: str
+    status: str
+    followers: int | None
+    notes: str
+
+
+class _Registry:
+    """What the import compares rows with, loaded in a few queries rather than one per row."""
+
+    def __init__(self, session: Session):
+        self.platforms = {p.slug: p for p in session.exec(select(Platform))}
+        brands = list(session.exec(select(Brand)))
+        # The same matching as brands.find_brand: the slug, else the exact name (any case).
+        self.brands_by_name = {b.name.strip().lower(): b for b in brands}
+        self.brands_by_slug = {b.slug: b for b in brands}
+        self.brands_by_id = {b.id: b for b in brands}
+        self.handles = {(h.platform_id, h.normalized): h for h in session.exec(select(Handle))}
+        self.holder_since = dict(
+            session.exec(
+                select(CustodyRecord.handle_id, CustodyRecord.started_on)
+                .where(CustodyRecord.ended_on.is_(None))  # type: ignore[union-attr]
+                .order_by(CustodyRecord.id)  # the latest open record wins, as in current_custody
+            ).all()
+        )
+
+    def brand(self, value: str) -> Brand | None:
+        value = value.strip()
+        if not value:
+            return None
+        brand = self.brands_by_slug.get(value.lower()) or self.brands_by_name.get(value.lower())
+        if brand is None:
+            raise ValueError(f'Unknown brand "{value}".')
+        return brand
+
+
+def import_handles(
+    session: Session,
+    source: bytes | str | BinaryIO | TextIO,
+    *,
+    actor: User | None,
+    today: date,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Check every row of a CSV file, then create or update its handles, or write nothing.
+
+    Nothing is written when the report has problems, nor on a dry run, which reports what the
+    import would do. Callers commit when the report is not refused; a ServiceError raised while
+    writing (a rule the checks did not foresee) names its line, and callers roll back.
+    """
+    report = ImportReport(dry_run=dry_run)
+    lines = _decode(source, report)
+    if report.refused:
+        return report
+    rows = _read_rows(lines, _Registry(session), today, report)
+    if report.refused or dry_run:
+        return report
+    for row, existing in rows:
+        try:
+            _write(session, row, existing, actor=actor, today=today)
+        except ServiceError as exc:
+            raise type(exc)(f"line {row.line}: {exc.message}", fields=exc.fields) from exc
+    return report
+
+
+def _decode(source: bytes | str | BinaryIO | TextIO, report: ImportReport) -> list[str]:
+    """The file's lines as text, keeping their endings (quoted cells may span lines)."""
+    if hasattr(source, "read"):
+        source = source.read()
+    if isinstance(source, bytes):
+        source = source.decode("utf-8", errors="surrogateescape")
+    text = source.removeprefix("\ufeff")  # the byte-order mark Excel writes in "CSV UTF-8"
+    lines = io.StringIO(text, newline="").readlines()
+    if not any(line.strip() for line in lines):
+        report.problems.append(ImportProblem(1, f"The file is empty. {_header_help()}"))
+    return lines
+
+
+def _undecodable(line: str, number: int) -> str | None:
+    match = _UNDECODED_BYTE.search(line)
+    if match is None:
+        return None
+    byte = ord(match.group()) - 0xDC00
+    return f"The file is not UTF-8 text (byte 0x{byte:02x} on line {number}); save it as CSV UTF-8."
+
+
+def _read_rows(
+    lines: list[str], registry: _Registry, today: date, report: ImportReport
+) -> list[tuple[_Row, Handle | None]]:
+    # Strict: without it, a quote left open silently swallows the rest of the file into a cell.
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        report.problems.append(ImportProblem(1, _malformed(exc)))
+        return []
+    problem = _undecodable(lines[0], 1) or _check_header(header)
+    if problem:
+        report.problems.append(ImportProblem(1, problem))
+        return []
+    columns = [name.strip().lower() for name in header]
+    positions = {name: columns.index(name) for name in COLUMNS}
+
+    rows: list[tuple[_Row, Handle | None]] = []
+    first_seen: dict[tuple[int, str], int] = {}
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.problems.append(ImportProblem(start, _malformed(exc)))
+            end = reader.line_num
+            continue
+        end = reader.line_num
+        if not any(value.strip() for value in values):
+            continue  # blank lines, and the empty rows spreadsheets leave at the end
+        undecodable = [_undecodable(lines[n - 1], n) for n in range(start, end + 1)]
+        if any(undecodable):
+            report.problems.append(ImportProblem(start, next(p for p in undecodable if p)))
+            continue
+        if len(values) != len(columns):
+            advice = (
+                "put quotes around values that contain commas"
+                if len(values) > len(columns)
+                else "every line needs a value, even an empty one, for each column"
+            )
+            report.problems.append(
+                ImportProblem(start, f"{len(values)} values for {len(columns)} columns; {advice}.")
+            )
+            continue
+        cells = {name: _unescape(values[i]) for name, i in positions.items()}
+        try:
+            row = _check_row(start, cells, registry)
+        except ValueError as exc:
+            report.problems.append(ImportProblem(start, str(exc)))
+            continue
+        key = (row.platform.id, row.parsed.normalized)
+        if key in first_seen:
+            report.problems.append(
+                ImportProblem(
+                    start,
+                    f"repeats line {first_seen[key]} ({row.platform.name} @{row.parsed.display}).",
+                )
+            )
+            continue
+        first_seen[key] = start
+        existing = registry.handles.get(key)
+        _classify(row, existing, registry, today, report)
+        rows.append((row, existing))
+    return rows
+
+
+def _malformed(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return 'A quoted value opened here is never closed (a missing ").'
+    return f"The line is not valid CSV ({error}); double any quote inside a quoted value."
+
+
+def _check_header(header: list[str]) -> str | None:
+    columns = [name.strip().lower() for name in header]
+    known = set(COLUMNS) | set(EXPORT_ONLY_COLUMNS)
+    problems = []
+    missing = [name for name in COLUMNS if name not in columns]
+    if missing:
+        problems.append(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+    unknown = [name or "(blank)" for name in columns if name not in known]
+    if unknown:
+        problems.append(f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+    if repeated:
+        problems.append(
+            f"Repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}."
+        )
+    if problems:
+        return " ".join([*problems, _header_help()])
+    return None
+
+
+def _header_help() -> str:
+    return f"The first line must name the columns: {','.join(COLUMNS)}."
+
+
+def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
+    """The row, resolved; or ValueError naming everything wrong with it."""
+    problems: list[str] = []
+    slug = cells["platform"].strip().lower()
+    platform = registry.platforms.get(slug)
+    parsed = None
+    if not slug:
+        problems.append("The platform is empty.")
+    elif platform is None:
+        problems.append(f'Unknown platform "{slug}".')
+    elif not cells["handle"].strip():
+        problems.append("The handle is empty.")
+    else:
+        parsed = _collect(problems, platforms.parse, platform, cells["handle"])
+    brand = _collect(problems, registry.brand, cells["brand"])
+    holder_kind = _collect(
+        problems, _choice, cells["holder_kind"], HOLDER_KINDS, "holder_kind", "unknown"
+    )
+    status = _collect(problems, _choice, cells["status"], HANDLE_STATUSES, "status", "active")
+    followers = _collect(problems, handles.check_followers, cells["followers"].strip())
+    holder_name = cells["holder_name"].strip()
+    if len(holder_name) > MAX_HOLDER_NAME:
+        problems.append(f"The holder's name is longer than {MAX_HOLDER_NAME} characters.")
+    notes = cells["notes"].strip()
+    if len(notes) > MAX_NOTES:
+        problems.append(f"The notes are longer than {MAX_NOTES} characters.")
+    if problems or platform is None or parsed is None:
+        raise ValueError(" ".join(problems))
+    return _Row(
+        line=line,
+        platform=platform,
+        parsed=parsed,
+        brand=brand,
+        holder_kind=holder_kind,
+        holder_name=holder_name,
+        status=status,
+        followers=followers,
+        notes=notes,
+    )
+
+
+def _collect(problems: list[str], check, *args):
+    try:
+        return check(*args)
+    except ServiceError as exc:
+        problems.append(exc.message)
+    except ValueError as exc:
+        problems.append(str(exc))
+    return None
+
+
+def _choice(value: str, choices: tuple[str, ...], column: str, default: str) -> str:
+    # A blank cell means the form's default; "For sale" reads as for_sale.
+    value = value.strip().lower().replace(" ", "_") or default
+    return handles.check_choice(value, choices, column, column.replace("_", " "))
+
+
+def _changed_fields(row: _Row, record: Handle) -> list[str]:
+    wanted = {
+        "brand": row.brand.id if row.brand else None,
+        "holder_kind": row.holder_kind,
+        "holder_name": row.holder_name,
+        "status": row.status,
+        "followers": row.followers,
+        "notes": row.notes,
+    }
+    current = {
+        "brand": record.brand_id,
+        "holder_kind": record.holder_kind,
+        "holder_name": record.holder_name,
+        "status": record.status,
+        "followers": record.followers,
+        "notes": record.notes,
+    }
+    return [name for name in wanted if wanted[name] != current[name]]
+
+
+def _classify(
+    row: _Row, existing: Handle | None, registry: _Registry, today: date, report: ImportReport
+) -> None:
+    if existing is None:
+        report.created += 1
+        return
+    changed = _changed_fields(row, existing)
+    if not changed:
+        report.unchanged += 1
+        return
+    since = registry.holder_since.get(existing.id)
+    holder_changes = {"holder_kind", "holder_name"} & set(changed)
+    if holder_changes and since is not None and since > today:
+        # handles.change_holder would refuse it; say so now rather than halfway through.
+        report.problems.append(
+            ImportProblem(
+                row.line,
+                f"The current holder has held it since {since.isoformat()}; "
+                "the change cannot be dated before that.",
+            )
+        )
+        return
+    report.updated += 1
+    report.changes.append(
+        ImportChange(row.line, f"{row.platform.name} @{existing.handle}", changed)
+    )
+
+
+def _write(
+    session: Session, row: _Row, existing: Handle | None, *, actor: User | None, today: date
+) -> None:
+    if existing is None:
+        # The file was checked against the registry as a whole: no lookups row by row.
+        handles.add_handle(
+            session,
+            row.platform,
+            row.parsed,
+            actor=actor,
+            today=today,
+            brand_id=row.brand.id if row.brand else None,
+            holder_kind=row.holder_kind,
+            holder_name=row.holder_name,
+            status=row.status,
+            followers=row.followers,
+            notes=row.notes,
+        )
+        return
+    changed = set(_changed_fields(row, existing))
+    if changed & {"brand", "status", "followers", "notes"}:
+        values: dict = {
+            "brand_id": row.brand.id if row.brand else None,
+            "status": row.status,
+            "notes": row.notes,
+        }
+        if "followers" in changed:
+            values["followers"] = row.followers
+            values["followers_seen_on"] = today if row.followers is not None else None
+        handles.update_handle(session, existing, actor=actor, **values)
+    if changed & {"holder_kind", "holder_name"}:
+        handles.change_holder(
+            session,
+            existing,
+            actor=actor,
+            holder_kind=row.holder_kind,
+            holder_name=row.holder_name,
+            started_on=today,
+            note="Recorded by a CSV import.",
+            today=today,
+        )
+
+
+def _escape(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _unescape(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def export_handles(
+    session: Session,
+    filters: handles.HandleFilters | None = None,
+    out: TextIO | None = None,
+) -> str:
+    """The registry (or the part the registry list's filters select) as CSV text.
+
+    One query, ordered by platform then normalised handle, so two exports compare line by
+    line. Private fields (holder contact, private notes) are never exported. The
+    `open_requests` and `flag` columns are empty: they will carry each handle's open transfer
+    requests and its reply flag once transfer requests are wired into the export.
+
+    Writes to `out` when given (and returns ""), else returns the text.
+    """
+    buffer = out if out is not None else io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    query = handles.filtered_query(filters or handles.HandleFilters()).order_by(
+        Platform.slug, Handle.normalized, Handle.id
+    )
+    writer.writerows(_export_row(*row) for row in session.exec(query))
+    return "" if out is not None else buffer.getvalue()
+
+
+def _export_row(record: Handle, platform: Platform, brand: Brand | None) -> Iterable[str]:
+    cells = (
+        platform.slug,
+        record.handle,
+        brand.slug if brand else "",
+        record.holder_kind,
+        record.holder_name,
+        record.status,
+        "" if record.followers is None else str(record.followers),
+        record.notes,
+    )
+    return [*(_escape(cell) for cell in cells), "", ""]
+
+
+def example_csv() -> str:
+    """A short file in the import format, for the help on the import page."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(EXAMPLE_ROWS)
+    return buffer.getvalue()

@@ -1,0 +1,139 @@
+"""API tokens: create, list, revoke, and find the account a bearer token stands for.
+
+A token is shown once, when it is created; only its SHA-256 hash is stored, so a copy of the
+database (a backup, an export) gives nobody a working token. A plain hash is enough here,
+unlike passwords: the token is 256 random bits, there is nothing to guess from a dictionary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from registry.domain.roles import API_TOKENS, MANAGE_USERS, role_can
+from registry.models import ApiToken, User, utcnow
+from registry.services import Forbidden, Invalid, NotFound, audit
+
+TOKEN_BYTES = 32
+PREFIX_LENGTH = 8
+NAME_MAX_LENGTH = 80
+# Writing last_used_at on every call would turn each API read into a write; a minute is
+# precise enough to tell a token in use from a forgotten one.
+LAST_USED_PRECISION = timedelta(minutes=1)
+AUDITED_FIELDS = ("user_id", "name", "prefix", "revoked_at")
+
+
+def hash_token(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def may_hold_tokens(user: User | None) -> bool:
+    return user is not None and user.active and role_can(user.role, API_TOKENS)
+
+
+def create_token(
+    session: Session, user: User, name: str, actor: User | None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the row and the plaintext, which is never stored."""
+    if actor is not None and actor.id != user.id and not role_can(actor.role, MANAGE_USERS):
+        raise Forbidden("You can only create API tokens for yourself.")
+    if not user.active:
+        raise Invalid(f"The account {user.email} is deactivated.", field="email")
+    if not role_can(user.role, API_TOKENS):
+        raise Forbidden(
+            f"{user.email} is a {user.role} account: only staff, legal and admin accounts "
+            "can hold API tokens."
+        )
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("Give the token a name, such as the script that will use it.", field="name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise Invalid(f"A token name has at most {NAME_MAX_LENGTH} characters.", field="name")
+    plaintext = secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=hash_token(plaintext),
+        prefix=plaintext[:PREFIX_LENGTH],
+    )
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="token.create",
+        entity=token,
+        summary=f"API token “{name}” ({token.prefix}…) created for {user.email}",
+        after=audit.snapshot(token, AUDITED_FIELDS),
+    )
+    return token, plaintext
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included (they say when)."""
+    return list(
+        session.exec(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())  # type: ignore[attr-defined]
+        )
+    )
+
+
+def revoke_token(
+    session: Session, token_id: int, *, actor: User, now: datetime | None = None
+) -> ApiToken:
+    """Revoke a token for good. Its owner or an admin may; revoking twice changes nothing."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("No such API token.")
+    if token.user_id != actor.id and not role_can(actor.role, MANAGE_USERS):
+        raise Forbidden("Only the token's owner or an admin can revoke it.")
+    if token.revoked_at is not None:
+        return token
+    before = audit.snapshot(token, AUDITED_FIELDS)
+    token.revoked_at = now or utcnow()
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="token.revoke",
+        entity=token,
+        summary=f"API token “{token.name}” ({token.prefix}…) revoked",
+        before=before,
+        after=audit.snapshot(token, AUDITED_FIELDS),
+    )
+    return token
+
+
+def user_for_token(
+    session: Session, plaintext: str | None, *, now: datetime | None = None
+) -> User | None:
+    """The account a bearer token stands for, or None.
+
+    None for an unknown or revoked token, a deactivated account, or an account whose role
+    no longer holds API tokens: demoting someone cuts their scripts off at once, without
+    anyone having to find and revoke their tokens."""
+    if not plaintext:
+        return None
+    token = session.exec(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(plaintext),
+            ApiToken.revoked_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if token is None:
+        return None
+    user = session.get(User, token.user_id)
+    if not may_hold_tokens(user):
+        return None
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
+        session.add(token)
+        session.flush()
+    return user

@@ -1,0 +1,54 @@
+"""The audit trail, read-only: who changed what, when, with the values before and after."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
+
+from registry import db
+from registry.access import requires
+from registry.domain.roles import AUDIT
+from registry.services import audit, clamp_page
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _date(name: str, problems: list[str]) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append(f'"{raw}" is not a date (YYYY-MM-DD); that filter is ignored.')
+        return None
+
+
+@bp.get("")
+@requires(AUDIT)
+def index():
+    session = db.session()
+    problems: list[str] = []
+    filters = audit.AuditFilters(
+        action=request.args.get("action", "").strip(),
+        entity_type=request.args.get("entity_type", "").strip(),
+        actor=request.args.get("actor", "").strip(),
+        date_from=_date("date_from", problems),
+        date_to=_date("date_to", problems),
+    )
+    page = audit.list_entries(
+        session,
+        filters,
+        page=clamp_page(request.args.get("page")),
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    actions, entity_types = audit.choices(session)
+    return render_template(
+        "audit/index.html",
+        page=page,
+        filters=filters,
+        actions=actions,
+        entity_types=entity_types,
+        problems=problems,
+    )

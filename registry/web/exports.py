@@ -1,0 +1,112 @@
+"""The registry as a CSV file: upload an import (staff), download an export (legal)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import BooleanField, SubmitField
+
+from registry import db
+from registry.access import can, requires
+from registry.domain.platforms import PLATFORMS
+from registry.domain.roles import EXPORT, IMPORT
+from registry.models import HANDLE_STATUSES, HOLDER_KINDS
+from registry.services import ServiceError, csv_io, handles
+from registry.web import errors
+from registry.web.helpers import actor, today
+
+bp = Blueprint("exports", __name__)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+TOO_LARGE = "The file is larger than 5 MB; split it into several files and import them one by one."
+# A page with 10,000 bad lines helps nobody: the first ones show what to fix.
+SHOWN_PROBLEMS = 500
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[
+            FileRequired(message="Choose a CSV file."),
+            FileAllowed(["csv", "txt"], "Upload a .csv file (in Excel: Save as › CSV UTF-8)."),
+        ],
+        description="UTF-8 text, at most 5 MB.",
+    )
+    dry_run = BooleanField("Dry run: check the file and show what would change, saving nothing")
+    submit = SubmitField("Import")
+
+
+def _page(form: ImportForm, report: csv_io.ImportReport | None = None, status: int = 200):
+    return (
+        render_template(
+            "exports/import.html",
+            form=form,
+            report=report,
+            example=csv_io.example_csv(),
+            platform_slugs=[rules.slug for rules in PLATFORMS],
+            holder_kinds=HOLDER_KINDS,
+            statuses=HANDLE_STATUSES,
+            shown_problems=SHOWN_PROBLEMS,
+        ),
+        status,
+    )
+
+
+@bp.route("/handles/import", methods=["GET", "POST"])
+@requires(IMPORT)
+def import_csv():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422 if form.errors else 200)
+    data = form.file.data.stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        form.file.errors = [TOO_LARGE]
+        return _page(form, status=413)
+    session = db.session()
+    try:
+        report = csv_io.import_handles(
+            session, data, actor=actor(), today=today(), dry_run=form.dry_run.data
+        )
+    except ServiceError as exc:
+        session.rollback()
+        flash(f"Nothing imported: {exc.message}", "error")
+        return _page(form, status=422)
+    if report.refused or report.dry_run:
+        session.rollback()
+        return _page(form, report, status=422 if report.refused else 200)
+    session.commit()
+    flash(report.summary(), "success")
+    return redirect(url_for("exports.import_csv"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    # The app refuses bodies over MAX_CONTENT_LENGTH while reading the form, which the CSRF
+    # check does before the permission check: only importers see the import page.
+    if not can(IMPORT):
+        return errors.http_error(error)
+    form = ImportForm(formdata=None)
+    form.file.errors = [TOO_LARGE]
+    return _page(form, status=413)
+
+
+@bp.get("/handles/export.csv")
+@requires(EXPORT)
+def export_csv():
+    filters = handles.HandleFilters(
+        platform=request.args.get("platform", ""),
+        brand=request.args.get("brand", ""),
+        holder_kind=request.args.get("holder_kind", ""),
+        status=request.args.get("status", ""),
+        q=request.args.get("q", "").strip(),
+    )
+    text = csv_io.export_handles(db.session(), filters)
+    filename = f"handle-registry-{today().isoformat()}.csv"
+    # The byte-order mark makes Excel read the file as UTF-8; the import skips it.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

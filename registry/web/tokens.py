@@ -1,0 +1,71 @@
+"""One's own API tokens, from the profile: create one (shown once), list them, revoke one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from registry import db
+from registry.access import requires
+from registry.domain.roles import API_TOKENS
+from registry.services import tokens
+from registry.web.forms import ConfirmForm
+from registry.web.helpers import actor, run_use_case
+
+bp = Blueprint("tokens", __name__, url_prefix="/me/tokens")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired(message="Give the token a name."),
+            Length(max=tokens.NAME_MAX_LENGTH),
+        ],
+        description="What will use it, e.g. “nightly export script”.",
+    )
+    submit = SubmitField("Create a token")
+
+
+def _render(form: TokenForm, *, new_token: str | None = None, status: int = 200):
+    response = render_template(
+        "tokens/index.html",
+        form=form,
+        tokens=tokens.list_tokens(db.session(), actor()),
+        new_token=new_token,
+    )
+    # The page with a fresh token must not be kept by the browser or a proxy.
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.get("")
+@requires(API_TOKENS)
+def index():
+    return _render(TokenForm(formdata=None))
+
+
+@bp.post("")
+@requires(API_TOKENS)
+def create():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render(form, status=422)
+    result = run_use_case(form, tokens.create_token, actor(), form.name.data, actor())
+    if result is None:
+        return _render(form, status=422)
+    _token, plaintext = result
+    # Shown in this answer and never again: no redirect, since the token cannot be
+    # carried to another page without storing it somewhere.
+    return _render(TokenForm(formdata=None), new_token=plaintext, status=201)
+
+
+@bp.post("/<int:token_id>/revoke")
+@requires(API_TOKENS)
+def revoke(token_id: int):
+    if ConfirmForm().validate_on_submit():
+        token = run_use_case(None, tokens.revoke_token, token_id, actor=actor())
+        if token is not None:
+            flash(f"Token “{token.name}” is revoked; scripts using it are refused.", "success")
+    return redirect(url_for("tokens.index"))
