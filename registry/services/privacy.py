@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
 from registry.models import (
+    ApiToken,
     AuditEntry,
     ContactAttempt,
     CustodyRecord,
@@ -60,6 +61,7 @@ def member_data(session: Session, user: User) -> dict:
             )
         )
     )
+    tokens = list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id)))
     actions = list(
         session.exec(
             select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.at)
@@ -111,6 +113,7 @@ def member_data(session: Session, user: User) -> dict:
                 "note",
             ),
         ),
+        "api_tokens": _rows(tokens, ("name", "prefix", "created_at", "last_used_at", "revoked_at")),
         "actions": _rows(actions, ("at", "action", "entity_type", "entity_id", "summary")),
         "retention": RETENTION,
     }
@@ -145,6 +148,11 @@ def delete_member(session: Session, user: User, *, password: str) -> User:
         .values(from_holder_name=FORMER_MEMBER)
     )
     _scrub_audit(session, user, {email: pseudonym, name: FORMER_MEMBER, user.phone: "[erased]"})
+    session.exec(  # type: ignore[call-overload]
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
     user.email = pseudonym
     user.display_name = ""
     user.phone = ""

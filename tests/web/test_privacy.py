@@ -98,3 +98,20 @@ def test_deletion_erases_personal_data_and_keeps_history(client, auth, app, make
     auth.login("staff")
     page = client.get("/requests/1").text
     assert "A former member" in page and "julien@example.org" not in page
+
+
+def test_deletion_revokes_api_tokens_and_export_lists_them(client, auth, app):
+    from registry.models import ApiToken
+    from registry.services import tokens
+
+    auth.login("legal", email="lawyer@example.org")
+    with app.app_context():
+        session = db.session()
+        me = session.exec(select(User)).one()
+        tokens.create_token(session, me, "inventory script", actor=me)
+        session.commit()
+    data = json.loads(client.get("/me/data.json").data)
+    assert [t["name"] for t in data["api_tokens"]] == ["inventory script"]
+    assert client.post("/me/delete", data={"password": PASSWORD}).status_code == 302
+    with app.app_context():
+        assert db.session().exec(select(ApiToken)).one().revoked_at is not None
