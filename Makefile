@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := registry
 
-.PHONY: run test serve lint bench clean install
+.PHONY: run test serve lint bench clean install translations translations-update
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,16 +14,34 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Compiled catalogues are built, never committed: each .mo is remade when its .po changes.
+CATALOGUES := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+translations: $(COMPILED)
+
+registry/translations/%/LC_MESSAGES/messages.mo: registry/translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile -d registry/translations -l $*
+
+# After changing user-facing strings: extract them all, then merge them into each catalogue
+# (new msgids arrive untranslated; tests/web/test_i18n.py fails until they are translated).
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project "Handle Registry" --copyright-holder "Handle Registry" \
+		--msgid-bugs-address "" -o registry/translations/messages.pot .
+	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations \
+		--no-fuzzy-matching --ignore-obsolete
+
+run: $(STAMP) translations
 	$(BIN)/registry init-db
 	$(BIN)/registry seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-serve: $(STAMP)
+serve: $(STAMP) translations
 	$(BIN)/registry init-db
 	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $${BIND:-127.0.0.1:8000} 'registry:create_app()'
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -34,4 +52,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check registry tests
 
 clean:
-	rm -rf $(VENV) instance build *.egg-info
+	rm -rf $(VENV) instance build *.egg-info registry/translations/*/LC_MESSAGES/*.mo

@@ -22,12 +22,13 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from registry import db
+    from registry import db, i18n
     from registry.extensions import csrf, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    i18n.init_app(app)
 
     from registry import access, api, cli, web
 

@@ -6,15 +6,40 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from sqlmodel import SQLModel
 
-from registry import create_app, db
+from registry import ROOT, create_app, db
 from registry.services import accounts, platforms
 from tests import factories
 
 PASSWORD = "correct horse battery"
+TRANSLATIONS = ROOT / "registry" / "translations"
+
+
+def compile_catalogues() -> list[Path]:
+    """Compile each French (or other) .po whose .mo is missing or older, as `make translations`
+    does, so that `.venv/bin/pytest` alone sees the site in every language. Returns what it
+    compiled."""
+    compiled = []
+    for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)  # fuzzy entries are left out, as pybabel compile does
+        compiled.append(mo_path)
+    return compiled
+
+
+def pytest_sessionstart(session):
+    compile_catalogues()
 
 
 def database_url(tmp_path) -> str:

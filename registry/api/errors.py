@@ -6,6 +6,10 @@ there; 405 wrong method; 409 a duplicate or a transition the request's state ref
 422 a field the registry refuses (with `fields`); 500 a generic message, never a trace.
 Routing errors (unknown /api/ address, wrong method) are answered by the site's
 `registry.web.errors`, which also speaks JSON under /api/.
+
+Messages (`error` and the values of `fields`) are in the caller's language: the token
+account's profile language, else the request's Accept-Language, else English. Codes (field
+names, states, `allowed_transitions`) are never translated.
 """
 
 from __future__ import annotations
@@ -16,43 +20,60 @@ from werkzeug.exceptions import HTTPException
 
 from registry import db
 from registry.api import bp
+from registry.domain.messages import N_, Message, as_message, render
+from registry.i18n import translate, translate_message
 from registry.services import ServiceError
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Send a valid API token: Authorization: Bearer <token>.",
-    403: "Your account is not allowed to do that.",
-    404: "There is nothing at this address.",
-    405: "This address does not accept that method.",
-    409: "This conflicts with what the registry already holds.",
-    415: "Send the body as JSON.",
-    500: "Something went wrong on our side. The error was logged.",
+    400: N_("The request could not be understood."),
+    401: N_("Send a valid API token: Authorization: Bearer <token>."),
+    403: N_("Your account is not allowed to do that."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not accept that method."),
+    409: N_("This conflicts with what the registry already holds."),
+    415: N_("Send the body as JSON."),
+    500: N_("Something went wrong on our side. The error was logged."),
 }
 BEARER_CHALLENGE = 'Bearer realm="Handle Registry API"'
 
 
 class ApiError(Exception):
-    """A refusal decided by the API layer itself (authentication, query parameters, body)."""
+    """A refusal decided by the API layer itself (authentication, query parameters, body).
+
+    Like a ServiceError, its message is an English msgid with named parameters, and `fields`
+    may hold Messages: the answer translates both."""
 
     def __init__(
         self,
         status: int,
         message: str | None = None,
         *,
-        fields: dict | None = None,
+        fields: dict[str, Message | str] | None = None,
         extra: dict | None = None,
+        **params,
     ):
-        super().__init__(message or MESSAGES.get(status, "Error."))
         self.status = status
-        self.message = message or MESSAGES.get(status, "Error.")
-        self.fields = dict(fields or {})
+        self.msgid = message or MESSAGES.get(status, N_("Error."))
+        self.params = params
+        self.message = render(self.msgid, params)
+        super().__init__(self.message)
+        self.field_messages = {name: as_message(text) for name, text in (fields or {}).items()}
+        self.fields = {name: str(text) for name, text in self.field_messages.items()}
         self.extra = dict(extra or {})
 
 
-def error_response(status: int, message: str, *, fields: dict | None = None, **extra):
-    body = {"error": message, **extra}
+def error_response(
+    status: int,
+    message: str,
+    *,
+    fields: dict[str, Message | str] | None = None,
+    params: dict | None = None,
+    **extra,
+):
+    """The JSON answer of a refusal, its message and fields in the caller's language."""
+    body = {"error": translate(message, params), **extra}
     if fields:
-        body["fields"] = fields
+        body["fields"] = {name: translate_message(text) for name, text in fields.items()}
     response = jsonify(body)
     response.status_code = status
     if status == 401:
@@ -67,13 +88,21 @@ def _rollback() -> None:
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
     _rollback()
-    return error_response(error.status, error.message, fields=error.fields, **error.extra)
+    return error_response(
+        error.status,
+        error.msgid,
+        params=error.params,
+        fields=error.field_messages,
+        **error.extra,
+    )
 
 
 @bp.errorhandler(ServiceError)
 def service_error(error: ServiceError):
     _rollback()
-    return error_response(error.status, error.message, fields=error.fields)
+    return error_response(
+        error.status, error.msgid, params=error.params, fields=error.field_messages
+    )
 
 
 @bp.errorhandler(IntegrityError)
@@ -88,7 +117,7 @@ def integrity_error(error: IntegrityError):
 def http_error(error: HTTPException):
     _rollback()
     status = error.code or 500
-    return error_response(status, MESSAGES.get(status, error.description or "Error."))
+    return error_response(status, MESSAGES.get(status, error.description or N_("Error.")))
 
 
 @bp.errorhandler(Exception)

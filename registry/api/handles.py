@@ -26,6 +26,7 @@ from registry.api.schemas import (
     HandlePrivate,
     HandlePublic,
 )
+from registry.domain.messages import N_
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
 from registry.services import Invalid, handles, platforms
@@ -56,7 +57,7 @@ def brand_parameter(session: Session) -> str:
     """The ?brand= filter: a brand's slug, checked to exist (a typo must not match nothing)."""
     slug = request.args.get("brand", "").strip().lower()
     if slug and session.exec(select(Brand.id).where(Brand.slug == slug)).first() is None:
-        raise bad_parameter("brand", f'No brand with the slug "{slug}".')
+        raise bad_parameter("brand", N_('No brand with the slug "%(slug)s".'), slug=slug)
     return slug
 
 
@@ -67,7 +68,7 @@ def brand_id_for(session: Session, slug: str | None) -> int | None:
         return None
     brand_id = session.exec(select(Brand.id).where(Brand.slug == slug)).first()
     if brand_id is None:
-        raise Invalid(f'No brand with the slug "{slug}".', field="brand")
+        raise Invalid('No brand with the slug "%(slug)s".', field="brand", slug=slug)
     return brand_id
 
 
@@ -99,12 +100,14 @@ def handle_detail(platform: str, handle: str):
         found = handles.lookup(session, platform, handle)
     except Invalid as exc:
         if "platform" in exc.fields:
-            raise ApiError(404, exc.message, fields=exc.fields) from None
+            raise ApiError(404, exc.msgid, fields=exc.field_messages, **exc.params) from None
         raise
     if found.handle is None:
         raise ApiError(
             404,
-            f"{found.platform.name} handle @{found.display} is not in the registry.",
+            "%(platform)s handle @%(handle)s is not in the registry.",
+            platform=found.platform.name,
+            handle=found.display,
             extra={
                 "platform": found.platform.slug,
                 "handle": found.display,

@@ -12,6 +12,7 @@ from werkzeug.exceptions import BadRequest
 
 from registry import db
 from registry.api.errors import ApiError
+from registry.domain.messages import N_, Message
 
 Body = TypeVar("Body", bound=BaseModel)
 MAX_PER_PAGE = 100
@@ -34,18 +35,27 @@ def body_as(model: type[Body]) -> Body:
         fields = validation_fields(exc)
         if len(fields) == 1:
             name, message = next(iter(fields.items()))
-            summary = f"{name}: {message}"
-        else:
-            summary = "Some fields are invalid: " + ", ".join(fields) + "."
-        raise ApiError(422, summary, fields=fields) from None
+            raise ApiError(
+                422, N_("%(field)s: %(problem)s"), fields=fields, field=name, problem=message
+            ) from None
+        raise ApiError(
+            422, "Some fields are invalid: %(names)s.", fields=fields, names=", ".join(fields)
+        ) from None
 
 
-def validation_fields(error: ValidationError) -> dict[str, str]:
-    """Pydantic's errors as {field: message}, the shape of ServiceError.fields."""
-    fields: dict[str, str] = {}
+def validation_fields(error: ValidationError) -> dict[str, Message]:
+    """Pydantic's errors as {field: message}, the shape of ServiceError.field_messages.
+
+    Pydantic words its own messages in English; they are looked up in the catalogue as they
+    are, so only "Unknown field." (ours) is sure to be translated."""
+    fields: dict[str, Message] = {}
     for item in error.errors():
         name = ".".join(str(part) for part in item["loc"]) or "body"
-        message = "Unknown field." if item["type"] == "extra_forbidden" else item["msg"] + "."
+        if item["type"] == "extra_forbidden":
+            message = Message(N_("Unknown field."))
+        else:
+            pydantic_sentence = f"{item['msg']}."
+            message = Message(pydantic_sentence)
         fields.setdefault(name, message)
     return fields
 
@@ -59,20 +69,29 @@ def check_known_parameters(known: Iterable[str]) -> None:
     if unknown:
         raise ApiError(
             400,
-            f"Unknown query parameter {unknown[0]!r}; known: {', '.join(sorted(known))}.",
-            fields={name: "Unknown query parameter." for name in unknown},
+            "Unknown query parameter %(name)s; known: %(known)s.",
+            fields={name: Message(N_("Unknown query parameter.")) for name in unknown},
+            name=repr(unknown[0]),
+            known=", ".join(sorted(known)),
         )
 
 
-def bad_parameter(name: str, message: str) -> ApiError:
-    return ApiError(400, message, fields={name: message})
+def bad_parameter(parameter: str, msgid: str, /, **params) -> ApiError:
+    """A 400 about one query parameter; the message is a msgid with named parameters."""
+    return ApiError(400, msgid, fields={parameter: Message(msgid, **params)}, **params)
 
 
 def choice_parameter(name: str, choices: Iterable[str]) -> str:
     value = request.args.get(name, "").strip()
     choices = tuple(choices)
     if value and value not in choices:
-        raise bad_parameter(name, f'Unknown {name} "{value}"; choose one of {", ".join(choices)}.')
+        raise bad_parameter(
+            name,
+            N_('Unknown %(name)s "%(value)s"; choose one of %(choices)s.'),
+            name=name,
+            value=value,
+            choices=", ".join(choices),
+        )
     return value
 
 
@@ -83,7 +102,12 @@ def date_parameter(name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise bad_parameter(name, f'{name} expects a date as YYYY-MM-DD, not "{raw}".') from None
+        raise bad_parameter(
+            name,
+            N_('%(name)s expects a date as YYYY-MM-DD, not "%(value)s".'),
+            name=name,
+            value=raw,
+        ) from None
 
 
 def int_parameter(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
@@ -93,10 +117,19 @@ def int_parameter(name: str, default: int, *, minimum: int = 1, maximum: int | N
     try:
         value = int(raw)
     except ValueError:
-        raise bad_parameter(name, f'{name} expects a whole number, not "{raw}".') from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-        raise bad_parameter(name, f"{name} must be {bounds}.")
+        raise bad_parameter(
+            name, N_('%(name)s expects a whole number, not "%(value)s".'), name=name, value=raw
+        ) from None
+    if maximum is not None and not minimum <= value <= maximum:
+        raise bad_parameter(
+            name,
+            N_("%(name)s must be between %(min)s and %(max)s."),
+            name=name,
+            min=minimum,
+            max=maximum,
+        )
+    if value < minimum:
+        raise bad_parameter(name, N_("%(name)s must be >= %(min)s."), name=name, min=minimum)
     return value
 
 

@@ -36,6 +36,7 @@ from registry.api.schemas import (
     TransitionCreate,
 )
 from registry.domain import clock, workflow
+from registry.domain.messages import N_, Explained
 from registry.domain.roles import DECIDE, MANAGE_REQUESTS, MEMBER, PROPOSE, READ_ALL
 from registry.models import Brand, Handle, Platform, TransferRequest
 from registry.services import requests as transfer
@@ -134,7 +135,9 @@ def requests_index():
     page, per_page = paging()
     if flag:
         if state and state not in workflow.OPEN_STATES:
-            raise bad_parameter("state", f'Only open requests carry a flag, not "{state}" ones.')
+            raise bad_parameter(
+                "state", N_('Only open requests carry a flag, not "%(state)s" ones.'), state=state
+            )
         rows = [
             row
             for row in transfer.flagged(session, as_of=as_of, policy=clock_policy(), brand=brand)
@@ -185,13 +188,13 @@ def request_create():
     body = body_as(RequestCreate)
     kind = body.kind
     if kind != "offer" and not (api_can(MANAGE_REQUESTS) or api_can(DECIDE)):
-        message = 'Only staff, legal and admin accounts can open a "claim".'
+        message = N_('Only staff, legal and admin accounts can open a "claim".')
         raise ApiError(403, message, fields={"kind": message})
     if body.handle_id is not None and (body.platform or body.handle):
-        message = "Name the handle by handle_id, or by platform and handle, not both."
+        message = N_("Name the handle by handle_id, or by platform and handle, not both.")
         raise ApiError(422, message, fields={"handle_id": message})
     if body.handle_id is None and not (body.platform and body.handle):
-        message = "Name the handle: handle_id, or platform and handle."
+        message = N_("Name the handle: handle_id, or platform and handle.")
         raise ApiError(422, message, fields={"handle": message})
     session = db.session()
     proposed = run_use_case(
@@ -260,10 +263,14 @@ def request_transition(request_id: int):
     except workflow.TransitionNotAllowed as exc:
         # 409: the move is well-formed, the request's current state refuses it.
         raise ApiError(
-            409, str(exc), fields={"to": str(exc)}, extra={"allowed_transitions": exc.allowed}
+            409,
+            exc.msgid,
+            fields={"to": exc.message},
+            extra={"allowed_transitions": exc.allowed},
+            **exc.params,
         ) from None
-    except ValueError as exc:
-        raise ApiError(422, str(exc), fields={"to": str(exc)}) from None
+    except Explained as exc:
+        raise ApiError(422, exc.msgid, fields={"to": exc.message}, **exc.params) from None
     run_use_case(
         transfer.transition,
         row.request,

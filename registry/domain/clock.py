@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import holidays
 
+from registry.domain.messages import N_, Explained
+
 OUTBOUND = "outbound"
 INBOUND = "inbound"
 DIRECTIONS: tuple[str, ...] = (OUTBOUND, INBOUND)
@@ -83,13 +85,16 @@ class AttemptFact:
                 "AttemptFact.happened_on must be a date in the brand's time zone, not a datetime."
             )
         if self.direction not in DIRECTIONS:
-            raise ValueError(
-                f'Unknown attempt direction "{self.direction}"; '
-                f"expected one of: {', '.join(DIRECTIONS)}."
+            raise Explained(
+                N_('Unknown attempt direction "%(direction)s"; expected one of: %(known)s.'),
+                direction=self.direction,
+                known=", ".join(DIRECTIONS),
             )
         if self.outcome not in OUTCOMES:
-            raise ValueError(
-                f'Unknown attempt outcome "{self.outcome}"; expected one of: {", ".join(OUTCOMES)}.'
+            raise Explained(
+                N_('Unknown attempt outcome "%(outcome)s"; expected one of: %(known)s.'),
+                outcome=self.outcome,
+                known=", ".join(OUTCOMES),
             )
 
 
@@ -121,12 +126,17 @@ class BusinessCalendar:
             )
         except NotImplementedError as error:
             if self.country not in holidays.list_supported_countries():
-                raise ValueError(
-                    f'Unknown country code "{self.country}" for public holidays.'
+                raise Explained(
+                    N_('Unknown country code "%(country)s" for public holidays.'),
+                    country=self.country,
                 ) from error
-            raise ValueError(
-                f'Unknown subdivision "{self.subdivision}" of country "{self.country}" '
-                "for public holidays."
+            raise Explained(
+                N_(
+                    'Unknown subdivision "%(subdivision)s" of country "%(country)s"'
+                    " for public holidays."
+                ),
+                subdivision=self.subdivision,
+                country=self.country,
             ) from error
         self._lock = threading.RLock()
         # Per year, the running count of business days through each day of the year, so
@@ -167,7 +177,7 @@ class BusinessCalendar:
     def add_business_days(self, start: date, n: int) -> date:
         """The n-th business day strictly after ``start`` (``start`` itself when n is 0)."""
         if n < 0:
-            raise ValueError(f"Cannot add a negative number of business days ({n}).")
+            raise Explained(N_("Cannot add a negative number of business days (%(n)s)."), n=n)
         day = start
         remaining = n
         while remaining:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
+from registry.domain.messages import N_, Explained, Message
 from registry.domain.platforms import BLUESKY_DISALLOWED_TLDS, NON_PROFILE_PATHS, PlatformRules
 
 
-class InvalidHandle(ValueError):
-    """A handle the platform would not accept; the message is one sentence for the user."""
+class InvalidHandle(Explained):
+    """A handle the platform would not accept; the message is one sentence for the user,
+    kept as a msgid and parameters so the page or the API can translate it."""
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 _HOSTNAME_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _MASTODON_EXAMPLE = "gallimard@mastodon.social"
 
-# Facebook calls them usernames, and so do its help pages users will compare with.
-_PLURAL_NOUN = {"facebook": "usernames"}
-
-EMPTY_MESSAGE = "Enter a handle."
+EMPTY_MESSAGE = N_("Enter a handle.")
 
 
 def parse_handle(rules: PlatformRules, raw: str) -> ParsedHandle:
@@ -105,14 +105,14 @@ def _handle_from_url(rules: PlatformRules, text: str) -> str:
     if rules.kind == "fediverse":
         # Any instance will do, and its name is kept whole: "m." can be part of it (m.cmx.im).
         if not _is_hostname(host):
-            raise InvalidHandle(_wrong_site_message(rules))
+            _refuse(_wrong_site_message(rules))
     elif not _host_matches(_strip_host_prefix(host), rules.hosts):
-        raise InvalidHandle(_wrong_site_message(rules))
+        _refuse(_wrong_site_message(rules))
 
     segments = [unquote(segment) for segment in parts.path.split("/") if segment]
     handle = _handle_segment(rules, segments)
     if handle is None:
-        raise InvalidHandle(_no_account_message(rules))
+        _refuse(_no_account_message(rules))
     if rules.kind == "fediverse" and "@" not in handle:
         # https://instance/@user is the local account user@instance; a remote account seen
         # from another instance shows as https://instance/@user@home and keeps its home.
@@ -180,14 +180,20 @@ def _parse_fediverse(rules: PlatformRules, text: str) -> ParsedHandle:
     user, at, instance = text.partition("@")
     if not at or not user or not instance or "@" in instance:
         raise InvalidHandle(
-            f"{rules.name} handles are written user@instance, e.g. {_MASTODON_EXAMPLE}."
+            N_("%(platform)s handles are written user@instance, e.g. %(example)s."),
+            platform=rules.name,
+            example=_MASTODON_EXAMPLE,
         )
     _check_local_part(rules, user)
     instance = instance.lower().rstrip(".")
     if not _is_hostname(instance):
         raise InvalidHandle(
-            f"The instance part of a {rules.name} handle must be a domain name, "
-            "e.g. mastodon.social."
+            N_(
+                "On %(platform)s, the instance part of a handle must be a domain name,"
+                " e.g. %(example)s."
+            ),
+            platform=rules.name,
+            example="mastodon.social",
         )
     display = f"{user}@{instance}"
     return ParsedHandle(display=display, normalized=_identity_key(rules, display))
@@ -201,22 +207,19 @@ def _check_local_part(rules: PlatformRules, handle: str) -> None:
     for check in _explanatory_checks(rules):
         problem = check(rules, handle)
         if problem:
-            raise InvalidHandle(problem)
-    noun = _noun(rules)
-    note = f" ({rules.length_note})" if rules.length_note else ""
+            _refuse(problem)
+    note = Message(rules.length_note) if rules.length_note else None
     if len(handle) > rules.max_length:
-        raise InvalidHandle(f"{rules.name} {noun} are at most {rules.max_length} characters{note}.")
+        _refuse(_rule(rules, "max_note" if note else "max", max=rules.max_length, note=note))
     if len(handle) < rules.min_length:
-        raise InvalidHandle(
-            f"{rules.name} {noun} are at least {rules.min_length} characters{note}."
-        )
+        _refuse(_rule(rules, "min_note" if note else "min", min=rules.min_length, note=note))
     if not re.fullmatch(rules.pattern, handle):
-        raise InvalidHandle(f"{rules.name} {noun} may only contain {rules.allowed_description}.")
+        _refuse(_rule(rules, "allowed", allowed=Message(rules.allowed_description)))
     if rules.requires_letter and not any(character.isalpha() for character in handle):
-        raise InvalidHandle(f"{rules.name} {noun} must contain at least one letter.")
+        _refuse(_rule(rules, "letter"))
 
 
-Check = Callable[[PlatformRules, str], str | None]
+Check = Callable[[PlatformRules, str], Message | None]
 
 
 def _explanatory_checks(rules: PlatformRules) -> tuple[Check, ...]:
@@ -228,52 +231,76 @@ def _explanatory_checks(rules: PlatformRules) -> tuple[Check, ...]:
 def _edge_or_double_period_problem(rules: PlatformRules, handle: str) -> str | None:
     # Instagram (and so Threads) refuse ".name", "name." and "na..me".
     if handle.startswith(".") or handle.endswith("."):
-        return f"{rules.name} {_noun(rules)} cannot start or end with a period."
+        return _rule(rules, "edge_period")
     if ".." in handle:
-        return f"{rules.name} {_noun(rules)} cannot contain two periods in a row."
+        return _rule(rules, "double_period")
     return None
 
 
-def _trailing_period_problem(rules: PlatformRules, handle: str) -> str | None:
+def _trailing_period_problem(rules: PlatformRules, handle: str) -> Message | None:
     # TikTok accepts periods anywhere except at the end.
     if handle.endswith("."):
-        return f"{rules.name} {_noun(rules)} cannot end with a period."
+        return _rule(rules, "end_period")
     return None
 
 
-def _first_character_problem(rules: PlatformRules, handle: str) -> str | None:
+def _first_character_problem(rules: PlatformRules, handle: str) -> Message | None:
     if not handle[0].isascii() or not handle[0].isalpha():
-        return f"{rules.name} {_noun(rules)} must start with a letter."
+        return _rule(rules, "start_letter")
     return None
 
 
-def _domain_extension_problem(rules: PlatformRules, handle: str) -> str | None:
+def _domain_extension_problem(rules: PlatformRules, handle: str) -> Message | None:
     # Facebook refuses usernames that read like a web address.
     if re.search(r"\.(?:com|net|org)\Z", handle, flags=re.IGNORECASE):
-        return f"{rules.name} {_noun(rules)} cannot end with a domain extension such as .com."
+        return _rule(rules, "domain_extension")
     return None
 
 
-def _domain_name_problem(rules: PlatformRules, handle: str) -> str | None:
+def _domain_name_problem(rules: PlatformRules, handle: str) -> Message | None:
     """Explain why a Bluesky handle is not a usable domain name (atproto handle spec)."""
     name = rules.name
     if handle.lower().startswith("did:"):
-        return f"Enter the {name} handle (such as name.bsky.social), not the account's DID."
+        return Message(
+            N_("Enter the %(platform)s handle (such as name.bsky.social), not the account's DID."),
+            platform=name,
+        )
     if not re.fullmatch(r"[A-Za-z0-9.-]+", handle):
-        return f"{name} handles may only contain {rules.allowed_description}."
+        return _rule(rules, "allowed", allowed=Message(rules.allowed_description))
     if "." not in handle:
-        return f"{name} handles are domain names, such as {handle.lower()}.bsky.social."
+        return Message(
+            N_("%(platform)s handles are domain names, such as %(example)s."),
+            platform=name,
+            example=f"{handle.lower()}.bsky.social",
+        )
     labels = handle.lower().split(".")
     if any(not label for label in labels):
-        return f"{name} handles cannot start or end with a period or contain two periods in a row."
+        return Message(
+            N_(
+                "%(platform)s handles cannot start or end with a period"
+                " or contain two periods in a row."
+            ),
+            platform=name,
+        )
     if any(len(label) > 63 for label in labels):
-        return f"Each part of a {name} handle between periods is at most 63 characters."
+        return Message(
+            N_("On %(platform)s, each part of a handle between periods is at most 63 characters."),
+            platform=name,
+        )
     if any(label.startswith("-") or label.endswith("-") for label in labels):
-        return f"Each part of a {name} handle must start and end with a letter or digit."
+        return Message(
+            N_("On %(platform)s, each part of a handle must start and end with a letter or digit."),
+            platform=name,
+        )
     if labels[-1][0].isdigit():
-        return f"The last part of a {name} handle cannot start with a digit."
+        return Message(
+            N_("On %(platform)s, the last part of a handle cannot start with a digit."),
+            platform=name,
+        )
     if labels[-1] in BLUESKY_DISALLOWED_TLDS:
-        return f'{name} handles cannot end in ".{labels[-1]}".'
+        return Message(
+            N_('%(platform)s handles cannot end in ".%(tld)s".'), platform=name, tld=labels[-1]
+        )
     return None
 
 
@@ -288,23 +315,60 @@ _CHECKS_BY_SLUG: dict[str, tuple[Check, ...]] = {
 
 
 # --- wording -------------------------------------------------------------------------------
+# Whole sentences, one per rule and per noun, so that each translates as a whole: no "a"/"an"
+# or plural noun is put together in code. Facebook calls them usernames, and so do its help
+# pages users will compare with.
+
+_HANDLE_RULES = {
+    "max": N_("%(platform)s handles are at most %(max)s characters."),
+    "max_note": N_("%(platform)s handles are at most %(max)s characters (%(note)s)."),
+    "min": N_("%(platform)s handles are at least %(min)s characters."),
+    "min_note": N_("%(platform)s handles are at least %(min)s characters (%(note)s)."),
+    "allowed": N_("%(platform)s handles may only contain %(allowed)s."),
+    "letter": N_("%(platform)s handles must contain at least one letter."),
+    "start_letter": N_("%(platform)s handles must start with a letter."),
+    "edge_period": N_("%(platform)s handles cannot start or end with a period."),
+    "double_period": N_("%(platform)s handles cannot contain two periods in a row."),
+    "end_period": N_("%(platform)s handles cannot end with a period."),
+    "domain_extension": N_("%(platform)s handles cannot end with a domain extension such as .com."),
+}
+_USERNAME_RULES = {
+    "max": N_("%(platform)s usernames are at most %(max)s characters."),
+    "max_note": N_("%(platform)s usernames are at most %(max)s characters (%(note)s)."),
+    "min": N_("%(platform)s usernames are at least %(min)s characters."),
+    "min_note": N_("%(platform)s usernames are at least %(min)s characters (%(note)s)."),
+    "allowed": N_("%(platform)s usernames may only contain %(allowed)s."),
+    "letter": N_("%(platform)s usernames must contain at least one letter."),
+    "start_letter": N_("%(platform)s usernames must start with a letter."),
+    "edge_period": N_("%(platform)s usernames cannot start or end with a period."),
+    "double_period": N_("%(platform)s usernames cannot contain two periods in a row."),
+    "end_period": N_("%(platform)s usernames cannot end with a period."),
+    "domain_extension": N_(
+        "%(platform)s usernames cannot end with a domain extension such as .com."
+    ),
+}
+_RULES_BY_SLUG = {"facebook": _USERNAME_RULES}
 
 
-def _noun(rules: PlatformRules) -> str:
-    return _PLURAL_NOUN.get(rules.slug, "handles")
+def _rule(rules: PlatformRules, which: str, **params) -> Message:
+    sentences = _RULES_BY_SLUG.get(rules.slug, _HANDLE_RULES)
+    params = {name: value for name, value in params.items() if value is not None}
+    return Message(sentences[which], platform=rules.name, **params)
 
 
-def _article(name: str) -> str:
-    # "an X", "an Instagram", "a TikTok"
-    return "an" if name[:1].upper() in "AEIOUX" else "a"
+def _refuse(problem: Message) -> NoReturn:
+    raise InvalidHandle(problem.msgid, **problem.params)
 
 
-def _wrong_site_message(rules: PlatformRules) -> str:
-    return f"That link is not {_article(rules.name)} {rules.name} profile URL."
+def _wrong_site_message(rules: PlatformRules) -> Message:
+    return Message(N_("That link is not a profile URL on %(platform)s."), platform=rules.name)
 
 
-def _no_account_message(rules: PlatformRules) -> str:
-    return (
-        f"That link does not name {_article(rules.name)} {rules.name} account; "
-        "paste the address of the profile itself."
+def _no_account_message(rules: PlatformRules) -> Message:
+    return Message(
+        N_(
+            "That link does not name an account on %(platform)s;"
+            " paste the address of the profile itself."
+        ),
+        platform=rules.name,
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from registry.domain.messages import N_, Explained
 
-class UnknownPlatform(ValueError):
+
+class UnknownPlatform(Explained):
     """A platform slug that the registry has no rules for."""
 
 
@@ -21,7 +23,8 @@ class PlatformRules:
 
     `pattern` is authoritative: a handle that fullmatches it (within the length bounds, and
     with a letter when `requires_letter`) is valid. The parser runs a few extra checks first
-    only to explain a rejection in plain words.
+    only to explain a rejection in plain words. `allowed_description` and `length_note` are
+    English phrases marked for the catalogue: messages translate them where they are shown.
 
     `hosts` are compared after dropping a "www.", "m." or "mobile." prefix; an entry
     "*.example.com" matches any one subdomain (LinkedIn's country sites, fr.linkedin.com).
@@ -105,11 +108,13 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         hosts=("x.com", "twitter.com"),
         path_prefixes=(),
         pattern=r"[A-Za-z0-9_]+",
-        allowed_description="letters, digits and underscores",
+        allowed_description=N_("letters, digits and underscores"),
         # New accounts need 4-15 characters, but the registry records what exists.
         min_length=1,
         max_length=15,
-        length_note="new X accounts need at least 4 characters, but shorter legacy handles exist",
+        length_note=N_(
+            "new X accounts need at least 4 characters, but shorter legacy handles exist"
+        ),
     ),
     PlatformRules(
         slug="facebook",
@@ -119,7 +124,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         path_prefixes=("pg",),  # legacy Page URLs: facebook.com/pg/NAME/posts
         # No domain extension at the end (Facebook refuses "name.com" as a username).
         pattern=r"(?![A-Za-z0-9.]*\.(?i:com|net|org)\Z)[A-Za-z0-9.]+",
-        allowed_description="letters, digits and periods",
+        allowed_description=N_("letters, digits and periods"),
         min_length=5,
         max_length=50,
         ignored_characters=".",  # john.smith55 and johnsmith55 are the same username
@@ -132,7 +137,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         hosts=("instagram.com", "instagr.am"),
         path_prefixes=(),
         pattern=_INSTAGRAM_PATTERN,
-        allowed_description="letters, digits, periods and underscores",
+        allowed_description=N_("letters, digits, periods and underscores"),
         min_length=1,
         max_length=30,
         requires_letter=True,
@@ -144,7 +149,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         hosts=("tiktok.com",),
         path_prefixes=(),
         pattern=r"[A-Za-z0-9_.]*[A-Za-z0-9_]",  # may not end with a period
-        allowed_description="letters, digits, underscores and periods",
+        allowed_description=N_("letters, digits, underscores and periods"),
         min_length=2,
         max_length=24,
     ),
@@ -157,7 +162,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         # Since 2023 YouTube also accepts "·" and letters of 75 scripts; the registry keeps
         # to Latin letters until a brand needs more.
         pattern=r"[A-Za-z0-9_.-]+",
-        allowed_description="letters, digits, underscores, hyphens and periods",
+        allowed_description=N_("letters, digits, underscores, hyphens and periods"),
         min_length=3,
         max_length=30,
     ),
@@ -169,7 +174,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         # Member profiles (/in/) and company pages (/company/) both reduce to their slug.
         path_prefixes=("in", "company"),
         pattern=r"[A-Za-z0-9-]+",
-        allowed_description="letters, digits and hyphens",
+        allowed_description=N_("letters, digits and hyphens"),
         min_length=3,
         max_length=100,
     ),
@@ -180,7 +185,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         hosts=("threads.com", "threads.net"),
         path_prefixes=(),
         pattern=_INSTAGRAM_PATTERN,  # a Threads profile uses its Instagram username
-        allowed_description="letters, digits, periods and underscores",
+        allowed_description=N_("letters, digits, periods and underscores"),
         min_length=1,
         max_length=30,
         requires_letter=True,
@@ -195,7 +200,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
             rf"(?!.*\.(?i:{'|'.join(BLUESKY_DISALLOWED_TLDS)})\Z)"  # reserved TLDs
             + _HOSTNAME_PATTERN
         ),
-        allowed_description="letters, digits, hyphens and periods",
+        allowed_description=N_("letters, digits, hyphens and periods"),
         min_length=3,
         max_length=253,
         kind="domain",  # a domain name: name.bsky.social, or a brand's own domain
@@ -208,11 +213,12 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         path_prefixes=("users",),  # ActivityPub form: https://instance/users/NAME
         # Mastodon's USERNAME_RE (app/models/account.rb); it applies to the user part only.
         pattern=r"[A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*",
-        allowed_description="letters, digits and underscores, with periods or hyphens "
-        "only between them",
+        allowed_description=N_(
+            "letters, digits and underscores, with periods or hyphens only between them"
+        ),
         min_length=1,
         max_length=30,
-        length_note="not counting the @instance part",
+        length_note=N_("not counting the @instance part"),
         kind="fediverse",  # user@instance: the instance is part of the identity
     ),
     PlatformRules(
@@ -222,7 +228,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         hosts=("t.me", "telegram.me", "telegram.dog"),
         path_prefixes=("s",),  # t.me/s/NAME is a channel's public preview
         pattern=r"[A-Za-z][A-Za-z0-9_]*",
-        allowed_description="letters, digits and underscores",
+        allowed_description=N_("letters, digits and underscores"),
         min_length=5,
         max_length=32,
     ),
@@ -234,7 +240,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         path_prefixes=("add",),
         # Snapchat shows usernames in lower case; typed capitals fold to the same account.
         pattern=r"[A-Za-z][A-Za-z0-9._-]*",
-        allowed_description="letters, digits, hyphens, underscores and periods",
+        allowed_description=N_("letters, digits, hyphens, underscores and periods"),
         min_length=3,
         max_length=15,
     ),
@@ -249,4 +255,4 @@ def get_rules(slug: str) -> PlatformRules:
     try:
         return PLATFORMS_BY_SLUG[key]
     except KeyError:
-        raise UnknownPlatform(f'Unknown platform "{slug.strip()}".') from None
+        raise UnknownPlatform(N_('Unknown platform "%(slug)s".'), slug=slug.strip()) from None

@@ -8,6 +8,8 @@ a user can act on, so the site and the API can show it as is.
 
 from __future__ import annotations
 
+from registry.domain.messages import N_, Explained
+
 PROPOSED = "proposed"
 CONTACTING = "contacting"
 IN_DISCUSSION = "in_discussion"
@@ -28,14 +30,15 @@ STATES: tuple[str, ...] = (
 OPEN_STATES: frozenset[str] = frozenset({PROPOSED, CONTACTING, IN_DISCUSSION, AGREED})
 CLOSED_STATES: frozenset[str] = frozenset({COMPLETED, DECLINED, WITHDRAWN})
 
+# English labels (the web's label table translates them where they are shown).
 STATE_LABELS: dict[str, str] = {
-    PROPOSED: "Proposed",
-    CONTACTING: "Contacting",
-    IN_DISCUSSION: "In discussion",
-    AGREED: "Agreed",
-    COMPLETED: "Completed",
-    DECLINED: "Declined",
-    WITHDRAWN: "Withdrawn",
+    PROPOSED: N_("Proposed"),
+    CONTACTING: N_("Contacting"),
+    IN_DISCUSSION: N_("In discussion"),
+    AGREED: N_("Agreed"),
+    COMPLETED: N_("Completed"),
+    DECLINED: N_("Declined"),
+    WITHDRAWN: N_("Withdrawn"),
 }
 
 # The main path, in order; used to tell "skipping ahead" from "going back" in messages.
@@ -53,7 +56,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TransitionNotAllowed(ValueError):
+class TransitionNotAllowed(Explained):
     """A move between two known states that the workflow refuses.
 
     It is a ValueError so callers that only validate input can catch one type;
@@ -64,24 +67,42 @@ class TransitionNotAllowed(ValueError):
         self.current = current
         self.target = target
         self.allowed = allowed_transitions(current)
-        super().__init__(_refusal_message(current, target, self.allowed))
+        msgid, params = _refusal_message(current, target, self.allowed)
+        super().__init__(msgid, **params)
 
 
-def _refusal_message(current: str, target: str, allowed: tuple[str, ...]) -> str:
+def _refusal_message(current: str, target: str, allowed: tuple[str, ...]) -> tuple[str, dict]:
+    params = {"current": current, "target": target, "next_steps": ", ".join(allowed)}
     if current in CLOSED_STATES:
-        return f'A request that is "{current}" cannot move to "{target}": it is closed.'
-    next_steps = ", ".join(allowed)
+        return N_(
+            'A request that is "%(current)s" cannot move to "%(target)s": it is closed.'
+        ), params
     if current == target:
-        return f'The request is already "{current}"; next steps are: {next_steps}.'
-    going_back = _MAIN_PATH.index(target) < _MAIN_PATH.index(current)
-    how = "back to" if going_back else "straight to"
-    return f'A "{current}" request cannot move {how} "{target}"; next steps are: {next_steps}.'
+        return N_('The request is already "%(current)s"; next steps are: %(next_steps)s.'), params
+    if _MAIN_PATH.index(target) < _MAIN_PATH.index(current):
+        return (
+            N_(
+                'A "%(current)s" request cannot move back to "%(target)s";'
+                " next steps are: %(next_steps)s."
+            ),
+            params,
+        )
+    return (
+        N_(
+            'A "%(current)s" request cannot move straight to "%(target)s";'
+            " next steps are: %(next_steps)s."
+        ),
+        params,
+    )
 
 
 def _require_known(state: str) -> None:
     if state not in TRANSITIONS:
-        known = ", ".join(STATES)
-        raise ValueError(f'Unknown request state "{state}"; known states are: {known}.')
+        raise Explained(
+            N_('Unknown request state "%(state)s"; known states are: %(known)s.'),
+            state=state,
+            known=", ".join(STATES),
+        )
 
 
 def allowed_transitions(current: str) -> tuple[str, ...]:

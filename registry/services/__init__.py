@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from registry.domain.messages import Explained, Message, as_message, render
+
 T = TypeVar("T")
 
 
@@ -12,7 +14,8 @@ class ServiceError(Exception):
     """A refusal the user can act on. `fields` maps form/API field names to messages.
 
     The message is an English sentence with named parameters, so that the page or the API
-    can translate it (registry.i18n.translate) before filling the parameters in."""
+    can translate it (registry.i18n.translate) before filling the parameters in. `fields`
+    holds the English sentences; `field_messages` the same as Messages, to translate."""
 
     status = 422
 
@@ -20,11 +23,17 @@ class ServiceError(Exception):
         self, message: str, *, field: str | None = None, fields: dict | None = None, **params
     ):
         self.msgid, self.params, self.field = message, params, field
-        self.message = message % params if params else message
+        self.message = render(message, params)
         super().__init__(self.message)
-        self.fields = dict(fields or {})
+        self.field_messages = {name: as_message(text) for name, text in (fields or {}).items()}
         if field:
-            self.fields.setdefault(field, self.message)
+            self.field_messages.setdefault(field, Message(message, **params))
+        self.fields = {name: str(text) for name, text in self.field_messages.items()}
+
+    @classmethod
+    def explaining(cls, error: Explained, **kwargs) -> ServiceError:
+        """The same refusal from the domain, its msgid and parameters kept for translation."""
+        return cls(error.msgid, **kwargs, **error.params)
 
 
 class Invalid(ServiceError):

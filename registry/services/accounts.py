@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.domain.messages import LANGUAGES
 from registry.domain.roles import FAN, ROLES
 from registry.models import User
 from registry.services import Conflict, Invalid, audit
@@ -17,7 +20,9 @@ def normalise_email(raw: str) -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise Invalid(f"Enter a valid e-mail address ({exc}).", field="email") from exc
+        raise Invalid(
+            "Enter a valid e-mail address (%(reason)s).", field="email", reason=str(exc)
+        ) from exc
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -35,10 +40,17 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if role not in ROLES:
-        raise Invalid(f'Unknown role "{role}"; choose one of {", ".join(ROLES)}.', field="role")
+        raise Invalid(
+            'Unknown role "%(role)s"; choose one of %(choices)s.',
+            field="role",
+            role=role,
+            choices=", ".join(ROLES),
+        )
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            "Passwords need at least %(min)s characters.",
+            field="password",
+            min=MIN_PASSWORD_LENGTH,
         )
     if find_by_email(session, email):
         raise Conflict("An account with this e-mail address already exists.", field="email")
@@ -68,10 +80,39 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return None
 
 
-def update_profile(session: Session, user: User, *, display_name: str, phone: str) -> User:
-    before = audit.snapshot(user, ("display_name", "phone"))
-    user.display_name = display_name.strip()
-    user.phone = phone.strip()
+PROFILE_FIELDS = ("display_name", "phone", "locale", "timezone")
+
+
+def update_profile(
+    session: Session,
+    user: User,
+    *,
+    display_name: str | None = None,
+    phone: str | None = None,
+    locale: str | None = None,
+    timezone: str | None = None,
+) -> User:
+    """Change what a member says about themselves; None leaves a field as it is.
+
+    `locale` is one of the site's languages, or "" to follow the browser; `timezone` is an
+    IANA name such as Europe/Paris, in which the site shows them dates and times."""
+    before = audit.snapshot(user, PROFILE_FIELDS)
+    if locale is not None:
+        locale = locale.strip()
+        if locale and locale not in LANGUAGES:
+            raise Invalid(
+                'Unknown language "%(locale)s"; choose one of %(choices)s.',
+                field="locale",
+                locale=locale,
+                choices=", ".join(LANGUAGES),
+            )
+        user.locale = locale
+    if timezone is not None:
+        user.timezone = check_time_zone(timezone)
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    if phone is not None:
+        user.phone = phone.strip()
     session.add(user)
     audit.record(
         session,
@@ -80,14 +121,27 @@ def update_profile(session: Session, user: User, *, display_name: str, phone: st
         entity=user,
         summary="Profile updated",
         before=before,
-        after=audit.snapshot(user, ("display_name", "phone")),
+        after=audit.snapshot(user, PROFILE_FIELDS),
     )
     return user
 
 
+def check_time_zone(name: str) -> str:
+    name = (name or "").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            'Unknown time zone "%(zone)s"; use a name such as Europe/Paris.',
+            field="timezone",
+            zone=name,
+        ) from None
+    return name
+
+
 def set_role(session: Session, user: User, *, role: str, active: bool, actor: User) -> User:
     if role not in ROLES:
-        raise Invalid(f'Unknown role "{role}".', field="role")
+        raise Invalid('Unknown role "%(role)s".', field="role", role=role)
     if user.id == actor.id and (role != user.role or not active):
         raise Invalid("You cannot change your own role or deactivate yourself.", field="role")
     before = audit.snapshot(user, ("role", "active"))

@@ -23,7 +23,7 @@ def slugify(name: str) -> str:
 def get_brand(session: Session, slug: str) -> Brand:
     brand = session.exec(select(Brand).where(Brand.slug == slug)).first()
     if brand is None:
-        raise NotFound(f'No brand "{slug}" in the registry.', field="brand")
+        raise NotFound('No brand "%(slug)s" in the registry.', field="brand", slug=slug)
     return brand
 
 
@@ -38,7 +38,7 @@ def find_brand(session: Session, slug_or_name: str | None) -> Brand | None:
         )
     ).first()
     if brand is None:
-        raise Invalid(f'Unknown brand "{value}".', field="brand")
+        raise Invalid('Unknown brand "%(value)s".', field="brand", value=value)
     return brand
 
 
@@ -57,20 +57,26 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     values["country"] = (values.get("country") or "FR").strip().upper()
     if values["country"] not in holidays.list_supported_countries():
         raise Invalid(
-            f'Unknown country code "{values["country"]}" for public holidays.', field="country"
+            'Unknown country code "%(country)s" for public holidays.',
+            field="country",
+            country=values["country"],
         )
     values["timezone"] = (values.get("timezone") or "Europe/Paris").strip()
     try:
         ZoneInfo(values["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid(
-            f'Unknown time zone "{values["timezone"]}"; use a name such as Europe/Paris.',
+            'Unknown time zone "%(zone)s"; use a name such as Europe/Paris.',
             field="timezone",
+            zone=values["timezone"],
         ) from None
     clash = session.exec(select(Brand).where(Brand.slug == values["slug"])).first()
     if clash is not None and (brand is None or clash.id != brand.id):
         raise Conflict(
-            f'The slug "{values["slug"]}" is already used by {clash.name}.', field="slug"
+            'The slug "%(slug)s" is already used by %(brand)s.',
+            field="slug",
+            slug=values["slug"],
+            brand=clash.name,
         )
     days = values.get("reply_deadline_days")
     if days is not None and not 1 <= int(days) <= 90:

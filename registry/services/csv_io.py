@@ -18,6 +18,7 @@ from typing import BinaryIO, TextIO
 from sqlmodel import Session, select
 
 from registry.domain.handles import ParsedHandle
+from registry.domain.messages import N_, Explained, Message, as_message
 from registry.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
@@ -61,11 +62,32 @@ _UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
 
 @dataclass
 class ImportProblem:
+    """What is wrong with one line: one or more sentences, kept as Messages so the import
+    page can show them in the reader's language (the CLI prints them in English)."""
+
     line: int  # the header is line 1
-    message: str
+    parts: tuple[Message, ...]
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(part) for part in self.parts)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
+
+
+def _problem(line: int, /, *parts: Message | str, **params) -> ImportProblem:
+    """A problem of one sentence with parameters, or of several Messages."""
+    if params:
+        (msgid,) = parts
+        return ImportProblem(line, (Message(str(msgid), **params),))
+    return ImportProblem(line, tuple(as_message(part) for part in parts))
+
+
+class _RowProblems(ValueError):
+    def __init__(self, parts: list[Message]):
+        super().__init__(" ".join(str(part) for part in parts))
+        self.parts = tuple(parts)
 
 
 @dataclass
@@ -95,13 +117,27 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
+        """One line in English, for the command line."""
         if self.refused:
             lines = "line" if len(self.problems) == 1 else "lines"
             return f"Nothing imported: {len(self.problems)} bad {lines}."
-        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return str(self.summary_message())
+
+    def summary_message(self) -> Message:
+        """What an import that was not refused did, to translate where it is shown."""
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
         if self.dry_run:
-            return f"Dry run, nothing saved: {counts}."
-        return f"Import done: {counts}."
+            return Message(
+                N_(
+                    "Dry run, nothing saved: %(created)s created, %(updated)s updated,"
+                    " %(unchanged)s unchanged."
+                ),
+                **counts,
+            )
+        return Message(
+            N_("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."),
+            **counts,
+        )
 
 
 @dataclass
@@ -144,7 +180,7 @@ class _Registry:
             return None
         brand = self.brands_by_slug.get(value.lower()) or self.brands_by_name.get(value.lower())
         if brand is None:
-            raise ValueError(f'Unknown brand "{value}".')
+            raise Explained(N_('Unknown brand "%(value)s".'), value=value)
         return brand
 
 
@@ -173,7 +209,12 @@ def import_handles(
         try:
             _write(session, row, existing, actor=actor, today=today)
         except ServiceError as exc:
-            raise type(exc)(f"line {row.line}: {exc.message}", fields=exc.fields) from exc
+            raise type(exc)(
+                N_("line %(line)s: %(problem)s"),
+                fields=exc.field_messages,
+                line=row.line,
+                problem=Message(exc.msgid, **exc.params),
+            ) from exc
     return report
 
 
@@ -186,16 +227,20 @@ def _decode(source: bytes | str | BinaryIO | TextIO, report: ImportReport) -> li
     text = source.removeprefix("\ufeff")  # the byte-order mark Excel writes in "CSV UTF-8"
     lines = io.StringIO(text, newline="").readlines()
     if not any(line.strip() for line in lines):
-        report.problems.append(ImportProblem(1, f"The file is empty. {_header_help()}"))
+        report.problems.append(_problem(1, N_("The file is empty."), _header_help()))
     return lines
 
 
-def _undecodable(line: str, number: int) -> str | None:
+def _undecodable(line: str, number: int) -> Message | None:
     match = _UNDECODED_BYTE.search(line)
     if match is None:
         return None
     byte = ord(match.group()) - 0xDC00
-    return f"The file is not UTF-8 text (byte 0x{byte:02x} on line {number}); save it as CSV UTF-8."
+    return Message(
+        N_("The file is not UTF-8 text (byte %(byte)s on line %(line)s); save it as CSV UTF-8."),
+        byte=f"0x{byte:02x}",
+        line=number,
+    )
 
 
 def _read_rows(
@@ -206,11 +251,12 @@ def _read_rows(
     try:
         header = next(reader)
     except csv.Error as exc:
-        report.problems.append(ImportProblem(1, _malformed(exc)))
+        report.problems.append(_problem(1, _malformed(exc)))
         return []
-    problem = _undecodable(lines[0], 1) or _check_header(header)
-    if problem:
-        report.problems.append(ImportProblem(1, problem))
+    undecodable = _undecodable(lines[0], 1)
+    problems = [undecodable] if undecodable else _check_header(header)
+    if problems:
+        report.problems.append(_problem(1, *problems))
         return []
     columns = [name.strip().lower() for name in header]
     positions = {name: columns.index(name) for name in COLUMNS}
@@ -225,7 +271,7 @@ def _read_rows(
         except StopIteration:
             break
         except csv.Error as exc:
-            report.problems.append(ImportProblem(start, _malformed(exc)))
+            report.problems.append(_problem(start, _malformed(exc)))
             end = reader.line_num
             continue
         end = reader.line_num
@@ -233,30 +279,39 @@ def _read_rows(
             continue  # blank lines, and the empty rows spreadsheets leave at the end
         undecodable = [_undecodable(lines[n - 1], n) for n in range(start, end + 1)]
         if any(undecodable):
-            report.problems.append(ImportProblem(start, next(p for p in undecodable if p)))
+            report.problems.append(_problem(start, next(p for p in undecodable if p)))
             continue
         if len(values) != len(columns):
-            advice = (
-                "put quotes around values that contain commas"
+            message = (
+                N_(
+                    "%(values)s values for %(columns)s columns;"
+                    " put quotes around values that contain commas."
+                )
                 if len(values) > len(columns)
-                else "every line needs a value, even an empty one, for each column"
+                else N_(
+                    "%(values)s values for %(columns)s columns;"
+                    " every line needs a value, even an empty one, for each column."
+                )
             )
             report.problems.append(
-                ImportProblem(start, f"{len(values)} values for {len(columns)} columns; {advice}.")
+                _problem(start, message, values=len(values), columns=len(columns))
             )
             continue
         cells = {name: _unescape(values[i]) for name, i in positions.items()}
         try:
             row = _check_row(start, cells, registry)
-        except ValueError as exc:
-            report.problems.append(ImportProblem(start, str(exc)))
+        except _RowProblems as exc:
+            report.problems.append(_problem(start, *exc.parts))
             continue
         key = (row.platform.id, row.parsed.normalized)
         if key in first_seen:
             report.problems.append(
-                ImportProblem(
+                _problem(
                     start,
-                    f"repeats line {first_seen[key]} ({row.platform.name} @{row.parsed.display}).",
+                    N_("repeats line %(line)s (%(platform)s @%(handle)s)."),
+                    line=first_seen[key],
+                    platform=row.platform.name,
+                    handle=row.parsed.display,
                 )
             )
             continue
@@ -267,48 +322,68 @@ def _read_rows(
     return rows
 
 
-def _malformed(error: csv.Error) -> str:
+def _malformed(error: csv.Error) -> Message:
     if "unexpected end of data" in str(error):
-        return 'A quoted value opened here is never closed (a missing ").'
-    return f"The line is not valid CSV ({error}); double any quote inside a quoted value."
+        return Message(N_('A quoted value opened here is never closed (a missing ").'))
+    return Message(
+        N_("The line is not valid CSV (%(error)s); double any quote inside a quoted value."),
+        error=str(error),
+    )
 
 
-def _check_header(header: list[str]) -> str | None:
+def _columns_message(one: str, several: str, names: list[str]) -> Message:
+    return Message(one if len(names) == 1 else several, columns=", ".join(names))
+
+
+def _check_header(header: list[str]) -> list[Message]:
+    """What is wrong with the header line, followed by the help; empty when it is right."""
     columns = [name.strip().lower() for name in header]
     known = set(COLUMNS) | set(EXPORT_ONLY_COLUMNS)
     problems = []
     missing = [name for name in COLUMNS if name not in columns]
     if missing:
-        problems.append(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+        problems.append(
+            _columns_message(
+                N_("Missing column: %(columns)s."), N_("Missing columns: %(columns)s."), missing
+            )
+        )
     unknown = [name or "(blank)" for name in columns if name not in known]
     if unknown:
-        problems.append(f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+        problems.append(
+            _columns_message(
+                N_("Unknown column: %(columns)s."), N_("Unknown columns: %(columns)s."), unknown
+            )
+        )
     repeated = sorted({name for name in columns if name and columns.count(name) > 1})
     if repeated:
         problems.append(
-            f"Repeated column{'s' if len(repeated) > 1 else ''}: {', '.join(repeated)}."
+            _columns_message(
+                N_("Repeated column: %(columns)s."), N_("Repeated columns: %(columns)s."), repeated
+            )
         )
     if problems:
-        return " ".join([*problems, _header_help()])
-    return None
+        return [*problems, _header_help()]
+    return []
 
 
-def _header_help() -> str:
-    return f"The first line must name the columns: {','.join(COLUMNS)}."
+def _header_help() -> Message:
+    return Message(
+        N_("The first line must name the columns: %(columns)s."), columns=",".join(COLUMNS)
+    )
 
 
 def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
-    """The row, resolved; or ValueError naming everything wrong with it."""
-    problems: list[str] = []
+    """The row, resolved; or _RowProblems naming everything wrong with it."""
+    problems: list[Message] = []
     slug = cells["platform"].strip().lower()
     platform = registry.platforms.get(slug)
     parsed = None
     if not slug:
-        problems.append("The platform is empty.")
+        problems.append(Message(N_("The platform is empty.")))
     elif platform is None:
-        problems.append(f'Unknown platform "{slug}".')
+        problems.append(Message(N_('Unknown platform "%(slug)s".'), slug=slug))
     elif not cells["handle"].strip():
-        problems.append("The handle is empty.")
+        problems.append(Message(N_("The handle is empty.")))
     else:
         parsed = _collect(problems, platforms.parse, platform, cells["handle"])
     brand = _collect(problems, registry.brand, cells["brand"])
@@ -319,12 +394,14 @@ def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
     followers = _collect(problems, handles.check_followers, cells["followers"].strip())
     holder_name = cells["holder_name"].strip()
     if len(holder_name) > MAX_HOLDER_NAME:
-        problems.append(f"The holder's name is longer than {MAX_HOLDER_NAME} characters.")
+        problems.append(
+            Message(N_("The holder's name is longer than %(max)s characters."), max=MAX_HOLDER_NAME)
+        )
     notes = cells["notes"].strip()
     if len(notes) > MAX_NOTES:
-        problems.append(f"The notes are longer than {MAX_NOTES} characters.")
+        problems.append(Message(N_("The notes are longer than %(max)s characters."), max=MAX_NOTES))
     if problems or platform is None or parsed is None:
-        raise ValueError(" ".join(problems))
+        raise _RowProblems(problems)
     return _Row(
         line=line,
         platform=platform,
@@ -338,13 +415,15 @@ def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
     )
 
 
-def _collect(problems: list[str], check, *args):
+def _collect(problems: list[Message], check, *args):
     try:
         return check(*args)
     except ServiceError as exc:
+        problems.append(Message(exc.msgid, **exc.params))
+    except Explained as exc:
         problems.append(exc.message)
     except ValueError as exc:
-        problems.append(str(exc))
+        problems.append(Message(str(exc)))
     return None
 
 
@@ -389,10 +468,13 @@ def _classify(
     if holder_changes and since is not None and since > today:
         # handles.change_holder would refuse it; say so now rather than halfway through.
         report.problems.append(
-            ImportProblem(
+            _problem(
                 row.line,
-                f"The current holder has held it since {since.isoformat()}; "
-                "the change cannot be dated before that.",
+                N_(
+                    "The current holder has held it since %(since)s;"
+                    " the change cannot be dated before that."
+                ),
+                since=since.isoformat(),
             )
         )
         return
@@ -440,7 +522,7 @@ def _write(
             holder_kind=row.holder_kind,
             holder_name=row.holder_name,
             started_on=today,
-            note="Recorded by a CSV import.",
+            note=handles.IMPORTED,
             today=today,
         )
 

@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, func, select
 
 from registry.domain.handles import ParsedHandle
+from registry.domain.messages import N_
 from registry.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
@@ -20,6 +21,12 @@ from registry.models import (
     utcnow,
 )
 from registry.services import Conflict, Invalid, NotFound, Page, audit, platforms
+
+# Notes the registry writes on custody records itself. They are stored in English, like any
+# note, and translated when shown (registry.web.templating.custody_note).
+FIRST_RECORDED = N_("First recorded in the registry.")
+IMPORTED = N_("Recorded by a CSV import.")
+HANDED_OVER = N_("Handed over through transfer request #%(id)s.")
 
 EDITABLE_FIELDS = ("brand_id", "status", "followers", "followers_seen_on", "notes", "private_notes")
 HOLDER_FIELDS = ("holder_kind", "holder_name", "holder_contact")
@@ -44,9 +51,22 @@ class HandleRow:
     brand: Brand | None
 
 
+# One whole sentence per kind of choice, so that each translates with its own grammar.
+CHOICE_MESSAGES = {
+    "holder kind": N_('Unknown holder kind "%(value)s"; choose one of %(choices)s.'),
+    "status": N_('Unknown status "%(value)s"; choose one of %(choices)s.'),
+    "kind of request": N_('Unknown kind of request "%(value)s"; choose one of %(choices)s.'),
+    "terms": N_('Unknown terms "%(value)s"; choose one of %(choices)s.'),
+    "direction": N_('Unknown direction "%(value)s"; choose one of %(choices)s.'),
+    "channel": N_('Unknown channel "%(value)s"; choose one of %(choices)s.'),
+    "outcome": N_('Unknown outcome "%(value)s"; choose one of %(choices)s.'),
+}
+
+
 def check_choice(value: str, choices: tuple[str, ...], field: str, what: str) -> str:
+    """`what` names the kind of choice, one of CHOICE_MESSAGES."""
     if value not in choices:
-        raise Invalid(f'Unknown {what} "{value}"; choose one of {", ".join(choices)}.', field=field)
+        raise Invalid(CHOICE_MESSAGES[what], field=field, value=value, choices=", ".join(choices))
     return value
 
 
@@ -56,7 +76,9 @@ def check_followers(value) -> int | None:
     try:
         followers = int(str(value).replace(" ", "").replace(",", "").replace("\u202f", ""))
     except ValueError:
-        raise Invalid(f'"{value}" is not a number of followers.', field="followers") from None
+        raise Invalid(
+            '"%(value)s" is not a number of followers.', field="followers", value=value
+        ) from None
     if followers < 0:
         raise Invalid("A follower count cannot be negative.", field="followers")
     return followers
@@ -117,7 +139,10 @@ def create_handle(
     followers = check_followers(followers)
     if find_handle(session, platform, parsed.normalized):
         raise Conflict(
-            f"{platform.name} handle @{parsed.display} is already in the registry.", field="handle"
+            "%(platform)s handle @%(handle)s is already in the registry.",
+            field="handle",
+            platform=platform.name,
+            handle=parsed.display,
         )
     return add_handle(
         session,
@@ -188,7 +213,7 @@ def add_handle(
             holder_contact=record.holder_contact,
             started_on=today,
             evidence_url=evidence_url.strip(),
-            note="First recorded in the registry.",
+            note=FIRST_RECORDED,
             recorded_by_id=actor.id if actor else None,
         )
     )
@@ -259,9 +284,10 @@ def change_holder(
     if previous is not None:
         if started_on < previous.started_on:
             raise Invalid(
-                f"The current holder has held it since {previous.started_on.isoformat()}; "
-                "the change cannot be dated before that.",
+                "The current holder has held it since %(since)s;"
+                " the change cannot be dated before that.",
                 field="started_on",
+                since=previous.started_on.isoformat(),
             )
         previous.ended_on = started_on
         session.add(previous)

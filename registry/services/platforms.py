@@ -20,7 +20,7 @@ def get_platform(session: Session, slug: str | None) -> Platform:
         raise Invalid("Choose a platform.", field="platform")
     platform = session.exec(select(Platform).where(Platform.slug == slug)).first()
     if platform is None:
-        raise Invalid(f'Unknown platform "{slug}".', field="platform")
+        raise Invalid('Unknown platform "%(slug)s".', field="platform", slug=slug)
     return platform
 
 
@@ -28,7 +28,7 @@ def parse(platform: Platform, raw: str | None) -> ParsedHandle:
     try:
         return parse_handle(platform.rules(), raw or "")
     except InvalidHandle as exc:
-        raise Invalid(str(exc), field="handle") from exc
+        raise Invalid.explaining(exc, field="handle") from exc
 
 
 def url_for_handle(platform: Platform, handle: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
+from registry.domain.messages import N_
 from registry.models import (
     ApiToken,
     AuditEntry,
@@ -25,7 +26,8 @@ from registry.models import (
 from registry.services import Invalid, audit
 
 FORMER_MEMBER = "A former member"
-RETENTION = (
+# Marked for the catalogue: the privacy notice shows it in the reader's language.
+RETENTION = N_(
     "Accounts are kept while they are used; a member can download their data or delete their "
     "account at any time from their profile. Registry history (custody, requests, contact "
     "attempts) is kept, without personal data once its author has left."

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
 from registry.domain import clock, workflow
+from registry.domain.messages import N_, Explained
 from registry.domain.roles import DECIDE, MANAGE_REQUESTS, READ_ALL, role_can
 from registry.models import (
     REQUEST_KINDS,
@@ -24,6 +25,12 @@ from registry.models import (
 )
 from registry.services import Forbidden, Invalid, NotFound, Page, audit, handles
 
+# Why no more attempts can be logged, one whole sentence per closed state.
+CLOSED_MESSAGES = {
+    workflow.COMPLETED: N_("This request is completed: no more contact attempts can be logged."),
+    workflow.DECLINED: N_("This request is declined: no more contact attempts can be logged."),
+    workflow.WITHDRAWN: N_("This request is withdrawn: no more contact attempts can be logged."),
+}
 # Clocks on phones and servers drift; an attempt "now" may arrive a little ahead.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Bound for the indexed pre-filter of "due soon": 2 business days never span more than this.
@@ -318,7 +325,9 @@ def parse_amount(value) -> int | None:
     try:
         euros = float(str(value).replace(",", ".").replace(" ", "").replace("€", ""))
     except ValueError:
-        raise Invalid(f'"{value}" is not an amount in euros.', field="amount") from None
+        raise Invalid(
+            '"%(value)s" is not an amount in euros.', field="amount", value=value
+        ) from None
     if euros < 0:
         raise Invalid("An amount cannot be negative.", field="amount")
     return round(euros * 100)
@@ -370,9 +379,9 @@ def propose(
         handles.update_handle(session, record, actor=actor, brand_id=brand_id)
     brand = session.get(Brand, record.brand_id)
     if record.holder_kind == "brand":
-        raise Invalid(
-            f"{brand.name if brand else 'The brand'} already holds this handle.", field="handle"
-        )
+        if brand is None:
+            raise Invalid("The brand already holds this handle.", field="handle")
+        raise Invalid("%(brand)s already holds this handle.", field="handle", brand=brand.name)
     open_one = session.exec(
         select(TransferRequest).where(
             TransferRequest.handle_id == record.id,
@@ -380,7 +389,9 @@ def propose(
         )
     ).first()
     if open_one is not None:
-        raise Invalid(f"Request #{open_one.id} for this handle is still open.", field="handle")
+        raise Invalid(
+            "Request #%(id)s for this handle is still open.", field="handle", id=open_one.id
+        )
     request = TransferRequest(
         handle_id=record.id,
         kind=kind,
@@ -428,10 +439,7 @@ def log_attempt(
     handles.check_choice(channel, clock.CHANNELS, "channel", "channel")
     handles.check_choice(outcome, clock.OUTCOMES, "outcome", "outcome")
     if not workflow.is_open(request.state):
-        raise Invalid(
-            f"This request is {workflow.STATE_LABELS[request.state].lower()}: "
-            "no more contact attempts can be logged."
-        )
+        raise Invalid(CLOSED_MESSAGES[request.state])
     if happened_at.tzinfo is None:
         raise Invalid("Give the time of the attempt with its time zone.", field="happened_at")
     if happened_at > (now or utcnow()) + FUTURE_TOLERANCE:
@@ -473,8 +481,8 @@ def _brand_of(session: Session, request: TransferRequest) -> Brand | None:
 def _move(session: Session, request: TransferRequest, target: str, *, actor, note: str = ""):
     try:
         workflow.check_transition(request.state, target)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="to") from None
+    except Explained as exc:
+        raise Invalid.explaining(exc, field="to") from None
     before = request.state
     request.state = target
     request.updated_at = utcnow()
@@ -514,8 +522,7 @@ def transition(
             holder_name=request.to_holder_name,
             started_on=today,
             today=today,
-            note=f"Handed over through transfer request #{request.id}."
-            + (f" {note}" if note else ""),
+            note=handles.HANDED_OVER % {"id": request.id} + (f" {note}" if note else ""),
         )
     refresh_clock(session, request, _brand_of(session, request), policy=policy)
     session.flush()
@@ -537,13 +544,13 @@ def decide(
     """The brand's answer: logged as an inbound attempt, then the matching transitions."""
     require(
         can_decide(actor, _brand_of(session, request)),
-        "Only the brand's legal team can accept or decline its requests.",
+        N_("Only the brand's legal team can accept or decline its requests."),
     )
     target = workflow.AGREED if accept else workflow.DECLINED
     try:
         steps = workflow.path_to(request.state, target)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="to") from None
+    except Explained as exc:
+        raise Invalid.explaining(exc, field="to") from None
     log_attempt(
         session,
         request,

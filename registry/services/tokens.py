@@ -41,17 +41,21 @@ def create_token(
     if actor is not None and actor.id != user.id and not role_can(actor.role, MANAGE_USERS):
         raise Forbidden("You can only create API tokens for yourself.")
     if not user.active:
-        raise Invalid(f"The account {user.email} is deactivated.", field="email")
+        raise Invalid("The account %(email)s is deactivated.", field="email", email=user.email)
     if not role_can(user.role, API_TOKENS):
         raise Forbidden(
-            f"{user.email} is a {user.role} account: only staff, legal and admin accounts "
-            "can hold API tokens."
+            "%(email)s has the role %(role)s: only staff, legal and admin accounts"
+            " can hold API tokens.",
+            email=user.email,
+            role=user.role,
         )
     name = (name or "").strip()
     if not name:
         raise Invalid("Give the token a name, such as the script that will use it.", field="name")
     if len(name) > NAME_MAX_LENGTH:
-        raise Invalid(f"A token name has at most {NAME_MAX_LENGTH} characters.", field="name")
+        raise Invalid(
+            "A token name has at most %(max)s characters.", field="name", max=NAME_MAX_LENGTH
+        )
     plaintext = secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken(
         user_id=user.id,

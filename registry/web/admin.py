@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from registry import db
@@ -12,6 +13,7 @@ from registry.models import User
 from registry.services import Page, accounts, clamp_page
 from registry.web.forms import UserRoleForm
 from registry.web.helpers import actor, run_use_case
+from registry.web.labels import label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,10 +46,14 @@ def update_user(user_id: int):
     if form.validate_on_submit() and run_use_case(
         None, accounts.set_role, user, role=form.role.data, active=form.active.data, actor=actor()
     ):
-        flash(
-            f"{user.email} is now {form.role.data}{'' if form.active.data else ' (deactivated)'}.",
-            "success",
-        )
+        role = label(form.role.data, "role")
+        if form.active.data:
+            flash(_("%(email)s is now %(role)s.", email=user.email, role=role), "success")
+        else:
+            flash(
+                _("%(email)s is now %(role)s (deactivated).", email=user.email, role=role),
+                "success",
+            )
     elif form.errors:
-        flash("Choose a valid role.", "error")
+        flash(_("Choose a valid role."), "error")
     return redirect(url_for("admin.users"))

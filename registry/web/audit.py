@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 
 from registry import db
 from registry.access import requires
@@ -21,7 +22,9 @@ def _date(name: str, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        problems.append(f'"{raw}" is not a date (YYYY-MM-DD); that filter is ignored.')
+        problems.append(
+            _('"%(value)s" is not a date (YYYY-MM-DD); that filter is ignored.', value=raw)
+        )
         return None
 
 

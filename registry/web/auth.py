@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from registry import db
+from registry import db, i18n
 from registry.access import requires
 from registry.domain.roles import MEMBER, PUBLIC
 from registry.extensions import login_manager
 from registry.models import User
 from registry.services import ServiceError, accounts
 from registry.web.forms import LoginForm, ProfileForm, SignupForm
-from registry.web.helpers import show_errors
+from registry.web.helpers import form_status, run_use_case, safe_next, show_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -23,18 +22,6 @@ bp = Blueprint("auth", __name__)
 def load_user(user_id: str) -> User | None:
     user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
     return user if user and user.active else None
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow ?next= within this site, so a login link cannot send people elsewhere."""
-    if (
-        target
-        and urlsplit(target).netloc == ""
-        and target.startswith("/")
-        and not target.startswith("//")
-    ):
-        return target
-    return url_for("main.home")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -56,7 +43,7 @@ def signup():
         else:
             session.commit()
             login_user(user)
-            flash("Welcome! Your fan account is ready.", "success")
+            flash(_("Welcome! Your fan account is ready."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
@@ -68,11 +55,11 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session(), form.email.data, form.password.data)
         if user is None:
-            form.password.errors = ["Wrong e-mail or password."]
+            form.password.errors = [_("Wrong e-mail or password.")]
         else:
             login_user(user, remember=form.remember.data)
-            flash(f"Logged in as {user.email}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            flash(_("Logged in as %(email)s.", email=user.email), "success")
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
@@ -80,7 +67,7 @@ def login():
 @requires(MEMBER)
 def logout():
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -89,14 +76,20 @@ def logout():
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        session = db.session()
-        accounts.update_profile(
-            session,
+        saved = run_use_case(
+            form,
+            accounts.update_profile,
             current_user._get_current_object(),
             display_name=form.display_name.data or "",
             phone=form.phone.data or "",
+            locale=form.locale.data or "",
+            timezone=form.timezone.data,
         )
-        session.commit()
-        flash("Profile saved.", "success")
-        return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+        if saved is not None:
+            # The profile decides from now on, and the confirmation is already in its language.
+            i18n.forget_choice()
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template(
+        "auth/profile.html", form=form, time_zones=i18n.time_zone_names()
+    ), form_status(form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from registry import db
 from registry.access import requires
@@ -55,7 +56,7 @@ def create():
     if form.validate_on_submit():
         brand = run_use_case(form, brands.create_brand, actor=actor(), **_values(form))
         if brand is not None:
-            flash(f"Brand {brand.name} created.", "success")
+            flash(_("Brand %(name)s created.", name=brand.name), "success")
             return redirect(url_for("brands.detail", slug=brand.slug))
     return render_template("brands/form.html", form=form, brand=None), form_status(form)
 
@@ -68,7 +69,7 @@ def edit(slug: str):
     if form.validate_on_submit():
         saved = run_use_case(form, brands.update_brand, brand, actor=actor(), **_values(form))
         if saved is not None:
-            flash(f"Brand {saved.name} saved.", "success")
+            flash(_("Brand %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("brands.detail", slug=saved.slug))
     return render_template("brands/form.html", form=form, brand=brand), form_status(form)
 
@@ -80,7 +81,7 @@ def add_contact(slug: str):
     form = ContactPointForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
-            flash(" ".join(errors), "error")
+            flash(" ".join(str(error) for error in errors), "error")
     elif run_use_case(
         None,
         brands.add_contact_point,
@@ -90,5 +91,5 @@ def add_contact(slug: str):
         label=form.label.data or "",
         value=form.value.data,
     ):
-        flash("Contact point added.", "success")
+        flash(_("Contact point added."), "success")
     return redirect(url_for("brands.detail", slug=slug, _anchor="contacts"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -15,27 +17,30 @@ from registry.domain.roles import EXPORT, IMPORT
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.services import ServiceError, csv_io, handles
 from registry.web import errors
-from registry.web.helpers import actor, today
+from registry.web.helpers import actor, refusal, today
+from registry.web.templating import translated
 
 bp = Blueprint("exports", __name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-TOO_LARGE = "The file is larger than 5 MB; split it into several files and import them one by one."
+TOO_LARGE = _l(
+    "The file is larger than 5 MB; split it into several files and import them one by one."
+)
 # A page with 10,000 bad lines helps nobody: the first ones show what to fix.
 SHOWN_PROBLEMS = 500
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "CSV file",
+        _l("CSV file"),
         validators=[
-            FileRequired(message="Choose a CSV file."),
-            FileAllowed(["csv", "txt"], "Upload a .csv file (in Excel: Save as › CSV UTF-8)."),
+            FileRequired(message=_l("Choose a CSV file.")),
+            FileAllowed(["csv", "txt"], _l("Upload a .csv file (in Excel: Save as › CSV UTF-8).")),
         ],
-        description="UTF-8 text, at most 5 MB.",
+        description=_l("UTF-8 text, at most 5 MB."),
     )
-    dry_run = BooleanField("Dry run: check the file and show what would change, saving nothing")
-    submit = SubmitField("Import")
+    dry_run = BooleanField(_l("Dry run: check the file and show what would change, saving nothing"))
+    submit = SubmitField(_l("Import"))
 
 
 def _page(form: ImportForm, report: csv_io.ImportReport | None = None, status: int = 200):
@@ -71,13 +76,13 @@ def import_csv():
         )
     except ServiceError as exc:
         session.rollback()
-        flash(f"Nothing imported: {exc.message}", "error")
+        flash(_("Nothing imported: %(problem)s", problem=refusal(exc)), "error")
         return _page(form, status=422)
     if report.refused or report.dry_run:
         session.rollback()
         return _page(form, report, status=422 if report.refused else 200)
     session.commit()
-    flash(report.summary(), "success")
+    flash(translated(report.summary_message()), "success")
     return redirect(url_for("exports.import_csv"))
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,15 +21,19 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from registry.domain.clock import CHANNELS, OUTCOMES
-from registry.domain.roles import ROLE_LABELS
-from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS
-
-
-def labelled(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
+from registry import i18n
+from registry.domain.messages import LANGUAGES
+from registry.web.labels import labelled
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -34,72 +41,96 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-HOLDER_CHOICES = labelled(HOLDER_KINDS)
-STATUS_CHOICES = labelled(HANDLE_STATUSES)
+HOLDER_CHOICES = labelled("holder_kind")
+STATUS_CHOICES = labelled("status")
 
 
 class SignupForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(
-        "Name shown to staff",
+        _l("Name shown to staff"),
         validators=[Optional(), Length(max=120)],
-        description="Optional. Visitors never see it.",
+        description=_l("Optional. Visitors never see it."),
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
             DataRequired(),
-            Length(min=8, max=200, message="Passwords need at least 8 characters."),
+            Length(min=8, max=200, message=_l("Passwords need at least 8 characters.")),
         ],
-        description="At least 8 characters.",
+        description=_l("At least 8 characters."),
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
     )
-    submit = SubmitField("Create my account")
+    submit = SubmitField(_l("Create my account"))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in")
-    submit = SubmitField("Log in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
+    submit = SubmitField(_l("Log in"))
+
+
+def local_time_help() -> str:
+    return gettext("Your local time (%(zone)s). Never in the future.", zone=i18n.zone_city())
+
+
+def known_time_zone(form, field) -> None:
+    if not i18n.is_known_zone((field.data or "").strip()):
+        raise ValidationError(
+            gettext(
+                'Unknown time zone "%(zone)s"; use a name such as Europe/Paris.', zone=field.data
+            )
+        )
+
+
+LANGUAGE_CHOICES = [("", _l("The browser's language")), *LANGUAGES.items()]
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("Name", validators=[Optional(), Length(max=120)])
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     phone = StringField(
-        "Phone",
+        _l("Phone"),
         validators=[Optional(), Length(max=40)],
-        description="Private: only staff and legal see it, when they follow up your requests.",
+        description=_l("Private: only staff and legal see it, when they follow up your requests."),
     )
-    submit = SubmitField("Save")
+    locale = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES), default="")
+    timezone = StringField(
+        _l("Time zone"),
+        default=i18n.DEFAULT_TIMEZONE,
+        validators=[DataRequired(message=_l("Enter a time zone.")), known_time_zone],
+        description=_l("Dates and times are shown in it, e.g. Europe/Paris or America/Montreal."),
+    )
+    submit = SubmitField(_l("Save"))
 
 
 class HandleForm(FlaskForm):
-    platform = SelectField("Platform", validators=[DataRequired()])
+    platform = SelectField(_l("Platform"), validators=[DataRequired()])
     handle = StringField(
-        "Handle",
-        validators=[DataRequired(message="Enter a handle.")],
-        description="As written on the platform, with or without @, or paste the profile URL.",
+        _l("Handle"),
+        validators=[DataRequired(message=_l("Enter a handle."))],
+        description=_l("As written on the platform, with or without @, or paste the profile URL."),
     )
-    brand = SelectField("Brand it names", default="")
-    holder_kind = SelectField("Held by", choices=options(HOLDER_CHOICES), default="unknown")
-    holder_name = StringField("Holder's name", validators=[Optional(), Length(max=120)])
+    brand = SelectField(_l("Brand it names"), default="")
+    holder_kind = SelectField(_l("Held by"), choices=options(HOLDER_CHOICES), default="unknown")
+    holder_name = StringField(_l("Holder's name"), validators=[Optional(), Length(max=120)])
     holder_contact = StringField(
-        "Holder's contact (private)",
+        _l("Holder's contact (private)"),
         validators=[Optional(), Length(max=255)],
-        description="E-mail or phone; never shown to visitors or fans.",
+        description=_l("E-mail or phone; never shown to visitors or fans."),
     )
-    status = SelectField("Status", choices=options(STATUS_CHOICES), default="active")
+    status = SelectField(_l("Status"), choices=options(STATUS_CHOICES), default="active")
     followers = IntegerField(
-        "Followers", validators=[Optional(), NumberRange(min=0, message="Cannot be negative.")]
+        _l("Followers"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
     )
-    followers_seen_on = DateField("Followers counted on", validators=[Optional()])
-    notes = TextAreaField("Public notes", validators=[Optional(), Length(max=5000)])
-    private_notes = TextAreaField("Private notes", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Save handle")
+    followers_seen_on = DateField(_l("Followers counted on"), validators=[Optional()])
+    notes = TextAreaField(_l("Public notes"), validators=[Optional(), Length(max=5000)])
+    private_notes = TextAreaField(_l("Private notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save handle"))
 
 
 class HandleEditForm(HandleForm):
@@ -113,127 +144,137 @@ class HandleEditForm(HandleForm):
 
 
 class HolderChangeForm(FlaskForm):
-    holder_kind = SelectField("New holder", choices=options(HOLDER_CHOICES))
-    holder_name = StringField("Holder's name", validators=[Optional(), Length(max=120)])
+    holder_kind = SelectField(_l("New holder"), choices=options(HOLDER_CHOICES))
+    holder_name = StringField(_l("Holder's name"), validators=[Optional(), Length(max=120)])
     holder_contact = StringField(
-        "Holder's contact (private)", validators=[Optional(), Length(max=255)]
+        _l("Holder's contact (private)"), validators=[Optional(), Length(max=255)]
     )
-    started_on = DateField("Holds it since", validators=[DataRequired(message="Enter a date.")])
+    started_on = DateField(
+        _l("Holds it since"), validators=[DataRequired(message=_l("Enter a date."))]
+    )
     evidence_url = URLField(
-        "Evidence (URL)", validators=[Optional(), URL(message="Enter a full URL (https://…).")]
+        _l("Evidence (URL)"),
+        validators=[Optional(), URL(message=_l("Enter a full URL (https://…)."))],
     )
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Record the change of holder")
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Record the change of holder"))
 
 
 class BrandForm(FlaskForm):
     name = StringField(
-        "Name", validators=[DataRequired(message="Enter the brand's name."), Length(max=120)]
+        _l("Name"),
+        validators=[DataRequired(message=_l("Enter the brand's name.")), Length(max=120)],
     )
     slug = StringField(
-        "Slug",
+        _l("Slug"),
         validators=[Optional(), Length(max=64)],
-        description="Lower-case name used in URLs and the API; made from the name when empty.",
+        description=_l("Lower-case name used in URLs and the API; made from the name when empty."),
     )
     country = StringField(
-        "Country",
+        _l("Country"),
         default="FR",
         validators=[DataRequired(), Length(min=2, max=2)],
-        description="Two-letter code; its public holidays pause the reply clock.",
+        description=_l("Two-letter code; its public holidays pause the reply clock."),
     )
-    timezone = StringField("Time zone", default="Europe/Paris", validators=[DataRequired()])
+    timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired()])
     website = URLField(
-        "Website", validators=[Optional(), URL(message="Enter a full URL (https://…).")]
+        _l("Website"), validators=[Optional(), URL(message=_l("Enter a full URL (https://…)."))]
     )
     reply_deadline_days = IntegerField(
-        "Reply deadline (business days)",
+        _l("Reply deadline (business days)"),
         validators=[Optional(), NumberRange(min=1, max=90)],
-        description="Leave empty for the default (10).",
+        description=_l("Leave empty for the default (10)."),
     )
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Save brand")
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save brand"))
 
 
 class ContactPointForm(FlaskForm):
-    kind = SelectField("Department", choices=options(labelled(CONTACT_POINT_KINDS)))
-    label = StringField("Label", validators=[Optional(), Length(max=120)])
-    value = StringField("Address, phone or URL", validators=[DataRequired(), Length(max=255)])
-    submit = SubmitField("Add contact point")
+    kind = SelectField(_l("Department"), choices=options(labelled("department")))
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=120)])
+    value = StringField(_l("Address, phone or URL"), validators=[DataRequired(), Length(max=255)])
+    submit = SubmitField(_l("Add contact point"))
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField("Role", choices=options(ROLE_LABELS.items()))
-    active = BooleanField("Active")
-    submit = SubmitField("Save")
+    role = SelectField(_l("Role"), choices=options(labelled("role")))
+    active = BooleanField(_l("Active"))
+    submit = SubmitField(_l("Save"))
 
 
 class ConfirmForm(FlaskForm):
     """A bare form for POST-only buttons, so they carry a CSRF token."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 REQUEST_KIND_CHOICES = [
-    ("offer", "The holder offers it to the brand"),
-    ("claim", "The brand asks for it back"),
+    ("offer", _l("The holder offers it to the brand")),
+    ("claim", _l("The brand asks for it back")),
 ]
 TERMS_CHOICES = [
-    ("free", "Free"),
-    ("donation", "Against a donation to a charity"),
-    ("sale", "Sale"),
+    ("free", _l("Free")),
+    ("donation", _l("Against a donation to a charity")),
+    ("sale", _l("Sale")),
 ]
 
 
 class ProposalForm(FlaskForm):
-    platform = SelectField("Platform")
-    handle = StringField("Handle", description="With or without @, or paste the profile URL.")
-    brand = SelectField("Brand it names", default="")
-    kind = SelectField("Request", choices=options(REQUEST_KIND_CHOICES), default="offer")
-    terms = SelectField("Terms", choices=options(TERMS_CHOICES), default="free")
+    platform = SelectField(_l("Platform"))
+    handle = StringField(
+        _l("Handle"), description=_l("With or without @, or paste the profile URL.")
+    )
+    brand = SelectField(_l("Brand it names"), default="")
+    kind = SelectField(_l("Request"), choices=options(REQUEST_KIND_CHOICES), default="offer")
+    terms = SelectField(_l("Terms"), choices=options(TERMS_CHOICES), default="free")
     amount = StringField(
-        "Amount (€)",
+        _l("Amount (€)"),
         validators=[Optional(), Length(max=20)],
-        description="For a donation or a sale; leave empty when free.",
+        description=_l("For a donation or a sale; leave empty when free."),
     )
     message = TextAreaField(
-        "Message",
+        _l("Message"),
         validators=[Optional(), Length(max=5000)],
-        description="What you propose and how the brand can reach you.",
+        description=_l("What you propose and how the brand can reach you."),
     )
-    submit = SubmitField("Propose the transfer")
+    submit = SubmitField(_l("Propose the transfer"))
 
 
 class AttemptForm(FlaskForm):
     direction = SelectField(
-        "Direction",
-        choices=options([("outbound", "We contacted them"), ("inbound", "They contacted us")]),
+        _l("Direction"),
+        choices=options(
+            [("outbound", _l("We contacted them")), ("inbound", _l("They contacted us"))]
+        ),
     )
-    channel = SelectField("Channel", choices=options(labelled(CHANNELS)))
+    channel = SelectField(_l("Channel"), choices=options(labelled("channel")))
     contact_point = StringField(
-        "Department or contact reached",
+        _l("Department or contact reached"),
         validators=[Optional(), Length(max=255)],
-        description="e.g. web form, customer service, press office, CEO's office.",
+        description=_l("e.g. web form, customer service, press office, CEO's office."),
     )
     happened_at = DateTimeLocalField(
-        "When",
-        validators=[DataRequired(message="Enter the date and time.")],
-        description="Your local time (Paris). Never in the future.",
+        _l("When"),
+        validators=[DataRequired(message=_l("Enter the date and time."))],
+        description=LazyString(local_time_help),
     )
-    outcome = SelectField("Outcome", choices=options(labelled(OUTCOMES)))
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Log the attempt")
+    outcome = SelectField(_l("Outcome"), choices=options(labelled("outcome")))
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Log the attempt"))
 
 
 class TransitionForm(FlaskForm):
     to = HiddenField(validators=[DataRequired()])
-    note = StringField("Note", validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
 class DecisionForm(FlaskForm):
     decision = SelectField(
-        "Decision",
-        choices=options([("accept", "Accept the transfer"), ("decline", "Decline the transfer")]),
+        _l("Decision"),
+        choices=options(
+            [("accept", _l("Accept the transfer")), ("decline", _l("Decline the transfer"))]
+        ),
     )
-    channel = SelectField("Sent by", choices=options(labelled(CHANNELS)), default="email")
-    summary = TextAreaField("Message to the holder", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Record the decision")
+    channel = SelectField(_l("Sent by"), choices=options(labelled("channel")), default="email")
+    summary = TextAreaField(_l("Message to the holder"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record the decision"))

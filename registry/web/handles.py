@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from registry import db
 from registry.access import can, requires
@@ -23,7 +25,7 @@ bp = Blueprint("handles", __name__, url_prefix="/handles")
 
 
 def _brand_choices(session):
-    return options([("", "— none —")] + [(b.id, b.name) for b in brands.all_brands(session)])
+    return options([("", _l("— none —"))] + [(b.id, b.name) for b in brands.all_brands(session)])
 
 
 @bp.get("")
@@ -103,7 +105,7 @@ def create():
             private_notes=form.private_notes.data or "",
         )
         if record is not None:
-            flash(f"@{record.handle} is now in the registry.", "success")
+            flash(_("@%(handle)s is now in the registry.", handle=record.handle), "success")
             return redirect(url_for("handles.detail", handle_id=record.id))
     return render_template("handles/form.html", form=form, row=None), form_status(form)
 
@@ -131,7 +133,7 @@ def edit(handle_id: int):
             private_notes=form.private_notes.data or "",
         )
         if saved is not None:
-            flash("Handle saved.", "success")
+            flash(_("Handle saved."), "success")
             return redirect(url_for("handles.detail", handle_id=handle_id))
     return render_template("handles/form.html", form=form, row=row), form_status(form)
 
@@ -159,6 +161,6 @@ def change_holder(handle_id: int):
             today=today(),
         )
         if custody is not None:
-            flash("Change of holder recorded.", "success")
+            flash(_("Change of holder recorded."), "success")
             return redirect(url_for("handles.detail", handle_id=handle_id))
     return render_template("handles/holder.html", form=form, row=row), form_status(form)

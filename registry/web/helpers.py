@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g
+from flask import abort, current_app, flash, g, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from registry import db
+from registry import db, i18n
 from registry.services import NotFound, ServiceError
 from registry.services.requests import ClockPolicy
 
@@ -19,11 +20,12 @@ def actor():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-DEFAULT_ZONE = "Europe/Paris"
+DEFAULT_ZONE = i18n.DEFAULT_TIMEZONE
 
 
 def user_zone() -> ZoneInfo:
-    return ZoneInfo(DEFAULT_ZONE)
+    """The reader's time zone (their profile's, else Europe/Paris)."""
+    return ZoneInfo(i18n.select_timezone())
 
 
 def now() -> datetime:
@@ -51,16 +53,34 @@ def clock_policy() -> ClockPolicy:
     return ClockPolicy.from_config(current_app.config)
 
 
+def refusal(error: ServiceError) -> str:
+    """A service's refusal in the reader's language."""
+    return i18n.translate(error.msgid, error.params)
+
+
 def show_errors(form: FlaskForm, error: ServiceError) -> None:
     """Put each message next to its field; what has no field becomes a flash."""
     placed = False
-    for name, message in error.fields.items():
+    for name, message in error.field_messages.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
+            field.errors = [*field.errors, i18n.translate_message(message)]
             placed = True
     if not placed:
-        flash(error.message, "error")
+        flash(refusal(error), "error")
+
+
+def safe_next(target: str | None, default: str = "main.home") -> str:
+    """Only follow a return address within this site, so a link cannot send people elsewhere."""
+    if (
+        target
+        and urlsplit(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    ):
+        return target
+    return url_for(default)
 
 
 def or_404(call, *args, **kwargs):
@@ -80,7 +100,7 @@ def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
         session.rollback()
         g.use_case_refused = True
         if form is None:
-            flash(exc.message, "error")
+            flash(refusal(exc), "error")
         else:
             show_errors(form, exc)
         return None

@@ -1,13 +1,14 @@
-"""Home page and the public lookup."""
+"""Home page, the public lookup, and the footer's language switcher."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 
-from registry import db
+from registry import db, i18n
 from registry.access import requires
 from registry.domain.roles import PUBLIC
-from registry.services import ServiceError, handles, platforms
+from registry.services import ServiceError, accounts, handles, platforms
+from registry.web.helpers import actor, refusal, safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -34,7 +35,7 @@ def lookup():
         try:
             result = handles.lookup(session, platform_slug, raw)
         except ServiceError as exc:
-            error = exc.message
+            error = refusal(exc)
         if result and result.handle:
             history = handles.custody_history(session, result.handle.id)
     row = handles.get_handle(session, result.handle.id) if result and result.handle else None
@@ -48,3 +49,20 @@ def lookup():
         history=history,
         error=error,
     ), (200 if error is None else 422)
+
+
+@bp.post("/language")
+@requires(PUBLIC)
+def set_language():
+    """The footer's switcher: remembered in the session, and in a member's profile.
+    (CSRFProtect checks the form's token before any POST reaches a view.)"""
+    locale = request.form.get("locale", "")
+    if locale not in i18n.LANGUAGES:
+        abort(400)
+    user = actor()
+    if user is not None:
+        session = db.session()
+        accounts.update_profile(session, user, locale=locale)
+        session.commit()
+    i18n.remember_choice(locale)
+    return redirect(safe_next(request.form.get("next")))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
@@ -18,8 +20,8 @@ bp = Blueprint("privacy", __name__)
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired()])
-    submit = SubmitField("Delete my account")
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Delete my account"))
 
 
 @bp.get("/privacy")
@@ -48,6 +50,6 @@ def delete_account():
         done = run_use_case(form, privacy.delete_member, actor(), password=form.password.data)
         if done is not None:
             logout_user()
-            flash("Your account is deleted and your personal data erased. Thank you.", "success")
+            flash(_("Your account is deleted and your personal data erased. Thank you."), "success")
             return redirect(url_for("main.home"))
     return render_template("privacy/delete.html", form=form), form_status(form)

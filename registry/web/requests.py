@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from registry import db
 from registry.access import can, requires
 from registry.domain import workflow
 from registry.domain.clock import FLAGS
+from registry.domain.messages import N_
 from registry.domain.roles import (
     DECIDE,
     MANAGE_REQUESTS,
@@ -35,6 +38,17 @@ from registry.web.helpers import (
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
+# The flash after a move, one whole sentence per state so that each translates on its own.
+STATE_REACHED = {
+    workflow.PROPOSED: N_("Request #%(id)s is now proposed."),
+    workflow.CONTACTING: N_("Request #%(id)s is now contacting."),
+    workflow.IN_DISCUSSION: N_("Request #%(id)s is now in discussion."),
+    workflow.AGREED: N_("Request #%(id)s is now agreed."),
+    workflow.COMPLETED: N_("Request #%(id)s is now completed."),
+    workflow.DECLINED: N_("Request #%(id)s is now declined."),
+    workflow.WITHDRAWN: N_("Request #%(id)s is now withdrawn."),
+}
+
 
 def _visible_row(request_id: int) -> transfer.RequestRow:
     row = or_404(transfer.get_request, db.session(), request_id)
@@ -52,7 +66,7 @@ def propose():
     form = ProposalForm()
     form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
     form.brand.choices = options(
-        [("", "— choose —")] + [(b.id, b.name) for b in brands.all_brands(session)]
+        [("", _l("— choose —"))] + [(b.id, b.name) for b in brands.all_brands(session)]
     )
     if row is not None:  # the handle is known: only the terms are asked
         del form.platform, form.handle
@@ -79,7 +93,10 @@ def propose():
             policy=clock_policy(),
         )
         if created is not None:
-            flash(f"Request #{created.id} is open. Log each contact attempt on it.", "success")
+            flash(
+                _("Request #%(id)s is open. Log each contact attempt on it.", id=created.id),
+                "success",
+            )
             return redirect(url_for("requests.detail", request_id=created.id))
     return render_template("requests/propose.html", form=form, row=row), form_status(form)
 
@@ -140,13 +157,11 @@ def _render_detail(
         if is_open and transfer.can_log_attempt(user, row.request)
         else None,
         transitions=workflow.allowed_transitions(row.request.state) if can(MANAGE_REQUESTS) else (),
-        transition_form=TransitionForm(formdata=None),
         can_withdraw=is_open and transfer.can_log_attempt(user, row.request),
         decision_form=(decision_form or DecisionForm(formdata=None))
         if is_open and transfer.can_decide(user, row.brand)
         else None,
         show_private=can(VIEW_PRIVATE) or transfer.is_proposer(user, row.request),
-        state_labels=workflow.STATE_LABELS,
     ), status
 
 
@@ -179,7 +194,7 @@ def log_attempt(request_id: int):
             policy=clock_policy(),
         )
         if attempt is not None:
-            flash("Contact attempt logged.", "success")
+            flash(_("Contact attempt logged."), "success")
             return redirect(url_for("requests.detail", request_id=request_id, _anchor="attempts"))
     return _render_detail(_visible_row(request_id), attempt_form=form, status=422)
 
@@ -199,8 +214,9 @@ def move(request_id: int):
         note=form.note.data or "",
         policy=clock_policy(),
     ):
-        label = workflow.STATE_LABELS.get(form.to.data, form.to.data)
-        flash(f"Request #{request_id} is now {label.lower()}.", "success")
+        flash(_(STATE_REACHED[form.to.data], id=request_id), "success")
+    elif form.errors:
+        flash(_("Choose the state to move the request to."), "error")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -210,7 +226,8 @@ def withdraw(request_id: int):
     row = _visible_row(request_id)
     if not transfer.can_log_attempt(actor(), row.request):
         abort(403)
-    if TransitionForm(data={"to": workflow.WITHDRAWN}).validate_on_submit() and run_use_case(
+    # CSRFProtect has already checked the token of this bare POST.
+    if run_use_case(
         None,
         transfer.transition,
         row.request,
@@ -220,7 +237,7 @@ def withdraw(request_id: int):
         note="withdrawn by " + actor().email,
         policy=clock_policy(),
     ):
-        flash(f"Request #{request_id} is withdrawn.", "success")
+        flash(_("Request #%(id)s is withdrawn.", id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -245,7 +262,7 @@ def decide(request_id: int):
             policy=clock_policy(),
         )
         if decided is not None:
-            flash("The brand's decision is recorded.", "success")
+            flash(_("The brand's decision is recorded."), "success")
             return redirect(url_for("requests.detail", request_id=request_id))
     return _render_detail(_visible_row(request_id), decision_form=form, status=422)
 
@@ -256,7 +273,7 @@ def parse_as_of(raw: str | None) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        flash(f'"{raw}" is not a date (YYYY-MM-DD); showing today.', "error")
+        flash(_('"%(value)s" is not a date (YYYY-MM-DD); showing today.', value=raw), "error")
         return today()
 
 

@@ -1,36 +1,108 @@
-"""Filters and globals for templates, so templates format and never decide."""
+"""Filters and globals for templates, so templates format and never decide.
+
+Dates, numbers and durations come out in the reader's language (registry.i18n): "13 mai 2026"
+or "May 13, 2026", "1 500" or "1,500"; stored UTC moments in the reader's time zone. The
+filters also work outside a request (tests compare pages with them): English, Paris time.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale, dates, numbers
 from flask import Flask, request, url_for
+from flask_babel import gettext, ngettext
 
+from registry import i18n
 from registry.access import can
-from registry.domain.roles import ROLE_LABELS
+from registry.domain.messages import LANGUAGES, Message
+from registry.services import handles
+from registry.web.labels import humanize, label
+
+__all__ = ["humanize", "long_date", "long_datetime", "thousands"]
 
 
-def humanize(value: str | None) -> str:
-    return (value or "").replace("_", " ").capitalize()
+def _locale() -> Locale:
+    return Locale.parse(i18n.current_locale())
 
 
-def thousands(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}".replace(",", "\u202f")
+def _zone() -> ZoneInfo:
+    return ZoneInfo(i18n.select_timezone())
+
+
+def thousands(value: int | float | None) -> str:
+    """A number with the reader's digit grouping: "1 500" (narrow no-break space) or "1,500"."""
+    return "—" if value is None else numbers.format_decimal(value, locale=_locale())
 
 
 def long_date(value: date | datetime | None) -> str:
+    """ "13 mai 2026" / "May 13, 2026"; a moment is first put in the reader's time zone."""
     if value is None:
         return "—"
-    return f"{value.day} {value:%B %Y}"
+    if isinstance(value, datetime):
+        value = _in_reader_zone(value).date()
+    return dates.format_date(value, "long", locale=_locale())
+
+
+def _in_reader_zone(value: datetime) -> datetime:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(_zone())
 
 
 def long_datetime(value: datetime | None) -> str:
-    """A stored UTC moment in the reader's zone."""
+    """A stored UTC moment in the reader's zone, a long date and a short time joined the
+    locale's way: "2 mars 2026, 09:30" / "March 2, 2026, 9:30 AM"."""
     if value is None:
         return "—"
-    local = value.astimezone(ZoneInfo("Europe/Paris"))
-    return f"{long_date(local)}, {local:%H:%M}"
+    locale = _locale()
+    local = _in_reader_zone(value)
+    day = dates.format_date(local.date(), "long", locale=locale)
+    time = dates.format_time(local, "short", locale=locale)
+    return locale.datetime_formats["long"].format(time, day)  # "{1}, {0}": date, then time
+
+
+def business_days_ago(days: int) -> str:
+    """ "3 business days ago" / "il y a 3 jours ouvrés"."""
+    if not days:
+        return gettext("no business day yet")
+    # `num` would be the bare number: the phrase shows it grouped as the reader writes it.
+    return ngettext(
+        "%(days)s business day ago", "%(days)s business days ago", days, days=thousands(days)
+    )
+
+
+def followers(value: int | None) -> str:
+    """ "1 500 abonnés" / "1,500 followers"; "—" when nobody counted them."""
+    if value is None:
+        return "—"
+    return ngettext("%(count)s follower", "%(count)s followers", value, count=thousands(value))
+
+
+_HANDED_OVER = re.compile(
+    re.escape(handles.HANDED_OVER).replace(re.escape("%(id)s"), r"(?P<id>\d+)") + r"(?P<rest>.*)",
+    flags=re.S,
+)
+
+
+def custody_note(note: str | None) -> str:
+    """A custody record's note; those the registry wrote itself, in the reader's language
+    (what staff typed stays as they typed it)."""
+    if not note:
+        return ""
+    if note in (handles.FIRST_RECORDED, handles.IMPORTED):
+        return gettext(note)
+    handed_over = _HANDED_OVER.fullmatch(note)
+    if handed_over:
+        sentence = gettext(handles.HANDED_OVER, id=handed_over["id"])
+        return sentence + handed_over["rest"]
+    return note
+
+
+def translated(message: Message | str | None) -> str:
+    """A Message of the domain or a service, in the reader's language."""
+    return "" if message is None else i18n.translate_message(message)
 
 
 def url_with(**changes) -> str:
@@ -42,8 +114,27 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def current_url() -> str:
+    """This page's path and query, for forms that come back to it (the language switcher)."""
+    return request.full_path.rstrip("?") if request.query_string else request.path
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        humanize=humanize, thousands=thousands, long_date=long_date, long_datetime=long_datetime
+        humanize=humanize,
+        label=label,
+        thousands=thousands,
+        long_date=long_date,
+        long_datetime=long_datetime,
+        business_days_ago=business_days_ago,
+        followers=followers,
+        translated=translated,
+        custody_note=custody_note,
     )
-    app.jinja_env.globals.update(can=can, url_with=url_with, role_labels=ROLE_LABELS)
+    app.jinja_env.globals.update(
+        can=can,
+        url_with=url_with,
+        current_url=current_url,
+        languages=LANGUAGES,
+        current_locale=i18n.current_locale,
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
@@ -19,14 +21,14 @@ bp = Blueprint("tokens", __name__, url_prefix="/me/tokens")
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired(message="Give the token a name."),
+            DataRequired(message=_l("Give the token a name.")),
             Length(max=tokens.NAME_MAX_LENGTH),
         ],
-        description="What will use it, e.g. “nightly export script”.",
+        description=_l("What will use it, e.g. “nightly export script”."),
     )
-    submit = SubmitField("Create a token")
+    submit = SubmitField(_l("Create a token"))
 
 
 def _render(form: TokenForm, *, new_token: str | None = None, status: int = 200):
@@ -67,5 +69,8 @@ def revoke(token_id: int):
     if ConfirmForm().validate_on_submit():
         token = run_use_case(None, tokens.revoke_token, token_id, actor=actor())
         if token is not None:
-            flash(f"Token “{token.name}” is revoked; scripts using it are refused.", "success")
+            flash(
+                _("Token “%(name)s” is revoked; scripts using it are refused.", name=token.name),
+                "success",
+            )
     return redirect(url_for("tokens.index"))

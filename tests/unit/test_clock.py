@@ -638,4 +638,3 @@ def test_pending_wait_gives_the_dates_a_request_stores():
     assert clock.pending_wait(opened_on=monday, attempts=answered, calendar=calendar) == (
         clock.PendingWait(None, None, None, 0)
     )
-

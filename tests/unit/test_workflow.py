@@ -177,8 +177,15 @@ def test_path_to_walks_the_forward_road():
     assert workflow.path_to("contacting", "declined") == ("declined",)
 
 
-@pytest.mark.parametrize("current,target", [("agreed", "contacting"), ("completed", "agreed"),
-                                            ("declined", "agreed"), ("withdrawn", "completed")])
+@pytest.mark.parametrize(
+    "current,target",
+    [
+        ("agreed", "contacting"),
+        ("completed", "agreed"),
+        ("declined", "agreed"),
+        ("withdrawn", "completed"),
+    ],
+)
 def test_path_to_refuses_backward_or_closed_moves(current, target):
     with pytest.raises(workflow.TransitionNotAllowed):
         workflow.path_to(current, target)

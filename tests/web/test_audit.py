@@ -73,7 +73,7 @@ def test_entries_come_newest_first_with_their_changes_field_by_field(client, aut
         flags=re.S,
     )
     assert [tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in row) for row in rows] == [
-        ("Brand id", "—", f"Gallimard (#{brand.id})"),
+        ("Brand", "—", f"Gallimard (#{brand.id})"),
         ("Followers", "1500", "1800"),
     ]
 

@@ -1,0 +1,89 @@
+"""Sentences for people, kept as an English msgid with named parameters until someone reads them.
+
+The domain and the services cannot know the reader's language (they have no request), so
+they say what went wrong as ``Message('Unknown platform "%(slug)s".', slug=slug)``: the
+msgid is looked up in the catalogue where the sentence is shown (registry.i18n.translate),
+and the parameters are filled in after translation. A parameter may itself be a Message (a
+phrase such as a platform's allowed characters), translated the same way; anything else is
+data and is shown as it is. ``str()`` gives the English sentence, for logs and the CLI.
+
+Pure Python on purpose: no Flask, so the domain stays importable and testable alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Translate = Callable[[str], str]
+
+# The languages the registry speaks, each named in itself (for the switcher and profiles).
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for the catalogue without translating it (it is translated when shown)."""
+    return msgid
+
+
+def _same(msgid: str) -> str:
+    return msgid
+
+
+def render(
+    msgid: str, params: Mapping[str, Any] | None = None, translate: Translate = _same
+) -> str:
+    """The sentence with its parameters filled in, nested Messages rendered the same way."""
+    text = translate(msgid)
+    if not params:
+        return text
+    return text % {
+        name: value.render(translate) if isinstance(value, Message) else value
+        for name, value in params.items()
+    }
+
+
+class Message:
+    """A sentence (or a phrase) to translate, with the values it names."""
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.msgid = str(msgid)
+        self.params = params
+
+    def render(self, translate: Translate = _same) -> str:
+        return render(self.msgid, self.params, translate)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Message):
+            return (self.msgid, self.params) == (other.msgid, other.params)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+def as_message(value: Message | str) -> Message:
+    """A Message as is; a plain string as a Message with no parameters (looked up as it is)."""
+    return value if isinstance(value, Message) else Message(str(value))
+
+
+class Explained(ValueError):
+    """A refusal of the domain, said as a Message: ``msgid`` and ``params`` stay available so
+    whoever shows it can translate it; ``str()`` is the English sentence."""
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(render(msgid, params))
+
+    @property
+    def message(self) -> Message:
+        return Message(self.msgid, **self.params)

@@ -1,0 +1,142 @@
+"""Languages and time zones: which the reader gets, and where sentences are translated.
+
+Domain and service errors are written in English with named parameters
+(``Invalid('Unknown platform "%(slug)s".', slug=slug)``); they are translated only where a
+person reads them — a page, a flash, an API answer — by ``translate``.
+
+The reader is the signed-in member on the site, the token's account on the API (never the
+session cookie there), or nobody. Their profile's language wins, then the one chosen in the
+footer (kept in the session), then the browser's Accept-Language; English by default. Times
+are stored in UTC and shown in the reader's time zone (Europe/Paris by default). Outside a
+request (the CLI, a test calling a filter) everything is English and Paris time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, gettext, refresh
+from flask_login import current_user
+
+from registry.domain.messages import LANGUAGES, Message, as_message, render
+
+DEFAULT_LOCALE = "en"
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+babel = Babel()
+
+
+def reader():
+    """Whose preferences apply: the API's token account, else the signed-in member."""
+    if not has_request_context():
+        return None
+    if request.blueprint == "api":
+        return g.get("api_user")
+    if current_user and current_user.is_authenticated:
+        return current_user
+    return None
+
+
+def select_locale() -> str:
+    """The profile's language, else the one chosen in the footer, else the browser's."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    user = reader()
+    if user is not None and user.locale in LANGUAGES:
+        return user.locale
+    if request.blueprint != "api":
+        chosen = session.get("locale")
+        if chosen in LANGUAGES:
+            return chosen
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LOCALE
+
+
+@lru_cache(maxsize=256)
+def is_known_zone(name: str | None) -> bool:
+    """Whether both zoneinfo and pytz (which Flask-Babel uses) know this time zone."""
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    import pytz  # Flask-Babel's own dependency, for its date formatting
+
+    return name in pytz.all_timezones_set
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> tuple[str, ...]:
+    """The usual time zone names (Europe/Paris, America/Montreal…), for a profile's choice."""
+    import pytz
+
+    return tuple(name for name in pytz.common_timezones if is_known_zone(name))
+
+
+def select_timezone() -> str:
+    user = reader()
+    if user is not None and is_known_zone(user.timezone):
+        return user.timezone
+    return DEFAULT_TIMEZONE
+
+
+def zone_city() -> str:
+    """The reader's time zone as people name it: "Paris", "New York", "Tokyo"."""
+    from babel.dates import get_timezone_location
+
+    zone = ZoneInfo(select_timezone())
+    return get_timezone_location(zone, current_locale(), return_city=True)
+
+
+def remember_choice(locale: str) -> None:
+    """Keep the language chosen in the footer for this browser, and use it at once."""
+    session["locale"] = locale
+    refresh()
+
+
+def forget_choice() -> None:
+    """Let the profile (or the browser) decide again, from this request on."""
+    session.pop("locale", None)
+    refresh()
+
+
+def current_locale() -> str:
+    """The language code of this request ("en" outside a request)."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale is not None else DEFAULT_LOCALE
+
+
+def _lookup(msgid: str) -> str:
+    # flask_babel.gettext formats only when given parameters: `render` fills them in after.
+    return gettext(msgid) if has_request_context() else msgid
+
+
+def translate(msgid: str, params: Mapping[str, Any] | None = None) -> str:
+    """A sentence in the reader's language, its parameters filled in after translation
+    (parameters that are Messages themselves, such as a platform's allowed characters, are
+    translated too)."""
+    return render(msgid, params, _lookup)
+
+
+def translate_message(message: Message | str) -> str:
+    return as_message(message).render(_lookup)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        default_locale=DEFAULT_LOCALE,
+        default_timezone=DEFAULT_TIMEZONE,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+    )
+    # {% trans %} blocks are extracted and looked up with their whitespace collapsed, so the
+    # templates can wrap long sentences (babel.cfg extracts them the same way).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.login_manager.localize_callback = gettext  # its "please log in" flash
+    # The locale is cached on `g`, which tests (and CLI calls) may share across requests.
+    app.before_request(refresh)

@@ -1,0 +1,191 @@
+"""What the codes stored in the registry are called on the site, in the reader's language.
+
+One table per kind of code (holder kinds, statuses, states, flags, outcomes, channels,
+departments, roles, terms, …). Templates say ``{{ handle.status|label("status") }}`` and
+forms take their choices from here, so a code is named the same way everywhere. A code with
+no entry (an audit field added later, say) is shown humanized, in English.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+
+from registry.domain import workflow
+from registry.domain.clock import CHANNELS, FLAGS, OUTCOMES
+from registry.domain.roles import ROLES
+from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS, TERMS
+
+LABELS: dict[str, dict[str, object]] = {
+    "holder_kind": {
+        "brand": _l("Brand"),
+        "fan": _l("Fan"),
+        "agency": _l("Agency"),
+        "squatter": _l("Squatter"),
+        "unknown": _l("Unknown"),
+    },
+    "status": {
+        "active": _l("Active"),
+        "dormant": _l("Dormant"),
+        "emptied": _l("Emptied"),
+        "for_sale": _l("For sale"),
+        "suspended": _l("Suspended"),
+        "unregistered": _l("Unregistered"),
+    },
+    "state": {
+        workflow.PROPOSED: _l("Proposed"),
+        workflow.CONTACTING: _l("Contacting"),
+        workflow.IN_DISCUSSION: _l("In discussion"),
+        workflow.AGREED: _l("Agreed"),
+        workflow.COMPLETED: _l("Completed"),
+        workflow.DECLINED: _l("Declined"),
+        workflow.WITHDRAWN: _l("Withdrawn"),
+    },
+    "flag": {
+        "overdue": _l("Overdue"),
+        "due_soon": _l("Due soon"),
+        "not_contacted": _l("Not contacted"),
+    },
+    "outcome": {
+        "no_answer": _l("No answer"),
+        "auto_reply": _l("Auto reply"),
+        "voicemail": _l("Voicemail"),
+        "redirected": _l("Redirected"),
+        "bounced": _l("Bounced"),
+        "replied": _l("Replied"),
+        "meeting": _l("Meeting"),
+        "refused": _l("Refused"),
+    },
+    "channel": {
+        "web_form": _l("Web form"),
+        "email": _l("Email"),
+        "phone": _l("Phone"),
+        "dm": _l("Direct message"),
+        "mention": _l("Mention"),
+        "letter": _l("Letter"),
+        "in_person": _l("In person"),
+        "marketplace": _l("Marketplace"),
+    },
+    # How an attempt went, after "→ Sent" or "← Received".
+    "by_channel": {
+        "web_form": _l("by web form"),
+        "email": _l("by email"),
+        "phone": _l("by phone"),
+        "dm": _l("by direct message"),
+        "mention": _l("by mention"),
+        "letter": _l("by letter"),
+        "in_person": _l("in person"),
+        "marketplace": _l("on a marketplace"),
+    },
+    "department": {
+        "web_form": _l("Web form"),
+        "email": _l("Email"),
+        "phone": _l("Phone"),
+        "customer_service": _l("Customer service"),
+        "community_manager": _l("Community manager"),
+        "press_office": _l("Press office"),
+        "marketing": _l("Marketing"),
+        "legal": _l("Legal department"),
+        "executive": _l("Executive"),
+        "social": _l("Social media"),
+    },
+    "role": {
+        "fan": _l("Fan"),
+        "staff": _l("Staff"),
+        "legal": _l("Legal"),
+        "admin": _l("Admin"),
+    },
+    "terms": {
+        "free": _l("Free"),
+        "donation": _l("Donation"),
+        "sale": _l("Sale"),
+    },
+    "entity": {
+        "handle": _l("Handle"),
+        "brand": _l("Brand"),
+        "contact_point": _l("Contact point"),
+        "custody_record": _l("Custody record"),
+        "transfer_request": _l("Transfer request"),
+        "contact_attempt": _l("Contact attempt"),
+        "user_account": _l("User account"),
+        "api_token": _l("API token"),
+        "platform": _l("Platform"),
+    },
+    # Fields of the audit trail and of the CSV import's report.
+    "field": {
+        "active": _l("Active"),
+        "amount_cents": _l("Amount (cents)"),
+        "brand": _l("Brand"),
+        "brand_id": _l("Brand"),
+        "channel": _l("Channel"),
+        "contact_point": _l("Contact point"),
+        "country": _l("Country"),
+        "direction": _l("Direction"),
+        "display_name": _l("Name"),
+        "email": _l("E-mail"),
+        "followers": _l("Followers"),
+        "followers_seen_on": _l("Followers counted on"),
+        "handle": _l("Handle"),
+        "handle_id": _l("Handle"),
+        "happened_at": _l("When"),
+        "holder_contact": _l("Holder's contact"),
+        "holder_kind": _l("Held by"),
+        "holder_name": _l("Holder's name"),
+        "kind": _l("Kind"),
+        "label": _l("Label"),
+        "locale": _l("Language"),
+        "name": _l("Name"),
+        "normalized": _l("Normalised handle"),
+        "notes": _l("Notes"),
+        "outcome": _l("Outcome"),
+        "phone": _l("Phone"),
+        "platform_id": _l("Platform"),
+        "prefix": _l("Starts with"),
+        "private_notes": _l("Private notes"),
+        "reply_deadline_days": _l("Reply deadline (business days)"),
+        "request_id": _l("Request"),
+        "revoked_at": _l("Revoked"),
+        "role": _l("Role"),
+        "slug": _l("Slug"),
+        "state": _l("State"),
+        "status": _l("Status"),
+        "summary": _l("Summary"),
+        "terms": _l("Terms"),
+        "timezone": _l("Time zone"),
+        "user_id": _l("Account"),
+        "value": _l("Address, phone or URL"),
+        "website": _l("Website"),
+    },
+}
+
+# The codes of each kind, in the order forms and filters list them.
+ORDER: dict[str, tuple[str, ...]] = {
+    "holder_kind": HOLDER_KINDS,
+    "status": HANDLE_STATUSES,
+    "state": workflow.STATES,
+    "flag": FLAGS,
+    "outcome": OUTCOMES,
+    "channel": CHANNELS,
+    "department": CONTACT_POINT_KINDS,
+    "role": ROLES,
+    "terms": TERMS,
+}
+
+
+def humanize(value: str | None) -> str:
+    return (value or "").replace("_", " ").capitalize()
+
+
+def label(value: str | None, kind: str) -> str:
+    """The name of a code in the reader's language; unknown codes humanized."""
+    found = LABELS[kind].get(value or "")
+    return str(found) if found is not None else humanize(value)
+
+
+def labelled(kind: str) -> list[tuple[str, object]]:
+    """(code, lazy label) pairs for a form's or a filter's choices, in the domain's order."""
+    return [(value, LABELS[kind][value]) for value in ORDER[kind]]
+
+
+def choices(kind: str) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in labelled(kind)]
