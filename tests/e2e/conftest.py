@@ -5,6 +5,8 @@
   loopback port, CSRF protection on, as in production. A server-side exception fails the test.
 - `page`: a Playwright page in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); no
   `playwright install` needed. A JavaScript error, a 5xx answer or a missing asset fails the test.
+- `new_page()`: another such page in a fresh browser context (its own cookies), for a second
+  person in the same journey.
 - `screenshot(page, name)`: saves screenshots/NAME.png at the repository root.
 - `make_user(role)`: an account in the live app's database; returns (email, password).
 
@@ -119,23 +121,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+def new_page(browser, live_server):
+    """Opens a page in a fresh browser context: its own cookies, so another person's session.
+    Every page gets the checks of `page`; the contexts close when the test ends."""
+    contexts = []
     problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
-    def check(response):
-        is_document = response.request.resource_type == "document"
-        if response.status >= 500 or (response.status >= 400 and not is_document):
-            problems.append(f"{response.status} for {response.url}")
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
-    page.on("response", check)
-    yield page
-    context.close()
+        def check(response):
+            is_document = response.request.resource_type == "document"
+            if response.status >= 500 or (response.status >= 400 and not is_document):
+                problems.append(f"{response.status} for {response.url}")
+
+        page.on("response", check)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     if problems:
         pytest.fail("the browser saw: " + "; ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
