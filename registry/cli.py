@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from registry import db
 from registry.services import ServiceError, accounts, csv_io, platforms
+from registry.services.requests import ClockPolicy
 
 
 def register(app: Flask) -> None:
@@ -32,6 +33,15 @@ def main() -> None:
     from registry import create_app
 
     FlaskGroup(create_app=lambda: create_app(), help="Handle Registry commands.").main()
+
+
+def parse_day(as_of: str | None) -> date:
+    """An --as-of option's day, or today in Paris (the registry's home time zone)."""
+    try:
+        return date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/Paris")).date()
+    except ValueError:
+        fail(f'--as-of expects a date as YYYY-MM-DD, not "{as_of}".')
+        raise  # unreachable: fail() raises
 
 
 def fail(message: str) -> None:
@@ -124,12 +134,9 @@ def flag_unanswered(as_of: str | None, as_json: bool) -> None:
     """Print the open requests that are overdue, due soon, or not contacted."""
     from registry.services import requests as transfer
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/Paris")).date()
-    except ValueError:
-        fail(f'--as-of expects a date as YYYY-MM-DD, not "{as_of}".')
+    day = parse_day(as_of)
     rows = transfer.flagged(
-        db.session(), as_of=day, policy=transfer.ClockPolicy.from_config(current_app.config)
+        db.session(), as_of=day, policy=ClockPolicy.from_config(current_app.config)
     )
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
@@ -189,9 +196,14 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
 @click.option(
     "-o", "--output", metavar="FILE", help="Write the CSV to FILE instead of standard output."
 )
-def export_handles(output: str | None) -> None:
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Flags as of this day (default today)."
+)
+def export_handles(output: str | None, as_of: str | None) -> None:
     """Write the registry as CSV, one handle a line, ordered by platform then handle."""
-    text = csv_io.export_handles(db.session())
+    text = csv_io.export_handles(
+        db.session(), as_of=parse_day(as_of), policy=ClockPolicy.from_config(current_app.config)
+    )
     if output is None:
         click.echo(text, nl=False)
         return

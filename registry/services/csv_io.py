@@ -17,6 +17,7 @@ from typing import BinaryIO, TextIO
 
 from sqlmodel import Session, select
 
+from registry.domain import workflow
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
 from registry.models import (
@@ -26,9 +27,11 @@ from registry.models import (
     CustodyRecord,
     Handle,
     Platform,
+    TransferRequest,
     User,
 )
-from registry.services import ServiceError, handles, platforms
+from registry.services import ServiceError, handles, platforms, requests
+from registry.services.requests import ClockPolicy
 
 COLUMNS = (
     "platform",
@@ -541,27 +544,46 @@ def export_handles(
     session: Session,
     filters: handles.HandleFilters | None = None,
     out: TextIO | None = None,
+    *,
+    as_of: date,
+    policy: ClockPolicy | None = None,
 ) -> str:
     """The registry (or the part the registry list's filters select) as CSV text.
 
-    One query, ordered by platform then normalised handle, so two exports compare line by
-    line. Private fields (holder contact, private notes) are never exported. The
-    `open_requests` and `flag` columns are empty: they will carry each handle's open transfer
-    requests and its reply flag once transfer requests are wired into the export.
+    One query for the handles, ordered by platform then normalised handle so two exports
+    compare line by line, one for their open requests, and the dashboard's own query for the
+    flags as of ``as_of``. Private fields (holder contact, private notes) are never exported.
+    ``open_requests`` lists the open requests' numbers; ``flag`` is the most urgent flag among
+    them (overdue, due_soon, not_contacted), as the dashboard shows it that day.
 
     Writes to `out` when given (and returns ""), else returns the text.
     """
+    open_ids: dict[int, list[int]] = {}
+    for request_id, handle_id in session.exec(
+        select(TransferRequest.id, TransferRequest.handle_id)
+        .where(TransferRequest.state.in_(workflow.OPEN_STATES))  # type: ignore[attr-defined]
+        .order_by(TransferRequest.id)
+    ):
+        open_ids.setdefault(handle_id, []).append(request_id)
+    flags: dict[int, str] = {}
+    for row in requests.flagged(session, as_of=as_of, policy=policy or ClockPolicy()):
+        flags.setdefault(row.handle.id, row.flag)  # rows come most urgent first
     buffer = out if out is not None else io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     query = handles.filtered_query(filters or handles.HandleFilters()).order_by(
         Platform.slug, Handle.normalized, Handle.id
     )
-    writer.writerows(_export_row(*row) for row in session.exec(query))
+    writer.writerows(
+        _export_row(*row, open_ids.get(row[0].id, []), flags.get(row[0].id, ""))
+        for row in session.exec(query)
+    )
     return "" if out is not None else buffer.getvalue()
 
 
-def _export_row(record: Handle, platform: Platform, brand: Brand | None) -> Iterable[str]:
+def _export_row(
+    record: Handle, platform: Platform, brand: Brand | None, open_requests: list[int], flag: str
+) -> Iterable[str]:
     cells = (
         platform.slug,
         record.handle,
@@ -572,7 +594,7 @@ def _export_row(record: Handle, platform: Platform, brand: Brand | None) -> Iter
         "" if record.followers is None else str(record.followers),
         record.notes,
     )
-    return [*(_escape(cell) for cell in cells), "", ""]
+    return [*(_escape(cell) for cell in cells), ";".join(map(str, open_requests)), flag]
 
 
 def example_csv() -> str:

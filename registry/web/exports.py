@@ -17,7 +17,7 @@ from registry.domain.roles import EXPORT, IMPORT
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.services import ServiceError, csv_io, handles
 from registry.web import errors
-from registry.web.helpers import actor, refusal, today
+from registry.web.helpers import actor, clock_policy, refusal, today
 from registry.web.templating import translated
 
 bp = Blueprint("exports", __name__)
@@ -107,7 +107,7 @@ def export_csv():
         status=request.args.get("status", ""),
         q=request.args.get("q", "").strip(),
     )
-    text = csv_io.export_handles(db.session(), filters)
+    text = csv_io.export_handles(db.session(), filters, as_of=today(), policy=clock_policy())
     filename = f"handle-registry-{today().isoformat()}.csv"
     # The byte-order mark makes Excel read the file as UTF-8; the import skips it.
     return Response(

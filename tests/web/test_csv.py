@@ -50,9 +50,9 @@ def stored(app, normalized: str, platform: str = "x") -> Handle:
         return found
 
 
-def export(app, **filters) -> str:
+def export(app, as_of=date(2026, 3, 17), **filters) -> str:
     with app.app_context():
-        return csv_io.export_handles(db.session(), handles.HandleFilters(**filters))
+        return csv_io.export_handles(db.session(), handles.HandleFilters(**filters), as_of=as_of)
 
 
 def problems_by_line(report: csv_io.ImportReport) -> dict[int, str]:
@@ -529,3 +529,18 @@ def test_export_command_writes_to_stdout_or_a_file(runner, app, make, tmp_path):
     to_file = runner.invoke(args=["export-handles", "-o", str(path)])
     assert to_file.output.strip() == f"Exported 1 handle to {path}."
     assert path.read_bytes().decode() == export(app)
+
+
+def test_export_lists_open_requests_and_the_dashboards_flag(app, make):
+    overdue = make.request(["no_answer"])  # @Gallimard: clock from 2 March, due 16 March
+    flammarion = make.brand("Flammarion")
+    closed_handle = make.handle("Flammarion", brand_id=flammarion.id, holder_kind="fan")
+    make.request(handle=closed_handle, brand=flammarion, state="withdrawn")
+    rows = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app)))}
+    assert (rows["Gallimard"]["open_requests"], rows["Gallimard"]["flag"]) == (
+        str(overdue.id),
+        "overdue",
+    )
+    assert (rows["Flammarion"]["open_requests"], rows["Flammarion"]["flag"]) == ("", "")
+    earlier = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, date(2026, 3, 5))))}
+    assert earlier["Gallimard"]["flag"] == ""
