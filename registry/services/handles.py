@@ -121,22 +121,12 @@ def create_handle(
     platform_slug: str,
     handle: str,
     today: date,
-    brand_id: int | None = None,
-    holder_kind: str = "unknown",
-    holder_name: str = "",
-    holder_contact: str = "",
-    status: str = "active",
-    followers=None,
-    followers_seen_on: date | None = None,
-    notes: str = "",
-    private_notes: str = "",
-    evidence_url: str = "",
+    **values,
 ) -> Handle:
+    """Add a handle typed by a person: the platform's rules, no duplicate, then `add_handle`
+    (whose keyword arguments — brand_id, holder_kind, status, followers… — it passes on)."""
     platform = platforms.get_platform(session, platform_slug)
     parsed = platforms.parse(platform, handle)
-    check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
-    check_choice(status, HANDLE_STATUSES, "status", "status")
-    followers = check_followers(followers)
     if find_handle(session, platform, parsed.normalized):
         raise Conflict(
             "%(platform)s handle @%(handle)s is already in the registry.",
@@ -144,23 +134,7 @@ def create_handle(
             platform=platform.name,
             handle=parsed.display,
         )
-    return add_handle(
-        session,
-        platform,
-        parsed,
-        actor=actor,
-        today=today,
-        brand_id=brand_id,
-        holder_kind=holder_kind,
-        holder_name=holder_name,
-        holder_contact=holder_contact,
-        status=status,
-        followers=followers,
-        followers_seen_on=followers_seen_on,
-        notes=notes,
-        private_notes=private_notes,
-        evidence_url=evidence_url,
-    )
+    return add_handle(session, platform, parsed, actor=actor, today=today, **values)
 
 
 def add_handle(
@@ -338,6 +312,11 @@ class HandleFilters:
     holder_kind: str = ""
     status: str = ""
     q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> HandleFilters:
+        """The filters of a query string (the registry list and its CSV download share them)."""
+        return cls(**{name: args.get(name, "").strip() for name in cls.__dataclass_fields__})
 
     def active(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}

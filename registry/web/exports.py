@@ -100,13 +100,7 @@ def upload_too_large(error: RequestEntityTooLarge):
 @bp.get("/handles/export.csv")
 @requires(EXPORT)
 def export_csv():
-    filters = handles.HandleFilters(
-        platform=request.args.get("platform", ""),
-        brand=request.args.get("brand", ""),
-        holder_kind=request.args.get("holder_kind", ""),
-        status=request.args.get("status", ""),
-        q=request.args.get("q", "").strip(),
-    )
+    filters = handles.HandleFilters.from_args(request.args)
     text = csv_io.export_handles(db.session(), filters, as_of=today(), policy=clock_policy())
     filename = f"handle-registry-{today().isoformat()}.csv"
     # The byte-order mark makes Excel read the file as UTF-8; the import skips it.

@@ -32,13 +32,7 @@ def _brand_choices(session):
 @requires(PUBLIC)
 def index():
     session = db.session()
-    filters = handles.HandleFilters(
-        platform=request.args.get("platform", ""),
-        brand=request.args.get("brand", ""),
-        holder_kind=request.args.get("holder_kind", ""),
-        status=request.args.get("status", ""),
-        q=request.args.get("q", "").strip(),
-    )
+    filters = handles.HandleFilters.from_args(request.args)
     page = handles.list_handles(
         session,
         filters,
