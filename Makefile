@@ -28,9 +28,9 @@ registry/translations/%/LC_MESSAGES/messages.mo: registry/translations/%/LC_MESS
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
 		--project "Handle Registry" --copyright-holder "Handle Registry" \
-		--msgid-bugs-address "" -o registry/translations/messages.pot .
+		--msgid-bugs-address "" --width 100 -o registry/translations/messages.pot .
 	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 run: $(STAMP) translations
 	$(BIN)/registry init-db

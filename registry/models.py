@@ -155,7 +155,7 @@ class Handle(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     platform_id: int = Field(foreign_key="platform.id", index=True)
     handle: str = Field(max_length=260)  # as displayed
-    normalized: str = Field(max_length=260)  # the platform's identity key
+    normalized: str = Field(max_length=260, index=True)  # the platform's identity key
     brand_id: int | None = Field(default=None, foreign_key="brand.id", index=True)
     holder_kind: str = Field(default="unknown", max_length=16, index=True)
     holder_name: str = Field(default="", max_length=120)

@@ -328,11 +328,18 @@ def list_handles(
     query = filtered_query(filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        query.order_by(func.lower(Handle.normalized), Platform.slug, Handle.id)
+        # `normalized` is already case-folded where the platform ignores case, and indexed.
+        query.order_by(Handle.normalized, Platform.slug, Handle.id)
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
     return Page([HandleRow(*row) for row in rows], page, page_size, total)
+
+
+def recent_handles(session: Session, limit: int = 8) -> list[HandleRow]:
+    """The handles last added to the registry, for the home page (no count, no sort)."""
+    query = filtered_query(HandleFilters()).order_by(Handle.id.desc()).limit(limit)  # type: ignore[union-attr]
+    return [HandleRow(*row) for row in session.exec(query)]
 
 
 def filtered_query(filters: HandleFilters):

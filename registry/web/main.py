@@ -20,7 +20,7 @@ def home():
     return render_template(
         "main/home.html",
         platforms=platforms.all_platforms(session),
-        recent=handles.list_handles(session, handles.HandleFilters(), page_size=8).items,
+        recent=handles.recent_handles(session),
     )
 
 

@@ -410,3 +410,21 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
         session.commit()
         assert row.waiting_since == date(2026, 6, 5)
         assert row.reply_due_on == date(2026, 6, 19)
+
+
+def test_dashboard_cuts_long_groups_and_shows_them_on_demand(client, auth, make, monkeypatch):
+    from registry.web import requests as pages
+
+    monkeypatch.setattr(pages, "DASHBOARD_GROUP_LIMIT", 1)
+    make.request(["no_answer"])
+    nespresso = make.brand("Nespresso")
+    make.request(
+        ["no_answer"],
+        brand=nespresso,
+        handle=make.handle("Nespresso", brand_id=nespresso.id, holder_kind="agency"),
+    )
+    auth.login("staff")
+    cut = client.get("/requests/attention?as_of=2026-03-20").text
+    assert cut.count('class="handle-link"') == 1 and "Showing the first 1 of 2." in cut
+    full = client.get("/requests/attention?as_of=2026-03-20&show=overdue").text
+    assert full.count('class="handle-link"') == 2 and "Showing the first" not in full
