@@ -85,7 +85,8 @@ def seed_demo(if_empty: bool) -> None:
 @click.argument("email")
 @click.option("--role", default="fan", show_default=True, help="fan, staff, legal or admin")
 @click.option("--name", default="", help="Name shown to staff.")
-def create_user(email: str, role: str, name: str) -> None:
+@click.option("--brand", default="", help="For a legal account: the slug of the brand it acts for.")
+def create_user(email: str, role: str, name: str, brand: str) -> None:
     """Create an account. The password is read from stdin, or prompted for on a terminal."""
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -94,7 +95,7 @@ def create_user(email: str, role: str, name: str) -> None:
     session = db.session()
     try:
         user = accounts.create_user(
-            session, email=email, password=password, role=role, display_name=name
+            session, email=email, password=password, role=role, display_name=name, brand_slug=brand
         )
     except ServiceError as exc:
         session.rollback()

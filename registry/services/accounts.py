@@ -9,8 +9,8 @@ from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.domain.messages import LANGUAGES
-from registry.domain.roles import FAN, ROLES
-from registry.models import User
+from registry.domain.roles import FAN, LEGAL, ROLES
+from registry.models import Brand, User
 from registry.services import Conflict, Invalid, audit
 
 MIN_PASSWORD_LENGTH = 8
@@ -37,8 +37,16 @@ def create_user(
     role: str = FAN,
     display_name: str = "",
     actor: User | None = None,
+    brand_slug: str = "",
 ) -> User:
     email = normalise_email(email)
+    brand = None
+    if brand_slug:
+        if role != LEGAL:
+            raise Invalid("Only a legal account acts for a brand.", field="brand")
+        brand = session.exec(select(Brand).where(Brand.slug == brand_slug)).first()
+        if brand is None:
+            raise Invalid('No brand "%(slug)s" in the registry.', field="brand", slug=brand_slug)
     if role not in ROLES:
         raise Invalid(
             'Unknown role "%(role)s"; choose one of %(choices)s.',
@@ -59,6 +67,7 @@ def create_user(
         password_hash=generate_password_hash(password),
         role=role,
         display_name=display_name.strip(),
+        brand_id=brand.id if brand else None,
     )
     session.add(user)
     session.flush()
@@ -68,7 +77,7 @@ def create_user(
         action="user.create",
         entity=user,
         summary=f"Account {email} created with role {role}",
-        after=audit.snapshot(user, ("email", "role", "display_name")),
+        after=audit.snapshot(user, ("email", "role", "display_name", "brand_id")),
     )
     return user
 
@@ -139,13 +148,26 @@ def check_time_zone(name: str) -> str:
     return name
 
 
-def set_role(session: Session, user: User, *, role: str, active: bool, actor: User) -> User:
+def set_role(
+    session: Session,
+    user: User,
+    *,
+    role: str,
+    active: bool,
+    actor: User,
+    brand_id: int | None = None,
+) -> User:
+    """Change an account's role and access. A legal account acts for one brand: it decides
+    on that brand's transfer requests only."""
     if role not in ROLES:
         raise Invalid('Unknown role "%(role)s".', field="role", role=role)
     if user.id == actor.id and (role != user.role or not active):
         raise Invalid("You cannot change your own role or deactivate yourself.", field="role")
-    before = audit.snapshot(user, ("role", "active"))
+    if brand_id is not None and session.get(Brand, brand_id) is None:
+        raise Invalid("Choose a brand of the registry.", field="brand")
+    before = audit.snapshot(user, ("role", "active", "brand_id"))
     user.role, user.active = role, active
+    user.brand_id = brand_id if role == LEGAL else None
     session.add(user)
     audit.record(
         session,
@@ -154,6 +176,6 @@ def set_role(session: Session, user: User, *, role: str, active: bool, actor: Us
         entity=user,
         summary=f"{user.email}: role {role}, {'active' if active else 'deactivated'}",
         before=before,
-        after=audit.snapshot(user, ("role", "active")),
+        after=audit.snapshot(user, ("role", "active", "brand_id")),
     )
     return user

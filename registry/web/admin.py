@@ -10,12 +10,16 @@ from registry import db
 from registry.access import requires
 from registry.domain.roles import MANAGE_USERS
 from registry.models import User
-from registry.services import Page, accounts, clamp_page
-from registry.web.forms import UserRoleForm
+from registry.services import Page, accounts, brands, clamp_page
+from registry.web.forms import UserRoleForm, options
 from registry.web.helpers import actor, run_use_case
 from registry.web.labels import label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def brand_choices(session):
+    return options([("", _("— no brand —"))] + [(b.id, b.name) for b in brands.all_brands(session)])
 
 
 @bp.get("/users")
@@ -29,9 +33,13 @@ def users():
         select(User).order_by(User.email).offset((page_number - 1) * size).limit(size)
     )
     page = Page(list(rows), page_number, size, total)
-    forms = {
-        u.id: UserRoleForm(prefix=f"u{u.id}", role=u.role, active=u.active) for u in page.items
-    }
+    forms = {}
+    for user in page.items:
+        form = UserRoleForm(
+            prefix=f"u{user.id}", role=user.role, active=user.active, brand=str(user.brand_id or "")
+        )
+        form.brand.choices = brand_choices(session)
+        forms[user.id] = form
     return render_template("admin/users.html", page=page, forms=forms)
 
 
@@ -43,8 +51,15 @@ def update_user(user_id: int):
     if user is None:
         abort(404)
     form = UserRoleForm(prefix=f"u{user_id}")
+    form.brand.choices = brand_choices(session)
     if form.validate_on_submit() and run_use_case(
-        None, accounts.set_role, user, role=form.role.data, active=form.active.data, actor=actor()
+        None,
+        accounts.set_role,
+        user,
+        role=form.role.data,
+        active=form.active.data,
+        actor=actor(),
+        brand_id=int(form.brand.data) if form.brand.data else None,
     ):
         role = label(form.role.data, "role")
         if form.active.data:

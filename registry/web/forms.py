@@ -198,6 +198,7 @@ class ContactPointForm(FlaskForm):
 
 class UserRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=options(labelled("role")))
+    brand = SelectField(_l("Acts for brand"), default="")  # choices set by the view
     active = BooleanField(_l("Active"))
     submit = SubmitField(_l("Save"))
 

@@ -122,3 +122,34 @@ def test_csrf_is_enforced_outside_tests(tmp_path):
         },
     )
     assert response.status_code == 302
+
+
+def test_admin_attaches_a_legal_account_to_its_brand(client, auth, app, make):
+    brand = make.brand("Gallimard")
+    lawyer = make.user("fan", email="lawyer@example.org")
+    auth.login("admin")
+    response = client.post(
+        f"/admin/users/{lawyer.id}",
+        data={
+            f"u{lawyer.id}-role": "legal",
+            f"u{lawyer.id}-brand": str(brand.id),
+            f"u{lawyer.id}-active": "y",
+        },
+    )
+    assert response.status_code == 302
+    from registry import db
+    from registry.models import User
+
+    with app.app_context():
+        saved = db.session().get(User, lawyer.id)
+        assert (saved.role, saved.brand_id) == ("legal", brand.id)
+    client.post(
+        f"/admin/users/{lawyer.id}",
+        data={
+            f"u{lawyer.id}-role": "staff",
+            f"u{lawyer.id}-brand": str(brand.id),
+            f"u{lawyer.id}-active": "y",
+        },
+    )
+    with app.app_context():
+        assert db.session().get(User, lawyer.id).brand_id is None  # only legal acts for a brand

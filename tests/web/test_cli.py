@@ -48,3 +48,19 @@ def test_init_db_migrates_an_empty_database(tmp_path):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert "11 platforms" in result.output
+
+
+def test_create_user_attaches_a_legal_account_to_its_brand(runner, app, make):
+    brand = make.brand("Gallimard")
+    result = runner.invoke(
+        args=["create-user", "legal@gallimard.example", "--role", "legal", "--brand", "gallimard"],
+        input="a long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.role == "legal")).one()
+    assert user.brand_id == brand.id
+    refused = runner.invoke(
+        args=["create-user", "fan@example.org", "--brand", "gallimard"], input="a long password\n"
+    )
+    assert refused.exit_code != 0 and "Only a legal account acts for a brand" in refused.output
