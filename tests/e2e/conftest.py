@@ -3,12 +3,21 @@
 - `live_server`: the app on a fresh database (a SQLite file, or the PostgreSQL database of
   DATABASE_URL) holding the demo data of `registry seed-demo`, served by werkzeug on a free
   loopback port, CSRF protection on, as in production. A server-side exception fails the test.
+- `language`: every journey runs twice, in English and in French (test ids `[en]`, `[fr]`):
+  its browser sends that language (Accept-Language, from the context's locale) and nothing
+  else chooses it (accounts follow the browser).
+- `t`: the live app's own catalogue in the journey's language, for asserting on visible text:
+  `t("Logged in as %(email)s.", email=...)`, `t.n(singular, plural, num, ...)`,
+  `t.label("overdue", "flag")`, `t.date(day)`, `t.number(1500)` (the app's filters, run in
+  that language). Outside English, a msgid the catalogue does not translate fails the test.
 - `page`: a Playwright page in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); no
   `playwright install` needed. A JavaScript error, a 5xx answer or a missing asset fails the test.
 - `new_page()`: another such page in a fresh browser context (its own cookies), for a second
   person in the same journey.
-- `screenshot(page, name)`: saves screenshots/NAME.png at the repository root.
-- `make_user(role)`: an account in the live app's database; returns (email, password).
+- `screenshot(page, name)`: checks that the page is in the journey's language (`<html lang>`),
+  then saves screenshots/LANG-NAME.png at the repository root (`fr-lookup-2-result.png`).
+- `make_user(role)`: an account in the live app's database, with no profile language (it follows
+  the browser); returns (email, password).
 
 Every test here is marked `e2e`. Without Chromium they skip, except with CI=true, where they
 fail (see tests/conftest.py). pytest-playwright is disabled (-p no:playwright): these fixtures
@@ -19,16 +28,21 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+import flask_babel
 import pytest
 from flask import Flask, got_request_exception
+from playwright.sync_api import expect
 from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
 from registry import ROOT, create_app, db, demo
 from registry.services import accounts
+from registry.web import labels, templating
 from tests.conftest import PASSWORD, database_url
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -47,6 +61,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
+# The journeys' languages, and the browser locale (hence Accept-Language) each one runs with.
+BROWSER_LOCALES = {"en": "en-GB", "fr": "fr-FR"}
 
 
 def pytest_collection_modifyitems(items):
@@ -100,6 +116,73 @@ def live_server(live_app) -> Iterator[LiveServer]:
         pytest.fail(f"the server raised: {live.errors[0]!r}", pytrace=False)
 
 
+@pytest.fixture(params=sorted(BROWSER_LOCALES), ids=str)
+def language(request) -> str:
+    """The journey's language: every test using a page runs once per language."""
+    return request.param
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the live app shows in one language: its catalogue, labels and formats."""
+
+    language: str
+    app: Flask
+
+    @contextmanager
+    def _speaking(self):
+        with self.app.test_request_context(), flask_babel.force_locale(self.language):
+            yield
+
+    def _known(self, *keys) -> None:
+        if self.language == "en":
+            return
+        catalog = getattr(flask_babel.get_translations(), "_catalog", {})
+        if not any(key in catalog for key in keys):
+            raise AssertionError(f"the {self.language} catalogue does not translate {keys[0]!r}")
+
+    def __call__(self, msgid: str, /, **params) -> str:
+        """`_(msgid, **params)` as a template or a view says it."""
+        with self._speaking():
+            self._known(msgid)
+            return flask_babel.gettext(msgid, **params)
+
+    def n(self, singular: str, plural: str, count: int, /, **params) -> str:
+        """`ngettext(singular, plural, count, **params)` as a template says it: `num` is the
+        count unless given (templates pass it grouped, `num=total|thousands`)."""
+        with self._speaking():
+            self._known((singular, 0))
+            text = flask_babel.get_translations().ungettext(singular, plural, count)
+            return text % {"num": count, **params}
+
+    def label(self, value: str, kind: str) -> str:
+        """The name of a code, as `{{ value|label(kind) }}` shows it."""
+        with self._speaking():
+            if value in labels.LABELS[kind]:
+                self._known(labels.LABELS[kind][value]._args[0])
+            return labels.label(value, kind)
+
+    def date(self, value: date) -> str:
+        """`{{ value|long_date }}`: "13 mai 2026" / "May 13, 2026"."""
+        with self._speaking():
+            return templating.long_date(value)
+
+    def number(self, value: int) -> str:
+        """`{{ value|thousands }}`."""
+        with self._speaking():
+            return templating.thousands(value)
+
+    def days_ago(self, days: int) -> str:
+        """`{{ days|business_days_ago }}`."""
+        with self._speaking():
+            return templating.business_days_ago(days)
+
+
+@pytest.fixture
+def t(language, live_app) -> Catalogue:
+    return Catalogue(language, live_app)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
@@ -121,14 +204,16 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, language):
     """Opens a page in a fresh browser context: its own cookies, so another person's session.
     Every page gets the checks of `page`; the contexts close when the test ends."""
     contexts = []
     problems: list[str] = []
 
     def open_page():
-        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
+        context = browser.new_context(
+            base_url=live_server.url, viewport=VIEWPORT, locale=BROWSER_LOCALES[language]
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -155,11 +240,12 @@ def page(new_page):
 
 
 @pytest.fixture
-def screenshot():
+def screenshot(language):
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def take(page, name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        path = SCREENSHOTS / f"{language}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -1,11 +1,17 @@
-"""Steps several browser journeys share: logging in, logging a contact attempt, local time."""
+"""Steps several browser journeys share: logging in, logging a contact attempt, local time.
+
+Steps that read or click visible text take `t`, the journey's catalogue (see conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Catalogue
 
 # The site reads typed dates and times as Paris time and counts "today" there.
 PARIS = ZoneInfo("Europe/Paris")
@@ -25,12 +31,12 @@ def local_input(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
-def log_in(page: Page, email: str, password: str) -> None:
+def log_in(page: Page, t: Catalogue, email: str, password: str) -> None:
     page.goto("/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".flash-success")).to_contain_text(f"Logged in as {email}")
+    page.get_by_role("button", name=t("Log in")).click()
+    expect(page.locator(".flash-success")).to_have_text(t("Logged in as %(email)s.", email=email))
 
 
 def fill_attempt(
@@ -52,16 +58,21 @@ def fill_attempt(
     page.locator("#summary").fill(summary)
 
 
-def log_attempt(page: Page, **attempt) -> None:
+def log_attempt(page: Page, t: Catalogue, **attempt) -> None:
     """Log one contact attempt on the open request page and wait for the confirmation."""
     fill_attempt(page, **attempt)
-    page.get_by_role("button", name="Log the attempt").click()
-    expect(page.locator(".flash-success")).to_contain_text("Contact attempt logged.")
+    page.get_by_role("button", name=t("Log the attempt")).click()
+    expect(page.locator(".flash-success")).to_have_text(t("Contact attempt logged."))
     expect(page.locator("#attempts .timeline")).to_contain_text(attempt["summary"])
 
 
-def fact(page: Page, term: str):
-    """The <dd> that follows the <dt> reading `term` in a list of facts."""
+def fact(page: Page | Locator, term: str) -> Locator:
+    """The <dd> that follows the <dt> reading `term` (a translated term) in a list of facts."""
     return page.locator("dl.facts dt", has_text=term).first.locator(
         "xpath=following-sibling::dd[1]"
     )
+
+
+def main_nav(page: Page) -> Locator:
+    """The header's main navigation."""
+    return page.locator("nav.mainnav")

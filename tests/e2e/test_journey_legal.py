@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from registry.demo import HANDLES
-from tests.e2e.steps import log_in, paris_today
+from tests.e2e.steps import log_in, main_nav, paris_today
 
 BRAND = "cochonou"
 HEADER = [
@@ -32,26 +32,31 @@ BRAND_HANDLES = {
 }
 
 
-def test_legal_exports_one_brands_handles(page, screenshot, make_user, tmp_path):
+def test_legal_exports_one_brands_handles(page, screenshot, make_user, tmp_path, t):
     assert len(BRAND_HANDLES) > 1 and len(BRAND_HANDLES) < len(HANDLES)
-    log_in(page, *make_user("legal"))
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Registry", exact=True
-    ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Registry")
+    log_in(page, t, *make_user("legal"))
+    main_nav(page).get_by_role("link", name=t("Registry"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Registry"))
     rows = page.locator("table tbody tr")
     expect(rows).not_to_have_count(len(BRAND_HANDLES))
+    total = rows.count()  # one page: the demo has fewer handles than a page holds
+    expect(page.locator("nav.pagination .muted")).to_have_text(
+        t.n("%(num)s handle", "%(num)s handles", total, num=t.number(total))
+        + " · "
+        + t("page %(page)s of %(pages)s", page=1, pages=1)
+    )
+    screenshot(page, "legal-1-registry")
 
     page.locator("select[name=brand]").select_option(BRAND)
-    page.get_by_role("button", name="Filter").click()
+    page.locator("form.filters").get_by_role("button", name=t("Filter")).click()
     expect(page).to_have_url(re.compile(rf"[?&]brand={BRAND}(&|$)"))
     expect(page.locator("select[name=brand]")).to_have_value(BRAND)
     expect(rows).to_have_count(len(BRAND_HANDLES))
     for row in rows.all():
         expect(row.locator("td").nth(2)).to_have_text("Cochonou")
-    screenshot(page, "legal-1-registry-filtered")
+    screenshot(page, "legal-2-registry-filtered")
 
-    download_link = page.get_by_role("link", name="Download CSV")
+    download_link = page.get_by_role("link", name=t("Download CSV"))
     expect(download_link).to_have_attribute("href", re.compile(rf"brand={BRAND}"))
     with page.expect_download() as info:
         download_link.click()
