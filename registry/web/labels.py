@@ -41,6 +41,15 @@ LABELS: dict[str, dict[str, object]] = {
         workflow.DECLINED: _l("Declined"),
         workflow.WITHDRAWN: _l("Withdrawn"),
     },
+    # What the button that moves a request to a state says: an action, not a state name.
+    "move_to": {
+        workflow.CONTACTING: _l("Start contacting"),
+        workflow.IN_DISCUSSION: _l("Open the discussion"),
+        workflow.AGREED: _l("Mark as agreed"),
+        workflow.COMPLETED: _l("Complete the handover"),
+        workflow.DECLINED: _l("Decline"),
+        workflow.WITHDRAWN: _l("Withdraw"),
+    },
     "flag": {
         "overdue": _l("Overdue"),
         "due_soon": _l("Due soon"),

@@ -32,10 +32,10 @@ TYPED = {
 
 
 def move_to(page, t, request_id: int, state: str) -> None:
-    name = t.label(state, "state")
-    page.locator(".actions").get_by_role("button", name=name, exact=True).click()
+    button = t.label(state, "move_to")
+    page.locator(".actions").get_by_role("button", name=button, exact=True).click()
     expect(page.locator(".flash-success")).to_have_text(t(STATE_REACHED[state], id=request_id))
-    expect(page.locator(".badge.big")).to_have_text(name)
+    expect(page.locator(".badge.big")).to_have_text(t.label(state, "state"))
 
 
 def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, language):
@@ -110,7 +110,7 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
     # Along the workflow, one allowed step at a time.
     actions = page.locator(".actions")
     expect(
-        actions.get_by_role("button", name=t.label("agreed", "state"), exact=True)
+        actions.get_by_role("button", name=t.label("agreed", "move_to"), exact=True)
     ).to_have_count(0)
     move_to(page, t, request_id, "in_discussion")
     move_to(page, t, request_id, "agreed")
