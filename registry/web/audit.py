@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from registry import db
 from registry.access import requires
 from registry.domain.roles import AUDIT
-from registry.services import audit, clamp_page
+from registry.services import audit
+from registry.web.helpers import paging
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -43,8 +44,7 @@ def index():
     page = audit.list_entries(
         session,
         filters,
-        page=clamp_page(request.args.get("page")),
-        page_size=current_app.config["PAGE_SIZE"],
+        **paging(),
     )
     actions, entity_types = audit.choices(session)
     return render_template(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry import db
 from registry.access import can, requires
 from registry.domain.roles import EDIT_REGISTRY, PROPOSE, PUBLIC, VIEW_PRIVATE
-from registry.services import brands, clamp_page, handles, platforms
+from registry.services import brands, handles, platforms
 from registry.services import requests as transfer
 from registry.web.forms import (
     HOLDER_CHOICES,
@@ -19,7 +19,7 @@ from registry.web.forms import (
     HolderChangeForm,
     options,
 )
-from registry.web.helpers import actor, form_status, or_404, run_use_case, today
+from registry.web.helpers import actor, form_status, or_404, paging, run_use_case, today
 
 bp = Blueprint("handles", __name__, url_prefix="/handles")
 
@@ -36,8 +36,7 @@ def index():
     page = handles.list_handles(
         session,
         filters,
-        page=clamp_page(request.args.get("page")),
-        page_size=current_app.config["PAGE_SIZE"],
+        **paging(),
     )
     return render_template(
         "handles/index.html",

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, url_for
+from flask import abort, current_app, flash, g, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from registry import db, i18n
-from registry.services import NotFound, ServiceError
+from registry.services import NotFound, ServiceError, clamp_page
 from registry.services.requests import ClockPolicy
 
 
@@ -106,6 +106,14 @@ def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
         return None
     session.commit()
     return result
+
+
+def paging() -> dict:
+    """The page asked for in the query string and the configured page size, for list views."""
+    return {
+        "page": clamp_page(request.args.get("page")),
+        "page_size": current_app.config["PAGE_SIZE"],
+    }
 
 
 def form_status(form: FlaskForm) -> int:

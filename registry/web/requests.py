@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +21,7 @@ from registry.domain.roles import (
     READ_ALL,
     VIEW_PRIVATE,
 )
-from registry.services import brands, clamp_page, handles, platforms
+from registry.services import brands, handles, platforms
 from registry.services import requests as transfer
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
@@ -32,6 +32,7 @@ from registry.web.helpers import (
     local_now,
     now,
     or_404,
+    paging,
     run_use_case,
     today,
 )
@@ -107,8 +108,7 @@ def mine():
     page = transfer.list_requests(
         db.session(),
         transfer.RequestFilters(proposer_id=actor().id),
-        page=clamp_page(request.args.get("page")),
-        page_size=current_app.config["PAGE_SIZE"],
+        **paging(),
     )
     return render_template(
         "requests/index.html", page=page, mine=True, filters=None, brands=[], states=workflow.STATES
@@ -125,8 +125,7 @@ def index():
     page = transfer.list_requests(
         session,
         filters,
-        page=clamp_page(request.args.get("page")),
-        page_size=current_app.config["PAGE_SIZE"],
+        **paging(),
     )
     return render_template(
         "requests/index.html",
