@@ -102,8 +102,9 @@ def recompute_everything(session, policy) -> int:
         transfer._rows_query().where(TransferRequest.state.in_(workflow.OPEN_STATES))
     )
     for row in open_rows:
+        attempts = [a for a, _ in transfer.attempts_of(session, row[0].id)]
         status = transfer.reply_status(
-            session, transfer.RequestRow(*row), as_of=AS_OF, policy=policy
+            transfer.RequestRow(*row), attempts, as_of=AS_OF, policy=policy
         )
         flagged += status.flag is not None
     return flagged

@@ -93,8 +93,8 @@ def stored_flag(
 
 
 def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
-    session = db.session()
-    status = transfer.reply_status(session, row, as_of=as_of, policy=clock_policy())
+    attempts = [attempt for attempt, _ in transfer.attempts_of(db.session(), row.request.id)]
+    status = transfer.reply_status(row, attempts, as_of=as_of, policy=clock_policy())
     fields = request_fields(
         row.request, row.handle, row.platform, row.brand, flag=status.flag, due_date=status.due_on
     )
@@ -102,9 +102,7 @@ def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
         waiting_since=status.waiting_since,
         business_days_waiting=status.business_days_waiting,
         unanswered_attempts=status.unanswered_attempts,
-        attempts=[
-            attempt.model_dump() for attempt, _ in transfer.attempts_of(session, row.request.id)
-        ],
+        attempts=[attempt.model_dump() for attempt in attempts],
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
 

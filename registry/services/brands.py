@@ -27,21 +27,6 @@ def get_brand(session: Session, slug: str) -> Brand:
     return brand
 
 
-def find_brand(session: Session, slug_or_name: str | None) -> Brand | None:
-    """A brand named by slug (API, CSV) or by its exact name; None when blank."""
-    value = (slug_or_name or "").strip()
-    if not value:
-        return None
-    brand = session.exec(
-        select(Brand).where(
-            (Brand.slug == value.lower()) | (func.lower(Brand.name) == value.lower())
-        )
-    ).first()
-    if brand is None:
-        raise Invalid('Unknown brand "%(value)s".', field="brand", value=value)
-    return brand
-
-
 def all_brands(session: Session) -> list[Brand]:
     return list(session.exec(select(Brand).order_by(func.lower(Brand.name))))
 

@@ -164,7 +164,7 @@ class _Registry:
     def __init__(self, session: Session):
         self.platforms = {p.slug: p for p in session.exec(select(Platform))}
         brands = list(session.exec(select(Brand)))
-        # The same matching as brands.find_brand: the slug, else the exact name (any case).
+        # A brand is named by its slug, else by its exact name (any case).
         self.brands_by_name = {b.name.strip().lower(): b for b in brands}
         self.brands_by_slug = {b.slug: b for b in brands}
         self.brands_by_id = {b.id: b for b in brands}

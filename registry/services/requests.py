@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -153,7 +154,6 @@ class RequestFilters:
     state: str = ""
     brand: str = ""
     proposer_id: int | None = None
-    open_only: bool = False
 
 
 def list_requests(
@@ -162,8 +162,6 @@ def list_requests(
     query = _rows_query()
     if filters.state:
         query = query.where(TransferRequest.state == filters.state)
-    if filters.open_only:
-        query = query.where(TransferRequest.state.in_(workflow.OPEN_STATES))  # type: ignore[attr-defined]
     if filters.brand:
         query = query.where(Brand.slug == filters.brand)
     if filters.proposer_id is not None:
@@ -177,18 +175,23 @@ def list_requests(
     return Page([RequestRow(*row) for row in rows], page, page_size, total)
 
 
-def reply_status(
-    session: Session, row: RequestRow, *, as_of: date, policy: ClockPolicy
-) -> clock.ReplyStatus:
-    """The full wait of one request as of a date, computed from its attempts."""
-    facts = [
-        clock.AttemptFact(local_day(a.happened_at, row.brand), a.direction, a.outcome)
-        for a, _ in attempts_of(session, row.request.id)
+def attempt_facts(
+    attempts: Iterable[ContactAttempt], brand: Brand | None
+) -> list[clock.AttemptFact]:
+    """What the reply clock needs of each attempt: its day in the brand's time zone."""
+    return [
+        clock.AttemptFact(local_day(a.happened_at, brand), a.direction, a.outcome) for a in attempts
     ]
+
+
+def reply_status(
+    row: RequestRow, attempts: Iterable[ContactAttempt], *, as_of: date, policy: ClockPolicy
+) -> clock.ReplyStatus:
+    """The full wait of one request as of a date, from the attempts the caller has loaded."""
     return clock.reply_status(
         is_open=workflow.is_open(row.request.state),
         opened_on=row.request.opened_on,
-        attempts=facts,
+        attempts=attempt_facts(attempts, row.brand),
         calendar=policy.calendar_for(row.brand),
         as_of=as_of,
         deadline_days=policy.deadline_for(row.brand),
@@ -301,9 +304,7 @@ def refresh_clock(
         .where(ContactAttempt.request_id == request.id)
         .order_by(ContactAttempt.happened_at, ContactAttempt.id)
     )
-    facts = [
-        clock.AttemptFact(local_day(a.happened_at, brand), a.direction, a.outcome) for a in attempts
-    ]
+    facts = attempt_facts(attempts, brand)
     wait = clock.PendingWait(None, None, None, 0)
     if workflow.is_open(request.state):
         wait = clock.pending_wait(

@@ -146,11 +146,14 @@ def _render_detail(
     if attempt_form.happened_at.data is None:
         attempt_form.happened_at.data = local_now()
     is_open = workflow.is_open(row.request.state)
+    attempts = transfer.attempts_of(session, row.request.id)
     return render_template(
         "requests/detail.html",
         row=row,
-        attempts=transfer.attempts_of(session, row.request.id),
-        status=transfer.reply_status(session, row, as_of=today(), policy=clock_policy()),
+        attempts=attempts,
+        status=transfer.reply_status(
+            row, [attempt for attempt, _ in attempts], as_of=today(), policy=clock_policy()
+        ),
         contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
         attempt_form=attempt_form
         if is_open and transfer.can_log_attempt(user, row.request)
