@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from registry import db
+from registry.i18n import DEFAULT_TIMEZONE
 from registry.services import ServiceError, accounts, csv_io, platforms
 from registry.services.requests import ClockPolicy
 
@@ -35,10 +36,15 @@ def main() -> None:
     FlaskGroup(create_app=lambda: create_app(), help="Handle Registry commands.").main()
 
 
+def home_today() -> date:
+    """Today in the registry's home time zone: commands have no reader to ask."""
+    return datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+
+
 def parse_day(as_of: str | None) -> date:
-    """An --as-of option's day, or today in Paris (the registry's home time zone)."""
+    """An --as-of option's day, or today."""
     try:
-        return date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/Paris")).date()
+        return date.fromisoformat(as_of) if as_of else home_today()
     except ValueError:
         fail(f'--as-of expects a date as YYYY-MM-DD, not "{as_of}".')
         raise  # unreachable: fail() raises
@@ -174,7 +180,7 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
     except OSError as exc:
         fail(f"Cannot read {csv_file}: {exc.strerror}.")
     session = db.session()
-    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    today = home_today()
     try:
         report = csv_io.import_handles(session, data, actor=None, today=today, dry_run=dry_run)
     except ServiceError as exc:
