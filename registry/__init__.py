@@ -30,8 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
 
-    from registry import access, api, cli, web
+    from registry import access, api, bounds, cli, web
 
+    bounds.init_app(app)  # before the blueprints: their routes take its id converter
     app.before_request(access.enforce_permissions)
     web.register(app)
     api.register(app)

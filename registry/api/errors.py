@@ -31,6 +31,7 @@ MESSAGES = {
     404: N_("There is nothing at this address."),
     405: N_("This address does not accept that method."),
     409: N_("This conflicts with what the registry already holds."),
+    413: N_("The request body is too large."),
     415: N_("Send the body as JSON."),
     500: N_("Something went wrong on our side. The error was logged."),
 }
@@ -82,7 +83,11 @@ def error_response(
 
 
 def _rollback() -> None:
-    db.session().rollback()
+    # Guarded: a rollback that fails itself (a lost connection) must not hide the answer.
+    try:
+        db.session().rollback()
+    except Exception:
+        current_app.logger.exception("Rolling back after an API error failed as well")
 
 
 @bp.errorhandler(ApiError)
@@ -122,6 +127,12 @@ def http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def unexpected_error(error: Exception):
-    _rollback()
     current_app.logger.exception("Unhandled API error on %s", request.path)
-    return error_response(500, MESSAGES[500])
+    _rollback()
+    try:
+        return error_response(500, MESSAGES[500])
+    except Exception:  # even the caller's language could not be read: answer in English
+        current_app.logger.exception("The API's error answer failed as well")
+        response = jsonify({"error": render(MESSAGES[500])})
+        response.status_code = 500
+        return response

@@ -8,27 +8,48 @@ from typing import TypeVar
 
 from flask import current_app, request
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from registry import db
 from registry.api.errors import ApiError
-from registry.domain.messages import N_, Message
+from registry.domain import limits
+from registry.domain.messages import N_, Explained, Message
 
 Body = TypeVar("Body", bound=BaseModel)
 MAX_PER_PAGE = 100
 
 
 def body_as(model: type[Body]) -> Body:
-    """The JSON object in the body, validated by `model`: 400 when it is not a JSON object,
-    422 with `fields` when a field is missing, unknown or of the wrong type.
+    """The JSON object in the body, validated by `model`: 400 when it is not a JSON object or
+    is nested too deeply, 413 when it is larger than limits.API_BODY_MAX, 422 with `fields`
+    when a field is missing, unknown, of the wrong type, out of its range, or holds a text
+    that cannot be stored (a NUL character, a lone surrogate).
 
     The Content-Type is not checked: `curl -d '{...}'` without `-H` is a common slip."""
     try:
         payload = request.get_json(force=True, silent=False)
+    except RequestEntityTooLarge:
+        raise ApiError(
+            413, N_("The body is too large: at most %(max)s bytes."), max=limits.API_BODY_MAX
+        ) from None
+    except RecursionError:  # the JSON decoder gives up on a body nested thousands deep
+        raise ApiError(400, limits.TOO_DEEP, max=limits.JSON_DEPTH_MAX) from None
     except BadRequest:
         raise ApiError(400, "The body is not valid JSON.") from None
     if not isinstance(payload, dict):
         raise ApiError(400, "The body must be a JSON object.")
+    problem = limits.unstorable_in(payload)
+    if problem:
+        where, msgid, params = problem
+        if msgid == limits.TOO_DEEP:
+            raise ApiError(400, msgid, **params)
+        raise ApiError(
+            422,
+            N_("%(field)s: %(problem)s"),
+            fields={where: Message(msgid, **params)},
+            field=where,
+            problem=Message(msgid, **params),
+        )
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -51,8 +72,11 @@ def validation_fields(error: ValidationError) -> dict[str, Message]:
     fields: dict[str, Message] = {}
     for item in error.errors():
         name = ".".join(str(part) for part in item["loc"]) or "body"
+        cause = item.get("ctx", {}).get("error")
         if item["type"] == "extra_forbidden":
             message = Message(N_("Unknown field."))
+        elif isinstance(cause, Explained):  # one of our checks (a date out of range…)
+            message = cause.message
         else:
             pydantic_sentence = f"{item['msg']}."
             message = Message(pydantic_sentence)
@@ -100,7 +124,7 @@ def date_parameter(name: str, default: date) -> date:
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise bad_parameter(
             name,
@@ -108,6 +132,10 @@ def date_parameter(name: str, default: date) -> date:
             name=name,
             value=raw,
         ) from None
+    try:
+        return limits.check_day(value, field=name)
+    except limits.OutOfRange as exc:
+        raise bad_parameter(name, exc.msgid, **exc.params) from None
 
 
 def int_parameter(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
@@ -137,7 +165,7 @@ def paging() -> tuple[int, int]:
     """(page, per_page) from the query string; per_page defaults to the site's page size."""
     default = min(int(current_app.config.get("PAGE_SIZE", 25)), MAX_PER_PAGE)
     return (
-        int_parameter("page", 1),
+        int_parameter("page", 1, maximum=limits.MAX_PAGE),
         int_parameter("per_page", default, maximum=MAX_PER_PAGE),
     )
 

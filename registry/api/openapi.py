@@ -12,6 +12,7 @@ from registry.access import requires
 from registry.api import bp
 from registry.api import schemas as s
 from registry.api.inputs import MAX_PER_PAGE
+from registry.domain import limits
 from registry.domain.clock import FLAGS
 from registry.domain.platforms import PLATFORMS
 from registry.domain.roles import PUBLIC, ROLE_PERMISSIONS, ROLES
@@ -162,17 +163,24 @@ def _path(name: str, description: str, schema: dict | None = None) -> dict:
 
 
 PAGE_PARAMETERS = [
-    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+    _query(
+        "page",
+        f"Page number, from 1 to {limits.MAX_PAGE}.",
+        {"type": "integer", "minimum": 1, "maximum": limits.MAX_PAGE, "default": 1},
+    ),
     _query(
         "per_page",
         f"Items per page, at most {MAX_PER_PAGE}.",
         {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     ),
 ]
-REQUEST_ID = _path("request_id", "The request's id.", {"type": "integer"})
+REQUEST_ID = _path(
+    "request_id", "The request's id.", {"type": "integer", "minimum": 1, "maximum": limits.MAX_ID}
+)
 AS_OF = _query(
     "as_of",
-    "Compute flags and due dates as of this day (default today).",
+    "Compute flags and due dates as of this day (default today), between "
+    f"{limits.MIN_DAY.isoformat()} and {limits.MAX_DAY.isoformat()}.",
     {"type": "string", "format": "date"},
 )
 
@@ -218,7 +226,11 @@ def _paths() -> dict:
                     _query("brand", "Brand slug."),
                     _query("holder_kind", "Kind of holder.", {"enum": list(HOLDER_KINDS)}),
                     _query("status", "Status of the handle.", {"enum": list(HANDLE_STATUSES)}),
-                    _query("q", "Part of the handle, the holder's name or the brand's name."),
+                    _query(
+                        "q",
+                        "Part of the handle, the holder's name or the brand's name.",
+                        {"type": "string", "maxLength": limits.SEARCH_MAX},
+                    ),
                     *PAGE_PARAMETERS,
                 ],
             ),

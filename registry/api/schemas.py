@@ -9,10 +9,12 @@ reported instead of silently dropped.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 from sqlmodel import Field, SQLModel
 
+from registry.domain import limits
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.workflow import STATES
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
@@ -25,6 +27,14 @@ def one_of(choices: tuple[str, ...]) -> dict:
 
 class WriteModel(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+
+# What a client writes is bounded by the registry's limits (registry.domain.limits): dates
+# within 1900-2100, numbers within their columns, texts within their lengths. A refusal names
+# the field, with the limit's own sentence (registry.api.inputs.validation_fields).
+Day = Annotated[date, AfterValidator(limits.check_day)]
+Moment = Annotated[datetime, AfterValidator(limits.check_moment)]
+FINITE = {"allow_inf_nan": False}
 
 
 # --- handles -----------------------------------------------------------------------------
@@ -74,24 +84,30 @@ class HandleDetailPrivate(HandlePrivate):
 
 
 class HandleCreate(WriteModel):
-    platform: str = Field(description="Platform slug: x, facebook, instagram…")
-    handle: str = Field(description="With or without @, or the profile URL.")
-    brand: str | None = Field(default=None, description="The brand's slug.")
+    platform: str = Field(
+        max_length=limits.PLATFORM_SLUG_MAX, description="Platform slug: x, facebook, instagram…"
+    )
+    handle: str = Field(
+        max_length=limits.HANDLE_INPUT_MAX, description="With or without @, or the profile URL."
+    )
+    brand: str | None = Field(
+        default=None, max_length=limits.BRAND_SLUG_MAX, description="The brand's slug."
+    )
     holder_kind: str = Field(
         default="unknown", schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)}
     )
-    holder_name: str = Field(default="", max_length=120)
-    holder_contact: str = Field(default="", max_length=255, description="Private.")
+    holder_name: str = Field(default="", max_length=limits.NAME_MAX)
+    holder_contact: str = Field(default="", max_length=limits.CONTACT_MAX, description="Private.")
     status: str = Field(
         default="active", schema_extra={"json_schema_extra": one_of(HANDLE_STATUSES)}
     )
-    followers: int | None = Field(default=None, ge=0)
-    followers_seen_on: date | None = Field(
+    followers: int | None = Field(default=None, ge=0, le=limits.MAX_FOLLOWERS)
+    followers_seen_on: Day | None = Field(
         default=None, description="Defaults to today when followers is given."
     )
-    notes: str = Field(default="", max_length=10_000)
-    private_notes: str = Field(default="", max_length=10_000, description="Private.")
-    evidence_url: str = Field(default="", max_length=500)
+    notes: str = Field(default="", max_length=limits.NOTE_MAX)
+    private_notes: str = Field(default="", max_length=limits.NOTE_MAX, description="Private.")
+    evidence_url: str = Field(default="", max_length=limits.URL_MAX)
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -143,13 +159,23 @@ class RequestDetail(RequestOut):
 
 
 class RequestCreate(WriteModel):
-    handle_id: int | None = Field(default=None, description="Or give platform and handle.")
-    platform: str = Field(default="", description="With handle, when handle_id is not given.")
+    handle_id: int | None = Field(
+        default=None, ge=1, le=limits.MAX_ID, description="Or give platform and handle."
+    )
+    platform: str = Field(
+        default="",
+        max_length=limits.PLATFORM_SLUG_MAX,
+        description="With handle, when handle_id is not given.",
+    )
     handle: str = Field(
-        default="", description="A handle not yet in the registry is added with the request."
+        default="",
+        max_length=limits.HANDLE_INPUT_MAX,
+        description="A handle not yet in the registry is added with the request.",
     )
     brand: str | None = Field(
-        default=None, description="Brand slug; needed when the handle names no brand yet."
+        default=None,
+        max_length=limits.BRAND_SLUG_MAX,
+        description="Brand slug; needed when the handle names no brand yet.",
     )
     kind: str = Field(
         default="offer",
@@ -157,21 +183,27 @@ class RequestCreate(WriteModel):
         description='Only staff, legal and admin may open a "claim".',
     )
     terms: str = Field(default="free", schema_extra={"json_schema_extra": one_of(TERMS)})
-    amount: float | None = Field(default=None, ge=0, description="In euros; needed unless free.")
-    message: str = Field(default="", max_length=5000)
+    amount: float | None = Field(
+        default=None,
+        ge=0,
+        le=limits.MAX_AMOUNT_EUROS,
+        schema_extra=FINITE,
+        description="In euros; needed unless free.",
+    )
+    message: str = Field(default="", max_length=limits.MESSAGE_MAX)
 
 
 class AttemptCreate(WriteModel):
     direction: str = Field(schema_extra={"json_schema_extra": one_of(DIRECTIONS)})
     channel: str = Field(schema_extra={"json_schema_extra": one_of(CHANNELS)})
-    contact_point: str = Field(default="", max_length=255)
-    happened_at: datetime | None = Field(
+    contact_point: str = Field(default="", max_length=limits.CONTACT_POINT_MAX)
+    happened_at: Moment | None = Field(
         default=None,
         description="ISO 8601; without an offset it is read as UTC. Default: now. "
         "Never in the future.",
     )
     outcome: str = Field(schema_extra={"json_schema_extra": one_of(OUTCOMES)})
-    summary: str = Field(default="", max_length=5000)
+    summary: str = Field(default="", max_length=limits.SUMMARY_MAX)
 
 
 class TransitionCreate(WriteModel):

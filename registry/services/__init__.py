@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from registry.domain import limits
 from registry.domain.messages import Explained, Message, as_message, render
 
 T = TypeVar("T")
@@ -74,7 +75,5 @@ class Page(Generic[T]):
 
 
 def clamp_page(page: int | str | None) -> int:
-    try:
-        return max(1, int(page or 1))
-    except (TypeError, ValueError):
-        return 1
+    """A page number from a query string, from 1 to limits.MAX_PAGE (junk means 1)."""
+    return limits.clamp_page(page)

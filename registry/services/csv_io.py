@@ -17,7 +17,7 @@ from typing import BinaryIO, TextIO
 
 from sqlmodel import Session, select
 
-from registry.domain import workflow
+from registry.domain import limits, workflow
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
 from registry.models import (
@@ -52,8 +52,8 @@ EXAMPLE_ROWS = (
     ("facebook", "nespresso", "Nespresso", "brand", "", "active", "1200000", ""),
 )
 
-MAX_HOLDER_NAME = 120  # Handle.holder_name
-MAX_NOTES = 5000  # the same limit as the handle form
+MAX_HOLDER_NAME = limits.NAME_MAX  # Handle.holder_name
+MAX_NOTES = limits.NOTE_MAX  # the same limit as the handle form and the API
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection), so the
 # export puts an apostrophe in front of it, as spreadsheets do themselves, and the import
@@ -377,7 +377,11 @@ def _header_help() -> Message:
 
 def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
     """The row, resolved; or _RowProblems naming everything wrong with it."""
-    problems: list[Message] = []
+    problems: list[Message] = [  # a NUL character or a lone surrogate, in any column
+        Message(N_("%(field)s: %(problem)s"), field=name, problem=Message(problem))
+        for name, value in cells.items()
+        if (problem := limits.unstorable_text(value))
+    ]
     slug = cells["platform"].strip().lower()
     platform = registry.platforms.get(slug)
     parsed = None

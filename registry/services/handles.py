@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_
 from sqlmodel import Session, func, select
 
+from registry.domain import limits
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_
 from registry.models import (
@@ -81,7 +82,10 @@ def check_followers(value) -> int | None:
         ) from None
     if followers < 0:
         raise Invalid("A follower count cannot be negative.", field="followers")
-    return followers
+    try:  # the column is 32 bits; no account comes near
+        return limits.check_int(followers, field="followers", maximum=limits.MAX_FOLLOWERS)
+    except limits.OutOfRange as exc:
+        raise Invalid.explaining(exc, field="followers") from None
 
 
 def find_handle(session: Session, platform: Platform, normalized: str) -> Handle | None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
-from registry.domain import clock, workflow
+from registry.domain import clock, limits, workflow
 from registry.domain.messages import N_, Explained
 from registry.domain.roles import DECIDE, MANAGE_REQUESTS, READ_ALL, role_can
 from registry.models import (
@@ -329,9 +329,10 @@ def parse_amount(value) -> int | None:
         raise Invalid(
             '"%(value)s" is not an amount in euros.', field="amount", value=value
         ) from None
-    if euros < 0:
-        raise Invalid("An amount cannot be negative.", field="amount")
-    return round(euros * 100)
+    try:  # finite, not negative, within the column: whole cents
+        return limits.check_amount(euros, field="amount")
+    except limits.OutOfRange as exc:
+        raise Invalid.explaining(exc, field="amount") from None
 
 
 def propose(

@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 
 from registry import db
 from registry.access import requires
+from registry.domain import limits
 from registry.domain.roles import AUDIT
+from registry.i18n import translate
 from registry.services import audit
 from registry.web.helpers import paging
 
@@ -21,11 +23,17 @@ def _date(name: str, problems: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         problems.append(
             _('"%(value)s" is not a date (YYYY-MM-DD); that filter is ignored.', value=raw)
         )
+        return None
+    try:
+        return limits.check_day(day, field=name)
+    except limits.OutOfRange as exc:
+        problem = translate(exc.msgid, exc.params)
+        problems.append(_("%(problem)s That filter is ignored.", problem=problem))
         return None
 
 

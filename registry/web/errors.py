@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from registry.domain.messages import N_
+from registry import db
+from registry.domain.messages import N_, render
 
 bp = Blueprint("errors", __name__)
 
@@ -19,6 +21,7 @@ MESSAGES = {
     404: N_("There is nothing at this address."),
     405: N_("This address does not accept that method."),
     413: N_("The file is too large."),
+    415: N_("This page accepts forms only, not JSON."),
     500: N_("Something went wrong on our side. The error was logged."),
 }
 CSRF_EXPIRED = N_(
@@ -30,28 +33,60 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, msgid: str):
-    message = gettext(msgid)
+def error_page(status: int, msgid: str, params: dict | None = None):
+    """The error page (JSON under /api/) in the reader's language. It always answers: when the
+    reader's language or the page cannot be had (a broken database session, a template
+    error), the message is English and the page minimal."""
+    try:
+        message = gettext(msgid, **params) if params else gettext(msgid)
+    except Exception:
+        current_app.logger.exception("Could not translate the error message")
+        message = render(msgid, params)
     if wants_json():
         return jsonify({"error": message}), status
-    return render_template("errors/error.html", status=status, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:
+        current_app.logger.exception("The error page could not be rendered")
+        return bare_page(status, message)
+
+
+def bare_page(status: int, message: str) -> Response:
+    """An error page that needs nothing: no template, no session, no database."""
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f"<title>{status}</title></head>"
+        f'<body><main class="error-page"><p>{status}</p><h1>{escape(message)}</h1>'
+        '<p><a href="/">Handle Registry</a></p></main></body></html>'
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+def rollback_quietly() -> None:
+    """Roll the request's session back after a failure, so the error page can read the
+    reader's account and language; a rollback that fails itself is logged, not raised."""
+    try:
+        db.session().rollback()
+    except Exception:
+        current_app.logger.exception("Rolling back after an error failed as well")
 
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error: CSRFError):
-    return _render(400, CSRF_EXPIRED)
+    return error_page(400, CSRF_EXPIRED)
 
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     status = error.code or 500
     # Werkzeug's own descriptions are English: a status without a message of ours keeps it.
-    return _render(status, MESSAGES.get(status, error.description or N_("Error.")))
+    return error_page(status, MESSAGES.get(status, error.description or N_("Error.")))
 
 
 @bp.app_errorhandler(Exception)
 def unexpected_error(error: Exception):
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s", request.path)
-    return _render(500, MESSAGES[500])
+    # A database error leaves the session unusable until it is rolled back, and the page
+    # reads the reader's account (their language, the navigation) from it.
+    rollback_quietly()
+    return error_page(500, MESSAGES[500])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -28,10 +30,12 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from registry import i18n
+from registry.domain import limits
 from registry.domain.messages import LANGUAGES
 from registry.web.labels import labelled
 
@@ -45,7 +49,75 @@ HOLDER_CHOICES = labelled("holder_kind")
 STATUS_CHOICES = labelled("status")
 
 
-class SignupForm(FlaskForm):
+def _out_of_bounds(field) -> str | None:
+    """Why a field's value cannot be kept (translated), or None: a whole number beyond a
+    32-bit column, a date or a date and time outside 1900-2100."""
+    data = field.data
+    try:
+        if isinstance(field, IntegerField) and isinstance(data, int):
+            if not -limits.INT32_MAX - 1 <= data <= limits.INT32_MAX:
+                low, high = _number_range(field)
+                limits.check_int(data, minimum=low, maximum=high)
+        elif isinstance(field, DateTimeLocalField) and isinstance(data, datetime):
+            limits.check_moment(data)
+        elif isinstance(field, DateField) and isinstance(data, date):
+            limits.check_day(data)
+    except limits.OutOfRange as exc:
+        return i18n.translate(exc.msgid, exc.params)
+    return None
+
+
+def _number_range(field) -> tuple[int, int]:
+    """The range a whole-number field accepts: its NumberRange validators within 32 bits."""
+    low, high = -limits.INT32_MAX - 1, limits.INT32_MAX
+    for validator in field.validators:
+        if isinstance(validator, NumberRange):
+            low = low if validator.min is None else max(low, validator.min)
+            high = high if validator.max is None else min(high, validator.max)
+    return low, high
+
+
+def _stop_validation(form) -> None:
+    raise StopValidation()  # the field already says what is wrong
+
+
+class BoundedForm(FlaskForm):
+    """Every form of the site. Whatever its fields declare, a whole number must fit its
+    column (32 bits) and a date, or a date and time, lie within 1900-2100: a value beyond is
+    refused as the form reads it, before any validator or view computes with it (a number of
+    400 digits cannot even be compared with a float). A text without a length of its own is
+    at most limits.TEXT_INPUT_MAX characters."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self._fields.values():
+            problem = _out_of_bounds(field)
+            if problem:
+                field.data = None
+                field.process_errors.append(problem)
+                field.pre_validate = _stop_validation
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, StringField) and not any(
+                isinstance(validator, Length) for validator in field.validators
+            ):
+                extra.setdefault(name, []).append(_TEXT_INPUT_LENGTH)
+        return super().validate(extra_validators=extra)
+
+
+def _text_input_length(form, field) -> None:
+    """Length(max=limits.TEXT_INPUT_MAX), for the texts a form sent (a view may have put
+    another value in a hidden field, such as a version number)."""
+    if isinstance(field.data, str):
+        Length(max=limits.TEXT_INPUT_MAX)(form, field)
+
+
+_TEXT_INPUT_LENGTH = _text_input_length
+
+
+class SignupForm(BoundedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(
         _l("Name shown to staff"),
@@ -67,7 +139,7 @@ class SignupForm(FlaskForm):
     submit = SubmitField(_l("Create my account"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BoundedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
@@ -90,7 +162,7 @@ def known_time_zone(form, field) -> None:
 LANGUAGE_CHOICES = [("", _l("The browser's language")), *LANGUAGES.items()]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BoundedForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     phone = StringField(
         _l("Phone"),
@@ -107,7 +179,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class HandleForm(FlaskForm):
+class HandleForm(BoundedForm):
     platform = SelectField(_l("Platform"), validators=[DataRequired()])
     handle = StringField(
         _l("Handle"),
@@ -125,7 +197,11 @@ class HandleForm(FlaskForm):
     status = SelectField(_l("Status"), choices=options(STATUS_CHOICES), default="active")
     followers = IntegerField(
         _l("Followers"),
-        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Cannot be negative.")),
+            NumberRange(max=limits.MAX_FOLLOWERS, message=_l("At most %(max)s followers.")),
+        ],
     )
     followers_seen_on = DateField(_l("Followers counted on"), validators=[Optional()])
     notes = TextAreaField(_l("Public notes"), validators=[Optional(), Length(max=5000)])
@@ -143,7 +219,7 @@ class HandleEditForm(HandleForm):
     holder_contact = None
 
 
-class HolderChangeForm(FlaskForm):
+class HolderChangeForm(BoundedForm):
     holder_kind = SelectField(_l("New holder"), choices=options(HOLDER_CHOICES))
     holder_name = StringField(_l("Holder's name"), validators=[Optional(), Length(max=120)])
     holder_contact = StringField(
@@ -160,7 +236,7 @@ class HolderChangeForm(FlaskForm):
     submit = SubmitField(_l("Record the change of holder"))
 
 
-class BrandForm(FlaskForm):
+class BrandForm(BoundedForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Enter the brand's name.")), Length(max=120)],
@@ -189,21 +265,21 @@ class BrandForm(FlaskForm):
     submit = SubmitField(_l("Save brand"))
 
 
-class ContactPointForm(FlaskForm):
+class ContactPointForm(BoundedForm):
     kind = SelectField(_l("Department"), choices=options(labelled("department")))
     label = StringField(_l("Label"), validators=[Optional(), Length(max=120)])
     value = StringField(_l("Address, phone or URL"), validators=[DataRequired(), Length(max=255)])
     submit = SubmitField(_l("Add contact point"))
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(BoundedForm):
     role = SelectField(_l("Role"), choices=options(labelled("role")))
     brand = SelectField(_l("Acts for brand"), default="")  # choices set by the view
     active = BooleanField(_l("Active"))
     submit = SubmitField(_l("Save"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A bare form for POST-only buttons, so they carry a CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
@@ -220,7 +296,7 @@ TERMS_CHOICES = [
 ]
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(BoundedForm):
     platform = SelectField(_l("Platform"))
     handle = StringField(
         _l("Handle"), description=_l("With or without @, or paste the profile URL.")
@@ -241,7 +317,7 @@ class ProposalForm(FlaskForm):
     submit = SubmitField(_l("Propose the transfer"))
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(BoundedForm):
     direction = SelectField(
         _l("Direction"),
         choices=options(
@@ -264,12 +340,12 @@ class AttemptForm(FlaskForm):
     submit = SubmitField(_l("Log the attempt"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(BoundedForm):
     to = HiddenField(validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BoundedForm):
     decision = SelectField(
         _l("Decision"),
         choices=options(

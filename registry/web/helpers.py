@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from registry import db, i18n
+from registry.domain import limits
 from registry.services import NotFound, ServiceError, clamp_page
 from registry.services.requests import ClockPolicy
 
@@ -84,6 +85,11 @@ def safe_next(target: str | None, default: str = "main.home") -> str:
 
 
 def or_404(call, *args, **kwargs):
+    """A read for a page: a refusal to find it is 404. A whole number that cannot be an id
+    (beyond a 32-bit column, below 1) names nothing: 404 as well."""
+    ids = [arg for arg in args if isinstance(arg, int) and not isinstance(arg, bool)]
+    if not all(limits.is_id(arg) for arg in ids):
+        abort(404)
     try:
         return call(*args, **kwargs)
     except NotFound:

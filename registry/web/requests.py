@@ -270,12 +270,16 @@ def decide(request_id: int):
 
 
 def parse_as_of(raw: str | None) -> date:
+    """The dashboard's day: a date within 1900-2100, else today, with a flash saying why."""
+    from registry.domain import limits
+    from registry.i18n import translate
+
     if not raw:
         return today()
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        flash(_('"%(value)s" is not a date (YYYY-MM-DD); showing today.', value=raw), "error")
+        return limits.parse_day(raw, field="as_of")
+    except limits.OutOfRange as exc:
+        flash(_("%(problem)s Showing today.", problem=translate(exc.msgid, exc.params)), "error")
         return today()
 
 

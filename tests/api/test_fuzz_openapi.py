@@ -1,0 +1,118 @@
+"""The API fuzzed from its own OpenAPI document: nothing Schemathesis sends gives a 5xx.
+
+Schemathesis reads /api/v1/openapi.json from the app itself and, for every operation, sends
+bodies, query strings and paths that fit the document and others that do not (wrong types,
+values beyond their bounds, NUL characters...), with a staff token, in-process (no server).
+It is bounded so that CI runs it: a few examples per operation, deterministic, no shrinking,
+no example database written to disk.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlmodel import SQLModel
+
+from registry import create_app, db
+from registry.api import openapi
+from registry.services import accounts, platforms, tokens
+from tests.conftest import PASSWORD, database_url
+
+EXAMPLES_PER_OPERATION = 200
+
+
+@pytest.fixture(scope="module")
+def fuzzed_app(tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": database_url(tmp_path_factory.mktemp("fuzz")),
+            "SECRET_KEY": "test",
+            "PAGE_SIZE": 5,
+        }
+    )
+    engine = app.extensions["registry.engine"]
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    with app.app_context():
+        session = db.session()
+        platforms.sync_platforms(session)
+        session.commit()
+        staff = accounts.create_user(
+            session, email="staff@example.org", password=PASSWORD, role="staff"
+        )
+        session.commit()
+        _token, app.config["FUZZ_TOKEN"] = tokens.create_token(session, staff, "fuzz", staff)
+        session.commit()
+    client = app.test_client()
+    # Something to find: a brand, its handle and a request on it, so that id 1 is real.
+    client.post("/login", data={"email": "staff@example.org", "password": PASSWORD})
+    brand = client.post(
+        "/brands/new", data={"name": "Gallimard", "country": "FR", "timezone": "Europe/Paris"}
+    )
+    assert brand.status_code == 302, brand.text
+    auth = {"Authorization": f"Bearer {app.config['FUZZ_TOKEN']}"}
+    created = client.post(
+        "/api/v1/handles",
+        json={"platform": "x", "handle": "Gallimard", "brand": "gallimard", "holder_kind": "fan"},
+        headers=auth,
+    )
+    assert created.status_code == 201, created.text
+    proposed = client.post(
+        "/api/v1/requests", json={"handle_id": created.get_json()["id"]}, headers=auth
+    )
+    assert proposed.status_code == 201, proposed.text
+    yield app
+    engine.dispose()
+
+
+def api_document() -> dict:
+    """The document as /api/v1/openapi.json serves it. Writing it needs the app's routes, not
+    its database, so it is read at collection time and each operation becomes a test."""
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "openapi"})
+    with app.test_request_context():
+        return openapi.document()
+
+
+schema = schemathesis.openapi.from_dict(api_document())
+schema.config.generation.update(
+    max_examples=EXAMPLES_PER_OPERATION, deterministic=True, no_shrink=True
+)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_input_gives_a_server_error(case, fuzzed_app):
+    response = case.call_and_validate(
+        app=fuzzed_app,  # in-process WSGI calls, no server
+        headers={"Authorization": f"Bearer {fuzzed_app.config['FUZZ_TOKEN']}"},
+        checks=[
+            not_a_server_error,
+            content_type_conformance,
+            status_code_conformance,
+            response_schema_conformance,
+        ],
+    )
+    assert response.status_code < 500, (case.as_curl_command(), response.content[:500])
+    if response.content:  # (Flask answers OPTIONS itself, with an empty body)
+        content_type = response.headers.get("content-type", [""])[0]
+        assert content_type.startswith("application/json"), (case.as_curl_command(), content_type)
+    if response.status_code >= 400:  # every refusal says why, in one sentence
+        body = json.loads(response.content)
+        assert isinstance(body.get("error"), str) and body["error"], body
