@@ -28,8 +28,9 @@ def run_migrations_online() -> None:
         if sqlite:
             # Batch mode copies a table and drops the old one; with foreign keys enforced, that
             # DROP fails as soon as other rows point at the table. Check them afterwards instead.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # end the autobegun transaction, so Alembic commits its own
+            # Straight on the driver's connection, before any BEGIN: inside a transaction this
+            # pragma does nothing (registry.db begins every transaction itself).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -42,8 +43,8 @@ def run_migrations_online() -> None:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"migrations left dangling foreign keys: {broken[:5]}")
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     engine.dispose()
 
 

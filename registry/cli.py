@@ -62,7 +62,6 @@ def init_db() -> None:
     db.upgrade(current_app.config["DATABASE_URL"])
     session = db.session()
     count = platforms.sync_platforms(session)
-    session.commit()
     click.echo(f"Database is up to date; {count} platforms loaded.")
 
 
@@ -80,9 +79,7 @@ def seed_demo(if_empty: bool) -> None:
     try:
         summary = demo.load(session)
     except ServiceError as exc:
-        session.rollback()
-        fail(f"Demo data not loaded: {exc.message}")
-    session.commit()
+        fail(f"Demo data not loaded: {exc}")
     click.echo(f"Demo data loaded: {summary}.")
 
 
@@ -98,15 +95,17 @@ def create_user(email: str, role: str, name: str, brand: str) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    session = db.session()
     try:
         user = accounts.create_user(
-            session, email=email, password=password, role=role, display_name=name, brand_slug=brand
+            db.session(),
+            email=email,
+            password=password,
+            role=role,
+            display_name=name,
+            brand_slug=brand,
         )
     except ServiceError as exc:
-        session.rollback()
-        fail(exc.message)
-    session.commit()
+        fail(str(exc))
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -125,9 +124,7 @@ def create_token(email: str, name: str) -> None:
     try:
         token, plaintext = tokens.create_token(session, user, name, actor=None)
     except ServiceError as exc:
-        session.rollback()
-        fail(exc.message)
-    session.commit()
+        fail(str(exc))
     click.echo(f'API token "{token.name}" created for {user.email} ({user.role}).')
     click.echo("Copy it now: it is stored hashed and will not be shown again.")
     click.echo(plaintext)
@@ -184,17 +181,11 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
     try:
         report = csv_io.import_handles(session, data, actor=None, today=today, dry_run=dry_run)
     except ServiceError as exc:
-        session.rollback()
-        fail(f"Nothing imported: {exc.message}")
+        fail(f"Nothing imported: {exc}")
     if report.refused:
-        session.rollback()
         for problem in report.problems:
             click.echo(str(problem), err=True)
         fail(f"{report.summary()} {csv_file} was refused; fix the lines above.")
-    if dry_run:
-        session.rollback()
-    else:
-        session.commit()
     click.echo(report.summary())
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from registry.domain import clock
 from registry.models import Handle, User
 from registry.services import accounts, brands, handles, platforms, requests
+from registry.services.unit import use_case
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -153,6 +154,7 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(func.count()).select_from(Handle)).one() == 0
 
 
+@use_case
 def load(session: Session, *, today: date | None = None) -> str:
     """Load everything; ``today`` anchors the open requests so the dashboard has work."""
     today = today or date.today()
@@ -164,7 +166,7 @@ def load(session: Session, *, today: date | None = None) -> str:
         brand = brands.create_brand(session, actor=None, **spec)
         for kind, label, value in contacts:
             brands.add_contact_point(
-                session, brand, actor=None, kind=kind, label=label, value=value
+                session, brand.slug, actor=None, kind=kind, label=label, value=value
             )
         by_slug[brand.slug] = brand
     created = {}
@@ -218,7 +220,7 @@ def _load_requests(session: Session, created: dict, today: date) -> int:
     def attempt(request, who, moment, direction, channel, outcome, point, summary):
         requests.log_attempt(
             session,
-            request,
+            request.id,
             actor=who,
             direction=direction,
             channel=channel,
@@ -290,7 +292,9 @@ def _load_requests(session: Session, created: dict, today: date) -> int:
         "CEO's office",
         "The CEO's office asks for a meeting.",
     )
-    requests.transition(session, request, actor=staff, to="in_discussion", today=date(2011, 2, 22))
+    requests.transition(
+        session, request.id, actor=staff, to="in_discussion", today=date(2011, 2, 22)
+    )
     attempt(
         request,
         staff,
@@ -301,11 +305,11 @@ def _load_requests(session: Session, created: dict, today: date) -> int:
         "CEO's office",
         "Meeting with the CEO; the auction is withdrawn.",
     )
-    handles.update_handle(session, gallimard, actor=staff, status="active")
-    requests.transition(session, request, actor=staff, to="agreed", today=date(2011, 3, 1))
-    requests.transition(session, request, actor=staff, to="completed", today=date(2011, 3, 14))
+    handles.update_handle(session, gallimard.id, actor=staff, status="active")
+    requests.transition(session, request.id, actor=staff, to="agreed", today=date(2011, 3, 1))
+    requests.transition(session, request.id, actor=staff, to="completed", today=date(2011, 3, 14))
     handles.update_handle(
-        session, gallimard, actor=staff, followers=1800, followers_seen_on=date(2011, 6, 1)
+        session, gallimard.id, actor=staff, followers=1800, followers_seen_on=date(2011, 6, 1)
     )
 
     # A car maker: the community manager answers within the hour, customer service sends an
@@ -381,7 +385,9 @@ def _load_requests(session: Session, created: dict, today: date) -> int:
         "Customer service",
         "Customer service answers after fourteen calendar days.",
     )
-    requests.transition(session, request, actor=staff, to="in_discussion", today=date(2026, 10, 19))
+    requests.transition(
+        session, request.id, actor=staff, to="in_discussion", today=date(2026, 10, 19)
+    )
 
     # Cochonou: 100,000 fans on a fan page, and no reply to anything.
     cochonou = created[("facebook", "cochonou")]

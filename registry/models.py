@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint, event, inspect
+from sqlalchemy import Column, Integer, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from registry.domain.platforms import PlatformRules
+from registry.domain.vocabulary import (
+    ContactPointKind,
+    HandleStatus,
+    HolderKind,
+    RequestKind,
+    Terms,
+    values,
+)
 
 
 def utcnow() -> datetime:
@@ -15,20 +24,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-HOLDER_KINDS = ("brand", "fan", "agency", "squatter", "unknown")
-HANDLE_STATUSES = ("active", "dormant", "emptied", "for_sale", "suspended", "unregistered")
-CONTACT_POINT_KINDS = (
-    "web_form",
-    "email",
-    "phone",
-    "customer_service",
-    "community_manager",
-    "press_office",
-    "marketing",
-    "legal",
-    "executive",
-    "social",
-)
+# The vocabularies' values, for the columns below (registry.domain.vocabulary has the enums).
+HOLDER_KINDS = values(HolderKind)
+HANDLE_STATUSES = values(HandleStatus)
+CONTACT_POINT_KINDS = values(ContactPointKind)
+
+
+def version_field():
+    """A row's version, raised by every UPDATE and checked by it (`WHERE version = ?`): an
+    edit made from a stale read fails instead of silently overwriting the newer one."""
+    return Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+
+
+class Versioned:
+    """Optimistic concurrency: SQLAlchemy's version counter on the `version` column."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class User(SQLModel, table=True):
@@ -125,8 +138,9 @@ class Platform(SQLModel, table=True):
         )
 
 
-class Brand(SQLModel, table=True):
+class Brand(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    version: int = version_field()
     name: str = Field(max_length=120)
     slug: str = Field(index=True, unique=True, max_length=64)
     country: str = Field(default="FR", max_length=2)  # public holidays of the reply clock
@@ -149,10 +163,11 @@ class ContactPoint(SQLModel, table=True):
     value: str = Field(max_length=255)
 
 
-class Handle(SQLModel, table=True):
+class Handle(Versioned, SQLModel, table=True):
     __table_args__ = (UniqueConstraint("platform_id", "normalized", name="uq_handle_platform"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = version_field()
     platform_id: int = Field(foreign_key="platform.id", index=True)
     handle: str = Field(max_length=260)  # as displayed
     normalized: str = Field(max_length=260, index=True)  # the platform's identity key
@@ -160,6 +175,8 @@ class Handle(SQLModel, table=True):
     holder_kind: str = Field(default="unknown", max_length=16, index=True)
     holder_name: str = Field(default="", max_length=120)
     holder_contact: str = Field(default="", max_length=255)  # private
+    # The holder when the holder is a member: erasing them blanks this row's holder fields.
+    holder_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     status: str = Field(default="active", max_length=16, index=True)
     followers: int | None = None
     followers_seen_on: date | None = None
@@ -172,7 +189,11 @@ class Handle(SQLModel, table=True):
 
 
 class CustodyRecord(SQLModel, table=True):
-    """Who held a handle from when to when. Append-only: only ended_on is ever filled in."""
+    """Who held a handle from when to when. Append-only: only ended_on is ever filled in, and
+    erasing a member blanks the holder fields of the records where they are the holder.
+
+    ``note`` is what people typed; ``note_code`` (registry.domain.recorded.CUSTODY_NOTES) and
+    its JSON ``note_params`` are what the registry says itself, translated when shown."""
 
     __tablename__ = "custody_record"
 
@@ -181,19 +202,22 @@ class CustodyRecord(SQLModel, table=True):
     holder_kind: str = Field(max_length=16)
     holder_name: str = Field(default="", max_length=120)
     holder_contact: str = Field(default="", max_length=255)  # private
+    holder_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     started_on: date
     ended_on: date | None = None
     evidence_url: str = Field(default="", max_length=500)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note_code: str = Field(default="", max_length=32)
+    note_params: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-REQUEST_KINDS = ("offer", "claim")  # a holder offers the handle; the brand claims it back
-TERMS = ("free", "donation", "sale")
+REQUEST_KINDS = values(RequestKind)  # a holder offers the handle; the brand claims it back
+TERMS = values(Terms)
 
 
-class TransferRequest(SQLModel, table=True):
+class TransferRequest(Versioned, SQLModel, table=True):
     """A proposed handover of a handle to its brand, and where it stands.
 
     The reply clock's results are stored here (due dates, waiting since, unanswered count)
@@ -202,6 +226,7 @@ class TransferRequest(SQLModel, table=True):
     __tablename__ = "transfer_request"
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = version_field()
     handle_id: int = Field(foreign_key="handle.id", index=True)
     kind: str = Field(default="offer", max_length=8)
     from_holder_kind: str = Field(max_length=16)
@@ -235,6 +260,9 @@ class ContactAttempt(SQLModel, table=True):
     happened_at: datetime = Field(index=True)
     outcome: str = Field(max_length=16)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The brand's decision ("accept", "decline": registry.domain.recorded.DECISIONS), said in
+    # the reader's language; `summary` holds only what the legal team typed.
+    decision: str = Field(default="", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -258,7 +286,13 @@ def _custody_never_deleted(_mapper, _connection, _record: CustodyRecord) -> None
 
 
 class AuditEntry(SQLModel, table=True):
-    """Who changed what, when, with the values before and after. Never edited, never deleted."""
+    """Who changed what, when, with the values before and after. Never edited, never deleted,
+    not even when a member is erased: it names members by id only (``actor_id``, ``{"member":
+    id}`` in ``params``) and keeps no member's e-mail, name or phone (registry.services.audit).
+
+    ``summary`` is an English msgid with named parameters, ``params`` their JSON values; the
+    sentence is made in the reader's language when shown. ``actor_label`` names an actor that
+    is not a member ("system": a command, the demo loader); it is empty for members."""
 
     __tablename__ = "audit_entry"
 
@@ -270,6 +304,7 @@ class AuditEntry(SQLModel, table=True):
     entity_type: str = Field(max_length=32, index=True)
     entity_id: int | None = Field(default=None, index=True)
     summary: str = Field(default="", max_length=500)
+    params: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     before: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     after: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 

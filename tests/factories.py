@@ -70,7 +70,7 @@ class Factories:
                 moment = datetime(opened_on.year, opened_on.month, opened_on.day, 9, tzinfo=UTC)
                 requests.log_attempt(
                     session,
-                    request,
+                    request.id,
                     actor=proposer,
                     direction="outbound",
                     channel="email",
@@ -80,7 +80,7 @@ class Factories:
                 )
             if state:
                 for step in requests.workflow.path_to(request.state, state):
-                    requests.transition(session, request, actor=None, to=step, today=opened_on)
+                    requests.transition(session, request.id, actor=None, to=step, today=opened_on)
             return request
 
         return self._run(build)

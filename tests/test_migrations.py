@@ -7,6 +7,7 @@ the tests always go to "head"."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, date, datetime
 
@@ -16,6 +17,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, MetaData, bindparam, text
 from sqlmodel import SQLModel, select
+from werkzeug.security import generate_password_hash
 
 import registry.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from registry import create_app, db
@@ -242,3 +244,321 @@ def test_migrations_build_exactly_the_schema_the_models_describe(empty_db):
         "(alembic revision --autogenerate) or fix the model:\n"
         + "\n".join(repr(d) for d in differences)
     )
+
+
+# --- revision 0007: erasure by reference, codes instead of sentences ---------------------------
+
+FAN = {"email": "julien@example.org", "name": "Julien Martin", "phone": "+33 6 12 34 56 78"}
+# (actor, action, entity_type, entity, summary, before, after) as the code wrote them before 0007
+# ("fan", "staff": accounts; None: the system; entity "fan" is the fan's account id).
+OLD_ENTRIES = [
+    (None, "brand.create", "brand", 1, "Brand Gallimard created", None, {"name": "Gallimard"}),
+    ("fan", "user.create", "user_account", "fan", f"Account {FAN['email']} created with role fan",
+     None, {"email": FAN["email"], "display_name": FAN["name"], "role": "fan"}),
+    ("fan", "user.update", "user_account", "fan", "Profile updated",
+     {"display_name": "", "phone": ""}, {"display_name": FAN["name"], "phone": FAN["phone"]}),
+    ("fan", "handle.create", "handle", 1, "X @Gallimard added", None,
+     {"handle": "Gallimard", "holder_kind": "fan", "holder_name": FAN["name"],
+      "holder_contact": FAN["email"]}),
+    ("fan", "request.create", "transfer_request", 1, "Request #1: @Gallimard to Gallimard", None,
+     {"state": "proposed"}),
+    ("fan", "attempt.create", "contact_attempt", 1, "Request #1: outbound email, no_answer", None,
+     {"summary": "Sent"}),
+    ("fan", "request.transition", "transfer_request", 1,
+     "Request #1: proposed → contacting (first contact attempt)",
+     {"state": "proposed"}, {"state": "contacting"}),
+    ("fan", "request.transition", "transfer_request", 1,
+     f"Request #1: contacting → withdrawn (withdrawn by {FAN['email']})",
+     {"state": "contacting"}, {"state": "withdrawn"}),
+    ("staff", "handle.custody", "handle", 1, f"@Gallimard now held by {FAN['name']}",
+     {"holder_kind": "unknown", "holder_name": "", "holder_contact": ""},
+     {"holder_kind": "fan", "holder_name": FAN["name"], "holder_contact": FAN["email"]}),
+    ("staff", "handle.custody", "handle", 1, "@Gallimard now held by Gallimard",
+     {"holder_kind": "fan", "holder_name": FAN["name"], "holder_contact": FAN["email"]},
+     {"holder_kind": "brand", "holder_name": "Gallimard", "holder_contact": ""}),
+    ("staff", "token.create", "api_token", 1,
+     "API token “scripts” (abcd1234…) created for staff@example.org", None, {"name": "scripts"}),
+    ("staff", "user.role", "user_account", "fan", f"{FAN['email']}: role staff, active",
+     {"role": "fan"}, {"role": "staff"}),
+    (None, "test.entry", "", None, "Something typed by hand", None, None),
+    (None, "brand.update", "brand", 1, "Brand Gallimard crA former memberatA former memberd",
+     None, None),
+]  # fmt: skip
+# What each becomes: (summary, params, actor_label).
+NEW_ENTRIES = [
+    ("Brand %(brand)s created", {"brand": "Gallimard"}, "system"),
+    ("Account %(account)s created with role %(role)s",
+     {"account": {"member": "fan"}, "role": "fan"}, ""),
+    ("Profile updated", {}, ""),
+    ("%(platform)s @%(handle)s added", {"platform": "X", "handle": "Gallimard"}, ""),
+    ("Request #%(id)s: @%(handle)s to %(brand)s",
+     {"id": 1, "handle": "Gallimard", "brand": "Gallimard"}, ""),
+    ("Request #%(id)s: %(direction)s %(channel)s, %(outcome)s",
+     {"id": 1, "direction": "outbound", "channel": "email", "outcome": "no_answer"}, ""),
+    ("Request #%(id)s: %(before)s → %(after)s (%(note)s)",
+     {"id": 1, "before": "proposed", "after": "contacting",
+      "note": {"phrase": "first contact attempt"}}, ""),
+    ("Request #%(id)s: %(before)s → %(after)s",
+     {"id": 1, "before": "contacting", "after": "withdrawn"}, ""),
+    ("@%(handle)s now held by %(holder)s", {"handle": "Gallimard", "holder": {"member": "fan"}},
+     ""),
+    ("@%(handle)s now held by %(holder)s", {"handle": "Gallimard", "holder": "Gallimard"}, ""),
+    ("API token “%(name)s” (%(prefix)s…) created for %(account)s",
+     {"name": "scripts", "prefix": "abcd1234", "account": {"member": "staff"}}, ""),
+    ("%(account)s: role %(role)s, active", {"account": {"member": "fan"}, "role": "staff"}, ""),
+    ("Something typed by hand", {}, "system"),
+    ("Brand Gallimard crA former memberatA former memberd", {}, "system"),
+]  # fmt: skip
+
+
+def _write_0006_data(url: str) -> dict:
+    """Revision 0001's rows, and what the code stored as sentences and copies until 0007."""
+    ids = _write_first_revision_data(url)
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            _insert(
+                conn,
+                "INSERT INTO user_account (email, password_hash, role, display_name, phone,"
+                " active, created_at, locale, timezone)"
+                " VALUES (:email, :hash, 'fan', :name, :phone, :active, :created_at, '',"
+                " 'Europe/Paris')",
+                email=FAN["email"],
+                hash=generate_password_hash("fan password", method="pbkdf2:sha256:1000"),
+                name=FAN["name"],
+                phone=FAN["phone"],
+                active=True,
+                created_at=RECORDED_AT,
+            )
+            ids["fan"] = _scalar(
+                conn, "SELECT id FROM user_account WHERE email = :e", e=FAN["email"]
+            )
+            ids["staff"] = ids["user"]
+            _insert(
+                conn,
+                "INSERT INTO api_token (user_id, name, token_hash, prefix, created_at)"
+                " VALUES (:user_id, 'scripts', :hash, 'abcd1234', :created_at)",
+                user_id=ids["staff"],
+                hash="0" * 64,
+                created_at=RECORDED_AT,
+            )
+            for started, note in (
+                (date(2011, 3, 14), "Handed over through transfer request #1. Merci !"),
+                (date(2011, 3, 20), "Recorded by a CSV import."),
+                (date(2011, 3, 21), "First recorded in the registry."),
+                (date(2011, 3, 22), "Handed over through transfer request #2."),
+            ):
+                _insert(
+                    conn,
+                    "INSERT INTO custody_record (handle_id, holder_kind, holder_name,"
+                    " holder_contact, started_on, evidence_url, note, recorded_at)"
+                    " VALUES (:handle_id, 'brand', 'Gallimard', '', :started_on, '', :note,"
+                    " :recorded_at)",
+                    handle_id=ids["handle"],
+                    started_on=started,
+                    note=note,
+                    recorded_at=RECORDED_AT,
+                )
+            _insert(
+                conn,
+                "INSERT INTO transfer_request (handle_id, kind, from_holder_kind,"
+                " from_holder_name, to_holder_kind, to_holder_name, proposer_id, terms, message,"
+                " state, opened_on, unanswered_attempts, created_at, updated_at)"
+                " VALUES (:handle_id, 'offer', 'fan', :name, 'brand', 'Gallimard', :fan,"
+                " 'free', '', 'agreed', :opened_on, 0, :created_at, :created_at)",
+                handle_id=ids["handle"],
+                name=FAN["name"],
+                fan=ids["fan"],
+                opened_on=date(2011, 1, 10),
+                created_at=RECORDED_AT,
+            )
+            # Two decisions (one with a typed message), and a legal department's ordinary reply.
+            for logged_by, outcome, summary in (
+                ("staff", "replied", "The brand accepts the transfer."),
+                ("staff", "refused", "The brand declines the transfer."),
+                ("staff", "replied", "They will call back."),
+            ):
+                _insert(
+                    conn,
+                    "INSERT INTO contact_attempt (request_id, direction, channel, contact_point,"
+                    " logged_by_id, happened_at, outcome, summary, created_at)"
+                    " VALUES (1, 'inbound', 'email', 'Legal department', :by, :happened_at,"
+                    " :outcome, :summary, :created_at)",
+                    by=ids[logged_by],
+                    happened_at=RECORDED_AT,
+                    outcome=outcome,
+                    summary=summary,
+                    created_at=RECORDED_AT,
+                )
+            for actor, action, entity_type, entity, summary, before, after in OLD_ENTRIES:
+                actor_id = ids[actor] if actor else None
+                _insert(
+                    conn,
+                    "INSERT INTO audit_entry (at, actor_id, actor_label, action, entity_type,"
+                    " entity_id, summary, before, after)"
+                    " VALUES (:at, :actor_id, :label, :action, :entity_type, :entity_id,"
+                    " :summary, :before, :after)",
+                    at=RECORDED_AT,
+                    actor_id=actor_id,
+                    label={"fan": FAN["email"], "staff": "staff@example.org"}.get(actor, "system"),
+                    action=action,
+                    entity_type=entity_type,
+                    entity_id=ids[entity] if isinstance(entity, str) else entity,
+                    summary=summary,
+                    before=json.dumps(before) if before else "",
+                    after=json.dumps(after) if after else "",
+                )
+    finally:
+        engine.dispose()
+    return ids
+
+
+def _table_rows(url: str, sql: str) -> list[tuple]:
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def _with_ids(value, ids: dict):
+    """The expected params, the account names in them replaced by the accounts' ids."""
+    if isinstance(value, dict):
+        if set(value) == {"member"}:
+            return {"member": ids[value["member"]]}
+        return {k: _with_ids(v, ids) for k, v in value.items()}
+    return value
+
+
+def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_references(
+    empty_db,
+):
+    db.upgrade(empty_db, "0006")
+    ids = _write_0006_data(empty_db)
+    entries_before = _table_rows(
+        empty_db, "SELECT id, at, action, entity_type FROM audit_entry ORDER BY id"
+    )
+
+    db.upgrade(empty_db, "head")
+
+    # Not one entry lost; each sentence a code with its parameters; no copy of the fan left.
+    assert _table_rows(
+        empty_db, "SELECT id, at, action, entity_type FROM audit_entry ORDER BY id"
+    ) == (entries_before)
+    audit_rows = _table_rows(
+        empty_db, "SELECT summary, params, actor_label, before, after FROM audit_entry ORDER BY id"
+    )
+    assert [(s, json.loads(p) if p else {}, a) for s, p, a, _b, _a in audit_rows] == [
+        (summary, _with_ids(params, ids), label) for summary, params, label in NEW_ENTRIES
+    ]
+    everything = repr(audit_rows)
+    for value in FAN.values():
+        assert value not in everything
+    assert "staff@example.org" not in everything
+    profile = json.loads(audit_rows[2][4])
+    assert profile == {"display_name": {"personal": True}, "phone": {"personal": True}}
+    handover = json.loads(audit_rows[9][3])
+    assert handover["holder_user_id"] == ids["fan"]
+    assert handover["holder_name"] == handover["holder_contact"] == {"personal": True}
+    # The handle and its first custody record held by the fan point at their account now.
+    assert _table_rows(empty_db, "SELECT holder_user_id FROM handle") == [(ids["fan"],)]
+    assert _table_rows(
+        empty_db,
+        "SELECT holder_user_id, note_code, note_params, note FROM custody_record ORDER BY id",
+    ) == [
+        (ids["fan"], "", "", "First seen."),
+        (None, "handed_over", '{"id": 1}', "Merci !"),
+        (None, "imported", "", ""),
+        (None, "first_recorded", "", ""),
+        (None, "handed_over", '{"id": 2}', ""),
+    ]
+    assert _table_rows(
+        empty_db, "SELECT decision, contact_point, summary FROM contact_attempt ORDER BY id"
+    ) == [
+        ("accept", "legal", ""),
+        ("decline", "legal", ""),
+        ("", "Legal department", "They will call back."),
+    ]
+
+    # The site says it all again, from the codes and the references.
+    app = create_app(
+        {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "t", "DATABASE_URL": empty_db}
+    )
+    try:
+        client = app.test_client()
+        with app.app_context():
+            session = db.session()
+            staff = session.get(registry.models.User, ids["staff"])
+            staff.password_hash = generate_password_hash("staff password")
+            session.add(staff)
+            session.commit()
+        client.post("/login", data={"email": "staff@example.org", "password": "staff password"})
+        page = client.get("/audit?page=1").text + client.get("/audit?page=2").text
+        assert "Account julien@example.org created with role fan" in page
+        assert "Request #1: proposed → contacting (first contact attempt)" in page
+        assert "Something typed by hand" in page
+        page = client.get(f"/handles/{ids['handle']}", headers={"Accept-Language": "fr"}).text
+        assert "Cédé par la demande de transfert n°1. Merci !" in page
+        assert "Enregistré par un import CSV." in page
+
+        # And erasing the fan now rewrites no entry and leaves no copy of them anywhere.
+        from registry.services import privacy
+
+        with app.app_context():
+            session = db.session()
+            privacy.delete_member(
+                session, session.get(registry.models.User, ids["fan"]), password="fan password"
+            )
+            session.commit()
+        after = _table_rows(
+            empty_db,
+            "SELECT summary, params, actor_label, before, after FROM audit_entry ORDER BY id",
+        )
+        assert after[: len(audit_rows)] == audit_rows
+        stored = repr(
+            [
+                _table_rows(empty_db, f"SELECT * FROM {table.name}")
+                for table in SQLModel.metadata.sorted_tables
+            ]
+        )
+        for value in FAN.values():
+            assert value not in stored
+        page = client.get("/audit?page=1").text + client.get("/audit?page=2").text
+        assert "Account A former member created with role fan" in page
+    finally:
+        app.extensions["registry.engine"].dispose()
+
+
+def test_revision_0007_downgrades_to_sentences_and_upgrades_again_to_the_same_codes(empty_db):
+    from alembic import command
+
+    db.upgrade(empty_db, "0006")
+    ids = _write_0006_data(empty_db)
+    db.upgrade(empty_db, "head")
+    tables = {
+        "audit_entry": "SELECT id, summary, params, actor_label, before, after FROM audit_entry",
+        "custody_record": "SELECT id, holder_user_id, note_code, note_params, note"
+        " FROM custody_record",
+        "contact_attempt": "SELECT id, decision, contact_point, summary FROM contact_attempt",
+    }
+    upgraded = {name: sorted(_table_rows(empty_db, sql)) for name, sql in tables.items()}
+
+    command.downgrade(db.alembic_config(empty_db), "0006")
+    notes = _table_rows(empty_db, "SELECT note FROM custody_record ORDER BY id")
+    assert notes[1:3] == [
+        ("Handed over through transfer request #1. Merci !",),
+        ("Recorded by a CSV import.",),
+    ]
+    summaries = dict(_table_rows(empty_db, "SELECT id, summary FROM audit_entry"))
+    assert summaries[2] == f"Account {FAN['email']} created with role fan"
+    assert _table_rows(empty_db, "SELECT contact_point, summary FROM contact_attempt ORDER BY id")[
+        0
+    ] == (
+        "Legal department",
+        "The brand accepts the transfer.",
+    )
+
+    db.upgrade(empty_db, "head")
+    assert {name: sorted(_table_rows(empty_db, sql)) for name, sql in tables.items()} == upgraded
+    assert ids["fan"] in {row[1] for row in upgraded["custody_record"]}

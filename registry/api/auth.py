@@ -38,7 +38,6 @@ def _token_user() -> User | None:
         raise ApiError(401, "Send the token as Authorization: Bearer <token>.")
     session = db.session()
     user = tokens.user_for_token(session, credentials.strip())
-    session.commit()  # last_used_at, in its own short transaction before the use case
     if user is None:
         # Even on public endpoints: a script with a dead token should learn it at once.
         raise ApiError(401, "This API token is invalid or has been revoked.")

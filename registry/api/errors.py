@@ -20,9 +20,8 @@ from werkzeug.exceptions import HTTPException
 
 from registry import db
 from registry.api import bp
-from registry.domain.messages import N_, Message, as_message, render
+from registry.domain.messages import N_, Message, Refusal, render
 from registry.i18n import translate, translate_message
-from registry.services import ServiceError
 
 MESSAGES = {
     400: N_("The request could not be understood."),
@@ -38,11 +37,9 @@ MESSAGES = {
 BEARER_CHALLENGE = 'Bearer realm="Handle Registry API"'
 
 
-class ApiError(Exception):
-    """A refusal decided by the API layer itself (authentication, query parameters, body).
-
-    Like a ServiceError, its message is an English msgid with named parameters, and `fields`
-    may hold Messages: the answer translates both."""
+class ApiError(Refusal):
+    """A refusal decided by the API layer itself (authentication, query parameters, body):
+    the registry's one error type, given its status first."""
 
     def __init__(
         self,
@@ -53,14 +50,13 @@ class ApiError(Exception):
         extra: dict | None = None,
         **params,
     ):
-        self.status = status
-        self.msgid = message or MESSAGES.get(status, N_("Error."))
-        self.params = params
-        self.message = render(self.msgid, params)
-        super().__init__(self.message)
-        self.field_messages = {name: as_message(text) for name, text in (fields or {}).items()}
-        self.fields = {name: str(text) for name, text in self.field_messages.items()}
-        self.extra = dict(extra or {})
+        super().__init__(
+            message or MESSAGES.get(status, N_("Error.")),
+            status=status,
+            fields=fields,
+            extra=extra,
+            **params,
+        )
 
 
 def error_response(
@@ -90,8 +86,9 @@ def _rollback() -> None:
         current_app.logger.exception("Rolling back after an API error failed as well")
 
 
-@bp.errorhandler(ApiError)
-def api_error(error: ApiError):
+@bp.errorhandler(Refusal)
+def refusal(error: Refusal):
+    """Every refusal, whoever made it (domain, use case, the API itself), answered alike."""
     _rollback()
     return error_response(
         error.status,
@@ -99,14 +96,6 @@ def api_error(error: ApiError):
         params=error.params,
         fields=error.field_messages,
         **error.extra,
-    )
-
-
-@bp.errorhandler(ServiceError)
-def service_error(error: ServiceError):
-    _rollback()
-    return error_response(
-        error.status, error.msgid, params=error.params, fields=error.field_messages
     )
 
 

@@ -15,8 +15,11 @@ from registry.api.inputs import (
     body_as,
     check_known_parameters,
     choice_parameter,
+    etag_of,
+    expected_version,
     page_body,
     paging,
+    precondition_failed,
     run_use_case,
 )
 from registry.api.schemas import (
@@ -25,12 +28,15 @@ from registry.api.schemas import (
     HandleDetailPublic,
     HandlePrivate,
     HandlePublic,
+    HandleUpdate,
+    custody_fields,
 )
 from registry.domain.messages import N_
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
-from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
-from registry.services import Invalid, handles, platforms
+from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord, Handle
+from registry.services import Invalid, Stale, handles, platforms
 from registry.web.helpers import today
+from registry.web.templating import custody_note
 
 LIST_PARAMETERS = ("platform", "brand", "holder_kind", "status", "q", "page", "per_page")
 
@@ -49,7 +55,7 @@ def handle_body(row: handles.HandleRow, custody: list[CustodyRecord] | None = No
         model = HandlePrivate if private else HandlePublic
     else:
         model = HandleDetailPrivate if private else HandleDetailPublic
-        fields["custody"] = [entry.model_dump() for entry in custody]
+        fields["custody"] = [custody_fields(entry, custody_note(entry)) for entry in custody]
     return model.model_validate(fields).model_dump(mode="json")
 
 
@@ -96,6 +102,15 @@ def handles_index():
 @requires(PUBLIC)
 def handle_detail(platform: str, handle: str):
     session = db.session()
+    found = _found_or_404(session, platform, handle)
+    row = handles.get_handle(session, found.id)
+    response = jsonify(handle_body(row, handles.custody_history(session, row.handle.id)))
+    response.set_etag(etag_of(row.handle))
+    return response
+
+
+def _found_or_404(session: Session, platform: str, handle: str) -> Handle:
+    """The handle named in the path, in any spelling its platform treats as equal."""
     try:
         found = handles.lookup(session, platform, handle)
     except Invalid as exc:
@@ -115,8 +130,34 @@ def handle_detail(platform: str, handle: str):
                 "url": found.url,
             },
         )
-    row = handles.get_handle(session, found.handle.id)
-    return handle_body(row, handles.custody_history(session, row.handle.id))
+    return found.handle
+
+
+@bp.patch("/handles/<platform>/<path:handle>", merge_slashes=False)
+@requires(EDIT_REGISTRY)
+def handle_update(platform: str, handle: str):
+    """Change what describes a handle; only the fields given change. With If-Match (the
+    ETag of a GET), a change made from an older read is refused with 412."""
+    body = body_as(HandleUpdate)
+    session = db.session()
+    found = _found_or_404(session, platform, handle)
+    values = body.model_dump(exclude_unset=True)
+    if "brand" in values:
+        values["brand_id"] = brand_id_for(session, values.pop("brand"))
+    try:
+        saved = run_use_case(
+            handles.update_handle,
+            found.id,
+            actor=api_user(),
+            expected_version=expected_version(),
+            **values,
+        )
+    except Stale as exc:
+        raise precondition_failed(exc.current) from None
+    row = handles.get_handle(session, saved.id)
+    response = jsonify(handle_body(row, handles.custody_history(session, saved.id)))
+    response.set_etag(etag_of(saved))
+    return response
 
 
 @bp.post("/handles")

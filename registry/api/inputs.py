@@ -45,9 +45,9 @@ def body_as(model: type[Body]) -> Body:
             raise ApiError(400, msgid, **params)
         raise ApiError(
             422,
-            N_("%(field)s: %(problem)s"),
+            N_("%(name)s: %(problem)s"),
             fields={where: Message(msgid, **params)},
-            field=where,
+            name=where,
             problem=Message(msgid, **params),
         )
     try:
@@ -57,7 +57,7 @@ def body_as(model: type[Body]) -> Body:
         if len(fields) == 1:
             name, message = next(iter(fields.items()))
             raise ApiError(
-                422, N_("%(field)s: %(problem)s"), fields=fields, field=name, problem=message
+                422, N_("%(name)s: %(problem)s"), fields=fields, name=name, problem=message
             ) from None
         raise ApiError(
             422, "Some fields are invalid: %(names)s.", fields=fields, names=", ".join(fields)
@@ -186,13 +186,39 @@ T = TypeVar("T")
 
 
 def run_use_case(use_case: Callable[..., T], *args, **kwargs) -> T:
-    """One use case, one transaction: commit when it succeeds, roll back when it refuses
-    (the refusal then reaches the error handlers, which answer it as JSON)."""
-    session = db.session()
-    try:
-        result = use_case(session, *args, **kwargs)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return result
+    """One use case in the request's session; it owns its transaction, and its refusal
+    reaches the error handlers, which answer it as JSON."""
+    return use_case(db.session(), *args, **kwargs)
+
+
+# --- versions (ETag / If-Match) ----------------------------------------------------------
+
+
+def etag_of(record) -> str:
+    """A row's entity tag: its version (bumped by every change), so If-Match can refuse a
+    write made from an older read."""
+    return f"v{record.version}"
+
+
+def expected_version() -> int | None:
+    """The version an If-Match header names: None when absent or "*" (no precondition);
+    a tag that is not one of ours names no version and fails the precondition."""
+    if not request.headers.get("If-Match"):
+        return None
+    tags = request.if_match
+    if tags.star_tag:
+        return None
+    for tag in tags.as_set():  # an empty tag ("") is parsed as None
+        if tag and tag.startswith("v") and tag[1:].isdigit() and len(tag) < 12:
+            return int(tag[1:])
+    return -1
+
+
+def precondition_failed(current) -> ApiError:
+    """412 for an If-Match that no longer holds; the answer names the current ETag."""
+    return ApiError(
+        412,
+        N_("This was changed meanwhile: the If-Match ETag is not the current one (%(etag)s)."),
+        extra={"etag": etag_of(current)} if current is not None else None,
+        etag=etag_of(current) if current is not None else "?",
+    )

@@ -29,7 +29,13 @@ READ_MODELS = (
     s.RequestDetail,
     s.AttemptOut,
 )
-WRITE_MODELS = (s.HandleCreate, s.RequestCreate, s.AttemptCreate, s.TransitionCreate)
+WRITE_MODELS = (
+    s.HandleCreate,
+    s.HandleUpdate,
+    s.RequestCreate,
+    s.AttemptCreate,
+    s.TransitionCreate,
+)
 
 DESCRIPTION = """\
 The Handle Registry's JSON API: who holds which brand handle, and the transfer requests
@@ -44,8 +50,15 @@ session cookie of the site is never accepted.
 only when particular fields are at fault. 400: the body is not a JSON object, or a query
 parameter is unknown or malformed. 401: no token where one is needed, or a bad token.
 403: the token's account may not do that. 404: not found. 405: wrong method. 409: a
-duplicate, or a transition the request's current state refuses. 422: a field the
-registry refuses (unknown value, invalid handle, date in the future, closed request).
+duplicate, a transition the request's current state refuses, or a change made from a
+stale read. 412: an `If-Match` ETag that is no longer the current one. 413: a body too
+large. 422: a field the registry refuses (unknown value, invalid handle, date in the
+future or outside 1900-2100, text that cannot be stored, closed request).
+
+**Concurrency.** A handle's and a request's answers carry an `ETag` (their version). Send it
+back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed the row
+meanwhile, the answer is 412 with the current `etag`, and nothing changes. A transition
+may instead say `from_state`, the state it saw: 409 when the request has moved since.
 
 **Times** are ISO 8601. A `happened_at` without an offset is read as UTC.
 """
@@ -122,6 +135,7 @@ ERROR_RESPONSES = {
     "Forbidden": "The token's account may not do that.",
     "NotFound": "Nothing there.",
     "Conflict": "A duplicate, or a transition the request's state refuses.",
+    "PreconditionFailed": "The If-Match ETag is not the current one; `etag` is.",
     "Unprocessable": "A field the registry refuses; `fields` says which.",
 }
 STATUS_OF = {
@@ -130,6 +144,7 @@ STATUS_OF = {
     "Forbidden": "403",
     "NotFound": "404",
     "Conflict": "409",
+    "PreconditionFailed": "412",
     "Unprocessable": "422",
 }
 
@@ -183,6 +198,19 @@ AS_OF = _query(
     f"{limits.MIN_DAY.isoformat()} and {limits.MAX_DAY.isoformat()}.",
     {"type": "string", "format": "date"},
 )
+
+
+HANDLE_PATH = [
+    _path("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
+    _path("handle", "The handle, @handle, or its URL-encoded profile URL."),
+]
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of the answer the change is based on.",
+    "schema": {"type": "string"},
+}
 
 
 def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
@@ -265,10 +293,23 @@ def _paths() -> dict:
                 },
                 description="Any spelling the platform treats as the same account finds it: "
                 "case, a leading @, or the profile URL (URL-encoded).",
-                parameters=[
-                    _path("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
-                    _path("handle", "The handle, @handle, or its URL-encoded profile URL."),
-                ],
+                parameters=HANDLE_PATH,
+            ),
+            "patch": _operation(
+                "handle_update",
+                "Change what describes a handle",
+                {
+                    "200": _json(handle_read, "The handle as saved, with its new ETag."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "412": _error("PreconditionFailed"),
+                    "422": _error("Unprocessable"),
+                },
+                description="Only the fields given change; the holder changes through a "
+                "change of custody, not here. Send the ETag of a GET as `If-Match` to refuse "
+                "the change (412) when someone changed the handle meanwhile.",
+                parameters=[*HANDLE_PATH, IF_MATCH],
+                requestBody=_body("HandleUpdate"),
             ),
         },
         "/api/v1/requests": {
@@ -355,12 +396,15 @@ def _paths() -> dict:
                     "400": _error("BadRequest"),
                     "404": _error("NotFound"),
                     "409": _error("Conflict"),
+                    "412": _error("PreconditionFailed"),
                     "422": _error("Unprocessable"),
                 },
                 description="By an account that manages requests; the proposer may only "
                 'withdraw it (`{"to": "withdrawn"}`). A move the workflow refuses answers 409 '
-                "with `allowed_transitions`; an unknown state, 422.",
-                parameters=[REQUEST_ID],
+                "with `allowed_transitions`; an unknown state, 422. Of two moves sent at "
+                "once, one wins and the other answers 409; with `from_state` or `If-Match`, a "
+                "move made from a stale read is refused too.",
+                parameters=[REQUEST_ID, IF_MATCH],
                 requestBody=_body("TransitionCreate"),
             ),
         },

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from registry.domain import limits
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
+from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
 
@@ -46,7 +47,21 @@ class CustodyPublic(SQLModel):
     started_on: date
     ended_on: date | None
     evidence_url: str
-    note: str
+    note: str = Field(
+        description="The note in the reader's language: what the registry said (`note_code`), "
+        "then what staff typed."
+    )
+    note_code: str = Field(
+        default="",
+        description="What the registry noted itself: first_recorded, imported, handed_over "
+        "(with `note_params.id`, the transfer request), or empty.",
+    )
+    note_params: dict = Field(default_factory=dict)
+
+
+def custody_fields(record, note: str) -> dict:
+    """A custody record's fields for CustodyPublic/CustodyPrivate, `note` as the reader reads it."""
+    return {**record.model_dump(), "note": note, "note_params": loads(record.note_params)}
 
 
 class CustodyPrivate(CustodyPublic):
@@ -110,6 +125,25 @@ class HandleCreate(WriteModel):
     evidence_url: str = Field(default="", max_length=limits.URL_MAX)
 
 
+class HandleUpdate(WriteModel):
+    """PATCH: only the fields given change. The holder changes through custody, not here."""
+
+    brand: str | None = Field(
+        default=None,
+        max_length=limits.BRAND_SLUG_MAX,
+        description='The brand\'s slug; "" for none.',
+    )
+    status: str | None = Field(
+        default=None, schema_extra={"json_schema_extra": {"enum": [*HANDLE_STATUSES, None]}}
+    )
+    followers: int | None = Field(default=None, ge=0, le=limits.MAX_FOLLOWERS)
+    followers_seen_on: Day | None = None
+    notes: str | None = Field(default=None, max_length=limits.NOTE_MAX)
+    private_notes: str | None = Field(
+        default=None, max_length=limits.NOTE_MAX, description="Private."
+    )
+
+
 # --- requests ----------------------------------------------------------------------------
 
 
@@ -121,6 +155,10 @@ class AttemptOut(SQLModel):
     happened_at: datetime
     outcome: str = Field(schema_extra={"json_schema_extra": one_of(OUTCOMES)})
     summary: str
+    decision: str = Field(
+        default="",
+        description="The brand's decision logged with this attempt: accept, decline, or empty.",
+    )
     logged_by_id: int | None
 
 
@@ -191,6 +229,11 @@ class RequestCreate(WriteModel):
         description="In euros; needed unless free.",
     )
     message: str = Field(default="", max_length=limits.MESSAGE_MAX)
+    opened_on: Day | None = Field(
+        default=None,
+        description="The day the request was first made, when recorded after the fact. "
+        "Default: today; never in the future.",
+    )
 
 
 class AttemptCreate(WriteModel):
@@ -208,4 +251,9 @@ class AttemptCreate(WriteModel):
 
 class TransitionCreate(WriteModel):
     to: str = Field(schema_extra={"json_schema_extra": one_of(STATES)})
+    from_state: str | None = Field(
+        default=None,
+        description="The state the caller saw: refused with 409 when the request has moved since.",
+        schema_extra={"json_schema_extra": {"enum": [*STATES, None]}},
+    )
     note: str = Field(default="", max_length=500)

@@ -20,31 +20,13 @@ from functools import lru_cache
 import holidays
 
 from registry.domain.messages import N_, Explained
+from registry.domain.vocabulary import Channel, Direction, Flag, Outcome, values
 
-OUTBOUND = "outbound"
-INBOUND = "inbound"
-DIRECTIONS: tuple[str, ...] = (OUTBOUND, INBOUND)
-
-CHANNELS: tuple[str, ...] = (
-    "web_form",
-    "email",
-    "phone",
-    "dm",
-    "mention",
-    "letter",
-    "in_person",
-    "marketplace",
-)
-OUTCOMES: tuple[str, ...] = (
-    "no_answer",
-    "auto_reply",
-    "voicemail",
-    "redirected",
-    "bounced",
-    "replied",
-    "meeting",
-    "refused",
-)
+OUTBOUND = Direction.OUTBOUND.value
+INBOUND = Direction.INBOUND.value
+DIRECTIONS: tuple[str, ...] = values(Direction)
+CHANNELS: tuple[str, ...] = values(Channel)
+OUTCOMES: tuple[str, ...] = values(Outcome)
 REAL_REPLY_OUTCOMES: frozenset[str] = frozenset({"replied", "meeting", "refused"})
 # A machine or a switchboard answered, not a person who read the request: even when
 # logged as inbound (the auto-reply e-mail comes *from* the brand), it stops no clock.
@@ -52,10 +34,10 @@ NOT_A_REPLY_OUTCOMES: frozenset[str] = frozenset(
     {"auto_reply", "voicemail", "redirected", "bounced"}
 )
 
-OVERDUE = "overdue"
-DUE_SOON = "due_soon"
-NOT_CONTACTED = "not_contacted"
-FLAGS: tuple[str, ...] = (OVERDUE, DUE_SOON, NOT_CONTACTED)
+OVERDUE = Flag.OVERDUE.value
+DUE_SOON = Flag.DUE_SOON.value
+NOT_CONTACTED = Flag.NOT_CONTACTED.value
+FLAGS: tuple[str, ...] = values(Flag)
 
 DEFAULT_DEADLINE_DAYS = 10
 DUE_SOON_DAYS = 2

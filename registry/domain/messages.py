@@ -64,6 +64,8 @@ class Message:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Message):
             return (self.msgid, self.params) == (other.msgid, other.params)
+        if isinstance(other, str):  # the English sentence, as logs and the CLI show it
+            return self.render() == other
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -75,15 +77,52 @@ def as_message(value: Message | str) -> Message:
     return value if isinstance(value, Message) else Message(str(value))
 
 
-class Explained(ValueError):
-    """A refusal of the domain, said as a Message: ``msgid`` and ``params`` stay available so
-    whoever shows it can translate it; ``str()`` is the English sentence."""
+class Refusal(ValueError):
+    """The registry's one error type: a refusal the user can act on, from the domain, a use
+    case or an interface alike.
 
-    def __init__(self, msgid: str, /, **params: Any) -> None:
+    It is said as a Message — ``msgid`` and ``params`` stay available so whoever shows it
+    translates it; ``str()`` is the English sentence. ``status`` is the HTTP status the API
+    answers (422 unless a kind says otherwise: registry.services.Invalid, Conflict,
+    NotFound, Forbidden…); ``field`` and ``fields`` put messages next to form or API fields
+    (``fields`` as English strings, ``field_messages`` as Messages to translate); ``extra``
+    holds machine-readable details for the API's answer."""
+
+    status = 422
+
+    def __init__(
+        self,
+        msgid: str,
+        /,
+        *,
+        status: int | None = None,
+        field: str | None = None,
+        fields: Mapping[str, Message | str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
         self.msgid = msgid
         self.params = params
+        self.field = field
+        if status is not None:
+            self.status = status
         super().__init__(render(msgid, params))
+        self.field_messages = {name: as_message(text) for name, text in (fields or {}).items()}
+        if field:
+            self.field_messages.setdefault(field, Message(msgid, **params))
+        self.fields = {name: str(text) for name, text in self.field_messages.items()}
+        self.extra = dict(extra or {})
 
     @property
     def message(self) -> Message:
         return Message(self.msgid, **self.params)
+
+    @classmethod
+    def explaining(cls, error: Refusal, **kwargs: Any) -> Refusal:
+        """The same refusal as another kind (e.g. a domain refusal as a use case's Invalid),
+        its msgid and parameters kept for translation."""
+        return cls(error.msgid, **kwargs, **error.params)
+
+
+# The name the domain's refusals have always had: the same one type.
+Explained = Refusal

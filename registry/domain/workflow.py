@@ -9,24 +9,17 @@ a user can act on, so the site and the API can show it as is.
 from __future__ import annotations
 
 from registry.domain.messages import N_, Explained
+from registry.domain.vocabulary import State, values
 
-PROPOSED = "proposed"
-CONTACTING = "contacting"
-IN_DISCUSSION = "in_discussion"
-AGREED = "agreed"
-COMPLETED = "completed"
-DECLINED = "declined"
-WITHDRAWN = "withdrawn"
+PROPOSED = State.PROPOSED.value
+CONTACTING = State.CONTACTING.value
+IN_DISCUSSION = State.IN_DISCUSSION.value
+AGREED = State.AGREED.value
+COMPLETED = State.COMPLETED.value
+DECLINED = State.DECLINED.value
+WITHDRAWN = State.WITHDRAWN.value
 
-STATES: tuple[str, ...] = (
-    PROPOSED,
-    CONTACTING,
-    IN_DISCUSSION,
-    AGREED,
-    COMPLETED,
-    DECLINED,
-    WITHDRAWN,
-)
+STATES: tuple[str, ...] = values(State)
 OPEN_STATES: frozenset[str] = frozenset({PROPOSED, CONTACTING, IN_DISCUSSION, AGREED})
 CLOSED_STATES: frozenset[str] = frozenset({COMPLETED, DECLINED, WITHDRAWN})
 

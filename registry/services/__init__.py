@@ -1,4 +1,4 @@
-"""Use cases, one function each. They add and flush; the caller commits once."""
+"""Use cases, one function each, each in its own transaction (registry.services.unit)."""
 
 from __future__ import annotations
 
@@ -6,35 +6,14 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from registry.domain import limits
-from registry.domain.messages import Explained, Message, as_message, render
+from registry.domain.messages import Refusal
 
 T = TypeVar("T")
 
 
-class ServiceError(Exception):
-    """A refusal the user can act on. `fields` maps form/API field names to messages.
-
-    The message is an English sentence with named parameters, so that the page or the API
-    can translate it (registry.i18n.translate) before filling the parameters in. `fields`
-    holds the English sentences; `field_messages` the same as Messages, to translate."""
-
-    status = 422
-
-    def __init__(
-        self, message: str, *, field: str | None = None, fields: dict | None = None, **params
-    ):
-        self.msgid, self.params, self.field = message, params, field
-        self.message = render(message, params)
-        super().__init__(self.message)
-        self.field_messages = {name: as_message(text) for name, text in (fields or {}).items()}
-        if field:
-            self.field_messages.setdefault(field, Message(message, **params))
-        self.fields = {name: str(text) for name, text in self.field_messages.items()}
-
-    @classmethod
-    def explaining(cls, error: Explained, **kwargs) -> ServiceError:
-        """The same refusal from the domain, its msgid and parameters kept for translation."""
-        return cls(error.msgid, **kwargs, **error.params)
+# A use case refuses with the registry's one error type (registry.domain.messages.Refusal);
+# its kinds below only set the HTTP status the API answers.
+ServiceError = Refusal
 
 
 class Invalid(ServiceError):
@@ -51,6 +30,22 @@ class NotFound(ServiceError):
 
 class Forbidden(ServiceError):
     status = 403
+
+
+class Stale(Conflict):
+    """An edit made from an old copy: someone saved a newer version meanwhile. `current`
+    is the row as it is now, so the form can show the newer values."""
+
+    def __init__(self, message: str, *, current=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.current = current
+
+
+def check_version(record, expected: int | None, message: str) -> None:
+    """Refuse an edit made from a stale copy (`expected` is the version the client read;
+    None when it did not say, e.g. a script without If-Match)."""
+    if expected is not None and int(expected) != record.version:
+        raise Stale(message, current=record, extra={"version": record.version})
 
 
 @dataclass
@@ -77,3 +72,21 @@ class Page(Generic[T]):
 def clamp_page(page: int | str | None) -> int:
     """A page number from a query string, from 1 to limits.MAX_PAGE (junk means 1)."""
     return limits.clamp_page(page)
+
+
+def checked_text(value: str | None, field: str, max_length: int) -> str:
+    """A text as stored (stripped), refused when it cannot be stored or is too long."""
+    try:
+        return limits.check_text(value, field=field, max_length=max_length)
+    except limits.OutOfRange as exc:
+        raise Invalid.explaining(exc, field=field) from None
+
+
+def checked_day(value, field: str):
+    """A date inside the registry's range (1900-2100), or None when none is given."""
+    if value is None:
+        return None
+    try:
+        return limits.check_day(value, field=field)
+    except limits.OutOfRange as exc:
+        raise Invalid.explaining(exc, field=field) from None

@@ -8,10 +8,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.domain.messages import LANGUAGES
-from registry.domain.roles import FAN, LEGAL, ROLES
+from registry.domain import recorded
+from registry.domain.messages import LANGUAGES, N_
+from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.models import Brand, User
-from registry.services import Conflict, Invalid, audit
+from registry.services import Conflict, Forbidden, Invalid, audit
+from registry.services.unit import use_case
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -29,6 +31,7 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(func.lower(User.email) == email.lower())).first()
 
 
+@use_case
 def create_user(
     session: Session,
     *,
@@ -76,7 +79,8 @@ def create_user(
         actor=actor or user,
         action="user.create",
         entity=user,
-        summary=f"Account {email} created with role {role}",
+        summary=N_("Account %(account)s created with role %(role)s"),
+        params={"account": recorded.member(user.id), "role": role},
         after=audit.snapshot(user, ("email", "role", "display_name", "brand_id")),
     )
     return user
@@ -92,6 +96,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 PROFILE_FIELDS = ("display_name", "phone", "locale", "timezone")
 
 
+@use_case
 def update_profile(
     session: Session,
     user: User,
@@ -128,7 +133,7 @@ def update_profile(
         actor=user,
         action="user.update",
         entity=user,
-        summary="Profile updated",
+        summary=N_("Profile updated"),
         before=before,
         after=audit.snapshot(user, PROFILE_FIELDS),
     )
@@ -148,6 +153,7 @@ def check_time_zone(name: str) -> str:
     return name
 
 
+@use_case
 def set_role(
     session: Session,
     user: User,
@@ -159,6 +165,8 @@ def set_role(
 ) -> User:
     """Change an account's role and access. A legal account acts for one brand: it decides
     on that brand's transfer requests only."""
+    if not role_can(actor.role, MANAGE_USERS):
+        raise Forbidden("Only admins can change roles.")
     if role not in ROLES:
         raise Invalid('Unknown role "%(role)s".', field="role", role=role)
     if user.id == actor.id and (role != user.role or not active):
@@ -174,7 +182,10 @@ def set_role(
         actor=actor,
         action="user.role",
         entity=user,
-        summary=f"{user.email}: role {role}, {'active' if active else 'deactivated'}",
+        summary=N_("%(account)s: role %(role)s, active")
+        if active
+        else N_("%(account)s: role %(role)s, deactivated"),
+        params={"account": recorded.member(user.id), "role": role},
         before=before,
         after=audit.snapshot(user, ("role", "active", "brand_id")),
     )

@@ -1,4 +1,24 @@
-"""The audit trail: one entry per change, written in the same transaction as the change."""
+"""The audit trail: one entry per change, written in the same transaction as the change.
+
+An entry is never rewritten, not even when a member erases their account, because it holds
+no member's personal data to erase:
+
+- the actor is ``actor_id``; who that is gets resolved when the trail is read, and an erased
+  member then reads "A former member";
+- the summary is a msgid with JSON parameters (registry.domain.recorded), made a sentence in
+  the reader's language when shown; a member in it is a ``{"member": id}`` parameter;
+- before/after never copy a member's e-mail, name or phone: the fields are recorded as
+  changed, their values replaced by a marker (`PERSONAL`). The same holds for a holder's
+  contact, always (an e-mail or a phone, private, possibly of someone who joins later), and
+  for a holder's name while the holder is a member (``holder_user_id``, itself kept as the
+  reference). The values live only on the rows they describe, which the erasure blanks
+  (registry.services.privacy).
+
+Why markers rather than values: keeping the values would mean rewriting entries at erasure,
+that is, rewriting history, and finding them by text, which rewrote other people's entries.
+What staff call a holder who is not a member (a squatter, an agency) is registry data and is
+kept as typed.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +27,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
+from registry.domain import recorded
+from registry.domain.messages import N_, Message
 from registry.models import AuditEntry, Brand, Platform, User
 from registry.services import Page
 
 PRIVATE_KEYS = frozenset({"password_hash", "token_hash"})
+SYSTEM_ACTOR = "system"  # actor_label of an entry without actor: the commands, the demo loader
+SYSTEM_LABEL = N_("System")
+# A member's own personal data (User rows): recorded as changed, never copied.
+MEMBER_KEYS = frozenset({"email", "display_name", "phone"})
+# A holder's contact is always private; their name is a member's personal data while the
+# holder is a member (holder_user_id).
+CONTACT_KEYS = frozenset({"holder_contact"})
+HOLDER_KEYS = frozenset({"holder_name", "holder_contact"})
 
 
 def snapshot(obj: Any, keys: tuple[str, ...] | None = None) -> dict:
@@ -23,16 +54,18 @@ def snapshot(obj: Any, keys: tuple[str, ...] | None = None) -> dict:
     return {k: v for k, v in data.items() if k not in PRIVATE_KEYS}
 
 
-def _json(values: dict | None) -> str:
-    if not values:
-        return ""
-
-    def default(value: Any) -> str:
-        if isinstance(value, date | datetime):
-            return value.isoformat()
-        return str(value)
-
-    return json.dumps(values, default=default, sort_keys=True, ensure_ascii=False)
+def redact(values: dict | None) -> dict | None:
+    """The values with every member's personal data replaced by `recorded.PERSONAL` (an
+    empty value says nothing about anyone and is kept, so "added a phone" still reads so)."""
+    if values is None:
+        return None
+    personal = MEMBER_KEYS | CONTACT_KEYS
+    if values.get("holder_user_id") is not None:
+        personal |= HOLDER_KEYS
+    return {
+        k: (recorded.PERSONAL if k in personal and v not in (None, "") else v)
+        for k, v in values.items()
+    }
 
 
 def record(
@@ -42,25 +75,66 @@ def record(
     action: str,
     entity: Any,
     summary: str = "",
+    params: dict | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
+    """Write an entry. `summary` is an English msgid marked N_() with named parameters;
+    `params` their values: data (ids, handles, states, names of brands and platforms), a
+    member as ``recorded.member(id)``, never a member's name or e-mail."""
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after.get(k) for k in sorted(changed)}
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else "system",
+        actor_label="" if actor else SYSTEM_ACTOR,
         action=action,
         entity_type=type(entity).__tablename__ if hasattr(entity, "__tablename__") else "",
         entity_id=getattr(entity, "id", None),
         summary=summary[:500],
-        before=_json(before),
-        after=_json(after),
+        params=recorded.dumps(params),
+        before=recorded.dumps(redact(before)),
+        after=recorded.dumps(redact(after)),
     )
     session.add(entry)
     return entry
+
+
+# --- members, resolved when read ------------------------------------------------------------
+
+
+def members_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))}  # type: ignore[union-attr]
+
+
+def member_label(user: User | None) -> str | Message:
+    """How the trail names a member: their e-mail, or "A former member" once erased."""
+    if user is None or user.deleted_at is not None:
+        return Message(recorded.FORMER_MEMBER)
+    return user.email
+
+
+def _labeller(members: dict[int, User]):
+    return lambda user_id: member_label(members.get(user_id))
+
+
+def summary_message(entry: AuditEntry, members: dict[int, User]) -> Message | None:
+    """The entry's summary as a Message to translate (a summary written before codes, with
+    no parameters, is looked up as it is and shown as it was)."""
+    return recorded.message(entry.summary, entry.params, _labeller(members))
+
+
+def actor_of(entry: AuditEntry, members: dict[int, User]) -> str | Message:
+    """Who made the change: a member by id, else what `actor_label` says ("system")."""
+    if entry.actor_id is not None:
+        return member_label(members.get(entry.actor_id))
+    if entry.actor_label in ("", SYSTEM_ACTOR):
+        return Message(SYSTEM_LABEL)
+    return entry.actor_label
 
 
 # --- reading the trail ---------------------------------------------------------------------
@@ -70,7 +144,7 @@ def record(
 class AuditFilters:
     action: str = ""
     entity_type: str = ""
-    actor: str = ""  # part of the actor's e-mail, any case
+    actor: str = ""  # part of the actor's e-mail, any case (erased members match nothing)
     date_from: date | None = None  # UTC days, both ends included
     date_to: date | None = None
 
@@ -89,6 +163,8 @@ class FieldChange:
 class AuditRow:
     entry: AuditEntry
     changes: list[FieldChange] = field(default_factory=list)
+    actor: str | Message = ""
+    summary: Message | None = None
 
 
 def list_entries(
@@ -102,7 +178,19 @@ def list_entries(
         query = query.where(AuditEntry.entity_type == filters.entity_type)
     if filters.actor:
         needle = f"%{filters.actor.strip().lower()}%"
-        query = query.where(func.lower(AuditEntry.actor_label).like(needle))
+        members = select(User.id).where(
+            User.deleted_at.is_(None),  # type: ignore[union-attr]
+            func.lower(User.email).like(needle),
+        )
+        query = query.where(
+            or_(
+                AuditEntry.actor_id.in_(members),  # type: ignore[union-attr]
+                and_(
+                    AuditEntry.actor_id.is_(None),  # type: ignore[union-attr]
+                    func.lower(AuditEntry.actor_label).like(needle),
+                ),
+            )
+        )
     if filters.date_from:
         query = query.where(AuditEntry.at >= datetime.combine(filters.date_from, time(), UTC))
     if filters.date_to:
@@ -116,6 +204,7 @@ def list_entries(
     )
     rows = [AuditRow(entry, field_changes(entry)) for entry in entries]
     _name_references(session, rows)
+    _name_members(session, rows)
     return Page(rows, page, page_size, total)
 
 
@@ -149,6 +238,44 @@ def _named(value: Any, names: dict) -> Any:
     if isinstance(value, int) and value in names:
         return f"{names[value]} (#{value})"
     return value
+
+
+# Fields of before/after that name a member.
+MEMBER_FIELDS = frozenset({"holder_user_id", "user_id", "proposer_id", "logged_by_id"})
+
+
+def _name_members(session: Session, rows: list[AuditRow]) -> None:
+    """Actors, members in summaries and member fields, resolved now: one query per page."""
+    ids: set[int] = set()
+    for row in rows:
+        ids.add(row.entry.actor_id)  # type: ignore[arg-type]
+        ids |= recorded.member_ids(recorded.loads(row.entry.params))
+        ids |= {
+            v
+            for c in row.changes
+            if c.field in MEMBER_FIELDS
+            for v in (c.before, c.after)
+            if isinstance(v, int)
+        }
+    members = members_by_id(session, ids)
+    for row in rows:
+        row.actor = actor_of(row.entry, members)
+        row.summary = summary_message(row.entry, members)
+        for change in row.changes:
+            if change.field in MEMBER_FIELDS:
+                change.before = _member_value(change.before, members)
+                change.after = _member_value(change.after, members)
+            change.before = recorded.resolve(change.before, _labeller(members))
+            change.after = recorded.resolve(change.after, _labeller(members))
+
+
+def _member_value(value: Any, members: dict[int, User]) -> Any:
+    if isinstance(value, int):
+        return Message(MEMBER_WITH_ID, member=member_label(members.get(value)), id=value)
+    return value
+
+
+MEMBER_WITH_ID = "%(member)s (#%(id)s)"
 
 
 def choices(session: Session) -> tuple[list[str], list[str]]:

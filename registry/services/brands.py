@@ -9,8 +9,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlmodel import Session, func, select
 
-from registry.models import Brand, ContactPoint, Handle, User
-from registry.services import Conflict, Invalid, NotFound, audit
+from registry.domain import limits
+from registry.domain.messages import N_
+from registry.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle, User
+from registry.services import (
+    Conflict,
+    Invalid,
+    NotFound,
+    audit,
+    check_version,
+    checked_text,
+)
+from registry.services.handles import require_editor
+from registry.services.unit import locked, use_case
 
 BRAND_FIELDS = ("name", "slug", "country", "timezone", "website", "reply_deadline_days", "notes")
 
@@ -31,9 +42,18 @@ def all_brands(session: Session) -> list[Brand]:
     return list(session.exec(select(Brand).order_by(func.lower(Brand.name))))
 
 
+CHANGED_MEANWHILE = N_(
+    "This brand was changed by someone else meanwhile. Its newer values are shown; "
+    "make your changes again on them."
+)
+
+
 def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     values = dict(values)
-    values["name"] = (values.get("name") or "").strip()
+    values["name"] = checked_text(values.get("name"), "name", limits.NAME_MAX)
+    values["website"] = checked_text(values.get("website"), "website", limits.URL_MAX)
+    values["notes"] = checked_text(values.get("notes"), "notes", limits.NOTE_MAX)
+    values["slug"] = checked_text(values.get("slug"), "slug", limits.NAME_MAX)
     if not values["name"]:
         raise Invalid("Enter the brand's name.", field="name")
     values["slug"] = slugify(values.get("slug") or values["name"])
@@ -64,6 +84,8 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
             brand=clash.name,
         )
     days = values.get("reply_deadline_days")
+    if days in ("",):
+        values["reply_deadline_days"] = days = None
     if days is not None and not 1 <= int(days) <= 90:
         raise Invalid(
             "The reply deadline is between 1 and 90 business days.", field="reply_deadline_days"
@@ -71,7 +93,9 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     return {k: values[k] for k in BRAND_FIELDS if k in values}
 
 
+@use_case
 def create_brand(session: Session, *, actor: User | None, **values) -> Brand:
+    require_editor(actor)
     brand = Brand(**_validate(session, values, None))
     session.add(brand)
     session.flush()
@@ -80,13 +104,29 @@ def create_brand(session: Session, *, actor: User | None, **values) -> Brand:
         actor=actor,
         action="brand.create",
         entity=brand,
-        summary=f"Brand {brand.name} created",
+        summary=N_("Brand %(brand)s created"),
+        params={"brand": brand.name},
         after=audit.snapshot(brand, BRAND_FIELDS),
     )
     return brand
 
 
-def update_brand(session: Session, brand: Brand, *, actor: User | None, **values) -> Brand:
+@use_case
+def update_brand(
+    session: Session,
+    current_slug: str,
+    /,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    **values,
+) -> Brand:
+    """Staff edit a brand; a save from a stale copy is refused (`Stale`, with the newer row)."""
+    require_editor(actor)
+    brand = locked(session, Brand, Brand.slug == current_slug)
+    if brand is None:
+        raise NotFound('No brand "%(slug)s" in the registry.', field="brand", slug=current_slug)
+    check_version(brand, expected_version, CHANGED_MEANWHILE)
     before = audit.snapshot(brand, BRAND_FIELDS)
     for key, value in _validate(session, values, brand).items():
         setattr(brand, key, value)
@@ -97,19 +137,32 @@ def update_brand(session: Session, brand: Brand, *, actor: User | None, **values
         actor=actor,
         action="brand.update",
         entity=brand,
-        summary=f"Brand {brand.name} updated",
+        summary=N_("Brand %(brand)s updated"),
+        params={"brand": brand.name},
         before=before,
         after=audit.snapshot(brand, BRAND_FIELDS),
     )
     return brand
 
 
+@use_case
 def add_contact_point(
-    session: Session, brand: Brand, *, actor: User | None, kind: str, label: str, value: str
+    session: Session, slug: str, *, actor: User | None, kind: str, label: str, value: str
 ) -> ContactPoint:
-    if not value.strip():
+    require_editor(actor)
+    brand = get_brand(session, slug)
+    if kind not in CONTACT_POINT_KINDS:
+        raise Invalid(
+            'Unknown kind of contact point "%(value)s"; choose one of %(choices)s.',
+            field="kind",
+            value=kind,
+            choices=", ".join(CONTACT_POINT_KINDS),
+        )
+    label = checked_text(label, "label", limits.NAME_MAX)
+    value = checked_text(value, "value", limits.CONTACT_POINT_MAX)
+    if not value:
         raise Invalid("Enter the address, phone number or URL.", field="value")
-    point = ContactPoint(brand_id=brand.id, kind=kind, label=label.strip(), value=value.strip())
+    point = ContactPoint(brand_id=brand.id, kind=kind, label=label, value=value)
     session.add(point)
     session.flush()
     audit.record(
@@ -117,7 +170,8 @@ def add_contact_point(
         actor=actor,
         action="contact_point.create",
         entity=point,
-        summary=f"{brand.name}: contact point {kind} added",
+        summary=N_("%(brand)s: contact point %(kind)s added"),
+        params={"brand": brand.name, "kind": kind},
         after=audit.snapshot(point, ("brand_id", "kind", "label", "value")),
     )
     return point

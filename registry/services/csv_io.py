@@ -17,9 +17,10 @@ from typing import BinaryIO, TextIO
 
 from sqlmodel import Session, select
 
-from registry.domain import limits, workflow
+from registry.domain import limits
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
+from registry.domain.roles import IMPORT, role_can
 from registry.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
@@ -27,11 +28,11 @@ from registry.models import (
     CustodyRecord,
     Handle,
     Platform,
-    TransferRequest,
     User,
 )
-from registry.services import ServiceError, handles, platforms, requests
+from registry.services import Forbidden, ServiceError, handles, platforms, requests
 from registry.services.requests import ClockPolicy
+from registry.services.unit import use_case
 
 COLUMNS = (
     "platform",
@@ -187,6 +188,7 @@ class _Registry:
         return brand
 
 
+@use_case
 def import_handles(
     session: Session,
     source: bytes | str | BinaryIO | TextIO,
@@ -198,9 +200,11 @@ def import_handles(
     """Check every row of a CSV file, then create or update its handles, or write nothing.
 
     Nothing is written when the report has problems, nor on a dry run, which reports what the
-    import would do. Callers commit when the report is not refused; a ServiceError raised while
-    writing (a rule the checks did not foresee) names its line, and callers roll back.
+    import would do. One transaction: a ServiceError raised while writing (a rule the checks
+    did not foresee) names its line, and nothing is kept.
     """
+    if actor is not None and not role_can(actor.role, IMPORT):
+        raise Forbidden(N_("Only staff can import handles."))
     report = ImportReport(dry_run=dry_run)
     lines = _decode(source, report)
     if report.refused:
@@ -520,16 +524,16 @@ def _write(
         if "followers" in changed:
             values["followers"] = row.followers
             values["followers_seen_on"] = today if row.followers is not None else None
-        handles.update_handle(session, existing, actor=actor, **values)
+        handles.edit_handle(session, existing, actor=actor, **values)
     if changed & {"holder_kind", "holder_name"}:
-        handles.change_holder(
+        handles.move_custody(
             session,
             existing,
             actor=actor,
             holder_kind=row.holder_kind,
             holder_name=row.holder_name,
             started_on=today,
-            note=handles.IMPORTED,
+            note_code=handles.IMPORTED,
             today=today,
         )
 
@@ -563,12 +567,8 @@ def export_handles(
     Writes to `out` when given (and returns ""), else returns the text.
     """
     open_ids: dict[int, list[int]] = {}
-    for request_id, handle_id in session.exec(
-        select(TransferRequest.id, TransferRequest.handle_id)
-        .where(TransferRequest.state.in_(workflow.OPEN_STATES))  # type: ignore[attr-defined]
-        .order_by(TransferRequest.id)
-    ):
-        open_ids.setdefault(handle_id, []).append(request_id)
+    for request, _brand in requests.open_requests_as_of(session, as_of):
+        open_ids.setdefault(request.handle_id, []).append(request.id)
     flags: dict[int, str] = {}
     for row in requests.flagged(session, as_of=as_of, policy=policy or ClockPolicy()):
         flags.setdefault(row.handle.id, row.flag)  # rows come most urgent first

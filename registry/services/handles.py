@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import or_
 from sqlmodel import Session, func, select
 
-from registry.domain import limits
+from registry.domain import limits, recorded
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_
+from registry.domain.roles import EDIT_REGISTRY, role_can
 from registry.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
@@ -21,16 +22,28 @@ from registry.models import (
     User,
     utcnow,
 )
-from registry.services import Conflict, Invalid, NotFound, Page, audit, platforms
+from registry.services import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Page,
+    audit,
+    check_version,
+    checked_day,
+    checked_text,
+    platforms,
+)
+from registry.services.unit import locked, use_case
 
-# Notes the registry writes on custody records itself. They are stored in English, like any
-# note, and translated when shown (registry.web.templating.custody_note).
-FIRST_RECORDED = N_("First recorded in the registry.")
-IMPORTED = N_("Recorded by a CSV import.")
-HANDED_OVER = N_("Handed over through transfer request #%(id)s.")
+# Notes the registry writes on custody records itself: codes (CustodyRecord.note_code), said
+# in the reader's language when shown (registry.domain.recorded.CUSTODY_NOTES).
+FIRST_RECORDED = recorded.FIRST_RECORDED
+IMPORTED = recorded.IMPORTED
+HANDED_OVER = recorded.HANDED_OVER  # note_params: {"id": the transfer request}
 
 EDITABLE_FIELDS = ("brand_id", "status", "followers", "followers_seen_on", "notes", "private_notes")
-HOLDER_FIELDS = ("holder_kind", "holder_name", "holder_contact")
+HOLDER_FIELDS = ("holder_kind", "holder_name", "holder_contact", "holder_user_id")
 AUDITED_FIELDS = ("platform_id", "handle", "normalized", *EDITABLE_FIELDS, *HOLDER_FIELDS)
 
 
@@ -118,6 +131,27 @@ def get_handle(session: Session, handle_id: int) -> HandleRow:
     return HandleRow(*row)
 
 
+CHANGED_MEANWHILE = N_(
+    "This handle was changed by someone else meanwhile. Its newer values are shown; "
+    "make your changes again on them."
+)
+
+
+def require_editor(actor: User | None) -> None:
+    """Brands, handles and custody are edited by staff and admins (and by the commands,
+    which run without an actor)."""
+    if actor is not None and not role_can(actor.role, EDIT_REGISTRY):
+        raise Forbidden(N_("Only staff can edit the registry."))
+
+
+def _locked_handle(session: Session, handle_id: int) -> Handle:
+    record = locked(session, Handle, Handle.id == handle_id)
+    if record is None:
+        raise NotFound("No such handle in the registry.")
+    return record
+
+
+@use_case
 def create_handle(
     session: Session,
     *,
@@ -127,8 +161,26 @@ def create_handle(
     today: date,
     **values,
 ) -> Handle:
+    """Staff add a handle (see `add_typed_handle`)."""
+    require_editor(actor)
+    return add_typed_handle(
+        session, actor=actor, platform_slug=platform_slug, handle=handle, today=today, **values
+    )
+
+
+def add_typed_handle(
+    session: Session,
+    *,
+    actor: User | None,
+    platform_slug: str,
+    handle: str,
+    today: date,
+    **values,
+) -> Handle:
     """Add a handle typed by a person: the platform's rules, no duplicate, then `add_handle`
-    (whose keyword arguments — brand_id, holder_kind, status, followers… — it passes on)."""
+    (whose keyword arguments — brand_id, holder_kind, status, followers… — it passes on).
+    Also the step of a proposal that names a handle the registry does not know yet."""
+    handle = checked_text(handle, "handle", limits.HANDLE_INPUT_MAX)
     platform = platforms.get_platform(session, platform_slug)
     parsed = platforms.parse(platform, handle)
     if find_handle(session, platform, parsed.normalized):
@@ -152,6 +204,7 @@ def add_handle(
     holder_kind: str = "unknown",
     holder_name: str = "",
     holder_contact: str = "",
+    holder_user_id: int | None = None,
     status: str = "active",
     followers=None,
     followers_seen_on: date | None = None,
@@ -167,20 +220,23 @@ def add_handle(
     check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
     check_choice(status, HANDLE_STATUSES, "status", "status")
     followers = check_followers(followers)
+    followers_seen_on = checked_day(followers_seen_on, "followers_seen_on")
     record = Handle(
         platform_id=platform.id,
         handle=parsed.display,
         normalized=parsed.normalized,
         brand_id=brand_id,
         holder_kind=holder_kind,
-        holder_name=holder_name.strip(),
-        holder_contact=holder_contact.strip(),
+        holder_name=checked_text(holder_name, "holder_name", limits.NAME_MAX),
+        holder_contact=checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX),
+        holder_user_id=holder_user_id,
         status=status,
         followers=followers,
         followers_seen_on=followers_seen_on or (today if followers is not None else None),
-        notes=notes.strip(),
-        private_notes=private_notes.strip(),
+        notes=checked_text(notes, "notes", limits.NOTE_MAX),
+        private_notes=checked_text(private_notes, "private_notes", limits.NOTE_MAX),
     )
+    evidence_url = checked_text(evidence_url, "evidence_url", limits.URL_MAX)
     session.add(record)
     session.flush()
     session.add(
@@ -189,9 +245,10 @@ def add_handle(
             holder_kind=record.holder_kind,
             holder_name=record.holder_name,
             holder_contact=record.holder_contact,
+            holder_user_id=record.holder_user_id,
             started_on=today,
             evidence_url=evidence_url.strip(),
-            note=FIRST_RECORDED,
+            note_code=recorded.FIRST_RECORDED,
             recorded_by_id=actor.id if actor else None,
         )
     )
@@ -200,20 +257,49 @@ def add_handle(
         actor=actor,
         action="handle.create",
         entity=record,
-        summary=f"{platform.name} @{record.handle} added",
+        summary=N_("%(platform)s @%(handle)s added"),
+        params={"platform": platform.name, "handle": record.handle},
         after=audit.snapshot(record, AUDITED_FIELDS),
     )
     session.flush()
     return record
 
 
-def update_handle(session: Session, record: Handle, *, actor: User | None, **values) -> Handle:
-    """Edit what describes a handle. The holder changes only through `change_holder`."""
+# The longest text each editable field may hold.
+TEXT_LIMITS = {"notes": limits.NOTE_MAX, "private_notes": limits.NOTE_MAX}
+
+
+@use_case
+def update_handle(
+    session: Session,
+    handle_id: int,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    **values,
+) -> Handle:
+    """Staff edit what describes a handle. `expected_version` is the version the editor
+    read: a save from a stale copy is refused (`Stale`, with the newer row)."""
+    require_editor(actor)
+    record = _locked_handle(session, handle_id)
+    check_version(record, expected_version, CHANGED_MEANWHILE)
+    return edit_handle(session, record, actor=actor, **values)
+
+
+def edit_handle(session: Session, record: Handle, *, actor: User | None, **values) -> Handle:
+    """Edit what describes a handle. The holder changes only through `move_custody`."""
     before = audit.snapshot(record, AUDITED_FIELDS)
     if "status" in values:
         check_choice(values["status"], HANDLE_STATUSES, "status", "status")
     if "followers" in values:
         values["followers"] = check_followers(values["followers"])
+    if "followers_seen_on" in values:
+        values["followers_seen_on"] = checked_day(values["followers_seen_on"], "followers_seen_on")
+    if values.get("brand_id") is not None and session.get(Brand, values["brand_id"]) is None:
+        raise Invalid("No such brand in the registry.", field="brand")
+    for key, max_length in TEXT_LIMITS.items():
+        if key in values:
+            values[key] = checked_text(values[key], key, max_length)
     for key in EDITABLE_FIELDS:
         if key in values:
             value = values[key]
@@ -226,7 +312,8 @@ def update_handle(session: Session, record: Handle, *, actor: User | None, **val
         actor=actor,
         action="handle.update",
         entity=record,
-        summary=f"@{record.handle} updated",
+        summary=N_("@%(handle)s updated"),
+        params={"handle": record.handle},
         before=before,
         after=audit.snapshot(record, AUDITED_FIELDS),
     )
@@ -241,7 +328,23 @@ def current_custody(session: Session, handle_id: int) -> CustodyRecord | None:
     ).first()
 
 
+@use_case
 def change_holder(
+    session: Session,
+    handle_id: int,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    **values,
+) -> CustodyRecord:
+    """Staff record a change of holder (see `move_custody`), refused from a stale copy."""
+    require_editor(actor)
+    record = _locked_handle(session, handle_id)
+    check_version(record, expected_version, CHANGED_MEANWHILE)
+    return move_custody(session, record, actor=actor, **values)
+
+
+def move_custody(
     session: Session,
     record: Handle,
     *,
@@ -249,13 +352,26 @@ def change_holder(
     holder_kind: str,
     holder_name: str = "",
     holder_contact: str = "",
+    holder_user_id: int | None = None,
     started_on: date,
     evidence_url: str = "",
     note: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
     today: date,
 ) -> CustodyRecord:
-    """Close the open custody record and append the new one; the handle shows the new holder."""
+    """Close the open custody record and append the new one; the handle shows the new holder.
+    Also the custody step of a completed transfer request. `note` is what staff typed,
+    `note_code` and `note_params` what the registry says itself (recorded.CUSTODY_NOTES);
+    `holder_user_id` the new holder when the holder is a member."""
     check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
+    holder_name = checked_text(holder_name, "holder_name", limits.NAME_MAX)
+    holder_contact = checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX)
+    evidence_url = checked_text(evidence_url, "evidence_url", limits.URL_MAX)
+    note = checked_text(note, "note", limits.NOTE_MAX)
+    if started_on is None:
+        raise Invalid("Give the day the new holder took the handle.", field="started_on")
+    checked_day(started_on, "started_on")
     if started_on > today:
         raise Invalid("A change of holder cannot be dated in the future.", field="started_on")
     previous = current_custody(session, record.id)
@@ -276,14 +392,18 @@ def change_holder(
         holder_name=holder_name.strip(),
         holder_contact=holder_contact.strip(),
         started_on=started_on,
+        holder_user_id=holder_user_id,
         evidence_url=evidence_url.strip(),
         note=note.strip(),
+        note_code=note_code,
+        note_params=recorded.dumps(note_params),
         recorded_by_id=actor.id if actor else None,
     )
     session.add(custody)
     record.holder_kind = holder_kind
     record.holder_name = custody.holder_name
     record.holder_contact = custody.holder_contact
+    record.holder_user_id = custody.holder_user_id
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
@@ -292,7 +412,11 @@ def change_holder(
         actor=actor,
         action="handle.custody",
         entity=record,
-        summary=f"@{record.handle} now held by {holder_name or holder_kind}",
+        summary=N_("@%(handle)s now held by %(holder)s"),
+        params={
+            "handle": record.handle,
+            "holder": recorded.member(holder_user_id) or holder_name or holder_kind,
+        },
         before=before,
         after=audit.snapshot(record, HOLDER_FIELDS),
     )

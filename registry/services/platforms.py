@@ -8,6 +8,7 @@ from registry.domain.handles import InvalidHandle, ParsedHandle, parse_handle, p
 from registry.domain.platforms import PLATFORMS
 from registry.models import Platform
 from registry.services import Invalid
+from registry.services.unit import use_case
 
 
 def all_platforms(session: Session) -> list[Platform]:
@@ -35,6 +36,7 @@ def url_for_handle(platform: Platform, handle: str) -> str:
     return profile_url(platform.rules(), handle)
 
 
+@use_case
 def sync_platforms(session: Session) -> int:
     """Insert or refresh the platforms from the rules shipped in registry.domain.platforms."""
     existing = {p.slug: p for p in session.exec(select(Platform))}

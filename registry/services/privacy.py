@@ -1,18 +1,28 @@
 """Personal-data rights: a member downloads what the registry holds about them, or leaves.
 
 Leaving erases personal data but keeps the registry's history consistent: custody records,
-requests and contact attempts stay, attributed to "a former member"."""
+requests and contact attempts stay, attributed to "a former member".
+
+Erasure is by reference. The registry copies a member's e-mail, name and phone into exactly
+these rows, each pointing at the member by id: the account itself, the handles and custody
+records they hold (``holder_user_id``; also a row whose holder contact staff typed as exactly
+their e-mail) and the offers they made (``proposer_id``, ``from_holder_name``). Erasing blanks
+those fields of those rows and nothing else. The audit trail holds no personal data
+(registry.services.audit), so no entry is rewritten; pages resolve the ids when they are
+read, and an erased member reads "A former member"."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
-from registry.domain.messages import N_
+from registry.domain import recorded
+from registry.domain.messages import N_, Message
 from registry.models import (
     ApiToken,
     AuditEntry,
@@ -24,14 +34,18 @@ from registry.models import (
     utcnow,
 )
 from registry.services import Invalid, audit
+from registry.services.unit import use_case
 
-FORMER_MEMBER = "A former member"
+FORMER_MEMBER = recorded.FORMER_MEMBER
 # Marked for the catalogue: the privacy notice shows it in the reader's language.
 RETENTION = N_(
     "Accounts are kept while they are used; a member can download their data or delete their "
     "account at any time from their profile. Registry history (custody, requests, contact "
     "attempts) is kept, without personal data once its author has left."
 )
+DELETED = N_("Member #%(id)s deleted their account; personal data erased")
+
+Translate = Callable[[Message], str]
 
 
 def _plain(value):
@@ -44,23 +58,33 @@ def _rows(objects, keys) -> list[dict]:
     return [{k: _plain(getattr(o, k)) for k in keys} for o in objects]
 
 
-def member_data(session: Session, user: User) -> dict:
-    """Everything held about one member, as plain JSON-ready data."""
+def _english(message: Message) -> str:
+    return str(message)
+
+
+def member_data(session: Session, user: User, *, translate: Translate = _english) -> dict:
+    """Everything held about one member, as plain JSON-ready data; the registry's sentences
+    (custody notes, summaries of their actions) made with `translate`.
+
+    Custody records the member only recorded (as staff) are listed without the holder's
+    name and contact: those are someone else's data."""
     requests = list(
         session.exec(select(TransferRequest).where(TransferRequest.proposer_id == user.id))
     )
     attempts = list(
         session.exec(select(ContactAttempt).where(ContactAttempt.logged_by_id == user.id))
     )
-    held = list(session.exec(select(Handle).where(Handle.holder_contact == user.email)))
+    held = list(session.exec(select(Handle).where(Handle.holder_user_id == user.id)))
     custody = list(
         session.exec(
-            select(CustodyRecord).where(
+            select(CustodyRecord)
+            .where(
                 or_(
-                    CustodyRecord.holder_contact == user.email,
+                    CustodyRecord.holder_user_id == user.id,
                     CustodyRecord.recorded_by_id == user.id,
                 )
             )
+            .order_by(CustodyRecord.id)
         )
     )
     tokens = list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id)))
@@ -68,6 +92,9 @@ def member_data(session: Session, user: User) -> dict:
         session.exec(
             select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.at)
         )
+    )
+    members = audit.members_by_id(
+        session, set().union(*(recorded.member_ids(recorded.loads(a.params)) for a in actions))
     )
     return {
         "generated_at": utcnow().isoformat(),
@@ -99,63 +126,93 @@ def member_data(session: Session, user: User) -> dict:
                 "happened_at",
                 "outcome",
                 "summary",
+                "decision",
             ),
         ),
         "handles_held": _rows(held, ("id", "handle", "holder_name", "holder_contact", "status")),
-        "custody_records": _rows(
-            custody,
-            (
-                "id",
-                "handle_id",
-                "holder_kind",
-                "holder_name",
-                "holder_contact",
-                "started_on",
-                "ended_on",
-                "note",
-            ),
-        ),
+        "custody_records": [_custody(record, user, translate) for record in custody],
         "api_tokens": _rows(tokens, ("name", "prefix", "created_at", "last_used_at", "revoked_at")),
-        "actions": _rows(actions, ("at", "action", "entity_type", "entity_id", "summary")),
+        "actions": [
+            {
+                **_rows([entry], ("at", "action", "entity_type", "entity_id"))[0],
+                "summary": _said(audit.summary_message(entry, members), translate),
+            }
+            for entry in actions
+        ],
         "retention": RETENTION,
     }
 
 
-def member_data_json(session: Session, user: User) -> str:
-    return json.dumps(member_data(session, user), indent=2, ensure_ascii=False)
+def _said(message: Message | None, translate: Translate) -> str:
+    if message is None:
+        return ""
+    try:
+        return translate(message)
+    except (KeyError, ValueError, TypeError):  # a translation naming a parameter it lacks
+        return message.msgid
 
 
+def _custody(record: CustodyRecord, user: User, translate: Translate) -> dict:
+    theirs = record.holder_user_id == user.id
+    parts = recorded.custody_note(record.note_code, record.note_params, record.note)
+    return {
+        **_rows([record], ("id", "handle_id", "holder_kind", "started_on", "ended_on"))[0],
+        "holder_name": record.holder_name if theirs else "",
+        "holder_contact": record.holder_contact if theirs else "",
+        "note": " ".join(_said(p, translate) if isinstance(p, Message) else p for p in parts),
+    }
+
+
+def member_data_json(session: Session, user: User, *, translate: Translate = _english) -> str:
+    return json.dumps(member_data(session, user, translate=translate), indent=2, ensure_ascii=False)
+
+
+def _holds(table, user: User):
+    """The rows where the member is the holder: those that refer to them, and those whose
+    holder contact is exactly their e-mail address (typed by staff before they had an
+    account), which are linked to them as they are blanked. Nothing is matched inside text."""
+    return or_(
+        table.holder_user_id == user.id,
+        and_(
+            table.holder_user_id.is_(None),
+            table.holder_contact != "",
+            func.lower(table.holder_contact) == user.email.strip().lower(),
+        ),
+    )
+
+
+@use_case
 def delete_member(session: Session, user: User, *, password: str) -> User:
     """Erase a member's personal data and close the account, in one transaction.
 
     History stays: their requests, attempts and custody records remain, without their
-    name or contact. Custody and audit rows refuse ORM updates, so the erasure blanks their
-    personal fields with explicit statements — the one rewrite that history allows."""
+    name or contact. Only the rows that copy their data are touched, found by their id (see
+    the module's docstring); custody records refuse ORM updates, so their holder fields are
+    blanked with an explicit statement — the one rewrite that history allows. The audit
+    trail is not touched: it names them by id only."""
     if user.deleted_at is not None:
         raise Invalid("This account is already deleted.")
     if not check_password_hash(user.password_hash, password or ""):
         raise Invalid("Enter your current password to confirm.", field="password")
-    email, name = user.email, user.display_name
-    pseudonym = f"former-member-{user.id}@deleted.invalid"
     for table in (Handle, CustodyRecord):
-        # Rows carrying their contact are rows where they are the holder.
+        values = {"holder_name": "", "holder_contact": "", "holder_user_id": user.id}
+        if table is Handle:
+            values["version"] = Handle.version + 1
         session.exec(  # type: ignore[call-overload]
-            update(table)
-            .where(table.holder_contact == email)
-            .values(holder_contact="", holder_name=FORMER_MEMBER)
+            update(table).where(_holds(table, user)).values(**values)
         )
+    # An offer is made by the handle's holder: its "from" name is the proposer's.
     session.exec(  # type: ignore[call-overload]
         update(TransferRequest)
         .where(TransferRequest.proposer_id == user.id, TransferRequest.kind == "offer")
-        .values(from_holder_name=FORMER_MEMBER)
+        .values(from_holder_name="", version=TransferRequest.version + 1)
     )
-    _scrub_audit(session, user, {email: pseudonym, name: FORMER_MEMBER, user.phone: "[erased]"})
     session.exec(  # type: ignore[call-overload]
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
         .values(revoked_at=utcnow())
     )
-    user.email = pseudonym
+    user.email = f"former-member-{user.id}@deleted.invalid"
     user.display_name = ""
     user.phone = ""
     user.password_hash = "!"  # matches no password
@@ -168,33 +225,7 @@ def delete_member(session: Session, user: User, *, password: str) -> User:
         actor=user,
         action="user.delete",
         entity=user,
-        summary=f"Member #{user.id} deleted their account; personal data erased",
+        summary=DELETED,
+        params={"id": user.id},
     )
     return user
-
-
-def _scrub_audit(session: Session, user: User, replacements: dict[str, str]) -> None:
-    """Past audit entries keep who did what, with the erased values replaced."""
-    session.exec(  # type: ignore[call-overload]
-        update(AuditEntry)
-        .where(AuditEntry.actor_id == user.id)
-        .values(actor_label=replacements[user.email])
-    )
-    erased = {old: new for old, new in replacements.items() if old}
-    columns = (AuditEntry.summary, AuditEntry.before, AuditEntry.after)
-    matches = session.exec(
-        select(AuditEntry.id, *columns).where(
-            or_(*[column.contains(old) for old in erased for column in columns])
-        )
-    )
-    for entry_id, *texts in list(matches):
-        cleaned = []
-        for text in texts:
-            for old, new in erased.items():
-                text = text.replace(old, new)
-            cleaned.append(text)
-        session.exec(  # type: ignore[call-overload]
-            update(AuditEntry)
-            .where(AuditEntry.id == entry_id)
-            .values(summary=cleaned[0], before=cleaned[1], after=cleaned[2])
-        )

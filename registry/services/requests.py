@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, not_, or_
 from sqlmodel import Session, func, select
 
-from registry.domain import clock, limits, workflow
+from registry.domain import clock, limits, recorded, workflow
 from registry.domain.messages import N_, Explained
-from registry.domain.roles import DECIDE, MANAGE_REQUESTS, READ_ALL, role_can
+from registry.domain.roles import DECIDE, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
 from registry.models import (
     REQUEST_KINDS,
     TERMS,
@@ -24,7 +25,18 @@ from registry.models import (
     User,
     utcnow,
 )
-from registry.services import Forbidden, Invalid, NotFound, Page, audit, handles
+from registry.services import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Page,
+    audit,
+    check_version,
+    checked_text,
+    handles,
+)
+from registry.services.unit import locked, use_case
 
 # Why no more attempts can be logged, one whole sentence per closed state.
 CLOSED_MESSAGES = {
@@ -32,10 +44,14 @@ CLOSED_MESSAGES = {
     workflow.DECLINED: N_("This request is declined: no more contact attempts can be logged."),
     workflow.WITHDRAWN: N_("This request is withdrawn: no more contact attempts can be logged."),
 }
+CHANGED_MEANWHILE = N_("This request was changed by someone else meanwhile.")
 # Clocks on phones and servers drift; an attempt "now" may arrive a little ahead.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Bound for the indexed pre-filter of "due soon": 2 business days never span more than this.
 DUE_SOON_HORIZON = timedelta(days=14)
+# The earliest time zone (UTC+14) starts a day this long before UTC does: an attempt stored
+# before `day_starts(d + 1)` happened on day d or earlier wherever the brand is.
+EARLIEST_ZONE = timedelta(hours=14)
 ATTEMPT_FIELDS = (
     "request_id",
     "direction",
@@ -44,6 +60,7 @@ ATTEMPT_FIELDS = (
     "happened_at",
     "outcome",
     "summary",
+    "decision",
 )
 
 
@@ -77,14 +94,18 @@ class RequestRow:
 
 
 @dataclass
-class FlaggedRow:
+class ListedRequest:
+    """A request in a list, with its reply clock as of the list's date."""
+
     request: TransferRequest
     handle: Handle
     platform: Platform
     brand: Brand | None
-    flag: str
-    due_date: date
+    proposer: User | None
+    flag: str | None
+    due_date: date | None
     business_days_waiting: int
+    unanswered_attempts: int
 
     def as_dict(self) -> dict:
         return {
@@ -93,10 +114,15 @@ class FlaggedRow:
             "platform": self.platform.slug,
             "brand": self.brand.slug if self.brand else None,
             "flag": self.flag,
-            "due_date": self.due_date.isoformat(),
+            "due_date": self.due_date.isoformat() if self.due_date else None,
             "business_days_waiting": self.business_days_waiting,
-            "unanswered_attempts": self.request.unanswered_attempts,
+            "unanswered_attempts": self.unanswered_attempts,
         }
+
+
+# The dashboard, the API, the CLI and the CSV export all list through `list_requests` or
+# `flagged`; FlaggedRow is the name the flagged list's rows had.
+FlaggedRow = ListedRequest
 
 
 def brand_zone(brand: Brand | None) -> ZoneInfo:
@@ -106,6 +132,12 @@ def brand_zone(brand: Brand | None) -> ZoneInfo:
 def local_day(moment: datetime, brand: Brand | None) -> date:
     """The calendar day a moment falls on for the brand: 23:30 in Paris on Friday is Friday."""
     return moment.astimezone(brand_zone(brand)).date()
+
+
+def day_starts(day: date) -> datetime:
+    """The first moment of `day` anywhere on Earth (as UTC): nothing stored before it
+    happened on `day` or later in any time zone."""
+    return datetime.combine(day, time(), UTC) - EARLIEST_ZONE
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -126,6 +158,13 @@ def get_request(session: Session, request_id: int) -> RequestRow:
     if row is None:
         raise NotFound("No such transfer request.")
     return RequestRow(*row)
+
+
+def visible_request(session: Session, request_id: int, user: User | None) -> RequestRow:
+    """A request its reader may see: its proposer and the roles that read everything."""
+    row = get_request(session, request_id)
+    require(can_view(user, row.request), N_("Only the request's proposer and staff can see it."))
+    return row
 
 
 def attempts_of(session: Session, request_id: int) -> list[tuple[ContactAttempt, User | None]]:
@@ -154,25 +193,7 @@ class RequestFilters:
     state: str = ""
     brand: str = ""
     proposer_id: int | None = None
-
-
-def list_requests(
-    session: Session, filters: RequestFilters, *, page: int = 1, page_size: int = 25
-) -> Page[RequestRow]:
-    query = _rows_query()
-    if filters.state:
-        query = query.where(TransferRequest.state == filters.state)
-    if filters.brand:
-        query = query.where(Brand.slug == filters.brand)
-    if filters.proposer_id is not None:
-        query = query.where(TransferRequest.proposer_id == filters.proposer_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(TransferRequest.updated_at.desc(), TransferRequest.id.desc())  # type: ignore[attr-defined]
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return Page([RequestRow(*row) for row in rows], page, page_size, total)
+    flag: str = ""  # one of clock.FLAGS: only the requests carrying it (as of the list's date)
 
 
 def attempt_facts(
@@ -184,24 +205,127 @@ def attempt_facts(
     ]
 
 
+def open_as_of(request: TransferRequest, brand: Brand | None, as_of: date) -> bool:
+    """Whether the request existed and was open on `as_of` (a request closed since then was
+    still open that day)."""
+    if request.opened_on > as_of:
+        return False
+    if workflow.is_open(request.state) or request.closed_at is None:
+        return workflow.is_open(request.state)
+    return local_day(request.closed_at, brand) > as_of
+
+
+def status_as_of(
+    request: TransferRequest,
+    brand: Brand | None,
+    attempts: Iterable[ContactAttempt],
+    *,
+    as_of: date,
+    policy: ClockPolicy,
+) -> clock.ReplyStatus:
+    """The wait of one request as of a date, from its attempts known by then: the one
+    computation behind a request's page, its API answer and every list as of a past day."""
+    return clock.reply_status(
+        is_open=open_as_of(request, brand, as_of),
+        opened_on=request.opened_on,
+        attempts=attempt_facts(attempts, brand),
+        calendar=policy.calendar_for(brand),
+        as_of=as_of,
+        deadline_days=policy.deadline_for(brand),
+    )
+
+
 def reply_status(
     row: RequestRow, attempts: Iterable[ContactAttempt], *, as_of: date, policy: ClockPolicy
 ) -> clock.ReplyStatus:
     """The full wait of one request as of a date, from the attempts the caller has loaded."""
-    return clock.reply_status(
-        is_open=workflow.is_open(row.request.state),
-        opened_on=row.request.opened_on,
-        attempts=attempt_facts(attempts, row.brand),
-        calendar=policy.calendar_for(row.brand),
-        as_of=as_of,
-        deadline_days=policy.deadline_for(row.brand),
+    return status_as_of(row.request, row.brand, attempts, as_of=as_of, policy=policy)
+
+
+def _listed(row: tuple, status: clock.ReplyStatus) -> ListedRequest:
+    return ListedRequest(
+        *row,
+        flag=status.flag,
+        due_date=status.due_on,
+        business_days_waiting=status.business_days_waiting,
+        unanswered_attempts=status.unanswered_attempts,
     )
+
+
+def _attempts_by_request(session: Session, ids: list[int]) -> dict[int, list[ContactAttempt]]:
+    """The attempts of many requests in one query, each request's in date order."""
+    found: dict[int, list[ContactAttempt]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        for attempt in session.exec(
+            select(ContactAttempt)
+            .where(ContactAttempt.request_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
+            .order_by(ContactAttempt.happened_at, ContactAttempt.id)
+        ):
+            found[attempt.request_id].append(attempt)
+    return found
+
+
+def _with_status(
+    session: Session, rows: list[tuple], *, as_of: date, policy: ClockPolicy
+) -> list[ListedRequest]:
+    """Rows (request, handle, platform, brand, proposer) with their exact status as of a day."""
+    attempts = _attempts_by_request(session, [row[0].id for row in rows])
+    return [
+        _listed(row, status_as_of(row[0], row[3], attempts[row[0].id], as_of=as_of, policy=policy))
+        for row in rows
+    ]
+
+
+def _filtered(query, filters: RequestFilters):
+    if filters.state:
+        query = query.where(TransferRequest.state == filters.state)
+    if filters.brand:
+        query = query.where(Brand.slug == filters.brand)
+    if filters.proposer_id is not None:
+        query = query.where(TransferRequest.proposer_id == filters.proposer_id)
+    return query
+
+
+def list_requests(
+    session: Session,
+    filters: RequestFilters,
+    *,
+    as_of: date,
+    policy: ClockPolicy,
+    page: int = 1,
+    page_size: int = 25,
+    sort: str = "due",
+) -> Page[ListedRequest]:
+    """The one listing of requests: filters, a flag and an "as of" day, paged.
+
+    Without a flag, one page of rows in SQL, each with its exact clock as of the day; with a
+    flag, the flagged requests of that day (see `flagged`), paged after flagging."""
+    if filters.flag:
+        rows = [
+            row
+            for row in flagged(session, as_of=as_of, policy=policy, brand=filters.brand, sort=sort)
+            if row.flag == filters.flag
+            and (not filters.state or row.request.state == filters.state)
+            and (filters.proposer_id is None or row.request.proposer_id == filters.proposer_id)
+        ]
+        start = (page - 1) * page_size
+        return Page(rows[start : start + page_size], page, page_size, len(rows))
+    query = _filtered(_rows_query(), filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = list(
+        session.exec(
+            query.order_by(TransferRequest.updated_at.desc(), TransferRequest.id.desc())  # type: ignore[attr-defined]
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    return Page(_with_status(session, rows, as_of=as_of, policy=policy), page, page_size, total)
 
 
 SORTS = {
     "due": lambda r: (r.due_date, r.request.id),
     "waiting": lambda r: (-r.business_days_waiting, r.request.id),
-    "attempts": lambda r: (-r.request.unanswered_attempts, r.request.id),
+    "attempts": lambda r: (-r.unanswered_attempts, r.request.id),
     "brand": lambda r: ((r.brand.name.lower() if r.brand else "~"), r.due_date, r.request.id),
 }
 
@@ -213,32 +337,40 @@ def flagged(
     policy: ClockPolicy,
     brand: str = "",
     sort: str = "due",
-) -> list[FlaggedRow]:
-    """Open requests needing attention as of a date, in flag order, then by ``sort``.
+) -> list[ListedRequest]:
+    """Requests needing attention as of a date, in flag order, then by ``sort``.
 
-    An indexed comparison of the stored due dates picks the few candidates; the domain's
-    one flag rule (with each brand's calendar) then decides each of them."""
-    query = (
-        select(TransferRequest, Handle, Platform, Brand)
-        .join(Handle, Handle.id == TransferRequest.handle_id)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
-        .where(
-            TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-            TransferRequest.opened_on <= as_of,
-            or_(
-                TransferRequest.reply_due_on <= as_of + DUE_SOON_HORIZON,  # type: ignore[operator]
-                and_(
-                    TransferRequest.reply_due_on.is_(None),  # type: ignore[union-attr]
-                    TransferRequest.first_contact_due_on < as_of,  # type: ignore[operator]
-                ),
-            ),
-        )
+    Exact for any date, and quick for today: a request with nothing dated after ``as_of``
+    (no later attempt, not closed since) is judged from its stored due dates, which an
+    indexed comparison pre-selects; the few that changed after ``as_of`` are judged again
+    from the attempts known that day, by the same computation as the request's own page."""
+    later = day_starts(as_of + timedelta(days=1))
+    changed_since = or_(
+        exists().where(
+            ContactAttempt.request_id == TransferRequest.id, ContactAttempt.happened_at >= later
+        ),
+        and_(
+            TransferRequest.closed_at.is_not(None),  # type: ignore[union-attr]
+            TransferRequest.closed_at >= later,  # type: ignore[operator]
+        ),
     )
+    base = _rows_query().where(TransferRequest.opened_on <= as_of)
     if brand:
-        query = query.where(Brand.slug == brand)
-    rows = []
-    for request, handle, platform, brand_row in session.exec(query):
+        base = base.where(Brand.slug == brand)
+    stored = base.where(
+        TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+        not_(changed_since),
+        or_(
+            TransferRequest.reply_due_on <= as_of + DUE_SOON_HORIZON,  # type: ignore[operator]
+            and_(
+                TransferRequest.reply_due_on.is_(None),  # type: ignore[union-attr]
+                TransferRequest.first_contact_due_on < as_of,  # type: ignore[operator]
+            ),
+        ),
+    )
+    rows: list[ListedRequest] = []
+    for row in session.exec(stored):
+        request, brand_row = row[0], row[3]
         calendar = policy.calendar_for(brand_row)
         flag = clock.flag_from_due_dates(
             reply_due=request.reply_due_on,
@@ -250,22 +382,56 @@ def flagged(
             continue
         waiting_since = request.waiting_since or request.opened_on
         rows.append(
-            FlaggedRow(
-                request,
-                handle,
-                platform,
-                brand_row,
-                flag,
-                request.reply_due_on or request.first_contact_due_on,  # type: ignore[arg-type]
-                clock.business_days_waiting(waiting_since, calendar=calendar, as_of=as_of),
+            ListedRequest(
+                *row,
+                flag=flag,
+                due_date=request.reply_due_on or request.first_contact_due_on,
+                business_days_waiting=clock.business_days_waiting(
+                    waiting_since, calendar=calendar, as_of=as_of
+                ),
+                unanswered_attempts=request.unanswered_attempts,
             )
         )
+    recomputed = base.where(
+        or_(
+            TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+            TransferRequest.closed_at >= later,  # type: ignore[operator]
+        ),
+        changed_since,
+    )
+    again = list(session.exec(recomputed))
+    rows.extend(r for r in _with_status(session, again, as_of=as_of, policy=policy) if r.flag)
     rows.sort(key=SORTS.get(sort, SORTS["due"]))
-    rows.sort(key=lambda r: clock.FLAGS.index(r.flag))
+    rows.sort(key=lambda r: clock.FLAGS.index(r.flag))  # type: ignore[arg-type]
     return rows
 
 
+def open_requests_as_of(
+    session: Session, as_of: date
+) -> list[tuple[TransferRequest, Brand | None]]:
+    """The requests open on `as_of` (closed since counts as open then), by number."""
+    later = day_starts(as_of + timedelta(days=1))
+    rows = session.exec(
+        select(TransferRequest, Brand)
+        .join(Handle, Handle.id == TransferRequest.handle_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .where(
+            TransferRequest.opened_on <= as_of,
+            or_(
+                TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+                TransferRequest.closed_at >= later,  # type: ignore[operator]
+            ),
+        )
+        .order_by(TransferRequest.id)
+    )
+    return [(request, brand) for request, brand in rows if open_as_of(request, brand, as_of)]
+
+
 # --- rights on one request --------------------------------------------------------------------
+
+
+def _role(user: User | None) -> str | None:
+    return user.role if user else None
 
 
 def is_proposer(user: User | None, request: TransferRequest) -> bool:
@@ -273,11 +439,43 @@ def is_proposer(user: User | None, request: TransferRequest) -> bool:
 
 
 def can_view(user: User | None, request: TransferRequest) -> bool:
-    return is_proposer(user, request) or role_can(user.role if user else None, READ_ALL)
+    return is_proposer(user, request) or role_can(_role(user), READ_ALL)
 
 
 def can_log_attempt(user: User | None, request: TransferRequest) -> bool:
-    return is_proposer(user, request) or role_can(user.role if user else None, MANAGE_REQUESTS)
+    return is_proposer(user, request) or role_can(_role(user), MANAGE_REQUESTS)
+
+
+def can_claim(user: User | None) -> bool:
+    """Opening a claim (the brand asks for its name back) is for staff, legal and admins;
+    fans offer the handles they hold."""
+    return role_can(_role(user), MANAGE_REQUESTS) or role_can(_role(user), DECIDE)
+
+
+def can_propose_for(user: User | None, handle: Handle) -> bool:
+    """Whether to offer a proposal for this handle: never when the brand holds it; visitors
+    are offered it too (they are asked to log in first)."""
+    return handle.holder_kind != "brand" and (user is None or role_can(user.role, PROPOSE))
+
+
+def moves_for(user: User | None, request: TransferRequest) -> tuple[str, ...]:
+    """The states this user may move the request to now: staff any allowed move, its
+    proposer withdrawing it."""
+    allowed = workflow.allowed_transitions(request.state)
+    if role_can(_role(user), MANAGE_REQUESTS):
+        return allowed
+    if is_proposer(user, request) and workflow.WITHDRAWN in allowed:
+        return (workflow.WITHDRAWN,)
+    return ()
+
+
+def can_manage(user: User | None) -> bool:
+    """Staff (and admins) log attempts on any request and move any request."""
+    return role_can(_role(user), MANAGE_REQUESTS)
+
+
+def can_move(user: User | None, request: TransferRequest, target: str) -> bool:
+    return can_manage(user) or (is_proposer(user, request) and target == workflow.WITHDRAWN)
 
 
 def can_decide(user: User | None, brand: Brand | None) -> bool:
@@ -293,6 +491,13 @@ def require(allowed: bool, message: str) -> None:
 
 
 # --- writing ---------------------------------------------------------------------------------
+
+
+def _locked(session: Session, request_id: int) -> TransferRequest:
+    request = locked(session, TransferRequest, TransferRequest.id == request_id)
+    if request is None:
+        raise NotFound("No such transfer request.")
+    return request
 
 
 def refresh_clock(
@@ -335,6 +540,20 @@ def parse_amount(value) -> int | None:
         raise Invalid.explaining(exc, field="amount") from None
 
 
+def check_opened_on(opened_on: date | None, *, today: date) -> date:
+    """The day a request was first made: today unless given; never in the future."""
+    if opened_on is None:
+        return today
+    try:
+        limits.check_day(opened_on, field="opened_on")
+    except limits.OutOfRange as exc:
+        raise Invalid.explaining(exc, field="opened_on") from None
+    if opened_on > today:
+        raise Invalid("A request cannot be dated in the future.", field="opened_on")
+    return opened_on
+
+
+@use_case
 def propose(
     session: Session,
     *,
@@ -348,14 +567,32 @@ def propose(
     terms: str = "free",
     amount=None,
     message: str = "",
+    opened_on: date | None = None,
     policy: ClockPolicy = ClockPolicy(),
 ) -> TransferRequest:
     """Open a request; a handle not yet in the registry is added in the same step."""
+    require(
+        actor is not None and role_can(actor.role, PROPOSE),
+        N_("Log in to propose a transfer."),
+    )
     handles.check_choice(kind, REQUEST_KINDS, "kind", "kind of request")
+    if kind != "offer" and not can_claim(actor):
+        raise Forbidden(
+            N_('Only staff, legal and admin accounts can open a "claim".'), field="kind"
+        )
     handles.check_choice(terms, TERMS, "terms", "terms")
     amount_cents = parse_amount(amount)
     if terms != "free" and amount_cents is None:
         raise Invalid("Give the amount for a donation or a sale.", field="amount")
+    opened_on = check_opened_on(opened_on, today=today)
+    message = checked_text(message, "message", limits.MESSAGE_MAX)
+    if handle_id is not None and (platform_slug or handle):
+        raise Invalid(
+            N_("Name the handle by handle_id, or by platform and handle, not both."),
+            field="handle_id",
+        )
+    if handle_id is None and not (platform_slug and handle):
+        raise Invalid(N_("Name the handle: handle_id, or platform and handle."), field="handle")
     if handle_id is not None:
         record = session.get(Handle, handle_id)
         if record is None:
@@ -364,7 +601,7 @@ def propose(
         lookup = handles.lookup(session, platform_slug, handle)
         record = lookup.handle
         if record is None:
-            record = handles.create_handle(
+            record = handles.add_typed_handle(
                 session,
                 actor=actor,
                 platform_slug=platform_slug,
@@ -374,11 +611,12 @@ def propose(
                 holder_kind="fan" if kind == "offer" else "unknown",
                 holder_name=(actor.display_name or "") if kind == "offer" else "",
                 holder_contact=actor.email if kind == "offer" else "",
+                holder_user_id=actor.id if kind == "offer" else None,
             )
     if record.brand_id is None:
         if brand_id is None:
             raise Invalid("Choose the brand this handle names.", field="brand")
-        handles.update_handle(session, record, actor=actor, brand_id=brand_id)
+        handles.edit_handle(session, record, actor=actor, brand_id=brand_id)
     brand = session.get(Brand, record.brand_id)
     if record.holder_kind == "brand":
         if brand is None:
@@ -404,9 +642,9 @@ def propose(
         proposer_id=actor.id,
         terms=terms,
         amount_cents=amount_cents,
-        message=message.strip(),
+        message=message,
         state=workflow.PROPOSED,
-        opened_on=today,
+        opened_on=opened_on,
     )
     session.add(request)
     session.flush()
@@ -416,14 +654,67 @@ def propose(
         actor=actor,
         action="request.create",
         entity=request,
-        summary=f"Request #{request.id}: @{record.handle} to {request.to_holder_name}",
+        summary=N_("Request #%(id)s: @%(handle)s to %(brand)s"),
+        params={"id": request.id, "handle": record.handle, "brand": request.to_holder_name},
         after=audit.snapshot(request, ("handle_id", "kind", "terms", "amount_cents", "state")),
     )
     session.flush()
     return request
 
 
+def check_happened_at(happened_at: datetime | None, *, now: datetime) -> datetime:
+    """When an attempt happened: an aware moment, in the registry's range, not ahead of now."""
+    if happened_at is None or happened_at.tzinfo is None:
+        raise Invalid("Give the time of the attempt with its time zone.", field="happened_at")
+    try:
+        limits.check_moment(happened_at, field="happened_at")
+    except limits.OutOfRange as exc:
+        raise Invalid.explaining(exc, field="happened_at") from None
+    if happened_at > now + FUTURE_TOLERANCE:
+        raise Invalid("A contact attempt cannot be dated in the future.", field="happened_at")
+    return happened_at
+
+
+@use_case
 def log_attempt(
+    session: Session,
+    request_id: int,
+    *,
+    actor: User | None,
+    direction: str,
+    channel: str,
+    outcome: str,
+    happened_at: datetime | None,
+    now: datetime | None = None,
+    contact_point: str = "",
+    summary: str = "",
+    decision: str = "",
+    policy: ClockPolicy = ClockPolicy(),
+) -> ContactAttempt:
+    """Log one contact attempt. An attempt dated before the request's `opened_on` moves it
+    back: the request was made at the latest then."""
+    request = _locked(session, request_id)
+    require(
+        actor is None or can_log_attempt(actor, request),  # None: a command, the system
+        N_("Only the request's proposer and staff can log attempts on it."),
+    )
+    return _record_attempt(
+        session,
+        request,
+        actor=actor,
+        direction=direction,
+        channel=channel,
+        outcome=outcome,
+        happened_at=happened_at,
+        now=now,
+        contact_point=contact_point,
+        summary=summary,
+        decision=decision,
+        policy=policy,
+    )
+
+
+def _record_attempt(
     session: Session,
     request: TransferRequest,
     *,
@@ -431,30 +722,30 @@ def log_attempt(
     direction: str,
     channel: str,
     outcome: str,
-    happened_at: datetime,
-    now: datetime | None = None,
-    contact_point: str = "",
-    summary: str = "",
-    policy: ClockPolicy = ClockPolicy(),
+    happened_at: datetime | None,
+    now: datetime | None,
+    contact_point: str,
+    summary: str,
+    policy: ClockPolicy,
+    decision: str = "",
 ) -> ContactAttempt:
+    """The attempt itself, once the caller has the right to log it."""
     handles.check_choice(direction, clock.DIRECTIONS, "direction", "direction")
     handles.check_choice(channel, clock.CHANNELS, "channel", "channel")
     handles.check_choice(outcome, clock.OUTCOMES, "outcome", "outcome")
     if not workflow.is_open(request.state):
         raise Invalid(CLOSED_MESSAGES[request.state])
-    if happened_at.tzinfo is None:
-        raise Invalid("Give the time of the attempt with its time zone.", field="happened_at")
-    if happened_at > (now or utcnow()) + FUTURE_TOLERANCE:
-        raise Invalid("A contact attempt cannot be dated in the future.", field="happened_at")
+    happened_at = check_happened_at(happened_at, now=now or utcnow())
     attempt = ContactAttempt(
         request_id=request.id,
         direction=direction,
         channel=channel,
-        contact_point=contact_point.strip(),
+        contact_point=checked_text(contact_point, "contact_point", limits.CONTACT_POINT_MAX),
         logged_by_id=actor.id if actor else None,
         happened_at=happened_at,
         outcome=outcome,
-        summary=summary.strip(),
+        summary=checked_text(summary, "summary", limits.SUMMARY_MAX),
+        decision=decision,
     )
     session.add(attempt)
     session.flush()
@@ -463,12 +754,26 @@ def log_attempt(
         actor=actor,
         action="attempt.create",
         entity=attempt,
-        summary=f"Request #{request.id}: {direction} {channel}, {outcome}",
+        summary=N_("Request #%(id)s: %(direction)s %(channel)s, %(outcome)s"),
+        params={"id": request.id, "direction": direction, "channel": channel, "outcome": outcome},
         after=audit.snapshot(attempt, ATTEMPT_FIELDS),
     )
     brand = _brand_of(session, request)
+    attempt_day = local_day(happened_at, brand)
+    if attempt_day < request.opened_on:
+        audit.record(
+            session,
+            actor=actor,
+            action="request.update",
+            entity=request,
+            summary=N_("Request #%(id)s: opened on moved back to %(day)s"),
+            params={"id": request.id, "day": attempt_day.isoformat()},
+            before={"opened_on": request.opened_on},
+            after={"opened_on": attempt_day},
+        )
+        request.opened_on = attempt_day
     if request.state == workflow.PROPOSED and direction == clock.OUTBOUND:
-        _move(session, request, workflow.CONTACTING, actor=actor, note="first contact attempt")
+        _move(session, request, workflow.CONTACTING, actor=actor, note=recorded.FIRST_CONTACT)
     request.updated_at = utcnow()
     refresh_clock(session, request, brand, policy=policy)
     session.flush()
@@ -483,6 +788,11 @@ def _brand_of(session: Session, request: TransferRequest) -> Brand | None:
 def _move(session: Session, request: TransferRequest, target: str, *, actor, note: str = ""):
     try:
         workflow.check_transition(request.state, target)
+    except workflow.TransitionNotAllowed as exc:
+        # 409: the move is well-formed; the request's current state refuses it.
+        raise Conflict.explaining(
+            exc, field="to", extra={"allowed_transitions": list(exc.allowed)}
+        ) from None
     except Explained as exc:
         raise Invalid.explaining(exc, field="to") from None
     before = request.state
@@ -496,44 +806,86 @@ def _move(session: Session, request: TransferRequest, target: str, *, actor, not
         actor=actor,
         action="request.transition",
         entity=request,
-        summary=f"Request #{request.id}: {before} → {target}" + (f" ({note})" if note else ""),
+        summary=N_("Request #%(id)s: %(before)s → %(after)s (%(note)s)")
+        if note
+        else N_("Request #%(id)s: %(before)s → %(after)s"),
+        params={"id": request.id, "before": before, "after": target}
+        | ({"note": recorded.transition_note(note)} if note else {}),
         before={"state": before},
         after={"state": target},
     )
 
 
+@use_case
 def transition(
+    session: Session,
+    request_id: int,
+    *,
+    actor: User | None,
+    to: str,
+    today: date,
+    note: str = "",
+    expected_state: str | None = None,
+    expected_version: int | None = None,
+    policy: ClockPolicy = ClockPolicy(),
+) -> TransferRequest:
+    """Move a request one allowed step. Completing it moves the handle's custody too.
+
+    A compare-and-set on the state: the request is locked, and a caller that says which
+    state it saw (`expected_state`) is refused with 409 when the request has moved since."""
+    request = _locked(session, request_id)
+    require(
+        actor is None or can_move(actor, request, to),  # None: a command, the system
+        N_('Only staff can move requests; a proposer may withdraw theirs (to "withdrawn").'),
+    )
+    check_version(request, expected_version, CHANGED_MEANWHILE)
+    if expected_state and expected_state != request.state:
+        raise Conflict(
+            N_("Request #%(id)s is %(state)s now, not %(expected)s: it changed meanwhile."),
+            field="to",
+            extra={"allowed_transitions": list(moves_for(actor, request))},
+            id=request.id,
+            state=request.state,
+            expected=expected_state,
+        )
+    return _advance(session, request, actor=actor, to=to, today=today, note=note, policy=policy)
+
+
+def _advance(
     session: Session,
     request: TransferRequest,
     *,
     actor: User | None,
     to: str,
     today: date,
-    note: str = "",
-    policy: ClockPolicy = ClockPolicy(),
+    note: str,
+    policy: ClockPolicy,
 ) -> TransferRequest:
-    """Move a request one allowed step. Completing it moves the handle's custody too."""
+    """The move itself, once the caller has the right to make it."""
+    note = checked_text(note, "note", limits.NOTE_MAX)
     _move(session, request, to, actor=actor, note=note)
     if to == workflow.COMPLETED:
-        record = session.get(Handle, request.handle_id)
-        handles.change_holder(
+        handles.move_custody(
             session,
-            record,
+            session.get(Handle, request.handle_id),
             actor=actor,
             holder_kind=request.to_holder_kind,
             holder_name=request.to_holder_name,
             started_on=today,
             today=today,
-            note=handles.HANDED_OVER % {"id": request.id} + (f" {note}" if note else ""),
+            note=note,
+            note_code=recorded.HANDED_OVER,
+            note_params={"id": request.id},
         )
     refresh_clock(session, request, _brand_of(session, request), policy=policy)
     session.flush()
     return request
 
 
+@use_case
 def decide(
     session: Session,
-    request: TransferRequest,
+    request_id: int,
     *,
     actor: User,
     accept: bool,
@@ -544,6 +896,7 @@ def decide(
     policy: ClockPolicy = ClockPolicy(),
 ) -> TransferRequest:
     """The brand's answer: logged as an inbound attempt, then the matching transitions."""
+    request = _locked(session, request_id)
     require(
         can_decide(actor, _brand_of(session, request)),
         N_("Only the brand's legal team can accept or decline its requests."),
@@ -552,8 +905,8 @@ def decide(
     try:
         steps = workflow.path_to(request.state, target)
     except Explained as exc:
-        raise Invalid.explaining(exc, field="to") from None
-    log_attempt(
+        raise Conflict.explaining(exc, field="to") from None
+    _record_attempt(
         session,
         request,
         actor=actor,
@@ -562,20 +915,20 @@ def decide(
         outcome="replied" if accept else "refused",
         happened_at=now,
         now=now,
-        contact_point="Legal department",
-        summary=summary
-        or ("The brand accepts the transfer." if accept else "The brand declines the transfer."),
+        contact_point=recorded.DECISION_CONTACT_POINT,
+        summary=summary,
+        decision=recorded.ACCEPT if accept else recorded.DECLINE,
         policy=policy,
     )
     for step in steps:
         if request.state != step:
-            transition(
+            _advance(
                 session,
                 request,
                 actor=actor,
                 to=step,
                 today=today,
-                note="brand's decision",
+                note=recorded.BRANDS_DECISION,
                 policy=policy,
             )
     return request

@@ -13,9 +13,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from registry.domain import recorded
+from registry.domain.messages import N_
 from registry.domain.roles import API_TOKENS, MANAGE_USERS, role_can
 from registry.models import ApiToken, User, utcnow
 from registry.services import Forbidden, Invalid, NotFound, audit
+from registry.services.unit import use_case
 
 TOKEN_BYTES = 32
 PREFIX_LENGTH = 8
@@ -34,6 +37,7 @@ def may_hold_tokens(user: User | None) -> bool:
     return user is not None and user.active and role_can(user.role, API_TOKENS)
 
 
+@use_case
 def create_token(
     session: Session, user: User, name: str, actor: User | None
 ) -> tuple[ApiToken, str]:
@@ -70,7 +74,8 @@ def create_token(
         actor=actor,
         action="token.create",
         entity=token,
-        summary=f"API token “{name}” ({token.prefix}…) created for {user.email}",
+        summary=N_("API token “%(name)s” (%(prefix)s…) created for %(account)s"),
+        params={"name": name, "prefix": token.prefix, "account": recorded.member(user.id)},
         after=audit.snapshot(token, AUDITED_FIELDS),
     )
     return token, plaintext
@@ -87,6 +92,7 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
+@use_case
 def revoke_token(
     session: Session, token_id: int, *, actor: User, now: datetime | None = None
 ) -> ApiToken:
@@ -107,7 +113,8 @@ def revoke_token(
         actor=actor,
         action="token.revoke",
         entity=token,
-        summary=f"API token “{token.name}” ({token.prefix}…) revoked",
+        summary=N_("API token “%(name)s” (%(prefix)s…) revoked"),
+        params={"name": token.name, "prefix": token.prefix},
         before=before,
         after=audit.snapshot(token, AUDITED_FIELDS),
     )
@@ -137,7 +144,14 @@ def user_for_token(
         return None
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        _touch(session, token.id, now)
+    return user
+
+
+@use_case
+def _touch(session: Session, token_id: int, now: datetime) -> None:
+    """Note when a token was last used, in a short write transaction of its own."""
+    token = session.get(ApiToken, token_id)
+    if token is not None:
         token.last_used_at = now
         session.add(token)
-        session.flush()
-    return user

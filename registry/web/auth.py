@@ -11,9 +11,9 @@ from registry.access import requires
 from registry.domain.roles import MEMBER, PUBLIC
 from registry.extensions import login_manager
 from registry.models import User
-from registry.services import ServiceError, accounts
+from registry.services import accounts
 from registry.web.forms import LoginForm, ProfileForm, SignupForm
-from registry.web.helpers import form_status, run_use_case, safe_next, show_errors
+from registry.web.helpers import form_status, run_use_case, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -29,19 +29,14 @@ def load_user(user_id: str) -> User | None:
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        session = db.session()
-        try:
-            user = accounts.create_user(
-                session,
-                email=form.email.data,
-                password=form.password.data,
-                display_name=form.display_name.data or "",
-            )
-        except ServiceError as exc:
-            session.rollback()
-            show_errors(form, exc)
-        else:
-            session.commit()
+        user = run_use_case(
+            form,
+            accounts.create_user,
+            email=form.email.data,
+            password=form.password.data,
+            display_name=form.display_name.data or "",
+        )
+        if user is not None:
             login_user(user)
             flash(_("Welcome! Your fan account is ready."), "success")
             return redirect(url_for("auth.profile"))

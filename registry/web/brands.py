@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry import db
@@ -10,7 +10,15 @@ from registry.access import requires
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC
 from registry.services import brands, handles
 from registry.web.forms import BrandForm, ContactPointForm
-from registry.web.helpers import actor, form_status, or_404, run_use_case
+from registry.web.helpers import (
+    actor,
+    form_status,
+    or_404,
+    run_use_case,
+    sent_version,
+    stale_copy,
+    unsaved_values,
+)
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
@@ -66,18 +74,32 @@ def create():
 def edit(slug: str):
     brand = or_404(brands.get_brand, db.session(), slug)
     form = BrandForm(obj=brand)
+    if request.method == "GET":
+        form.version.data = str(brand.version)
     if form.validate_on_submit():
-        saved = run_use_case(form, brands.update_brand, brand, actor=actor(), **_values(form))
+        saved = run_use_case(
+            form,
+            brands.update_brand,
+            slug,
+            actor=actor(),
+            expected_version=sent_version(form),
+            **_values(form),
+        )
         if saved is not None:
             flash(_("Brand %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("brands.detail", slug=saved.slug))
+        newer = stale_copy()
+        if newer is not None:  # someone saved first: show theirs, and what this one typed
+            unsaved = unsaved_values(form, tuple(_values(form)))
+            form = BrandForm(formdata=None, obj=newer)
+            form.version.data = str(newer.version)
+            return render_template("brands/form.html", form=form, brand=newer, unsaved=unsaved), 409
     return render_template("brands/form.html", form=form, brand=brand), form_status(form)
 
 
 @bp.post("/<slug>/contacts")
 @requires(EDIT_REGISTRY)
 def add_contact(slug: str):
-    brand = or_404(brands.get_brand, db.session(), slug)
     form = ContactPointForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -85,7 +107,7 @@ def add_contact(slug: str):
     elif run_use_case(
         None,
         brands.add_contact_point,
-        brand,
+        slug,
         actor=actor(),
         kind=form.kind.data,
         label=form.label.data or "",

@@ -69,19 +69,15 @@ def import_csv():
     if len(data) > MAX_FILE_BYTES:
         form.file.errors = [TOO_LARGE]
         return _page(form, status=413)
-    session = db.session()
     try:
         report = csv_io.import_handles(
-            session, data, actor=actor(), today=today(), dry_run=form.dry_run.data
+            db.session(), data, actor=actor(), today=today(), dry_run=form.dry_run.data
         )
     except ServiceError as exc:
-        session.rollback()
         flash(_("Nothing imported: %(problem)s", problem=refusal(exc)), "error")
         return _page(form, status=422)
     if report.refused or report.dry_run:
-        session.rollback()
         return _page(form, report, status=422 if report.refused else 200)
-    session.commit()
     flash(translated(report.summary_message()), "success")
     return redirect(url_for("exports.import_csv"))
 

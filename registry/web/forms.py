@@ -212,6 +212,8 @@ class HandleForm(BoundedForm):
 class HandleEditForm(HandleForm):
     """Platform, handle and holder are fixed here: holder changes go through custody."""
 
+    version = HiddenField()  # the version the editor read: a stale save is refused
+
     platform = None
     handle = None
     holder_kind = None
@@ -220,6 +222,7 @@ class HandleEditForm(HandleForm):
 
 
 class HolderChangeForm(BoundedForm):
+    version = HiddenField()
     holder_kind = SelectField(_l("New holder"), choices=options(HOLDER_CHOICES))
     holder_name = StringField(_l("Holder's name"), validators=[Optional(), Length(max=120)])
     holder_contact = StringField(
@@ -237,6 +240,7 @@ class HolderChangeForm(BoundedForm):
 
 
 class BrandForm(BoundedForm):
+    version = HiddenField()
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Enter the brand's name.")), Length(max=120)],
@@ -314,6 +318,14 @@ class ProposalForm(BoundedForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("What you propose and how the brand can reach you."),
     )
+    opened_on = DateField(
+        _l("First made on"),
+        validators=[Optional()],
+        description=_l(
+            "When the request was first made, if before today (e.g. a first e-mail in April)."
+            " Never in the future."
+        ),
+    )
     submit = SubmitField(_l("Propose the transfer"))
 
 
@@ -342,6 +354,7 @@ class AttemptForm(BoundedForm):
 
 class TransitionForm(BoundedForm):
     to = HiddenField(validators=[DataRequired()])
+    from_state = HiddenField()  # the state the page showed: a move from a stale page is refused
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 

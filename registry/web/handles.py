@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry import db
 from registry.access import can, requires
-from registry.domain.roles import EDIT_REGISTRY, PROPOSE, PUBLIC, VIEW_PRIVATE
+from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.services import brands, handles, platforms
 from registry.services import requests as transfer
 from registry.web.forms import (
@@ -19,7 +19,17 @@ from registry.web.forms import (
     HolderChangeForm,
     options,
 )
-from registry.web.helpers import actor, form_status, or_404, paging, run_use_case, today
+from registry.web.helpers import (
+    actor,
+    form_status,
+    or_404,
+    paging,
+    run_use_case,
+    sent_version,
+    stale_copy,
+    today,
+    unsaved_values,
+)
 
 bp = Blueprint("handles", __name__, url_prefix="/handles")
 
@@ -61,7 +71,7 @@ def detail(handle_id: int):
         history=handles.custody_history(session, handle_id),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.
-        can_propose=row.handle.holder_kind != "brand" and (can(PROPOSE) or actor() is None),
+        can_propose=transfer.can_propose_for(actor(), row.handle),
         requests=[
             (r, transfer.can_view(actor(), r))
             for r in transfer.requests_for_handle(session, handle_id)
@@ -103,21 +113,35 @@ def create():
     return render_template("handles/form.html", form=form, row=None), form_status(form)
 
 
+def _edit_form(session, row: handles.HandleRow, formdata=None) -> HandleEditForm:
+    """The edit form, filled from the handle as stored (a GET, or after a stale save)."""
+    form = HandleEditForm(formdata=formdata, obj=row.handle)
+    form.brand.choices = _brand_choices(session)
+    form.brand.data = str(row.handle.brand_id or "")
+    form.version.data = str(row.handle.version)
+    return form
+
+
+EDITED_FIELDS = ("brand", "status", "followers", "followers_seen_on", "notes", "private_notes")
+
+
 @bp.route("/<int:handle_id>/edit", methods=["GET", "POST"])
 @requires(EDIT_REGISTRY)
 def edit(handle_id: int):
     session = db.session()
     row = or_404(handles.get_handle, session, handle_id)
-    form = HandleEditForm(obj=row.handle)
-    form.brand.choices = _brand_choices(session)
     if request.method == "GET":
-        form.brand.data = str(row.handle.brand_id or "")
+        form = _edit_form(session, row)
+    else:  # a field the post leaves out keeps its stored value
+        form = HandleEditForm(obj=row.handle)
+        form.brand.choices = _brand_choices(session)
     if form.validate_on_submit():
         saved = run_use_case(
             form,
             handles.update_handle,
-            row.handle,
+            handle_id,
             actor=actor(),
+            expected_version=sent_version(form),
             brand_id=int(form.brand.data) if form.brand.data else None,
             status=form.status.data,
             followers=form.followers.data,
@@ -128,6 +152,11 @@ def edit(handle_id: int):
         if saved is not None:
             flash(_("Handle saved."), "success")
             return redirect(url_for("handles.detail", handle_id=handle_id))
+        if stale_copy() is not None:  # someone saved first: show theirs, and what this one typed
+            unsaved = unsaved_values(form, EDITED_FIELDS)
+            row = or_404(handles.get_handle, session, handle_id)
+            form = _edit_form(session, row)
+            return render_template("handles/form.html", form=form, row=row, unsaved=unsaved), 409
     return render_template("handles/form.html", form=form, row=row), form_status(form)
 
 
@@ -139,12 +168,14 @@ def change_holder(handle_id: int):
     form = HolderChangeForm()
     if request.method == "GET":
         form.started_on.data = today()
+        form.version.data = str(row.handle.version)
     if form.validate_on_submit():
         custody = run_use_case(
             form,
             handles.change_holder,
-            row.handle,
+            handle_id,
             actor=actor(),
+            expected_version=sent_version(form),
             holder_kind=form.holder_kind.data,
             holder_name=form.holder_name.data or "",
             holder_contact=form.holder_contact.data or "",
@@ -156,4 +187,8 @@ def change_holder(handle_id: int):
         if custody is not None:
             flash(_("Change of holder recorded."), "success")
             return redirect(url_for("handles.detail", handle_id=handle_id))
+        if stale_copy() is not None:  # the page showed an older holder: show the current one
+            row = or_404(handles.get_handle, session, handle_id)
+            form.version.data = str(row.handle.version)
+            return render_template("handles/holder.html", form=form, row=row), 409
     return render_template("handles/holder.html", form=form, row=row), form_status(form)

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from registry import db, i18n
 from registry.domain import limits
-from registry.services import NotFound, ServiceError, clamp_page
+from registry.services import Forbidden, NotFound, ServiceError, Stale, clamp_page
 from registry.services.requests import ClockPolicy
 
 
@@ -85,8 +85,8 @@ def safe_next(target: str | None, default: str = "main.home") -> str:
 
 
 def or_404(call, *args, **kwargs):
-    """A read for a page: a refusal to find it is 404. A whole number that cannot be an id
-    (beyond a 32-bit column, below 1) names nothing: 404 as well."""
+    """A read for a page: a refusal to find it is 404, a refusal to show it 403. A whole
+    number that cannot be an id (beyond a 32-bit column, below 1) names nothing: 404."""
     ids = [arg for arg in args if isinstance(arg, int) and not isinstance(arg, bool)]
     if not all(limits.is_id(arg) for arg in ids):
         abort(404)
@@ -94,24 +94,59 @@ def or_404(call, *args, **kwargs):
         return call(*args, **kwargs)
     except NotFound:
         abort(404)
+    except Forbidden:
+        abort(403)
 
 
 def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
-    """Run one use case in the request's session: commit on success, else roll back and show
-    the refusal on the form. Returns the use case's result, or None when it was refused."""
-    session = db.session()
+    """Run one use case (it owns its transaction) and show its refusal on the form, or as a
+    flash without one. Returns the use case's result, or None when it was refused."""
     try:
-        result = use_case(session, *args, **kwargs)
+        return use_case(db.session(), *args, **kwargs)
     except ServiceError as exc:
-        session.rollback()
+        if isinstance(exc, Forbidden) and not exc.field_messages:
+            abort(403)  # the page offered nothing this user may do: as for any other route
+        if isinstance(exc, NotFound) and not exc.field_messages:
+            abort(404)
         g.use_case_refused = True
+        g.use_case_error = exc
         if form is None:
             flash(refusal(exc), "error")
         else:
             show_errors(form, exc)
         return None
-    session.commit()
-    return result
+
+
+def sent_version(form: FlaskForm) -> int | None:
+    """The version a form was made from (its hidden field); None when it sent none."""
+    data = form.version.data  # the row's own version (an int) when the form did not send one
+    raw = data.strip() if isinstance(data, str) else ""
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return -1  # matches no row's version: refused as stale
+
+
+def unsaved_values(form: FlaskForm, names: tuple[str, ...]) -> list[tuple[str, object]]:
+    """(label, value) of what a refused form carried, to show beside the newer values."""
+    shown = []
+    for name in names:
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        value = field.data
+        if hasattr(field, "choices") and field.choices:
+            value = next((c.label for c in field.choices if str(c.value) == str(value)), value)
+        shown.append((field.label.text, value))
+    return shown
+
+
+def stale_copy():
+    """The newer row when the last use case refused a save made from a stale copy."""
+    error = g.get("use_case_error")
+    return error.current if isinstance(error, Stale) else None
 
 
 def paging() -> dict:

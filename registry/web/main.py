@@ -61,8 +61,6 @@ def set_language():
         abort(400)
     user = actor()
     if user is not None:
-        session = db.session()
-        accounts.update_profile(session, user, locale=locale)
-        session.commit()
+        accounts.update_profile(db.session(), user, locale=locale)
     i18n.remember_choice(locale)
     return redirect(safe_next(request.form.get("next")))

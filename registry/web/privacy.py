@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired
 
-from registry import db
+from registry import db, i18n
 from registry.access import requires
 from registry.domain.roles import MEMBER, PUBLIC
 from registry.services import privacy
@@ -33,7 +33,7 @@ def notice():
 @bp.get("/me/data.json")
 @requires(MEMBER)
 def download():
-    body = privacy.member_data_json(db.session(), actor())
+    body = privacy.member_data_json(db.session(), actor(), translate=i18n.translate_message)
     filename = f"handle-registry-my-data-{today().isoformat()}.json"
     return Response(
         body,

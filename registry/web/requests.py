@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -52,10 +52,7 @@ STATE_REACHED = {
 
 
 def _visible_row(request_id: int) -> transfer.RequestRow:
-    row = or_404(transfer.get_request, db.session(), request_id)
-    if not transfer.can_view(actor(), row.request):
-        abort(403)
-    return row
+    return or_404(transfer.visible_request, db.session(), request_id, actor())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -73,11 +70,12 @@ def propose():
         del form.platform, form.handle
         if row.brand is not None:
             del form.brand
+    if not transfer.can_claim(actor()):
+        del form.kind  # fans offer the handles they hold
     if request.method == "GET" and row is None:
         form.platform.data = request.args.get("platform", "x")
         form.handle.data = request.args.get("handle", "")
     if form.validate_on_submit():
-        kind = form.kind.data if can(MANAGE_REQUESTS) or can(DECIDE) else "offer"
         created = run_use_case(
             form,
             transfer.propose,
@@ -87,10 +85,11 @@ def propose():
             platform_slug=form.platform.data if form.platform else "",
             handle=form.handle.data if form.handle else "",
             brand_id=int(form.brand.data) if form.brand and form.brand.data else None,
-            kind=kind,
+            kind=form.kind.data if form.kind else "offer",
             terms=form.terms.data,
             amount=form.amount.data,
             message=form.message.data or "",
+            opened_on=form.opened_on.data,
             policy=clock_policy(),
         )
         if created is not None:
@@ -108,6 +107,8 @@ def mine():
     page = transfer.list_requests(
         db.session(),
         transfer.RequestFilters(proposer_id=actor().id),
+        as_of=today(),
+        policy=clock_policy(),
         **paging(),
     )
     return render_template(
@@ -125,6 +126,8 @@ def index():
     page = transfer.list_requests(
         session,
         filters,
+        as_of=today(),
+        policy=clock_policy(),
         **paging(),
     )
     return render_template(
@@ -147,6 +150,7 @@ def _render_detail(
         attempt_form.happened_at.data = local_now()
     is_open = workflow.is_open(row.request.state)
     attempts = transfer.attempts_of(session, row.request.id)
+    moves = transfer.moves_for(user, row.request)
     return render_template(
         "requests/detail.html",
         row=row,
@@ -158,8 +162,8 @@ def _render_detail(
         attempt_form=attempt_form
         if is_open and transfer.can_log_attempt(user, row.request)
         else None,
-        transitions=workflow.allowed_transitions(row.request.state) if can(MANAGE_REQUESTS) else (),
-        can_withdraw=is_open and transfer.can_log_attempt(user, row.request),
+        transitions=moves if transfer.can_manage(user) else (),
+        can_withdraw=workflow.WITHDRAWN in moves,
         decision_form=(decision_form or DecisionForm(formdata=None))
         if is_open and transfer.can_decide(user, row.brand)
         else None,
@@ -176,15 +180,12 @@ def detail(request_id: int):
 @bp.post("/<int:request_id>/attempts")
 @requires(MEMBER)
 def log_attempt(request_id: int):
-    row = _visible_row(request_id)
-    if not transfer.can_log_attempt(actor(), row.request):
-        abort(403)
     form = AttemptForm()
     if form.validate_on_submit():
         attempt = run_use_case(
             form,
             transfer.log_attempt,
-            row.request,
+            request_id,
             actor=actor(),
             direction=form.direction.data,
             channel=form.channel.data,
@@ -204,16 +205,16 @@ def log_attempt(request_id: int):
 @bp.post("/<int:request_id>/transition")
 @requires(MANAGE_REQUESTS)
 def move(request_id: int):
-    row = _visible_row(request_id)
     form = TransitionForm()
     if form.validate_on_submit() and run_use_case(
         None,
         transfer.transition,
-        row.request,
+        request_id,
         actor=actor(),
         to=form.to.data,
         today=today(),
         note=form.note.data or "",
+        expected_state=form.from_state.data or None,
         policy=clock_policy(),
     ):
         flash(_(STATE_REACHED[form.to.data], id=request_id), "success")
@@ -225,18 +226,15 @@ def move(request_id: int):
 @bp.post("/<int:request_id>/withdraw")
 @requires(MEMBER)
 def withdraw(request_id: int):
-    row = _visible_row(request_id)
-    if not transfer.can_log_attempt(actor(), row.request):
-        abort(403)
     # CSRFProtect has already checked the token of this bare POST.
     if run_use_case(
         None,
         transfer.transition,
-        row.request,
+        request_id,
         actor=actor(),
         to=workflow.WITHDRAWN,
         today=today(),
-        note="withdrawn by " + actor().email,
+        expected_state=request.form.get("from_state") or None,
         policy=clock_policy(),
     ):
         flash(_("Request #%(id)s is withdrawn.", id=request_id), "success")
@@ -246,15 +244,12 @@ def withdraw(request_id: int):
 @bp.post("/<int:request_id>/decision")
 @requires(DECIDE)
 def decide(request_id: int):
-    row = _visible_row(request_id)
-    if not transfer.can_decide(actor(), row.brand):
-        abort(403)
     form = DecisionForm()
     if form.validate_on_submit():
         decided = run_use_case(
             form,
             transfer.decide,
-            row.request,
+            request_id,
             actor=actor(),
             accept=form.decision.data == "accept",
             channel=form.channel.data,

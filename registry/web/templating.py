@@ -7,7 +7,6 @@ filters also work outside a request (tests compare pages with them): English, Pa
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,10 +14,11 @@ from babel import Locale, dates, numbers
 from flask import Flask, request, url_for
 from flask_babel import gettext, ngettext
 
-from registry import i18n
+from registry import db, i18n
 from registry.access import can
+from registry.domain import recorded
 from registry.domain.messages import LANGUAGES, Message
-from registry.services import handles
+from registry.models import User
 from registry.web.labels import humanize, label
 
 __all__ = ["humanize", "long_date", "long_datetime", "thousands"]
@@ -80,29 +80,52 @@ def followers(value: int | None) -> str:
     return ngettext("%(count)s follower", "%(count)s followers", value, count=thousands(value))
 
 
-_HANDED_OVER = re.compile(
-    re.escape(handles.HANDED_OVER).replace(re.escape("%(id)s"), r"(?P<id>\d+)") + r"(?P<rest>.*)",
-    flags=re.S,
-)
-
-
-def custody_note(note: str | None) -> str:
-    """A custody record's note; those the registry wrote itself, in the reader's language
-    (what staff typed stays as they typed it)."""
-    if not note:
-        return ""
-    if note in (handles.FIRST_RECORDED, handles.IMPORTED):
-        return gettext(note)
-    handed_over = _HANDED_OVER.fullmatch(note)
-    if handed_over:
-        sentence = gettext(handles.HANDED_OVER, id=handed_over["id"])
-        return sentence + handed_over["rest"]
-    return note
+def custody_note(record) -> str:
+    """A custody record's note: what the registry said (its code), in the reader's language,
+    then what staff typed, as they typed it."""
+    parts = recorded.custody_note(record.note_code, record.note_params, record.note)
+    return " ".join(as_text(part) for part in parts)
 
 
 def translated(message: Message | str | None) -> str:
     """A Message of the domain or a service, in the reader's language."""
     return "" if message is None else i18n.translate_message(message)
+
+
+def as_text(value) -> str:
+    """A value of the record as shown: a Message (a stored code and its parameters) in the
+    reader's language, anything else as it is. A stored sentence whose translation names a
+    parameter it was not stored with falls back to the English msgid rather than failing."""
+    if value is None:
+        return ""
+    if not isinstance(value, Message):
+        return value
+    try:
+        return i18n.translate_message(value)
+    except (KeyError, ValueError, TypeError):
+        try:
+            return value.render()
+        except (KeyError, ValueError, TypeError):
+            return value.msgid
+
+
+def holder_name(record) -> str:
+    """A handle's or custody record's holder as named: their name; "A former member" when
+    the holder was a member who erased their account; "" when nobody recorded a name."""
+    if record.holder_name:
+        return record.holder_name
+    user_id = getattr(record, "holder_user_id", None)
+    if user_id is not None:
+        user = db.session().get(User, user_id)
+        if user is None or user.deleted_at is not None:
+            return gettext(recorded.FORMER_MEMBER)
+    return ""
+
+
+def decision(code: str | None) -> str:
+    """The brand's decision logged on a request, in the reader's language."""
+    msgid = recorded.DECISIONS.get(code or "")
+    return gettext(msgid) if msgid else ""
 
 
 def url_with(**changes) -> str:
@@ -130,6 +153,9 @@ def init_app(app: Flask) -> None:
         followers=followers,
         translated=translated,
         custody_note=custody_note,
+        as_text=as_text,
+        holder_name=holder_name,
+        decision=decision,
     )
     app.jinja_env.globals.update(
         can=can,

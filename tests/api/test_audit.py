@@ -46,7 +46,7 @@ def test_every_api_write_leaves_an_audit_entry(api, app, make):
         assert response.status_code == status, response.text
         entries = entries_since(app, before)
         assert action in [e.action for e in entries], (url, [e.action for e in entries])
-        assert {e.actor_label for e in entries} == {"staff@example.org"}
+        assert {e.actor_id for e in entries} == {api.user("staff").id}
 
 
 def test_a_refused_write_leaves_no_entry(api, app):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from registry.demo import FIRST_RECORDED, HANDLES
-from registry.services.handles import HANDED_OVER
+from registry.domain.recorded import CUSTODY_NOTES, HANDED_OVER
 from registry.web.requests import STATE_REACHED
 from tests.e2e.steps import fact, log_attempt, log_in, main_nav, paris_now, paris_today
 
@@ -139,7 +139,7 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
     expect(current.locator(".when")).to_have_text(f"{today} → {t('today')}")
     expect(current.locator(".badge")).to_have_text(brand)
     expect(current).to_contain_text("Cochonou")
-    expect(current).to_contain_text(t(HANDED_OVER, id=request_id))
+    expect(current).to_contain_text(t(CUSTODY_NOTES[HANDED_OVER], id=request_id))
     previous = timeline.filter(has_text=FAN_PAGE)
     expect(previous).not_to_have_class(re.compile(r"\bcurrent\b"))
     expect(previous.locator(".when")).to_have_text(f"{t.date(FIRST_RECORDED)} → {today}")

@@ -7,10 +7,12 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlmodel import select
 
 from registry import db
-from registry.models import AuditEntry
-from registry.services import audit
+from registry.models import AuditEntry, User
+from registry.services import accounts, audit, privacy
+from tests.conftest import PASSWORD
 
 
 def add_entry(app, at: datetime, summary: str, **values) -> None:
@@ -168,3 +170,90 @@ def test_field_changes_pair_before_and_after_values():
         ("notes", "", None),
         ("status", "active", "for_sale"),
     ]
+
+
+# --- codes, and members by reference ----------------------------------------------------------
+
+FRENCH = {"Accept-Language": "fr"}
+
+
+def test_summaries_are_codes_said_in_the_readers_language(client, auth, app, make):
+    make.brand("Gallimard")  # by the system (no actor)
+    auth.login("staff")
+    with app.app_context():
+        entry = (
+            db.session().exec(select(AuditEntry).where(AuditEntry.action == "brand.create")).one()
+        )
+    assert (entry.summary, json.loads(entry.params)) == (
+        "Brand %(brand)s created",
+        {"brand": "Gallimard"},
+    )
+    assert (entry.actor_id, entry.actor_label) == (None, "system")
+    english = client.get("/audit?action=brand.create").text
+    assert summaries(english) == ["Brand Gallimard created"] and "<td>System</td>" in english
+    french = client.get("/audit?action=brand.create", headers=FRENCH).text
+    assert summaries(french) == ["Marque Gallimard créée"] and "<td>Système</td>" in french
+
+
+def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(client, auth, app):
+    email = auth.login("fan", email="ana@example.org")
+    client.post("/me", data={"display_name": "Ana Lima", "phone": "+351 912 345 678"})
+    with app.app_context():
+        session = db.session()
+        ana = accounts.find_by_email(session, email)
+        entries = list(session.exec(select(AuditEntry).where(AuditEntry.actor_id == ana.id)))
+    stored = json.dumps([e.model_dump(mode="json") for e in entries])
+    assert [e.action for e in entries] == ["user.create", "user.update"]
+    for value in ("ana@example.org", "Ana Lima", "+351 912 345 678"):
+        assert value not in stored
+    assert json.loads(entries[0].params) == {"account": {"member": ana.id}, "role": "fan"}
+    profile = entries[1]
+    assert json.loads(profile.after)["display_name"] == {"personal": True}
+
+    auth.logout()
+    auth.login("admin")
+    page = client.get("/audit?actor=ANA@").text
+    assert set(summaries(page)) == {
+        "Account ana@example.org created with role fan",
+        "Profile updated",
+    }
+    assert "<td>ana@example.org</td>" in page
+    # The profile's change is shown as a change, without the values.
+    # The e-mail of the new account, the name and phone typed later: changes, without values.
+    assert page.count("personal data, not kept in the trail") == 3
+
+    with app.app_context():
+        session = db.session()
+        privacy.delete_member(session, session.get(User, ana.id), password=PASSWORD)
+        session.commit()
+    assert summaries(client.get("/audit?actor=ana@").text) == []  # the e-mail is gone
+    page = client.get("/audit?entity_type=user_account", headers=FRENCH).text
+    assert "Compte Un ancien membre créé avec le rôle fan" in page
+    assert "<td>Un ancien membre</td>" in page and "ana@example.org" not in page
+
+
+def test_a_handle_held_by_a_member_is_audited_with_a_reference_not_their_contact(app, make):
+    fan = make.user("fan", email="julien@example.org", display_name="Julien Martin")
+    make.handle(
+        "Gallimard",
+        holder_kind="fan",
+        holder_name="Julien Martin",
+        holder_contact="julien@example.org",
+        holder_user_id=fan.id,
+    )
+    make.handle("Cochonou", holder_kind="squatter", holder_name="Someone", holder_contact="s@x.org")
+    with app.app_context():
+        created = list(
+            db.session().exec(
+                select(AuditEntry)
+                .where(AuditEntry.action == "handle.create")
+                .order_by(AuditEntry.id)
+            )
+        )
+    member, squatter = (json.loads(e.after) for e in created)
+    assert member["holder_user_id"] == fan.id
+    assert member["holder_name"] == member["holder_contact"] == {"personal": True}
+    # A holder who is not a member: the name staff typed is registry data, kept as typed; a
+    # contact is private, whoever it is.
+    assert squatter["holder_name"] == "Someone"
+    assert squatter["holder_contact"] == {"personal": True}

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from registry import db
-from registry.models import AuditEntry, CustodyRecord, Handle
+from registry.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from registry.services import brands, csv_io, handles, platforms
 
 TODAY = date(2024, 3, 1)
@@ -381,8 +381,11 @@ def test_staff_imports_a_file_and_the_audit_names_them(client, auth, app):
     page = client.get(response.location).text
     assert "Import done: 2 created, 0 updated, 0 unchanged." in page
     with app.app_context():
-        actors = set(db.session().exec(select(AuditEntry.actor_label)))
-    assert email in actors
+        session = db.session()
+        actors = set(session.exec(select(AuditEntry.actor_id)))
+        staff = session.exec(select(User).where(User.email == email)).one()
+    assert actors == {staff.id}
+    assert email in client.get("/audit?action=handle.create").text
     assert count(app, Handle) == 2
 
 
@@ -535,12 +538,32 @@ def test_export_lists_open_requests_and_the_dashboards_flag(app, make):
     overdue = make.request(["no_answer"])  # @Gallimard: clock from 2 March, due 16 March
     flammarion = make.brand("Flammarion")
     closed_handle = make.handle("Flammarion", brand_id=flammarion.id, holder_kind="fan")
-    make.request(handle=closed_handle, brand=flammarion, state="withdrawn")
+    make.request(
+        handle=closed_handle, brand=flammarion, state="withdrawn", opened_on=date(2026, 3, 2)
+    )
     rows = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app)))}
     assert (rows["Gallimard"]["open_requests"], rows["Gallimard"]["flag"]) == (
         str(overdue.id),
         "overdue",
     )
-    assert (rows["Flammarion"]["open_requests"], rows["Flammarion"]["flag"]) == ("", "")
+    today = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, as_of=date.today())))}
+    assert (today["Flammarion"]["open_requests"], today["Flammarion"]["flag"]) == ("", "")
     earlier = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, date(2026, 3, 5))))}
     assert earlier["Gallimard"]["flag"] == ""
+
+
+def test_export_as_of_a_past_day_shows_a_request_closed_since_as_open_then(app, make):
+    flammarion = make.brand("Flammarion")
+    handle = make.handle("Flammarion", brand_id=flammarion.id, holder_kind="fan")
+    withdrawn = make.request(
+        handle=handle, brand=flammarion, state="withdrawn", opened_on=date(2026, 3, 2)
+    )
+    with app.app_context():
+        closed_on = db.session().get(TransferRequest, withdrawn.id).closed_at.date()
+    then = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app)))}
+    assert (then["Flammarion"]["open_requests"], then["Flammarion"]["flag"]) == (
+        str(withdrawn.id),
+        "not_contacted",  # open on 17 March, nobody contacted in 11 business days
+    )
+    after = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, as_of=closed_on)))}
+    assert (after["Flammarion"]["open_requests"], after["Flammarion"]["flag"]) == ("", "")

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from registry import ROOT, db
-from registry.models import ContactAttempt, TransferRequest, User
+from registry.models import ContactAttempt, CustodyRecord, TransferRequest, User
 from registry.services import accounts, tokens
 from registry.services import requests as transfer
 from registry.web import templating
@@ -197,10 +197,14 @@ def test_notes_the_registry_writes_itself_are_translated_but_typed_notes_are_not
     page = client.get(f"/handles/{handle.id}", headers=FRENCH).text
     assert "Première inscription au registre." in page
     with client.application.test_request_context(headers=FRENCH):
-        assert templating.custody_note("Handed over through transfer request #7. Merci") == (
-            "Cédé par la demande de transfert n°7. Merci"
+        handed_over = CustodyRecord(note_code="handed_over", note_params='{"id": 7}', note="Merci")
+        assert templating.custody_note(handed_over) == "Cédé par la demande de transfert n°7. Merci"
+        typed = CustodyRecord(note="Bought at auction.")
+        assert templating.custody_note(typed) == "Bought at auction."
+    with client.application.test_request_context(headers=ENGLISH):
+        assert templating.custody_note(handed_over) == (
+            "Handed over through transfer request #7. Merci"
         )
-        assert templating.custody_note("Bought at auction.") == "Bought at auction."
 
 
 # --- time zones --------------------------------------------------------------------------------
@@ -210,10 +214,9 @@ def attempt_at(app, make, moment: datetime) -> TransferRequest:
     request = make.request()
     with app.app_context():
         session = db.session()
-        row = session.get(TransferRequest, request.id)
         transfer.log_attempt(
             session,
-            row,
+            request.id,
             actor=None,
             direction="outbound",
             channel="phone",
@@ -457,3 +460,21 @@ def test_french_entries_keep_their_placeholders():
         catalog = read_po(po_file)
     problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
     assert not problems
+
+
+def test_the_brands_decision_is_stored_as_a_code_and_said_in_the_readers_language(
+    client, auth, app, make
+):
+    request = make.request(["no_answer"])
+    auth.login("admin")
+    response = client.post(
+        f"/requests/{request.id}/decision", data={"decision": "decline", "channel": "email"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        last = db.session().exec(select(ContactAttempt).order_by(ContactAttempt.id.desc())).first()
+    assert (last.decision, last.contact_point, last.summary) == ("decline", "legal", "")
+    page = client.get(f"/requests/{request.id}", headers=FRENCH).text
+    assert "La marque refuse le transfert." in page and "Service juridique" in page
+    page = client.get(f"/requests/{request.id}", headers=ENGLISH).text
+    assert "The brand declines the transfer." in page and "Legal department" in page

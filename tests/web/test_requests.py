@@ -238,8 +238,10 @@ def test_completing_moves_custody_in_the_same_step(client, auth, app, make):
         )
     assert [r.holder_kind for r in records] == ["fan", "brand"]
     assert records[0].ended_on is not None and records[1].ended_on is None
-    assert f"transfer request #{request.id}" in records[1].note
-    assert "Gallimard" in client.get(f"/handles/{handle.id}").text
+    assert records[1].note_code == "handed_over"
+    assert records[1].note_params == f'{{"id": {request.id}}}'
+    page = client.get(f"/handles/{handle.id}").text
+    assert "Gallimard" in page and f"Handed over through transfer request #{request.id}." in page
 
 
 def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
@@ -248,13 +250,13 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
     def broken(*args, **kwargs):
         raise transfer.Invalid("custody store unavailable")
 
-    monkeypatch.setattr(transfer.handles, "change_holder", broken)
+    monkeypatch.setattr(transfer.handles, "move_custody", broken)
     with app.app_context():
         session = db.session()
-        row = session.get(TransferRequest, request.id)
         with pytest.raises(transfer.Invalid):
-            transfer.transition(session, row, actor=None, to="completed", today=date(2026, 3, 9))
-        session.rollback()
+            transfer.transition(
+                session, request.id, actor=None, to="completed", today=date(2026, 3, 9)
+            )
     assert load(app, TransferRequest, request.id).state == "agreed"
 
 
@@ -395,11 +397,10 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
     request = make.request()
     with app.app_context():
         session = db.session()
-        row = session.get(TransferRequest, request.id)
         friday_late = datetime(2026, 6, 5, 21, 30, tzinfo=UTC)  # 23:30 in Paris (CEST)
         transfer.log_attempt(
             session,
-            row,
+            request.id,
             actor=None,
             direction="outbound",
             channel="email",
@@ -407,7 +408,7 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
             happened_at=friday_late,
             now=friday_late + timedelta(hours=1),
         )
-        session.commit()
+        row = session.get(TransferRequest, request.id)
         assert row.waiting_since == date(2026, 6, 5)
         assert row.reply_due_on == date(2026, 6, 19)
 

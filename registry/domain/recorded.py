@@ -1,0 +1,143 @@
+"""What the record stores instead of sentences: codes with parameters, and members by id.
+
+Custody notes the registry writes itself, the brand's decisions and audit summaries are kept
+as a code (or an English msgid marked for the catalogue) plus JSON parameters, and become a
+sentence only when someone reads them, in the reader's language. Nothing is parsed back.
+
+Parameters are data: ids, handles, states, platform and brand names. A member is never
+copied into them: a parameter refers to a member as ``{"member": id}`` and is resolved when
+shown (an erased member reads "A former member"), so erasing a member rewrites no stored
+parameter. ``{"phrase": msgid, "params": {...}}`` is a phrase translated with the sentence
+(the note "first contact attempt" of a transition, say).
+
+Pure Python on purpose, like registry.domain.messages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from registry.domain.messages import N_, Message
+
+FORMER_MEMBER = N_("A former member")
+
+# --- custody notes the registry writes ------------------------------------------------------
+FIRST_RECORDED = "first_recorded"
+IMPORTED = "imported"
+HANDED_OVER = "handed_over"  # params: id, the transfer request
+CUSTODY_NOTES = {
+    FIRST_RECORDED: N_("First recorded in the registry."),
+    IMPORTED: N_("Recorded by a CSV import."),
+    HANDED_OVER: N_("Handed over through transfer request #%(id)s."),
+}
+
+# --- the brand's decision on a transfer request (ContactAttempt.decision) -----------------------
+ACCEPT = "accept"
+DECLINE = "decline"
+DECISIONS = {
+    ACCEPT: N_("The brand accepts the transfer."),
+    DECLINE: N_("The brand declines the transfer."),
+}
+DECISION_CONTACT_POINT = "legal"  # the contact-point kind a decision comes from
+
+# --- notes of request transitions the registry writes (audit summaries) -----------------------
+FIRST_CONTACT = N_("first contact attempt")
+BRANDS_DECISION = N_("brand's decision")
+TRANSITION_NOTES = frozenset({FIRST_CONTACT, BRANDS_DECISION})
+
+# A personal value (a member's e-mail, name, phone) is never copied into the audit trail's
+# before/after: the entry says the field changed and keeps this marker on both sides.
+PERSONAL = {"personal": True}
+PERSONAL_VALUE = N_("personal data, not kept in the trail")
+
+
+def member(user_id: int | None) -> dict | None:
+    """A parameter naming a member by id, resolved when shown."""
+    return None if user_id is None else {"member": user_id}
+
+
+def phrase(msgid: str, **params: Any) -> dict:
+    """A parameter that is itself a phrase to translate."""
+    return {"phrase": msgid, "params": params} if params else {"phrase": msgid}
+
+
+def transition_note(note: str) -> Any:
+    """A transition's note as a parameter: the registry's own notes translate, typed ones not."""
+    return phrase(note) if note in TRANSITION_NOTES else note
+
+
+def dumps(params: Mapping[str, Any] | None) -> str:
+    """Parameters as stored: JSON, "" when there are none."""
+    if not params:
+        return ""
+
+    def default(value: Any) -> str:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        return str(value)
+
+    return json.dumps(params, default=default, sort_keys=True, ensure_ascii=False)
+
+
+def loads(stored: str | None) -> dict:
+    if not stored:
+        return {}
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def member_ids(value: Any) -> set[int]:
+    """The members a stored value refers to, at any depth."""
+    if isinstance(value, dict):
+        if set(value) == {"member"} and isinstance(value["member"], int):
+            return {value["member"]}
+        return set().union(*(member_ids(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(member_ids(v) for v in value)) if value else set()
+    return set()
+
+
+MemberLabel = Callable[[int], Any]
+
+
+def is_personal(value: Any) -> bool:
+    return value == PERSONAL
+
+
+def resolve(value: Any, label: MemberLabel) -> Any:
+    """A stored parameter ready for a Message: members named by `label`, phrases as Messages."""
+    if isinstance(value, dict):
+        if set(value) == {"member"}:
+            return label(value["member"])
+        if "phrase" in value:
+            params = value.get("params") or {}
+            return Message(value["phrase"], **{k: resolve(v, label) for k, v in params.items()})
+        if is_personal(value):
+            return Message(PERSONAL_VALUE)
+    return value
+
+
+def message(msgid: str, stored_params: str | Mapping | None, label: MemberLabel) -> Message | None:
+    """A stored code and its parameters as a Message to translate; None when there is none."""
+    if not msgid:
+        return None
+    params = loads(stored_params) if isinstance(stored_params, str | None) else stored_params
+    return Message(msgid, **{k: resolve(v, label) for k, v in params.items()})
+
+
+def custody_note(code: str, stored_params: str | None, note: str) -> list[Message | str]:
+    """A custody record's note: the registry's sentence (a Message), then what people typed."""
+    parts: list[Message | str] = []
+    if code in CUSTODY_NOTES:
+        parts.append(Message(CUSTODY_NOTES[code], **loads(stored_params)))
+    elif code:  # a code this version does not know: show it rather than lose it
+        parts.append(code)
+    if note:
+        parts.append(note)
+    return parts
