@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from registry import db
+from registry.domain import limits
 from registry.i18n import DEFAULT_TIMEZONE
 from registry.services import ServiceError, accounts, csv_io, platforms
 from registry.services.requests import ClockPolicy
@@ -43,11 +44,18 @@ def home_today() -> date:
 
 def parse_day(as_of: str | None) -> date:
     """An --as-of option's day, or today."""
+    if not as_of:
+        return home_today()
     try:
-        return date.fromisoformat(as_of) if as_of else home_today()
+        day = date.fromisoformat(as_of)
     except ValueError:
         fail(f'--as-of expects a date as YYYY-MM-DD, not "{as_of}".')
         raise  # unreachable: fail() raises
+    try:
+        return limits.check_day(day, field="as_of")
+    except limits.OutOfRange as exc:
+        fail(f"--as-of: {exc}")
+        raise
 
 
 def fail(message: str) -> None:

@@ -391,6 +391,16 @@ def test_flag_unanswered_rejects_a_bad_date_in_one_line(runner, app):
     ]
 
 
+@pytest.mark.parametrize("command", ["flag-unanswered", "export-handles"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_commands_refuse_a_day_outside_the_registry_range_in_one_line(runner, command, day):
+    result = runner.invoke(args=[command, "--as-of", day])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: --as-of: Give a date between 1900-01-01 and 2100-12-31."
+    ]
+
+
 def test_late_friday_evening_in_paris_counts_as_friday(app, make):
     """23:30 in Paris on Friday is 22:30 UTC the same day in winter, but the clock must not
     take Saturday's date in summer either (21:30 UTC)."""
