@@ -102,9 +102,13 @@ def handles_index():
 @requires(PUBLIC)
 def handle_detail(platform: str, handle: str):
     session = db.session()
-    found = _found_or_404(session, platform, handle)
-    row = handles.get_handle(session, found.id)
-    response = jsonify(handle_body(row, handles.custody_history(session, row.handle.id)))
+    return handle_response(session, _found_or_404(session, platform, handle).id)
+
+
+def handle_response(session: Session, handle_id: int):
+    """A handle with its custody history, as the caller may see it, and its ETag."""
+    row = handles.get_handle(session, handle_id)
+    response = jsonify(handle_body(row, handles.custody_history(session, handle_id)))
     response.set_etag(etag_of(row.handle))
     return response
 
@@ -154,10 +158,7 @@ def handle_update(platform: str, handle: str):
         )
     except Stale as exc:
         raise precondition_failed(exc.current) from None
-    row = handles.get_handle(session, saved.id)
-    response = jsonify(handle_body(row, handles.custody_history(session, saved.id)))
-    response.set_etag(etag_of(saved))
-    return response
+    return handle_response(session, saved.id)
 
 
 @bp.post("/handles")
@@ -182,10 +183,9 @@ def handle_create():
         private_notes=body.private_notes,
         evidence_url=body.evidence_url,
     )
-    row = handles.get_handle(session, created.id)
-    response = jsonify(handle_body(row, handles.custody_history(session, created.id)))
+    response = handle_response(session, created.id)
     response.status_code = 201
     response.headers["Location"] = url_for(
-        "api.handle_detail", platform=row.platform.slug, handle=created.handle
+        "api.handle_detail", platform=response.json["platform"], handle=created.handle
     )
     return response

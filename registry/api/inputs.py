@@ -219,6 +219,6 @@ def precondition_failed(current) -> ApiError:
     return ApiError(
         412,
         N_("This was changed meanwhile: the If-Match ETag is not the current one (%(etag)s)."),
-        extra={"etag": etag_of(current)} if current is not None else None,
-        etag=etag_of(current) if current is not None else "?",
+        extra={"etag": etag_of(current)},
+        etag=etag_of(current),
     )

@@ -74,19 +74,20 @@ def clamp_page(page: int | str | None) -> int:
     return limits.clamp_page(page)
 
 
-def checked_text(value: str | None, field: str, max_length: int) -> str:
-    """A text as stored (stripped), refused when it cannot be stored or is too long."""
+def checked(check, value, field: str, **bounds):
+    """`value` through one of registry.domain.limits' checks; its refusal is the use case's
+    Invalid, on `field`."""
     try:
-        return limits.check_text(value, field=field, max_length=max_length)
+        return check(value, field=field, **bounds)
     except limits.OutOfRange as exc:
         raise Invalid.explaining(exc, field=field) from None
+
+
+def checked_text(value: str | None, field: str, max_length: int) -> str:
+    """A text as stored (stripped), refused when it cannot be stored or is too long."""
+    return checked(limits.check_text, value, field, max_length=max_length)
 
 
 def checked_day(value, field: str):
     """A date inside the registry's range (1900-2100), or None when none is given."""
-    if value is None:
-        return None
-    try:
-        return limits.check_day(value, field=field)
-    except limits.OutOfRange as exc:
-        raise Invalid.explaining(exc, field=field) from None
+    return None if value is None else checked(limits.check_day, value, field)

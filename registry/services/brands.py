@@ -84,7 +84,7 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
             brand=clash.name,
         )
     days = values.get("reply_deadline_days")
-    if days in ("",):
+    if days == "":
         values["reply_deadline_days"] = days = None
     if days is not None and not 1 <= int(days) <= 90:
         raise Invalid(

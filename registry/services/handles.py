@@ -30,6 +30,7 @@ from registry.services import (
     Page,
     audit,
     check_version,
+    checked,
     checked_day,
     checked_text,
     platforms,
@@ -95,10 +96,8 @@ def check_followers(value) -> int | None:
         ) from None
     if followers < 0:
         raise Invalid("A follower count cannot be negative.", field="followers")
-    try:  # the column is 32 bits; no account comes near
-        return limits.check_int(followers, field="followers", maximum=limits.MAX_FOLLOWERS)
-    except limits.OutOfRange as exc:
-        raise Invalid.explaining(exc, field="followers") from None
+    # The column is 32 bits; no account comes near.
+    return checked(limits.check_int, followers, "followers", maximum=limits.MAX_FOLLOWERS)
 
 
 def find_handle(session: Session, platform: Platform, normalized: str) -> Handle | None:

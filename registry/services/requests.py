@@ -33,6 +33,8 @@ from registry.services import (
     Page,
     audit,
     check_version,
+    checked,
+    checked_day,
     checked_text,
     handles,
 )
@@ -120,11 +122,6 @@ class ListedRequest:
         }
 
 
-# The dashboard, the API, the CLI and the CSV export all list through `list_requests` or
-# `flagged`; FlaggedRow is the name the flagged list's rows had.
-FlaggedRow = ListedRequest
-
-
 def brand_zone(brand: Brand | None) -> ZoneInfo:
     return ZoneInfo(brand.timezone if brand and brand.timezone else "Europe/Paris")
 
@@ -138,6 +135,23 @@ def day_starts(day: date) -> datetime:
     """The first moment of `day` anywhere on Earth (as UTC): nothing stored before it
     happened on `day` or later in any time zone."""
     return datetime.combine(day, time(), UTC) - EARLIEST_ZONE
+
+
+def _closed_since(later: datetime):
+    """SQL: the request may have closed after the day whose end `later` bounds."""
+    return and_(
+        TransferRequest.closed_at.is_not(None),  # type: ignore[union-attr]
+        TransferRequest.closed_at >= later,  # type: ignore[operator]
+    )
+
+
+def _open_or_closed_since(later: datetime):
+    """SQL: the candidates for "open that day" (open now, or maybe closed after it);
+    `open_as_of` decides each exactly, in the brand's time zone."""
+    return or_(
+        TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+        _closed_since(later),
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -210,9 +224,9 @@ def open_as_of(request: TransferRequest, brand: Brand | None, as_of: date) -> bo
     still open that day)."""
     if request.opened_on > as_of:
         return False
-    if workflow.is_open(request.state) or request.closed_at is None:
-        return workflow.is_open(request.state)
-    return local_day(request.closed_at, brand) > as_of
+    if workflow.is_open(request.state):
+        return True
+    return request.closed_at is not None and local_day(request.closed_at, brand) > as_of
 
 
 def status_as_of(
@@ -349,10 +363,7 @@ def flagged(
         exists().where(
             ContactAttempt.request_id == TransferRequest.id, ContactAttempt.happened_at >= later
         ),
-        and_(
-            TransferRequest.closed_at.is_not(None),  # type: ignore[union-attr]
-            TransferRequest.closed_at >= later,  # type: ignore[operator]
-        ),
+        _closed_since(later),
     )
     base = _rows_query().where(TransferRequest.opened_on <= as_of)
     if brand:
@@ -392,13 +403,7 @@ def flagged(
                 unanswered_attempts=request.unanswered_attempts,
             )
         )
-    recomputed = base.where(
-        or_(
-            TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-            TransferRequest.closed_at >= later,  # type: ignore[operator]
-        ),
-        changed_since,
-    )
+    recomputed = base.where(_open_or_closed_since(later), changed_since)
     again = list(session.exec(recomputed))
     rows.extend(r for r in _with_status(session, again, as_of=as_of, policy=policy) if r.flag)
     rows.sort(key=SORTS.get(sort, SORTS["due"]))
@@ -415,13 +420,7 @@ def open_requests_as_of(
         select(TransferRequest, Brand)
         .join(Handle, Handle.id == TransferRequest.handle_id)
         .join(Brand, Brand.id == Handle.brand_id, isouter=True)
-        .where(
-            TransferRequest.opened_on <= as_of,
-            or_(
-                TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-                TransferRequest.closed_at >= later,  # type: ignore[operator]
-            ),
-        )
+        .where(TransferRequest.opened_on <= as_of, _open_or_closed_since(later))
         .order_by(TransferRequest.id)
     )
     return [(request, brand) for request, brand in rows if open_as_of(request, brand, as_of)]
@@ -443,7 +442,7 @@ def can_view(user: User | None, request: TransferRequest) -> bool:
 
 
 def can_log_attempt(user: User | None, request: TransferRequest) -> bool:
-    return is_proposer(user, request) or role_can(_role(user), MANAGE_REQUESTS)
+    return is_proposer(user, request) or can_manage(user)
 
 
 def can_claim(user: User | None) -> bool:
@@ -462,7 +461,7 @@ def moves_for(user: User | None, request: TransferRequest) -> tuple[str, ...]:
     """The states this user may move the request to now: staff any allowed move, its
     proposer withdrawing it."""
     allowed = workflow.allowed_transitions(request.state)
-    if role_can(_role(user), MANAGE_REQUESTS):
+    if can_manage(user):
         return allowed
     if is_proposer(user, request) and workflow.WITHDRAWN in allowed:
         return (workflow.WITHDRAWN,)
@@ -534,20 +533,14 @@ def parse_amount(value) -> int | None:
         raise Invalid(
             '"%(value)s" is not an amount in euros.', field="amount", value=value
         ) from None
-    try:  # finite, not negative, within the column: whole cents
-        return limits.check_amount(euros, field="amount")
-    except limits.OutOfRange as exc:
-        raise Invalid.explaining(exc, field="amount") from None
+    return checked(limits.check_amount, euros, "amount")  # finite, not negative: whole cents
 
 
 def check_opened_on(opened_on: date | None, *, today: date) -> date:
     """The day a request was first made: today unless given; never in the future."""
     if opened_on is None:
         return today
-    try:
-        limits.check_day(opened_on, field="opened_on")
-    except limits.OutOfRange as exc:
-        raise Invalid.explaining(exc, field="opened_on") from None
+    checked_day(opened_on, "opened_on")
     if opened_on > today:
         raise Invalid("A request cannot be dated in the future.", field="opened_on")
     return opened_on
@@ -666,10 +659,7 @@ def check_happened_at(happened_at: datetime | None, *, now: datetime) -> datetim
     """When an attempt happened: an aware moment, in the registry's range, not ahead of now."""
     if happened_at is None or happened_at.tzinfo is None:
         raise Invalid("Give the time of the attempt with its time zone.", field="happened_at")
-    try:
-        limits.check_moment(happened_at, field="happened_at")
-    except limits.OutOfRange as exc:
-        raise Invalid.explaining(exc, field="happened_at") from None
+    checked(limits.check_moment, happened_at, "happened_at")
     if happened_at > now + FUTURE_TOLERANCE:
         raise Invalid("A contact attempt cannot be dated in the future.", field="happened_at")
     return happened_at

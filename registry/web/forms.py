@@ -121,7 +121,7 @@ class SignupForm(BoundedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(
         _l("Name shown to staff"),
-        validators=[Optional(), Length(max=120)],
+        validators=[Optional(), Length(max=limits.NAME_MAX)],
         description=_l("Optional. Visitors never see it."),
     )
     password = PasswordField(
@@ -163,7 +163,7 @@ LANGUAGE_CHOICES = [("", _l("The browser's language")), *LANGUAGES.items()]
 
 
 class ProfileForm(BoundedForm):
-    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=limits.NAME_MAX)])
     phone = StringField(
         _l("Phone"),
         validators=[Optional(), Length(max=40)],
@@ -188,10 +188,12 @@ class HandleForm(BoundedForm):
     )
     brand = SelectField(_l("Brand it names"), default="")
     holder_kind = SelectField(_l("Held by"), choices=options(HOLDER_CHOICES), default="unknown")
-    holder_name = StringField(_l("Holder's name"), validators=[Optional(), Length(max=120)])
+    holder_name = StringField(
+        _l("Holder's name"), validators=[Optional(), Length(max=limits.NAME_MAX)]
+    )
     holder_contact = StringField(
         _l("Holder's contact (private)"),
-        validators=[Optional(), Length(max=255)],
+        validators=[Optional(), Length(max=limits.CONTACT_MAX)],
         description=_l("E-mail or phone; never shown to visitors or fans."),
     )
     status = SelectField(_l("Status"), choices=options(STATUS_CHOICES), default="active")
@@ -204,8 +206,10 @@ class HandleForm(BoundedForm):
         ],
     )
     followers_seen_on = DateField(_l("Followers counted on"), validators=[Optional()])
-    notes = TextAreaField(_l("Public notes"), validators=[Optional(), Length(max=5000)])
-    private_notes = TextAreaField(_l("Private notes"), validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField(_l("Public notes"), validators=[Optional(), Length(max=limits.NOTE_MAX)])
+    private_notes = TextAreaField(
+        _l("Private notes"), validators=[Optional(), Length(max=limits.NOTE_MAX)]
+    )
     submit = SubmitField(_l("Save handle"))
 
 
@@ -224,9 +228,11 @@ class HandleEditForm(HandleForm):
 class HolderChangeForm(BoundedForm):
     version = HiddenField()
     holder_kind = SelectField(_l("New holder"), choices=options(HOLDER_CHOICES))
-    holder_name = StringField(_l("Holder's name"), validators=[Optional(), Length(max=120)])
+    holder_name = StringField(
+        _l("Holder's name"), validators=[Optional(), Length(max=limits.NAME_MAX)]
+    )
     holder_contact = StringField(
-        _l("Holder's contact (private)"), validators=[Optional(), Length(max=255)]
+        _l("Holder's contact (private)"), validators=[Optional(), Length(max=limits.CONTACT_MAX)]
     )
     started_on = DateField(
         _l("Holds it since"), validators=[DataRequired(message=_l("Enter a date."))]
@@ -243,11 +249,14 @@ class BrandForm(BoundedForm):
     version = HiddenField()
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(message=_l("Enter the brand's name.")), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Enter the brand's name.")),
+            Length(max=limits.NAME_MAX),
+        ],
     )
     slug = StringField(
         _l("Slug"),
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional(), Length(max=limits.BRAND_SLUG_MAX)],
         description=_l("Lower-case name used in URLs and the API; made from the name when empty."),
     )
     country = StringField(
@@ -265,14 +274,17 @@ class BrandForm(BoundedForm):
         validators=[Optional(), NumberRange(min=1, max=90)],
         description=_l("Leave empty for the default (10)."),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=limits.NOTE_MAX)])
     submit = SubmitField(_l("Save brand"))
 
 
 class ContactPointForm(BoundedForm):
     kind = SelectField(_l("Department"), choices=options(labelled("department")))
-    label = StringField(_l("Label"), validators=[Optional(), Length(max=120)])
-    value = StringField(_l("Address, phone or URL"), validators=[DataRequired(), Length(max=255)])
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=limits.NAME_MAX)])
+    value = StringField(
+        _l("Address, phone or URL"),
+        validators=[DataRequired(), Length(max=limits.CONTACT_POINT_MAX)],
+    )
     submit = SubmitField(_l("Add contact point"))
 
 
@@ -315,7 +327,7 @@ class ProposalForm(BoundedForm):
     )
     message = TextAreaField(
         _l("Message"),
-        validators=[Optional(), Length(max=5000)],
+        validators=[Optional(), Length(max=limits.MESSAGE_MAX)],
         description=_l("What you propose and how the brand can reach you."),
     )
     opened_on = DateField(
@@ -339,7 +351,7 @@ class AttemptForm(BoundedForm):
     channel = SelectField(_l("Channel"), choices=options(labelled("channel")))
     contact_point = StringField(
         _l("Department or contact reached"),
-        validators=[Optional(), Length(max=255)],
+        validators=[Optional(), Length(max=limits.CONTACT_POINT_MAX)],
         description=_l("e.g. web form, customer service, press office, CEO's office."),
     )
     happened_at = DateTimeLocalField(
@@ -348,7 +360,7 @@ class AttemptForm(BoundedForm):
         description=LazyString(local_time_help),
     )
     outcome = SelectField(_l("Outcome"), choices=options(labelled("outcome")))
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=limits.SUMMARY_MAX)])
     submit = SubmitField(_l("Log the attempt"))
 
 
@@ -366,5 +378,7 @@ class DecisionForm(BoundedForm):
         ),
     )
     channel = SelectField(_l("Sent by"), choices=options(labelled("channel")), default="email")
-    summary = TextAreaField(_l("Message to the holder"), validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField(
+        _l("Message to the holder"), validators=[Optional(), Length(max=limits.SUMMARY_MAX)]
+    )
     submit = SubmitField(_l("Record the decision"))

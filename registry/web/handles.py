@@ -113,12 +113,17 @@ def create():
     return render_template("handles/form.html", form=form, row=None), form_status(form)
 
 
-def _edit_form(session, row: handles.HandleRow, formdata=None) -> HandleEditForm:
-    """The edit form, filled from the handle as stored (a GET, or after a stale save)."""
-    form = HandleEditForm(formdata=formdata, obj=row.handle)
+def _edit_form(session, row: handles.HandleRow, *, stored: bool) -> HandleEditForm:
+    """The edit form: as posted (a field the post leaves out keeps its stored value), or
+    showing the handle as stored (a GET, or after a stale save)."""
+    if stored:
+        form = HandleEditForm(formdata=None, obj=row.handle)
+    else:
+        form = HandleEditForm(obj=row.handle)
     form.brand.choices = _brand_choices(session)
-    form.brand.data = str(row.handle.brand_id or "")
-    form.version.data = str(row.handle.version)
+    if stored:
+        form.brand.data = str(row.handle.brand_id or "")
+        form.version.data = str(row.handle.version)
     return form
 
 
@@ -130,11 +135,7 @@ EDITED_FIELDS = ("brand", "status", "followers", "followers_seen_on", "notes", "
 def edit(handle_id: int):
     session = db.session()
     row = or_404(handles.get_handle, session, handle_id)
-    if request.method == "GET":
-        form = _edit_form(session, row)
-    else:  # a field the post leaves out keeps its stored value
-        form = HandleEditForm(obj=row.handle)
-        form.brand.choices = _brand_choices(session)
+    form = _edit_form(session, row, stored=request.method == "GET")
     if form.validate_on_submit():
         saved = run_use_case(
             form,
@@ -155,7 +156,7 @@ def edit(handle_id: int):
         if stale_copy() is not None:  # someone saved first: show theirs, and what this one typed
             unsaved = unsaved_values(form, EDITED_FIELDS)
             row = or_404(handles.get_handle, session, handle_id)
-            form = _edit_form(session, row)
+            form = _edit_form(session, row, stored=True)
             return render_template("handles/form.html", form=form, row=row, unsaved=unsaved), 409
     return render_template("handles/form.html", form=form, row=row), form_status(form)
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry import db
 from registry.access import can, requires
-from registry.domain import workflow
+from registry.domain import limits, workflow
 from registry.domain.clock import FLAGS
 from registry.domain.messages import N_
 from registry.domain.roles import (
@@ -33,6 +33,7 @@ from registry.web.helpers import (
     now,
     or_404,
     paging,
+    refusal,
     run_use_case,
     today,
 )
@@ -266,15 +267,12 @@ def decide(request_id: int):
 
 def parse_as_of(raw: str | None) -> date:
     """The dashboard's day: a date within 1900-2100, else today, with a flash saying why."""
-    from registry.domain import limits
-    from registry.i18n import translate
-
     if not raw:
         return today()
     try:
         return limits.parse_day(raw, field="as_of")
     except limits.OutOfRange as exc:
-        flash(_("%(problem)s Showing today.", problem=translate(exc.msgid, exc.params)), "error")
+        flash(_("%(problem)s Showing today.", problem=refusal(exc)), "error")
         return today()
 
 
