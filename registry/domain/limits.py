@@ -29,6 +29,7 @@ MAX_PAGE = 100_000  # deeper than any real list; larger page numbers are clamped
 NAME_MAX = 120
 CONTACT_MAX = 255
 URL_MAX = 500
+WEBSITE_MAX = 255  # Brand.website
 CONTACT_POINT_MAX = 255
 NOTE_MAX = 5_000
 SUMMARY_MAX = 5_000

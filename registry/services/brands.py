@@ -51,12 +51,15 @@ CHANGED_MEANWHILE = N_(
 def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     values = dict(values)
     values["name"] = checked_text(values.get("name"), "name", limits.NAME_MAX)
-    values["website"] = checked_text(values.get("website"), "website", limits.URL_MAX)
+    values["website"] = checked_text(values.get("website"), "website", limits.WEBSITE_MAX)
     values["notes"] = checked_text(values.get("notes"), "notes", limits.NOTE_MAX)
     values["slug"] = checked_text(values.get("slug"), "slug", limits.NAME_MAX)
     if not values["name"]:
         raise Invalid("Enter the brand's name.", field="name")
-    values["slug"] = slugify(values.get("slug") or values["name"])
+    # The slug made from a long name can outgrow its column: check what will be stored.
+    values["slug"] = checked_text(
+        slugify(values.get("slug") or values["name"]), "slug", limits.BRAND_SLUG_MAX
+    )
     if not values["slug"]:
         raise Invalid("The slug needs at least one letter or digit.", field="slug")
     values["country"] = (values.get("country") or "FR").strip().upper()

@@ -267,7 +267,12 @@ class BrandForm(BoundedForm):
     )
     timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired()])
     website = URLField(
-        _l("Website"), validators=[Optional(), URL(message=_l("Enter a full URL (https://…)."))]
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=limits.WEBSITE_MAX),
+            URL(message=_l("Enter a full URL (https://…).")),
+        ],
     )
     reply_deadline_days = IntegerField(
         _l("Reply deadline (business days)"),

@@ -60,3 +60,47 @@ def test_contact_points_are_added_and_listed(client, auth, app, make):
 
 def test_unknown_brand_is_a_404(client):
     assert client.get("/brands/nobody").status_code == 404
+
+
+def test_a_slug_or_website_longer_than_its_column_is_refused_and_nothing_is_saved(
+    client, auth, app
+):
+    """A 120-letter name makes a 120-character slug, and a URL may run to 5,000 characters:
+    both columns are shorter (PostgreSQL refuses what does not fit), so the form says so."""
+    auth.login("staff")
+    long_name = client.post(
+        "/brands/new", data={"name": "G" * 120, "country": "FR", "timezone": "Europe/Paris"}
+    )
+    assert long_name.status_code == 422
+    assert "at most 64" in unescape(long_name.text)
+    long_site = client.post(
+        "/brands/new",
+        data={
+            "name": "Gallimard",
+            "country": "FR",
+            "timezone": "Europe/Paris",
+            "website": "https://www.gallimard.fr/" + "a" * 300,
+        },
+    )
+    assert long_site.status_code == 422
+    assert "longer than 255 characters" in unescape(long_site.text)  # the form says it first
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(Brand)).one() == 0
+
+
+def test_the_brand_use_case_bounds_website_and_slug_to_their_columns(app):
+    import pytest
+
+    from registry.services import Invalid, brands
+
+    with app.app_context():
+        session = db.session()
+        with pytest.raises(Invalid) as too_long:
+            brands.create_brand(
+                session, actor=None, name="Gallimard", website="https://" + "a" * 250
+            )
+        assert too_long.value.field == "website" and "at most 255" in str(too_long.value)
+        with pytest.raises(Invalid) as slug:
+            brands.create_brand(session, actor=None, name="G" * 120)
+        assert slug.value.field == "slug" and "at most 64" in str(slug.value)
+        assert session.exec(select(func.count()).select_from(Brand)).one() == 0
