@@ -27,6 +27,7 @@ MAX_PAGE = 100_000  # deeper than any real list; larger page numbers are clamped
 
 # Text lengths, shared by the models' columns, the forms, the API schemas and the CSV import.
 NAME_MAX = 120
+PHONE_MAX = 40  # User.phone
 CONTACT_MAX = 255
 URL_MAX = 500
 WEBSITE_MAX = 255  # Brand.website

@@ -8,11 +8,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.domain import recorded
+from registry.domain import limits, recorded
 from registry.domain.messages import LANGUAGES, N_
 from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.models import Brand, User
-from registry.services import Conflict, Forbidden, Invalid, audit
+from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
 from registry.services.unit import use_case
 
 MIN_PASSWORD_LENGTH = 8
@@ -69,7 +69,7 @@ def create_user(
         email=email,
         password_hash=generate_password_hash(password),
         role=role,
-        display_name=display_name.strip(),
+        display_name=checked_text(display_name, "display_name", limits.NAME_MAX),
         brand_id=brand.id if brand else None,
     )
     session.add(user)
@@ -124,9 +124,9 @@ def update_profile(
     if timezone is not None:
         user.timezone = check_time_zone(timezone)
     if display_name is not None:
-        user.display_name = display_name.strip()
+        user.display_name = checked_text(display_name, "display_name", limits.NAME_MAX)
     if phone is not None:
-        user.phone = phone.strip()
+        user.phone = checked_text(phone, "phone", limits.PHONE_MAX)
     session.add(user)
     audit.record(
         session,

@@ -166,7 +166,7 @@ class ProfileForm(BoundedForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=limits.NAME_MAX)])
     phone = StringField(
         _l("Phone"),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), Length(max=limits.PHONE_MAX)],
         description=_l("Private: only staff and legal see it, when they follow up your requests."),
     )
     locale = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES), default="")

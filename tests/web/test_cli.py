@@ -64,3 +64,29 @@ def test_create_user_attaches_a_legal_account_to_its_brand(runner, app, make):
         args=["create-user", "fan@example.org", "--brand", "gallimard"], input="a long password\n"
     )
     assert refused.exit_code != 0 and "Only a legal account acts for a brand" in refused.output
+
+
+def test_create_user_with_a_name_longer_than_its_column_exits_with_one_line(runner, app):
+    result = runner.invoke(
+        args=["create-user", "long@example.org", "--name", "N" * 121], input="a long password\n"
+    )
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: This text is too long: 121 characters, at most 120."
+    ]
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(User)).one() == 0
+
+
+def test_a_profile_phone_longer_than_its_column_is_refused_by_the_use_case(app, make):
+    import pytest
+
+    from registry.services import Invalid, accounts
+
+    user = make.user("fan")
+    with app.app_context():
+        session = db.session()
+        with pytest.raises(Invalid) as refused:
+            accounts.update_profile(session, session.get(User, user.id), phone="0" * 41)
+        assert refused.value.field == "phone"
+        assert session.get(User, user.id).phone == ""
