@@ -43,14 +43,14 @@ def build(app, n_handles: int, n_requests: int) -> None:
     rng = random.Random(42)
     with app.app_context():
         session = db.session()
-        platforms.sync_platforms(session)
+        platforms.sync_platforms(session)  # use cases, each in its own transaction
+        staff = accounts.create_user(
+            session, email="bench@example.org", password="benchmark1", role="staff"
+        )
         ids = {p.slug: p.id for p in platforms.all_platforms(session)}
         brands = [Brand(name=f"Brand {i}", slug=f"brand-{i}") for i in range(50)]
         session.add_all(brands)
         session.flush()
-        staff = accounts.create_user(
-            session, email="bench@example.org", password="benchmark1", role="staff"
-        )
         rows = [
             Handle(
                 platform_id=ids[rng.choice(["x", "instagram", "facebook", "tiktok"])],

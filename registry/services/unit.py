@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -85,8 +86,30 @@ def locked(session: Session, model, condition):
     ).first()
 
 
+class UnsavedWrites(RuntimeError):
+    """A use case was called on a session holding writes nobody committed: starting the use
+    case's own transaction would throw them away without a word."""
+
+
+_WROTE = "registry.wrote"  # set on a session by a flush, cleared when its transaction ends
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_writes(session, *_args) -> None:
+    session.info.pop(_WROTE, None)
+
+
 def begin_write(session: Session) -> None:
-    """End whatever the caller read (its snapshot may be stale) and open a write transaction."""
+    """End whatever the caller read (its snapshot may be stale) and open a write transaction.
+    Writes the caller made and did not commit are refused, never silently rolled back."""
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        raise UnsavedWrites(f"{session!r} holds uncommitted writes; commit them first")
     if session.in_transaction():
         session.rollback()
     session.connection(execution_options=WRITE_OPTIONS)

@@ -255,3 +255,20 @@ def test_patch_needs_the_edit_permission(api, make):
         "/api/v1/handles/x/gallimard", json={"notes": "x"}, headers=api.headers(legal)
     )
     assert_json_error(response, 403)
+
+
+def test_a_use_case_refuses_a_session_holding_uncommitted_writes_instead_of_dropping_them(app):
+    """A use case opens its own transaction; writes a caller flushed and did not commit
+    would vanish in that rollback, so it refuses to start and leaves them as they are."""
+    from registry.models import Brand
+    from registry.services import brands
+    from registry.services.unit import UnsavedWrites
+
+    with app.app_context():
+        session = db.session()
+        session.add(Brand(name="Flushed", slug="flushed"))
+        session.flush()
+        with pytest.raises(UnsavedWrites):
+            brands.create_brand(session, actor=None, name="Gallimard")
+        session.commit()  # the caller's write survived the refusal
+        assert sorted(session.exec(select(Brand.slug)).all()) == ["flushed"]
