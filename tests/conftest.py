@@ -47,25 +47,35 @@ def database_url(tmp_path) -> str:
     return url if url.startswith("postgresql") else f"sqlite:///{tmp_path}/test.db"
 
 
-@pytest.fixture
-def app(tmp_path):
+def reset_tables(app) -> None:
+    """Every table dropped and created again: an empty database (PostgreSQL is shared)."""
+    engine = app.extensions["registry.engine"]
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+
+
+def make_test_app(directory):
+    """An app for tests on an empty registry (the platforms loaded), CSRF off, 5 a page."""
     app = create_app(
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
-            "DATABASE_URL": database_url(tmp_path),
+            "DATABASE_URL": database_url(directory),
             "SECRET_KEY": "test",
             "PAGE_SIZE": 5,
         }
     )
-    engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    reset_tables(app)
     with app.app_context():
-        platforms.sync_platforms(db.session())
-        db.session().commit()
+        platforms.sync_platforms(db.session())  # a use case: it commits
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_test_app(tmp_path)
     yield app
-    engine.dispose()
+    app.extensions["registry.engine"].dispose()
 
 
 @pytest.fixture

@@ -19,13 +19,13 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-from registry import create_app, db
+from registry import db
 from registry.domain import limits
 from registry.models import Brand
-from registry.services import accounts, platforms, tokens
-from tests.conftest import PASSWORD, database_url
+from registry.services import accounts, tokens
+from tests.conftest import PASSWORD, make_test_app
 
 # --- the hostile values ----------------------------------------------------------------------
 
@@ -937,23 +937,9 @@ class Scene:
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
-    app = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "DATABASE_URL": database_url(tmp_path_factory.mktemp("hostile")),
-            "SECRET_KEY": "test",
-            "PAGE_SIZE": 5,
-        }
-    )
-    engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
-    with app.app_context():
-        platforms.sync_platforms(db.session())
-        db.session().commit()
+    app = make_test_app(tmp_path_factory.mktemp("hostile"))
     yield Scene(app)
-    engine.dispose()
+    app.extensions["registry.engine"].dispose()
 
 
 ERROR_MARKERS = ('class="error', "flash-error", "error-page", '"error"')

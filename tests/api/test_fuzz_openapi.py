@@ -20,34 +20,21 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlmodel import SQLModel
 
 from registry import create_app, db
 from registry.api import openapi
-from registry.services import accounts, platforms, tokens
-from tests.conftest import PASSWORD, database_url
+from registry.services import accounts, tokens
+from tests.conftest import PASSWORD, make_test_app
 
 EXAMPLES_PER_OPERATION = 200
 
 
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory):
-    app = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "DATABASE_URL": database_url(tmp_path_factory.mktemp("fuzz")),
-            "SECRET_KEY": "test",
-            "PAGE_SIZE": 5,
-        }
-    )
+    app = make_test_app(tmp_path_factory.mktemp("fuzz"))
     engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
     with app.app_context():
         session = db.session()
-        platforms.sync_platforms(session)
-        session.commit()
         staff = accounts.create_user(
             session, email="staff@example.org", password=PASSWORD, role="staff"
         )

@@ -37,13 +37,12 @@ import flask_babel
 import pytest
 from flask import Flask, got_request_exception
 from playwright.sync_api import expect
-from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
 from registry import ROOT, create_app, db, demo
 from registry.services import accounts
 from registry.web import labels, templating
-from tests.conftest import PASSWORD, database_url
+from tests.conftest import PASSWORD, database_url, reset_tables
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -83,15 +82,11 @@ def live_app(tmp_path) -> Iterator[Flask]:
     app = create_app(
         {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True}
     )
-    engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    reset_tables(app)
     with app.app_context():
-        session = db.session()
-        demo.load(session)  # what `registry seed-demo` runs
-        session.commit()
+        demo.load(db.session())  # what `registry seed-demo` runs; a use case, it commits
     yield app
-    engine.dispose()
+    app.extensions["registry.engine"].dispose()
 
 
 @pytest.fixture

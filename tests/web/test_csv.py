@@ -8,13 +8,14 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from registry import db
 from registry.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from registry.services import brands, csv_io, handles, platforms
+from tests.conftest import reset_tables
 
 TODAY = date(2024, 3, 1)
 HEADER = "platform,handle,brand,holder_kind,holder_name,status,followers,notes"
@@ -311,9 +312,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_registry(app, 
     make.handle("Cochonou", platform="tiktok", holder_kind="squatter", holder_name="Zoé")
     first_export = export(app)
 
-    engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    reset_tables(app)
     with app.app_context():
         session = db.session()
         platforms.sync_platforms(session)
