@@ -22,12 +22,21 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["BEHIND_PROXY"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+
     from registry import db, i18n
-    from registry.extensions import csrf, login_manager
+    from registry.extensions import csrf, init_security, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_security(app)
     i18n.init_app(app)
 
     from registry import access, api, bounds, cli, web

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+# A remembered login lasts at most this long (issue 10: "at most 30 days").
+MAX_REMEMBER_DAYS = 30
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -18,8 +22,28 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
+
+
+def _proxies() -> int:
+    """BEHIND_PROXY=1 (or the number of proxies in front): trust that many X-Forwarded-*
+    hops. Unset or 0: trust none, since anybody can send those headers."""
+    value = os.environ.get("BEHIND_PROXY", "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return 0
+    if value in ("true", "yes", "on"):
+        return 1
+    return max(0, int(value))
+
+
 def from_environment(instance_path: Path) -> dict:
     instance_path.mkdir(parents=True, exist_ok=True)
+    secure = _flag("SESSION_COOKIE_SECURE")
+    remember_days = min(int(os.environ.get("REMEMBER_DAYS", MAX_REMEMBER_DAYS)), MAX_REMEMBER_DAYS)
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'registry.db'}",
@@ -29,6 +53,29 @@ def from_environment(instance_path: Path) -> dict:
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind a TLS proxy: SESSION_COOKIE_SECURE=1 (the remember cookie follows it) and
+        # BEHIND_PROXY=1, so that the site sees https and the client's address.
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": _flag("REMEMBER_COOKIE_SECURE", secure),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=max(1, remember_days)),
+        "BEHIND_PROXY": _proxies(),
+        # Login and sign-up limits (Flask-Limiter): in memory for one server; with several,
+        # a shared store such as redis://host:6379/0.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        "SIGNUP_LIMIT_PER_ADDRESS": os.environ.get("SIGNUP_LIMIT_PER_ADDRESS", "10 per hour"),
+        "SIGNUP_LIMIT_PER_ACCOUNT": os.environ.get("SIGNUP_LIMIT_PER_ACCOUNT", "3 per hour"),
+        # The site's address as its readers know it (https://registry.example.org): links in
+        # e-mails are built on it rather than on the Host header a request claims.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # E-mail (sign-up confirmations, notices): smtp://user:password@host:587 (STARTTLS)
+        # or smtps://host:465. Unset: messages are written to the log instead of being sent.
+        "SMTP_URL": os.environ.get("SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Handle Registry <no-reply@localhost>"),
         # The largest upload is a 5 MB CSV import; allow for the form around it.
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     }

@@ -169,6 +169,9 @@ def load(session: Session, *, today: date | None = None) -> str:
                 session, brand.slug, actor=None, kind=kind, label=label, value=value
             )
         by_slug[brand.slug] = brand
+    members = _load_members(session)
+    # The fans who hold handles are members: their offers come from the recorded holder.
+    holders = {"Julien, a reader": members["julien"], "Fans de Cochonou": members["fans"]}
     created = {}
     for platform, name, brand, kind, holder, status, followers, seen, notes in HANDLES:
         created[(platform, name)] = handles.create_handle(
@@ -185,16 +188,22 @@ def load(session: Session, *, today: date | None = None) -> str:
             followers_seen_on=seen,
             notes=notes,
             holder_contact="julien@example.org" if kind == "fan" and brand == "gallimard" else "",
+            holder_user_id=holders[holder].id if kind == "fan" else None,
         )
-    count = _load_requests(session, created, today)
+    count = _load_requests(session, created, members, today)
     session.flush()
     return f"{len(BRANDS)} brands, {len(HANDLES)} handles, {count} transfer requests"
 
 
-def _member(session: Session, email: str, name: str, role: str = "fan") -> User:
+def _member(session: Session, email: str, name: str, role: str = "fan", brand: str = "") -> User:
     """Demo members get an unusable random password: sign in with accounts you create."""
     return accounts.create_user(
-        session, email=email, password=secrets.token_urlsafe(24), role=role, display_name=name
+        session,
+        email=email,
+        password=secrets.token_urlsafe(24),
+        role=role,
+        display_name=name,
+        brand_slug=brand,
     )
 
 
@@ -210,12 +219,21 @@ def _business_days_before(day: date, n: int) -> date:
     return day
 
 
-def _load_requests(session: Session, created: dict, today: date) -> int:
-    julien = _member(session, "julien@example.org", "Julien")
-    fans = _member(session, "fans.cochonou@example.org", "Fans de Cochonou")
-    driver = _member(session, "claire@example.org", "Claire")
-    staff = _member(session, "staff@example.org", "Registry staff", role="staff")
-    legal = _member(session, "legal@nespresso.example", "Nespresso legal", role="legal")
+def _load_members(session: Session) -> dict[str, User]:
+    return {
+        "julien": _member(session, "julien@example.org", "Julien"),
+        "fans": _member(session, "fans.cochonou@example.org", "Fans de Cochonou"),
+        "driver": _member(session, "claire@example.org", "Claire"),
+        "staff": _member(session, "staff@example.org", "Registry staff", role="staff"),
+        "legal": _member(
+            session, "legal@nespresso.example", "Nespresso legal", role="legal", brand="nespresso"
+        ),
+    }
+
+
+def _load_requests(session: Session, created: dict, members: dict, today: date) -> int:
+    julien, fans, driver = members["julien"], members["fans"], members["driver"]
+    staff, legal = members["staff"], members["legal"]
 
     def attempt(request, who, moment, direction, channel, outcome, point, summary):
         requests.log_attempt(
@@ -324,6 +342,7 @@ def _load_requests(session: Session, created: dict, today: date) -> int:
         holder_kind="fan",
         holder_name="Claire",
         holder_contact="claire@example.org",
+        holder_user_id=driver.id,
         followers=4200,
         notes="A fan account named after the car maker.",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Integer, Text, UniqueConstraint, event, inspect
+from sqlalchemy import Boolean, Column, Integer, Text, UniqueConstraint, event, inspect, true
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -57,6 +57,11 @@ class User(SQLModel, table=True):
     locale: str = Field(default="", max_length=8)  # empty: follow the browser
     timezone: str = Field(default="Europe/Paris", max_length=64)
     active: bool = Field(default=True)
+    # Raised by logging out and by a password change: every session and remember cookie
+    # carrying an older number stops working (get_id below puts it in both).
+    session_version: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, server_default="1")
+    )
     created_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None  # personal data erased at the member's request
 
@@ -74,7 +79,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session and the remember cookie keep: "id.session_version"."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def label(self) -> str:
@@ -177,6 +183,11 @@ class Handle(Versioned, SQLModel, table=True):
     holder_contact: str = Field(default="", max_length=255)  # private
     # The holder when the holder is a member: erasing them blanks this row's holder fields.
     holder_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    # False while the holder is only what a fan said of themselves ("held by me"), until
+    # staff confirm it with the evidence they checked (CustodyRecord.verified_url).
+    holder_verified: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
     status: str = Field(default="active", max_length=16, index=True)
     followers: int | None = None
     followers_seen_on: date | None = None
@@ -189,8 +200,9 @@ class Handle(Versioned, SQLModel, table=True):
 
 
 class CustodyRecord(SQLModel, table=True):
-    """Who held a handle from when to when. Append-only: only ended_on is ever filled in, and
-    erasing a member blanks the holder fields of the records where they are the holder.
+    """Who held a handle from when to when. Append-only: only ended_on (and, once, the
+    verification of a fan's own claim) is ever filled in, and erasing a member blanks the
+    holder fields of the records where they are the holder.
 
     ``note`` is what people typed; ``note_code`` (registry.domain.recorded.CUSTODY_NOTES) and
     its JSON ``note_params`` are what the registry says itself, translated when shown."""
@@ -211,6 +223,14 @@ class CustodyRecord(SQLModel, table=True):
     note_params: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     recorded_at: datetime = Field(default_factory=utcnow)
+    # A holder a fan recorded themselves is unverified until staff confirm it: then who
+    # confirmed and the page they checked are filled in, once.
+    holder_verified: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
+    verified_url: str = Field(default="", max_length=500)
+    verified_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    verified_at: datetime | None = None
 
 
 REQUEST_KINDS = values(RequestKind)  # a holder offers the handle; the brand claims it back

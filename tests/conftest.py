@@ -54,8 +54,9 @@ def reset_tables(app) -> None:
     SQLModel.metadata.create_all(engine)
 
 
-def make_test_app(directory):
-    """An app for tests on an empty registry (the platforms loaded), CSRF off, 5 a page."""
+def make_test_app(directory, **config):
+    """An app for tests on an empty registry (the platforms loaded), CSRF off, 5 a page;
+    `config` adds or overrides settings."""
     app = create_app(
         {
             "TESTING": True,
@@ -63,6 +64,7 @@ def make_test_app(directory):
             "DATABASE_URL": database_url(directory),
             "SECRET_KEY": "test",
             "PAGE_SIZE": 5,
+            **config,
         }
     )
     reset_tables(app)
@@ -104,12 +106,16 @@ class AuthActions:
     def __init__(self, client, app):
         self.client, self.app = client, app
 
-    def login(self, role: str = "fan", email: str | None = None):
+    def login(self, role: str = "fan", email: str | None = None, brand: str = ""):
+        """Log in as a member of that role (made when missing); `brand` attaches a legal
+        account to that brand's slug."""
         email = email or f"{role}@example.org"
         with self.app.app_context():
             session = db.session()
             if accounts.find_by_email(session, email) is None:
-                accounts.create_user(session, email=email, password=PASSWORD, role=role)
+                accounts.create_user(
+                    session, email=email, password=PASSWORD, role=role, brand_slug=brand
+                )
                 session.commit()
         response = self.client.post("/login", data={"email": email, "password": PASSWORD})
         assert response.status_code == 302, response.text
@@ -122,6 +128,18 @@ class AuthActions:
 @pytest.fixture
 def auth(client, app):
     return AuthActions(client, app)
+
+
+def signup_link(app) -> str:
+    """The confirmation link of the last sign-up e-mail (written to the outbox: no SMTP_URL),
+    as a path the test client can open."""
+    from registry import mail
+
+    for message in reversed(mail.outbox(app)):
+        match = re.search(r"https?://[^/\s]+(/signup/confirm/\S+)", message.text)
+        if match:
+            return match.group(1)
+    raise AssertionError("no sign-up e-mail with a link was sent")
 
 
 def csrf_token(html: str) -> str:
@@ -192,14 +210,14 @@ def postgres_url() -> str:
 
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashes():
-    """Real salted hashes with cheap parameters: scrypt's ~0.2 s per hash and per check, over
-    hundreds of sign-ups and logins, was a large share of the suite's time."""
+    """Real salted scrypt hashes with cheap parameters: the default's ~0.1 s per hash and
+    per check, over hundreds of sign-ups and logins, was a large share of the suite's time."""
     real = accounts.generate_password_hash
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             accounts,
             "generate_password_hash",
-            lambda password, method="pbkdf2:sha256:1000", salt_length=16: real(
+            lambda password, method="scrypt:256:8:1", salt_length=16: real(
                 password, method=method, salt_length=salt_length
             ),
         )

@@ -51,27 +51,44 @@ class Factories:
         handle=None,
         state: str | None = None,
     ):
-        """A fan's offer of @Gallimard to Gallimard, with one outbound attempt a day per outcome."""
+        """A fan's offer of @Gallimard to Gallimard, with one outbound attempt a day per outcome.
+
+        The fan proposer is the handle's recorded holder; a staff, legal or admin proposer
+        opens a claim instead, a legal one for the brand it is then attached to. Given a
+        handle that no member holds, the default proposer is staff (a fan could not offer it)."""
         from datetime import UTC, datetime, timedelta
 
+        from registry.models import User
         from registry.services import requests
 
         brand = brand or self.brand("Gallimard")
+        if proposer is None:
+            held_by_nobody = handle is not None and handle.holder_user_id is None
+            proposer = self.user("staff" if held_by_nobody else "fan")
+        kind = "offer" if proposer.role == "fan" else "claim"
         handle = handle or self.handle(
-            "Gallimard", brand_id=brand.id, holder_kind="fan", holder_name="Julien"
+            "Gallimard",
+            brand_id=brand.id,
+            holder_kind="fan",
+            holder_name="Julien",
+            holder_user_id=proposer.id if kind == "offer" else None,
         )
-        proposer = proposer or self.user("fan")
 
         def build(session):
+            member = session.get(User, proposer.id)
+            if member.role == "legal" and member.brand_id is None:
+                member.brand_id = handle.brand_id or brand.id
+                session.add(member)
+                session.commit()
             request = requests.propose(
-                session, actor=proposer, today=opened_on, handle_id=handle.id
+                session, actor=member, today=opened_on, handle_id=handle.id, kind=kind
             )
             for n, outcome in enumerate(outcomes):
                 moment = datetime(opened_on.year, opened_on.month, opened_on.day, 9, tzinfo=UTC)
                 requests.log_attempt(
                     session,
                     request.id,
-                    actor=proposer,
+                    actor=member,
                     direction="outbound",
                     channel="email",
                     outcome=outcome,

@@ -119,8 +119,19 @@ def choice_parameter(name: str, choices: Iterable[str]) -> str:
     return value
 
 
-def date_parameter(name: str, default: date) -> date:
+def given_or_absent(name: str) -> str:
+    """A parameter's value, "" when it is absent; one that is present but empty (`as_of=`)
+    is refused rather than read as "not given", which would silently mean the default."""
     raw = request.args.get(name, "").strip()
+    if not raw and name in request.args:
+        raise bad_parameter(
+            name, N_("%(name)s is empty: give a value, or leave the parameter out."), name=name
+        )
+    return raw
+
+
+def date_parameter(name: str, default: date) -> date:
+    raw = given_or_absent(name)
     if not raw:
         return default
     try:
@@ -139,7 +150,7 @@ def date_parameter(name: str, default: date) -> date:
 
 
 def int_parameter(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
-    raw = request.args.get(name, "").strip()
+    raw = given_or_absent(name)
     if not raw:
         return default
     try:

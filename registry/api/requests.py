@@ -65,7 +65,7 @@ def request_fields(
         "amount": request.amount_cents / 100 if request.amount_cents is not None else None,
         "flag": flag,
         "due_date": due_date,
-        "allowed_transitions": list(transfer.moves_for(api_user(), request)),
+        "allowed_transitions": list(transfer.moves_for(api_user(), request, brand)),
     }
 
 
@@ -161,6 +161,7 @@ def request_create():
         amount=body.amount,
         message=body.message,
         opened_on=body.opened_on,
+        show_name=body.show_name,
         policy=clock_policy(),
     )
     row = transfer.get_request(session, proposed.id)
@@ -172,6 +173,7 @@ def request_create():
 @bp.post("/requests/<int:request_id>/attempts")
 @requires(MEMBER)
 def attempt_create(request_id: int):
+    transfer.may_act_on(db.session(), request_id, api_user(), "attempt")  # before the body
     body = body_as(AttemptCreate)
     happened_at = body.happened_at or now()
     if happened_at.tzinfo is None:  # documented: a time without an offset is UTC
@@ -202,6 +204,7 @@ def request_transition(request_id: int):
     """A compare-and-set on the state: `from_state` in the body, or an If-Match ETag from
     the request's answer, makes a move from a stale read fail (409, or 412) instead of
     applying to a request that has moved since."""
+    transfer.may_act_on(db.session(), request_id, api_user(), "move")  # before the body
     body = body_as(TransitionCreate)
     try:
         run_use_case(

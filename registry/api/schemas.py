@@ -44,6 +44,8 @@ FINITE = {"allow_inf_nan": False}
 class CustodyPublic(SQLModel):
     holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
     holder_name: str
+    holder_verified: bool = True
+    verified_url: str = Field(default="", description="The page staff checked to confirm it.")
     started_on: date
     ended_on: date | None
     evidence_url: str
@@ -77,6 +79,10 @@ class HandlePublic(SQLModel):
     brand: str | None = Field(description="The brand's slug, or null.")
     holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
     holder_name: str
+    holder_verified: bool = Field(
+        description="False while the holder is what a fan said of themselves, until staff "
+        "confirm it."
+    )
     status: str = Field(schema_extra={"json_schema_extra": one_of(HANDLE_STATUSES)})
     followers: int | None
     followers_seen_on: date | None
@@ -233,6 +239,11 @@ class RequestCreate(WriteModel):
         default=None,
         description="The day the request was first made, when recorded after the fact. "
         "Default: today; never in the future.",
+    )
+    show_name: bool = Field(
+        default=False,
+        description="For an offer of a handle new to the registry: show the proposer's name "
+        'as its holder on public pages (else they say "a fan").',
     )
 
 

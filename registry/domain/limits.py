@@ -10,6 +10,7 @@ refusal, translated where it is shown). Pure Python: no Flask, no database.
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from registry.domain.messages import N_, Explained
 
@@ -163,6 +164,32 @@ def check_text(value: str | None, *, field: str = "", max_length: int, strip: bo
             length=len(text),
             max=max_length,
         )
+    return text
+
+
+# Links the registry stores and shows (evidence, a brand's website) are web pages: any other
+# scheme (javascript:, data:, file:) would run or open something in a reader's browser.
+WEB_SCHEMES = ("http", "https")
+NOT_A_WEB_URL = N_("Enter a web address starting with https:// (or http://).")
+
+
+def is_web_url(text: str | None) -> bool:
+    """An absolute http(s) URL with a host, and no space or control character in it."""
+    if not text or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return False
+
+
+def check_web_url(value: str | None, *, field: str = "", max_length: int = URL_MAX) -> str:
+    """A link ready to store: "" when none is given, else a storable http(s) URL. The one rule
+    for every URL a client sends, through a form, the API or a CSV file."""
+    text = check_text(value, field=field, max_length=max_length)
+    if text and not is_web_url(text):
+        raise OutOfRange(NOT_A_WEB_URL, field=field)
     return text
 
 

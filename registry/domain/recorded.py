@@ -23,6 +23,8 @@ from typing import Any
 from registry.domain.messages import N_, Message
 
 FORMER_MEMBER = N_("A former member")
+# A member holder who did not choose to show their name, as the public pages name them.
+A_FAN = N_("A fan")
 
 # --- custody notes the registry writes ------------------------------------------------------
 FIRST_RECORDED = "first_recorded"

@@ -91,3 +91,8 @@ def checked_text(value: str | None, field: str, max_length: int) -> str:
 def checked_day(value, field: str):
     """A date inside the registry's range (1900-2100), or None when none is given."""
     return None if value is None else checked(limits.check_day, value, field)
+
+
+def checked_url(value: str | None, field: str, max_length: int = limits.URL_MAX) -> str:
+    """A web link (http or https) as stored, "" when none is given."""
+    return checked(limits.check_web_url, value, field, max_length=max_length)

@@ -1,21 +1,25 @@
-"""Accounts: sign-up, log-in, roles. Passwords are stored as salted hashes only."""
+"""Accounts: sign-up, log-in, sessions, roles. Passwords are stored as scrypt hashes only
+(werkzeug's default method), checked against registry.domain.passwords when chosen."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.domain import limits, recorded
+from registry.domain import limits, passwords, recorded
 from registry.domain.messages import LANGUAGES, N_
 from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.models import Brand, User
 from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
 from registry.services.unit import use_case
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+HASH_METHOD = "scrypt"  # a hash made another way (older pbkdf2) is remade at the next log-in
 
 
 def normalise_email(raw: str) -> str:
@@ -57,20 +61,46 @@ def create_user(
             role=role,
             choices=", ".join(ROLES),
         )
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            "Passwords need at least %(min)s characters.",
-            field="password",
-            min=MIN_PASSWORD_LENGTH,
-        )
+    check_new_password(password, email=email)
     if find_by_email(session, email):
         raise Conflict("An account with this e-mail address already exists.", field="email")
-    user = User(
+    return _add_user(
+        session,
         email=email,
         password_hash=generate_password_hash(password),
         role=role,
-        display_name=checked_text(display_name, "display_name", limits.NAME_MAX),
+        display_name=display_name,
         brand_id=brand.id if brand else None,
+        actor=actor,
+    )
+
+
+def check_new_password(password: str, *, email: str) -> str:
+    """A password someone chooses (sign-up, a change, an admin creating an account)."""
+    try:
+        return passwords.check_password(password, email=email)
+    except passwords.WeakPassword as exc:
+        raise Invalid.explaining(exc, field="password") from None
+
+
+def _add_user(
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    role: str,
+    display_name: str,
+    brand_id: int | None = None,
+    actor: User | None = None,
+    locale: str = "",
+) -> User:
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        role=role,
+        display_name=checked_text(display_name, "display_name", limits.NAME_MAX),
+        brand_id=brand_id,
+        locale=locale if locale in LANGUAGES else "",
     )
     session.add(user)
     session.flush()
@@ -86,11 +116,134 @@ def create_user(
     return user
 
 
+@cache
+def _stand_in_hash() -> str:
+    """A hash to check when no account matches, so that an unknown e-mail costs the same
+    time as a wrong password: the answer's delay says nothing about which accounts exist."""
+    return generate_password_hash("no account has this password")
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    user = find_by_email(session, (email or "").strip())
-    if user and user.active and check_password_hash(user.password_hash, password or ""):
+    """The active account with this e-mail and password, else None; always one hash check."""
+    user = find_by_email(session, (email or "").strip()[: limits.CONTACT_MAX])
+    stored = user.password_hash if user else _stand_in_hash()
+    matches = check_password_hash(stored, (password or "")[: passwords.MAX_LENGTH])
+    if user and user.active and matches:
         return user
     return None
+
+
+@use_case
+def log_in(session: Session, email: str, password: str) -> User | None:
+    """Check a log-in; a hash made by an older method is remade with today's on success."""
+    user = authenticate(session, email, password)
+    if user is not None and not user.password_hash.startswith(HASH_METHOD + ":"):
+        user.password_hash = generate_password_hash(password)
+        session.add(user)
+    return user
+
+
+def member_of_session(session: Session, session_id: str) -> User | None:
+    """The member a session or remember cookie names ("id.session_version"): none when the
+    account is inactive, or when it logged out or changed its password since."""
+    user_id, _, version = (session_id or "").partition(".")
+    if not (user_id.isdigit() and version.isdigit() and limits.is_id(int(user_id))):
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+@use_case
+def end_sessions(session: Session, user: User) -> User:
+    """Log out everywhere: every session and remember cookie of the account stops working."""
+    user.session_version += 1
+    session.add(user)
+    return user
+
+
+@use_case
+def change_password(session: Session, user: User, *, current: str, new: str) -> User:
+    """A member chooses a new password, giving the current one; every other session ends."""
+    if not check_password_hash(user.password_hash, (current or "")[: passwords.MAX_LENGTH]):
+        raise Invalid("This is not your current password.", field="current")
+    check_new_password(new, email=user.email)
+    if check_password_hash(user.password_hash, new):
+        raise Invalid("Choose a password different from the current one.", field="password")
+    user.password_hash = generate_password_hash(new)
+    user.session_version += 1
+    session.add(user)
+    audit.record(
+        session,
+        actor=user,
+        action="user.password",
+        entity=user,
+        summary=N_("Password changed; every other session ended"),
+    )
+    return user
+
+
+# --- sign-up --------------------------------------------------------------------------------
+# Sign-up never says whether an address has an account: it answers "check your inbox" in
+# every case. A new address gets a link that creates the account (a signed, expiring token
+# made by the site from a SignupNotice); an address that has one gets a notice telling its
+# owner that someone tried, and how to log in.
+
+
+@dataclass(frozen=True)
+class SignupNotice:
+    """What to send after a sign-up: `existing` is the account the address already has
+    (tell its owner); otherwise the facts the confirmation link carries."""
+
+    email: str
+    existing: User | None = None
+    password_hash: str = ""
+    display_name: str = ""
+    locale: str = ""
+
+    def payload(self) -> dict:
+        return {
+            "email": self.email,
+            "password_hash": self.password_hash,
+            "display_name": self.display_name,
+            "locale": self.locale,
+        }
+
+
+def request_signup(
+    session: Session, *, email: str, password: str, display_name: str = "", locale: str = ""
+) -> SignupNotice:
+    """Check a sign-up and say what to send; writes nothing. Equal work either way: the
+    password is hashed whether or not the address has an account."""
+    email = normalise_email(email)
+    check_new_password(password, email=email)
+    display_name = checked_text(display_name, "display_name", limits.NAME_MAX)
+    password_hash = generate_password_hash(password)
+    existing = find_by_email(session, email)
+    if existing is not None:
+        return SignupNotice(email=email, existing=existing)
+    return SignupNotice(
+        email=email, password_hash=password_hash, display_name=display_name, locale=locale
+    )
+
+
+@use_case
+def confirm_signup(
+    session: Session, *, email: str, password_hash: str, display_name: str = "", locale: str = ""
+) -> User:
+    """Create the fan account a confirmation link stands for (its address is now proven)."""
+    email = normalise_email(email)
+    if find_by_email(session, email):
+        raise Conflict("This address already has an account: log in with it.", field="email")
+    return _add_user(
+        session,
+        email=email,
+        password_hash=password_hash,
+        role=FAN,
+        display_name=display_name,
+        locale=locale,
+    )
 
 
 PROFILE_FIELDS = ("display_name", "phone", "locale", "timezone")

@@ -19,6 +19,7 @@ from registry.services import (
     audit,
     check_version,
     checked_text,
+    checked_url,
 )
 from registry.services.handles import require_editor
 from registry.services.unit import locked, use_case
@@ -51,7 +52,7 @@ CHANGED_MEANWHILE = N_(
 def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     values = dict(values)
     values["name"] = checked_text(values.get("name"), "name", limits.NAME_MAX)
-    values["website"] = checked_text(values.get("website"), "website", limits.WEBSITE_MAX)
+    values["website"] = checked_url(values.get("website"), "website", limits.WEBSITE_MAX)
     values["notes"] = checked_text(values.get("notes"), "notes", limits.NOTE_MAX)
     values["slug"] = checked_text(values.get("slug"), "slug", limits.NAME_MAX)
     if not values["name"]:

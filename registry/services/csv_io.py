@@ -8,6 +8,7 @@ be imported twice. Every write goes through the handle services, so each leaves 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from sqlmodel import Session, select
 from registry.domain import limits
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
-from registry.domain.roles import IMPORT, role_can
+from registry.domain.roles import IMPORT, LEGAL, role_can
 from registry.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
@@ -44,6 +45,9 @@ COLUMNS = (
     "followers",
     "notes",
 )
+# May be left out of a file: the link that proves who holds the handle, kept on its new
+# custody record (an http or https URL, as everywhere in the registry).
+OPTIONAL_COLUMNS = ("evidence_url",)
 # Computed from transfer requests on export; accepted and ignored on import.
 EXPORT_ONLY_COLUMNS = ("open_requests", "flag")
 EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
@@ -157,6 +161,7 @@ class _Row:
     status: str
     followers: int | None
     notes: str
+    evidence_url: str = ""
 
 
 class _Registry:
@@ -266,7 +271,9 @@ def _read_rows(
         report.problems.append(_problem(1, *problems))
         return []
     columns = [name.strip().lower() for name in header]
-    positions = {name: columns.index(name) for name in COLUMNS}
+    positions = {
+        name: columns.index(name) for name in (*COLUMNS, *OPTIONAL_COLUMNS) if name in columns
+    }
 
     rows: list[tuple[_Row, Handle | None]] = []
     first_seen: dict[tuple[int, str], int] = {}
@@ -345,7 +352,7 @@ def _columns_message(one: str, several: str, names: list[str]) -> Message:
 def _check_header(header: list[str]) -> list[Message]:
     """What is wrong with the header line, followed by the help; empty when it is right."""
     columns = [name.strip().lower() for name in header]
-    known = set(COLUMNS) | set(EXPORT_ONLY_COLUMNS)
+    known = set(COLUMNS) | set(OPTIONAL_COLUMNS) | set(EXPORT_ONLY_COLUMNS)
     problems = []
     missing = [name for name in COLUMNS if name not in columns]
     if missing:
@@ -411,6 +418,7 @@ def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
     notes = cells["notes"].strip()
     if len(notes) > MAX_NOTES:
         problems.append(Message(N_("The notes are longer than %(max)s characters."), max=MAX_NOTES))
+    evidence_url = _collect(problems, limits.check_web_url, cells.get("evidence_url", ""))
     if problems or platform is None or parsed is None:
         raise _RowProblems(problems)
     return _Row(
@@ -423,6 +431,7 @@ def _check_row(line: int, cells: dict[str, str], registry: _Registry) -> _Row:
         status=status,
         followers=followers,
         notes=notes,
+        evidence_url=evidence_url or "",
     )
 
 
@@ -512,6 +521,7 @@ def _write(
             status=row.status,
             followers=row.followers,
             notes=row.notes,
+            evidence_url=row.evidence_url,
         )
         return
     changed = set(_changed_fields(row, existing))
@@ -533,6 +543,7 @@ def _write(
             holder_kind=row.holder_kind,
             holder_name=row.holder_name,
             started_on=today,
+            evidence_url=row.evidence_url,
             note_code=handles.IMPORTED,
             today=today,
         )
@@ -548,6 +559,19 @@ def _unescape(value: str) -> str:
     return value
 
 
+def export_scope(
+    session: Session, actor: User | None, filters: handles.HandleFilters
+) -> handles.HandleFilters:
+    """What this reader may export: a legal account its own brand's handles only (a filter
+    naming another brand is refused); everyone else what the filters select."""
+    if actor is None or actor.role != LEGAL:
+        return filters
+    own = session.get(Brand, actor.brand_id) if actor.brand_id else None
+    if own is None or (filters.brand and filters.brand != own.slug):
+        requests.require_acts_for(actor, None)
+    return dataclasses.replace(filters, brand=own.slug)
+
+
 def export_handles(
     session: Session,
     filters: handles.HandleFilters | None = None,
@@ -555,6 +579,7 @@ def export_handles(
     *,
     as_of: date,
     policy: ClockPolicy | None = None,
+    actor: User | None = None,
 ) -> str:
     """The registry (or the part the registry list's filters select) as CSV text.
 
@@ -564,8 +589,10 @@ def export_handles(
     ``open_requests`` lists the open requests' numbers; ``flag`` is the most urgent flag among
     them (overdue, due_soon, not_contacted), as the dashboard shows it that day.
 
-    Writes to `out` when given (and returns ""), else returns the text.
+    Writes to `out` when given (and returns ""), else returns the text. With `actor`, the
+    export is scoped to what they may export (`export_scope`).
     """
+    filters = export_scope(session, actor, filters or handles.HandleFilters())
     open_ids: dict[int, list[int]] = {}
     for request, _brand in requests.open_requests_as_of(session, as_of):
         open_ids.setdefault(request.handle_id, []).append(request.id)

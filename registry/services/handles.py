@@ -33,6 +33,7 @@ from registry.services import (
     checked,
     checked_day,
     checked_text,
+    checked_url,
     platforms,
 )
 from registry.services.unit import locked, use_case
@@ -44,7 +45,13 @@ IMPORTED = recorded.IMPORTED
 HANDED_OVER = recorded.HANDED_OVER  # note_params: {"id": the transfer request}
 
 EDITABLE_FIELDS = ("brand_id", "status", "followers", "followers_seen_on", "notes", "private_notes")
-HOLDER_FIELDS = ("holder_kind", "holder_name", "holder_contact", "holder_user_id")
+HOLDER_FIELDS = (
+    "holder_kind",
+    "holder_name",
+    "holder_contact",
+    "holder_user_id",
+    "holder_verified",
+)
 AUDITED_FIELDS = ("platform_id", "handle", "normalized", *EDITABLE_FIELDS, *HOLDER_FIELDS)
 
 
@@ -204,6 +211,7 @@ def add_handle(
     holder_name: str = "",
     holder_contact: str = "",
     holder_user_id: int | None = None,
+    holder_verified: bool = True,
     status: str = "active",
     followers=None,
     followers_seen_on: date | None = None,
@@ -229,13 +237,14 @@ def add_handle(
         holder_name=checked_text(holder_name, "holder_name", limits.NAME_MAX),
         holder_contact=checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX),
         holder_user_id=holder_user_id,
+        holder_verified=holder_verified,
         status=status,
         followers=followers,
         followers_seen_on=followers_seen_on or (today if followers is not None else None),
         notes=checked_text(notes, "notes", limits.NOTE_MAX),
         private_notes=checked_text(private_notes, "private_notes", limits.NOTE_MAX),
     )
-    evidence_url = checked_text(evidence_url, "evidence_url", limits.URL_MAX)
+    evidence_url = checked_url(evidence_url, "evidence_url")
     session.add(record)
     session.flush()
     session.add(
@@ -245,6 +254,7 @@ def add_handle(
             holder_name=record.holder_name,
             holder_contact=record.holder_contact,
             holder_user_id=record.holder_user_id,
+            holder_verified=holder_verified,
             started_on=today,
             evidence_url=evidence_url.strip(),
             note_code=recorded.FIRST_RECORDED,
@@ -366,7 +376,7 @@ def move_custody(
     check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
     holder_name = checked_text(holder_name, "holder_name", limits.NAME_MAX)
     holder_contact = checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX)
-    evidence_url = checked_text(evidence_url, "evidence_url", limits.URL_MAX)
+    evidence_url = checked_url(evidence_url, "evidence_url")
     note = checked_text(note, "note", limits.NOTE_MAX)
     if started_on is None:
         raise Invalid("Give the day the new holder took the handle.", field="started_on")
@@ -403,6 +413,7 @@ def move_custody(
     record.holder_name = custody.holder_name
     record.holder_contact = custody.holder_contact
     record.holder_user_id = custody.holder_user_id
+    record.holder_verified = True  # staff (or a completed transfer) recorded this holder
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
@@ -420,6 +431,55 @@ def move_custody(
         after=audit.snapshot(record, HOLDER_FIELDS),
     )
     return custody
+
+
+@use_case
+def verify_holder(
+    session: Session,
+    handle_id: int,
+    *,
+    actor: User | None,
+    evidence_url: str,
+    expected_version: int | None = None,
+    now=None,
+) -> Handle:
+    """Staff confirm the holder a fan recorded themselves, naming the page they checked
+    (the profile's bio, a post, a message from the account): the handle stops saying
+    "unverified". The open custody record keeps who confirmed it, when, and that page."""
+    require_editor(actor)
+    record = _locked_handle(session, handle_id)
+    check_version(record, expected_version, CHANGED_MEANWHILE)
+    if record.holder_verified:
+        raise Conflict("This handle's holder is already confirmed.", field="evidence_url")
+    evidence_url = checked_url(evidence_url, "evidence_url")
+    if not evidence_url:
+        raise Invalid(
+            "Give the address of the page that shows who holds the handle.",
+            field="evidence_url",
+        )
+    custody = current_custody(session, record.id)
+    if custody is not None:
+        custody.holder_verified = True
+        custody.verified_url = evidence_url
+        custody.verified_by_id = actor.id if actor else None
+        custody.verified_at = now or utcnow()
+        session.add(custody)
+    before = audit.snapshot(record, HOLDER_FIELDS)
+    record.holder_verified = True
+    record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="handle.verify",
+        entity=record,
+        summary=N_("@%(handle)s: holder confirmed (%(url)s)"),
+        params={"handle": record.handle, "url": evidence_url},
+        before=before,
+        after=audit.snapshot(record, HOLDER_FIELDS),
+    )
+    return record
 
 
 def custody_history(session: Session, handle_id: int) -> list[CustodyRecord]:

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 
 from registry.domain import clock, limits, recorded, workflow
 from registry.domain.messages import N_, Explained
-from registry.domain.roles import DECIDE, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
+from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
 from registry.models import (
     REQUEST_KINDS,
     TERMS,
@@ -178,6 +178,30 @@ def visible_request(session: Session, request_id: int, user: User | None) -> Req
     """A request its reader may see: its proposer and the roles that read everything."""
     row = get_request(session, request_id)
     require(can_view(user, row.request), N_("Only the request's proposer and staff can see it."))
+    return row
+
+
+# What each kind of action on a request asks of its author, checked at the door (before
+# any input is read: someone kept out learns nothing from a form's errors) and again by the
+# use case itself.
+DOOR_REFUSALS = {
+    "attempt": N_("Only the request's proposer and staff can log attempts on it."),
+    "move": N_('Only staff can move requests; a proposer may withdraw theirs (to "withdrawn").'),
+    "decide": N_("Only the brand's legal team can accept or decline its requests."),
+}
+
+
+def may_act_on(session: Session, request_id: int, user: User | None, action: str) -> RequestRow:
+    """The request, when `user` may do this kind of action on it at all ("attempt", "move",
+    "decide"); else NotFound or Forbidden."""
+    row = get_request(session, request_id)
+    request, brand = row.request, row.brand
+    allowed = {
+        "attempt": can_log_attempt(user, request, brand),
+        "move": can_manage(user) or (is_proposer(user, request) and acts_for(user, brand)),
+        "decide": can_decide(user, brand),
+    }[action]
+    require(allowed, DOOR_REFUSALS[action])
     return row
 
 
@@ -441,8 +465,46 @@ def can_view(user: User | None, request: TransferRequest) -> bool:
     return is_proposer(user, request) or role_can(_role(user), READ_ALL)
 
 
-def can_log_attempt(user: User | None, request: TransferRequest) -> bool:
-    return is_proposer(user, request) or can_manage(user)
+def acts_for(user: User | None, brand: Brand | None) -> bool:
+    """A legal account acts for the one brand it is attached to, never for another (nor for
+    a handle that names no brand); the other roles are not bound to a brand."""
+    if user is None or user.role != LEGAL:
+        return True
+    return brand is not None and user.brand_id == brand.id
+
+
+def require_acts_for(user: User | None, brand: Brand | None) -> None:
+    if acts_for(user, brand):
+        return
+    if user is not None and user.brand_id is None:
+        raise Forbidden(
+            N_("Your legal account is not attached to a brand yet; ask an admin to attach it."),
+            field="brand",
+        )
+    raise Forbidden(N_("A legal account acts only for its own brand."), field="brand")
+
+
+def check_offered_by_holder(user: User, record: Handle) -> None:
+    """An offer comes from the handle's holder: a fan may offer a handle recorded as theirs,
+    or one whose holder nobody knows yet; staff record offers for any holder."""
+    if can_manage(user) or record.holder_user_id == user.id:
+        return
+    if record.holder_kind == "unknown" and record.holder_user_id is None:
+        return
+    raise Conflict(
+        N_(
+            "This handle is recorded as held by someone else, so you cannot offer it. "
+            "If you hold it, write to staff with a link that shows it (a post or the "
+            "profile's bio): they will record you as its holder."
+        ),
+        field="handle",
+    )
+
+
+def can_log_attempt(
+    user: User | None, request: TransferRequest, brand: Brand | None = None
+) -> bool:
+    return can_manage(user) or (is_proposer(user, request) and acts_for(user, brand))
 
 
 def can_claim(user: User | None) -> bool:
@@ -457,13 +519,15 @@ def can_propose_for(user: User | None, handle: Handle) -> bool:
     return handle.holder_kind != "brand" and (user is None or role_can(user.role, PROPOSE))
 
 
-def moves_for(user: User | None, request: TransferRequest) -> tuple[str, ...]:
+def moves_for(
+    user: User | None, request: TransferRequest, brand: Brand | None = None
+) -> tuple[str, ...]:
     """The states this user may move the request to now: staff any allowed move, its
-    proposer withdrawing it."""
+    proposer withdrawing it (legal, for its own brand only)."""
     allowed = workflow.allowed_transitions(request.state)
     if can_manage(user):
         return allowed
-    if is_proposer(user, request) and workflow.WITHDRAWN in allowed:
+    if is_proposer(user, request) and acts_for(user, brand) and workflow.WITHDRAWN in allowed:
         return (workflow.WITHDRAWN,)
     return ()
 
@@ -473,8 +537,12 @@ def can_manage(user: User | None) -> bool:
     return role_can(_role(user), MANAGE_REQUESTS)
 
 
-def can_move(user: User | None, request: TransferRequest, target: str) -> bool:
-    return can_manage(user) or (is_proposer(user, request) and target == workflow.WITHDRAWN)
+def can_move(
+    user: User | None, request: TransferRequest, target: str, brand: Brand | None = None
+) -> bool:
+    return can_manage(user) or (
+        is_proposer(user, request) and target == workflow.WITHDRAWN and acts_for(user, brand)
+    )
 
 
 def can_decide(user: User | None, brand: Brand | None) -> bool:
@@ -561,9 +629,11 @@ def propose(
     amount=None,
     message: str = "",
     opened_on: date | None = None,
+    show_name: bool = False,
     policy: ClockPolicy = ClockPolicy(),
 ) -> TransferRequest:
-    """Open a request; a handle not yet in the registry is added in the same step."""
+    """Open a request; a handle not yet in the registry is added in the same step, held by
+    the fan who offers it (unverified, and named in public only with `show_name`)."""
     require(
         actor is not None and role_can(actor.role, PROPOSE),
         N_("Log in to propose a transfer."),
@@ -591,26 +661,33 @@ def propose(
         if record is None:
             raise NotFound("No such handle in the registry.")
     else:
-        lookup = handles.lookup(session, platform_slug, handle)
-        record = lookup.handle
-        if record is None:
-            record = handles.add_typed_handle(
-                session,
-                actor=actor,
-                platform_slug=platform_slug,
-                handle=handle,
-                today=today,
-                brand_id=brand_id,
-                holder_kind="fan" if kind == "offer" else "unknown",
-                holder_name=(actor.display_name or "") if kind == "offer" else "",
-                holder_contact=actor.email if kind == "offer" else "",
-                holder_user_id=actor.id if kind == "offer" else None,
-            )
+        record = handles.lookup(session, platform_slug, handle).handle
+    if record is not None and kind == "offer":
+        check_offered_by_holder(actor, record)
+    if record is None:
+        require_acts_for(actor, session.get(Brand, brand_id) if brand_id else None)
+        offer = kind == "offer"
+        record = handles.add_typed_handle(
+            session,
+            actor=actor,
+            platform_slug=platform_slug,
+            handle=handle,
+            today=today,
+            brand_id=brand_id,
+            holder_kind="fan" if offer else "unknown",
+            # A fan's name is public only if they chose to show it; staff see the member.
+            holder_name=(actor.display_name or "") if offer and show_name else "",
+            holder_contact=actor.email if offer else "",
+            holder_user_id=actor.id if offer else None,
+            # What a fan says of themselves, until staff confirm it.
+            holder_verified=not offer or can_manage(actor),
+        )
     if record.brand_id is None:
         if brand_id is None:
             raise Invalid("Choose the brand this handle names.", field="brand")
         handles.edit_handle(session, record, actor=actor, brand_id=brand_id)
     brand = session.get(Brand, record.brand_id)
+    require_acts_for(actor, brand)
     if record.holder_kind == "brand":
         if brand is None:
             raise Invalid("The brand already holds this handle.", field="handle")
@@ -685,8 +762,8 @@ def log_attempt(
     back: the request was made at the latest then."""
     request = _locked(session, request_id)
     require(
-        actor is None or can_log_attempt(actor, request),  # None: a command, the system
-        N_("Only the request's proposer and staff can log attempts on it."),
+        actor is None or can_log_attempt(actor, request, _brand_of(session, request)),
+        DOOR_REFUSALS["attempt"],
     )
     return _record_attempt(
         session,
@@ -825,15 +902,17 @@ def transition(
     state it saw (`expected_state`) is refused with 409 when the request has moved since."""
     request = _locked(session, request_id)
     require(
-        actor is None or can_move(actor, request, to),  # None: a command, the system
-        N_('Only staff can move requests; a proposer may withdraw theirs (to "withdrawn").'),
+        actor is None or can_move(actor, request, to, _brand_of(session, request)),
+        DOOR_REFUSALS["move"],
     )
     check_version(request, expected_version, CHANGED_MEANWHILE)
     if expected_state and expected_state != request.state:
         raise Conflict(
             N_("Request #%(id)s is %(state)s now, not %(expected)s: it changed meanwhile."),
             field="to",
-            extra={"allowed_transitions": list(moves_for(actor, request))},
+            extra={
+                "allowed_transitions": list(moves_for(actor, request, _brand_of(session, request)))
+            },
             id=request.id,
             state=request.state,
             expected=expected_state,
@@ -887,10 +966,7 @@ def decide(
 ) -> TransferRequest:
     """The brand's answer: logged as an inbound attempt, then the matching transitions."""
     request = _locked(session, request_id)
-    require(
-        can_decide(actor, _brand_of(session, request)),
-        N_("Only the brand's legal team can accept or decline its requests."),
-    )
+    require(can_decide(actor, _brand_of(session, request)), DOOR_REFUSALS["decide"])
     target = workflow.AGREED if accept else workflow.DECLINED
     try:
         steps = workflow.path_to(request.state, target)

@@ -1,54 +1,165 @@
-"""Sign up, log in, log out, and one's own profile."""
+"""Sign up, log in, log out, one's own profile and password.
+
+Log-in and sign-up are rate limited (Flask-Limiter, settings in registry.config): per
+account and per address, wrong passwords only for log-in. Neither page says whether an
+address has an account: a wrong e-mail and a wrong password read alike and take the same
+time, and sign-up answers "check your inbox" in every case (registry.services.accounts)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from registry import db, i18n
+from registry import db, i18n, mail
 from registry.access import requires
 from registry.domain.roles import MEMBER, PUBLIC
-from registry.extensions import login_manager
+from registry.extensions import limiter, login_manager
 from registry.models import User
 from registry.services import accounts
-from registry.web.forms import LoginForm, ProfileForm, SignupForm
+from registry.web.forms import (
+    ConfirmSignupForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    SignupForm,
+)
 from registry.web.helpers import form_status, run_use_case, safe_next
 
 bp = Blueprint("auth", __name__)
 
+SIGNUP_LINK_HOURS = 48
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.active else None
+    """The member of a session or remember cookie ("id.session_version", User.get_id):
+    none when the account is inactive or the cookie is older than its last log-out or
+    password change."""
+    return accounts.member_of_session(db.session(), user_id)
+
+
+def _account_key() -> str:
+    """The account a log-in or sign-up names, for its own limit (whatever the address)."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    """A log-in that did not get in (a success redirects)."""
+    return response.status_code != 302
+
+
+def _limit(setting: str, **options):
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], **options)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @requires(PUBLIC)
+@_limit("SIGNUP_LIMIT_PER_ADDRESS")
+@_limit("SIGNUP_LIMIT_PER_ACCOUNT", key_func=_account_key)
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        user = run_use_case(
+        notice = run_use_case(
             form,
-            accounts.create_user,
+            accounts.request_signup,
             email=form.email.data,
             password=form.password.data,
             display_name=form.display_name.data or "",
         )
-        if user is not None:
-            login_user(user)
-            flash(_("Welcome! Your fan account is ready."), "success")
-            return redirect(url_for("auth.profile"))
+        if notice is not None:
+            try:
+                mail.send(_signup_mail(notice))
+            except mail.MailNotSent:
+                return render_template("auth/signup_sent.html", failed=True), 503
+            return render_template("auth/signup_sent.html", email=notice.email)
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="signup-confirm")
+
+
+def _public_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail: on PUBLIC_URL when set, so that a forged Host header
+    cannot put another site's address in the registry's messages."""
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _signup_mail(notice: accounts.SignupNotice) -> mail.Mail:
+    if notice.existing is not None:
+        with force_locale(notice.existing.locale or i18n.current_locale()):
+            return mail.Mail(
+                to=notice.email,
+                subject=_("Someone tried to create an account with your address"),
+                text=render_template(
+                    "mail/signup_existing.txt",
+                    login_url=_public_url("auth.login"),
+                    password_url=_public_url("auth.password"),
+                ),
+            )
+    token = _serializer().dumps(notice.payload())
+    return mail.Mail(
+        to=notice.email,
+        subject=_("Confirm your address to create your account"),
+        text=render_template(
+            "mail/signup_confirm.txt",
+            confirm_url=_public_url("auth.confirm_signup", token=token),
+            hours=SIGNUP_LINK_HOURS,
+        ),
+    )
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def confirm_signup(token: str):
+    """The link of the confirmation e-mail. Opening it only shows a button: mail scanners
+    that follow links create nothing; the button's POST creates the account."""
+    try:
+        payload = _serializer().loads(token, max_age=SIGNUP_LINK_HOURS * 3600)
+    except SignatureExpired:
+        return render_template("auth/signup_link.html", problem="expired"), 410
+    except BadSignature:
+        return render_template("auth/signup_link.html", problem="invalid"), 404
+    form = ConfirmSignupForm()
+    if form.validate_on_submit():
+        user = run_use_case(
+            None,
+            accounts.confirm_signup,
+            email=payload.get("email", ""),
+            password_hash=payload.get("password_hash", ""),
+            display_name=payload.get("display_name", ""),
+            locale=payload.get("locale", ""),
+        )
+        if user is None:
+            return redirect(url_for("auth.login"))
+        login_user(user)
+        flash(_("Welcome! Your fan account is ready."), "success")
+        return redirect(url_for("auth.profile", welcome=1))
+    return render_template("auth/signup_link.html", form=form, email=payload.get("email", ""))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
+@_limit("LOGIN_LIMIT_PER_ADDRESS", deduct_when=_failed)
+@_limit("LOGIN_LIMIT_PER_ACCOUNT", key_func=_account_key, deduct_when=_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session(), form.email.data, form.password.data)
+        user = accounts.log_in(db.session(), form.email.data, form.password.data)
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
@@ -61,9 +172,30 @@ def login():
 @bp.post("/logout")
 @requires(MEMBER)
 def logout():
+    """Ends every session of the account, on every device, and its remember cookies."""
+    accounts.end_sessions(db.session(), current_user._get_current_object())
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@requires(MEMBER)
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = run_use_case(
+            form,
+            accounts.change_password,
+            current_user._get_current_object(),
+            current=form.current.data,
+            new=form.password.data,
+        )
+        if user is not None:
+            login_user(user)  # this browser stays in, with the new session version
+            flash(_("Password changed. You are logged out everywhere else."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/password.html", form=form), form_status(form)
 
 
 @bp.route("/me", methods=["GET", "POST"])
@@ -86,5 +218,8 @@ def profile():
             flash(_("Profile saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template(
-        "auth/profile.html", form=form, time_zones=i18n.time_zone_names()
+        "auth/profile.html",
+        form=form,
+        time_zones=i18n.time_zone_names(),
+        welcome=request.args.get("welcome") == "1",
     ), form_status(form)

@@ -22,6 +22,7 @@ MESSAGES = {
     405: N_("This address does not accept that method."),
     413: N_("The file is too large."),
     415: N_("This page accepts forms only, not JSON."),
+    429: N_("Too many attempts. Please wait a minute and try again."),
     500: N_("Something went wrong on our side. The error was logged."),
 }
 CSRF_EXPIRED = N_(
@@ -48,7 +49,7 @@ def error_page(status: int, msgid: str, params: dict | None = None):
         return render_template("errors/error.html", status=status, message=message), status
     except Exception:
         current_app.logger.exception("The error page could not be rendered")
-        return bare_page(status, message)
+        return bare_page(status, message), status
 
 
 def bare_page(status: int, message: str) -> Response:
@@ -76,11 +77,21 @@ def csrf_error(error: CSRFError):
     return error_page(400, CSRF_EXPIRED)
 
 
+# The headers an error carries for its client: a 405's Allow, a 429's Retry-After, a 401's
+# WWW-Authenticate. The page's own Content-Type replaces werkzeug's.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     status = error.code or 500
     # Werkzeug's own descriptions are English: a status without a message of ours keeps it.
-    return error_page(status, MESSAGES.get(status, error.description or N_("Error.")))
+    body, status = error_page(status, MESSAGES.get(status, error.description or N_("Error.")))
+    response = current_app.make_response((body, status))
+    for name, value in error.get_headers():
+        if name in KEPT_HEADERS:
+            response.headers[name] = value
+    return response
 
 
 @bp.app_errorhandler(Exception)

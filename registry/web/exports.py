@@ -17,7 +17,7 @@ from registry.domain.roles import EXPORT, IMPORT
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.services import ServiceError, csv_io, handles
 from registry.web import errors
-from registry.web.helpers import actor, clock_policy, refusal, today
+from registry.web.helpers import actor, clock_policy, or_404, refusal, today
 from registry.web.templating import translated
 
 bp = Blueprint("exports", __name__)
@@ -97,7 +97,14 @@ def upload_too_large(error: RequestEntityTooLarge):
 @requires(EXPORT)
 def export_csv():
     filters = handles.HandleFilters.from_args(request.args)
-    text = csv_io.export_handles(db.session(), filters, as_of=today(), policy=clock_policy())
+    text = or_404(
+        csv_io.export_handles,
+        db.session(),
+        filters,
+        as_of=today(),
+        policy=clock_policy(),
+        actor=actor(),
+    )
     filename = f"handle-registry-{today().isoformat()}.csv"
     # The byte-order mark makes Excel read the file as UTF-8; the import skips it.
     return Response(

@@ -24,7 +24,6 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import (
-    URL,
     DataRequired,
     EqualTo,
     Length,
@@ -35,7 +34,7 @@ from wtforms.validators import (
 )
 
 from registry import i18n
-from registry.domain import limits
+from registry.domain import limits, passwords
 from registry.domain.messages import LANGUAGES
 from registry.web.labels import labelled
 
@@ -44,6 +43,19 @@ def options(pairs) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
 
+
+def web_url(form, field) -> None:
+    """The registry's one rule for links (registry.domain.limits.check_web_url): http or
+    https only, so the form says at once what the use case would refuse."""
+    try:
+        field.data = limits.check_web_url(
+            field.data, max_length=URL_FIELD_MAX.get(field.name, limits.URL_MAX)
+        )
+    except limits.OutOfRange as exc:
+        raise ValidationError(i18n.translate(exc.msgid, exc.params)) from None
+
+
+URL_FIELD_MAX = {"website": limits.WEBSITE_MAX}
 
 HOLDER_CHOICES = labelled("holder_kind")
 STATUS_CHOICES = labelled("status")
@@ -117,26 +129,53 @@ def _text_input_length(form, field) -> None:
 _TEXT_INPUT_LENGTH = _text_input_length
 
 
-class SignupForm(BoundedForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    display_name = StringField(
-        _l("Name shown to staff"),
-        validators=[Optional(), Length(max=limits.NAME_MAX)],
-        description=_l("Optional. Visitors never see it."),
-    )
-    password = PasswordField(
-        _l("Password"),
+def password_field(label) -> PasswordField:
+    """A new password: the domain's rules (registry.domain.passwords) decide; the form only
+    bounds the length it reads and says what is asked."""
+    return PasswordField(
+        label,
         validators=[
-            DataRequired(),
-            Length(min=8, max=200, message=_l("Passwords need at least 8 characters.")),
+            DataRequired(message=_l("Choose a password.")),
+            Length(max=passwords.MAX_LENGTH),
         ],
-        description=_l("At least 8 characters."),
+        description=_l(passwords.HINT, min=passwords.MIN_LENGTH),
     )
+
+
+class SignupForm(BoundedForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l("Private: we send the link that creates your account to it."),
+    )
+    display_name = StringField(
+        _l("Your name"),
+        validators=[Optional(), Length(max=limits.NAME_MAX)],
+        description=_l(
+            "Optional. Staff and the brands' legal teams see it. It becomes public only on a "
+            'handle you offer, and only if you tick "Show my name" on that proposal.'
+        ),
+    )
+    password = password_field(_l("Password"))
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
     )
     submit = SubmitField(_l("Create my account"))
+
+
+class ConfirmSignupForm(BoundedForm):
+    submit = SubmitField(_l("Create my account"))
+
+
+class PasswordForm(BoundedForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change the password"))
 
 
 class LoginForm(BoundedForm):
@@ -239,10 +278,22 @@ class HolderChangeForm(BoundedForm):
     )
     evidence_url = URLField(
         _l("Evidence (URL)"),
-        validators=[Optional(), URL(message=_l("Enter a full URL (https://…)."))],
+        validators=[Optional(), web_url],
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record the change of holder"))
+
+
+class VerifyHolderForm(BoundedForm):
+    version = HiddenField()
+    evidence_url = URLField(
+        _l("Page that shows who holds it"),
+        validators=[DataRequired(message=_l("Give the address of the page you checked.")), web_url],
+        description=_l(
+            "The profile's bio, a post or a message from the account that names the holder."
+        ),
+    )
+    submit = SubmitField(_l("Confirm the holder"))
 
 
 class BrandForm(BoundedForm):
@@ -271,7 +322,7 @@ class BrandForm(BoundedForm):
         validators=[
             Optional(),
             Length(max=limits.WEBSITE_MAX),
-            URL(message=_l("Enter a full URL (https://…).")),
+            web_url,
         ],
     )
     reply_deadline_days = IntegerField(
@@ -341,6 +392,14 @@ class ProposalForm(BoundedForm):
         description=_l(
             "When the request was first made, if before today (e.g. a first e-mail in April)."
             " Never in the future."
+        ),
+    )
+    show_name = BooleanField(
+        _l("Show my name as this handle's holder on the public pages"),
+        default=False,
+        description=_l(
+            'Off: the public pages say "a fan". Staff and the brand\'s legal team see your '
+            "name either way; your e-mail address stays private."
         ),
     )
     submit = SubmitField(_l("Propose the transfer"))

@@ -17,6 +17,7 @@ from registry.web.forms import (
     HandleEditForm,
     HandleForm,
     HolderChangeForm,
+    VerifyHolderForm,
     options,
 )
 from registry.web.helpers import (
@@ -61,9 +62,11 @@ def index():
 
 @bp.get("/<int:handle_id>")
 @requires(PUBLIC)
-def detail(handle_id: int):
+def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: int = 200):
     session = db.session()
     row = or_404(handles.get_handle, session, handle_id)
+    if verify_form is None and not row.handle.holder_verified and can(EDIT_REGISTRY):
+        verify_form = VerifyHolderForm(formdata=None, version=str(row.handle.version))
     return render_template(
         "handles/detail.html",
         row=row,
@@ -76,7 +79,31 @@ def detail(handle_id: int):
             (r, transfer.can_view(actor(), r))
             for r in transfer.requests_for_handle(session, handle_id)
         ],
-    )
+        verify_form=verify_form,
+    ), status
+
+
+@bp.post("/<int:handle_id>/verify")
+@requires(EDIT_REGISTRY)
+def verify_holder(handle_id: int):
+    """Staff confirm the holder a fan recorded themselves (the form is on the handle page)."""
+    form = VerifyHolderForm()
+    if form.validate_on_submit():
+        verified = run_use_case(
+            form,
+            handles.verify_holder,
+            handle_id,
+            actor=actor(),
+            evidence_url=form.evidence_url.data or "",
+            expected_version=sent_version(form),
+        )
+        if verified is not None:
+            flash(_("Holder confirmed."), "success")
+            return redirect(url_for("handles.detail", handle_id=handle_id))
+        if stale_copy() is not None:
+            form.version.data = str(stale_copy().version)
+            return detail(handle_id, verify_form=form, status=409)
+    return detail(handle_id, verify_form=form, status=form_status(form))
 
 
 @bp.route("/new", methods=["GET", "POST"])

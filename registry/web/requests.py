@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -62,6 +62,8 @@ def propose():
     session = db.session()
     handle_id = request.values.get("handle_id", type=int)
     row = or_404(handles.get_handle, session, handle_id) if handle_id else None
+    if row is not None and row.brand is not None and not transfer.acts_for(actor(), row.brand):
+        abort(403)  # a legal account proposes for its own brand's handles only
     form = ProposalForm()
     form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
     form.brand.choices = options(
@@ -73,6 +75,8 @@ def propose():
             del form.brand
     if not transfer.can_claim(actor()):
         del form.kind  # fans offer the handles they hold
+    if row is not None:
+        del form.show_name  # the holder is already recorded; the name choice is for new ones
     if request.method == "GET" and row is None:
         form.platform.data = request.args.get("platform", "x")
         form.handle.data = request.args.get("handle", "")
@@ -91,6 +95,7 @@ def propose():
             amount=form.amount.data,
             message=form.message.data or "",
             opened_on=form.opened_on.data,
+            show_name=bool(form.show_name.data) if form.show_name else False,
             policy=clock_policy(),
         )
         if created is not None:
@@ -151,7 +156,7 @@ def _render_detail(
         attempt_form.happened_at.data = local_now()
     is_open = workflow.is_open(row.request.state)
     attempts = transfer.attempts_of(session, row.request.id)
-    moves = transfer.moves_for(user, row.request)
+    moves = transfer.moves_for(user, row.request, row.brand)
     return render_template(
         "requests/detail.html",
         row=row,
@@ -161,7 +166,7 @@ def _render_detail(
         ),
         contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
         attempt_form=attempt_form
-        if is_open and transfer.can_log_attempt(user, row.request)
+        if is_open and transfer.can_log_attempt(user, row.request, row.brand)
         else None,
         transitions=moves if transfer.can_manage(user) else (),
         can_withdraw=workflow.WITHDRAWN in moves,
@@ -181,6 +186,7 @@ def detail(request_id: int):
 @bp.post("/<int:request_id>/attempts")
 @requires(MEMBER)
 def log_attempt(request_id: int):
+    or_404(transfer.may_act_on, db.session(), request_id, actor(), "attempt")
     form = AttemptForm()
     if form.validate_on_submit():
         attempt = run_use_case(
@@ -206,6 +212,7 @@ def log_attempt(request_id: int):
 @bp.post("/<int:request_id>/transition")
 @requires(MANAGE_REQUESTS)
 def move(request_id: int):
+    or_404(transfer.may_act_on, db.session(), request_id, actor(), "move")
     form = TransitionForm()
     if form.validate_on_submit() and run_use_case(
         None,
@@ -245,6 +252,7 @@ def withdraw(request_id: int):
 @bp.post("/<int:request_id>/decision")
 @requires(DECIDE)
 def decide(request_id: int):
+    or_404(transfer.may_act_on, db.session(), request_id, actor(), "decide")
     form = DecisionForm()
     if form.validate_on_submit():
         decided = run_use_case(

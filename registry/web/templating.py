@@ -16,8 +16,9 @@ from flask_babel import gettext, ngettext
 
 from registry import db, i18n
 from registry.access import can
-from registry.domain import recorded
+from registry.domain import limits, recorded
 from registry.domain.messages import LANGUAGES, Message
+from registry.domain.roles import VIEW_PRIVATE
 from registry.models import User
 from registry.web.labels import humanize, label
 
@@ -110,16 +111,21 @@ def as_text(value) -> str:
 
 
 def holder_name(record) -> str:
-    """A handle's or custody record's holder as named: their name; "A former member" when
-    the holder was a member who erased their account; "" when nobody recorded a name."""
+    """A handle's or custody record's holder as this reader may see it named: the name
+    recorded; for a member holder who did not make their name public, "A fan" (their
+    name for readers of private data); "A former member" once they erased their account;
+    "" when nobody recorded a name."""
     if record.holder_name:
         return record.holder_name
     user_id = getattr(record, "holder_user_id", None)
-    if user_id is not None:
-        user = db.session().get(User, user_id)
-        if user is None or user.deleted_at is not None:
-            return gettext(recorded.FORMER_MEMBER)
-    return ""
+    if user_id is None:
+        return ""
+    user = db.session().get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        return gettext(recorded.FORMER_MEMBER)
+    if can(VIEW_PRIVATE) and user.display_name:
+        return gettext("%(name)s (name not public)", name=user.display_name)
+    return gettext(recorded.A_FAN)
 
 
 def decision(code: str | None) -> str:
@@ -157,6 +163,9 @@ def init_app(app: Flask) -> None:
         holder_name=holder_name,
         decision=decision,
     )
+    # `{% if url is web_url %}`: only http(s) links become links, even one stored before the
+    # registry refused other schemes (a javascript: URL would run in the reader's browser).
+    app.jinja_env.tests["web_url"] = limits.is_web_url
     app.jinja_env.globals.update(
         can=can,
         url_with=url_with,

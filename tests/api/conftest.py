@@ -18,18 +18,23 @@ class Api:
     def __init__(self, app, client):
         self.app, self.client = app, client
 
-    def user(self, role: str = "staff", email: str | None = None):
+    def user(self, role: str = "staff", email: str | None = None, brand: str = ""):
+        """A member of that role (made when missing); `brand`: a legal account's brand slug."""
         email = email or f"{role}@example.org"
         with self.app.app_context():
             session = db.session()
             user = accounts.find_by_email(session, email)
             if user is None:
-                user = accounts.create_user(session, email=email, password=PASSWORD, role=role)
+                user = accounts.create_user(
+                    session, email=email, password=PASSWORD, role=role, brand_slug=brand
+                )
                 session.commit()
             return user
 
-    def token(self, role: str = "staff", email: str | None = None, name: str = "tests") -> str:
-        user = self.user(role, email)
+    def token(
+        self, role: str = "staff", email: str | None = None, name: str = "tests", brand: str = ""
+    ) -> str:
+        user = self.user(role, email, brand)
         with self.app.app_context():
             session = db.session()
             _token, plaintext = tokens.create_token(session, user, name, actor=user)

@@ -11,6 +11,7 @@ from tests.api.conftest import assert_json_error
 
 PUBLIC_FIELDS = {
     "id",
+    "holder_verified",
     "platform",
     "handle",
     "normalized",

@@ -185,7 +185,10 @@ def test_opened_on_is_never_in_the_future_nor_outside_the_registry_range(
 
 
 def test_the_proposal_form_takes_the_day_the_request_was_first_made(app, client, auth, make):
-    handle = make.handle("Gallimard", brand_id=make.brand("Gallimard").id, holder_kind="fan")
+    fan = make.user("fan", email="fan@example.org")
+    handle = make.handle(
+        "Gallimard", brand_id=make.brand("Gallimard").id, holder_kind="fan", holder_user_id=fan.id
+    )
     auth.login("fan")
     future = client.post(
         f"/requests/new?handle_id={handle.id}",

@@ -11,12 +11,16 @@
   `t.label("overdue", "flag")`, `t.date(day)`, `t.number(1500)` (the app's filters, run in
   that language). Outside English, a msgid the catalogue does not translate fails the test.
 - `page`: a Playwright page in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); no
-  `playwright install` needed. A JavaScript error, a 5xx answer or a missing asset fails the test.
+  `playwright install` needed. A JavaScript error, a 5xx answer, a missing asset or anything
+  the site's Content-Security-Policy refuses (`csp_violations`) fails the test.
+- `signup(page, email, password, name)`: signs up through the form and follows the link of
+  the confirmation e-mail (the live app's outbox).
 - `new_page()`: another such page in a fresh browser context (its own cookies), for a second
   person in the same journey.
 - `screenshot(page, name)`: checks that the page is in the journey's language (`<html lang>`),
   then saves screenshots/LANG-NAME.png at the repository root (`fr-lookup-2-result.png`).
-- `make_user(role)`: an account in the live app's database, with no profile language (it follows
+- `make_user(role, brand=slug)`: an account in the live app's database (`brand`: a legal
+  account's brand), with no profile language (it follows
   the browser); returns (email, password).
 
 Every test here is marked `e2e`. Without Chromium they skip, except with CI=true, where they
@@ -42,7 +46,7 @@ from werkzeug.serving import make_server
 from registry import ROOT, create_app, db, demo
 from registry.services import accounts
 from registry.web import labels, templating
-from tests.conftest import PASSWORD, database_url, reset_tables
+from tests.conftest import PASSWORD, database_url, reset_tables, signup_link
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -199,7 +203,14 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server, language):
+def csp_violations() -> list[str]:
+    """What the browser refused under the site's Content-Security-Policy, as it reported it
+    on the console; any left at the end of a journey fail it."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, live_server, language, csp_violations):
     """Opens a page in a fresh browser context: its own cookies, so another person's session.
     Every page gets the checks of `page`; the contexts close when the test ends."""
     contexts = []
@@ -214,6 +225,12 @@ def new_page(browser, live_server, language):
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
+        def console(message):
+            if "Content Security Policy" in message.text:
+                csp_violations.append(message.text)
+
+        page.on("console", console)
+
         def check(response):
             is_document = response.request.resource_type == "document"
             if response.status >= 500 or (response.status >= 400 and not is_document):
@@ -225,6 +242,7 @@ def new_page(browser, live_server, language):
     yield open_page
     for context in contexts:
         context.close()
+    problems += [f"CSP violation: {text}" for text in csp_violations]
     if problems:
         pytest.fail("the browser saw: " + "; ".join(problems), pytrace=False)
 
@@ -248,12 +266,30 @@ def screenshot(language):
 
 
 @pytest.fixture
+def signup(live_server, t):
+    def sign_up(page, email: str, password: str, name: str = "") -> None:
+        page.locator("#email").fill(email)
+        if name:
+            page.locator("#display_name").fill(name)
+        page.locator("#password").fill(password)
+        page.locator("#confirm").fill(password)
+        page.get_by_role("button", name=t("Create my account")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(t("Check your inbox"))
+        page.goto(signup_link(live_server.app))
+        page.get_by_role("button", name=t("Create my account")).click()
+
+    return sign_up
+
+
+@pytest.fixture
 def make_user(live_server):
-    def create(role: str = "staff", email: str | None = None) -> tuple[str, str]:
+    def create(role: str = "staff", email: str | None = None, brand: str = "") -> tuple[str, str]:
         email = email or f"e2e-{role}@example.org"
         with live_server.app.app_context():
             session = db.session()
-            accounts.create_user(session, email=email, password=PASSWORD, role=role)
+            accounts.create_user(
+                session, email=email, password=PASSWORD, role=role, brand_slug=brand
+            )
             session.commit()
         return email, PASSWORD
 

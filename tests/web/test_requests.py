@@ -39,7 +39,8 @@ def attempt_form(**values):
 
 def test_fan_proposes_a_transfer_from_a_handle_page(client, auth, app, make):
     brand = make.brand("Gallimard")
-    handle = make.handle("Gallimard", brand_id=brand.id, holder_kind="fan")
+    fan = make.user("fan", email="fan@example.org")
+    handle = make.handle("Gallimard", brand_id=brand.id, holder_kind="fan", holder_user_id=fan.id)
     auth.login("fan")
     page = client.get(f"/handles/{handle.id}").text
     assert f"/requests/new?handle_id={handle.id}" in page
@@ -107,7 +108,7 @@ def test_a_sale_needs_an_amount_and_a_new_handle_needs_a_brand(client, auth, app
 
 def test_only_one_open_request_per_handle(client, auth, make):
     request = make.request()
-    auth.login("fan", email="other@example.org")
+    auth.login("staff")
     response = client.post(f"/requests/new?handle_id={request.handle_id}", data={"terms": "free"})
     assert response.status_code == 422
     assert f"Request #{request.id} for this handle is still open" in response.text
@@ -333,6 +334,7 @@ def test_dashboard_lists_exactly_what_flag_unanswered_prints(client, auth, app, 
     make.request(
         brand=other_brand,
         handle=make.handle("Nespresso", brand_id=other_brand.id, holder_kind="agency"),
+        proposer=make.user("staff"),
         opened_on=date(2026, 3, 9),
     )  # nobody contacted
     auth.login("staff")
@@ -433,6 +435,7 @@ def test_dashboard_cuts_long_groups_and_shows_them_on_demand(client, auth, make,
         ["no_answer"],
         brand=nespresso,
         handle=make.handle("Nespresso", brand_id=nespresso.id, holder_kind="agency"),
+        proposer=make.user("staff"),
     )
     auth.login("staff")
     cut = client.get("/requests/attention?as_of=2026-03-20").text
