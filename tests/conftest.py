@@ -149,13 +149,14 @@ def csrf_token(html: str) -> str:
 
 
 # --- Which database, and what CI may not skip ----------------------------------------------
-# Browser journeys (marker `e2e`) and PostgreSQL-only tests (marker `postgres`, or the
-# `postgres_url` fixture) skip locally with a reason when Chromium or PostgreSQL is missing.
+# Browser journeys (marker `e2e`), Redis tests (marker `redis`) and PostgreSQL-only tests
+# (marker `postgres`, or the `postgres_url` fixture) skip locally with a reason when Chromium,
+# redis-server or PostgreSQL is missing.
 # With CI=true such a skip is a failure instead. PostgreSQL-only tests are deselected, not
 # skipped, in CI's SQLite pass: .ci/run runs them in its PostgreSQL pass.
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-STRICT_MARKERS = {"e2e": "browser", "postgres": "PostgreSQL"}
+STRICT_MARKERS = {"e2e": "browser", "postgres": "PostgreSQL", "redis": "Redis"}
 
 
 def on_postgresql() -> bool:
