@@ -64,6 +64,8 @@ def from_environment(instance_path: Path) -> dict:
         # Login and sign-up limits (Flask-Limiter): in memory for one server; with several,
         # a shared store such as redis://host:6379/0.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Always said: Flask-Limiter's one limiter would otherwise keep what the last app said.
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),

@@ -290,12 +290,21 @@ class CustodyIsAppendOnly(Exception):
     """Raised when code tries to rewrite or erase custody history."""
 
 
+# Filled in once, when staff confirm a holder a fan recorded themselves: from "unverified"
+# (False, "", None) to verified, never back and never again.
+VERIFICATION_FIELDS = ("holder_verified", "verified_url", "verified_by_id", "verified_at")
+UNSET = ((), [None], (None,), [""], ("",), [False], (False,))
+
+
 @event.listens_for(CustodyRecord, "before_update")
 def _custody_only_closes(_mapper, _connection, record: CustodyRecord) -> None:
     state = inspect(record)
     for attr in state.attrs:
-        if attr.key != "ended_on" and attr.history.has_changes():
-            raise CustodyIsAppendOnly(f"Custody records cannot be rewritten ({attr.key}).")
+        if not attr.history.has_changes() or attr.key == "ended_on":
+            continue
+        if attr.key in VERIFICATION_FIELDS and attr.history.deleted in UNSET:
+            continue
+        raise CustodyIsAppendOnly(f"Custody records cannot be rewritten ({attr.key}).")
     if state.attrs.ended_on.history.deleted not in ((), [None], (None,)):
         raise CustodyIsAppendOnly("A closed custody record cannot be reopened or re-dated.")
 

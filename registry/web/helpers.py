@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, g, make_response, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -94,8 +95,16 @@ def or_404(call, *args, **kwargs):
         return call(*args, **kwargs)
     except NotFound:
         abort(404)
-    except Forbidden:
-        abort(403)
+    except Forbidden as exc:
+        refuse(exc)
+
+
+def refuse(error: ServiceError) -> NoReturn:
+    """Answer with the error page saying the use case's own reason (403 "A legal account acts
+    only for its own brand.", not a generic "no access")."""
+    from registry.web.errors import error_page
+
+    abort(make_response(error_page(error.status, error.msgid, error.params)))
 
 
 def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
@@ -105,7 +114,7 @@ def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
         return use_case(db.session(), *args, **kwargs)
     except ServiceError as exc:
         if isinstance(exc, Forbidden) and not exc.field_messages:
-            abort(403)  # the page offered nothing this user may do: as for any other route
+            refuse(exc)  # the page offered nothing this user may do: as for any other route
         if isinstance(exc, NotFound) and not exc.field_messages:
             abort(404)
         g.use_case_refused = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -62,8 +62,8 @@ def propose():
     session = db.session()
     handle_id = request.values.get("handle_id", type=int)
     row = or_404(handles.get_handle, session, handle_id) if handle_id else None
-    if row is not None and row.brand is not None and not transfer.acts_for(actor(), row.brand):
-        abort(403)  # a legal account proposes for its own brand's handles only
+    if row is not None and row.brand is not None:
+        or_404(transfer.require_acts_for, actor(), row.brand)  # legal: its own brand only
     form = ProposalForm()
     form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
     form.brand.choices = options(

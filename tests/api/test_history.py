@@ -47,6 +47,7 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
                 today=START,
                 brand_id=owner.id,
                 holder_kind="fan",
+                holder_user_id=proposer.id,  # the fan offers a handle recorded as theirs
             )
             opened = START + timedelta(days=rng.randrange(0, 200))
             request = transfer.propose(
