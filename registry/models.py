@@ -150,6 +150,8 @@ class Brand(Versioned, SQLModel, table=True):
     name: str = Field(max_length=120)
     slug: str = Field(index=True, unique=True, max_length=64)
     country: str = Field(default="FR", max_length=2)  # public holidays of the reply clock
+    # The region whose holidays count too, ISO 3166-2 ("GB-ENG"); "" for national ones only.
+    subdivision: str = Field(default="", max_length=8)
     timezone: str = Field(default="Europe/Paris", max_length=64)
     website: str = Field(default="", max_length=255)
     reply_deadline_days: int | None = None  # None: the site-wide default

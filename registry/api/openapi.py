@@ -28,6 +28,7 @@ READ_MODELS = (
     s.RequestOut,
     s.RequestDetail,
     s.AttemptOut,
+    s.BrandOut,
 )
 WRITE_MODELS = (
     s.HandleCreate,
@@ -35,6 +36,7 @@ WRITE_MODELS = (
     s.RequestCreate,
     s.AttemptCreate,
     s.TransitionCreate,
+    s.BrandCreate,
 )
 
 DESCRIPTION = """\
@@ -406,6 +408,37 @@ def _paths() -> dict:
                 "move made from a stale read is refused too.",
                 parameters=[REQUEST_ID, IF_MATCH],
                 requestBody=_body("TransitionCreate"),
+            ),
+        },
+        "/api/v1/brands": {
+            "post": _operation(
+                "brand_create",
+                "Add a brand, with its official contact points",
+                {
+                    "201": {
+                        **_json(_ref("BrandOut"), "The brand as saved."),
+                        "headers": {
+                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
+                        },
+                    },
+                    "400": _error("BadRequest"),
+                    "409": _error("Conflict"),
+                    "422": _error("Unprocessable"),
+                },
+                description="The slug is made from the name when not given; the country and "
+                "the subdivision are checked against the public holidays the registry knows.",
+                requestBody=_body("BrandCreate"),
+            ),
+        },
+        "/api/v1/brands/{slug}": {
+            "get": _operation(
+                "brand_detail",
+                "A brand, its contact points and this year's holidays",
+                {
+                    "200": _json(_ref("BrandOut"), "The brand (public information)."),
+                    "404": _error("NotFound"),
+                },
+                parameters=[_path("slug", "The brand's slug.", {"type": "string"})],
             ),
         },
         "/api/v1/openapi.json": {

@@ -18,7 +18,7 @@ from registry.domain import limits
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
-from registry.models import HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
+from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
 
 
 def one_of(choices: tuple[str, ...]) -> dict:
@@ -268,3 +268,70 @@ class TransitionCreate(WriteModel):
         schema_extra={"json_schema_extra": {"enum": [*STATES, None]}},
     )
     note: str = Field(default="", max_length=500)
+
+
+# --- brands ------------------------------------------------------------------------------
+
+
+class ContactPointIn(WriteModel):
+    kind: str = Field(schema_extra={"json_schema_extra": one_of(CONTACT_POINT_KINDS)})
+    label: str = Field(default="", max_length=limits.NAME_MAX)
+    value: str = Field(
+        min_length=1,
+        max_length=limits.CONTACT_POINT_MAX,
+        description="The address, phone number or URL.",
+    )
+
+
+class ContactPointOut(SQLModel):
+    kind: str
+    label: str
+    value: str
+
+
+class BrandCreate(WriteModel):
+    name: str = Field(min_length=1, max_length=limits.NAME_MAX)
+    slug: str = Field(
+        default="",
+        max_length=limits.BRAND_SLUG_MAX,
+        description="Lower-case name used in URLs; made from the name when empty.",
+    )
+    country: str = Field(
+        default="FR",
+        min_length=2,
+        max_length=2,
+        description="ISO 3166-1 code; its public holidays pause the reply clock.",
+    )
+    subdivision: str = Field(
+        default="",
+        max_length=8,
+        description="ISO 3166-2 code (GB-ENG, DE-BY) whose holidays count too; empty: "
+        "national holidays only.",
+    )
+    timezone: str = Field(default="Europe/Paris", max_length=64)
+    website: str = Field(default="", max_length=limits.WEBSITE_MAX, description="http(s) only.")
+    reply_deadline_days: int | None = Field(
+        default=None, ge=1, le=90, description="Business days; null: the site's default."
+    )
+    notes: str = Field(default="", max_length=limits.NOTE_MAX)
+    contact_points: list[ContactPointIn] = Field(default_factory=list, max_length=50)
+
+
+class Holiday(SQLModel):
+    date: date
+    name: str
+
+
+class BrandOut(SQLModel):
+    slug: str
+    name: str
+    country: str
+    subdivision: str
+    timezone: str
+    website: str
+    reply_deadline_days: int = Field(description="Business days, the site's default if unset.")
+    notes: str
+    contact_points: list[ContactPointOut]
+    holidays: list[Holiday] = Field(
+        description="This year's public holidays that pause the brand's reply clock."
+    )

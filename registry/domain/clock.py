@@ -6,7 +6,12 @@ from the system clock, so flags are reproducible and testable with fixed dates.
 
 In short: the clock starts at the first outbound attempt after the last real reply
 (a follow-up does not restart it), and the reply is due N business days later,
-Monday to Friday minus the public holidays of the brand's country.
+Monday to Friday minus the public holidays of the brand's country and subdivision.
+
+Day 0 is the brand-local day of that attempt; a message sent on a weekend or a holiday is
+read on the next business day, and counted from there (sent Saturday 2 May 2026 to a
+French brand: day 0 is Monday 4 May, the reply is due Wednesday 20 May). This is what
+`numpy.busday_offset(start, n, roll="forward")` computes, which the tests compare against.
 """
 
 from __future__ import annotations
@@ -151,6 +156,19 @@ class BusinessCalendar:
         """Business days from 1 January of ``day``'s year through ``day``."""
         return self._year(day.year)[day.timetuple().tm_yday - 1]
 
+    def day_zero(self, day: date) -> date:
+        """The business day a message sent on ``day`` is read: ``day`` itself, or the next
+        business day after a weekend or a holiday."""
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def holidays_in(self, year: int) -> list[tuple[date, str]]:
+        """The public holidays that pause the clock in ``year``, in date order."""
+        with self._lock:
+            self._holidays.get(date(year, 1, 1))  # loads the year (expand=True)
+            return sorted((day, name) for day, name in self._holidays.items() if day.year == year)
+
     def is_business_day(self, day: date) -> bool:
         index = day.timetuple().tm_yday - 1
         counts = self._year(day.year)
@@ -176,6 +194,61 @@ class BusinessCalendar:
         for year in range(start.year, end.year):
             count += self._year(year)[-1]
         return count
+
+
+def check_subdivision(country: str, raw: str | None) -> str:
+    """A brand's subdivision as its ISO 3166-2 code ("GB-ENG"), from that code or the
+    holidays library's own ("ENG"); "" for none (national holidays only). Refused when the
+    library keeps no holidays for it in that country."""
+    country = (country or DEFAULT_COUNTRY).strip().upper()
+    code = (raw or "").strip().upper()
+    if code.startswith(country + "-"):
+        code = code[len(country) + 1 :]
+    if not code:
+        return ""
+    known = holidays.list_supported_countries().get(country, [])
+    if code not in known:
+        if not known:
+            raise Explained(
+                N_(
+                    "The public holidays of %(country)s are the same everywhere: leave the "
+                    "subdivision empty."
+                ),
+                country=country,
+            )
+        raise Explained(
+            N_('Unknown subdivision "%(subdivision)s" of %(country)s; choose one of %(choices)s.'),
+            subdivision=raw,
+            country=country,
+            choices=", ".join(f"{country}-{known_code}" for known_code in known),
+        )
+    return f"{country}-{code}"
+
+
+def subdivision_code(iso: str | None) -> str | None:
+    """The holidays library's code of an ISO 3166-2 subdivision ("GB-ENG" → "ENG")."""
+    return iso.partition("-")[2] or None if iso else None
+
+
+def holidays_named(
+    country: str, subdivision: str | None, year: int, language: str
+) -> list[tuple[date, str]]:
+    """The public holidays of ``year`` that pause the clock, named in ``language`` when the
+    holidays library has their names in it (else in its default language)."""
+    country = (country or DEFAULT_COUNTRY).strip().upper()
+    default = holidays.country_holidays(country, subdiv=subdivision_code(subdivision))
+    languages = default.supported_languages or ()
+    chosen = next((code for code in languages if code.split("_")[0] == language), None)
+    named = holidays.country_holidays(
+        country, subdiv=subdivision_code(subdivision), years=year, language=chosen
+    )
+    return sorted(named.items())
+
+
+def subdivisions_of(country: str) -> list[str]:
+    """The ISO 3166-2 codes of the subdivisions whose holidays the library knows."""
+    country = (country or DEFAULT_COUNTRY).strip().upper()
+    return [f"{country}-{code}" for code in holidays.list_supported_countries().get(country, [])]
 
 
 @lru_cache(maxsize=64)
@@ -213,8 +286,9 @@ def clock_start(attempts: Iterable[AttemptFact]) -> date | None:
     return unanswered[0].happened_on if unanswered else None
 
 
-def _has_outbound(attempts: Iterable[AttemptFact]) -> bool:
-    return any(attempt.direction == OUTBOUND for attempt in attempts)
+def due_after(start: date, days: int, *, calendar: BusinessCalendar) -> date:
+    """The ``days``-th business day after the day a message sent on ``start`` is read."""
+    return calendar.add_business_days(calendar.day_zero(start), days)
 
 
 def reply_due_on(
@@ -227,14 +301,15 @@ def reply_due_on(
     started_on = clock_start(attempts)
     if started_on is None:
         return None
-    return calendar.add_business_days(started_on, deadline_days)
+    return due_after(started_on, deadline_days, calendar=calendar)
 
 
 def first_contact_due_on(
     opened_on: date, attempts: Iterable[AttemptFact], *, calendar: BusinessCalendar
 ) -> date | None:
-    """The last day the other party should have been contacted, while nobody has yet."""
-    if _has_outbound(attempts):
+    """The last day the other party should have been contacted, while no attempt at all has
+    been logged, in either direction (a brand that wrote first has been in contact)."""
+    if any(True for _ in attempts):
         return None
     return calendar.add_business_days(opened_on, NOT_CONTACTED_DAYS)
 
@@ -257,7 +332,12 @@ def flag_from_due_dates(
         if calendar.business_days_between(as_of, reply_due) <= DUE_SOON_DAYS:
             return DUE_SOON
         return None
-    if first_contact_due is not None and as_of > first_contact_due:
+    # "Open for more than 5 business days": the flag first shows on the 6th business day
+    # after opening, never on the weekend or holiday just after the 5th.
+    if (
+        first_contact_due is not None
+        and calendar.business_days_between(first_contact_due, as_of) >= 1
+    ):
         return NOT_CONTACTED
     return None
 
@@ -286,9 +366,14 @@ def flag_for(
     )
 
 
-def business_days_waiting(start: date, *, calendar: BusinessCalendar, as_of: date) -> int:
-    """Business days elapsed since ``start`` (not counting ``start`` itself)."""
-    return calendar.business_days_between(start, as_of)
+def business_days_waiting(
+    start: date, *, calendar: BusinessCalendar, as_of: date, sent: bool = True
+) -> int:
+    """Business days elapsed since ``start``, not counting it. For a message ``sent`` that
+    day, from its day 0 (the next business day when it was sent on a day off); for a request
+    opened that day and not contacted since, from the day itself, as "open for more than 5
+    business days" counts."""
+    return calendar.business_days_between(calendar.day_zero(start) if sent else start, as_of)
 
 
 @dataclass(frozen=True)
@@ -296,7 +381,9 @@ class ReplyStatus:
     """Everything a page or the API shows about a request's wait, as of one date.
 
     ``due_on`` is the reply's due date, or the first contact's while nobody has been
-    contacted; every field is empty (None or 0) when nothing is awaited.
+    contacted; ``counted_from`` is day 0 of ``waiting_since`` (the next business day when
+    that was a weekend or a holiday); every field is empty (None or 0) when nothing is
+    awaited.
     """
 
     due_on: date | None
@@ -304,6 +391,7 @@ class ReplyStatus:
     waiting_since: date | None
     business_days_waiting: int
     unanswered_attempts: int
+    counted_from: date | None = None
 
     @property
     def awaiting_reply(self) -> bool:
@@ -331,10 +419,10 @@ def reply_status(
     unanswered = _unanswered_outbound(known)
     if unanswered:
         waiting_since = unanswered[0].happened_on
-        due_on = calendar.add_business_days(waiting_since, deadline_days)
+        due_on = due_after(waiting_since, deadline_days, calendar=calendar)
         first_contact_due = None
-    elif not _has_outbound(known):
-        waiting_since = opened_on
+    elif not known:
+        waiting_since = opened_on  # counted from the day itself (see business_days_waiting)
         due_on = first_contact_due = first_contact_due_on(opened_on, known, calendar=calendar)
     else:
         return _NOTHING_AWAITED
@@ -348,8 +436,11 @@ def reply_status(
         due_on=due_on,
         flag=flag,
         waiting_since=waiting_since,
-        business_days_waiting=business_days_waiting(waiting_since, calendar=calendar, as_of=as_of),
+        business_days_waiting=business_days_waiting(
+            waiting_since, calendar=calendar, as_of=as_of, sent=bool(unanswered)
+        ),
         unanswered_attempts=len(unanswered),
+        counted_from=calendar.day_zero(waiting_since) if unanswered else waiting_since,
     )
 
 
@@ -379,9 +470,9 @@ def pending_wait(
     if unanswered:
         since = unanswered[0].happened_on
         return PendingWait(
-            calendar.add_business_days(since, deadline_days), None, since, len(unanswered)
+            due_after(since, deadline_days, calendar=calendar), None, since, len(unanswered)
         )
-    if not _has_outbound(attempts):
+    if not attempts:
         return PendingWait(
             None, first_contact_due_on(opened_on, attempts, calendar=calendar), opened_on, 0
         )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from sqlmodel import Session, func, select
 
-from registry.domain import limits
-from registry.domain.messages import N_
+from registry.domain import clock, limits
+from registry.domain.messages import N_, Explained
 from registry.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle, User
 from registry.services import (
     Conflict,
@@ -24,7 +25,16 @@ from registry.services import (
 from registry.services.handles import require_editor
 from registry.services.unit import locked, use_case
 
-BRAND_FIELDS = ("name", "slug", "country", "timezone", "website", "reply_deadline_days", "notes")
+BRAND_FIELDS = (
+    "name",
+    "slug",
+    "country",
+    "subdivision",
+    "timezone",
+    "website",
+    "reply_deadline_days",
+    "notes",
+)
 
 
 def slugify(name: str) -> str:
@@ -70,6 +80,13 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
             field="country",
             country=values["country"],
         )
+    if "subdivision" in values or brand is None or values["country"] != brand.country:
+        try:
+            values["subdivision"] = clock.check_subdivision(
+                values["country"], values.get("subdivision")
+            )
+        except Explained as exc:
+            raise Invalid.explaining(exc, field="subdivision") from None
     values["timezone"] = (values.get("timezone") or "Europe/Paris").strip()
     try:
         ZoneInfo(values["timezone"])
@@ -95,6 +112,18 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
             "The reply deadline is between 1 and 90 business days.", field="reply_deadline_days"
         )
     return {k: values[k] for k in BRAND_FIELDS if k in values}
+
+
+@use_case
+def register_brand(
+    session: Session, *, actor: User | None, contact_points: tuple = (), **values
+) -> Brand:
+    """A brand with its official contact points, all or nothing: `contact_points` are
+    (kind, label, value) triples."""
+    brand = create_brand(session, actor=actor, **values)
+    for kind, label, value in contact_points:
+        add_contact_point(session, brand.slug, actor=actor, kind=kind, label=label, value=value)
+    return brand
 
 
 @use_case
@@ -197,3 +226,9 @@ def brands_with_counts(session: Session) -> list[tuple[Brand, int]]:
         .order_by(func.lower(Brand.name))
     )
     return list(rows)
+
+
+def holidays_this_year(brand: Brand, *, year: int, language: str) -> list[tuple[date, str]]:
+    """The public holidays that pause the brand's reply clock in ``year``, named in the
+    reader's language where the holidays library can."""
+    return clock.holidays_named(brand.country, brand.subdivision or None, year, language)

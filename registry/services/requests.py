@@ -83,7 +83,9 @@ class ClockPolicy:
         return (brand.reply_deadline_days if brand else None) or self.deadline_days
 
     def calendar_for(self, brand: Brand | None) -> clock.BusinessCalendar:
-        return clock.calendar_for((brand.country if brand else None) or self.country)
+        if brand is None or not brand.country:
+            return clock.calendar_for(self.country)
+        return clock.calendar_for(brand.country, clock.subdivision_code(brand.subdivision))
 
 
 @dataclass
@@ -422,7 +424,10 @@ def flagged(
                 flag=flag,
                 due_date=request.reply_due_on or request.first_contact_due_on,
                 business_days_waiting=clock.business_days_waiting(
-                    waiting_since, calendar=calendar, as_of=as_of
+                    waiting_since,
+                    calendar=calendar,
+                    as_of=as_of,
+                    sent=request.reply_due_on is not None,
                 ),
                 unanswered_attempts=request.unanswered_attempts,
             )

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from registry import db
 from registry.access import requires
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC
+from registry.i18n import current_locale
 from registry.services import brands, handles
 from registry.web.forms import BrandForm, ContactPointForm
 from registry.web.helpers import (
@@ -17,6 +18,7 @@ from registry.web.helpers import (
     run_use_case,
     sent_version,
     stale_copy,
+    today,
     unsaved_values,
 )
 
@@ -28,6 +30,7 @@ def _values(form: BrandForm) -> dict:
         "name": form.name.data,
         "slug": form.slug.data,
         "country": form.country.data,
+        "subdivision": form.subdivision.data or "",
         "timezone": form.timezone.data,
         "website": form.website.data or "",
         "reply_deadline_days": form.reply_deadline_days.data,
@@ -50,6 +53,8 @@ def detail(slug: str):
         "brands/detail.html",
         brand=brand,
         contact_points=brands.contact_points(session, brand.id),
+        holidays=brands.holidays_this_year(brand, year=today().year, language=current_locale()),
+        holidays_year=today().year,
         handles=handles.list_handles(
             session, handles.HandleFilters(brand=brand.slug), page_size=200
         ).items,

@@ -316,6 +316,14 @@ class BrandForm(BoundedForm):
         validators=[DataRequired(), Length(min=2, max=2)],
         description=_l("Two-letter code; its public holidays pause the reply clock."),
     )
+    subdivision = StringField(
+        _l("Region"),
+        validators=[Optional(), Length(max=8)],
+        description=_l(
+            "ISO 3166-2 code such as GB-ENG, GB-SCT or DE-BY: its own holidays count too. "
+            "Empty: national holidays only."
+        ),
+    )
     timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired()])
     website = URLField(
         _l("Website"),

@@ -417,8 +417,10 @@ def test_no_first_contact_due_date_once_someone_was_contacted():
     assert first_contact_due_on(MONDAY, [outbound("2026-03-03")], calendar=FRANCE) is None
 
 
-def test_inbound_message_alone_does_not_count_as_contacting_them():
-    assert flag([inbound("2026-03-03")], as_of=day("2026-03-10"), opened_on=MONDAY) == NOT_CONTACTED
+def test_a_brand_that_wrote_first_has_been_in_contact():
+    """DESIGN: not_contacted is "no attempt at all, in either direction"; the brand writing
+    first is contact (and, with no outbound attempt, no reply is awaited from it)."""
+    assert flag([inbound("2026-03-03")], as_of=day("2026-03-10"), opened_on=MONDAY) is None
 
 
 def test_outbound_attempt_clears_not_contacted():
@@ -544,6 +546,7 @@ def test_status_of_an_unanswered_request():
         waiting_since=MONDAY,
         business_days_waiting=11,
         unanswered_attempts=2,
+        counted_from=MONDAY,
     )
     assert status.awaiting_reply
 
@@ -570,6 +573,7 @@ def test_status_of_a_request_nobody_contacted():
         waiting_since=MONDAY,
         business_days_waiting=6,
         unanswered_attempts=0,
+        counted_from=MONDAY,
     )
     assert not status.awaiting_reply
 

@@ -125,6 +125,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handle_detail", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handle_create", "POST"):        (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
+    ("api.brand_detail", "GET"):          (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("api.brand_create", "POST"):         (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.handle_update", "PATCH"):       (NOAUTH, NOAUTH, NOAUTH, OK,     DENY,   DENY,   OK),
     ("api.requests_index", "GET"):        (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),
     ("api.request_create", "POST"):       (NOAUTH, NOAUTH, NOAUTH, REFUSE, REFUSE, REFUSE, REFUSE),

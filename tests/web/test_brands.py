@@ -1,7 +1,9 @@
 """Brands and their contact points."""
 
+from datetime import date
 from html import unescape
 
+import pytest
 from sqlmodel import func, select
 
 from registry import db
@@ -104,3 +106,55 @@ def test_the_brand_use_case_bounds_website_and_slug_to_their_columns(app):
             brands.create_brand(session, actor=None, name="G" * 120)
         assert slug.value.field == "slug" and "at most 64" in str(slug.value)
         assert session.exec(select(func.count()).select_from(Brand)).one() == 0
+
+
+@pytest.mark.parametrize("typed", ["GB-ENG", "eng", " gb-eng "])
+def test_a_brand_takes_a_subdivision_and_its_page_lists_the_holidays(client, auth, app, typed):
+    auth.login("staff")
+    response = client.post(
+        "/brands/new",
+        data={
+            "name": "Marks & Sparks",
+            "country": "GB",
+            "subdivision": typed,
+            "timezone": "Europe/London",
+        },
+    )
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        assert db.session().exec(select(Brand)).one().subdivision == "GB-ENG"
+    page = client.get("/brands/marks-sparks").text
+    assert "Region GB-ENG" in page and "public holidays of GB-ENG" in page
+    assert "Easter Monday" in page and "Late Summer Bank Holiday" in page
+
+
+def test_an_unknown_subdivision_is_refused_with_the_choices(client, auth, app):
+    auth.login("staff")
+    response = client.post(
+        "/brands/new",
+        data={"name": "Irn", "country": "GB", "subdivision": "GB-XYZ", "timezone": "UTC"},
+    )
+    assert response.status_code == 422
+    text = unescape(response.text)
+    assert 'Unknown subdivision "GB-XYZ" of GB' in text and "GB-SCT" in text
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(Brand)).one() == 0
+
+
+def test_a_scottish_brand_works_on_easter_monday(app, make):
+    """The calendar follows the brand's subdivision: Easter Monday 2026 is a business day
+    in Scotland, a holiday in England, so the same message is due a day apart."""
+    from registry.services.requests import ClockPolicy
+
+    policy = ClockPolicy()
+    scots = make.brand("Irn", country="GB", subdivision="GB-SCT")
+    english = make.brand("Marks", country="GB", subdivision="GB-ENG")
+    easter_monday = date(2026, 4, 6)
+    assert policy.calendar_for(scots).is_business_day(easter_monday)
+    assert not policy.calendar_for(english).is_business_day(easter_monday)
+
+
+def test_the_brand_page_names_holidays_in_the_readers_language(client, make):
+    make.brand("Gallimard")
+    page = client.get("/brands/gallimard", headers={"Accept-Language": "fr"}).text
+    assert "Fête nationale" in page

@@ -442,3 +442,12 @@ def test_dashboard_cuts_long_groups_and_shows_them_on_demand(client, auth, make,
     assert cut.count('class="handle-link"') == 1 and "Showing the first 1 of 2." in cut
     full = client.get("/requests/attention?as_of=2026-03-20&show=overdue").text
     assert full.count('class="handle-link"') == 2 and "Showing the first" not in full
+
+
+def test_the_request_page_explains_a_message_sent_on_a_day_off(client, auth, make):
+    """Sent Saturday 2 May 2026: the clock counts from Monday 4 May, and the page says so."""
+    request = make.request(["no_answer"], opened_on=date(2026, 5, 2))
+    auth.login("staff")
+    page = client.get(f"/requests/{request.id}").text
+    assert "Sent on a day off: counted from May 4, 2026, the next business day." in page
+    assert "May 20, 2026" in page  # the reply's due date, DESIGN's example

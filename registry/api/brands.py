@@ -1,0 +1,64 @@
+"""Brands: read one with its contact points and this year's holidays, add one."""
+
+from __future__ import annotations
+
+from flask import jsonify, url_for
+
+from registry import db
+from registry.access import requires
+from registry.api import bp
+from registry.api.auth import api_user
+from registry.api.inputs import body_as, etag_of, run_use_case
+from registry.api.schemas import BrandCreate, BrandOut
+from registry.domain.roles import EDIT_REGISTRY, PUBLIC
+from registry.i18n import current_locale
+from registry.models import Brand
+from registry.services import brands
+from registry.web.helpers import clock_policy, today
+
+
+def brand_body(brand: Brand) -> dict:
+    session = db.session()
+    fields = {
+        **brand.model_dump(),
+        "reply_deadline_days": clock_policy().deadline_for(brand),
+        "contact_points": [p.model_dump() for p in brands.contact_points(session, brand.id)],
+        "holidays": [
+            {"date": day, "name": name}
+            for day, name in brands.holidays_this_year(
+                brand, year=today().year, language=current_locale()
+            )
+        ],
+    }
+    return BrandOut.model_validate(fields).model_dump(mode="json")
+
+
+def brand_response(brand: Brand):
+    response = jsonify(brand_body(brand))
+    response.set_etag(etag_of(brand))
+    return response
+
+
+@bp.get("/brands/<slug>")
+@requires(PUBLIC)
+def brand_detail(slug: str):
+    """Public information: the brand, its official contact points, its reply deadline and
+    the holidays its clock skips."""
+    return brand_response(run_use_case(brands.get_brand, slug))
+
+
+@bp.post("/brands")
+@requires(EDIT_REGISTRY)
+def brand_create():
+    body = body_as(BrandCreate)
+    values = body.model_dump(exclude={"contact_points"})
+    created = run_use_case(
+        brands.register_brand,
+        actor=api_user(),
+        contact_points=tuple((p.kind, p.label, p.value) for p in body.contact_points),
+        **values,
+    )
+    response = brand_response(created)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.brand_detail", slug=created.slug)
+    return response
