@@ -1,11 +1,13 @@
 """Handles as users type and paste them, checked against each platform's real rules."""
 
-import re
-from dataclasses import replace
+from dataclasses import fields, replace
+from urllib.parse import urlsplit
 
 import pytest
+import regex
 
 from registry.domain.handles import (
+    LINK_REFUSALS,
     InvalidHandle,
     ParsedHandle,
     parse_handle,
@@ -27,6 +29,7 @@ SLUGS = [
     "tiktok",
     "youtube",
     "linkedin",
+    "linkedin_member",
     "threads",
     "bluesky",
     "mastodon",
@@ -48,7 +51,7 @@ def rejection(slug: str, raw: str) -> str:
 # --- the platform table --------------------------------------------------------------------
 
 
-def test_the_eleven_platforms_are_listed_in_order():
+def test_the_twelve_platforms_are_listed_in_order():
     assert [rules.slug for rules in PLATFORMS] == SLUGS
 
 
@@ -66,6 +69,7 @@ def test_platforms_by_slug_indexes_every_platform():
         ("tiktok", "TikTok"),
         ("youtube", "YouTube"),
         ("linkedin", "LinkedIn"),
+        ("linkedin_member", "LinkedIn (member)"),
         ("threads", "Threads"),
         ("bluesky", "Bluesky"),
         ("mastodon", "Mastodon"),
@@ -85,7 +89,8 @@ def test_display_names(slug, name):
         ("instagram", 1, 30),
         ("tiktok", 2, 24),
         ("youtube", 3, 30),
-        ("linkedin", 3, 100),
+        ("linkedin", 2, 100),
+        ("linkedin_member", 3, 100),
         ("threads", 1, 30),
         ("bluesky", 3, 253),
         ("mastodon", 1, 30),
@@ -120,6 +125,7 @@ def test_platforms_that_require_a_letter():
     assert {rules.slug for rules in PLATFORMS if rules.requires_letter} == {
         "facebook",
         "instagram",
+        "linkedin",
         "threads",
     }
 
@@ -128,7 +134,7 @@ def test_platforms_that_require_a_letter():
 def test_rules_fit_the_platform_table(rules):
     # The Platform table stores hosts and prefixes comma-separated, patterns in 255 characters.
     assert len(rules.pattern) <= 255
-    assert re.compile(rules.pattern)
+    assert regex.compile(rules.pattern)
     assert all("," not in value for value in rules.hosts + rules.path_prefixes)
     assert len(",".join(rules.hosts)) <= 255
     assert len(rules.ignored_characters) <= 16
@@ -283,11 +289,29 @@ def test_surrounding_spaces_and_invisible_marks_are_dropped(raw):
         ("x", "gallimard.fr", "X handles may only contain letters, digits and underscores."),
         ("x", "Gallimárd", "X handles may only contain letters, digits and underscores."),
         ("x", "@@Gallimard", "X handles may only contain letters, digits and underscores."),
+        ("x", "home", '"home" is a page of X, not an account.'),
+        ("x", "Search", '"Search" is a page of X, not an account.'),
         # Facebook
         ("facebook", "nesp", "Facebook usernames are at least 5 characters."),
         ("facebook", "a" * 51, "Facebook usernames are at most 50 characters."),
         ("facebook", "12345", "Facebook usernames must contain at least one letter."),
-        ("facebook", "1.2.3.4", "Facebook usernames must contain at least one letter."),
+        ("facebook", "1.2.3.4.5", "Facebook usernames must contain at least one letter."),
+        (
+            "facebook",
+            "d.i.o.r",
+            "Facebook usernames are at least 5 characters, not counting periods.",
+        ),
+        (
+            "facebook",
+            "dior.",
+            "Facebook usernames are at least 5 characters, not counting periods.",
+        ),
+        (
+            "facebook",
+            "a....",
+            "Facebook usernames are at least 5 characters, not counting periods.",
+        ),
+        ("facebook", "groups", '"groups" is a page of Facebook, not an account.'),
         (
             "facebook",
             "john_smith",
@@ -320,6 +344,8 @@ def test_surrounding_spaces_and_invisible_marks_are_dropped(raw):
         ("instagram", "galli..mard", "Instagram handles cannot contain two periods in a row."),
         ("instagram", "1234", "Instagram handles must contain at least one letter."),
         ("instagram", "1_2.3", "Instagram handles must contain at least one letter."),
+        ("instagram", "explore", '"explore" is a page of Instagram, not an account.'),
+        ("instagram", "accounts", '"accounts" is a page of Instagram, not an account.'),
         # TikTok
         ("tiktok", "g", "TikTok handles are at least 2 characters."),
         ("tiktok", "a" * 25, "TikTok handles are at most 24 characters."),
@@ -335,10 +361,23 @@ def test_surrounding_spaces_and_invisible_marks_are_dropped(raw):
         (
             "youtube",
             "galli mard",
-            "YouTube handles may only contain letters, digits, underscores, hyphens and periods.",
+            "YouTube handles may only contain letters, digits, underscores, hyphens, periods"
+            " and middle dots (·).",
+        ),
+        (
+            "youtube",
+            "Gallimaрd",  # a Cyrillic "р"
+            "YouTube handles cannot mix writing systems, such as Latin and Cyrillic.",
+        ),
+        (
+            "youtube",
+            "2024שלום",
+            "In a YouTube handle written right to left, digits can only come last.",
         ),
         # LinkedIn
-        ("linkedin", "ab", "LinkedIn handles are at least 3 characters."),
+        ("linkedin", "a", "LinkedIn handles are at least 2 characters."),
+        ("linkedin", "1035", "LinkedIn handles must contain at least one letter."),
+        ("linkedin_member", "ab", "LinkedIn (member) handles are at least 3 characters."),
         ("linkedin", "a" * 101, "LinkedIn handles are at most 100 characters."),
         (
             "linkedin",
@@ -360,6 +399,9 @@ def test_surrounding_spaces_and_invisible_marks_are_dropped(raw):
         ("telegram", "a" * 33, "Telegram handles are at most 32 characters."),
         ("telegram", "1gallimard", "Telegram handles must start with a letter."),
         ("telegram", "_gallimard", "Telegram handles must start with a letter."),
+        ("telegram", "gallimard_", "Telegram handles cannot end with an underscore."),
+        ("telegram", "galli__mard", "Telegram handles cannot contain two underscores in a row."),
+        ("telegram", "joinchat", '"joinchat" is a page of Telegram, not an account.'),
         (
             "telegram",
             "galli.mard",
@@ -400,6 +442,8 @@ def test_none_is_treated_as_empty():
         ("instagram", "gallimard."),
         ("tiktok", "gallimard."),
         ("telegram", "1gallimard"),
+        ("telegram", "gallimard_"),
+        ("telegram", "galli__mard"),
         ("snapchat", "_gallimard"),
         ("bluesky", "name.local"),
         ("bluesky", "name.1st"),
@@ -411,7 +455,7 @@ def test_none_is_treated_as_empty():
 def test_the_pattern_alone_rejects_what_the_explanations_reject(slug, raw):
     # The Platform table keeps only the pattern: a platform added there without an
     # explanatory check must still refuse these handles.
-    assert re.fullmatch(get_rules(slug).pattern, raw) is None
+    assert regex.fullmatch(get_rules(slug).pattern, raw) is None
 
 
 def test_invalid_handle_is_a_value_error():
@@ -451,21 +495,39 @@ def test_x_accepts_legacy_short_handles_but_says_new_ones_need_four():
     assert "new X accounts need at least 4 characters" in rejection("x", "a" * 16)
 
 
-@pytest.mark.parametrize(
-    "raw",
-    ["https://x.com/", "x.com/i/status/1", "https://twitter.com/search?q=gallimard", "x.com/home"],
-)
-def test_x_links_to_pages_that_are_not_accounts(raw):
-    assert rejection("x", raw) == (
+def test_x_link_without_a_path_names_no_account():
+    assert rejection("x", "https://x.com/") == (
         "That link does not name an account on X; paste the address of the profile itself."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "page"),
+    [("https://twitter.com/search?q=gallimard", "search"), ("x.com/home", "home")],
+)
+def test_x_links_to_pages_that_are_not_accounts(raw, page):
+    assert rejection("x", raw) == f'"{page}" is a page of X, not an account.'
+
+
+def test_x_link_to_a_post_without_its_author_says_so():
+    assert rejection("x", "x.com/i/status/1") == (
+        "That link is a post, not a profile; paste the address of the profile that published it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "other"),
+    [("https://www.facebook.com/Gallimard", "Facebook"), ("instagram.com/gallimard", "Instagram")],
+)
+def test_x_names_the_platform_of_a_link_to_another_one(raw, other):
+    assert (
+        rejection("x", raw) == f"That address belongs to {other}; choose {other} as the platform."
     )
 
 
 @pytest.mark.parametrize(
     "raw",
     [
-        "https://www.facebook.com/Gallimard",
-        "instagram.com/gallimard",
         "https://x.com.evil.example/Gallimard",
         "https://evilx.com/Gallimard",
         "https://api.x.com/Gallimard",
@@ -515,10 +577,11 @@ def test_links_from_another_site_name_the_platform(slug, name):
         ("tiktok", "https://m.tiktok.com/@Gallimard?lang=fr", "Gallimard"),
         ("youtube", "https://www.youtube.com/@Gallimard", "Gallimard"),
         ("youtube", "youtube.com/@Gallimard/videos", "Gallimard"),
-        ("youtube", "https://m.youtube.com/c/Gallimard", "Gallimard"),
-        ("youtube", "https://www.youtube.com/user/Gallimard/", "Gallimard"),
-        ("linkedin", "https://www.linkedin.com/in/jean-dupont/", "jean-dupont"),
+        ("youtube", "https://music.youtube.com/@Gallimard", "Gallimard"),
+        ("linkedin_member", "https://www.linkedin.com/in/jean-dupont/", "jean-dupont"),
         ("linkedin", "linkedin.com/company/editions-gallimard", "editions-gallimard"),
+        ("linkedin", "https://www.linkedin.com/school/sorbonne/", "sorbonne"),
+        ("linkedin", "linkedin.com/showcase/gallimard-jeunesse/", "gallimard-jeunesse"),
         (
             "linkedin",
             "https://fr.linkedin.com/company/editions-gallimard?trk=x",
@@ -543,23 +606,14 @@ def test_pasted_profile_urls_reduce_to_the_handle(slug, raw, display):
 @pytest.mark.parametrize(
     ("slug", "raw"),
     [
-        ("facebook", "https://www.facebook.com/profile.php?id=100012345678"),
-        ("facebook", "https://www.facebook.com/groups/lecteurs"),
         ("facebook", "https://www.facebook.com/"),
-        ("instagram", "https://www.instagram.com/p/C0dE123/"),
-        ("instagram", "https://www.instagram.com/reel/C0dE123/"),
         ("tiktok", "https://www.tiktok.com/discover/gallimard"),
         ("tiktok", "https://www.tiktok.com/@"),
-        ("youtube", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
-        ("youtube", "https://www.youtube.com/channel/UC1234567890"),
         ("youtube", "https://www.youtube.com/c/"),
-        ("linkedin", "https://www.linkedin.com/school/sorbonne/"),
         ("linkedin", "https://www.linkedin.com/feed/"),
-        ("linkedin", "https://www.linkedin.com/in/"),
-        ("threads", "https://www.threads.com/search"),
+        ("linkedin_member", "https://www.linkedin.com/in/"),
         ("bluesky", "https://bsky.app/search?q=gallimard"),
         ("bluesky", "https://bsky.app/profile/"),
-        ("telegram", "https://t.me/joinchat/AbCdEf"),
         ("snapchat", "https://www.snapchat.com/discover"),
     ],
 )
@@ -571,13 +625,38 @@ def test_links_to_pages_that_are_not_accounts(slug, raw):
 
 
 @pytest.mark.parametrize(
+    ("slug", "raw", "message"),
+    [
+        ("facebook", "https://www.facebook.com/groups/lecteurs", '"groups" is a page of Facebook'),
+        ("threads", "https://www.threads.com/search", '"search" is a page of Threads'),
+        (
+            "facebook",
+            "https://www.facebook.com/profile.php?id=1000123",
+            "names the account by an ID",
+        ),
+        ("youtube", "https://www.youtube.com/channel/UC1234567890", "names the account by an ID"),
+        ("instagram", "https://www.instagram.com/p/C0dE123/", "That link is a post, not a profile"),
+        ("instagram", "https://www.instagram.com/reel/C0dE123/", "That link is a post"),
+        ("youtube", "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "That link is a video"),
+        ("youtube", "https://youtu.be/dQw4w9WgXcQ", "That link is a video"),
+        ("youtube", "https://m.youtube.com/c/Gallimard", "That is an old YouTube address"),
+        ("youtube", "https://www.youtube.com/user/Gallimard/", "That is an old YouTube address"),
+        ("tiktok", "https://vm.tiktok.com/ZMabc123/", "A short link hides the account"),
+        ("linkedin", "https://lnkd.in/abc", "A short link hides the account"),
+        ("telegram", "https://t.me/joinchat/AbCdEf", "leads to a private chat, group or channel"),
+        ("linkedin", "https://www.linkedin.com/in/jean", "belongs to LinkedIn (member)"),
+        ("linkedin_member", "linkedin.com/company/gallimard", "belongs to LinkedIn;"),
+        ("threads", "https://www.instagram.com/editions.gallimard/", "belongs to Instagram"),
+    ],
+)
+def test_links_that_name_no_account_say_what_they_are(slug, raw, message):
+    assert message in rejection(slug, raw)
+
+
+@pytest.mark.parametrize(
     ("slug", "raw"),
     [
-        ("tiktok", "https://vm.tiktok.com/ZMabc123/"),  # short links hide the account
-        ("youtube", "https://youtu.be/dQw4w9WgXcQ"),
-        ("linkedin", "https://lnkd.in/abc"),
         ("linkedin", "https://a.b.linkedin.com/in/jean"),
-        ("threads", "https://www.instagram.com/editions.gallimard/"),
         ("bluesky", "https://gallimard.fr/profile/gallimard.fr"),
     ],
 )
@@ -857,7 +936,8 @@ def test_bluesky_digits_in_the_tld_after_a_letter_are_fine():
         ("instagram", "editions.gallimard", "https://www.instagram.com/editions.gallimard/"),
         ("tiktok", "gallimard", "https://www.tiktok.com/@gallimard"),
         ("youtube", "Gallimard", "https://www.youtube.com/@Gallimard"),
-        ("linkedin", "editions-gallimard", "https://www.linkedin.com/in/editions-gallimard"),
+        ("linkedin", "editions-gallimard", "https://www.linkedin.com/company/editions-gallimard"),
+        ("linkedin_member", "jean-dupont", "https://www.linkedin.com/in/jean-dupont"),
         ("threads", "editions.gallimard", "https://www.threads.com/@editions.gallimard"),
         ("bluesky", "gallimard.bsky.social", "https://bsky.app/profile/gallimard.bsky.social"),
         ("mastodon", "gallimard@mastodon.social", "https://mastodon.social/@gallimard"),
@@ -876,7 +956,11 @@ def test_profile_url_for_every_platform(slug, handle, url):
         ("x", "https://mobile.twitter.com/Gallimard?lang=fr", "https://x.com/Gallimard"),
         ("mastodon", "@Gallimard@Mastodon.Social", "https://mastodon.social/@Gallimard"),
         ("bluesky", "@Gallimard.bsky.social", "https://bsky.app/profile/gallimard.bsky.social"),
-        ("youtube", "https://m.youtube.com/c/Gallimard", "https://www.youtube.com/@Gallimard"),
+        (
+            "youtube",
+            "https://m.youtube.com/@Gallimard/videos",
+            "https://www.youtube.com/@Gallimard",
+        ),
     ],
 )
 def test_profile_url_accepts_any_spelling(slug, spelling, url):
@@ -959,4 +1043,139 @@ def test_a_platform_added_as_data_uses_its_own_hosts_and_prefixes():
         parse_handle(rules, "Gallimard")
     assert str(caught.value) == (
         "Pixelfed handles may only contain lower-case letters, digits and underscores."
+    )
+
+
+# --- the platforms' sites (SiteLinks) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("rules", PLATFORMS, ids=SLUGS)
+def test_site_links_name_known_reasons_and_platforms(rules):
+    links = rules.links
+    forms = [*links.forms, *(form for forms in links.app_links.values() for form in forms)]
+    for form in forms:
+        assert regex.compile(form.path)
+        assert not form.refuse or form.refuse in LINK_REFUSALS
+        assert not form.belongs_to or form.belongs_to in PLATFORMS_BY_SLUG
+        outcomes = [bool(form.refuse), bool(form.belongs_to), bool(form.query)]
+        assert sum(outcomes) <= 1
+        assert any(outcomes) or "(?P<handle>" in form.path
+    assert set(links.other_hosts.values()) <= set(LINK_REFUSALS)
+    assert links.bare_segment in ("", "handle", *LINK_REFUSALS)
+    assert all(name == name.lower() for name in links.reserved | links.pages)
+
+
+@pytest.mark.parametrize("rules", PLATFORMS, ids=SLUGS)
+def test_a_platform_row_rebuilt_from_its_columns_finds_its_site_links(rules):
+    # The Platform table stores only PlatformRules' fields; the site data follows the slug.
+    rebuilt = PlatformRules(**{field.name: getattr(rules, field.name) for field in fields(rules)})
+    assert rebuilt.links is rules.links
+
+
+def test_a_platform_added_as_data_has_no_site_links():
+    rules = replace(get_rules("x"), slug="pixelfed")
+    assert rules.links.reserved == frozenset() and rules.links.forms == ()
+
+
+# --- issue 11, as reported -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("d.i.o.r", "Facebook usernames are at least 5 characters, not counting periods."),
+        ("dior.", "Facebook usernames are at least 5 characters, not counting periods."),
+        ("a....", "Facebook usernames are at least 5 characters, not counting periods."),
+        ("dior", "Facebook usernames are at least 5 characters."),
+    ],
+)
+def test_facebook_periods_do_not_count_toward_the_minimum(raw, message):
+    assert rejection("facebook", raw) == message
+
+
+@pytest.mark.parametrize(
+    ("slug", "name"),
+    [
+        ("x", "home"),
+        ("x", "search"),
+        ("x", "explore"),
+        ("instagram", "explore"),
+        ("instagram", "accounts"),
+        ("facebook", "groups"),
+        ("telegram", "joinchat"),
+    ],
+)
+def test_pages_of_the_site_are_not_accounts_typed_or_pasted(slug, name):
+    page = f'"{name}" is a page of {get_rules(slug).name}, not an account.'
+    assert rejection(slug, name) == page
+    host = urlsplit(get_rules(slug).url_template).hostname
+    assert rejection(slug, f"https://{host}/{name}/") == page
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("Nestlé", "nestlé"),
+        ("Nestle\u0301", "nestlé"),  # the same "é", typed as e + combining accent
+        ("citroën", "citroën"),
+        ("galli·mard", "galli·mard"),
+        ("Галлимар", "галлимар"),
+        ("ΕλληνικάΒιβλία", "ελληνικάβιβλία"),
+        ("東京書店", "東京書店"),
+        ("ひらがなカタカナ漢字", "ひらがなカタカナ漢字"),  # Japanese: one writing system
+        ("שלום2024", "שלום2024"),
+    ],
+)
+def test_youtube_accepts_letters_of_every_script(raw, key):
+    assert parse("youtube", raw).normalized == key
+
+
+def test_telegram_refuses_a_trailing_underscore():
+    assert rejection("telegram", "gallimard_") == "Telegram handles cannot end with an underscore."
+
+
+def test_linkedin_pages_and_members_are_two_namespaces():
+    assert parse("linkedin", "linkedin.com/company/gallimard").normalized == "gallimard"
+    assert parse("linkedin_member", "linkedin.com/in/gallimard").normalized == "gallimard"
+    assert profile_url(get_rules("linkedin"), "gallimard") == (
+        "https://www.linkedin.com/company/gallimard"
+    )
+    assert rejection("linkedin", "linkedin.com/in/gallimard") == (
+        "That address belongs to LinkedIn (member); choose LinkedIn (member) as the platform."
+    )
+    assert rejection("linkedin_member", "linkedin.com/company/gallimard") == (
+        "That address belongs to LinkedIn; choose LinkedIn as the platform."
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw", "key"),
+    [
+        ("instagram", "instagram.com/_u/gallimard", "gallimard"),
+        ("instagram", "https://www.instagram.com/stories/gallimard/3141592653/", "gallimard"),
+        ("mastodon", "www.mastodon.social/@x", "x@mastodon.social"),
+        ("mastodon", "acct:gallimard@mastodon.social", "gallimard@mastodon.social"),
+        ("facebook", "https://fr-fr.facebook.com/gallimard", "gallimard"),
+        ("facebook", "https://web.facebook.com/gallimard", "gallimard"),
+        ("facebook", "https://business.facebook.com/gallimard", "gallimard"),
+        ("facebook", "https://mbasic.facebook.com/gallimard", "gallimard"),
+        ("facebook", "https://touch.facebook.com/gallimard", "gallimard"),
+        ("facebook", "fb.me/gallimard", "gallimard"),
+        ("x", "x.com/intent/user?screen_name=Gallimard", "gallimard"),
+        ("youtube", "https://music.youtube.com/@Gallimard", "gallimard"),
+        ("telegram", "gallimard.t.me", "gallimard"),
+        ("telegram", "tg://resolve?domain=gallimard", "gallimard"),
+        ("bluesky", "at://gallimard.bsky.social", "gallimard.bsky.social"),
+        ("snapchat", "https://story.snapchat.com/@gallimard", "gallimard"),
+        ("threads", "https://www.threads.net/gallimard", "gallimard"),
+        ("linkedin", "https://www.linkedin.com/showcase/gallimard-jeunesse/", "gallimard-jeunesse"),
+    ],
+)
+def test_links_the_issue_found_refused_or_misread(slug, raw, key):
+    assert parse(slug, raw).normalized == key
+
+
+def test_a_fediverse_address_on_another_platform_of_the_registry_is_refused():
+    assert rejection("mastodon", "gallimard@threads.net") == (
+        "That address belongs to Threads; choose Threads as the platform."
     )

@@ -47,7 +47,7 @@ def test_init_db_migrates_an_empty_database(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/fresh.db", "SECRET_KEY": "x"})
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    assert "11 platforms" in result.output
+    assert "12 platforms" in result.output
 
 
 def test_create_user_attaches_a_legal_account_to_its_brand(runner, app, make):
