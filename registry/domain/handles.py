@@ -16,6 +16,7 @@ import functools
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NoReturn
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -346,8 +347,19 @@ def _is_page(rules: PlatformRules, segment: str) -> bool:
 
 def _is_reserved(rules: PlatformRules, name: str, names: frozenset[str]) -> bool:
     # Compared as identity keys: on Facebook "g.r.o.u.p.s" is the username "groups".
-    key = _identity_key(rules, name)
-    return any(key == _identity_key(rules, reserved) for reserved in names)
+    keys = _reserved_keys(rules.case_sensitive, rules.ignored_characters, names)
+    return _identity_key(rules, name) in keys
+
+
+@lru_cache(maxsize=256)
+def _reserved_keys(case_sensitive: bool, ignored: str, names: frozenset[str]) -> frozenset[str]:
+    """The identity keys of a platform's reserved names, worked out once per set."""
+    keys = set()
+    for name in names:
+        for character in ignored:
+            name = name.replace(character, "")
+        keys.add(name if case_sensitive else unicodedata.normalize("NFC", name.casefold()))
+    return frozenset(keys)
 
 
 def _is_hostname(host: str) -> bool:
