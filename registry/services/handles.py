@@ -520,13 +520,28 @@ def list_handles(
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
-    return Page([HandleRow(*row) for row in rows], page, page_size, total)
+    listed = [HandleRow(*row) for row in rows]
+    preload_holders(session, [row.handle for row in listed])
+    return Page(listed, page, page_size, total)
+
+
+def preload_holders(session: Session, records) -> None:
+    """Load in one query the members who hold these handles without a public name: a page
+    names them (as "A fan", or by name for readers of private data) from the session's
+    identity map instead of one query per row."""
+    ids = {r.holder_user_id for r in records if r.holder_user_id and not r.holder_name}
+    if ids:
+        members = list(session.exec(select(User).where(User.id.in_(ids))))  # type: ignore[union-attr]
+        # The identity map holds rows weakly: keep them for the session's life (a request).
+        session.info.setdefault("preloaded", []).extend(members)
 
 
 def recent_handles(session: Session, limit: int = 8) -> list[HandleRow]:
     """The handles last added to the registry, for the home page (no count, no sort)."""
     query = filtered_query(HandleFilters()).order_by(Handle.id.desc()).limit(limit)  # type: ignore[union-attr]
-    return [HandleRow(*row) for row in session.exec(query)]
+    rows = [HandleRow(*row) for row in session.exec(query)]
+    preload_holders(session, [row.handle for row in rows])
+    return rows
 
 
 def filtered_query(filters: HandleFilters):

@@ -13,6 +13,14 @@ from registry.web.helpers import actor, refusal, safe_next
 bp = Blueprint("main", __name__)
 
 
+@bp.get("/healthz")
+@requires(PUBLIC)
+def healthz():
+    """The process answers: no database, no template. A load balancer's liveness probe,
+    and the bare route the benchmark measures every page against."""
+    return {"status": "ok"}
+
+
 @bp.get("/")
 @requires(PUBLIC)
 def home():

@@ -125,6 +125,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handle_detail", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handle_create", "POST"):        (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
+    ("main.healthz", "GET"):              (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_detail", "GET"):          (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_create", "POST"):         (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.handle_update", "PATCH"):       (NOAUTH, NOAUTH, NOAUTH, OK,     DENY,   DENY,   OK),
