@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,7 +50,6 @@ CHANGED_MEANWHILE = N_("This request was changed by someone else meanwhile.")
 # Clocks on phones and servers drift; an attempt "now" may arrive a little ahead.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Bound for the indexed pre-filter of "due soon": 2 business days never span more than this.
-DUE_SOON_HORIZON = timedelta(days=14)
 # The earliest time zone (UTC+14) starts a day this long before UTC does: an attempt stored
 # before `day_starts(d + 1)` happened on day d or earlier wherever the brand is.
 EARLIEST_ZONE = timedelta(hours=14)
@@ -339,17 +338,19 @@ def list_requests(
     """The one listing of requests: filters, a flag and an "as of" day, paged.
 
     Without a flag, one page of rows in SQL, each with its exact clock as of the day; with a
-    flag, the flagged requests of that day (see `flagged`), paged after flagging."""
+    flag, the flagged requests of that day, paged by the database (`flagged_page`), or, when
+    something changed after that day, flagged exactly (`flagged`) and paged after."""
     if filters.flag:
-        rows = [
-            row
-            for row in flagged(session, as_of=as_of, policy=policy, brand=filters.brand, sort=sort)
-            if row.flag == filters.flag
-            and (not filters.state or row.request.state == filters.state)
-            and (filters.proposer_id is None or row.request.proposer_id == filters.proposer_id)
-        ]
-        start = (page - 1) * page_size
-        return Page(rows[start : start + page_size], page, page_size, len(rows))
+        return flagged_page(
+            session,
+            flag=filters.flag,
+            as_of=as_of,
+            policy=policy,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
     query = _filtered(_rows_query(), filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = list(
@@ -364,10 +365,251 @@ def list_requests(
 
 SORTS = {
     "due": lambda r: (r.due_date, r.request.id),
-    "waiting": lambda r: (-r.business_days_waiting, r.request.id),
+    # Longest wait first: the earlier the wait began, the more business days it counts (the
+    # order the database gives, see SQL_SORTS).
+    "waiting": lambda r: (
+        r.request.waiting_since or r.request.opened_on,
+        r.request.opened_on,
+        r.request.id,
+    ),
     "attempts": lambda r: (-r.unanswered_attempts, r.request.id),
     "brand": lambda r: ((r.brand.name.lower() if r.brand else "~"), r.due_date, r.request.id),
 }
+
+
+# --- flags in SQL -----------------------------------------------------------------------------
+# A request's flag as of a day is decided by its stored due dates and its brand's calendar
+# (clock.flag_from_due_dates). The calendar enters only through two cut-off days per distinct
+# calendar, worked out in Python, so the whole decision is a WHERE clause: flagged requests are
+# counted, sorted and paged by the database, never loaded whole into Python.
+
+
+@dataclass(frozen=True)
+class FlagCutoffs:
+    """For one calendar and one "as of" day: due_soon is a reply due from as_of through
+    `due_soon_until`; not_contacted a first contact due before `contacted_by` (the last
+    business day on or before as_of: the flag needs a business day after the due date)."""
+
+    due_soon_until: date
+    contacted_by: date
+
+    @classmethod
+    def of(cls, calendar: clock.BusinessCalendar, as_of: date) -> FlagCutoffs:
+        third = calendar.add_business_days(as_of, clock.DUE_SOON_DAYS + 1)
+        last = as_of
+        while not calendar.is_business_day(last):
+            last -= timedelta(days=1)
+        return cls(due_soon_until=third - timedelta(days=1), contacted_by=last)
+
+
+def _calendar_cases(session: Session, policy: ClockPolicy, as_of: date):
+    """(SQL condition naming a calendar's brands, its cut-offs), for every calendar in use."""
+    cases = []
+    for country, subdivision in session.exec(select(Brand.country, Brand.subdivision).distinct()):
+        calendar = policy.calendar_for(Brand(country=country, subdivision=subdivision or ""))
+        cases.append(
+            (
+                and_(Brand.country == country, Brand.subdivision == subdivision),
+                FlagCutoffs.of(calendar, as_of),
+            )
+        )
+    cases.append((Brand.id.is_(None), FlagCutoffs.of(policy.calendar_for(None), as_of)))  # type: ignore[union-attr]
+    return cases
+
+
+def _flag_condition(flag: str, cases, as_of: date):
+    """SQL: the open, unchanged-since request has this flag as of `as_of`."""
+    due, first = TransferRequest.reply_due_on, TransferRequest.first_contact_due_on
+    if flag == clock.OVERDUE:
+        return and_(due.is_not(None), due < as_of)  # type: ignore[union-attr,operator]
+    if flag == clock.DUE_SOON:
+        return or_(
+            *(
+                and_(which, due >= as_of, due <= cut.due_soon_until)  # type: ignore[operator]
+                for which, cut in cases
+            )
+        )
+    return and_(
+        due.is_(None),  # type: ignore[union-attr]
+        or_(*(and_(which, first < cut.contacted_by) for which, cut in cases)),  # type: ignore[operator]
+    )
+
+
+def _due():
+    """SQL: the date a flagged request is due (its reply, else its first contact)."""
+    return func.coalesce(TransferRequest.reply_due_on, TransferRequest.first_contact_due_on)
+
+
+SQL_SORTS = {
+    "due": lambda: (_due(),),
+    # Longest wait first: the earlier the wait began, the more business days it counts.
+    "waiting": lambda: (
+        func.coalesce(TransferRequest.waiting_since, TransferRequest.opened_on),
+        TransferRequest.opened_on,
+    ),
+    "attempts": lambda: (TransferRequest.unanswered_attempts.desc(),),  # type: ignore[attr-defined]
+    "brand": lambda: (func.lower(func.coalesce(Brand.name, "~")), _due()),
+}
+
+
+def _changed_since(as_of: date):
+    """SQL: the request has an attempt dated after `as_of`, or closed after it: its stored
+    due dates do not say what was known that day."""
+    later = day_starts(as_of + timedelta(days=1))
+    return or_(
+        exists().where(
+            ContactAttempt.request_id == TransferRequest.id, ContactAttempt.happened_at >= later
+        ),
+        _closed_since(later),
+    )
+
+
+def _recomputed(
+    session: Session, as_of: date, policy: ClockPolicy, brand: str, flag: str = ""
+) -> list[ListedRequest]:
+    """The few requests changed since `as_of`, flagged from the attempts known that day."""
+    later = day_starts(as_of + timedelta(days=1))
+    base = _rows_query().where(TransferRequest.opened_on <= as_of)
+    if brand:
+        base = base.where(Brand.slug == brand)
+    again = list(session.exec(base.where(_open_or_closed_since(later), _changed_since(as_of))))
+    rows = _with_status(session, again, as_of=as_of, policy=policy)
+    return [r for r in rows if r.flag and (not flag or r.flag == flag)]
+
+
+def _flagged_base(brand: str, as_of: date):
+    """Open requests opened by `as_of` whose stored due dates decide their flag that day."""
+    base = _rows_query().where(
+        TransferRequest.opened_on <= as_of,
+        TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+        not_(_changed_since(as_of)),
+    )
+    return base.where(Brand.slug == brand) if brand else base
+
+
+@dataclass
+class FlaggedGroups:
+    """The dashboard's groups: each flag's first rows and how many there are in all."""
+
+    rows: dict[str, list[ListedRequest]]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _flag_page(
+    session: Session,
+    query,
+    flag: str,
+    *,
+    as_of: date,
+    policy: ClockPolicy,
+    recomputed: list[ListedRequest],
+    sort: str,
+    limit: int | None,
+    offset: int = 0,
+) -> tuple[list[ListedRequest], int]:
+    """One flag's rows [offset, offset + limit) and its count: the database counts, sorts
+    and cuts the requests its stored dates decide; the recomputed ones (changed since the
+    day, none for today) are merged in, in the same order."""
+    query = query.where(_flag_condition(flag, _calendar_cases(session, policy, as_of), as_of))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    extra = [r for r in recomputed if r.flag == flag]
+    if not extra:
+        return _stored_rows(session, query, flag, sort, as_of, policy, limit, offset), total
+    wanted = None if limit is None else offset + limit
+    merged = _stored_rows(session, query, flag, sort, as_of, policy, wanted, 0) + extra
+    merged.sort(key=SORTS.get(sort, SORTS["due"]))
+    end = None if limit is None else offset + limit
+    return merged[offset:end], total + len(extra)
+
+
+def flagged_groups(
+    session: Session,
+    *,
+    as_of: date,
+    policy: ClockPolicy,
+    brand: str = "",
+    sort: str = "due",
+    limit: int | None = 100,
+    show: str = "",
+) -> FlaggedGroups:
+    """Per flag, the first `limit` requests (all of the `show` group) and the count, exactly
+    as `flagged` lists them, counted and cut by the database."""
+    recomputed = _recomputed(session, as_of, policy, brand)
+    groups, counts = {}, {}
+    for flag in clock.FLAGS:
+        groups[flag], counts[flag] = _flag_page(
+            session,
+            _flagged_base(brand, as_of),
+            flag,
+            as_of=as_of,
+            policy=policy,
+            recomputed=recomputed,
+            sort=sort,
+            limit=None if flag == show else limit,
+        )
+    return FlaggedGroups(groups, counts)
+
+
+def flagged_page(
+    session: Session,
+    *,
+    flag: str,
+    as_of: date,
+    policy: ClockPolicy,
+    filters: RequestFilters,
+    sort: str = "due",
+    page: int = 1,
+    page_size: int = 25,
+) -> Page[ListedRequest]:
+    """One page of the requests with `flag` as of a day, paged by the database."""
+    recomputed = [
+        r
+        for r in _recomputed(session, as_of, policy, filters.brand, flag)
+        if (not filters.state or r.request.state == filters.state)
+        and (filters.proposer_id is None or r.request.proposer_id == filters.proposer_id)
+    ]
+    base = _filtered(_flagged_base(filters.brand, as_of), replace(filters, brand=""))
+    rows, total = _flag_page(
+        session,
+        base,
+        flag,
+        as_of=as_of,
+        policy=policy,
+        recomputed=recomputed,
+        sort=sort,
+        limit=page_size,
+        offset=(page - 1) * page_size,
+    )
+    return Page(rows, page, page_size, total)
+
+
+def _stored_rows(session, query, flag, sort, as_of, policy, limit, offset) -> list[ListedRequest]:
+    ordered = query.order_by(*SQL_SORTS.get(sort, SQL_SORTS["due"])(), TransferRequest.id)
+    if limit is not None:
+        ordered = ordered.limit(limit).offset(offset)
+    rows = []
+    for row in session.exec(ordered):
+        request, brand_row = row[0], row[3]
+        calendar = policy.calendar_for(brand_row)
+        rows.append(
+            ListedRequest(
+                *row,
+                flag=flag,
+                due_date=request.reply_due_on or request.first_contact_due_on,
+                business_days_waiting=clock.business_days_waiting(
+                    request.waiting_since or request.opened_on,
+                    calendar=calendar,
+                    as_of=as_of,
+                    sent=request.reply_due_on is not None,
+                ),
+                unanswered_attempts=request.unanswered_attempts,
+            )
+        )
+    return rows
 
 
 def flagged(
@@ -378,66 +620,10 @@ def flagged(
     brand: str = "",
     sort: str = "due",
 ) -> list[ListedRequest]:
-    """Requests needing attention as of a date, in flag order, then by ``sort``.
-
-    Exact for any date, and quick for today: a request with nothing dated after ``as_of``
-    (no later attempt, not closed since) is judged from its stored due dates, which an
-    indexed comparison pre-selects; the few that changed after ``as_of`` are judged again
-    from the attempts known that day, by the same computation as the request's own page."""
-    later = day_starts(as_of + timedelta(days=1))
-    changed_since = or_(
-        exists().where(
-            ContactAttempt.request_id == TransferRequest.id, ContactAttempt.happened_at >= later
-        ),
-        _closed_since(later),
-    )
-    base = _rows_query().where(TransferRequest.opened_on <= as_of)
-    if brand:
-        base = base.where(Brand.slug == brand)
-    stored = base.where(
-        TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-        not_(changed_since),
-        or_(
-            TransferRequest.reply_due_on <= as_of + DUE_SOON_HORIZON,  # type: ignore[operator]
-            and_(
-                TransferRequest.reply_due_on.is_(None),  # type: ignore[union-attr]
-                TransferRequest.first_contact_due_on < as_of,  # type: ignore[operator]
-            ),
-        ),
-    )
-    rows: list[ListedRequest] = []
-    for row in session.exec(stored):
-        request, brand_row = row[0], row[3]
-        calendar = policy.calendar_for(brand_row)
-        flag = clock.flag_from_due_dates(
-            reply_due=request.reply_due_on,
-            first_contact_due=request.first_contact_due_on,
-            calendar=calendar,
-            as_of=as_of,
-        )
-        if flag is None:
-            continue
-        waiting_since = request.waiting_since or request.opened_on
-        rows.append(
-            ListedRequest(
-                *row,
-                flag=flag,
-                due_date=request.reply_due_on or request.first_contact_due_on,
-                business_days_waiting=clock.business_days_waiting(
-                    waiting_since,
-                    calendar=calendar,
-                    as_of=as_of,
-                    sent=request.reply_due_on is not None,
-                ),
-                unanswered_attempts=request.unanswered_attempts,
-            )
-        )
-    recomputed = base.where(_open_or_closed_since(later), changed_since)
-    again = list(session.exec(recomputed))
-    rows.extend(r for r in _with_status(session, again, as_of=as_of, policy=policy) if r.flag)
-    rows.sort(key=SORTS.get(sort, SORTS["due"]))
-    rows.sort(key=lambda r: clock.FLAGS.index(r.flag))  # type: ignore[arg-type]
-    return rows
+    """Every request needing attention as of a day, in flag order, then by ``sort``: exact
+    for any day (see `flagged_groups`), for the command line and the CSV export."""
+    groups = flagged_groups(session, as_of=as_of, policy=policy, brand=brand, sort=sort, limit=None)
+    return [row for flag in clock.FLAGS for row in groups.rows[flag]]
 
 
 def open_requests_as_of(

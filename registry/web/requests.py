@@ -294,14 +294,18 @@ def dashboard():
     as_of = parse_as_of(request.args.get("as_of"))
     brand = request.args.get("brand", "")
     sort = request.args.get("sort", "due")
-    rows = transfer.flagged(session, as_of=as_of, policy=clock_policy(), brand=brand, sort=sort)
     show = request.args.get("show", "")
-    groups = []
-    for flag in FLAGS:
-        flagged = [r for r in rows if r.flag == flag]
-        # A long group is cut so the page stays quick; ?show=FLAG lists the whole group.
-        shown = flagged if show == flag else flagged[:DASHBOARD_GROUP_LIMIT]
-        groups.append((flag, shown, len(flagged)))
+    # A long group is cut so the page stays quick; ?show=FLAG lists the whole group.
+    found = transfer.flagged_groups(
+        session,
+        as_of=as_of,
+        policy=clock_policy(),
+        brand=brand,
+        sort=sort,
+        limit=DASHBOARD_GROUP_LIMIT,
+        show=show,
+    )
+    groups = [(flag, found.rows[flag], found.counts[flag]) for flag in FLAGS]
     return render_template(
         "requests/dashboard.html",
         groups=groups,
@@ -309,5 +313,5 @@ def dashboard():
         brand=brand,
         sort=sort,
         brands=brands.all_brands(session),
-        total=len(rows),
+        total=found.total,
     )
