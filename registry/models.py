@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Column, Integer, Text, UniqueConstraint, event, inspect, true
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    true,
+)
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -172,7 +182,11 @@ class ContactPoint(SQLModel, table=True):
 
 
 class Handle(Versioned, SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("platform_id", "normalized", name="uq_handle_platform"),)
+    __table_args__ = (
+        UniqueConstraint("platform_id", "normalized", name="uq_handle_platform"),
+        # The registry list's order: its pages are read off this index, deep ones too.
+        Index("ix_handle_listing", "normalized", "platform_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = version_field()
@@ -266,7 +280,8 @@ class TransferRequest(Versioned, SQLModel, table=True):
     waiting_since: date | None = None
     unanswered_attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    # The requests list shows the last changed first: indexed for that order.
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
     closed_at: datetime | None = None
 
 

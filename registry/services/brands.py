@@ -17,6 +17,7 @@ from registry.services import (
     Conflict,
     Invalid,
     NotFound,
+    Page,
     audit,
     check_version,
     checked_text,
@@ -218,14 +219,28 @@ def contact_points(session: Session, brand_id: int) -> list[ContactPoint]:
     )
 
 
-def brands_with_counts(session: Session) -> list[tuple[Brand, int]]:
-    rows = session.exec(
-        select(Brand, func.count(Handle.id))
-        .join(Handle, Handle.brand_id == Brand.id, isouter=True)
-        .group_by(Brand.id)
-        .order_by(func.lower(Brand.name))
+def brands_with_counts(
+    session: Session, *, page: int = 1, page_size: int = 25
+) -> Page[tuple[Brand, int]]:
+    """One page of the brands, by name, each with its number of handles (counted for the
+    page's brands only)."""
+    brands = list(
+        session.exec(
+            select(Brand)
+            .order_by(func.lower(Brand.name), Brand.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
     )
-    return list(rows)
+    counts = dict(
+        session.exec(
+            select(Handle.brand_id, func.count(Handle.id))  # type: ignore[arg-type]
+            .where(Handle.brand_id.in_([b.id for b in brands]))  # type: ignore[union-attr]
+            .group_by(Handle.brand_id)
+        ).all()
+    )
+    total = session.exec(select(func.count(Brand.id))).one()  # type: ignore[arg-type]
+    return Page([(b, counts.get(b.id, 0)) for b in brands], page, page_size, total)
 
 
 def holidays_this_year(brand: Brand, *, year: int, language: str) -> list[tuple[date, str]]:

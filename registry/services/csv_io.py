@@ -11,7 +11,7 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, TextIO
@@ -581,17 +581,35 @@ def export_handles(
     policy: ClockPolicy | None = None,
     actor: User | None = None,
 ) -> str:
-    """The registry (or the part the registry list's filters select) as CSV text.
+    """The registry (or the part the registry list's filters select) as CSV text: the lines
+    of `export_lines` written to `out` when given (and "" returned), else returned."""
+    buffer = out if out is not None else io.StringIO()
+    for chunk in export_lines(session, filters, as_of=as_of, policy=policy, actor=actor):
+        buffer.write(chunk)
+    return "" if out is not None else buffer.getvalue()
+
+
+EXPORT_CHUNK = 1000  # rows read from the database and written out at a time
+
+
+def export_lines(
+    session: Session,
+    filters: handles.HandleFilters | None = None,
+    *,
+    as_of: date,
+    policy: ClockPolicy | None = None,
+    actor: User | None = None,
+) -> Iterator[str]:
+    """The export as CSV text, a chunk of rows at a time, so that a download of the whole
+    registry streams in flat memory.
 
     One query for the handles, ordered by platform then normalised handle so two exports
-    compare line by line, one for their open requests, and the dashboard's own query for the
-    flags as of ``as_of``. Private fields (holder contact, private notes) are never exported.
-    ``open_requests`` lists the open requests' numbers; ``flag`` is the most urgent flag among
-    them (overdue, due_soon, not_contacted), as the dashboard shows it that day.
-
-    Writes to `out` when given (and returns ""), else returns the text. With `actor`, the
-    export is scoped to what they may export (`export_scope`).
-    """
+    compare line by line (read `EXPORT_CHUNK` rows at a time), one for their open requests,
+    and the dashboard's own query for the flags as of ``as_of``. Private fields (holder
+    contact, private notes) are never exported. ``open_requests`` lists the open requests'
+    numbers; ``flag`` is the most urgent flag among them (overdue, due_soon, not_contacted),
+    as the dashboard shows it that day. With `actor`, the export is scoped to what they may
+    export (`export_scope`); the scope is checked before the first line."""
     filters = export_scope(session, actor, filters or handles.HandleFilters())
     open_ids: dict[int, list[int]] = {}
     for request, _brand in requests.open_requests_as_of(session, as_of):
@@ -599,17 +617,26 @@ def export_handles(
     flags: dict[int, str] = {}
     for row in requests.flagged(session, as_of=as_of, policy=policy or ClockPolicy()):
         flags.setdefault(row.handle.id, row.flag)  # rows come most urgent first
-    buffer = out if out is not None else io.StringIO()
+    return _lines(session, filters, open_ids, flags)
+
+
+def _lines(session, filters, open_ids, flags) -> Iterator[str]:
+    buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
-    query = handles.filtered_query(filters or handles.HandleFilters()).order_by(
-        Platform.slug, Handle.normalized, Handle.id
+    query = (
+        handles.filtered_query(filters)
+        .order_by(Platform.slug, Handle.normalized, Handle.id)
+        .execution_options(yield_per=EXPORT_CHUNK)
     )
-    writer.writerows(
-        _export_row(*row, open_ids.get(row[0].id, []), flags.get(row[0].id, ""))
-        for row in session.exec(query)
-    )
-    return "" if out is not None else buffer.getvalue()
+    for count, row in enumerate(session.exec(query), start=1):
+        writer.writerow(_export_row(*row, open_ids.get(row[0].id, []), flags.get(row[0].id, "")))
+        if count % EXPORT_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            session.expunge_all()  # rows already written need not stay in memory
+    yield buffer.getvalue()
 
 
 def _export_row(

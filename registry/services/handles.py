@@ -512,17 +512,29 @@ class HandleFilters:
 def list_handles(
     session: Session, filters: HandleFilters, *, page: int = 1, page_size: int = 25
 ) -> Page[HandleRow]:
+    """One page of the registry list, by name (then platform). The page's ids are found
+    first, on the index (normalized, platform_id, id), and only those rows are loaded with
+    their platform and brand: page 2,000 costs about what page 1 does."""
     query = filtered_query(filters)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        # `normalized` is already case-folded where the platform ignores case, and indexed.
-        query.order_by(Handle.normalized, Platform.slug, Handle.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    ids = list(
+        session.execute(
+            query.with_only_columns(Handle.id)  # type: ignore[arg-type]
+            .order_by(Handle.normalized, Handle.platform_id, Handle.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).scalars()
     )
-    listed = [HandleRow(*row) for row in rows]
+    found = {row[0].id: row for row in session.exec(query.where(Handle.id.in_(ids)))}  # type: ignore[union-attr]
+    listed = [HandleRow(*found[i]) for i in ids if i in found]
     preload_holders(session, [row.handle for row in listed])
-    return Page(listed, page, page_size, total)
+    return Page(listed, page, page_size, count_handles(session, filters))
+
+
+def count_handles(session: Session, filters: HandleFilters) -> int:
+    """How many handles the filters select; without filters, a count of one table."""
+    if not filters.active():
+        return session.exec(select(func.count(Handle.id))).one()  # type: ignore[arg-type]
+    return session.exec(select(func.count()).select_from(filtered_query(filters).subquery())).one()
 
 
 def preload_holders(session: Session, records) -> None:

@@ -15,6 +15,7 @@ from registry.web.helpers import (
     actor,
     form_status,
     or_404,
+    paging,
     run_use_case,
     sent_version,
     stale_copy,
@@ -41,7 +42,8 @@ def _values(form: BrandForm) -> dict:
 @bp.get("")
 @requires(PUBLIC)
 def index():
-    return render_template("brands/index.html", rows=brands.brands_with_counts(db.session()))
+    page = brands.brands_with_counts(db.session(), **paging())
+    return render_template("brands/index.html", page=page, rows=page.items)
 
 
 @bp.get("/<slug>")
