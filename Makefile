@@ -44,8 +44,10 @@ serve: $(STAMP) translations
 test: $(STAMP) translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
-	$(BIN)/python scripts/bench.py --wrk
+# Builds 10,000 and 100,000 handles, serves them with gunicorn, loads each page with wrk;
+# writes bench/results.md (DATABASE_URL=postgresql+... for PostgreSQL). About 10 minutes.
+bench: $(STAMP) translations
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check registry tests

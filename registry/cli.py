@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
         flag_unanswered,
         import_handles,
         export_handles,
+        gen_data,
     ):
         app.cli.add_command(command)
 
@@ -220,3 +222,62 @@ def export_handles(output: str | None, as_of: str | None) -> None:
         fail(f"Cannot write {output}: {exc.strerror}.")
     rows = text.count("\r\n") - 1  # csv ends every row with CRLF, quoted line breaks are LF
     click.echo(f"Exported {rows} handle{'' if rows == 1 else 's'} to {output}.")
+
+
+@click.command("gen-data")
+@with_appcontext
+@click.option("--handles", "n_handles", type=click.IntRange(0), default=10_000, show_default=True)
+@click.option("--brands", "n_brands", type=click.IntRange(0), default=100, show_default=True)
+@click.option("--requests", "n_requests", type=click.IntRange(0), default=2_000, show_default=True)
+@click.option("--attempts", "n_attempts", type=click.IntRange(0), default=20_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--today", metavar="YYYY-MM-DD", help="The last day of the data (default today; not later)."
+)
+def gen_data(
+    n_handles: int, n_brands: int, n_requests: int, n_attempts: int, seed: int, today: str | None
+) -> None:
+    """Fill an empty registry with realistic synthetic data, written in bulk (benchmarks).
+
+    Run init-db first; a registry that already has handles or brands is refused."""
+    from registry import synthetic
+    from registry.services.unit import WRITE_OPTIONS
+
+    day = home_today()
+    if today:
+        try:
+            day = limits.check_day(date.fromisoformat(today), field="today")
+        except limits.OutOfRange as exc:  # a ValueError too: caught first
+            fail(f"--today: {exc}")
+        except ValueError:
+            fail(f'--today expects a date as YYYY-MM-DD, not "{today}".')
+        if day > home_today():
+            fail(f"--today cannot be in the future ({day.isoformat()}).")
+    sizes = synthetic.Sizes(n_handles, n_brands, n_requests, n_attempts)
+    started = time.perf_counter()
+    try:
+        with db.engine().connect() as connection:
+            connection.execution_options(**WRITE_OPTIONS)  # SQLite: BEGIN IMMEDIATE
+            with connection.begin():
+                written = synthetic.generate(
+                    connection,
+                    sizes=sizes,
+                    seed=seed,
+                    today=day,
+                    policy=ClockPolicy.from_config(current_app.config),
+                )
+    except (synthetic.NotEmpty, synthetic.NotInitialised, synthetic.TooFewHandles) as exc:
+        fail(str(exc))
+    seconds = time.perf_counter() - started
+    names = (
+        ("brand", "brands"),
+        ("contact_point", "contact points"),
+        ("user_account", "members"),
+        ("handle", "handles"),
+        ("custody_record", "custody records"),
+        ("transfer_request", "transfer requests"),
+        ("contact_attempt", "contact attempts"),
+        ("audit_entry", "audit entries"),
+    )
+    counts = ", ".join(f"{written[table]:,} {label}" for table, label in names)
+    click.echo(f"Wrote {counts} in {seconds:.1f} s (seed {seed}, up to {day.isoformat()}).")
