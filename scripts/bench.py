@@ -221,7 +221,7 @@ def build(handles: int, url: str, size: Size) -> dict:
         "--seed=1",
         env=env,
     )
-    registry("create-user", STAFF, "--role", "staff", env=env, stdin=PASSWORD + "\n")
+    registry("create-user", STAFF, "--role", "admin", env=env, stdin=PASSWORD + "\n")
     return env
 
 
@@ -234,7 +234,8 @@ def pick(url: str, handles: int) -> dict[str, str]:
         q = lambda sql: db.execute(sqlalchemy.text(sql)).first()  # noqa: E731
         handle = q(
             "SELECT h.id, h.handle, p.slug FROM handle h JOIN platform p ON p.id = h.platform_id"
-            " WHERE p.slug = 'x' ORDER BY h.id LIMIT 1 OFFSET " + str(handles // 3)
+            " WHERE p.slug = 'x' ORDER BY h.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM handle"
+            " JOIN platform ON platform.id = handle.platform_id WHERE platform.slug = 'x')"
         )
         brand = q(
             "SELECT b.slug FROM brand b JOIN handle h ON h.brand_id = b.id"

@@ -452,37 +452,57 @@ SQL_SORTS = {
 }
 
 
-def _changed_since(as_of: date):
-    """SQL: the request has an attempt dated after `as_of`, or closed after it: its stored
-    due dates do not say what was known that day."""
-    later = day_starts(as_of + timedelta(days=1))
+def _zone_ends(session: Session, as_of: date) -> list[tuple]:
+    """(SQL condition naming the brands of one time zone, the moment `as_of` ends there),
+    for every zone in use: "after that day" is decided where each brand is."""
+    ends = []
+    for zone in session.exec(select(Brand.timezone).distinct()):
+        end = datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(zone or "Europe/Paris"))
+        ends.append((Brand.timezone == zone, end.astimezone(UTC)))
+    default = datetime.combine(as_of + timedelta(days=1), time(), brand_zone(None))
+    ends.append((Brand.id.is_(None), default.astimezone(UTC)))  # type: ignore[union-attr]
+    return ends
+
+
+def _changed_since(ends: list[tuple]):
+    """SQL: the request has an attempt dated after the day, or closed after it, in its
+    brand's time zone: its stored due dates do not say what was known that day."""
     return or_(
-        exists().where(
-            ContactAttempt.request_id == TransferRequest.id, ContactAttempt.happened_at >= later
-        ),
-        _closed_since(later),
+        *(
+            and_(
+                which,
+                or_(
+                    exists().where(
+                        ContactAttempt.request_id == TransferRequest.id,
+                        ContactAttempt.happened_at >= end,
+                    ),
+                    _closed_since(end),
+                ),
+            )
+            for which, end in ends
+        )
     )
 
 
 def _recomputed(
-    session: Session, as_of: date, policy: ClockPolicy, brand: str, flag: str = ""
+    session: Session, as_of: date, policy: ClockPolicy, brand: str, ends, flag: str = ""
 ) -> list[ListedRequest]:
     """The few requests changed since `as_of`, flagged from the attempts known that day."""
     later = day_starts(as_of + timedelta(days=1))
     base = _rows_query().where(TransferRequest.opened_on <= as_of)
     if brand:
         base = base.where(Brand.slug == brand)
-    again = list(session.exec(base.where(_open_or_closed_since(later), _changed_since(as_of))))
+    again = list(session.exec(base.where(_open_or_closed_since(later), _changed_since(ends))))
     rows = _with_status(session, again, as_of=as_of, policy=policy)
     return [r for r in rows if r.flag and (not flag or r.flag == flag)]
 
 
-def _flagged_base(brand: str, as_of: date):
+def _flagged_base(brand: str, as_of: date, ends: list[tuple]):
     """Open requests opened by `as_of` whose stored due dates decide their flag that day."""
     base = _rows_query().where(
         TransferRequest.opened_on <= as_of,
         TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-        not_(_changed_since(as_of)),
+        not_(_changed_since(ends)),
     )
     return base.where(Brand.slug == brand) if brand else base
 
@@ -538,12 +558,13 @@ def flagged_groups(
 ) -> FlaggedGroups:
     """Per flag, the first `limit` requests (all of the `show` group) and the count, exactly
     as `flagged` lists them, counted and cut by the database."""
-    recomputed = _recomputed(session, as_of, policy, brand)
+    ends = _zone_ends(session, as_of)
+    recomputed = _recomputed(session, as_of, policy, brand, ends)
     groups, counts = {}, {}
     for flag in clock.FLAGS:
         groups[flag], counts[flag] = _flag_page(
             session,
-            _flagged_base(brand, as_of),
+            _flagged_base(brand, as_of, ends),
             flag,
             as_of=as_of,
             policy=policy,
@@ -566,13 +587,14 @@ def flagged_page(
     page_size: int = 25,
 ) -> Page[ListedRequest]:
     """One page of the requests with `flag` as of a day, paged by the database."""
+    ends = _zone_ends(session, as_of)
     recomputed = [
         r
-        for r in _recomputed(session, as_of, policy, filters.brand, flag)
+        for r in _recomputed(session, as_of, policy, filters.brand, ends, flag)
         if (not filters.state or r.request.state == filters.state)
         and (filters.proposer_id is None or r.request.proposer_id == filters.proposer_id)
     ]
-    base = _filtered(_flagged_base(filters.brand, as_of), replace(filters, brand=""))
+    base = _filtered(_flagged_base(filters.brand, as_of, ends), replace(filters, brand=""))
     rows, total = _flag_page(
         session,
         base,

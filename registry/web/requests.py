@@ -284,7 +284,7 @@ def parse_as_of(raw: str | None) -> date:
         return today()
 
 
-DASHBOARD_GROUP_LIMIT = 100
+DASHBOARD_GROUP_LIMIT = 25  # rows per group: the page stays quick to render and to scan
 
 
 @bp.get("/attention")
