@@ -634,8 +634,7 @@ def _lines(session, filters, open_ids, flags) -> Iterator[str]:
         if count % EXPORT_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
-            buffer.truncate()
-            session.expunge_all()  # rows already written need not stay in memory
+            buffer.truncate()  # rows written are referenced no more: yield_per lets them go
     yield buffer.getvalue()
 
 
