@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, not_, or_
+from sqlalchemy import and_, exists, false, not_, or_
 from sqlmodel import Session, func, select
 
 from registry.domain import clock, limits, recorded, workflow
@@ -461,12 +461,17 @@ def _zone_ends(session: Session, as_of: date) -> list[tuple]:
         ends.append((Brand.timezone == zone, end.astimezone(UTC)))
     default = datetime.combine(as_of + timedelta(days=1), time(), brand_zone(None))
     ends.append((Brand.id.is_(None), default.astimezone(UTC)))  # type: ignore[union-attr]
+    if min(end for _, end in ends) > utcnow() + FUTURE_TOLERANCE:
+        return []  # the day has not ended anywhere yet (today): nothing can be dated after it
     return ends
 
 
 def _changed_since(ends: list[tuple]):
     """SQL: the request has an attempt dated after the day, or closed after it, in its
-    brand's time zone: its stored due dates do not say what was known that day."""
+    brand's time zone: its stored due dates do not say what was known that day. No zone
+    (`_zone_ends` of today): no request."""
+    if not ends:
+        return false()
     return or_(
         *(
             and_(
@@ -488,6 +493,8 @@ def _recomputed(
     session: Session, as_of: date, policy: ClockPolicy, brand: str, ends, flag: str = ""
 ) -> list[ListedRequest]:
     """The few requests changed since `as_of`, flagged from the attempts known that day."""
+    if not ends:
+        return []
     later = day_starts(as_of + timedelta(days=1))
     base = _rows_query().where(TransferRequest.opened_on <= as_of)
     if brand:
