@@ -352,7 +352,7 @@ def list_requests(
             page_size=page_size,
         )
     query = _filtered(_rows_query(), filters)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    total = count_requests(session, filters)
     rows = list(
         session.exec(
             query.order_by(TransferRequest.updated_at.desc(), TransferRequest.id.desc())  # type: ignore[attr-defined]
@@ -361,6 +361,17 @@ def list_requests(
         )
     )
     return Page(_with_status(session, rows, as_of=as_of, policy=policy), page, page_size, total)
+
+
+def count_requests(session: Session, filters: RequestFilters) -> int:
+    """How many requests the filters (but a flag) select, counted on the requests table
+    alone: joined to handles and brands only to filter by brand."""
+    query = select(func.count(TransferRequest.id))  # type: ignore[arg-type]
+    if filters.brand:
+        query = query.join(Handle, Handle.id == TransferRequest.handle_id).join(
+            Brand, Brand.id == Handle.brand_id
+        )
+    return session.exec(_filtered(query, filters)).one()
 
 
 SORTS = {

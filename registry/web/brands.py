@@ -51,15 +51,15 @@ def index():
 def detail(slug: str):
     session = db.session()
     brand = or_404(brands.get_brand, session, slug)
+    listed = handles.list_handles(session, handles.HandleFilters(brand=brand.slug), **paging())
     return render_template(
         "brands/detail.html",
         brand=brand,
         contact_points=brands.contact_points(session, brand.id),
         holidays=brands.holidays_this_year(brand, year=today().year, language=current_locale()),
         holidays_year=today().year,
-        handles=handles.list_handles(
-            session, handles.HandleFilters(brand=brand.slug), page_size=200
-        ).items,
+        handles=listed.items,
+        page=listed,
         contact_form=ContactPointForm(),
     )
 
