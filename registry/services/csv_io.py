@@ -600,8 +600,8 @@ def export_lines(
     policy: ClockPolicy | None = None,
     actor: User | None = None,
 ) -> Iterator[str]:
-    """The export as CSV text, a chunk of rows at a time, so that a download of the whole
-    registry streams in flat memory.
+    """The export as CSV text, a chunk of rows at a time: the database rows of one chunk
+    are in memory at once, never the whole registry's.
 
     One query for the handles, ordered by platform then normalised handle so two exports
     compare line by line (read `EXPORT_CHUNK` rows at a time), one for their open requests,
@@ -621,20 +621,28 @@ def export_lines(
 
 
 def _lines(session, filters, open_ids, flags) -> Iterator[str]:
+    """The header, then the rows, `EXPORT_CHUNK` at a time. The order is read first (ids
+    only); each chunk is then a query of its own, fetched whole, so no database cursor stays
+    open between chunks while the client reads (a server-side cursor held across a slow
+    download would hold its transaction, and its locks, open)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
-    query = (
-        handles.filtered_query(filters)
-        .order_by(Platform.slug, Handle.normalized, Handle.id)
-        .execution_options(yield_per=EXPORT_CHUNK)
-    )
-    for count, row in enumerate(session.exec(query), start=1):
-        writer.writerow(_export_row(*row, open_ids.get(row[0].id, []), flags.get(row[0].id, "")))
-        if count % EXPORT_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()  # rows written are referenced no more: yield_per lets them go
+    query = handles.filtered_query(filters)
+    order = (Platform.slug, Handle.normalized, Handle.id)
+    ids = list(session.execute(query.with_only_columns(Handle.id).order_by(*order)).scalars())  # type: ignore[arg-type]
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        rows = {row[0].id: row for row in session.exec(query.where(Handle.id.in_(chunk)))}  # type: ignore[union-attr]
+        for handle_id in chunk:
+            row = rows[handle_id]
+            writer.writerow(
+                _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
+            )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        session.expire_all()  # the chunk's rows are written: nothing keeps them in memory
     yield buffer.getvalue()
 
 
