@@ -245,12 +245,6 @@ def holidays_named(
     return sorted(named.items())
 
 
-def subdivisions_of(country: str) -> list[str]:
-    """The ISO 3166-2 codes of the subdivisions whose holidays the library knows."""
-    country = (country or DEFAULT_COUNTRY).strip().upper()
-    return [f"{country}-{code}" for code in holidays.list_supported_countries().get(country, [])]
-
-
 @lru_cache(maxsize=64)
 def calendar_for(country: str | None = None, subdivision: str | None = None) -> BusinessCalendar:
     """One shared calendar per country, so holiday years are loaded once per process."""

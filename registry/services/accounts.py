@@ -18,7 +18,6 @@ from registry.models import Brand, User
 from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
 from registry.services.unit import use_case
 
-MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 HASH_METHOD = "scrypt"  # a hash made another way (older pbkdf2) is remade at the next log-in
 
 

@@ -623,26 +623,21 @@ def export_lines(
 def _lines(session, filters, open_ids, flags) -> Iterator[str]:
     """The header, then the rows, `EXPORT_CHUNK` at a time. The order is read first (ids
     only); each chunk is then a query of its own, fetched whole, so no database cursor stays
-    open between chunks while the client reads (a server-side cursor held across a slow
-    download would hold its transaction, and its locks, open)."""
+    open between chunks and only one chunk's rows are in memory at once."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     query = handles.filtered_query(filters)
-    order = (Platform.slug, Handle.normalized, Handle.id)
-    ids = list(session.execute(query.with_only_columns(Handle.id).order_by(*order)).scalars())  # type: ignore[arg-type]
+    ids = handles.ordered_ids(session, query.order_by(Platform.slug, Handle.normalized, Handle.id))
     for start in range(0, len(ids), EXPORT_CHUNK):
-        chunk = ids[start : start + EXPORT_CHUNK]
-        rows = {row[0].id: row for row in session.exec(query.where(Handle.id.in_(chunk)))}  # type: ignore[union-attr]
-        for handle_id in chunk:
-            row = rows[handle_id]
+        for row in handles.rows_in_order(session, query, ids[start : start + EXPORT_CHUNK]):
+            handle_id = row[0].id
             writer.writerow(
                 _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
             )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        session.expire_all()  # the chunk's rows are written: nothing keeps them in memory
     yield buffer.getvalue()
 
 

@@ -516,18 +516,27 @@ def list_handles(
     first, on the index (normalized, platform_id, id), and only those rows are loaded with
     their platform and brand: page 2,000 costs about what page 1 does."""
     query = filtered_query(filters)
-    ids = list(
-        session.execute(
-            query.with_only_columns(Handle.id)  # type: ignore[arg-type]
-            .order_by(Handle.normalized, Handle.platform_id, Handle.id)
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        ).scalars()
+    ids = ordered_ids(
+        session,
+        query.order_by(Handle.normalized, Handle.platform_id, Handle.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size),
     )
-    found = {row[0].id: row for row in session.exec(query.where(Handle.id.in_(ids)))}  # type: ignore[union-attr]
-    listed = [HandleRow(*found[i]) for i in ids if i in found]
+    listed = [HandleRow(*row) for row in rows_in_order(session, query, ids)]
     preload_holders(session, [row.handle for row in listed])
     return Page(listed, page, page_size, count_handles(session, filters))
+
+
+def ordered_ids(session: Session, query) -> list[int]:
+    """The handle ids an ordered `filtered_query` selects, without loading their rows."""
+    return list(session.execute(query.with_only_columns(Handle.id)).scalars())  # type: ignore[arg-type]
+
+
+def rows_in_order(session: Session, query, ids: list[int]) -> list[tuple]:
+    """The (handle, platform, brand) rows of `query` for these ids, in the ids' order: a
+    page or a chunk read by id after its order was read off an index."""
+    found = {row[0].id: row for row in session.exec(query.where(Handle.id.in_(ids)))}  # type: ignore[union-attr]
+    return [found[i] for i in ids if i in found]
 
 
 def count_handles(session: Session, filters: HandleFilters) -> int:
