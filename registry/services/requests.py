@@ -82,9 +82,16 @@ class ClockPolicy:
         return (brand.reply_deadline_days if brand else None) or self.deadline_days
 
     def calendar_for(self, brand: Brand | None) -> clock.BusinessCalendar:
-        if brand is None or not brand.country:
+        if brand is None:
+            return self.calendar_of("", "")
+        return self.calendar_of(brand.country, brand.subdivision)
+
+    def calendar_of(self, country: str, subdivision: str | None) -> clock.BusinessCalendar:
+        """The calendar of a country and ISO subdivision ("GB", "GB-ENG"); no country: the
+        site's default."""
+        if not country:
             return clock.calendar_for(self.country)
-        return clock.calendar_for(brand.country, clock.subdivision_code(brand.subdivision))
+        return clock.calendar_for(country, clock.subdivision_code(subdivision))
 
 
 @dataclass
@@ -417,7 +424,7 @@ def _calendar_cases(session: Session, policy: ClockPolicy, as_of: date):
     """(SQL condition naming a calendar's brands, its cut-offs), for every calendar in use."""
     cases = []
     for country, subdivision in session.exec(select(Brand.country, Brand.subdivision).distinct()):
-        calendar = policy.calendar_for(Brand(country=country, subdivision=subdivision or ""))
+        calendar = policy.calendar_of(country, subdivision)
         cases.append(
             (
                 and_(Brand.country == country, Brand.subdivision == subdivision),
