@@ -72,6 +72,7 @@ def init_db() -> None:
     db.upgrade(current_app.config["DATABASE_URL"])
     session = db.session()
     count = platforms.sync_platforms(session)
+    db.refresh_statistics(db.engine())
     click.echo(f"Database is up to date; {count} platforms loaded.")
 
 
@@ -196,6 +197,8 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
         for problem in report.problems:
             click.echo(str(problem), err=True)
         fail(f"{report.summary()} {csv_file} was refused; fix the lines above.")
+    if not dry_run:
+        db.refresh_statistics(db.engine())
     click.echo(report.summary())
 
 
@@ -268,6 +271,7 @@ def gen_data(
                 )
     except (synthetic.NotEmpty, synthetic.NotInitialised, synthetic.TooFewHandles) as exc:
         fail(str(exc))
+    db.refresh_statistics(db.engine())
     seconds = time.perf_counter() - started
     names = (
         ("brand", "brands"),

@@ -62,6 +62,16 @@ def _close_session(_exc: BaseException | None) -> None:
         db_session.close()
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """ANALYZE, so that the query planner knows how rows spread over the indexes: without
+    it, SQLite takes the requests' `state` index for the flag queries and scans half the
+    table. Run after the schema changes and after bulk writes (PostgreSQL's autovacuum does
+    this on its own; asking again is harmless)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def alembic_config(url: str):
     from alembic.config import Config
 

@@ -261,6 +261,18 @@ class TransferRequest(Versioned, SQLModel, table=True):
 
     __tablename__ = "transfer_request"
 
+    __table_args__ = (
+        # The flags read off this index alone: overdue and due soon by reply date, not
+        # contacted by first-contact date (reply date null), state and opening day included.
+        Index(
+            "ix_transfer_request_flags",
+            "reply_due_on",
+            "first_contact_due_on",
+            "state",
+            "opened_on",
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     version: int = version_field()
     handle_id: int = Field(foreign_key="handle.id", index=True)
@@ -275,14 +287,17 @@ class TransferRequest(Versioned, SQLModel, table=True):
     message: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     state: str = Field(default="proposed", max_length=16, index=True)
     opened_on: date
-    reply_due_on: date | None = Field(default=None, index=True)
-    first_contact_due_on: date | None = Field(default=None, index=True)
+    reply_due_on: date | None = None
+    first_contact_due_on: date | None = None
     waiting_since: date | None = None
     unanswered_attempts: int = 0
+    # When the latest contact attempt happened (stored with the clock by refresh_clock): a
+    # flag asked for a past day needs recomputing only when an attempt came after that day.
+    last_attempt_at: datetime | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     # The requests list shows the last changed first: indexed for that order.
     updated_at: datetime = Field(default_factory=utcnow, index=True)
-    closed_at: datetime | None = None
+    closed_at: datetime | None = Field(default=None, index=True)
 
 
 class ContactAttempt(SQLModel, table=True):

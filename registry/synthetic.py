@@ -1688,6 +1688,7 @@ class Generator:
                     "first_contact_due_on": wait.first_contact_due,
                     "waiting_since": wait.waiting_since,
                     "unanswered_attempts": wait.unanswered_attempts,
+                    "last_attempt_at": max((a["happened_at"] for a in mine), default=None),
                     "created_at": created_at,
                     "updated_at": last_change,
                     "closed_at": closed_at,

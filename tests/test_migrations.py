@@ -431,6 +431,21 @@ def _with_ids(value, ids: dict):
     return value
 
 
+def test_revision_0011_stores_the_moment_of_each_request_s_latest_attempt(empty_db):
+    db.upgrade(empty_db, "0006")
+    _write_0006_data(empty_db)
+    db.upgrade(empty_db, "head")
+    engine = db.make_engine(empty_db)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(registry.models.TransferRequest.last_attempt_at)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert stored == RECORDED_AT
+
+
 def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_references(
     empty_db,
 ):

@@ -33,7 +33,7 @@ from registry.api.schemas import (
 )
 from registry.domain.messages import N_
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
-from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord, Handle
+from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
 from registry.services import Invalid, Stale, handles, platforms
 from registry.web.helpers import today
 from registry.web.templating import custody_note
@@ -102,18 +102,20 @@ def handles_index():
 @requires(PUBLIC)
 def handle_detail(platform: str, handle: str):
     session = db.session()
-    return handle_response(session, _found_or_404(session, platform, handle).id)
+    return handle_response(session, _found_or_404(session, platform, handle))
 
 
-def handle_response(session: Session, handle_id: int):
-    """A handle with its custody history, as the caller may see it, and its ETag."""
-    row = handles.get_handle(session, handle_id)
-    response = jsonify(handle_body(row, handles.custody_history(session, handle_id)))
+def handle_response(session: Session, row: handles.HandleRow | int):
+    """A handle (its row, or its id) with its custody history, as the caller may see it,
+    and its ETag."""
+    if isinstance(row, int):
+        row = handles.get_handle(session, row)
+    response = jsonify(handle_body(row, handles.custody_history(session, row.handle.id)))
     response.set_etag(etag_of(row.handle))
     return response
 
 
-def _found_or_404(session: Session, platform: str, handle: str) -> Handle:
+def _found_or_404(session: Session, platform: str, handle: str) -> handles.HandleRow:
     """The handle named in the path, in any spelling its platform treats as equal."""
     try:
         found = handles.lookup(session, platform, handle)
@@ -121,7 +123,7 @@ def _found_or_404(session: Session, platform: str, handle: str) -> Handle:
         if "platform" in exc.fields:
             raise ApiError(404, exc.msgid, fields=exc.field_messages, **exc.params) from None
         raise
-    if found.handle is None:
+    if found.row is None:
         raise ApiError(
             404,
             "%(platform)s handle @%(handle)s is not in the registry.",
@@ -134,7 +136,7 @@ def _found_or_404(session: Session, platform: str, handle: str) -> Handle:
                 "url": found.url,
             },
         )
-    return found.handle
+    return found.row
 
 
 @bp.patch("/handles/<platform>/<path:handle>", merge_slashes=False)
@@ -151,7 +153,7 @@ def handle_update(platform: str, handle: str):
     try:
         saved = run_use_case(
             handles.update_handle,
-            found.id,
+            found.handle.id,
             actor=api_user(),
             expected_version=expected_version(),
             **values,

@@ -56,6 +56,13 @@ AUDITED_FIELDS = ("platform_id", "handle", "normalized", *EDITABLE_FIELDS, *HOLD
 
 
 @dataclass
+class HandleRow:
+    handle: Handle
+    platform: Platform
+    brand: Brand | None
+
+
+@dataclass
 class Lookup:
     """The answer to "who holds @x on platform p?", even when the registry does not know."""
 
@@ -63,14 +70,11 @@ class Lookup:
     display: str
     normalized: str
     url: str
-    handle: Handle | None
+    row: HandleRow | None
 
-
-@dataclass
-class HandleRow:
-    handle: Handle
-    platform: Platform
-    brand: Brand | None
+    @property
+    def handle(self) -> Handle | None:
+        return self.row.handle if self.row else None
 
 
 # One whole sentence per kind of choice, so that each translates with its own grammar.
@@ -114,24 +118,33 @@ def find_handle(session: Session, platform: Platform, normalized: str) -> Handle
 
 
 def lookup(session: Session, platform_slug: str | None, raw: str | None) -> Lookup:
+    """One indexed row: the handle of (platform, normalized spelling), with its brand."""
     platform = platforms.get_platform(session, platform_slug)
     parsed = platforms.parse(platform, raw)
+    row = session.exec(
+        _row_query().where(
+            Handle.platform_id == platform.id, Handle.normalized == parsed.normalized
+        )
+    ).first()
     return Lookup(
         platform=platform,
         display=parsed.display,
         normalized=parsed.normalized,
         url=platforms.url_for_handle(platform, parsed.display),
-        handle=find_handle(session, platform, parsed.normalized),
+        row=HandleRow(*row) if row else None,
+    )
+
+
+def _row_query():
+    return (
+        select(Handle, Platform, Brand)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
     )
 
 
 def get_handle(session: Session, handle_id: int) -> HandleRow:
-    row = session.exec(
-        select(Handle, Platform, Brand)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
-        .where(Handle.id == handle_id)
-    ).first()
+    row = session.exec(_row_query().where(Handle.id == handle_id)).first()
     if row is None:
         raise NotFound("No such handle in the registry.")
     return HandleRow(*row)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from registry.domain.handles import InvalidHandle, ParsedHandle, parse_handle, profile_url
@@ -10,16 +13,31 @@ from registry.models import Platform
 from registry.services import Invalid
 from registry.services.unit import use_case
 
+# The platforms' rows change only through `sync_platforms` (init-db, before the site serves):
+# each engine reads them once. Kept as copies outside any session, read-only.
+_KNOWN: WeakKeyDictionary[Engine, dict[str, Platform]] = WeakKeyDictionary()
+
+
+def _known(session: Session) -> dict[str, Platform]:
+    engine = session.get_bind()
+    known = _KNOWN.get(engine)  # type: ignore[call-overload]
+    if known is None:
+        rows = session.exec(select(Platform).order_by(Platform.name))
+        known = {p.slug: Platform(**p.model_dump()) for p in rows}
+        if known:  # not before the first sync
+            _KNOWN[engine] = known  # type: ignore[index]
+    return known
+
 
 def all_platforms(session: Session) -> list[Platform]:
-    return list(session.exec(select(Platform).order_by(Platform.name)))
+    return list(_known(session).values())  # by name
 
 
 def get_platform(session: Session, slug: str | None) -> Platform:
     slug = (slug or "").strip().lower()
     if not slug:
         raise Invalid("Choose a platform.", field="platform")
-    platform = session.exec(select(Platform).where(Platform.slug == slug)).first()
+    platform = _known(session).get(slug)
     if platform is None:
         raise Invalid('Unknown platform "%(slug)s".', field="platform", slug=slug)
     return platform
@@ -49,4 +67,5 @@ def sync_platforms(session: Session) -> int:
             for key, value in fresh.model_dump(exclude={"id"}).items():
                 setattr(current, key, value)
     session.flush()
+    _KNOWN.pop(session.get_bind(), None)  # type: ignore[call-overload]
     return len(PLATFORMS)

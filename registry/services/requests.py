@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, not_, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
 from registry.domain import clock, limits, recorded, workflow
@@ -420,19 +420,45 @@ class FlagCutoffs:
         return cls(due_soon_until=third - timedelta(days=1), contacted_by=last)
 
 
+def _brand_of_request():
+    """SQL: the brand of the request's handle, as a subquery, so that counting flagged
+    requests reads the requests table (and its indexes) without joining every row."""
+    return select(Handle.brand_id).where(Handle.id == TransferRequest.handle_id).scalar_subquery()
+
+
+def _brands_where(*conditions):
+    """SQL: the request's brand is one of the brands meeting `conditions` (no brand: False)."""
+    return _brand_of_request().in_(select(Brand.id).where(*conditions))
+
+
 def _calendar_cases(session: Session, policy: ClockPolicy, as_of: date):
-    """(SQL condition naming a calendar's brands, its cut-offs), for every calendar in use."""
+    """(SQL condition naming a calendar's requests, its cut-offs), for every calendar in use."""
     cases = []
     for country, subdivision in session.exec(select(Brand.country, Brand.subdivision).distinct()):
         calendar = policy.calendar_of(country, subdivision)
         cases.append(
             (
-                and_(Brand.country == country, Brand.subdivision == subdivision),
+                _brands_where(Brand.country == country, Brand.subdivision == subdivision),
                 FlagCutoffs.of(calendar, as_of),
             )
         )
-    cases.append((Brand.id.is_(None), FlagCutoffs.of(policy.calendar_for(None), as_of)))  # type: ignore[union-attr]
+    cases.append((_brand_of_request().is_(None), FlagCutoffs.of(policy.calendar_for(None), as_of)))
     return cases
+
+
+def _within(column, bound: str, cases):
+    """SQL: `column` is before (or on) each calendar's own cut-off `bound`. The earliest
+    cut-off holds for every calendar and needs no brand: only rows between the earliest and
+    the latest look their brand up."""
+    cuts = [(which, getattr(cut, bound)) for which, cut in cases]
+    earliest, latest = min(c for _, c in cuts), max(c for _, c in cuts)
+    before = (lambda c: column <= c) if bound == "due_soon_until" else (lambda c: column < c)
+    if earliest == latest:
+        return before(earliest)
+    return and_(
+        before(latest),
+        or_(before(earliest), *(and_(which, before(c)) for which, c in cuts if c != earliest)),
+    )
 
 
 def _flag_condition(flag: str, cases, as_of: date):
@@ -441,69 +467,57 @@ def _flag_condition(flag: str, cases, as_of: date):
     if flag == clock.OVERDUE:
         return and_(due.is_not(None), due < as_of)  # type: ignore[union-attr,operator]
     if flag == clock.DUE_SOON:
-        return or_(
-            *(
-                and_(which, due >= as_of, due <= cut.due_soon_until)  # type: ignore[operator]
-                for which, cut in cases
-            )
-        )
-    return and_(
-        due.is_(None),  # type: ignore[union-attr]
-        or_(*(and_(which, first < cut.contacted_by) for which, cut in cases)),  # type: ignore[operator]
-    )
+        return and_(due >= as_of, _within(due, "due_soon_until", cases))  # type: ignore[operator]
+    return and_(due.is_(None), _within(first, "contacted_by", cases))  # type: ignore[union-attr]
 
 
-def _due():
-    """SQL: the date a flagged request is due (its reply, else its first contact)."""
-    return func.coalesce(TransferRequest.reply_due_on, TransferRequest.first_contact_due_on)
-
+# Each flag's "due" order is one stored column (the coalesce of both dates is that column for
+# the flag's rows), so the database reads a page off that column's index and stops.
+DUE_COLUMN = {
+    clock.OVERDUE: TransferRequest.reply_due_on,
+    clock.DUE_SOON: TransferRequest.reply_due_on,
+    clock.NOT_CONTACTED: TransferRequest.first_contact_due_on,
+}
 
 SQL_SORTS = {
-    "due": lambda: (_due(),),
+    "due": lambda flag: (DUE_COLUMN[flag],),
     # Longest wait first: the earlier the wait began, the more business days it counts.
-    "waiting": lambda: (
+    "waiting": lambda flag: (
         func.coalesce(TransferRequest.waiting_since, TransferRequest.opened_on),
         TransferRequest.opened_on,
     ),
-    "attempts": lambda: (TransferRequest.unanswered_attempts.desc(),),  # type: ignore[attr-defined]
-    "brand": lambda: (func.lower(func.coalesce(Brand.name, "~")), _due()),
+    "attempts": lambda flag: (TransferRequest.unanswered_attempts.desc(),),  # type: ignore[attr-defined]
+    "brand": lambda flag: (func.lower(func.coalesce(Brand.name, "~")), DUE_COLUMN[flag]),
 }
 
 
 def _zone_ends(session: Session, as_of: date) -> list[tuple]:
-    """(SQL condition naming the brands of one time zone, the moment `as_of` ends there),
-    for every zone in use: "after that day" is decided where each brand is."""
+    """(SQL condition naming the requests of one time zone's brands, the moment `as_of`
+    ends there), for every zone in use: "after that day" is decided where each brand is."""
     ends = []
     for zone in session.exec(select(Brand.timezone).distinct()):
         end = datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(zone or "Europe/Paris"))
-        ends.append((Brand.timezone == zone, end.astimezone(UTC)))
+        ends.append((_brands_where(Brand.timezone == zone), end.astimezone(UTC)))
     default = datetime.combine(as_of + timedelta(days=1), time(), brand_zone(None))
-    ends.append((Brand.id.is_(None), default.astimezone(UTC)))  # type: ignore[union-attr]
+    ends.append((_brand_of_request().is_(None), default.astimezone(UTC)))
     if min(end for _, end in ends) > utcnow() + FUTURE_TOLERANCE:
         return []  # the day has not ended anywhere yet (today): nothing can be dated after it
     return ends
 
 
-def _changed_since(ends: list[tuple]):
-    """SQL: the request has an attempt dated after the day, or closed after it, in its
-    brand's time zone: its stored due dates do not say what was known that day. No zone
-    (`_zone_ends` of today): no request."""
-    if not ends:
-        return false()
-    return or_(
-        *(
-            and_(
-                which,
-                or_(
-                    exists().where(
-                        ContactAttempt.request_id == TransferRequest.id,
-                        ContactAttempt.happened_at >= end,
-                    ),
-                    _closed_since(end),
-                ),
-            )
-            for which, end in ends
-        )
+def _active_since(moment: datetime):
+    """SQL: the request's latest attempt, or its closing, came at `moment` or later (both
+    columns are indexed: the few such requests are found without a scan)."""
+    return or_(TransferRequest.last_attempt_at >= moment, _closed_since(moment))  # type: ignore[operator]
+
+
+def _changed_ids(ends: list[tuple]):
+    """SQL: the ids of the requests with an attempt dated after the day, or closed after it,
+    in their brand's time zone: their stored due dates do not say what was known that day."""
+    earliest = min(end for _, end in ends)
+    return select(TransferRequest.id).where(
+        _active_since(earliest),
+        or_(*(and_(which, _active_since(end)) for which, end in ends)),
     )
 
 
@@ -514,22 +528,29 @@ def _recomputed(
     if not ends:
         return []
     later = day_starts(as_of + timedelta(days=1))
-    base = _rows_query().where(TransferRequest.opened_on <= as_of)
+    base = _rows_query().where(
+        TransferRequest.opened_on <= as_of,
+        _open_or_closed_since(later),
+        TransferRequest.id.in_(_changed_ids(ends)),  # type: ignore[union-attr]
+    )
     if brand:
         base = base.where(Brand.slug == brand)
-    again = list(session.exec(base.where(_open_or_closed_since(later), _changed_since(ends))))
-    rows = _with_status(session, again, as_of=as_of, policy=policy)
+    rows = _with_status(session, list(session.exec(base)), as_of=as_of, policy=policy)
     return [r for r in rows if r.flag and (not flag or r.flag == flag)]
 
 
-def _flagged_base(brand: str, as_of: date, ends: list[tuple]):
-    """Open requests opened by `as_of` whose stored due dates decide their flag that day."""
-    base = _rows_query().where(
+def _flagged_where(brand: str, as_of: date, ends: list[tuple]) -> list:
+    """SQL on the requests table alone: open requests opened by `as_of` whose stored due
+    dates decide their flag that day (of one brand, when named)."""
+    conditions = [
         TransferRequest.opened_on <= as_of,
         TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-        not_(_changed_since(ends)),
-    )
-    return base.where(Brand.slug == brand) if brand else base
+    ]
+    if ends:
+        conditions.append(TransferRequest.id.not_in(_changed_ids(ends)))  # type: ignore[union-attr]
+    if brand:
+        conditions.append(_brands_where(Brand.slug == brand))
+    return conditions
 
 
 @dataclass
@@ -546,8 +567,9 @@ class FlaggedGroups:
 
 def _flag_page(
     session: Session,
-    query,
+    where: list,
     flag: str,
+    cases: list,
     *,
     as_of: date,
     policy: ClockPolicy,
@@ -559,13 +581,13 @@ def _flag_page(
     """One flag's rows [offset, offset + limit) and its count: the database counts, sorts
     and cuts the requests its stored dates decide; the recomputed ones (changed since the
     day, none for today) are merged in, in the same order."""
-    query = query.where(_flag_condition(flag, _calendar_cases(session, policy, as_of), as_of))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    where = [*where, _flag_condition(flag, cases, as_of)]
+    total = session.exec(select(func.count()).select_from(TransferRequest).where(*where)).one()
     extra = [r for r in recomputed if r.flag == flag]
     if not extra:
-        return _stored_rows(session, query, flag, sort, as_of, policy, limit, offset), total
+        return _stored_rows(session, where, flag, sort, as_of, policy, limit, offset), total
     wanted = None if limit is None else offset + limit
-    merged = _stored_rows(session, query, flag, sort, as_of, policy, wanted, 0) + extra
+    merged = _stored_rows(session, where, flag, sort, as_of, policy, wanted, 0) + extra
     merged.sort(key=SORTS.get(sort, SORTS["due"]))
     end = None if limit is None else offset + limit
     return merged[offset:end], total + len(extra)
@@ -585,12 +607,14 @@ def flagged_groups(
     as `flagged` lists them, counted and cut by the database."""
     ends = _zone_ends(session, as_of)
     recomputed = _recomputed(session, as_of, policy, brand, ends)
+    where, cases = _flagged_where(brand, as_of, ends), _calendar_cases(session, policy, as_of)
     groups, counts = {}, {}
     for flag in clock.FLAGS:
         groups[flag], counts[flag] = _flag_page(
             session,
-            _flagged_base(brand, as_of, ends),
+            where,
             flag,
+            cases,
             as_of=as_of,
             policy=policy,
             recomputed=recomputed,
@@ -619,11 +643,16 @@ def flagged_page(
         if (not filters.state or r.request.state == filters.state)
         and (filters.proposer_id is None or r.request.proposer_id == filters.proposer_id)
     ]
-    base = _filtered(_flagged_base(filters.brand, as_of, ends), replace(filters, brand=""))
+    where = _flagged_where(filters.brand, as_of, ends)
+    if filters.state:
+        where.append(TransferRequest.state == filters.state)
+    if filters.proposer_id is not None:
+        where.append(TransferRequest.proposer_id == filters.proposer_id)
     rows, total = _flag_page(
         session,
-        base,
+        where,
         flag,
+        _calendar_cases(session, policy, as_of),
         as_of=as_of,
         policy=policy,
         recomputed=recomputed,
@@ -634,12 +663,25 @@ def flagged_page(
     return Page(rows, page, page_size, total)
 
 
-def _stored_rows(session, query, flag, sort, as_of, policy, limit, offset) -> list[ListedRequest]:
-    ordered = query.order_by(*SQL_SORTS.get(sort, SQL_SORTS["due"])(), TransferRequest.id)
+def _stored_rows(session, where, flag, sort, as_of, policy, limit, offset) -> list[ListedRequest]:
+    """The flag's rows in `sort` order: their ids first, read off the indexes, then only
+    those rows with their handle, platform, brand and proposer."""
+    ordered = select(TransferRequest.id).where(*where)
+    if sort == "brand":
+        ordered = ordered.join(Handle, Handle.id == TransferRequest.handle_id).join(
+            Brand, Brand.id == Handle.brand_id, isouter=True
+        )
+    ordered = ordered.order_by(*SQL_SORTS.get(sort, SQL_SORTS["due"])(flag), TransferRequest.id)
     if limit is not None:
         ordered = ordered.limit(limit).offset(offset)
+    ids = list(session.exec(ordered))
+    found = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in session.exec(_rows_query().where(TransferRequest.id.in_(chunk))):  # type: ignore[union-attr]
+            found[row[0].id] = row
     rows = []
-    for row in session.exec(ordered):
+    for row in (found[i] for i in ids):
         request, brand_row = row[0], row[3]
         calendar = policy.calendar_for(brand_row)
         rows.append(
@@ -814,6 +856,7 @@ def refresh_clock(
         .where(ContactAttempt.request_id == request.id)
         .order_by(ContactAttempt.happened_at, ContactAttempt.id)
     )
+    attempts = list(attempts)
     facts = attempt_facts(attempts, brand)
     wait = clock.PendingWait(None, None, None, 0)
     if workflow.is_open(request.state):
@@ -827,6 +870,7 @@ def refresh_clock(
     request.first_contact_due_on = wait.first_contact_due
     request.waiting_since = wait.waiting_since
     request.unanswered_attempts = wait.unanswered_attempts
+    request.last_attempt_at = attempts[-1].happened_at if attempts else None
     session.add(request)
 
 

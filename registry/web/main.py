@@ -46,7 +46,7 @@ def lookup():
             error = refusal(exc)
         if result and result.handle:
             history = handles.custody_history(session, result.handle.id)
-    row = handles.get_handle(session, result.handle.id) if result and result.handle else None
+    row = result.row if result else None
     return render_template(
         "main/lookup.html",
         platforms=platforms.all_platforms(session),

@@ -7,6 +7,7 @@ filters also work outside a request (tests compare pages with them): English, Pa
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,13 @@ __all__ = ["humanize", "long_date", "long_datetime", "thousands"]
 
 
 def _locale() -> Locale:
-    return Locale.parse(i18n.current_locale())
+    return _parsed(i18n.current_locale())
+
+
+@functools.cache
+def _parsed(code: str) -> Locale:
+    """Babel's Locale of a language code, built once: a page formats hundreds of values."""
+    return Locale.parse(code)
 
 
 def _zone() -> ZoneInfo:

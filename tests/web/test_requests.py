@@ -425,6 +425,28 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
         assert row.reply_due_on == date(2026, 6, 19)
 
 
+def test_a_request_keeps_the_moment_of_its_latest_attempt_even_when_one_is_backdated(app, make):
+    """The flag queries find requests changed after a day by this stored moment."""
+    request = make.request()
+    with app.app_context():
+        session = db.session()
+        assert session.get(TransferRequest, request.id).last_attempt_at is None
+        late, early = datetime(2026, 6, 5, 9, tzinfo=UTC), datetime(2026, 6, 1, 9, tzinfo=UTC)
+        for moment in (late, early):  # the second is logged afterwards, dated before
+            transfer.log_attempt(
+                session,
+                request.id,
+                actor=None,
+                direction="outbound",
+                channel="email",
+                outcome="no_answer",
+                happened_at=moment,
+                now=late + timedelta(hours=1),
+            )
+        session.commit()
+        assert session.get(TransferRequest, request.id).last_attempt_at == late
+
+
 def test_dashboard_cuts_long_groups_and_shows_them_on_demand(client, auth, make, monkeypatch):
     from registry.web import requests as pages
 
