@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,30 @@ BRAND_FIELDS = (
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+# Up to this many brands, list filters offer a menu of them all; beyond, a field for the
+# brand's slug (a thousand-option menu is slow to send and to use).
+BRAND_MENU_LIMIT = 100
+
+
+@dataclass
+class BrandMenu:
+    choices: list[BrandChoice] | None  # None: too many brands for a menu
+    example: str  # a slug to show in the field's placeholder
+    unknown: bool  # the brand asked for does not exist (the list is empty, and says why)
+
+
+def brand_menu(session: Session, selected: str = "") -> BrandMenu:
+    """What a list's brand filter offers: every brand, or a field when they are many."""
+    count = session.exec(select(func.count(Brand.id))).one()  # type: ignore[arg-type]
+    unknown = bool(selected) and (
+        session.exec(select(Brand.id).where(Brand.slug == selected)).first() is None
+    )
+    if count <= BRAND_MENU_LIMIT:
+        return BrandMenu(all_brands(session), "", unknown)
+    example = session.exec(select(Brand.slug).order_by(Brand.id).limit(1)).one()
+    return BrandMenu(None, example, unknown)
 
 
 class BrandChoice(NamedTuple):

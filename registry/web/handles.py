@@ -54,7 +54,7 @@ def index():
         page=page,
         filters=filters,
         platforms=platforms.all_platforms(session),
-        brands=brands.all_brands(session),
+        brands=brands.brand_menu(session, filters.brand),
         holder_choices=HOLDER_CHOICES,
         status_choices=STATUS_CHOICES,
     )

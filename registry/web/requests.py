@@ -118,7 +118,12 @@ def mine():
         **paging(),
     )
     return render_template(
-        "requests/index.html", page=page, mine=True, filters=None, brands=[], states=workflow.STATES
+        "requests/index.html",
+        page=page,
+        mine=True,
+        filters=None,
+        brands=None,
+        states=workflow.STATES,
     )
 
 
@@ -141,7 +146,7 @@ def index():
         page=page,
         mine=False,
         filters=filters,
-        brands=brands.all_brands(session),
+        brands=brands.brand_menu(session, filters.brand),
         states=workflow.STATES,
     )
 
@@ -284,7 +289,7 @@ def parse_as_of(raw: str | None) -> date:
         return today()
 
 
-DASHBOARD_GROUP_LIMIT = 25  # rows per group: the page stays quick to render and to scan
+DASHBOARD_GROUP_LIMIT = 10  # rows per group, the rest one click away: quick to scan and to render
 
 
 @bp.get("/attention")
@@ -312,6 +317,6 @@ def dashboard():
         as_of=as_of,
         brand=brand,
         sort=sort,
-        brands=brands.all_brands(session),
+        brands=brands.brand_menu(session, brand),
         total=found.total,
     )

@@ -42,7 +42,7 @@ def _zone() -> ZoneInfo:
 
 def thousands(value: int | float | None) -> str:
     """A number with the reader's digit grouping: "1 500" (narrow no-break space) or "1,500"."""
-    return "—" if value is None else numbers.format_decimal(value, locale=_locale())
+    return "—" if value is None else _grouped(value, i18n.current_locale())
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -51,7 +51,19 @@ def long_date(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         value = _in_reader_zone(value).date()
-    return dates.format_date(value, "long", locale=_locale())
+    return _long_day(value, i18n.current_locale())
+
+
+# A list repeats the same days and counts: each is formatted once per language (Babel's
+# formatting is most of a long page's time otherwise).
+@functools.lru_cache(maxsize=8192)
+def _long_day(day: date, code: str) -> str:
+    return dates.format_date(day, "long", locale=_parsed(code))
+
+
+@functools.lru_cache(maxsize=8192)
+def _grouped(value: int | float, code: str) -> str:
+    return numbers.format_decimal(value, locale=_parsed(code))
 
 
 def _in_reader_zone(value: datetime) -> datetime:

@@ -148,3 +148,34 @@ def test_unknown_handle_page_is_a_404(client):
     response = client.get("/handles/999")
     assert response.status_code == 404
     assert "nothing at this address" in response.text
+
+
+def test_a_registry_of_many_brands_filters_by_a_brand_field_instead_of_a_menu(
+    client, make, monkeypatch
+):
+    from registry.services import brands
+
+    gallimard = make.brand("Gallimard")
+    make.handle("Gallimard", brand_id=gallimard.id)
+    make.brand("Nespresso")
+    monkeypatch.setattr(brands, "BRAND_MENU_LIMIT", 1)
+    page = client.get("/handles").get_data(as_text=True)
+    assert '<select name="brand">' not in page
+    assert '<input type="search" name="brand" value=""' in page
+    assert "as in the address of its page" in page
+
+    found = client.get("/handles?brand=gallimard").get_data(as_text=True)
+    assert 'name="brand" value="gallimard"' in found and "@Gallimard" in found
+
+    unknown = client.get("/handles?brand=galimard").get_data(as_text=True)
+    assert 'No brand with the short name "galimard".' in unknown
+    hostile = client.get("/handles?brand=<b>x").get_data(as_text=True)
+    assert 'No brand with the short name "&lt;b&gt;x".' in hostile
+
+
+def test_a_registry_of_few_brands_offers_them_all_in_a_menu_and_names_an_unknown_one(client, make):
+    make.brand("Gallimard")
+    page = client.get("/handles?brand=gallimard").get_data(as_text=True)
+    assert '<option value="gallimard" selected>Gallimard</option>' in page
+    unknown = client.get("/handles?brand=nope").get_data(as_text=True)
+    assert 'No brand with the short name "nope".' in unknown
