@@ -397,6 +397,34 @@ _NOTHING_AWAITED = ReplyStatus(
 )
 
 
+def stored_status(
+    *,
+    reply_due: date | None,
+    first_contact_due: date | None,
+    waiting_since: date | None,
+    unanswered_attempts: int,
+    calendar: BusinessCalendar,
+    as_of: date,
+) -> ReplyStatus:
+    """The wait as of a day from what `pending_wait` stored, valid while no attempt came
+    after that day: what `reply_status` gives from the attempts, without reading them."""
+    if reply_due is None and first_contact_due is None or waiting_since is None:
+        return _NOTHING_AWAITED
+    sent = reply_due is not None
+    return ReplyStatus(
+        due_on=reply_due if sent else first_contact_due,
+        flag=flag_from_due_dates(
+            reply_due=reply_due, first_contact_due=first_contact_due, calendar=calendar, as_of=as_of
+        ),
+        waiting_since=waiting_since,
+        business_days_waiting=business_days_waiting(
+            waiting_since, calendar=calendar, as_of=as_of, sent=sent
+        ),
+        unanswered_attempts=unanswered_attempts,
+        counted_from=calendar.day_zero(waiting_since) if sent else waiting_since,
+    )
+
+
 def reply_status(
     *,
     is_open: bool,

@@ -311,15 +311,43 @@ def _attempts_by_request(session: Session, ids: list[int]) -> dict[int, list[Con
     return found
 
 
+def _known_status(
+    request: TransferRequest, brand: Brand | None, *, as_of: date, policy: ClockPolicy
+) -> clock.ReplyStatus | None:
+    """`status_as_of` without reading attempts, when the request's stored clock is its clock
+    as of `as_of` (open then, no attempt after that day in the brand's zone) or it was closed
+    by then; None when only its attempts can tell."""
+    if request.opened_on > as_of:
+        return None
+    if not workflow.is_open(request.state):
+        closed = request.closed_at is not None and local_day(request.closed_at, brand) <= as_of
+        return clock.ReplyStatus(None, None, None, 0, 0) if closed else None
+    if request.last_attempt_at is not None and local_day(request.last_attempt_at, brand) > as_of:
+        return None
+    return clock.stored_status(
+        reply_due=request.reply_due_on,
+        first_contact_due=request.first_contact_due_on,
+        waiting_since=request.waiting_since,
+        unanswered_attempts=request.unanswered_attempts,
+        calendar=policy.calendar_for(brand),
+        as_of=as_of,
+    )
+
+
 def _with_status(
     session: Session, rows: list[tuple], *, as_of: date, policy: ClockPolicy
 ) -> list[ListedRequest]:
-    """Rows (request, handle, platform, brand, proposer) with their exact status as of a day."""
-    attempts = _attempts_by_request(session, [row[0].id for row in rows])
-    return [
-        _listed(row, status_as_of(row[0], row[3], attempts[row[0].id], as_of=as_of, policy=policy))
-        for row in rows
-    ]
+    """Rows (request, handle, platform, brand, proposer) with their exact status as of a day:
+    from the stored clock where it holds (today, mostly), else from the attempts known then."""
+    known = {row[0].id: _known_status(row[0], row[3], as_of=as_of, policy=policy) for row in rows}
+    attempts = _attempts_by_request(session, [i for i, status in known.items() if status is None])
+    listed = []
+    for row in rows:
+        status = known[row[0].id] or status_as_of(
+            row[0], row[3], attempts[row[0].id], as_of=as_of, policy=policy
+        )
+        listed.append(_listed(row, status))
+    return listed
 
 
 def _filtered(query, filters: RequestFilters):

@@ -8,9 +8,12 @@ no entry (an audit field added later, say) is shown humanized, in English.
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
+from registry import i18n
 from registry.domain import workflow
 from registry.domain.clock import CHANNELS, FLAGS, OUTCOMES
 from registry.domain.roles import ROLES
@@ -189,7 +192,13 @@ def humanize(value: str | None) -> str:
 
 def label(value: str | None, kind: str) -> str:
     """The name of a code in the reader's language; unknown codes humanized."""
-    found = LABELS[kind].get(value or "")
+    return _label(value or "", kind, i18n.current_locale())
+
+
+@functools.lru_cache(maxsize=1024)
+def _label(value: str, kind: str, code: str) -> str:
+    """Translated once per language (`code` is the current request's)."""
+    found = LABELS[kind].get(value)
     return str(found) if found is not None else humanize(value)
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.domain import clock
 from registry.domain.clock import (
@@ -641,4 +643,44 @@ def test_pending_wait_gives_the_dates_a_request_stores():
     answered = [*follow_up, clock.AttemptFact(date(2026, 3, 6), clock.INBOUND, "replied")]
     assert clock.pending_wait(opened_on=monday, attempts=answered, calendar=calendar) == (
         clock.PendingWait(None, None, None, 0)
+    )
+
+
+_attempts = st.lists(
+    st.builds(
+        clock.AttemptFact,
+        st.dates(date(2026, 3, 2), date(2026, 5, 29)),
+        st.sampled_from(clock.DIRECTIONS),
+        st.sampled_from(clock.OUTCOMES),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    attempts=_attempts,
+    as_of=st.dates(date(2026, 3, 2), date(2026, 7, 31)),
+    country=st.sampled_from(["FR", "DE", "JP"]),
+)
+def test_the_stored_clock_gives_the_status_the_attempts_give_once_all_are_known(
+    attempts, as_of, country
+):
+    """Lists read a request's status off its stored clock (stored_status) when no attempt
+    came after the day asked: it must be the status its attempts give (reply_status)."""
+    opened_on = date(2026, 3, 2)
+    attempts = sorted(attempts, key=lambda a: a.happened_on)
+    if attempts and attempts[-1].happened_on > as_of:
+        as_of = attempts[-1].happened_on
+    calendar = clock.calendar_for(country)
+    wait = clock.pending_wait(opened_on=opened_on, attempts=attempts, calendar=calendar)
+    assert clock.stored_status(
+        reply_due=wait.reply_due,
+        first_contact_due=wait.first_contact_due,
+        waiting_since=wait.waiting_since,
+        unanswered_attempts=wait.unanswered_attempts,
+        calendar=calendar,
+        as_of=as_of,
+    ) == reply_status(
+        is_open=True, opened_on=opened_on, attempts=attempts, calendar=calendar, as_of=as_of
     )
