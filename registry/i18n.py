@@ -92,16 +92,33 @@ def zone_city() -> str:
     return get_timezone_location(zone, current_locale(), return_city=True)
 
 
+def reader_zone() -> ZoneInfo:
+    """The reader's time zone, looked up once per request (a page shows many moments)."""
+    if not has_request_context():
+        return ZoneInfo(select_timezone())
+    if "reader_zone" not in g:
+        g.reader_zone = ZoneInfo(select_timezone())
+    return g.reader_zone
+
+
+def refresh_choices() -> None:
+    """Forget the language and zone worked out so far: a choice or a profile changed, or
+    a new request began on a shared `g` (tests and CLI calls share one)."""
+    refresh()
+    if has_request_context():
+        g.pop("reader_zone", None)
+
+
 def remember_choice(locale: str) -> None:
     """Keep the language chosen in the footer for this browser, and use it at once."""
     session["locale"] = locale
-    refresh()
+    refresh_choices()
 
 
 def forget_choice() -> None:
     """Let the profile (or the browser) decide again, from this request on."""
     session.pop("locale", None)
-    refresh()
+    refresh_choices()
 
 
 def current_locale() -> str:
@@ -139,4 +156,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.login_manager.localize_callback = gettext  # its "please log in" flash
     # The locale is cached on `g`, which tests (and CLI calls) may share across requests.
-    app.before_request(refresh)
+    app.before_request(refresh_choices)

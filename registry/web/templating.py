@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
-from flask import Flask, g, has_request_context, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import gettext, ngettext
 
 from registry import db, i18n
@@ -37,12 +37,7 @@ def _parsed(code: str) -> Locale:
 
 
 def _zone() -> ZoneInfo:
-    """The reader's zone, looked up once per request (a page shows many moments)."""
-    if not has_request_context():
-        return ZoneInfo(i18n.select_timezone())
-    if "reader_zone" not in g:
-        g.reader_zone = ZoneInfo(i18n.select_timezone())
-    return g.reader_zone
+    return i18n.reader_zone()
 
 
 def thousands(value: int | float | None) -> str:
@@ -82,12 +77,14 @@ def long_datetime(value: datetime | None) -> str:
     if value is None:
         return "—"
     minute = _in_reader_zone(value).replace(second=0, microsecond=0)
-    return _long_moment(minute, i18n.current_locale())
+    # Keyed by the local wall time and its zone: aware moments in two zones compare equal.
+    return _long_moment(minute.replace(tzinfo=None), str(minute.tzinfo), i18n.current_locale())
 
 
 @functools.lru_cache(maxsize=8192)
-def _long_moment(local: datetime, code: str) -> str:
+def _long_moment(wall: datetime, zone: str, code: str) -> str:
     locale = _parsed(code)
+    local = wall.replace(tzinfo=ZoneInfo(zone))
     day = dates.format_date(local.date(), "long", locale=locale)
     time = dates.format_time(local, "short", locale=locale)
     return locale.datetime_formats["long"].format(time, day)  # "{1}, {0}": date, then time
