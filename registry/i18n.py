@@ -14,12 +14,15 @@ request (the CLI, a test calling a filter) everything is English and Paris time.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import flask_babel
+from babel import support
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext, refresh
+from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
 from registry.domain.messages import LANGUAGES, Message, as_message, render
@@ -106,7 +109,41 @@ def refresh_choices() -> None:
     a new request began on a shared `g` (tests and CLI calls share one)."""
     refresh()
     if has_request_context():
-        g.pop("reader_zone", None)
+        for key in ("reader_zone", "reader_locale", "reader_translations"):
+            g.pop(key, None)
+
+
+@contextmanager
+def in_language(code: str):
+    """Say what is inside in the language `code` (a mail to a member in theirs), then go
+    back to the reader's."""
+    try:
+        with flask_babel.force_locale(code):
+            refresh_choices()
+            yield
+    finally:
+        refresh_choices()
+
+
+def translations() -> support.NullTranslations:
+    """The reader's catalogue, found once per request: Flask-Babel looks it up again for
+    every sentence, which is most of a page's translating time."""
+    if not has_request_context():
+        return support.NullTranslations()
+    if "reader_translations" not in g:
+        g.reader_translations = flask_babel.get_translations()
+    return g.reader_translations
+
+
+def gettext(msgid: str, **params) -> str:
+    """flask_babel.gettext, on the request's catalogue (formats only when given params)."""
+    text = translations().ugettext(msgid)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, num: int, **params) -> str:
+    params.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % params
 
 
 def remember_choice(locale: str) -> None:
@@ -123,8 +160,12 @@ def forget_choice() -> None:
 
 def current_locale() -> str:
     """The language code of this request ("en" outside a request)."""
-    locale = get_locale() if has_request_context() else None
-    return locale.language if locale is not None else DEFAULT_LOCALE
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    if "reader_locale" not in g:
+        locale = get_locale()
+        g.reader_locale = locale.language if locale is not None else DEFAULT_LOCALE
+    return g.reader_locale
 
 
 def _lookup(msgid: str) -> str:
@@ -154,6 +195,13 @@ def init_app(app: Flask) -> None:
     # {% trans %} blocks are extracted and looked up with their whitespace collapsed, so the
     # templates can wrap long sentences (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, on the request's catalogue
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.login_manager.localize_callback = gettext  # its "please log in" flash
     # The locale is cached on `g`, which tests (and CLI calls) may share across requests.
     app.before_request(refresh_choices)

@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -101,7 +100,7 @@ def _public_url(endpoint: str, **values) -> str:
 
 def _signup_mail(notice: accounts.SignupNotice) -> mail.Mail:
     if notice.existing is not None:
-        with force_locale(notice.existing.locale or i18n.current_locale()):
+        with i18n.in_language(notice.existing.locale or i18n.current_locale()):
             return mail.Mail(
                 to=notice.email,
                 subject=_("Someone tried to create an account with your address"),

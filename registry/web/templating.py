@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from flask import Flask, request, url_for
-from flask_babel import gettext, ngettext
 
 from registry import db, i18n
 from registry.access import can
 from registry.domain import limits, recorded
 from registry.domain.messages import LANGUAGES, Message
 from registry.domain.roles import VIEW_PRIVATE
+from registry.i18n import gettext, ngettext
 from registry.models import User
 from registry.web.labels import humanize, label
 
