@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session, func, select
 
 from registry.domain import recorded
 from registry.domain.messages import N_, Message
 from registry.models import AuditEntry, Brand, Platform, User
 from registry.services import Page
+from registry.services.unit import wrote
 
 PRIVATE_KEYS = frozenset({"password_hash", "token_hash"})
 SYSTEM_ACTOR = "system"  # actor_label of an entry without actor: the commands, the demo loader
@@ -68,8 +69,7 @@ def redact(values: dict | None) -> dict | None:
     }
 
 
-def record(
-    session: Session,
+def entry(
     *,
     actor: User | None,
     action: str,
@@ -79,14 +79,15 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
-    """Write an entry. `summary` is an English msgid marked N_() with named parameters;
-    `params` their values: data (ids, handles, states, names of brands and platforms), a
-    member as ``recorded.member(id)``, never a member's name or e-mail."""
+    """An entry, not written yet (`record` writes one, `record_all` many). `summary` is an
+    English msgid marked N_() with named parameters; `params` their values: data (ids,
+    handles, states, names of brands and platforms), a member as ``recorded.member(id)``,
+    never a member's name or e-mail."""
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after.get(k) for k in sorted(changed)}
-    entry = AuditEntry(
+    return AuditEntry(
         actor_id=actor.id if actor else None,
         actor_label="" if actor else SYSTEM_ACTOR,
         action=action,
@@ -97,8 +98,20 @@ def record(
         before=recorded.dumps(redact(before)),
         after=recorded.dumps(redact(after)),
     )
-    session.add(entry)
-    return entry
+
+
+def record(session: Session, **values) -> AuditEntry:
+    """Write an entry (`entry`'s keyword arguments) with the session's next flush."""
+    written = entry(**values)
+    session.add(written)
+    return written
+
+
+def record_all(session: Session, entries: list[AuditEntry]) -> None:
+    """Write many entries in one batched INSERT (the CSV import's thousand at a time)."""
+    if entries:
+        session.execute(insert(AuditEntry), [e.model_dump(exclude={"id"}) for e in entries])
+        wrote(session)
 
 
 # --- members, resolved when read ------------------------------------------------------------

@@ -99,6 +99,11 @@ def _note_write(session, _context) -> None:
     session.info[_WROTE] = True
 
 
+def wrote(session: Session) -> None:
+    """Note a write made without a flush (a batched INSERT through session.execute)."""
+    session.info[_WROTE] = True
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_writes(session, *_args) -> None:

@@ -245,7 +245,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(app, make):
     assert count(app, AuditEntry) == audit_before
 
 
-def test_ten_thousand_rows_import_with_a_handful_of_lookups(app, make):
+def test_ten_thousand_rows_import_with_a_lookup_per_thousand_rows(app, make):
     make.brand("Gallimard")
     rows = [f"instagram,fan_{n},gallimard,fan,Fan {n},active,{n},Note {n}" for n in range(10_000)]
     selects: list[str] = []
@@ -263,7 +263,49 @@ def test_ten_thousand_rows_import_with_a_handful_of_lookups(app, make):
     assert not report.refused, report.problems[:3]
     assert report.created == 10_000
     assert count(app, Handle) == 10_000
-    assert len(selects) < 10, selects  # platforms, brands, handles, custody: not one per row
+    # Platforms, brands, handles, custody, then the ids of each batch written: not one per row.
+    assert len(selects) <= 4 + 10_000 // csv_io.WRITE_BATCH, selects
+
+
+def test_new_handles_are_written_in_batches_and_each_keeps_its_custody_and_audit(
+    app, make, monkeypatch
+):
+    monkeypatch.setattr(csv_io, "WRITE_BATCH", 2)
+    make.brand("Gallimard")
+    make.handle("Existing", holder_kind="fan", holder_name="Ana")
+    inserts: list[str] = []
+
+    def count_inserts(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("INSERT INTO HANDLE"):
+            inserts.append(statement)
+
+    rows = [f"x,fan_{n},gallimard,fan,Fan {n},active,,Note {n}" for n in range(5)]
+    engine = app.extensions["registry.engine"]
+    event.listen(engine, "before_cursor_execute", count_inserts)
+    try:
+        report = run_import(app, csv_file(rows[0], "x,Existing,,fan,Bea,active,,", *rows[1:]))
+    finally:
+        event.remove(engine, "before_cursor_execute", count_inserts)
+    assert (report.created, report.updated) == (5, 1)
+    assert len(inserts) == 3  # 2 + 2 + 1: a statement per batch, not per row
+    with app.app_context():
+        session = db.session()
+        created = session.exec(
+            select(Handle).where(Handle.normalized.startswith("fan_")).order_by(Handle.id)
+        ).all()
+        assert [h.handle for h in created] == [f"fan_{n}" for n in range(5)]  # in file order
+        for handle in created:
+            custody = session.exec(
+                select(CustodyRecord).where(CustodyRecord.handle_id == handle.id)
+            ).one()
+            assert (custody.holder_name, custody.started_on) == (handle.holder_name, TODAY)
+            entry = session.exec(
+                select(AuditEntry).where(
+                    AuditEntry.action == "handle.create", AuditEntry.entity_id == handle.id
+                )
+            ).one()
+            assert "fan_" in entry.params
+    assert stored(app, "existing").holder_name == "Bea"
 
 
 # --- export --------------------------------------------------------------------------------
