@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import time
 from datetime import date, datetime
@@ -211,19 +213,29 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="Flags as of this day (default today)."
 )
 def export_handles(output: str | None, as_of: str | None) -> None:
-    """Write the registry as CSV, one handle a line, ordered by platform then handle."""
-    text = csv_io.export_handles(
+    """Write the registry as CSV, one handle a line, ordered by platform then handle.
+
+    Written a chunk of rows at a time (flat memory); a file is written beside its name and
+    renamed when complete, so a failed export never leaves half a file under that name."""
+    chunks = csv_io.export_lines(
         db.session(), as_of=parse_day(as_of), policy=ClockPolicy.from_config(current_app.config)
     )
     if output is None:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
         return
+    partial = f"{output}.part"
+    rows = -1  # the header
     try:
-        with open(output, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            for chunk in chunks:
+                stream.write(chunk)
+                rows += chunk.count("\r\n")  # csv ends each row with CRLF, quoted breaks are LF
+        os.replace(partial, output)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.remove(partial)
         fail(f"Cannot write {output}: {exc.strerror}.")
-    rows = text.count("\r\n") - 1  # csv ends every row with CRLF, quoted line breaks are LF
     click.echo(f"Exported {rows} handle{'' if rows == 1 else 's'} to {output}.")
 
 

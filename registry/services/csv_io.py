@@ -623,12 +623,8 @@ def export_lines(
     as the dashboard shows it that day. With `actor`, the export is scoped to what they may
     export (`export_scope`); the scope is checked before the first line."""
     filters = export_scope(session, actor, filters or handles.HandleFilters())
-    open_ids: dict[int, list[int]] = {}
-    for request, _brand in requests.open_requests_as_of(session, as_of):
-        open_ids.setdefault(request.handle_id, []).append(request.id)
-    flags: dict[int, str] = {}
-    for row in requests.flagged(session, as_of=as_of, policy=policy or ClockPolicy()):
-        flags.setdefault(row.handle.id, row.flag)  # rows come most urgent first
+    open_ids = requests.open_request_ids(session, as_of)
+    flags = requests.flag_by_handle(session, as_of=as_of, policy=policy or ClockPolicy())
     return _lines(session, filters, open_ids, flags)
 
 

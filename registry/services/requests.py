@@ -743,19 +743,46 @@ def flagged(
     return [row for flag in clock.FLAGS for row in groups.rows[flag]]
 
 
-def open_requests_as_of(
-    session: Session, as_of: date
-) -> list[tuple[TransferRequest, Brand | None]]:
-    """The requests open on `as_of` (closed since counts as open then), by number."""
+def open_request_ids(session: Session, as_of: date) -> dict[int, list[int]]:
+    """The numbers of the requests open on `as_of` (closed since counts as open then), by
+    handle, in number order: ids for the open ones, whole rows only for the few closed
+    since, whose day of closing is read in their brand's zone."""
     later = day_starts(as_of + timedelta(days=1))
-    rows = session.exec(
+    found: dict[int, list[int]] = defaultdict(list)
+    opened = TransferRequest.opened_on <= as_of
+    for request_id, handle_id in session.exec(
+        select(TransferRequest.id, TransferRequest.handle_id)
+        .where(opened, TransferRequest.state.in_(workflow.OPEN_STATES))  # type: ignore[attr-defined]
+        .order_by(TransferRequest.id)
+    ):
+        found[handle_id].append(request_id)
+    for request, brand in session.exec(
         select(TransferRequest, Brand)
         .join(Handle, Handle.id == TransferRequest.handle_id)
         .join(Brand, Brand.id == Handle.brand_id, isouter=True)
-        .where(TransferRequest.opened_on <= as_of, _open_or_closed_since(later))
-        .order_by(TransferRequest.id)
-    )
-    return [(request, brand) for request, brand in rows if open_as_of(request, brand, as_of)]
+        .where(opened, TransferRequest.state.not_in(workflow.OPEN_STATES), _closed_since(later))  # type: ignore[attr-defined]
+    ):
+        if open_as_of(request, brand, as_of):
+            found[request.handle_id].append(request.id)
+    return {handle: sorted(ids) for handle, ids in found.items()}
+
+
+def flag_by_handle(session: Session, *, as_of: date, policy: ClockPolicy) -> dict[int, str]:
+    """The most urgent flag among each handle's requests as of a day (overdue, due_soon,
+    not_contacted), decided as the dashboard decides it: handle ids only, no rows."""
+    ends = _zone_ends(session, as_of)
+    where, cases = _flagged_where("", as_of, ends), _calendar_cases(session, policy, as_of)
+    recomputed = _recomputed(session, as_of, policy, "", ends)
+    flags: dict[int, str] = {}
+    for flag in clock.FLAGS:  # most urgent first
+        for handle_id in session.exec(
+            select(TransferRequest.handle_id).where(*where, _flag_condition(flag, cases, as_of))
+        ):
+            flags.setdefault(handle_id, flag)
+        for row in recomputed:
+            if row.flag == flag:
+                flags.setdefault(row.handle.id, flag)
+    return flags
 
 
 # --- rights on one request --------------------------------------------------------------------

@@ -620,3 +620,25 @@ def test_the_download_is_read_in_chunks_and_loses_no_row(client, auth, make, mon
     response = client.get("/handles/export.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
     assert [r[1] for r in rows[1:]] == [f"Streamed{n}" for n in range(10)]
+
+
+def test_export_command_to_an_unwritable_place_says_so_and_leaves_no_partial_file(
+    runner, make, tmp_path
+):
+    make.handle("Gallimard")
+    target = tmp_path / "missing-folder" / "out.csv"
+    result = runner.invoke(args=["export-handles", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: Cannot write {target}: No such file or directory."
+    assert not target.parent.exists()
+
+
+def test_export_command_counts_rows_across_chunks(runner, make, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_io, "EXPORT_CHUNK", 2)
+    for name in ("Gallimard", "Nespresso", "Cochonou"):
+        make.handle(name)
+    path = tmp_path / "out.csv"
+    result = runner.invoke(args=["export-handles", "-o", str(path)])
+    assert result.output.strip() == f"Exported 3 handles to {path}."
+    assert not (tmp_path / "out.csv.part").exists()
+    assert path.read_text(encoding="utf-8").count("\n") == 4
