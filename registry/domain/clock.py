@@ -235,6 +235,15 @@ def holidays_named(
 ) -> list[tuple[date, str]]:
     """The public holidays of ``year`` that pause the clock, named in ``language`` when the
     holidays library has their names in it (else in its default language)."""
+    return list(_holidays_named(country, subdivision, year, language))
+
+
+@lru_cache(maxsize=256)
+def _holidays_named(
+    country: str, subdivision: str | None, year: int, language: str
+) -> tuple[tuple[date, str], ...]:
+    """Worked out once per process for each calendar, year and language (a brand's page
+    shows them; the holidays library builds a year's calendar in milliseconds)."""
     country = (country or DEFAULT_COUNTRY).strip().upper()
     default = holidays.country_holidays(country, subdiv=subdivision_code(subdivision))
     languages = default.supported_languages or ()
@@ -242,7 +251,7 @@ def holidays_named(
     named = holidays.country_holidays(
         country, subdiv=subdivision_code(subdivision), years=year, language=chosen
     )
-    return sorted(named.items())
+    return tuple(sorted(named.items()))
 
 
 @lru_cache(maxsize=64)
