@@ -155,6 +155,12 @@ class Platform(SQLModel, table=True):
 
 
 class Brand(Versioned, SQLModel, table=True):
+    __table_args__ = (
+        # The flag queries name a calendar's, or a time zone's, brands.
+        Index("ix_brand_calendar", "country", "subdivision"),
+        Index("ix_brand_timezone", "timezone"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     version: int = version_field()
     name: str = Field(max_length=120)

@@ -3,7 +3,7 @@
 `transfer_request.last_attempt_at` (indexed, like `closed_at` now) lets the flag queries find
 the few requests changed after a past day without reading every request's attempts;
 `ix_transfer_request_flags` replaces the two due-date indexes, so that flagged requests are
-counted off one index.
+counted off one index; the brands' calendar and time zone are indexed for the same queries.
 
 Revision ID: 0011
 Revises: 0010
@@ -42,9 +42,13 @@ def upgrade() -> None:
         "transfer_request",
         ["reply_due_on", "first_contact_due_on", "state", "opened_on"],
     )
+    op.create_index("ix_brand_calendar", "brand", ["country", "subdivision"])
+    op.create_index("ix_brand_timezone", "brand", ["timezone"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_brand_timezone", table_name="brand")
+    op.drop_index("ix_brand_calendar", table_name="brand")
     op.drop_index("ix_transfer_request_flags", table_name="transfer_request")
     op.create_index(
         "ix_transfer_request_first_contact_due_on", "transfer_request", ["first_contact_due_on"]

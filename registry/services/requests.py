@@ -520,14 +520,14 @@ SQL_SORTS = {
 
 
 def _zone_ends(session: Session, as_of: date) -> list[tuple]:
-    """(SQL condition naming the requests of one time zone's brands, the moment `as_of`
-    ends there), for every zone in use: "after that day" is decided where each brand is."""
+    """(time zone of brands in use, or None for requests without a brand; the moment `as_of`
+    ends there): "after that day" is decided where each brand is."""
     ends = []
     for zone in session.exec(select(Brand.timezone).distinct()):
         end = datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(zone or "Europe/Paris"))
-        ends.append((_brands_where(Brand.timezone == zone), end.astimezone(UTC)))
+        ends.append((zone, end.astimezone(UTC)))
     default = datetime.combine(as_of + timedelta(days=1), time(), brand_zone(None))
-    ends.append((_brand_of_request().is_(None), default.astimezone(UTC)))
+    ends.append((None, default.astimezone(UTC)))
     if min(end for _, end in ends) > utcnow() + FUTURE_TOLERANCE:
         return []  # the day has not ended anywhere yet (today): nothing can be dated after it
     return ends
@@ -541,11 +541,23 @@ def _active_since(moment: datetime):
 
 def _changed_ids(ends: list[tuple]):
     """SQL: the ids of the requests with an attempt dated after the day, or closed after it,
-    in their brand's time zone: their stored due dates do not say what was known that day."""
+    in their brand's time zone: their stored due dates do not say what was known that day.
+    The few active since the earliest end are found on the indexes, then joined to their
+    brand for its zone's own end."""
     earliest = min(end for _, end in ends)
-    return select(TransferRequest.id).where(
-        _active_since(earliest),
-        or_(*(and_(which, _active_since(end)) for which, end in ends)),
+    zone_ends = [(zone, end) for zone, end in ends if zone is not None]
+    no_brand_end = next(end for zone, end in ends if zone is None)
+    return (
+        select(TransferRequest.id)
+        .join(Handle, Handle.id == TransferRequest.handle_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .where(
+            _active_since(earliest),
+            or_(
+                *(and_(Brand.timezone == zone, _active_since(end)) for zone, end in zone_ends),
+                and_(Brand.id.is_(None), _active_since(no_brand_end)),  # type: ignore[union-attr]
+            ),
+        )
     )
 
 
