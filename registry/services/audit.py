@@ -32,7 +32,7 @@ from sqlmodel import Session, func, select
 
 from registry.domain import recorded
 from registry.domain.messages import N_, Message
-from registry.models import AuditEntry, Brand, Platform, User
+from registry.models import AuditEntry, Brand, Platform, User, utcnow
 from registry.services import Page
 from registry.services.unit import wrote
 
@@ -69,48 +69,57 @@ def redact(values: dict | None) -> dict | None:
     }
 
 
-def entry(
+def entry_values(
     *,
     actor: User | None,
     action: str,
-    entity: Any,
+    entity_type: str,
+    entity_id: int | None,
     summary: str = "",
     params: dict | None = None,
     before: dict | None = None,
     after: dict | None = None,
-) -> AuditEntry:
-    """An entry, not written yet (`record` writes one, `record_all` many). `summary` is an
-    English msgid marked N_() with named parameters; `params` their values: data (ids,
-    handles, states, names of brands and platforms), a member as ``recorded.member(id)``,
-    never a member's name or e-mail."""
+) -> dict:
+    """An entry's column values, not written yet (`record` writes one, `record_all` many).
+    `summary` is an English msgid marked N_() with named parameters; `params` their values:
+    data (ids, handles, states, names of brands and platforms), a member as
+    ``recorded.member(id)``, never a member's name or e-mail."""
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after.get(k) for k in sorted(changed)}
-    return AuditEntry(
-        actor_id=actor.id if actor else None,
-        actor_label="" if actor else SYSTEM_ACTOR,
-        action=action,
-        entity_type=type(entity).__tablename__ if hasattr(entity, "__tablename__") else "",
-        entity_id=getattr(entity, "id", None),
-        summary=summary[:500],
-        params=recorded.dumps(params),
-        before=recorded.dumps(redact(before)),
-        after=recorded.dumps(redact(after)),
+    return {
+        "at": utcnow(),
+        "actor_id": actor.id if actor else None,
+        "actor_label": "" if actor else SYSTEM_ACTOR,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "summary": summary[:500],
+        "params": recorded.dumps(params),
+        "before": recorded.dumps(redact(before)),
+        "after": recorded.dumps(redact(after)),
+    }
+
+
+def record(session: Session, *, entity: Any, **values) -> AuditEntry:
+    """Write an entry about `entity` (a row; `entry_values`' other keyword arguments) with
+    the session's next flush."""
+    written = AuditEntry(
+        **entry_values(
+            entity_type=getattr(entity, "__tablename__", ""),
+            entity_id=getattr(entity, "id", None),
+            **values,
+        )
     )
-
-
-def record(session: Session, **values) -> AuditEntry:
-    """Write an entry (`entry`'s keyword arguments) with the session's next flush."""
-    written = entry(**values)
     session.add(written)
     return written
 
 
-def record_all(session: Session, entries: list[AuditEntry]) -> None:
-    """Write many entries in one batched INSERT (the CSV import's thousand at a time)."""
+def record_all(session: Session, entries: list[dict]) -> None:
+    """Write many entries (`entry_values`) in one batched INSERT (the CSV import's)."""
     if entries:
-        session.execute(insert(AuditEntry), [e.model_dump(exclude={"id"}) for e in entries])
+        session.execute(insert(AuditEntry), entries)
         wrote(session)
 
 

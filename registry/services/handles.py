@@ -214,12 +214,17 @@ def add_typed_handle(
 
 @dataclass
 class NewHandle:
-    """A handle checked and ready to write (`new_handle`), with its first custody's facts."""
+    """A handle checked and ready to write (`new_handle`): its column values, and its
+    first custody's facts."""
 
-    record: Handle
+    values: dict
     platform: Platform
     evidence_url: str
     started_on: date
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.values["platform_id"], self.values["normalized"])
 
 
 def new_handle(
@@ -240,89 +245,99 @@ def new_handle(
     private_notes: str = "",
     evidence_url: str = "",
 ) -> NewHandle:
-    """Check a new handle's values and build it, without writing anything (`add_handles`)."""
+    """Check a new handle's values, without writing anything (`add_handles` writes)."""
     check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
     check_choice(status, HANDLE_STATUSES, "status", "status")
     followers = check_followers(followers)
     followers_seen_on = checked_day(followers_seen_on, "followers_seen_on")
-    record = Handle(
-        platform_id=platform.id,
-        handle=parsed.display,
-        normalized=parsed.normalized,
-        brand_id=brand_id,
-        holder_kind=holder_kind,
-        holder_name=checked_text(holder_name, "holder_name", limits.NAME_MAX),
-        holder_contact=checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX),
-        holder_user_id=holder_user_id,
-        holder_verified=holder_verified,
-        status=status,
-        followers=followers,
-        followers_seen_on=followers_seen_on or (today if followers is not None else None),
-        notes=checked_text(notes, "notes", limits.NOTE_MAX),
-        private_notes=checked_text(private_notes, "private_notes", limits.NOTE_MAX),
-    )
-    return NewHandle(record, platform, checked_url(evidence_url, "evidence_url").strip(), today)
+    values = {
+        "platform_id": platform.id,
+        "handle": parsed.display,
+        "normalized": parsed.normalized,
+        "brand_id": brand_id,
+        "holder_kind": holder_kind,
+        "holder_name": checked_text(holder_name, "holder_name", limits.NAME_MAX),
+        "holder_contact": checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX),
+        "holder_user_id": holder_user_id,
+        "holder_verified": holder_verified,
+        "status": status,
+        "followers": followers,
+        "followers_seen_on": followers_seen_on or (today if followers is not None else None),
+        "notes": checked_text(notes, "notes", limits.NOTE_MAX),
+        "private_notes": checked_text(private_notes, "private_notes", limits.NOTE_MAX),
+    }
+    return NewHandle(values, platform, checked_url(evidence_url, "evidence_url").strip(), today)
 
 
-def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -> list[Handle]:
+def _defaults(model, **required) -> dict:
+    """The column values a new row of `model` gets by default (its timestamps now), worked
+    out once for a whole batch: building a model per row is most of an import's time."""
+    return model(**required).model_dump(exclude={"id"})
+
+
+def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -> list[int]:
     """Write new handles, each with its first custody record and its audit entry, in three
-    batched INSERTs and one SELECT (the CSV import writes a thousand at a time: the ORM's
-    flush would send one INSERT per row to learn each id).
+    batched INSERTs and one SELECT of their ids (the CSV import writes a thousand at a time;
+    the ORM's flush would send one INSERT per row to learn each id). Their ids, in order.
 
     The caller has made sure they are not in the registry yet: create_handle with one query,
     the import for a whole file at once from the rows it loaded first. The unique index on
     (platform, normalized) still refuses a duplicate."""
     if not new:
         return []
-    session.execute(insert(Handle), [n.record.model_dump(exclude={"id"}) for n in new])
+    handle_defaults = _defaults(Handle, platform_id=0, handle="", normalized="")
+    session.execute(insert(Handle), [{**handle_defaults, **n.values} for n in new])
     wrote(session)
-    keys = [(n.record.platform_id, n.record.normalized) for n in new]
-    stored = {
-        (h.platform_id, h.normalized): h
-        for h in session.exec(
-            select(Handle).where(tuple_(Handle.platform_id, Handle.normalized).in_(keys))
+    keys = [n.key for n in new]
+    found = session.exec(
+        select(Handle.platform_id, Handle.normalized, Handle.id).where(
+            tuple_(Handle.platform_id, Handle.normalized).in_(keys)
         )
-    }
-    records = [stored[key] for key in keys]
+    )
+    ids_by_key = {(platform_id, normalized): id_ for platform_id, normalized, id_ in found}
+    ids = [ids_by_key[key] for key in keys]
     by = actor.id if actor else None
-    custody = [
-        CustodyRecord(
-            handle_id=record.id,
-            holder_kind=record.holder_kind,
-            holder_name=record.holder_name,
-            holder_contact=record.holder_contact,
-            holder_user_id=record.holder_user_id,
-            holder_verified=record.holder_verified,
-            started_on=n.started_on,
-            evidence_url=n.evidence_url,
-            note_code=recorded.FIRST_RECORDED,
-            recorded_by_id=by,
-        ).model_dump(exclude={"id"})
-        for n, record in zip(new, records, strict=True)
-    ]
-    session.execute(insert(CustodyRecord), custody)
+    custody_defaults = _defaults(CustodyRecord, handle_id=0, holder_kind="", started_on=date.min)
+    holder = ("holder_kind", "holder_name", "holder_contact", "holder_user_id", "holder_verified")
+    session.execute(
+        insert(CustodyRecord),
+        [
+            {
+                **custody_defaults,
+                **{name: n.values[name] for name in holder},
+                "handle_id": id_,
+                "started_on": n.started_on,
+                "evidence_url": n.evidence_url,
+                "note_code": recorded.FIRST_RECORDED,
+                "recorded_by_id": by,
+            }
+            for n, id_ in zip(new, ids, strict=True)
+        ],
+    )
     audit.record_all(
         session,
         [
-            audit.entry(
+            audit.entry_values(
                 actor=actor,
                 action="handle.create",
-                entity=record,
+                entity_type=Handle.__tablename__,
+                entity_id=id_,
                 summary=N_("%(platform)s @%(handle)s added"),
-                params={"platform": n.platform.name, "handle": record.handle},
-                after=audit.snapshot(record, AUDITED_FIELDS),
+                params={"platform": n.platform.name, "handle": n.values["handle"]},
+                after=audit.snapshot(n.values, AUDITED_FIELDS),
             )
-            for n, record in zip(new, records, strict=True)
+            for n, id_ in zip(new, ids, strict=True)
         ],
     )
-    return records
+    return ids
 
 
 def add_handle(
     session: Session, platform: Platform, parsed: ParsedHandle, *, actor: User | None, **values
 ) -> Handle:
     """Check and write one new handle (`new_handle`'s keyword arguments, `add_handles`)."""
-    return add_handles(session, [new_handle(platform, parsed, **values)], actor=actor)[0]
+    [handle_id] = add_handles(session, [new_handle(platform, parsed, **values)], actor=actor)
+    return session.get_one(Handle, handle_id)
 
 
 # The longest text each editable field may hold.
