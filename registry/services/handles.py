@@ -579,23 +579,19 @@ def list_handles(
     session: Session, filters: HandleFilters, *, page: int = 1, page_size: int = 25
 ) -> Page[HandleRow]:
     """One page of the registry list, by name (then platform). The page's ids are found
-    first, on the index (normalized, platform_id, id), and only those rows are loaded with
-    their platform and brand: page 2,000 costs about what page 1 does."""
-    query = filtered_query(filters)
-    ids = ordered_ids(
-        session,
-        query.order_by(Handle.normalized, Handle.platform_id, Handle.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size),
+    first, on the index (normalized, platform_id, id) and without joins, and only those rows
+    are loaded with their platform and brand: a deep page skips index entries, not rows."""
+    ids = list(
+        session.exec(
+            matching(filters, Handle.id)
+            .order_by(Handle.normalized, Handle.platform_id, Handle.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
     )
-    listed = [HandleRow(*row) for row in rows_in_order(session, query, ids)]
+    listed = [HandleRow(*row) for row in rows_in_order(session, filtered_query(filters), ids)]
     preload_holders(session, [row.handle for row in listed])
     return Page(listed, page, page_size, count_handles(session, filters))
-
-
-def ordered_ids(session: Session, query) -> list[int]:
-    """The handle ids an ordered `filtered_query` selects, without loading their rows."""
-    return list(session.execute(query.with_only_columns(Handle.id)).scalars())  # type: ignore[arg-type]
 
 
 def rows_in_order(session: Session, query, ids: list[int]) -> list[tuple]:
@@ -606,10 +602,8 @@ def rows_in_order(session: Session, query, ids: list[int]) -> list[tuple]:
 
 
 def count_handles(session: Session, filters: HandleFilters) -> int:
-    """How many handles the filters select; without filters, a count of one table."""
-    if not filters.active():
-        return session.exec(select(func.count(Handle.id))).one()  # type: ignore[arg-type]
-    return session.exec(select(func.count()).select_from(filtered_query(filters).subquery())).one()
+    """How many handles the filters select, counted on the handles table (see `matching`)."""
+    return session.exec(matching(filters, func.count(Handle.id))).one()  # type: ignore[arg-type]
 
 
 def preload_holders(session: Session, records) -> None:
@@ -639,10 +633,30 @@ def filtered_query(filters: HandleFilters):
         .join(Platform, Platform.id == Handle.platform_id)
         .join(Brand, Brand.id == Handle.brand_id, isouter=True)
     )
+    return _narrowed(query, filters)
+
+
+def matching(filters: HandleFilters, column):
+    """SELECT `column` FROM handle, narrowed by the filters, joined to brands only for a
+    search (which reads the brand's name): a list's ids and its count read the handles'
+    indexes and nothing else."""
+    query = select(column)
+    if filters.q:
+        query = query.join(Brand, Brand.id == Handle.brand_id, isouter=True)
+    return _narrowed(query, filters)
+
+
+def _narrowed(query, filters: HandleFilters):
+    """The filters as conditions: the platform and the brand by their slugs' ids."""
     if filters.platform:
-        query = query.where(Platform.slug == filters.platform)
+        query = query.where(
+            Handle.platform_id
+            == select(Platform.id).where(Platform.slug == filters.platform).scalar_subquery()
+        )
     if filters.brand:
-        query = query.where(Brand.slug == filters.brand)
+        query = query.where(
+            Handle.brand_id == select(Brand.id).where(Brand.slug == filters.brand).scalar_subquery()
+        )
     if filters.holder_kind:
         query = query.where(Handle.holder_kind == filters.holder_kind)
     if filters.status:
