@@ -629,23 +629,34 @@ def export_lines(
 
 
 def _lines(session, filters, open_ids, flags) -> Iterator[str]:
-    """The header, then the rows, `EXPORT_CHUNK` at a time. The order is read first (ids
-    only); each chunk is then a query of its own, fetched whole, so no database cursor stays
-    open between chunks and only one chunk's rows are in memory at once."""
+    """The header, then the rows, `EXPORT_CHUNK` at a time, platform by platform in the
+    order of their slugs. Each platform's order is read first (ids only, off the index
+    (platform_id, normalized): no sort); each chunk is then a query of its own, fetched
+    whole, so no database cursor stays open between chunks and only one platform's ids and
+    one chunk's rows are in memory at once."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     query = handles.filtered_query(filters)
-    ids = handles.ordered_ids(session, query.order_by(Platform.slug, Handle.normalized, Handle.id))
-    for start in range(0, len(ids), EXPORT_CHUNK):
-        for row in handles.rows_in_order(session, query, ids[start : start + EXPORT_CHUNK]):
-            handle_id = row[0].id
-            writer.writerow(
-                _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
+    for platform in sorted(platforms.all_platforms(session), key=lambda p: p.slug):
+        if filters.platform and filters.platform != platform.slug:
+            continue
+        ids = list(
+            session.exec(
+                handles.matching(filters, Handle.id)
+                .where(Handle.platform_id == platform.id)
+                .order_by(Handle.normalized, Handle.id)
             )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        )
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            for row in handles.rows_in_order(session, query, ids[start : start + EXPORT_CHUNK]):
+                handle_id = row[0].id
+                writer.writerow(
+                    _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
+                )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
     yield buffer.getvalue()
 
 

@@ -622,6 +622,28 @@ def test_the_download_is_read_in_chunks_and_loses_no_row(client, auth, make, mon
     assert [r[1] for r in rows[1:]] == [f"Streamed{n}" for n in range(10)]
 
 
+def test_a_large_download_is_sent_from_a_temporary_file_whole(client, auth, make, monkeypatch):
+    """Past EXPORT_IN_MEMORY the export is spilled to disk and sent from there; the file
+    arrives whole, with its byte-order mark and its attachment name."""
+    from registry.web import exports
+
+    monkeypatch.setattr(exports, "EXPORT_IN_MEMORY", 64)
+    for name in ("Gallimard", "Nespresso", "Cochonou"):
+        make.handle(name)
+    auth.login("admin")
+    response = client.get("/handles/export.csv")
+    try:
+        assert response.status_code == 200
+        assert response.is_streamed  # from the file, not a body held in memory
+        data = response.get_data()
+    finally:
+        response.close()
+    assert data.startswith("\ufeff".encode())
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8").removeprefix("\ufeff"))))
+    assert sorted(r[1] for r in rows[1:]) == ["Cochonou", "Gallimard", "Nespresso"]
+
+
 def test_export_command_to_an_unwritable_place_says_so_and_leaves_no_partial_file(
     runner, make, tmp_path
 ):
