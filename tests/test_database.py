@@ -58,3 +58,47 @@ def test_postgresql_keeps_times_as_instants_in_utc(session):
     stored = session.exec(select(Brand).where(Brand.slug == "gallimard")).one().created_at
     assert stored == datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
     assert stored.utcoffset() == timedelta(0)
+
+
+def test_the_registry_total_is_kept_by_the_database_whoever_writes(app, make):
+    """row_count follows every insert and delete (registry.counts): the services, a bulk
+    import, and plain SQL, one row or many at a time; the list's total reads it."""
+    from registry import db
+    from registry.services import csv_io, handles
+
+    def kept_and_real():
+        with app.app_context():
+            session = db.session()
+            kept = handles.count_handles(session, handles.HandleFilters())
+            real = session.execute(text("SELECT count(*) FROM handle")).scalar_one()
+            return kept, real
+
+    assert kept_and_real() == (0, 0)
+    make.handle("Gallimard")
+    make.handle("Nespresso")
+    assert kept_and_real() == (2, 2)
+    rows = "\n".join(f"x,fan_{n},,fan,Fan {n},active,," for n in range(5))
+    with app.app_context():
+        session = db.session()
+        header = "platform,handle,brand,holder_kind,holder_name,status,followers,notes"
+        report = csv_io.import_handles(
+            session, f"{header}\n{rows}\n", actor=None, today=datetime(2026, 3, 2).date()
+        )
+        assert report.created == 5
+    assert kept_and_real() == (7, 7)
+    engine = app.extensions["registry.engine"]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "DELETE FROM custody_record WHERE handle_id IN"
+                " (SELECT id FROM handle WHERE normalized LIKE 'fan_%')"
+            )
+        )
+        conn.execute(text("DELETE FROM audit_entry"))
+        conn.execute(text("DELETE FROM handle WHERE normalized LIKE 'fan_%'"))
+    assert kept_and_real() == (2, 2)
+    with engine.connect() as conn:  # a write rolled back leaves the count as it was
+        conn.execute(text("DELETE FROM custody_record"))
+        conn.execute(text("DELETE FROM handle"))
+        conn.rollback()
+    assert kept_and_real() == (2, 2)

@@ -446,6 +446,28 @@ def test_revision_0011_stores_the_moment_of_each_request_s_latest_attempt(empty_
     assert stored == RECORDED_AT
 
 
+def test_revision_0012_counts_the_handles_already_there_and_keeps_counting(empty_db):
+    db.upgrade(empty_db, "0006")
+    _write_0006_data(empty_db)
+    db.upgrade(empty_db, "head")
+    assert _table_rows(empty_db, "SELECT rows FROM row_count WHERE table_name = 'handle'") == [(1,)]
+    engine = db.make_engine(empty_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO handle (version, platform_id, handle, normalized, holder_kind,"
+                    " holder_name, holder_contact, holder_verified, status, notes, private_notes,"
+                    " created_at, updated_at) SELECT 1, platform_id, 'Second', 'second',"
+                    " 'unknown', '', '', holder_verified, 'active', '', '', created_at,"
+                    " updated_at FROM handle"
+                )
+            )
+    finally:
+        engine.dispose()
+    assert _table_rows(empty_db, "SELECT rows FROM row_count WHERE table_name = 'handle'") == [(2,)]
+
+
 def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_references(
     empty_db,
 ):

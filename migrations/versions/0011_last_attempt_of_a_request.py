@@ -26,14 +26,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("transfer_request") as batch:
-        batch.add_column(sa.Column("last_attempt_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch.add_column(
+            sa.Column("last_attempt_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
     op.execute(
         "UPDATE transfer_request SET last_attempt_at = (SELECT max(happened_at)"
         " FROM contact_attempt WHERE contact_attempt.request_id = transfer_request.id)"
     )
-    op.create_index(
-        "ix_transfer_request_last_attempt_at", "transfer_request", ["last_attempt_at"]
-    )
+    op.create_index("ix_transfer_request_last_attempt_at", "transfer_request", ["last_attempt_at"])
     op.create_index("ix_transfer_request_closed_at", "transfer_request", ["closed_at"])
     op.drop_index("ix_transfer_request_reply_due_on", table_name="transfer_request")
     op.drop_index("ix_transfer_request_first_contact_due_on", table_name="transfer_request")
