@@ -128,11 +128,13 @@ def in_language(code: str):
 def translations() -> support.NullTranslations:
     """The reader's catalogue, found once per request: Flask-Babel looks it up again for
     every sentence, which is most of a page's translating time."""
-    if not has_request_context():
-        return support.NullTranslations()
-    if "reader_translations" not in g:
+    try:
+        return g.reader_translations  # one look-up on the busiest path (a page's every sentence)
+    except (AttributeError, RuntimeError):
+        if not has_request_context():
+            return support.NullTranslations()
         g.reader_translations = flask_babel.get_translations()
-    return g.reader_translations
+        return g.reader_translations
 
 
 def gettext(msgid: str, **params) -> str:
@@ -160,12 +162,14 @@ def forget_choice() -> None:
 
 def current_locale() -> str:
     """The language code of this request ("en" outside a request)."""
-    if not has_request_context():
-        return DEFAULT_LOCALE
-    if "reader_locale" not in g:
+    try:
+        return g.reader_locale
+    except (AttributeError, RuntimeError):
+        if not has_request_context():
+            return DEFAULT_LOCALE
         locale = get_locale()
         g.reader_locale = locale.language if locale is not None else DEFAULT_LOCALE
-    return g.reader_locale
+        return g.reader_locale
 
 
 def _lookup(msgid: str) -> str:

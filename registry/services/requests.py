@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, func, select
 
 from registry.domain import clock, limits, recorded, workflow
@@ -175,8 +175,17 @@ def _rows_query():
     )
 
 
+_BY_ID = _rows_query().where(TransferRequest.id == bindparam("request_id"))
+_ATTEMPTS = (
+    select(ContactAttempt, User)
+    .join(User, User.id == ContactAttempt.logged_by_id, isouter=True)
+    .where(ContactAttempt.request_id == bindparam("request_id"))
+    .order_by(ContactAttempt.happened_at, ContactAttempt.id)
+)  # statements built once: the request page's reads
+
+
 def get_request(session: Session, request_id: int) -> RequestRow:
-    row = session.exec(_rows_query().where(TransferRequest.id == request_id)).first()
+    row = session.exec(_BY_ID, params={"request_id": request_id}).first()
     if row is None:
         raise NotFound("No such transfer request.")
     return RequestRow(*row)
@@ -214,14 +223,7 @@ def may_act_on(session: Session, request_id: int, user: User | None, action: str
 
 
 def attempts_of(session: Session, request_id: int) -> list[tuple[ContactAttempt, User | None]]:
-    return list(
-        session.exec(
-            select(ContactAttempt, User)
-            .join(User, User.id == ContactAttempt.logged_by_id, isouter=True)
-            .where(ContactAttempt.request_id == request_id)
-            .order_by(ContactAttempt.happened_at, ContactAttempt.id)
-        )
-    )
+    return list(session.exec(_ATTEMPTS, params={"request_id": request_id}))
 
 
 def requests_for_handle(session: Session, handle_id: int) -> list[TransferRequest]:
