@@ -192,6 +192,8 @@ class Handle(Versioned, SQLModel, table=True):
         UniqueConstraint("platform_id", "normalized", name="uq_handle_platform"),
         # The registry list's order: its pages are read off this index, deep ones too.
         Index("ix_handle_listing", "normalized", "platform_id", "id"),
+        # A brand's handles in that order (a brand's page, the list filtered by brand).
+        Index("ix_handle_brand_listing", "brand_id", "normalized", "platform_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -199,7 +201,7 @@ class Handle(Versioned, SQLModel, table=True):
     platform_id: int = Field(foreign_key="platform.id", index=True)
     handle: str = Field(max_length=260)  # as displayed
     normalized: str = Field(max_length=260, index=True)  # the platform's identity key
-    brand_id: int | None = Field(default=None, foreign_key="brand.id", index=True)
+    brand_id: int | None = Field(default=None, foreign_key="brand.id")
     holder_kind: str = Field(default="unknown", max_length=16, index=True)
     holder_name: str = Field(default="", max_length=120)
     holder_contact: str = Field(default="", max_length=255)  # private
