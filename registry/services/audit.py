@@ -188,6 +188,19 @@ class AuditRow:
     actor: str | Message = ""
     summary: Message | None = None
 
+    @property
+    def is_new(self) -> bool:
+        """A record created by the entry: it has no values before."""
+        return all(change.before is None for change in self.changes)
+
+    @property
+    def shown_changes(self) -> list[FieldChange]:
+        """What the trail shows: every change; for a new record, its values alone, leaving
+        out the empty ones."""
+        if self.is_new:
+            return [c for c in self.changes if c.after is not None and c.after != ""]
+        return self.changes
+
 
 def list_entries(
     session: Session, filters: AuditFilters, page: int = 1, page_size: int = 25

@@ -257,3 +257,21 @@ def test_a_handle_held_by_a_member_is_audited_with_a_reference_not_their_contact
     # contact is private, whoever it is.
     assert squatter["holder_name"] == "Someone"
     assert squatter["holder_contact"] == {"personal": True}
+
+
+def test_a_new_record_shows_its_values_alone_and_a_change_shows_both_sides():
+    from registry.models import AuditEntry
+    from registry.services.audit import AuditRow, FieldChange
+
+    created = AuditRow(
+        AuditEntry(action="handle.create", entity_type="handle"),
+        [FieldChange("handle", None, "Gallimard"), FieldChange("notes", None, "")],
+    )
+    assert created.is_new
+    assert [c.field for c in created.shown_changes] == ["handle"]
+    edited = AuditRow(
+        AuditEntry(action="handle.update", entity_type="handle"),
+        [FieldChange("notes", "", "Seen"), FieldChange("status", "active", None)],
+    )
+    assert not edited.is_new
+    assert edited.shown_changes == edited.changes
