@@ -169,6 +169,17 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def link(endpoint: str, **values) -> str:
+    """url_for of a link every page shows (the header's, the footer's), built once per
+    address the site is served under: a page has a dozen, each a route lookup."""
+    return _link(request.script_root, endpoint, tuple(sorted(values.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _link(_script_root: str, endpoint: str, values: tuple) -> str:
+    return url_for(endpoint, **dict(values))
+
+
 def current_url() -> str:
     """This page's path and query, for forms that come back to it (the language switcher)."""
     return request.full_path.rstrip("?") if request.query_string else request.path
@@ -195,6 +206,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can,
         url_with=url_with,
+        link=link,
         current_url=current_url,
         languages=LANGUAGES,
         current_locale=i18n.current_locale,
