@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from datetime import date
 
+import pytest
 from sqlalchemy import select as core_select
 from sqlmodel import func, select
 
@@ -152,6 +153,7 @@ def test_the_stored_due_dates_are_what_refresh_clock_computes(runner, app):
                 request.first_contact_due_on,
                 request.waiting_since,
                 request.unanswered_attempts,
+                request.last_attempt_at,
             )
 
         stored = {request.id: clock_of(request) for request, _ in rows}
@@ -164,8 +166,8 @@ def test_the_stored_due_dates_are_what_refresh_clock_computes(runner, app):
     open_ones = [stored[i] for i in stored if is_open[i]]
     assert any(reply_due for reply_due, *_ in open_ones)  # awaiting a reply
     assert any(first_contact for _, first_contact, *_ in open_ones)  # nobody contacted yet
-    assert any(value == (None, None, None, 0) for value in open_ones)  # answered
-    assert all(stored[i] == (None, None, None, 0) for i in stored if not is_open[i])
+    assert any(value[:4] == (None, None, None, 0) for value in open_ones)  # answered
+    assert all(stored[i][:4] == (None, None, None, 0) for i in stored if not is_open[i])
 
 
 def test_the_data_keeps_the_registry_s_rules(runner, app):
@@ -290,3 +292,59 @@ def test_impossible_sizes_and_days_are_refused_with_one_line(runner, app):
         assert result.exit_code == 1, result.output
         assert len(result.output.strip().splitlines()) == 1
     assert count(app, Handle) == 0 and count(app, Brand) == 0  # nothing half-written
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["changed-by-id", "changed-by-query"])
+def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
+    runner, app, monkeypatch, inline
+):
+    """The oracle: for days with attempts and closings after them, and for the last day of
+    the data, the dashboard's SQL (stored due dates, recomputing the requests changed since)
+    lists exactly the requests whose own attempts flag them that day, with the same due date,
+    wait and unanswered count."""
+    if not inline:
+        monkeypatch.setattr(transfer, "CHANGED_BY_ID", 0)  # a day long past: by subquery
+    generated(runner)
+    with app.app_context():
+        session = db.session()
+        policy = transfer.ClockPolicy.from_config(app.config)
+        rows = session.exec(
+            select(TransferRequest, Brand)
+            .join(Handle, Handle.id == TransferRequest.handle_id)
+            .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        ).all()
+        attempts = defaultdict(list)
+        for attempt in session.exec(
+            select(ContactAttempt).order_by(ContactAttempt.happened_at, ContactAttempt.id)
+        ):
+            attempts[attempt.request_id].append(attempt)
+        checked = 0
+        for as_of in (date(2026, 2, 13), date(2026, 3, 6), date(2026, 3, 13), TODAY):
+            expected = set()
+            for request, brand in rows:
+                status = transfer.status_as_of(
+                    request, brand, attempts[request.id], as_of=as_of, policy=policy
+                )
+                if status.flag:
+                    expected.add(
+                        (
+                            request.id,
+                            status.flag,
+                            status.due_on,
+                            status.business_days_waiting,
+                            status.unanswered_attempts,
+                        )
+                    )
+            listed = {
+                (
+                    r.request.id,
+                    r.flag,
+                    r.due_date,
+                    r.business_days_waiting,
+                    r.unanswered_attempts,
+                )
+                for r in transfer.flagged(session, as_of=as_of, policy=policy)
+            }
+            assert listed == expected, as_of
+            checked += len(expected)
+    assert checked > 20  # the days asked do flag requests

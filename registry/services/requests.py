@@ -300,12 +300,18 @@ def _listed(row: tuple, status: clock.ReplyStatus) -> ListedRequest:
     )
 
 
-def _attempts_by_request(session: Session, ids: list[int]) -> dict[int, list[ContactAttempt]]:
-    """The attempts of many requests in one query, each request's in date order."""
-    found: dict[int, list[ContactAttempt]] = defaultdict(list)
+def _attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
+    """What the clock reads of the attempts of many requests (when, which way, outcome), in
+    one query, each request's in date order: plain rows, not whole records."""
+    found: dict[int, list] = defaultdict(list)
     for start in range(0, len(ids), 500):
         for attempt in session.exec(
-            select(ContactAttempt)
+            select(
+                ContactAttempt.request_id,
+                ContactAttempt.happened_at,
+                ContactAttempt.direction,
+                ContactAttempt.outcome,
+            )
             .where(ContactAttempt.request_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
             .order_by(ContactAttempt.happened_at, ContactAttempt.id)
         ):
@@ -563,17 +569,34 @@ def _changed_ids(ends: list[tuple]):
     )
 
 
+# Up to this many requests changed after the day asked are named by their ids in the flag
+# queries (read once); more (a day long past), and each query reads them itself.
+CHANGED_BY_ID = 2000
+
+
+def _changed(session: Session, ends: list[tuple]):
+    """The requests changed after the day (see `_changed_ids`): None when none can be or
+    none is; else their ids, or for very many the query that finds them."""
+    if not ends:
+        return None
+    query = _changed_ids(ends)
+    ids = list(session.exec(query.limit(CHANGED_BY_ID + 1)))
+    if not ids:
+        return None
+    return ids if len(ids) <= CHANGED_BY_ID else query
+
+
 def _recomputed(
-    session: Session, as_of: date, policy: ClockPolicy, brand: str, ends, flag: str = ""
+    session: Session, as_of: date, policy: ClockPolicy, brand: str, changed, flag: str = ""
 ) -> list[ListedRequest]:
     """The few requests changed since `as_of`, flagged from the attempts known that day."""
-    if not ends:
+    if changed is None:
         return []
     later = day_starts(as_of + timedelta(days=1))
     base = _rows_query().where(
         TransferRequest.opened_on <= as_of,
         _open_or_closed_since(later),
-        TransferRequest.id.in_(_changed_ids(ends)),  # type: ignore[union-attr]
+        TransferRequest.id.in_(changed),  # type: ignore[union-attr]
     )
     if brand:
         base = base.where(Brand.slug == brand)
@@ -581,15 +604,15 @@ def _recomputed(
     return [r for r in rows if r.flag and (not flag or r.flag == flag)]
 
 
-def _flagged_where(brand: str, as_of: date, ends: list[tuple]) -> list:
+def _flagged_where(brand: str, as_of: date, changed) -> list:
     """SQL on the requests table alone: open requests opened by `as_of` whose stored due
     dates decide their flag that day (of one brand, when named)."""
     conditions = [
         TransferRequest.opened_on <= as_of,
         TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
     ]
-    if ends:
-        conditions.append(TransferRequest.id.not_in(_changed_ids(ends)))  # type: ignore[union-attr]
+    if changed is not None:
+        conditions.append(TransferRequest.id.not_in(changed))  # type: ignore[union-attr]
     if brand:
         conditions.append(_brands_where(Brand.slug == brand))
     return conditions
@@ -647,9 +670,9 @@ def flagged_groups(
 ) -> FlaggedGroups:
     """Per flag, the first `limit` requests (all of the `show` group) and the count, exactly
     as `flagged` lists them, counted and cut by the database."""
-    ends = _zone_ends(session, as_of)
-    recomputed = _recomputed(session, as_of, policy, brand, ends)
-    where, cases = _flagged_where(brand, as_of, ends), _calendar_cases(session, policy, as_of)
+    changed = _changed(session, _zone_ends(session, as_of))
+    recomputed = _recomputed(session, as_of, policy, brand, changed)
+    where, cases = _flagged_where(brand, as_of, changed), _calendar_cases(session, policy, as_of)
     groups, counts = {}, {}
     for flag in clock.FLAGS:
         groups[flag], counts[flag] = _flag_page(
@@ -678,14 +701,14 @@ def flagged_page(
     page_size: int = 25,
 ) -> Page[ListedRequest]:
     """One page of the requests with `flag` as of a day, paged by the database."""
-    ends = _zone_ends(session, as_of)
+    changed = _changed(session, _zone_ends(session, as_of))
     recomputed = [
         r
-        for r in _recomputed(session, as_of, policy, filters.brand, ends, flag)
+        for r in _recomputed(session, as_of, policy, filters.brand, changed, flag)
         if (not filters.state or r.request.state == filters.state)
         and (filters.proposer_id is None or r.request.proposer_id == filters.proposer_id)
     ]
-    where = _flagged_where(filters.brand, as_of, ends)
+    where = _flagged_where(filters.brand, as_of, changed)
     if filters.state:
         where.append(TransferRequest.state == filters.state)
     if filters.proposer_id is not None:
@@ -784,9 +807,9 @@ def open_request_ids(session: Session, as_of: date) -> dict[int, list[int]]:
 def flag_by_handle(session: Session, *, as_of: date, policy: ClockPolicy) -> dict[int, str]:
     """The most urgent flag among each handle's requests as of a day (overdue, due_soon,
     not_contacted), decided as the dashboard decides it: handle ids only, no rows."""
-    ends = _zone_ends(session, as_of)
-    where, cases = _flagged_where("", as_of, ends), _calendar_cases(session, policy, as_of)
-    recomputed = _recomputed(session, as_of, policy, "", ends)
+    changed = _changed(session, _zone_ends(session, as_of))
+    where, cases = _flagged_where("", as_of, changed), _calendar_cases(session, policy, as_of)
+    recomputed = _recomputed(session, as_of, policy, "", changed)
     flags: dict[int, str] = {}
     for flag in clock.FLAGS:  # most urgent first
         for handle_id in session.exec(
