@@ -262,6 +262,7 @@ PAGES = {
     "handle_page": "/handles/{handle_id}",
     "brand_page": "/brands/{brand}",
     "list_by_brand": "/handles?brand={brand}",
+    "list_page_1": "/handles",
     "list_page_2000": "/handles?page=2000",
     "dashboard": "/requests/attention",
     "api_overdue": "/api/v1/requests?flag=overdue",
@@ -412,6 +413,15 @@ def report(sizes: list[Size], database: str) -> str:
                 f"{row.bare.rps:.0f} | {100 * row.ratio:.1f} % | "
                 f"{'met' if met else 'missed'} (≥ {target_for(row.name)} %, p99 < 100 ms) |"
             )
+        first, deep = size.rows.get("list_page_1"), size.rows.get("list_page_2000")
+        if first and deep:
+            pages = -(-size.handles // 25)
+            beyond = " (past the last page, which is empty)" if pages < 2000 else ""
+            lines += [
+                "",
+                f"Page 2,000{beyond} against page 1 of the registry list, p50:"
+                f" {deep.page.p50 / first.page.p50:.2f}× (target ≤ 1.5×).",
+            ]
         lines += ["", "| command | seconds | peak memory MB |", "|---|---:|---:|"]
         for name, (seconds, memory) in size.commands.items():
             lines.append(f"| {name} | {seconds:.1f} | {memory:.0f} |")
