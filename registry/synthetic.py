@@ -38,9 +38,10 @@ from itertools import accumulate
 from random import Random
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, insert, inspect, select, text
+from sqlalchemy import Connection, func, inspect, select, text
 from werkzeug.security import generate_password_hash
 
+from registry.bulk import insert_rows
 from registry.domain import clock, recorded, workflow
 from registry.domain.handles import InvalidHandle, parse_handle
 from registry.domain.messages import N_
@@ -62,7 +63,7 @@ from registry.services.brands import BRAND_FIELDS, slugify
 from registry.services.handles import HOLDER_FIELDS
 from registry.services.requests import ClockPolicy, local_day
 
-CHUNK = 5000  # rows per INSERT ... executemany
+CHUNK = 5000  # rows built and written at a time (registry.db.insert_rows splits them)
 TABLES = (
     Brand.__table__,
     User.__table__,
@@ -1967,7 +1968,7 @@ def generate(
     written = {}
     for table in TABLES:
         for batch in chunks(rows[table.name]):
-            connection.execute(insert(table), batch)
+            insert_rows(connection, table, batch)
         written[table.name] = len(rows[table.name])
     if connection.dialect.name == "postgresql":
         for table in TABLES:

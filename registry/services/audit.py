@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
+from registry.bulk import insert_rows
 from registry.domain import recorded
 from registry.domain.messages import N_, Message
 from registry.models import AuditEntry, Brand, Platform, User, utcnow
@@ -119,7 +120,7 @@ def record(session: Session, *, entity: Any, **values) -> AuditEntry:
 def record_all(session: Session, entries: list[dict]) -> None:
     """Write many entries (`entry_values`) in one batched INSERT (the CSV import's)."""
     if entries:
-        session.execute(insert(AuditEntry), entries)
+        insert_rows(session, AuditEntry, entries)
         wrote(session)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, insert, or_, tuple_
+from sqlalchemy import bindparam, or_, tuple_
 from sqlmodel import Session, func, select
 
+from registry.bulk import insert_rows
 from registry.domain import limits, recorded
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_
@@ -293,7 +294,7 @@ def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -
     if not new:
         return []
     handle_defaults = _defaults(Handle, platform_id=0, handle="", normalized="")
-    session.execute(insert(Handle), [{**handle_defaults, **n.values} for n in new])
+    insert_rows(session, Handle, [{**handle_defaults, **n.values} for n in new])
     wrote(session)
     keys = [n.key for n in new]
     found = session.exec(
@@ -306,8 +307,9 @@ def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -
     by = actor.id if actor else None
     custody_defaults = _defaults(CustodyRecord, handle_id=0, holder_kind="", started_on=date.min)
     holder = ("holder_kind", "holder_name", "holder_contact", "holder_user_id", "holder_verified")
-    session.execute(
-        insert(CustodyRecord),
+    insert_rows(
+        session,
+        CustodyRecord,
         [
             {
                 **custody_defaults,

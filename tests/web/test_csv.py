@@ -270,24 +270,24 @@ def test_ten_thousand_rows_import_with_a_lookup_per_thousand_rows(app, make):
 def test_new_handles_are_written_in_batches_and_each_keeps_its_custody_and_audit(
     app, make, monkeypatch
 ):
+    from registry.services import handles as handle_service
+
     monkeypatch.setattr(csv_io, "WRITE_BATCH", 2)
     make.brand("Gallimard")
     make.handle("Existing", holder_kind="fan", holder_name="Ana")
-    inserts: list[str] = []
+    written: list[tuple[str, int]] = []
+    insert_rows = handle_service.insert_rows
 
-    def count_inserts(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("INSERT INTO HANDLE"):
-            inserts.append(statement)
+    def counted(executor, table, rows):
+        written.append((table.__tablename__, len(rows)))
+        insert_rows(executor, table, rows)
 
+    monkeypatch.setattr(handle_service, "insert_rows", counted)
     rows = [f"x,fan_{n},gallimard,fan,Fan {n},active,,Note {n}" for n in range(5)]
-    engine = app.extensions["registry.engine"]
-    event.listen(engine, "before_cursor_execute", count_inserts)
-    try:
-        report = run_import(app, csv_file(rows[0], "x,Existing,,fan,Bea,active,,", *rows[1:]))
-    finally:
-        event.remove(engine, "before_cursor_execute", count_inserts)
+    report = run_import(app, csv_file(rows[0], "x,Existing,,fan,Bea,active,,", *rows[1:]))
     assert (report.created, report.updated) == (5, 1)
-    assert len(inserts) == 3  # 2 + 2 + 1: a statement per batch, not per row
+    # A write per batch (2 + 2 + 1), not per row: the handles, then their custody.
+    assert written == [(table, n) for n in (2, 2, 1) for table in ("handle", "custody_record")]
     with app.app_context():
         session = db.session()
         created = session.exec(
