@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -86,3 +87,31 @@ def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration shipped with the code (read once: the scripts do not change
+    while the process runs)."""
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config("sqlite://")
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def readiness(engine: Engine) -> str | None:
+    """Why the site cannot serve yet (a readiness probe's answer), or None when it can:
+    the database answers and its schema is at the newest migration."""
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except Exception as error:  # any failure to reach or read the database means "not ready"
+        if "alembic_version" in str(error):
+            return "The database has no schema yet: run `registry init-db`."
+        return "The database does not answer."
+    current = found[0][0] if len(found) == 1 else ", ".join(row[0] for row in found) or "none"
+    if current != head_revision():
+        return (
+            f"The database is at revision {current}, not {head_revision()}: run `registry init-db`."
+        )
+    return None

@@ -21,6 +21,17 @@ def healthz():
     return {"status": "ok"}
 
 
+@bp.get("/readyz")
+@requires(PUBLIC)
+def readyz():
+    """A readiness probe: 200 when the database answers at the newest migration, else 503
+    with the reason (a load balancer sends no traffic to this server until then)."""
+    reason = db.readiness(db.engine())
+    if reason is not None:
+        return {"status": "not ready", "reason": reason}, 503
+    return {"status": "ready", "revision": db.head_revision()}
+
+
 @bp.get("/")
 @requires(PUBLIC)
 def home():
