@@ -32,10 +32,13 @@ translations-update: $(STAMP)
 	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations \
 		--no-fuzzy-matching --ignore-obsolete --width 100
 
+PORT ?= 5000
+
 run: $(STAMP) translations
 	$(BIN)/registry init-db
 	$(BIN)/registry seed-demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/registry demo-login
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 serve: $(STAMP) translations
 	$(BIN)/registry init-db

@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     for command in (
         init_db,
         seed_demo,
+        demo_login,
         create_user,
         create_token,
         flag_unanswered,
@@ -94,6 +95,22 @@ def seed_demo(if_empty: bool) -> None:
     except ServiceError as exc:
         fail(f"Demo data not loaded: {exc}")
     click.echo(f"Demo data loaded: {summary}.")
+
+
+@click.command("demo-login")
+@with_appcontext
+def demo_login() -> None:
+    """Give each demo account a new one-time password and print them (run after seed-demo)."""
+    from registry import demo
+
+    try:
+        logins = demo.one_time_logins(db.session())
+    except demo.NoDemo as exc:
+        fail(str(exc))
+    click.echo("Demo accounts (new passwords each time; `registry demo-login` makes others):")
+    width = max(len(member.email) for member, _ in logins)
+    for member, password in logins:
+        click.echo(f"  {member.role:<6} {member.email:<{width}}  {password}")
 
 
 @click.command("create-user")

@@ -195,8 +195,32 @@ def load(session: Session, *, today: date | None = None) -> str:
     return f"{len(BRANDS)} brands, {len(HANDLES)} handles, {count} transfer requests"
 
 
+# The demo's members, as `demo-login` lists them: role, then e-mail.
+DEMO_ACCOUNTS = {
+    "staff@example.org": "staff",
+    "legal@nespresso.example": "legal",
+    "julien@example.org": "fan",
+    "fans.cochonou@example.org": "fan",
+    "claire@example.org": "fan",
+}
+
+
+class NoDemo(Exception):
+    """The registry has none of the demo's accounts."""
+
+
+def one_time_logins(session: Session) -> list[tuple[User, str]]:
+    """A fresh password for each demo account there is (each run replaces the last ones),
+    so that a newcomer signs in as the demo's staff, legal team or fans in one step."""
+    members = [accounts.find_by_email(session, email) for email in DEMO_ACCOUNTS]
+    found = [member for member in members if member is not None]
+    if not found:
+        raise NoDemo("No demo account in this registry: run `registry seed-demo` first.")
+    return [(member, accounts.give_one_time_password(session, member)) for member in found]
+
+
 def _member(session: Session, email: str, name: str, role: str = "fan", brand: str = "") -> User:
-    """Demo members get an unusable random password: sign in with accounts you create."""
+    """Demo members get an unusable random password until `demo-login` gives them one."""
     return accounts.create_user(
         session,
         email=email,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -181,6 +182,24 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
         summary=N_("Password changed; every other session ended"),
     )
     return user
+
+
+@use_case
+def give_one_time_password(session: Session, user: User) -> str:
+    """A new random password for `user`, returned once and stored only as its hash; every
+    session of theirs ends (the demo's `registry demo-login`)."""
+    password = secrets.token_urlsafe(12)  # 16 characters, 96 bits
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    session.add(user)
+    audit.record(
+        session,
+        actor=None,
+        action="user.password",
+        entity=user,
+        summary=N_("One-time password given; every session ended"),
+    )
+    return password
 
 
 # --- sign-up --------------------------------------------------------------------------------
