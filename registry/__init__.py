@@ -6,16 +6,12 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout, for tests and scripts
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
+    # Templates and static files live in the package, so an installed wheel serves them.
+    app = Flask(__name__, instance_relative_config=True)
     from registry import config as settings
 
     app.config.from_mapping(settings.from_environment(Path(app.instance_path)))

@@ -409,7 +409,7 @@ TEMPLATE = ROOT / "registry" / "translations" / "messages.pot"
 
 
 def extracted_msgids() -> set[str | tuple[str, ...]]:
-    """Every string marked for translation in registry/ and templates/, extracted the way
+    """Every string marked for translation in registry/ (its templates too), extracted the way
     `make translations-update` does it, from babel.cfg."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
