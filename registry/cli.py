@@ -26,6 +26,8 @@ def register(app: Flask) -> None:
         init_db,
         seed_demo,
         demo_login,
+        backup_command,
+        restore_command,
         create_user,
         create_token,
         flag_unanswered,
@@ -95,6 +97,35 @@ def seed_demo(if_empty: bool) -> None:
     except ServiceError as exc:
         fail(f"Demo data not loaded: {exc}")
     click.echo(f"Demo data loaded: {summary}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Copy the whole registry to a new file PATH (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from registry import backup
+
+    try:
+        backup.backup(db.engine(), path)
+    except backup.BackupError as exc:
+        fail(str(exc))
+    click.echo(f"Backed up the registry to {path}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a registry that holds data.")
+def restore_command(path: str, force: bool) -> None:
+    """Replace the registry with the backup PATH (refused when it holds data, unless --force)."""
+    from registry import backup
+
+    try:
+        backup.restore(db.engine(), path, force=force)
+    except backup.BackupError as exc:
+        fail(str(exc))
+    click.echo(f"Restored the registry from {path}.")
 
 
 @click.command("demo-login")
