@@ -35,7 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_security(app)
     i18n.init_app(app)
 
-    from registry import access, api, bounds, cli, web
+    from registry import access, api, bounds, cli, jobs, web
+
+    jobs.init_app(app)
 
     bounds.init_app(app)  # before the blueprints: their routes take its id converter
     app.before_request(access.enforce_permissions)

@@ -64,6 +64,7 @@ def make_test_app(directory, **config):
             "DATABASE_URL": database_url(directory),
             "SECRET_KEY": "test",
             "PAGE_SIZE": 5,
+            "JOBS_IMMEDIATE": True,  # a background job runs at once, in the request
             **config,
         }
     )

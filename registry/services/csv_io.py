@@ -11,7 +11,7 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, TextIO
@@ -201,8 +201,12 @@ def import_handles(
     actor: User | None,
     today: date,
     dry_run: bool = False,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportReport:
     """Check every row of a CSV file, then create or update its handles, or write nothing.
+
+    `progress(checked, written, problems)`, when given, hears how far it is (a background
+    job shows it), every `PROGRESS_EVERY` lines checked and after each batch written.
 
     Nothing is written when the report has problems, nor on a dry run, which reports what the
     import would do. One transaction: a ServiceError raised while writing (a rule the checks
@@ -214,11 +218,13 @@ def import_handles(
     lines = _decode(source, report)
     if report.refused:
         return report
-    rows = _read_rows(lines, _Registry(session), today, report)
+    rows = _read_rows(lines, _Registry(session), today, report, progress)
+    if progress is not None:
+        progress(len(rows) + len(report.problems), 0, len(report.problems))
     if report.refused or dry_run:
         return report
     batch: list[handles.NewHandle] = []
-    for row, existing in rows:
+    for written, (row, existing) in enumerate(rows, start=1):
         try:
             if existing is None:
                 batch.append(_new(row, today=today))
@@ -234,8 +240,12 @@ def import_handles(
         if len(batch) == WRITE_BATCH:
             handles.add_handles(session, batch, actor=actor)
             batch = []
+            if progress is not None:
+                progress(len(rows), written, 0)
     if batch:
         handles.add_handles(session, batch, actor=actor)
+    if progress is not None:
+        progress(len(rows), len(rows), 0)
     return report
 
 
@@ -264,8 +274,11 @@ def _undecodable(line: str, number: int) -> Message | None:
     )
 
 
+PROGRESS_EVERY = 1000  # lines checked between two reports of progress
+
+
 def _read_rows(
-    lines: list[str], registry: _Registry, today: date, report: ImportReport
+    lines: list[str], registry: _Registry, today: date, report: ImportReport, progress=None
 ) -> list[tuple[_Row, Handle | None]]:
     # Strict: without it, a quote left open silently swallows the rest of the file into a cell.
     reader = csv.reader(lines, strict=True)
@@ -342,6 +355,8 @@ def _read_rows(
         existing = registry.handles.get(key)
         _classify(row, existing, registry, today, report)
         rows.append((row, existing))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows) + len(report.problems), 0, len(report.problems))
     return rows
 
 

@@ -8,6 +8,7 @@ import tempfile
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -22,14 +23,14 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SubmitField
 
-from registry import db
+from registry import db, i18n, jobs
 from registry.access import can, requires
 from registry.domain.platforms import PLATFORMS
 from registry.domain.roles import EXPORT, IMPORT
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS
-from registry.services import ServiceError, csv_io, handles
+from registry.services import csv_io, handles
 from registry.web import errors
-from registry.web.helpers import actor, clock_policy, or_404, refusal, today
+from registry.web.helpers import actor, clock_policy, or_404, today
 from registry.web.templating import translated
 
 bp = Blueprint("exports", __name__)
@@ -81,17 +82,53 @@ def import_csv():
     if len(data) > MAX_FILE_BYTES:
         form.file.errors = [TOO_LARGE]
         return _page(form, status=413)
-    try:
-        report = csv_io.import_handles(
-            db.session(), data, actor=actor(), today=today(), dry_run=form.dry_run.data
-        )
-    except ServiceError as exc:
-        flash(_("Nothing imported: %(problem)s", problem=refusal(exc)), "error")
+    member = actor()
+    job_id = jobs.start_import(
+        data, actor_id=member.id if member else None, today=today(), dry_run=form.dry_run.data
+    )
+    job = jobs.import_job(job_id)
+    if job is not None and job.done:  # it finished while the request waited
+        return _finished(form, job)
+    return redirect(url_for("exports.import_progress", job_id=job_id))
+
+
+def _finished(form: ImportForm, job: jobs.ImportJob):
+    """A finished import's page: its report, or the flash of what it did."""
+    if job.state == "failed":
+        flash(_("Nothing imported: %(problem)s", problem=i18n.translate(*job.error)), "error")
         return _page(form, status=422)
+    report = job.report
     if report.refused or report.dry_run:
         return _page(form, report, status=422 if report.refused else 200)
     flash(translated(report.summary_message()), "success")
     return redirect(url_for("exports.import_csv"))
+
+
+@bp.get("/handles/import/<job_id>")
+@requires(IMPORT)
+def import_progress(job_id: str):
+    """An import running in the background: how far it is, updated without reloading (a
+    script polls the JSON beside it); its report once done."""
+    job = jobs.import_job(job_id)
+    if job is None:
+        abort(404)
+    if job.done:
+        return _finished(ImportForm(formdata=None), job)
+    return render_template(
+        "exports/import_progress.html",
+        job=job,
+        job_id=job_id,
+        progress_url=url_for("exports.import_progress_json", job_id=job_id),
+    )
+
+
+@bp.get("/handles/import/<job_id>/progress.json")
+@requires(IMPORT)
+def import_progress_json(job_id: str):
+    job = jobs.import_job(job_id)
+    if job is None:
+        abort(404)
+    return {**job.progress(), "done": job.done}
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -108,6 +108,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("exports.export_csv", "GET"):        (LOGIN,  DENY,   DENY,   DENY,   OK,     OK,     OK),
     ("exports.import_csv", "GET"):        (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
     ("exports.import_csv", "POST"):       (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    ("exports.import_progress", "GET"):   (LOGIN,  DENY,   DENY,   MISS,   DENY,   DENY,   MISS),
+    ("exports.import_progress_json", "GET"): (LOGIN, DENY, DENY,   MISS,   DENY,   DENY,   MISS),
     # --- transfer requests: the one in the scene is fan's offer of a Gallimard handle -------------
     ("requests.mine", "GET"):             (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
     ("requests.index", "GET"):            (LOGIN,  DENY,   DENY,   OK,     OK,     OK,     OK),
@@ -247,6 +249,7 @@ def build_scene(app) -> Scene:
             "token_id": spare_id,  # staff's spare token, so revoking it costs nobody access
             "user_id": users["other_fan"].id,
             "token": signup_token,  # a sign-up's confirmation link (newcomer@example.org)
+            "job_id": "no-such-job",  # an import job nobody started: 404 for who may look
         },
         query={"requests.propose": {"handle_id": unclaimed.id}},
         form={"requests.propose": {"kind": "claim"}},  # the one field a claim needs

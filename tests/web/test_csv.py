@@ -664,3 +664,44 @@ def test_export_command_counts_rows_across_chunks(runner, make, tmp_path, monkey
     assert result.output.strip() == f"Exported 3 handles to {path}."
     assert not (tmp_path / "out.csv.part").exists()
     assert path.read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_an_import_still_running_shows_its_progress_and_the_json_beside_it(client, auth):
+    from registry import jobs
+
+    jobs._save("running-job", jobs.ImportJob(state="running", total=5000, checked=1200))
+    auth.login("staff")
+    page = client.get("/handles/import/running-job")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Import in progress" in text
+    assert '<progress id="import-bar" max="10000" value="1200">' in text
+    assert 'data-progress-url="/handles/import/running-job/progress.json"' in text
+    assert "/static/import-progress.js" in text
+    body = client.get("/handles/import/running-job/progress.json").get_json()
+    assert body == {
+        "state": "running",
+        "total": 5000,
+        "checked": 1200,
+        "written": 0,
+        "problems": 0,
+        "done": False,
+    }
+    assert client.get("/handles/import/nobody/progress.json").status_code == 404
+
+
+def test_a_finished_job_s_page_shows_its_report(client, auth, app):
+    from registry import jobs
+
+    auth.login("staff")
+    with app.test_request_context():
+        job_id = jobs.start_import(
+            csv_file("x,@Gallimard,,fan,Julien,active,,", "x,bad handle!,,fan,,active,,"),
+            actor_id=None,
+            today=TODAY,
+            dry_run=True,
+        )
+    page = client.get(f"/handles/import/{job_id}")
+    assert page.status_code == 422  # refused: a line is wrong
+    assert "Nothing was imported" in page.text
+    assert '<td class="num">3</td>' in page.text

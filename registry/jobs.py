@@ -1,0 +1,144 @@
+"""Background jobs, through Huey: embedded by default (a SQLite file of its own, `JOBS_DB`,
+else `instance/jobs.sqlite3` under the current folder; `huey_consumer registry.jobs.huey`
+runs them), on Redis with `REDIS_URL` when the registry outgrows one machine. Tests run
+each job at once, in the request (`JOBS_IMMEDIATE`).
+
+A job's state (queued, running with its progress, done with its report) is kept in Huey's
+key-value store, not in the registry's database: progress is written while the job's own
+transaction holds the registry's write lock."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey
+
+
+def _make_huey():
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url:
+        return RedisHuey("registry", url=redis_url)
+    path = Path(os.environ.get("JOBS_DB") or Path("instance") / "jobs.sqlite3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("registry", filename=str(path))
+
+
+huey = _make_huey()
+
+
+def init_app(app) -> None:
+    huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
+
+
+# --- the CSV import as a job ----------------------------------------------------------------
+
+
+@dataclass
+class ImportJob:
+    """What the import page shows of a job: its progress while it runs, then its report."""
+
+    state: str = "queued"  # queued, running, done, failed
+    actor_id: int | None = None
+    dry_run: bool = False
+    total: int = 0  # lines in the file, the header aside
+    checked: int = 0
+    written: int = 0
+    problems: int = 0
+    report: object = None  # the ImportReport, once done
+    error: tuple = ()  # why a job failed: the refusal's msgid and parameters
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("done", "failed")
+
+    def progress(self) -> dict:
+        return {
+            "state": self.state,
+            "total": self.total,
+            "checked": self.checked,
+            "written": self.written,
+            "problems": self.problems,
+        }
+
+
+def _key(job_id: str) -> str:
+    return f"import:{job_id}"
+
+
+def import_job(job_id: str) -> ImportJob | None:
+    return huey.get(_key(job_id), peek=True)
+
+
+def _save(job_id: str, job: ImportJob) -> None:
+    huey.put(_key(job_id), job)
+
+
+def start_import(data: bytes, *, actor_id: int | None, today: date, dry_run: bool) -> str:
+    """Queue the import of a CSV file; its id names it on the import page."""
+    job_id = secrets.token_urlsafe(12)
+    lines = max(data.count(b"\n") - 1 + (not data.endswith(b"\n")), 0)
+    _save(job_id, ImportJob(actor_id=actor_id, dry_run=dry_run, total=lines))
+    huey.put(f"import-file:{job_id}", data)
+    run_import(job_id, actor_id, today.isoformat(), dry_run)
+    return job_id
+
+
+@huey.task()
+def run_import(job_id: str, actor_id: int | None, today: str, dry_run: bool) -> None:
+    from flask import current_app, has_app_context
+
+    if has_app_context():  # run at once, in the request (JOBS_IMMEDIATE)
+        _run_import(current_app, job_id, actor_id, date.fromisoformat(today), dry_run)
+        return
+    app = _worker_app()
+    with app.app_context():
+        _run_import(app, job_id, actor_id, date.fromisoformat(today), dry_run)
+
+
+_APP = None
+
+
+def _worker_app():
+    global _APP
+    if _APP is None:
+        from registry import create_app
+
+        _APP = create_app()
+    return _APP
+
+
+def _run_import(app, job_id: str, actor_id, today: date, dry_run: bool) -> None:
+    from registry import db
+    from registry.models import User
+    from registry.services import ServiceError, csv_io
+
+    job = import_job(job_id) or ImportJob()
+    data = huey.get(f"import-file:{job_id}", peek=True) or b""
+    job.state = "running"
+    _save(job_id, job)
+
+    def progress(checked: int, written: int, problems: int) -> None:
+        job.checked, job.written, job.problems = checked, written, problems
+        _save(job_id, job)
+
+    session = db.session()
+    actor = session.get(User, actor_id) if actor_id is not None else None
+    try:
+        report = csv_io.import_handles(
+            session, data, actor=actor, today=today, dry_run=dry_run, progress=progress
+        )
+    except ServiceError as exc:
+        job.state, job.error = "failed", (exc.msgid, dict(exc.params))
+    else:
+        job.state, job.report, job.problems = "done", report, len(report.problems)
+        if not report.refused and not dry_run:
+            job.written = report.created + report.updated
+            db.refresh_statistics(db.engine())
+    finally:
+        huey.get(f"import-file:{job_id}")  # read once more, without peek: removed
+    _save(job_id, job)
