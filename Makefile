@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := registry
 
-.PHONY: run test serve lint bench clean install translations translations-update
+.PHONY: run test serve worker lint bench clean install translations translations-update
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,13 @@ run: $(STAMP) translations
 	$(BIN)/registry init-db
 	$(BIN)/registry seed-demo --if-empty
 	-$(BIN)/registry demo-login  # a registry without the demo has no demo accounts: go on
+	$(BIN)/huey_consumer registry.jobs.huey --workers 1 --logfile instance/jobs.log & \
+	worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The background worker alone (CSV imports), for a server that runs `make serve`.
+worker: $(STAMP)
+	$(BIN)/huey_consumer registry.jobs.huey --workers $${JOB_WORKERS:-1}
 
 serve: $(STAMP) translations
 	$(BIN)/registry init-db
