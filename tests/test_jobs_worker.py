@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.web.test_rate_limit_redis import redis_url  # noqa: F401 (a fixture)
+
 ROWS = 100_000
 ENQUEUE_AND_FOLLOW = """
 import json, sys, time
@@ -31,12 +35,22 @@ while time.monotonic() < deadline:
 
 
 def test_a_100000_row_import_runs_in_the_worker_and_its_progress_shows_while_it_runs(tmp_path):
+    import_through_a_worker(tmp_path, {"JOBS_DB": str(tmp_path / "jobs.sqlite3")}, ROWS)
+
+
+@pytest.mark.redis
+def test_with_redis_url_the_jobs_and_their_progress_go_through_redis(tmp_path, redis_url):  # noqa: F811
+    import_through_a_worker(tmp_path, {"REDIS_URL": redis_url}, 20_000)
+    assert not (tmp_path / "instance" / "jobs.sqlite3").exists()  # nothing in the SQLite store
+
+
+def import_through_a_worker(tmp_path, queue: dict, rows: int) -> None:
     bin_dir = Path(sys.executable).parent
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JOBS_DB")},
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'r.db'}",
-        "JOBS_DB": str(tmp_path / "jobs.sqlite3"),
         "SECRET_KEY": "worker-test",
+        **queue,
     }
     if env["DATABASE_URL"].startswith("postgresql"):
         import sqlalchemy
@@ -49,10 +63,10 @@ def test_a_100000_row_import_runs_in_the_worker_and_its_progress_shows_while_it_
     csv_path = tmp_path / "handles.csv"
     with csv_path.open("w") as out:
         out.write("platform,handle,brand,holder_kind,holder_name,status,followers,notes\n")
-        for n in range(ROWS):
+        for n in range(rows):
             out.write(f"instagram,fan_{n},,fan,Fan {n},active,{n},\n")
     worker = subprocess.Popen(
-        [str(bin_dir / "huey_consumer"), "registry.jobs.huey", "--workers", "1"],
+        [str(bin_dir / "huey_consumer"), "registry.jobs.huey", "--workers=1", "--max-delay=1"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
@@ -73,9 +87,9 @@ def test_a_100000_row_import_runs_in_the_worker_and_its_progress_shows_while_it_
         worker.wait(timeout=30)
     assert follow.returncode == 0, follow.stderr[-2000:]
     lines = [json.loads(line) for line in follow.stdout.splitlines()]
-    assert lines[-1] == {"final": "done", "created": ROWS}
+    assert lines[-1] == {"final": "done", "created": rows}
     seen = lines[:-1]
     # Read while it ran: checking under way, then writing under way, before the end.
-    assert any(s["state"] == "running" and 0 < s["checked"] < ROWS for s in seen), seen[-5:]
-    assert any(s["state"] == "running" and 0 < s["written"] < ROWS for s in seen), seen[-5:]
-    assert all(s["total"] == ROWS for s in seen)
+    assert any(s["state"] == "running" and 0 < s["checked"] < rows for s in seen), seen[-5:]
+    assert any(s["state"] == "running" and 0 < s["written"] < rows for s in seen), seen[-5:]
+    assert all(s["total"] == rows for s in seen)
