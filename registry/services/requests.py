@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,7 +49,6 @@ CLOSED_MESSAGES = {
 CHANGED_MEANWHILE = N_("This request was changed by someone else meanwhile.")
 # Clocks on phones and servers drift; an attempt "now" may arrive a little ahead.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-# Bound for the indexed pre-filter of "due soon": 2 business days never span more than this.
 # The earliest time zone (UTC+14) starts a day this long before UTC does: an attempt stored
 # before `day_starts(d + 1)` happened on day d or earlier wherever the brand is.
 EARLIEST_ZONE = timedelta(hours=14)
@@ -130,8 +129,13 @@ class ListedRequest:
         }
 
 
+def zone_named(name: str | None) -> ZoneInfo:
+    """A brand's time zone by its name; a brand without one is in Paris."""
+    return ZoneInfo(name or "Europe/Paris")
+
+
 def brand_zone(brand: Brand | None) -> ZoneInfo:
-    return ZoneInfo(brand.timezone if brand and brand.timezone else "Europe/Paris")
+    return zone_named(brand.timezone if brand else None)
 
 
 def local_day(moment: datetime, brand: Brand | None) -> date:
@@ -332,6 +336,13 @@ def _known_status(
         return clock.ReplyStatus(None, None, None, 0, 0) if closed else None
     if request.last_attempt_at is not None and local_day(request.last_attempt_at, brand) > as_of:
         return None
+    return _stored_clock(request, brand, as_of, policy)
+
+
+def _stored_clock(
+    request: TransferRequest, brand: Brand | None, as_of: date, policy: ClockPolicy
+) -> clock.ReplyStatus:
+    """The request's status as of a day read off its stored clock (`clock.stored_status`)."""
     return clock.stored_status(
         reply_due=request.reply_due_on,
         first_contact_due=request.first_contact_due_on,
@@ -530,12 +541,9 @@ SQL_SORTS = {
 def _zone_ends(session: Session, as_of: date) -> list[tuple]:
     """(time zone of brands in use, or None for requests without a brand; the moment `as_of`
     ends there): "after that day" is decided where each brand is."""
-    ends = []
-    for zone in session.exec(select(Brand.timezone).distinct()):
-        end = datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(zone or "Europe/Paris"))
-        ends.append((zone, end.astimezone(UTC)))
-    default = datetime.combine(as_of + timedelta(days=1), time(), brand_zone(None))
-    ends.append((None, default.astimezone(UTC)))
+    after = as_of + timedelta(days=1)
+    zones = [*session.exec(select(Brand.timezone).distinct()), None]
+    ends = [(z, datetime.combine(after, time(), zone_named(z)).astimezone(UTC)) for z in zones]
     if min(end for _, end in ends) > utcnow() + FUTURE_TOLERANCE:
         return []  # the day has not ended anywhere yet (today): nothing can be dated after it
     return ends
@@ -745,25 +753,13 @@ def _stored_rows(session, where, flag, sort, as_of, policy, limit, offset) -> li
         chunk = ids[start : start + 500]
         for row in session.exec(_rows_query().where(TransferRequest.id.in_(chunk))):  # type: ignore[union-attr]
             found[row[0].id] = row
-    rows = []
-    for row in (found[i] for i in ids):
-        request, brand_row = row[0], row[3]
-        calendar = policy.calendar_for(brand_row)
-        rows.append(
-            ListedRequest(
-                *row,
-                flag=flag,
-                due_date=request.reply_due_on or request.first_contact_due_on,
-                business_days_waiting=clock.business_days_waiting(
-                    request.waiting_since or request.opened_on,
-                    calendar=calendar,
-                    as_of=as_of,
-                    sent=request.reply_due_on is not None,
-                ),
-                unanswered_attempts=request.unanswered_attempts,
-            )
-        )
-    return rows
+    # The flag's rows are open and unchanged since the day: their stored clock is their
+    # clock that day (the flag is the one the query decided, which is the same).
+    rows = [found[i] for i in ids]
+    return [
+        _listed(row, replace(_stored_clock(row[0], row[3], as_of, policy), flag=flag))
+        for row in rows
+    ]
 
 
 def flagged(
