@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -50,11 +50,19 @@ class ImportJob:
     problems: int = 0
     report: object = None  # the ImportReport, once done
     error: tuple = ()  # why a job failed: the refusal's msgid and parameters
-    extra: dict = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
         return self.state in ("done", "failed")
+
+    @property
+    def steps(self) -> int:
+        """The progress bar's length: each line is checked, then written."""
+        return max(self.total * 2, 1)
+
+    @property
+    def steps_done(self) -> int:
+        return self.checked + self.written
 
     def progress(self) -> dict:
         return {
@@ -63,6 +71,8 @@ class ImportJob:
             "checked": self.checked,
             "written": self.written,
             "problems": self.problems,
+            "steps": self.steps,
+            "steps_done": self.steps_done,
         }
 
 
@@ -90,14 +100,14 @@ def start_import(data: bytes, *, actor_id: int | None, today: date, dry_run: boo
 
 @huey.task()
 def run_import(job_id: str, actor_id: int | None, today: str, dry_run: bool) -> None:
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
     if has_app_context():  # run at once, in the request (JOBS_IMMEDIATE)
-        _run_import(current_app, job_id, actor_id, date.fromisoformat(today), dry_run)
+        _run_import(job_id, actor_id, date.fromisoformat(today), dry_run)
         return
     app = _worker_app()
     with app.app_context():
-        _run_import(app, job_id, actor_id, date.fromisoformat(today), dry_run)
+        _run_import(job_id, actor_id, date.fromisoformat(today), dry_run)
 
 
 _APP = None
@@ -112,7 +122,7 @@ def _worker_app():
     return _APP
 
 
-def _run_import(app, job_id: str, actor_id, today: date, dry_run: bool) -> None:
+def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
     from registry import db
     from registry.models import User
     from registry.services import ServiceError, csv_io

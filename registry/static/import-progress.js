@@ -9,8 +9,8 @@
   var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function render(job) {
-    bar.max = Math.max(job.total * 2, 1);
-    bar.value = job.checked + job.written;
+    bar.max = job.steps;
+    bar.value = job.steps_done;
     section.querySelectorAll("[data-count]").forEach(function (cell) {
       cell.textContent = format.format(job[cell.getAttribute("data-count")]);
     });

@@ -685,6 +685,8 @@ def test_an_import_still_running_shows_its_progress_and_the_json_beside_it(clien
         "checked": 1200,
         "written": 0,
         "problems": 0,
+        "steps": 10000,
+        "steps_done": 1200,
         "done": False,
     }
     assert client.get("/handles/import/nobody/progress.json").status_code == 404
