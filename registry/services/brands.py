@@ -82,6 +82,11 @@ def get_brand(session: Session, slug: str) -> Brand:
     return brand
 
 
+def find_brand(session: Session, slug: str) -> Brand | None:
+    """The brand of that short name, or None (a link's parameter that names no brand)."""
+    return session.exec(select(Brand).where(Brand.slug == slug)).first()
+
+
 def all_brands(session: Session) -> list[BrandChoice]:
     """Every brand's id, slug and name, by name: what a filter or a form's choice shows.
     Plain rows, not whole records: a thousand brands build a page's menu in a millisecond."""
@@ -89,6 +94,32 @@ def all_brands(session: Session) -> list[BrandChoice]:
         select(Brand.id, Brand.slug, Brand.name).order_by(func.lower(Brand.name), Brand.id)
     )
     return [BrandChoice(*row) for row in rows]
+
+
+_SEPARATORS = re.compile(r"[-._]")
+
+
+def named_by(session: Session, normalized: str) -> Brand | None:
+    """The brand a handle not yet in the registry most likely names, to pre-fill a proposal:
+    the one brand holding that name on another platform, else the brand whose short name it
+    is, separators aside (`voitures_lumiere` names "voitures-lumiere"). None when unsure."""
+    if not normalized:
+        return None
+    elsewhere = session.exec(
+        select(Handle.brand_id)
+        .where(Handle.normalized == normalized, Handle.brand_id.is_not(None))  # type: ignore[union-attr]
+        .distinct()
+        .limit(2)
+    ).all()
+    if len(elsewhere) == 1:
+        return session.get(Brand, elsewhere[0])
+    if elsewhere:
+        return None  # two brands use the name: the proposer chooses
+    bare = _SEPARATORS.sub("", normalized.lower())
+    found = session.exec(
+        select(Brand).where(func.replace(Brand.slug, "-", "") == bare).limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
 
 
 CHANGED_MEANWHILE = N_(

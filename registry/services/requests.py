@@ -1062,16 +1062,9 @@ def propose(
         if brand is None:
             raise Invalid("The brand already holds this handle.", field="handle")
         raise Invalid("%(brand)s already holds this handle.", field="handle", brand=brand.name)
-    open_one = session.exec(
-        select(TransferRequest).where(
-            TransferRequest.handle_id == record.id,
-            TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
-        )
-    ).first()
+    open_one = open_request_on(session, record.id)
     if open_one is not None:
-        raise Invalid(
-            "Request #%(id)s for this handle is still open.", field="handle", id=open_one.id
-        )
+        raise _already_open(actor, open_one)
     request = TransferRequest(
         handle_id=record.id,
         kind=kind,
@@ -1100,6 +1093,45 @@ def propose(
     )
     session.flush()
     return request
+
+
+def open_request_on(session: Session, handle_id: int) -> TransferRequest | None:
+    """The handle's open request: there is at most one (see propose)."""
+    return session.exec(
+        select(TransferRequest).where(
+            TransferRequest.handle_id == handle_id,
+            TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+        )
+    ).first()
+
+
+def proposable(session: Session, record: Handle) -> bool:
+    """Whether a page should offer to propose this handle to its brand: what `propose`
+    refuses whoever asks — a handle its brand holds, or one with a request open — is not."""
+    return record.holder_kind != "brand" and open_request_on(session, record.id) is None
+
+
+def _already_open(actor: User, open_one: TransferRequest) -> Invalid:
+    """The refusal of a second request on one handle, saying where to go instead: the open
+    request itself for whoever may read it, else the handle's public page (someone else's
+    request is private, but that a transfer is under way is not)."""
+    visible = can_view(actor, open_one)
+    details = {"open_request_id": open_one.id, "handle_id": open_one.handle_id, "visible": visible}
+    if visible:
+        return Invalid(
+            "Request #%(id)s for this handle is still open: follow it there rather than "
+            "opening another.",
+            field="handle",
+            extra=details,
+            id=open_one.id,
+        )
+    return Invalid(
+        "Request #%(id)s for this handle is still open, proposed by someone else; staff follow "
+        "it. The handle's page shows where it stands.",
+        field="handle",
+        extra=details,
+        id=open_one.id,
+    )
 
 
 def check_happened_at(happened_at: datetime | None, *, now: datetime) -> datetime:

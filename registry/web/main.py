@@ -7,7 +7,8 @@ from flask import Blueprint, abort, redirect, render_template, request
 from registry import db, i18n
 from registry.access import requires
 from registry.domain.roles import PUBLIC
-from registry.services import ServiceError, accounts, handles, platforms
+from registry.services import ServiceError, accounts, brands, handles, platforms
+from registry.services import requests as transfer
 from registry.web.helpers import actor, refusal, safe_next
 
 bp = Blueprint("main", __name__)
@@ -58,8 +59,12 @@ def lookup():
         if result and result.handle:
             history = handles.custody_history(session, result.handle.id)
     row = result.row if result else None
+    # Not in the registry: the brand its name most likely names, for the proposal link.
+    named = brands.named_by(session, result.normalized) if result and row is None else None
     return render_template(
         "main/lookup.html",
+        named_brand=named,
+        proposable=row is not None and transfer.proposable(session, row.handle),
         platforms=platforms.all_platforms(session),
         platform_slug=platform_slug,
         raw=raw,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -80,6 +80,9 @@ def propose():
     if request.method == "GET" and row is None:
         form.platform.data = request.args.get("platform", "x")
         form.handle.data = request.args.get("handle", "")
+        if form.brand is not None and request.args.get("brand"):  # from the lookup's link
+            named = brands.find_brand(session, request.args["brand"])
+            form.brand.data = str(named.id) if named else ""
     if form.validate_on_submit():
         created = run_use_case(
             form,
@@ -104,7 +107,14 @@ def propose():
                 "success",
             )
             return redirect(url_for("requests.detail", request_id=created.id))
-    return render_template("requests/propose.html", form=form, row=row), form_status(form)
+    # Refused because the handle already has an open request: a way to it (see _already_open).
+    refused = getattr(g, "use_case_error", None)
+    already_open = (
+        refused.extra if refused is not None and "open_request_id" in refused.extra else None
+    )
+    return render_template(
+        "requests/propose.html", form=form, row=row, already_open=already_open
+    ), form_status(form)
 
 
 @bp.get("/mine")
@@ -290,6 +300,13 @@ def parse_as_of(raw: str | None) -> date:
 
 
 DASHBOARD_GROUP_LIMIT = 10  # rows per group, the rest one click away: quick to scan and to render
+# The dashboard's orders (transfer.SORTS), as its "Sort by" menu names them.
+DASHBOARD_SORTS = (
+    ("due", _l("Due date, soonest first")),
+    ("waiting", _l("Longest waiting first")),
+    ("attempts", _l("Most unanswered attempts first")),
+    ("brand", _l("Brand")),
+)
 
 
 @bp.get("/attention")
@@ -299,6 +316,8 @@ def dashboard():
     as_of = parse_as_of(request.args.get("as_of"))
     brand = request.args.get("brand", "")
     sort = request.args.get("sort", "due")
+    if sort not in dict(DASHBOARD_SORTS):
+        sort = "due"
     show = request.args.get("show", "")
     # A long group is cut so the page stays quick; ?show=FLAG lists the whole group.
     found = transfer.flagged_groups(
@@ -317,6 +336,7 @@ def dashboard():
         as_of=as_of,
         brand=brand,
         sort=sort,
+        sorts=DASHBOARD_SORTS,
         brands=brands.brand_menu(session, brand),
         total=found.total,
     )

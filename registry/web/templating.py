@@ -21,6 +21,7 @@ from registry.domain.messages import LANGUAGES, Message
 from registry.domain.roles import VIEW_PRIVATE
 from registry.i18n import gettext, ngettext
 from registry.models import User
+from registry.web import navigation
 from registry.web.labels import humanize, label
 
 __all__ = ["humanize", "long_date", "long_datetime", "thousands"]
@@ -210,4 +211,5 @@ def init_app(app: Flask) -> None:
         current_url=current_url,
         languages=LANGUAGES,
         current_locale=i18n.current_locale,
+        main_menu=navigation.main_menu,
     )

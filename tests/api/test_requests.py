@@ -225,6 +225,12 @@ def test_a_second_open_request_for_a_handle_is_refused(api, make):
         api.post("/api/v1/requests", {"handle_id": request.handle_id}, api.token("staff")), 422
     )
     assert f"Request #{request.id} for this handle is still open" in body["error"]
+    # Where to go instead, and whether this caller may read it (staff read every request).
+    assert (body["open_request_id"], body["handle_id"], body["visible"]) == (
+        request.id,
+        request.handle_id,
+        True,
+    )
 
 
 def test_proposing_for_an_unknown_handle_id_is_404(api):

@@ -45,7 +45,7 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
     # The Cochonou fan page's request waits in the dashboard's "Overdue" group.
     main_nav(page).get_by_role("link", name=t("Attention")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Requests needing attention"))
-    row = page.locator("#overdue tbody tr").filter(has_text="@cochonou").filter(has_text="Facebook")
+    row = page.locator("#overdue tr").filter(has_text="@cochonou").filter(has_text="Facebook")
     expect(row).to_have_count(1)
     screenshot(page, "staff-4-dashboard")
     row.locator("a.handle-link").click()

@@ -190,9 +190,9 @@ def test_summaries_are_codes_said_in_the_readers_language(client, auth, app, mak
     )
     assert (entry.actor_id, entry.actor_label) == (None, "system")
     english = client.get("/audit?action=brand.create").text
-    assert summaries(english) == ["Brand Gallimard created"] and "<td>System</td>" in english
+    assert summaries(english) == ["Brand Gallimard created"] and ">System</td>" in english
     french = client.get("/audit?action=brand.create", headers=FRENCH).text
-    assert summaries(french) == ["Marque Gallimard créée"] and "<td>Système</td>" in french
+    assert summaries(french) == ["Marque Gallimard créée"] and ">Système</td>" in french
 
 
 def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(client, auth, app):
@@ -217,7 +217,7 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
         "Account ana@example.org created with role fan",
         "Profile updated",
     }
-    assert "<td>ana@example.org</td>" in page
+    assert ">ana@example.org</td>" in page
     # The profile's change is shown as a change, without the values.
     # The e-mail of the new account, the name and phone typed later: changes, without values.
     assert page.count("personal data, not kept in the trail") == 3
@@ -229,7 +229,7 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
     assert summaries(client.get("/audit?actor=ana@").text) == []  # the e-mail is gone
     page = client.get("/audit?entity_type=user_account", headers=FRENCH).text
     assert "Compte Un ancien membre créé avec le rôle fan" in page
-    assert "<td>Un ancien membre</td>" in page and "ana@example.org" not in page
+    assert ">Un ancien membre</td>" in page and "ana@example.org" not in page
 
 
 def test_a_handle_held_by_a_member_is_audited_with_a_reference_not_their_contact(app, make):

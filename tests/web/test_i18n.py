@@ -180,7 +180,7 @@ def test_the_dashboard_is_in_french(client, auth, make):
     page = client.get("/requests/attention?as_of=2026-03-20", headers=FRENCH).text
     assert "Demandes à traiter" in page
     assert "1 demande signalée au 20 mars 2026." in page
-    assert "En retard" in page and "il y a 14 jours ouvrés" in page
+    assert "En retard" in page and "<strong>14 jours ouvrés</strong>" in page
     assert "Aucune échéance proche." in page
 
 

@@ -343,7 +343,10 @@ def test_dashboard_lists_exactly_what_flag_unanswered_prints(client, auth, app, 
             runner.invoke(args=["flag-unanswered", "--as-of", as_of, "--json"]).output
         )
         page = client.get(f"/requests/attention?as_of={as_of}").text
-        listed = [int(i) for i in __import__("re").findall(r'href="/requests/(\d+)">#', page)]
+        listed = [
+            int(i)
+            for i in __import__("re").findall(r'class="handle-link" href="/requests/(\d+)"', page)
+        ]
         assert sorted(listed) == sorted(item["id"] for item in printed), as_of
     as_of_17 = json.loads(
         runner.invoke(args=["flag-unanswered", "--as-of", "2026-03-17", "--json"]).output

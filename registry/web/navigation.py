@@ -1,0 +1,55 @@
+"""The header's menu: which entries a reader sees, in order, and which one is the current page.
+
+An entry shows when the reader holds its permission; `unless` hides it from readers who reach
+the same place another way (staff and legal propose from the requests list, so only fans get
+"Propose a transfer" in the menu, where they would otherwise have no way in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from registry.access import can
+from registry.domain.roles import AUDIT, MANAGE_USERS, PROPOSE, PUBLIC, READ_ALL
+
+
+@dataclass(frozen=True)
+class Entry:
+    endpoint: str
+    label: object  # a lazy string, translated when shown
+    permission: str
+    unless: str | None = None
+    # Other endpoints that belong to this entry's area, for aria-current.
+    area: tuple[str, ...] = ()
+
+
+MENU = (
+    Entry("handles.index", _l("Registry"), PUBLIC, area=("handles.detail",)),
+    Entry("brands.index", _l("Brands"), PUBLIC, area=("brands.detail",)),
+    Entry("main.lookup", _l("Lookup"), PUBLIC),
+    Entry("requests.index", _l("Requests"), READ_ALL, area=("requests.detail",)),
+    Entry("requests.dashboard", _l("Attention"), READ_ALL),
+    Entry("requests.mine", _l("My requests"), PROPOSE),
+    Entry("requests.propose", _l("Propose a transfer"), PROPOSE, unless=READ_ALL),
+    Entry("audit.index", _l("Audit"), AUDIT),
+    Entry("admin.users", _l("Users"), MANAGE_USERS),
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    endpoint: str
+    label: str
+    current: bool
+
+
+def main_menu() -> list[Shown]:
+    """The entries this reader may follow, the current page's marked."""
+    here = request.endpoint
+    return [
+        Shown(entry.endpoint, str(entry.label), here == entry.endpoint or here in entry.area)
+        for entry in MENU
+        if can(entry.permission) and not (entry.unless and can(entry.unless))
+    ]
