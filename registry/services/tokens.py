@@ -92,16 +92,23 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-@use_case
-def revoke_token(
-    session: Session, token_id: int, *, actor: User, now: datetime | None = None
-) -> ApiToken:
-    """Revoke a token for good. Its owner or an admin may; revoking twice changes nothing."""
+def revocable_token(session: Session, token_id: int, *, actor: User) -> ApiToken:
+    """A token `actor` may revoke (its owner, or an admin): what the confirmation page shows
+    and what `revoke_token` revokes."""
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("No such API token.")
     if token.user_id != actor.id and not role_can(actor.role, MANAGE_USERS):
         raise Forbidden("Only the token's owner or an admin can revoke it.")
+    return token
+
+
+@use_case
+def revoke_token(
+    session: Session, token_id: int, *, actor: User, now: datetime | None = None
+) -> ApiToken:
+    """Revoke a token for good. Its owner or an admin may; revoking twice changes nothing."""
+    token = revocable_token(session, token_id, actor=actor)
     if token.revoked_at is not None:
         return token
     before = audit.snapshot(token, AUDITED_FIELDS)

@@ -14,7 +14,7 @@ from registry.access import requires
 from registry.domain.roles import API_TOKENS
 from registry.services import tokens
 from registry.web.forms import ConfirmForm
-from registry.web.helpers import actor, run_use_case
+from registry.web.helpers import actor, or_404, run_use_case
 
 bp = Blueprint("tokens", __name__, url_prefix="/me/tokens")
 
@@ -61,6 +61,16 @@ def create():
     # Shown in this answer and never again: no redirect, since the token cannot be
     # carried to another page without storing it somewhere.
     return _render(TokenForm(formdata=None), new_token=plaintext, status=201)
+
+
+@bp.get("/<int:token_id>/revoke")
+@requires(API_TOKENS)
+def confirm_revoke(token_id: int):
+    """Revoking cannot be undone: the list's button leads here, to say so first."""
+    token = or_404(tokens.revocable_token, db.session(), token_id, actor=actor())
+    if token.revoked_at is not None:
+        return redirect(url_for("tokens.index"))
+    return render_template("tokens/revoke.html", token=token, form=ConfirmForm(formdata=None))
 
 
 @bp.post("/<int:token_id>/revoke")

@@ -1,6 +1,7 @@
 """API tokens: stored hashed, shown once, revoked for good, created from the profile or the CLI."""
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from sqlmodel import select
@@ -215,6 +216,30 @@ def test_revoking_from_the_profile(client, auth, app, api):
     assert all_tokens(app)[0].revoked_at is not None
     page = client.get("/me/tokens").text
     assert "Revoked" in page and "is revoked" in page
+
+
+def test_revoking_is_confirmed_first_on_a_page_that_says_it_cannot_be_undone(client, auth, app):
+    auth.login("staff")
+    client.post("/me/tokens", data={"name": "nightly export"})
+    (token,) = all_tokens(app)
+    listing = client.get("/me/tokens").text
+    assert f'href="/me/tokens/{token.id}/revoke"' in listing  # a link, not a one-click POST
+    page = unescape(client.get(f"/me/tokens/{token.id}/revoke").text)
+    assert "Revoke the token “nightly export”?" in page and f"<code>{token.prefix}…</code>" in page
+    assert "This cannot be undone" in page and 'href="/me/tokens">Keep it</a>' in page
+    assert all_tokens(app)[0].revoked_at is None  # showing the question changes nothing
+    client.post(f"/me/tokens/{token.id}/revoke")
+    assert all_tokens(app)[0].revoked_at is not None
+    # Once revoked, the question has no point: back to the list.
+    assert client.get(f"/me/tokens/{token.id}/revoke").status_code == 302
+
+
+def test_nobody_is_asked_to_revoke_someone_elses_token(client, auth, app, api):
+    api.token("staff", email="owner@example.org")
+    (token,) = all_tokens(app)
+    auth.login("legal")
+    assert client.get(f"/me/tokens/{token.id}/revoke").status_code == 403
+    assert client.get("/me/tokens/999999/revoke").status_code == 404
 
 
 def test_nobody_revokes_someone_elses_token(client, auth, app, api):
