@@ -129,7 +129,7 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
         )
     )
     expect(page.locator(".flash-warning")).to_have_count(0)  # the brand's team replied
-    screenshot(page, "staff-8-confirm-handover")
+    screenshot(page, "staff-7b-confirm-handover")
     page.get_by_role("link", name=t("Cancel, back to the request")).click()
     expect(page.locator(".badge.big")).to_have_text(t.label("agreed", "state"))
     actions.get_by_role("button", name=t.label("completed", "move_to"), exact=True).click()
@@ -146,7 +146,7 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
     expect(page.get_by_role("heading", name=t("Move the request"))).to_have_count(0)
     expect(page.get_by_role("heading", name=t("Log a contact attempt"))).to_have_count(0)
     expect(page.get_by_role("button", name=t("Log the attempt"))).to_have_count(0)
-    screenshot(page, "staff-9-request-completed")
+    screenshot(page, "staff-8-request-completed")
 
     # The handle now belongs to the brand; the fan page's custody record is closed today.
     page.get_by_role("heading", level=1).get_by_role("link", name="@cochonou").click()
