@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -361,9 +361,7 @@ def decide(request_id: int):
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
         target = workflow.AGREED if accept else workflow.DECLINED
-        decision = transfer.decision_in(transfer.attempts_of(db.session(), request_id))
-        may_decide = transfer.can_decide_now(actor(), row.request, row.brand, decision)
-        if not accept and not _confirmed() and may_decide:
+        if not accept and not _confirmed() and _may_decide_now(row):
             return _confirm_page(
                 row,
                 target,
@@ -391,7 +389,16 @@ def decide(request_id: int):
         if decided is not None:
             flash(_("The brand's decision is recorded."), "success")
             return redirect(url_for("requests.detail", request_id=request_id))
+        row = _visible_row(request_id)
+        if not _may_decide_now(row):  # decided or closed meanwhile: no form to show it on
+            flash(refusal(g.use_case_error), "error")
+            return redirect(url_for("requests.detail", request_id=request_id))
     return _render_detail(_visible_row(request_id), decision_form=form, status=422)
+
+
+def _may_decide_now(row: transfer.RequestRow) -> bool:
+    decision = transfer.decision_in(transfer.attempts_of(db.session(), row.request.id))
+    return transfer.can_decide_now(actor(), row.request, row.brand, decision)
 
 
 def parse_as_of(raw: str | None) -> date:

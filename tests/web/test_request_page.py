@@ -459,3 +459,21 @@ def test_every_id_on_the_request_page_is_its_own(client, auth, app, make, reader
     assert set(parser.label_targets) <= set(parser.ids)
     if reader == "admin":  # both forms on the page
         assert {"channel", "decision-channel", "summary", "decision-summary"} <= set(parser.ids)
+
+
+def test_a_decision_from_a_stale_page_says_it_is_already_recorded(client, auth, app, make):
+    request = make.request(["no_answer"])
+    legal_of(app, make, request)
+    auth.login("legal", email="legal@example.org")
+    client.post(f"/requests/{request.id}/decision", data={"decision": "accept", "channel": "email"})
+    response = client.post(
+        f"/requests/{request.id}/decision",
+        data={"decision": "decline", "channel": "email"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert f"The brand's decision on request #{request.id} is already recorded." in text_of(
+        response
+    )
+    assert "Record that Gallimard declines" not in response.text  # no confirm step for it
+    assert load(app, TransferRequest, request.id).state == "agreed"
