@@ -349,7 +349,9 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
     )
     handles.update_handle(session, gallimard.id, actor=staff, status="active")
     requests.transition(session, request.id, actor=staff, to="agreed", today=date(2011, 3, 1))
-    requests.transition(session, request.id, actor=staff, to="completed", today=date(2011, 3, 14))
+    requests.transition(
+        session, request.id, actor=staff, to="completed", today=date(2011, 3, 14), confirmed=True
+    )
     handles.update_handle(
         session, gallimard.id, actor=staff, followers=1800, followers_seen_on=date(2011, 6, 1)
     )

@@ -97,7 +97,9 @@ class Factories:
                 )
             if state:
                 for step in requests.workflow.path_to(request.state, state):
-                    requests.transition(session, request.id, actor=None, to=step, today=opened_on)
+                    requests.transition(
+                        session, request.id, actor=None, to=step, today=opened_on, confirmed=True
+                    )
             return request
 
         return self._run(build)

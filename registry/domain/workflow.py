@@ -22,6 +22,10 @@ WITHDRAWN = State.WITHDRAWN.value
 STATES: tuple[str, ...] = values(State)
 OPEN_STATES: frozenset[str] = frozenset({PROPOSED, CONTACTING, IN_DISCUSSION, AGREED})
 CLOSED_STATES: frozenset[str] = frozenset({COMPLETED, DECLINED, WITHDRAWN})
+# The moves nobody can take back: a closed request never reopens, and completing one moves
+# the handle's custody. A person makes them only once they have confirmed, having been told
+# the consequence (the web's confirm step; an API call is itself the deliberate act).
+IRREVERSIBLE: frozenset[str] = CLOSED_STATES
 
 # English labels (the web's label table translates them where they are shown).
 STATE_LABELS: dict[str, str] = {
@@ -113,6 +117,12 @@ def check_transition(current: str, target: str) -> None:
     _require_known(target)
     if target not in TRANSITIONS[current]:
         raise TransitionNotAllowed(current, target)
+
+
+def needs_confirming(target: str) -> bool:
+    """Whether moving a request to ``target`` can never be undone, so is confirmed first
+    (an unknown state is not: the move itself refuses it)."""
+    return target in IRREVERSIBLE
 
 
 def is_open(state: str) -> bool:

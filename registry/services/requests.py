@@ -12,11 +12,12 @@ from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, func, select
 
 from registry.domain import clock, limits, recorded, workflow
-from registry.domain.messages import N_, Explained
+from registry.domain.messages import N_, Explained, Message
 from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
 from registry.models import (
     REQUEST_KINDS,
     TERMS,
+    AuditEntry,
     Brand,
     ContactAttempt,
     Handle,
@@ -47,6 +48,7 @@ CLOSED_MESSAGES = {
     workflow.WITHDRAWN: N_("This request is withdrawn: no more contact attempts can be logged."),
 }
 CHANGED_MEANWHILE = N_("This request was changed by someone else meanwhile.")
+ALREADY_DECIDED = N_("The brand's decision on request #%(id)s is already recorded.")
 # Clocks on phones and servers drift; an attempt "now" may arrive a little ahead.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # The earliest time zone (UTC+14) starts a day this long before UTC does: an attempt stored
@@ -228,6 +230,182 @@ def may_act_on(session: Session, request_id: int, user: User | None, action: str
 
 def attempts_of(session: Session, request_id: int) -> list[tuple[ContactAttempt, User | None]]:
     return list(session.exec(_ATTEMPTS, params={"request_id": request_id}))
+
+
+def _decision_on_record(session: Session, request_id: int) -> bool:
+    return (
+        session.exec(
+            select(ContactAttempt.id).where(
+                ContactAttempt.request_id == request_id, ContactAttempt.decision != ""
+            )
+        ).first()
+        is not None
+    )
+
+
+# --- the request page: its history, its decision, what may still be done -------------------
+
+_HISTORY_ACTIONS = ("request.create", "request.transition")
+_HISTORY = (
+    select(AuditEntry, User)
+    .join(User, User.id == AuditEntry.actor_id, isouter=True)
+    .where(
+        AuditEntry.entity_type == TransferRequest.__tablename__,
+        AuditEntry.entity_id == bindparam("request_id"),
+        AuditEntry.action.in_(_HISTORY_ACTIONS),  # type: ignore[attr-defined]
+    )
+    .order_by(AuditEntry.at, AuditEntry.id)
+)
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """One step of a request's history: opened (`before` None) or moved from one state to
+    another, by a member (`actor`, None for the registry itself) with an optional note."""
+
+    at: datetime
+    before: str | None
+    after: str
+    actor: User | None
+    by_registry: bool
+    note: Message | str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The brand's decision as legal recorded it (stored as an inbound attempt)."""
+
+    at: datetime
+    accepted: bool
+    channel: str
+    contact_point: str
+    summary: str
+    actor: User | None
+    code: str
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    change: StateChange | None = None
+    decision: Decision | None = None
+
+
+def _state_change(entry: AuditEntry, actor: User | None) -> StateChange | None:
+    before = recorded.loads(entry.before).get("state")
+    after = recorded.loads(entry.after).get("state")
+    if after not in workflow.STATES:
+        return None
+    note = recorded.loads(entry.params).get("note")
+    return StateChange(
+        at=entry.at,
+        before=before if entry.action == "request.transition" else None,
+        after=after,
+        actor=actor,
+        by_registry=entry.actor_id is None,
+        note=recorded.resolve(note, lambda _id: Message(recorded.FORMER_MEMBER)) if note else None,
+    )
+
+
+def history_of(session: Session, request_id: int) -> list[StateChange]:
+    """The request's state changes, oldest first, read from its audit entries (one query)."""
+    rows = session.exec(_HISTORY, params={"request_id": request_id})
+    return [change for entry, actor in rows if (change := _state_change(entry, actor))]
+
+
+def decision_in(attempts: Iterable[tuple[ContactAttempt, User | None]]) -> Decision | None:
+    """The brand's decision among a request's attempts (the last one, were there several)."""
+    found = None
+    for attempt, logger in attempts:
+        if attempt.decision:
+            found = Decision(
+                at=attempt.happened_at,
+                accepted=attempt.decision == recorded.ACCEPT,
+                channel=attempt.channel,
+                contact_point=attempt.contact_point,
+                summary=attempt.summary,
+                actor=logger,
+                code=attempt.decision,
+            )
+    return found
+
+
+def timeline(changes: list[StateChange], decision: Decision | None) -> list[TimelineItem]:
+    """State changes and the decision in one list, oldest first; a decision comes before the
+    moves it caused (recorded a moment later)."""
+    items = [TimelineItem(at=_aware(c.at), change=c) for c in changes]
+    if decision is not None:
+        items.append(TimelineItem(at=_aware(decision.at), decision=decision))
+    return sorted(items, key=lambda item: (item.at, item.change is not None))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def has_reply(attempts: Iterable[ContactAttempt]) -> bool:
+    """Whether any real reply from the other party is on record (DESIGN: a reply is an
+    inbound attempt, or one whose outcome is replied, meeting or refused)."""
+    return any(clock.is_real_reply(a.direction, a.outcome) for a in attempts)
+
+
+def can_decide_now(
+    user: User | None, request: TransferRequest, brand: Brand | None, decision: Decision | None
+) -> bool:
+    """The decision form's rule: legal of the brand, on an open request, not decided yet."""
+    return decision is None and workflow.is_open(request.state) and can_decide(user, brand)
+
+
+# What an irreversible move does, said on its confirm step; one whole sentence per move.
+CONSEQUENCES = {
+    workflow.COMPLETED: N_(
+        "Custody of @%(handle)s on %(platform)s moves to %(holder)s. This cannot be undone."
+    ),
+    workflow.DECLINED: N_(
+        "The request is closed as declined: %(brand)s is no longer asked, and no more "
+        "contact attempts can be logged. This cannot be undone."
+    ),
+    workflow.WITHDRAWN: N_(
+        "The request is closed as withdrawn: %(brand)s is no longer asked, and no more "
+        "contact attempts can be logged. This cannot be undone."
+    ),
+}
+DECLINE_CONSEQUENCE = N_(
+    "%(brand)s declines the transfer of @%(handle)s on %(platform)s: the request is closed "
+    "as declined. This cannot be undone."
+)
+NO_REPLY_WARNING = N_("No reply from %(brand)s is on record: only unanswered attempts.")
+NO_ATTEMPT_WARNING = N_("No contact attempt is on record at all.")
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The confirm step of an irreversible move: what it does, and what to check first."""
+
+    target: str
+    consequence: Message
+    warnings: tuple[Message, ...]
+
+
+def confirmation_for(
+    row: RequestRow, target: str, attempts: list[ContactAttempt], *, decision: bool = False
+) -> Confirmation:
+    """What confirming `target` does, in words (`decision`: legal declining for the brand)."""
+    request = row.request
+    params = {
+        "handle": row.handle.handle,
+        "platform": row.platform.name,
+        "brand": request.to_holder_name or (row.brand.name if row.brand else ""),
+        "holder": request.to_holder_name,
+    }
+    msgid = DECLINE_CONSEQUENCE if decision else CONSEQUENCES[target]
+    warnings: list[Message] = []
+    if target == workflow.COMPLETED:
+        if not attempts:
+            warnings.append(Message(NO_ATTEMPT_WARNING))
+        elif not has_reply(attempts):
+            warnings.append(Message(NO_REPLY_WARNING, brand=params["brand"]))
+    return Confirmation(target, Message(msgid, **params), tuple(warnings))
 
 
 def requests_for_handle(session: Session, handle_id: int) -> list[TransferRequest]:
@@ -1065,11 +1243,12 @@ def propose(
     open_one = open_request_on(session, record.id)
     if open_one is not None:
         raise _already_open(actor, open_one)
+    from_kind, from_name = offered_from(actor, record, kind)
     request = TransferRequest(
         handle_id=record.id,
         kind=kind,
-        from_holder_kind=record.holder_kind,
-        from_holder_name=record.holder_name,
+        from_holder_kind=from_kind,
+        from_holder_name=from_name,
         to_holder_kind="brand",
         to_holder_name=brand.name if brand else "",
         proposer_id=actor.id,
@@ -1132,6 +1311,16 @@ def _already_open(actor: User, open_one: TransferRequest) -> Invalid:
         extra=details,
         id=open_one.id,
     )
+
+
+def offered_from(actor: User, record: Handle, kind: str) -> tuple[str, str]:
+    """Who a request moves the handle from, as the request records it. A fan offering a
+    handle whose holder nobody knew says they hold it: the request is from a fan (named in
+    public only when the handle's record names them); otherwise from the recorded holder."""
+    unknown = record.holder_kind == "unknown" and record.holder_user_id is None
+    if kind == "offer" and unknown and not can_manage(actor):
+        return "fan", ""
+    return record.holder_kind, record.holder_name
 
 
 def check_happened_at(happened_at: datetime | None, *, now: datetime) -> datetime:
@@ -1254,9 +1443,9 @@ def _brand_of(session: Session, request: TransferRequest) -> Brand | None:
     return session.get(Brand, handle.brand_id) if handle and handle.brand_id else None
 
 
-def _move(session: Session, request: TransferRequest, target: str, *, actor, note: str = ""):
+def _check_move(current: str, target: str) -> None:
     try:
-        workflow.check_transition(request.state, target)
+        workflow.check_transition(current, target)
     except workflow.TransitionNotAllowed as exc:
         # 409: the move is well-formed; the request's current state refuses it.
         raise Conflict.explaining(
@@ -1264,6 +1453,19 @@ def _move(session: Session, request: TransferRequest, target: str, *, actor, not
         ) from None
     except Explained as exc:
         raise Invalid.explaining(exc, field="to") from None
+
+
+UNCONFIRMED = N_('Moving the request to "%(target)s" cannot be undone: confirm it first.')
+
+
+def require_confirmed(target: str, confirmed: bool) -> None:
+    """An irreversible move (workflow.IRREVERSIBLE) is made only once confirmed."""
+    if workflow.needs_confirming(target) and not confirmed:
+        raise Invalid(UNCONFIRMED, field="confirmed", target=target)
+
+
+def _move(session: Session, request: TransferRequest, target: str, *, actor, note: str = ""):
+    _check_move(request.state, target)
     before = request.state
     request.state = target
     request.updated_at = utcnow()
@@ -1296,12 +1498,14 @@ def transition(
     note: str = "",
     expected_state: str | None = None,
     expected_version: int | None = None,
+    confirmed: bool = False,
     policy: ClockPolicy = ClockPolicy(),
 ) -> TransferRequest:
     """Move a request one allowed step. Completing it moves the handle's custody too.
 
     A compare-and-set on the state: the request is locked, and a caller that says which
-    state it saw (`expected_state`) is refused with 409 when the request has moved since."""
+    state it saw (`expected_state`) is refused with 409 when the request has moved since.
+    A move that cannot be undone (completing, declining, withdrawing) needs `confirmed`."""
     request = _locked(session, request_id)
     require(
         actor is None or can_move(actor, request, to, _brand_of(session, request)),
@@ -1319,6 +1523,8 @@ def transition(
             state=request.state,
             expected=expected_state,
         )
+    _check_move(request.state, to)
+    require_confirmed(to, confirmed)
     return _advance(session, request, actor=actor, to=to, today=today, note=note, policy=policy)
 
 
@@ -1364,16 +1570,22 @@ def decide(
     summary: str,
     now: datetime,
     today: date,
+    confirmed: bool = False,
     policy: ClockPolicy = ClockPolicy(),
 ) -> TransferRequest:
-    """The brand's answer: logged as an inbound attempt, then the matching transitions."""
+    """The brand's answer, given once: logged as an inbound attempt (a real reply for the
+    reply clock, its `decision` saying which), then the matching transitions. Declining
+    closes the request for good, so it needs `confirmed`."""
     request = _locked(session, request_id)
     require(can_decide(actor, _brand_of(session, request)), DOOR_REFUSALS["decide"])
     target = workflow.AGREED if accept else workflow.DECLINED
+    if _decision_on_record(session, request.id):
+        raise Conflict(ALREADY_DECIDED, field="decision", id=request.id)
     try:
         steps = workflow.path_to(request.state, target)
     except Explained as exc:
         raise Conflict.explaining(exc, field="to") from None
+    require_confirmed(target, confirmed)
     _record_attempt(
         session,
         request,

@@ -443,14 +443,21 @@ class TransitionForm(BoundedForm):
 
 
 class DecisionForm(BoundedForm):
+    """Shown on the request page beside the attempt form: its ids are its own, so that each
+    label names its own field."""
+
     decision = SelectField(
         _l("Decision"),
         choices=options(
             [("accept", _l("Accept the transfer")), ("decline", _l("Decline the transfer"))]
         ),
     )
-    channel = SelectField(_l("Sent by"), choices=options(labelled("channel")), default="email")
-    summary = TextAreaField(
-        _l("Message to the holder"), validators=[Optional(), Length(max=limits.SUMMARY_MAX)]
+    channel = SelectField(
+        _l("Sent by"), choices=options(labelled("channel")), default="email", id="decision-channel"
     )
-    submit = SubmitField(_l("Record the decision"))
+    summary = TextAreaField(
+        _l("Message to the holder"),
+        validators=[Optional(), Length(max=limits.SUMMARY_MAX)],
+        id="decision-summary",
+    )
+    submit = SubmitField(_l("Record the decision"), id="decision-submit")

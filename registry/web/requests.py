@@ -52,6 +52,29 @@ STATE_REACHED = {
 }
 
 
+# The confirm step of an irreversible move: its title and its button, one sentence per move.
+CONFIRM_TITLES = {
+    workflow.COMPLETED: N_("Complete the handover of @%(handle)s?"),
+    workflow.DECLINED: N_("Decline request #%(id)s?"),
+    workflow.WITHDRAWN: N_("Withdraw request #%(id)s?"),
+}
+CONFIRM_BUTTONS = {
+    workflow.COMPLETED: N_("Yes, complete the handover"),
+    workflow.DECLINED: N_("Yes, decline the request"),
+    workflow.WITHDRAWN: N_("Yes, withdraw the request"),
+}
+# The empty list of attempts, as the request's state and the reader's rights make it.
+NO_ATTEMPT_OPEN = N_("No contact attempt yet.")
+NO_ATTEMPT_LOG_BELOW = N_("No contact attempt yet. Log the first one below.")
+NO_ATTEMPT_CLOSED = {
+    workflow.COMPLETED: N_("No contact attempt was logged before the request was completed."),
+    workflow.DECLINED: N_("No contact attempt was logged before the request was declined."),
+    workflow.WITHDRAWN: N_("No contact attempt was logged before the request was withdrawn."),
+}
+DECISION_TITLE = N_("Record that %(brand)s declines the transfer?")
+DECISION_BUTTON = N_("Yes, record the refusal")
+
+
 def _visible_row(request_id: int) -> transfer.RequestRow:
     return or_404(transfer.visible_request, db.session(), request_id, actor())
 
@@ -166,30 +189,87 @@ def _render_detail(
 ):
     session = db.session()
     user = actor()
-    attempt_form = attempt_form or AttemptForm(formdata=None)
-    if attempt_form.happened_at.data is None:
-        attempt_form.happened_at.data = local_now()
-    is_open = workflow.is_open(row.request.state)
-    attempts = transfer.attempts_of(session, row.request.id)
-    moves = transfer.moves_for(user, row.request, row.brand)
+    request_ = row.request
+    is_open = workflow.is_open(request_.state)
+    attempts = transfer.attempts_of(session, request_.id)
+    decision = transfer.decision_in(attempts)
+    moves = transfer.moves_for(user, request_, row.brand)
+    can_log = is_open and transfer.can_log_attempt(user, request_, row.brand)
+    if can_log:
+        attempt_form = attempt_form or AttemptForm(formdata=None)
+        if attempt_form.happened_at.data is None:
+            attempt_form.happened_at.data = local_now()
     return render_template(
         "requests/detail.html",
         row=row,
-        attempts=attempts,
+        # The decision is shown as a decision, in the history; it stays an attempt on record.
+        attempts=[(attempt, logger) for attempt, logger in attempts if not attempt.decision],
+        history=transfer.timeline(transfer.history_of(session, request_.id), decision),
+        decision=decision,
         status=transfer.reply_status(
             row, [attempt for attempt, _ in attempts], as_of=today(), policy=clock_policy()
         ),
         contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
-        attempt_form=attempt_form
-        if is_open and transfer.can_log_attempt(user, row.request, row.brand)
-        else None,
+        attempt_form=attempt_form if can_log else None,
+        no_attempts=_(
+            NO_ATTEMPT_CLOSED[request_.state]
+            if not is_open
+            else NO_ATTEMPT_LOG_BELOW
+            if can_log
+            else NO_ATTEMPT_OPEN
+        ),
         transitions=moves if transfer.can_manage(user) else (),
         can_withdraw=workflow.WITHDRAWN in moves,
         decision_form=(decision_form or DecisionForm(formdata=None))
-        if is_open and transfer.can_decide(user, row.brand)
+        if transfer.can_decide_now(user, request_, row.brand, decision)
         else None,
-        show_private=can(VIEW_PRIVATE) or transfer.is_proposer(user, row.request),
+        show_private=can(VIEW_PRIVATE) or transfer.is_proposer(user, request_),
+        # Other members' e-mails (who logged, who moved) are private data of theirs.
+        show_members=can(VIEW_PRIVATE),
     ), status
+
+
+def _confirm_page(
+    row: transfer.RequestRow,
+    target: str,
+    *,
+    action: str,
+    fields: dict[str, str],
+    decision: bool = False,
+):
+    """The confirm step of an irreversible move: what it does, then Confirm or Cancel. The
+    same POST again, with `confirmed`, makes the move."""
+    attempts = [attempt for attempt, _ in transfer.attempts_of(db.session(), row.request.id)]
+    confirmation = transfer.confirmation_for(row, target, attempts, decision=decision)
+    names = {
+        "id": row.request.id,
+        "handle": row.handle.handle,
+        "brand": confirmation.consequence.params["brand"],
+    }
+    return render_template(
+        "requests/confirm.html",
+        row=row,
+        confirmation=confirmation,
+        title=_(DECISION_TITLE if decision else CONFIRM_TITLES[target], **names),
+        button=_(DECISION_BUTTON if decision else CONFIRM_BUTTONS[target]),
+        action=action,
+        fields=fields,
+    )
+
+
+def _asks_confirmation(row: transfer.RequestRow, target: str, seen_state: str | None) -> bool:
+    """Whether to show the confirm step rather than try the move: an irreversible move this
+    user may make now, from the state they saw. Anything else goes to the use case, which
+    refuses it with its own reason (and refuses an unconfirmed irreversible move too)."""
+    return (
+        workflow.needs_confirming(target)
+        and target in transfer.moves_for(actor(), row.request, row.brand)
+        and (not seen_state or seen_state == row.request.state)
+    )
+
+
+def _confirmed() -> bool:
+    return request.form.get("confirmed") == "1"
 
 
 @bp.get("/<int:request_id>")
@@ -227,9 +307,19 @@ def log_attempt(request_id: int):
 @bp.post("/<int:request_id>/transition")
 @requires(MANAGE_REQUESTS)
 def move(request_id: int):
-    or_404(transfer.may_act_on, db.session(), request_id, actor(), "move")
+    row = or_404(transfer.may_act_on, db.session(), request_id, actor(), "move")
     form = TransitionForm()
-    if form.validate_on_submit() and run_use_case(
+    if not form.validate_on_submit():
+        flash(_("Choose the state to move the request to."), "error")
+        return redirect(url_for("requests.detail", request_id=request_id))
+    if not _confirmed() and _asks_confirmation(row, form.to.data, form.from_state.data):
+        return _confirm_page(
+            row,
+            form.to.data,
+            action=url_for("requests.move", request_id=request_id),
+            fields={"to": form.to.data, "from_state": row.request.state},
+        )
+    if run_use_case(
         None,
         transfer.transition,
         request_id,
@@ -238,11 +328,10 @@ def move(request_id: int):
         today=today(),
         note=form.note.data or "",
         expected_state=form.from_state.data or None,
+        confirmed=_confirmed(),
         policy=clock_policy(),
     ):
         flash(_(STATE_REACHED[form.to.data], id=request_id), "success")
-    elif form.errors:
-        flash(_("Choose the state to move the request to."), "error")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -250,6 +339,15 @@ def move(request_id: int):
 @requires(MEMBER)
 def withdraw(request_id: int):
     # CSRFProtect has already checked the token of this bare POST.
+    row = _visible_row(request_id)
+    seen_state = request.form.get("from_state") or None
+    if not _confirmed() and _asks_confirmation(row, workflow.WITHDRAWN, seen_state):
+        return _confirm_page(
+            row,
+            workflow.WITHDRAWN,
+            action=url_for("requests.withdraw", request_id=request_id),
+            fields={"from_state": row.request.state},
+        )
     if run_use_case(
         None,
         transfer.transition,
@@ -257,7 +355,8 @@ def withdraw(request_id: int):
         actor=actor(),
         to=workflow.WITHDRAWN,
         today=today(),
-        expected_state=request.form.get("from_state") or None,
+        expected_state=seen_state,
+        confirmed=_confirmed(),
         policy=clock_policy(),
     ):
         flash(_("Request #%(id)s is withdrawn.", id=request_id), "success")
@@ -267,25 +366,49 @@ def withdraw(request_id: int):
 @bp.post("/<int:request_id>/decision")
 @requires(DECIDE)
 def decide(request_id: int):
-    or_404(transfer.may_act_on, db.session(), request_id, actor(), "decide")
+    row = or_404(transfer.may_act_on, db.session(), request_id, actor(), "decide")
     form = DecisionForm()
     if form.validate_on_submit():
+        accept = form.decision.data == "accept"
+        target = workflow.AGREED if accept else workflow.DECLINED
+        if not accept and not _confirmed() and _may_decide_now(row):
+            return _confirm_page(
+                row,
+                target,
+                action=url_for("requests.decide", request_id=request_id),
+                fields={
+                    "decision": form.decision.data,
+                    "channel": form.channel.data,
+                    "summary": form.summary.data or "",
+                },
+                decision=True,
+            )
         decided = run_use_case(
             form,
             transfer.decide,
             request_id,
             actor=actor(),
-            accept=form.decision.data == "accept",
+            accept=accept,
             channel=form.channel.data,
             summary=form.summary.data or "",
             now=now(),
             today=today(),
+            confirmed=_confirmed(),
             policy=clock_policy(),
         )
         if decided is not None:
             flash(_("The brand's decision is recorded."), "success")
             return redirect(url_for("requests.detail", request_id=request_id))
+        row = _visible_row(request_id)
+        if not _may_decide_now(row):  # decided or closed meanwhile: no form to show it on
+            flash(refusal(g.use_case_error), "error")
+            return redirect(url_for("requests.detail", request_id=request_id))
     return _render_detail(_visible_row(request_id), decision_form=form, status=422)
+
+
+def _may_decide_now(row: transfer.RequestRow) -> bool:
+    decision = transfer.decision_in(transfer.attempts_of(db.session(), row.request.id))
+    return transfer.can_decide_now(actor(), row.request, row.brand, decision)
 
 
 def parse_as_of(raw: str | None) -> date:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -63,19 +63,17 @@ def create():
     return _render(TokenForm(formdata=None), new_token=plaintext, status=201)
 
 
-@bp.get("/<int:token_id>/revoke")
-@requires(API_TOKENS)
-def confirm_revoke(token_id: int):
-    """Revoking cannot be undone: the list's button leads here, to say so first."""
-    token = or_404(tokens.revocable_token, db.session(), token_id, actor=actor())
-    if token.revoked_at is not None:
-        return redirect(url_for("tokens.index"))
-    return render_template("tokens/revoke.html", token=token, form=ConfirmForm(formdata=None))
-
-
-@bp.post("/<int:token_id>/revoke")
+@bp.route("/<int:token_id>/revoke", methods=["GET", "POST"])
 @requires(API_TOKENS)
 def revoke(token_id: int):
+    """Revoking cannot be undone: the list's button leads to this page's question (GET),
+    whose button revokes (POST). One rule for both methods: werkzeug answers 405 rather than
+    404 for an id its converter refuses when two views share the address."""
+    if request.method == "GET":
+        token = or_404(tokens.revocable_token, db.session(), token_id, actor=actor())
+        if token.revoked_at is not None:
+            return redirect(url_for("tokens.index"))
+        return render_template("tokens/revoke.html", token=token, form=ConfirmForm(formdata=None))
     if ConfirmForm().validate_on_submit():
         token = run_use_case(None, tokens.revoke_token, token_id, actor=actor())
         if token is not None:

@@ -68,7 +68,12 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
                 )
             if rng.random() < 0.3:
                 transfer.transition(
-                    session, request.id, actor=None, to=workflow.WITHDRAWN, today=NOW.date()
+                    session,
+                    request.id,
+                    actor=None,
+                    to=workflow.WITHDRAWN,
+                    today=NOW.date(),
+                    confirmed=True,
                 )
                 closed_at = moment + timedelta(days=rng.randrange(1, 60))
                 session.exec(  # type: ignore[call-overload]

@@ -239,3 +239,29 @@ def test_fan_proposes_a_handle_and_nobody_answers(
     row.locator("a.handle-link").click()
     expect(staff).to_have_url(re.compile(rf"/requests/{request_id}$"))
     expect(staff.locator("main .private")).to_contain_text(FAN_EMAIL)
+
+    # The fan withdraws the offer: a confirm step first says what that does.
+    page.goto(f"/requests/{request_id}")
+    page.locator(".actions").get_by_role("button", name=t("Withdraw"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Withdraw request #%(id)s?", id=request_id)
+    )
+    expect(page.locator(".consequence")).to_have_text(
+        t(
+            "The request is closed as withdrawn: %(brand)s is no longer asked, and no more "
+            "contact attempts can be logged. This cannot be undone.",
+            brand="Gallimard",
+        )
+    )
+    screenshot(page, "fan-8-confirm-withdrawal")
+    page.get_by_role("button", name=t("Yes, withdraw the request")).click()
+    expect(page.locator(".flash-success")).to_have_text(
+        t("Request #%(id)s is withdrawn.", id=request_id)
+    )
+    expect(page.locator(".badge.big")).to_have_text(t.label("withdrawn", "state"))
+    expect(page.locator("#history li").last).to_contain_text(
+        f"{t.label('contacting', 'state')} → {t.label('withdrawn', 'state')}"
+    )
+    expect(page.get_by_role("button", name=t("Log the attempt"))).to_have_count(0)
+    expect(page.locator(".actions")).to_have_count(0)
+    screenshot(page, "fan-9-request-withdrawn")

@@ -115,7 +115,33 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
     move_to(page, t, request_id, "in_discussion")
     move_to(page, t, request_id, "agreed")
     screenshot(page, "staff-7-request-agreed")
-    move_to(page, t, request_id, "completed")
+    # Completing cannot be undone: a confirm step says what it does first.
+    actions.get_by_role("button", name=t.label("completed", "move_to"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Complete the handover of @%(handle)s?", handle="cochonou")
+    )
+    expect(page.locator(".consequence")).to_have_text(
+        t(
+            "Custody of @%(handle)s on %(platform)s moves to %(holder)s. This cannot be undone.",
+            handle="cochonou",
+            platform="Facebook",
+            holder="Cochonou",
+        )
+    )
+    expect(page.locator(".flash-warning")).to_have_count(0)  # the brand's team replied
+    screenshot(page, "staff-7b-confirm-handover")
+    page.get_by_role("link", name=t("Cancel, back to the request")).click()
+    expect(page.locator(".badge.big")).to_have_text(t.label("agreed", "state"))
+    actions.get_by_role("button", name=t.label("completed", "move_to"), exact=True).click()
+    page.get_by_role("button", name=t("Yes, complete the handover")).click()
+    expect(page.locator(".flash-success")).to_have_text(
+        t(STATE_REACHED["completed"], id=request_id)
+    )
+    expect(page.locator(".badge.big")).to_have_text(t.label("completed", "state"))
+    history = page.locator("#history li")
+    expect(history.last).to_contain_text(
+        f"{t.label('agreed', 'state')} → {t.label('completed', 'state')}"
+    )
     expect(reply_clock.locator("p.muted")).to_have_text(t("Closed — nothing awaited."))
     expect(page.get_by_role("heading", name=t("Move the request"))).to_have_count(0)
     expect(page.get_by_role("heading", name=t("Log a contact attempt"))).to_have_count(0)

@@ -88,7 +88,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("tokens.index", "GET"):              (LOGIN,  DENY,   DENY,   OK,     OK,     OK,     OK),
     ("tokens.create", "POST"):            (LOGIN,  DENY,   DENY,   REFUSE, REFUSE, REFUSE, REFUSE),
     # the token is staff's: its owner or an admin may revoke it
-    ("tokens.confirm_revoke", "GET"):     (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
+    ("tokens.revoke", "GET"):             (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
     ("tokens.revoke", "POST"):            (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
     ("admin.users", "GET"):               (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
     ("admin.update_user", "POST"):        (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),

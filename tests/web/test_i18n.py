@@ -230,7 +230,8 @@ def attempt_at(app, make, moment: datetime) -> TransferRequest:
 
 def attempt_time_shown(client, request_id: int) -> str:
     page = client.get(f"/requests/{request_id}", headers=ENGLISH).text
-    start = page.index('<div class="when">') + len('<div class="when">')
+    attempts = page.index('id="attempts"')
+    start = page.index('<div class="when">', attempts) + len('<div class="when">')
     return page[start : page.index("</div>", start)]
 
 
@@ -468,7 +469,8 @@ def test_the_brands_decision_is_stored_as_a_code_and_said_in_the_readers_languag
     request = make.request(["no_answer"])
     auth.login("admin")
     response = client.post(
-        f"/requests/{request.id}/decision", data={"decision": "decline", "channel": "email"}
+        f"/requests/{request.id}/decision",
+        data={"decision": "decline", "channel": "email", "confirmed": "1"},
     )
     assert response.status_code == 302
     with app.app_context():

@@ -220,7 +220,12 @@ def test_an_erased_members_data_appears_nowhere_and_they_read_as_a_former_member
     auth.logout()
     auth.login("admin")
     client.post("/requests/1/decision", data={"decision": "accept", "channel": "email"})
-    assert client.post("/requests/1/transition", data={"to": "completed"}).status_code == 302
+    assert (
+        client.post(
+            "/requests/1/transition", data={"to": "completed", "confirmed": "1"}
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session().get(TransferRequest, 1).state == "completed"
     before = everything_stored(app)

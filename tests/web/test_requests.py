@@ -217,7 +217,8 @@ def test_fans_cannot_move_requests_but_can_withdraw_their_own(client, auth, app,
         client.post(f"/requests/{request.id}/transition", data={"to": "contacting"}).status_code
         == 403
     )
-    assert client.post(f"/requests/{request.id}/withdraw").status_code == 302
+    response = client.post(f"/requests/{request.id}/withdraw", data={"confirmed": "1"})
+    assert response.status_code == 302
     saved = load(app, TransferRequest, request.id)
     assert saved.state == "withdrawn" and saved.closed_at is not None
 
@@ -225,7 +226,9 @@ def test_fans_cannot_move_requests_but_can_withdraw_their_own(client, auth, app,
 def test_completing_moves_custody_in_the_same_step(client, auth, app, make):
     request = make.request(["replied"], state="agreed")
     auth.login("staff")
-    response = client.post(f"/requests/{request.id}/transition", data={"to": "completed"})
+    response = client.post(
+        f"/requests/{request.id}/transition", data={"to": "completed", "confirmed": "1"}
+    )
     assert response.status_code == 302
     handle = load(app, Handle, request.handle_id)
     assert (handle.holder_kind, handle.holder_name) == ("brand", "Gallimard")
@@ -256,7 +259,12 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
         session = db.session()
         with pytest.raises(transfer.Invalid):
             transfer.transition(
-                session, request.id, actor=None, to="completed", today=date(2026, 3, 9)
+                session,
+                request.id,
+                actor=None,
+                to="completed",
+                today=date(2026, 3, 9),
+                confirmed=True,
             )
     assert load(app, TransferRequest, request.id).state == "agreed"
 
