@@ -8,7 +8,9 @@ Parameters are data: ids, handles, states, platform and brand names. A member is
 copied into them: a parameter refers to a member as ``{"member": id}`` and is resolved when
 shown (an erased member reads "A former member"), so erasing a member rewrites no stored
 parameter. ``{"phrase": msgid, "params": {...}}`` is a phrase translated with the sentence
-(the note "first contact attempt" of a transition, say).
+(the note "first contact attempt" of a transition, say); ``{"code": kind, "value": code}`` a
+code named in the reader's words ("agreed" reads "Acceptée"), ``{"day": "2009-06-01"}`` a day
+in words ("1er juin 2009").
 
 Pure Python on purpose, like registry.domain.messages.
 """
@@ -20,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from registry.domain.messages import N_, Message
+from registry.domain.messages import N_, Code, Message
 
 FORMER_MEMBER = N_("A former member")
 # A member holder who did not choose to show their name, as the public pages name them.
@@ -59,6 +61,17 @@ PERSONAL_VALUE = N_("personal data, not kept in the trail")
 def member(user_id: int | None) -> dict | None:
     """A parameter naming a member by id, resolved when shown."""
     return None if user_id is None else {"member": user_id}
+
+
+def code(kind: str, value: str) -> dict:
+    """A parameter that is a code of a vocabulary (a role, a request's state), named in the
+    reader's words when shown."""
+    return {"code": kind, "value": value}
+
+
+def day(value: date) -> dict:
+    """A parameter that is a day, written in words in the reader's language when shown."""
+    return {"day": value.isoformat()}
 
 
 def phrase(msgid: str, **params: Any) -> dict:
@@ -122,6 +135,13 @@ def resolve(value: Any, label: MemberLabel) -> Any:
             return Message(value["phrase"], **{k: resolve(v, label) for k, v in params.items()})
         if is_personal(value):
             return Message(PERSONAL_VALUE)
+        if set(value) == {"code", "value"}:
+            return Code(str(value["code"]), str(value["value"]))
+        if set(value) == {"day"}:
+            try:
+                return date.fromisoformat(value["day"])
+            except (TypeError, ValueError):
+                return value["day"]
     return value
 
 
