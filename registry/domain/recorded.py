@@ -145,12 +145,37 @@ def resolve(value: Any, label: MemberLabel) -> Any:
     return value
 
 
+# Summaries stored before their codes and days were marked (`code`, `day`): which of their
+# plain parameters are codes of which vocabulary ("day": a day), so old entries read as new.
+UNMARKED = {
+    N_("Account %(account)s created with role %(role)s"): {"role": "role"},
+    N_("%(account)s: role %(role)s, active"): {"role": "role"},
+    N_("%(account)s: role %(role)s, deactivated"): {"role": "role"},
+    N_("%(brand)s: contact point %(kind)s added"): {"kind": "department"},
+    N_("Request #%(id)s: %(direction)s %(channel)s, %(outcome)s"): {
+        "direction": "direction",
+        "channel": "channel",
+        "outcome": "outcome",
+    },
+    N_("Request #%(id)s: %(before)s → %(after)s"): {"before": "state", "after": "state"},
+    N_("Request #%(id)s: %(before)s → %(after)s (%(note)s)"): {"before": "state", "after": "state"},
+    N_("Request #%(id)s: opened on moved back to %(day)s"): {"day": "day"},
+}
+
+
+def _unmarked(msgid: str, name: str, value: Any) -> Any:
+    kind = UNMARKED.get(msgid, {}).get(name)
+    if kind is None or not isinstance(value, str):
+        return value
+    return {"day": value} if kind == "day" else Code(kind, value)
+
+
 def message(msgid: str, stored_params: str | Mapping | None, label: MemberLabel) -> Message | None:
     """A stored code and its parameters as a Message to translate; None when there is none."""
     if not msgid:
         return None
     params = loads(stored_params) if isinstance(stored_params, str | None) else stored_params
-    return Message(msgid, **{k: resolve(v, label) for k, v in params.items()})
+    return Message(msgid, **{k: resolve(_unmarked(msgid, k, v), label) for k, v in params.items()})
 
 
 def custody_note(code: str, stored_params: str | None, note: str) -> list[Message | str]:

@@ -175,3 +175,28 @@ def test_french_writes_the_first_of_the_month_as_an_ordinal_and_english_does_not
     assert _long_day(date(2026, 12, 1), "fr") == "1er décembre 2026"
     assert _long_day(date(2026, 12, 10), "fr") == "10 décembre 2026"
     assert _long_day(date(2026, 12, 1), "en") == "December 1, 2026"
+
+
+def test_summaries_stored_before_codes_were_marked_read_as_new_ones():
+    from datetime import date
+
+    from registry.domain import recorded
+    from registry.domain.messages import Code
+
+    moved = recorded.message(
+        "Request #%(id)s: %(before)s → %(after)s",
+        '{"id": 3, "before": "proposed", "after": "agreed"}',
+        label=str,
+    )
+    assert moved.params == {
+        "id": 3,
+        "before": Code("state", "proposed"),
+        "after": Code("state", "agreed"),
+    }
+    back = recorded.message(
+        "Request #%(id)s: opened on moved back to %(day)s", '{"id": 3, "day": "2026-12-01"}', str
+    )
+    assert back.params["day"] == date(2026, 12, 1)
+    # Another sentence's parameter of the same name is data.
+    other = recorded.message("Brand %(brand)s created", '{"brand": "agreed"}', label=str)
+    assert other.params == {"brand": "agreed"} and not isinstance(other.params["brand"], Code)
