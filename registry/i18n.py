@@ -200,11 +200,20 @@ def _shown(value: Any) -> Any:
         from registry.web.labels import label, named_choices
 
         if isinstance(value, Code):
-            return label(value.value, value.kind)
+            return in_sentence(label(value.value, value.kind))
         if value.named:
-            return ", ".join(label(code, value.kind) for code in value.values)
-        return named_choices(value.values, value.kind)
+            return ", ".join(in_sentence(label(code, value.kind)) for code in value.values)
+        return named_choices(value.values, value.kind, shown=in_sentence)
     return value
+
+
+def in_sentence(name: str) -> str:
+    """A code's name as a word inside a sentence: "Contact en cours" reads "contact en
+    cours", "No answer" "no answer" (names are written for badges and table cells, which
+    start with a capital); an initialism such as "API" keeps its capitals."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def translate(msgid: str, params: Mapping[str, Any] | None = None) -> str:

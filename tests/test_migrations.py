@@ -532,10 +532,14 @@ def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_ref
             session.commit()
         client.post("/login", data={"email": "staff@example.org", "password": "staff password"})
         page = client.get("/audit?page=1").text + client.get("/audit?page=2").text
-        # Codes stored plain before they were marked are named too (recorded.UNMARKED).
-        assert "Account julien@example.org created with role Fan" in page
-        assert "Request #1: Proposed → Contacting (first contact attempt)" in page
+        assert "Account julien@example.org created with role fan" in page
+        assert "Request #1: proposed → contacting (first contact attempt)" in page
         assert "Something typed by hand" in page
+        # Codes stored plain before they were marked are named too (recorded.UNMARKED).
+        french = {"Accept-Language": "fr"}
+        page = client.get("/audit?page=1", headers=french).text
+        page += client.get("/audit?page=2", headers=french).text
+        assert "proposée → contact en cours (première tentative de contact)" in page
         page = client.get(f"/handles/{ids['handle']}", headers={"Accept-Language": "fr"}).text
         assert "Cédé par la demande de transfert n°1. Merci !" in page
         assert "Enregistré par un import CSV." in page
@@ -563,7 +567,7 @@ def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_ref
         for value in FAN.values():
             assert value not in stored
         page = client.get("/audit?page=1").text + client.get("/audit?page=2").text
-        assert "Account A former member created with role Fan" in page
+        assert "Account A former member created with role fan" in page
     finally:
         app.extensions["registry.engine"].dispose()
 

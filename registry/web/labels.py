@@ -253,15 +253,15 @@ def _label(value: str, kind: str, code: str) -> str:
     return str(found) if found is not None else humanize(value)
 
 
-def named_choices(values: tuple[str, ...], kind: str) -> str:
-    """Codes to choose from, each with its name where that says more than the code:
-    "active (Actif), dormant (Inactif)" in French, "active, dormant, for_sale" in English."""
-    shown = []
+def named_choices(values: tuple[str, ...], kind: str, shown=str) -> str:
+    """Codes to choose from, each with its name (through `shown`) where that says more than
+    the code: "active (actif), dormant (inactif)" in French, "active, for_sale" in English."""
+    listed = []
     for value in values:
         name = label(value, kind)
         same = name.casefold() == value.replace("_", " ").casefold()
-        shown.append(value if same else f"{value} ({name})")
-    return ", ".join(shown)
+        listed.append(value if same else f"{value} ({shown(name)})")
+    return ", ".join(listed)
 
 
 def labelled(kind: str) -> list[tuple[str, object]]:

@@ -217,7 +217,7 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
     auth.login("admin")
     page = client.get("/audit?actor=ANA@").text
     assert set(summaries(page)) == {
-        "Account ana@example.org created with role Fan",
+        "Account ana@example.org created with role fan",
         "Profile updated",
     }
     assert "<td>ana@example.org</td>" in page
@@ -231,7 +231,7 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
         session.commit()
     assert summaries(client.get("/audit?actor=ana@").text) == []  # the e-mail is gone
     page = client.get("/audit?entity_type=user_account", headers=FRENCH).text
-    assert "Compte Un ancien membre créé avec le rôle Fan" in page
+    assert "Compte Un ancien membre créé avec le rôle fan" in page
     assert "<td>Un ancien membre</td>" in page and "ana@example.org" not in page
 
 

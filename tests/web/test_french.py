@@ -135,10 +135,11 @@ def test_a_code_is_named_and_choices_show_codes_with_their_names(app):
     )
     with app.test_request_context(headers=FRENCH):
         assert templating.translated(message) == (
-            f"Statut inconnu\xa0: «\xa0foo\xa0»{NNBSP}; choisissez parmi active (Actif),"
-            " for_sale (À vendre)."
+            f"Statut inconnu\xa0: «\xa0foo\xa0»{NNBSP}; choisissez parmi active (actif),"
+            " for_sale (à vendre)."
         )
-        assert templating.translated(Message("%(s)s", s=Code("state", "agreed"))) == "Acceptée"
+        # Inside a sentence, a name is a word: no capital.
+        assert templating.translated(Message("%(s)s", s=Code("state", "agreed"))) == "acceptée"
     with app.test_request_context(headers=ENGLISH):
         # English names add nothing to the codes they spell.
         assert templating.translated(message) == (
@@ -168,9 +169,9 @@ def test_a_csv_error_lists_the_allowed_codes_with_their_french_names(client, aut
     assert response.status_code == 422
     page = unescape(response.text)
     assert "Statut inconnu\xa0: «\xa0sold\xa0»" in page
-    assert "active (Actif), dormant (Inactif), emptied (Vidé), for_sale (À vendre)" in page
+    assert "active (actif), dormant (inactif), emptied (vidé), for_sale (à vendre)" in page
     assert "Type de détenteur inconnu\xa0: «\xa0pirate\xa0»" in page
-    assert "brand (Marque), fan, agency (Agence), squatter (Squatteur)" in page
+    assert "brand (marque), fan, agency (agence), squatter (squatteur)" in page
 
 
 def test_the_api_keeps_codes_bare_in_its_sentences(client, app):
@@ -200,7 +201,7 @@ def test_a_refused_move_names_the_states_in_french(client, auth, make):
     )
     assert response.status_code == 302  # back to the request, the refusal flashed
     page = unescape(client.get(f"/requests/{request.id}", headers=FRENCH).text)
-    assert "«\xa0Contact en cours\xa0» ne peut pas passer directement à «\xa0Terminée\xa0»" in page
+    assert "«\xa0contact en cours\xa0» ne peut pas passer directement à «\xa0terminée\xa0»" in page
 
 
 def test_the_audit_trail_names_states_roles_and_kinds_in_french(client, auth, make):
@@ -208,9 +209,9 @@ def test_the_audit_trail_names_states_roles_and_kinds_in_french(client, auth, ma
     auth.login("admin")
     page = unescape(client.get("/audit", headers=FRENCH).text)
     # Summaries: the state move, the attempt (an account's role: tests/web/test_audit.py).
-    assert f"Demande n°{request.id}{NNBSP}: Proposée → Contact en cours" in page
-    assert f"Demande n°{request.id}{NNBSP}: Sortante, E-mail, Pas de réponse" in page
-    # Before/after values: codes by their names, days in words.
+    assert f"Demande n°{request.id}{NNBSP}: proposée → contact en cours" in page
+    assert f"Demande n°{request.id}{NNBSP}: sortante, e-mail, pas de réponse" in page
+    # Before/after values, in table cells: codes by their names, days in words.
     assert '<td class="after">Contact en cours</td>' in page
     assert '<td class="after">Proposée</td>' in page
     assert "1er juin 2026" in page  # when the attempt happened
@@ -222,7 +223,8 @@ def test_the_audit_trail_in_english_names_them_too(client, auth, make):
     request = make.request(["no_answer"], opened_on=date(2026, 6, 1))
     auth.login("admin")
     page = unescape(client.get("/audit", headers=ENGLISH).text)
-    assert f"Request #{request.id}: Proposed → Contacting" in page
+    assert f"Request #{request.id}: proposed → contacting" in page
+    assert '<td class="after">Contacting</td>' in page
     assert "June 1, 2026" in page
 
 

@@ -206,7 +206,7 @@ def test_a_refused_transition_says_why_and_changes_nothing(client, auth, app, ma
         f"/requests/{request.id}/transition", data={"to": "completed"}, follow_redirects=True
     )
     assert (
-        'A "Proposed" request cannot move straight to "Completed"; next steps are: Contacting,'
+        'A "proposed" request cannot move straight to "completed"; next steps are: contacting,'
         in unescape(response.text)
     )
     assert load(app, TransferRequest, request.id).state == "proposed"
