@@ -225,6 +225,12 @@ def check_subdivision(country: str, raw: str | None) -> str:
     return f"{country}-{code}"
 
 
+@lru_cache(maxsize=1)
+def countries_with_holidays() -> tuple[str, ...]:
+    """The two-letter codes of the countries whose public holidays the registry knows."""
+    return tuple(sorted(c for c in holidays.list_supported_countries() if len(c) == 2))
+
+
 def subdivision_name(iso: str | None) -> str:
     """A subdivision's name as the holidays library knows it, in the country's language
     ("GB-SCT" → "Scotland", "FR-6AE" → "Alsace"); the code itself when it has none."""

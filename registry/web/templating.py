@@ -108,6 +108,19 @@ def country_name(code: str | None) -> str:
     return _locale().territories.get(code.upper(), code)
 
 
+def countries() -> list[tuple[str, str]]:
+    """The countries a brand may be in (those whose holidays the registry knows), as (code,
+    name in the reader's language), by name: a brand form's suggestions."""
+    return _countries(i18n.current_locale())
+
+
+@functools.lru_cache(maxsize=8)
+def _countries(code: str) -> list[tuple[str, str]]:
+    names = _parsed(code).territories
+    named = [(country, names.get(country, country)) for country in clock.countries_with_holidays()]
+    return sorted(named, key=lambda pair: pair[1].casefold())
+
+
 def region_name(iso: str | None) -> str:
     """A subdivision and its country: "Scotland (Royaume-Uni)"; "—" for none."""
     if not iso:
@@ -269,6 +282,7 @@ def init_app(app: Flask) -> None:
         url_with=url_with,
         link=link,
         current_url=current_url,
+        countries=countries,
         languages=LANGUAGES,
         current_locale=i18n.current_locale,
     )

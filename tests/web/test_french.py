@@ -280,3 +280,14 @@ def test_the_email_reasons_the_validator_gives_are_all_ours_in_english():
     with pytest.raises(Invalid) as refused:
         accounts.normalise_email("julien@@example.org")
     assert refused.value.msgid in {m for _, m in accounts.EMAIL_PROBLEMS} | {accounts.EMAIL_INVALID}
+
+
+def test_the_brand_form_suggests_countries_by_name_in_the_readers_language(client, auth):
+    auth.login("staff")
+    page = client.get("/brands/new", headers=FRENCH).text
+    assert 'list="countries"' in page
+    assert '<option value="CH">Suisse</option>' in page
+    assert '<option value="DE">Allemagne</option>' in page
+    assert page.index(">Allemagne<") < page.index(">France<") < page.index(">Suisse<")
+    page = client.get("/brands/new", headers=ENGLISH).text
+    assert '<option value="DE">Germany</option>' in page
