@@ -1,4 +1,9 @@
-"""Demo data drawn from real cases, loaded through the services so it obeys every rule."""
+"""Demo data drawn from real cases, loaded through the services so it obeys every rule.
+
+What people typed in it (notes, contact points, messages, summaries) is in French, as the
+fans and staff of these French cases wrote it: it is the record's content, shown as typed in
+every language of the site, like anything a member writes. Only what the registry itself
+says is translated."""
 
 from __future__ import annotations
 
@@ -21,11 +26,11 @@ BRANDS = [
         "slug": "gallimard",
         "country": "FR",
         "website": "https://www.gallimard.fr",
-        "notes": "Publisher founded in 1911; its centenary was in 2011.",
+        "notes": "Maison d’édition fondée en 1911 ; son centenaire était en 2011.",
         "contacts": [
-            ("web_form", "Contact form", "https://www.gallimard.fr/contact"),
-            ("phone", "Switchboard", "+33 1 49 54 42 00"),
-            ("executive", "CEO's office", "Direction générale"),
+            ("web_form", "Formulaire de contact", "https://www.gallimard.fr/contact"),
+            ("phone", "Standard", "+33 1 49 54 42 00"),
+            ("executive", "Présidence", "Direction générale"),
         ],
     },
     {
@@ -33,10 +38,11 @@ BRANDS = [
         "slug": "voitures-lumiere",
         "country": "FR",
         "website": "https://www.example.com/voitures-lumiere",
-        "notes": "A car maker (name changed). Community manager fast, customer service slow.",
+        "notes": "Un constructeur automobile (nom modifié). Community manager rapide, service "
+        "client lent.",
         "contacts": [
-            ("community_manager", "Facebook page team", "Facebook Messenger"),
-            ("customer_service", "Customer service", "service.clients@example.com"),
+            ("community_manager", "Équipe de la page Facebook", "Facebook Messenger"),
+            ("customer_service", "Service client", "service.clients@example.com"),
         ],
     },
     {
@@ -44,14 +50,14 @@ BRANDS = [
         "slug": "cochonou",
         "country": "FR",
         "website": "https://www.cochonou.fr",
-        "contacts": [("web_form", "Contact form", "https://www.cochonou.fr/contact")],
+        "contacts": [("web_form", "Formulaire de contact", "https://www.cochonou.fr/contact")],
     },
     {
         "name": "Nespresso",
         "slug": "nespresso",
         "country": "CH",
         "website": "https://www.nespresso.com",
-        "contacts": [("press_office", "Press office", "press@example.com")],
+        "contacts": [("press_office", "Service de presse", "press@example.com")],
     },
 ]
 
@@ -62,11 +68,11 @@ HANDLES = [
         "Gallimard",
         "gallimard",
         "fan",
-        "Julien, a reader",
+        "Julien, un lecteur",
         "active",
         1500,
         date(2011, 3, 1),
-        "Registered by a fan about two years before the publisher's centenary.",
+        "Créé par un fan environ deux ans avant le centenaire de l’éditeur.",
     ),
     (
         "facebook",
@@ -77,7 +83,7 @@ HANDLES = [
         "active",
         250000,
         date(2026, 10, 1),
-        "Official page, run by the brand's community manager.",
+        "Page officielle, tenue par le community manager de la marque.",
     ),
     (
         "facebook",
@@ -88,7 +94,7 @@ HANDLES = [
         "active",
         100000,
         date(2026, 9, 15),
-        "Fan page with about 100,000 fans; the brand never answered.",
+        "Page de fans, environ 100 000 fans ; la marque n’a jamais répondu.",
     ),
     (
         "x",
@@ -110,14 +116,14 @@ HANDLES = [
         "emptied",
         None,
         None,
-        "Account exists, no posts.",
+        "Le compte existe, sans aucune publication.",
     ),
     (
         "x",
         "Nespresso",
         "nespresso",
         "agency",
-        "A digital agency",
+        "Une agence digitale",
         "active",
         13000,
         date(2026, 8, 1),
@@ -132,7 +138,7 @@ HANDLES = [
         "active",
         1200000,
         date(2026, 8, 1),
-        "About 1.2 million fans.",
+        "Environ 1,2 million de fans.",
     ),
     (
         "bluesky",
@@ -143,7 +149,7 @@ HANDLES = [
         "active",
         None,
         None,
-        "The brand's own domain used as its Bluesky handle.",
+        "Le domaine de la marque sert d’identifiant Bluesky.",
     ),
 ]
 
@@ -171,7 +177,7 @@ def load(session: Session, *, today: date | None = None) -> str:
         by_slug[brand.slug] = brand
     members = _load_members(session)
     # The fans who hold handles are members: their offers come from the recorded holder.
-    holders = {"Julien, a reader": members["julien"], "Fans de Cochonou": members["fans"]}
+    holders = {"Julien, un lecteur": members["julien"], "Fans de Cochonou": members["fans"]}
     created = {}
     for platform, name, brand, kind, holder, status, followers, seen, notes in HANDLES:
         created[(platform, name)] = handles.create_handle(
@@ -248,9 +254,13 @@ def _load_members(session: Session) -> dict[str, User]:
         "julien": _member(session, "julien@example.org", "Julien"),
         "fans": _member(session, "fans.cochonou@example.org", "Fans de Cochonou"),
         "driver": _member(session, "claire@example.org", "Claire"),
-        "staff": _member(session, "staff@example.org", "Registry staff", role="staff"),
+        "staff": _member(session, "staff@example.org", "Équipe du registre", role="staff"),
         "legal": _member(
-            session, "legal@nespresso.example", "Nespresso legal", role="legal", brand="nespresso"
+            session,
+            "legal@nespresso.example",
+            "Service juridique Nespresso",
+            role="legal",
+            brand="nespresso",
         ),
     }
 
@@ -282,44 +292,45 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         today=date(2011, 1, 10),
         handle_id=gallimard.id,
         terms="free",
-        message="I registered @Gallimard in 2009 and ran it as a fan. I would like to hand it "
-        "over to the publisher, free of charge, before the centenary.",
+        message="J’ai créé @Gallimard en 2009 et je l’anime en tant que fan. Je souhaite le "
+        "remettre gratuitement à l’éditeur avant le centenaire.",
     )
     ones = [
         (
             date(2011, 1, 10),
             "web_form",
             "no_answer",
-            "Contact form",
-            "Offer sent through the web form.",
+            "Formulaire de contact",
+            "Offre envoyée par le formulaire web.",
         ),
         (
             date(2011, 1, 24),
             "web_form",
             "no_answer",
-            "Contact form",
-            "Follow-up through the web form.",
+            "Formulaire de contact",
+            "Relance par le formulaire web.",
         ),
         (
             date(2011, 2, 7),
             "web_form",
             "no_answer",
-            "Contact form",
-            "Third message, still no answer.",
+            "Formulaire de contact",
+            "Troisième message, toujours sans réponse.",
         ),
         (
             date(2011, 2, 11),
             "phone",
             "voicemail",
-            "Switchboard",
-            "Switchboard routed the call to a voicemail.",
+            "Standard",
+            "Le standard a renvoyé l’appel vers une messagerie vocale.",
         ),
         (
             date(2011, 2, 21),
             "marketplace",
             "no_answer",
-            "Auction site",
-            "Handle put up for auction; about 1,500 € pledged to a literacy charity.",
+            "Site d’enchères",
+            "Compte mis aux enchères ; environ 1 500 € promis à une association de lutte contre "
+            "l’illettrisme.",
         ),
     ]
     for day, channel, outcome, point, summary in ones:
@@ -331,8 +342,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "inbound",
         "email",
         "replied",
-        "CEO's office",
-        "The CEO's office asks for a meeting.",
+        "Présidence",
+        "La présidence demande un rendez-vous.",
     )
     requests.transition(
         session, request.id, actor=staff, to="in_discussion", today=date(2011, 2, 22)
@@ -344,8 +355,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "outbound",
         "in_person",
         "meeting",
-        "CEO's office",
-        "Meeting with the CEO; the auction is withdrawn.",
+        "Présidence",
+        "Rendez-vous avec le PDG ; les enchères sont retirées.",
     )
     handles.update_handle(session, gallimard.id, actor=staff, status="active")
     requests.transition(session, request.id, actor=staff, to="agreed", today=date(2011, 3, 1))
@@ -370,7 +381,7 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         holder_contact="claire@example.org",
         holder_user_id=driver.id,
         followers=4200,
-        notes="A fan account named after the car maker.",
+        notes="Un compte de fan au nom du constructeur.",
     )
     monday = date(2026, 10, 5)
     request = requests.propose(
@@ -378,7 +389,7 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         actor=driver,
         today=monday,
         handle_id=car_handle.id,
-        message="Happy to give the account to the brand.",
+        message="Je donne volontiers le compte à la marque.",
     )
     attempt(
         request,
@@ -387,8 +398,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "outbound",
         "dm",
         "no_answer",
-        "Facebook page team",
-        "Message to the brand's Facebook page.",
+        "Équipe de la page Facebook",
+        "Message à la page Facebook de la marque.",
     )
     attempt(
         request,
@@ -397,8 +408,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "inbound",
         "dm",
         "redirected",
-        "Facebook page team",
-        "The community manager answers within the hour and redirects to customer service.",
+        "Équipe de la page Facebook",
+        "Le community manager répond dans l’heure et renvoie vers le service client.",
     )
     attempt(
         request,
@@ -407,8 +418,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "outbound",
         "email",
         "no_answer",
-        "Customer service",
-        "Offer sent to customer service.",
+        "Service client",
+        "Offre envoyée au service client.",
     )
     attempt(
         request,
@@ -417,8 +428,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "inbound",
         "email",
         "auto_reply",
-        "Customer service",
-        "Auto-reply: an answer within ten business days.",
+        "Service client",
+        "Réponse automatique : une réponse sous dix jours ouvrés.",
     )
     attempt(
         request,
@@ -427,8 +438,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "inbound",
         "email",
         "replied",
-        "Customer service",
-        "Customer service answers after fourteen calendar days.",
+        "Service client",
+        "Le service client répond au bout de quatorze jours calendaires.",
     )
     requests.transition(
         session, request.id, actor=staff, to="in_discussion", today=date(2026, 10, 19)
@@ -442,7 +453,7 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         actor=fans,
         today=opened,
         handle_id=cochonou.id,
-        message="We run the fan page and would hand it to the brand.",
+        message="Nous animons la page de fans et la céderions à la marque.",
     )
     for back, channel, outcome in (
         (25, "web_form", "no_answer"),
@@ -456,8 +467,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
             "outbound",
             channel,
             outcome,
-            "Contact form" if channel == "web_form" else "Switchboard",
-            "No answer.",
+            "Formulaire de contact" if channel == "web_form" else "Standard",
+            "Pas de réponse.",
         )
 
     # Cochonou on X: the reply is due within two business days.
@@ -474,8 +485,8 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         "outbound",
         "email",
         "no_answer",
-        "Contact form",
-        "Offer sent by e-mail.",
+        "Formulaire de contact",
+        "Offre envoyée par e-mail.",
     )
 
     # Nespresso claims its X name back from an agency, and nobody has been contacted yet.
@@ -485,6 +496,6 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         today=_business_days_before(today, 8),
         handle_id=created[("x", "Nespresso")].id,
         kind="claim",
-        message="The agency's contract ended; the brand asks for its name back.",
+        message="Le contrat de l’agence a pris fin ; la marque demande à récupérer son nom.",
     )
     return 5

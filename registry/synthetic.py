@@ -1715,7 +1715,11 @@ class Generator:
                 )
             )
             for moment, actor_id, before, after, note in transitions:
-                params = {"id": request_id, "before": before, "after": after}
+                params = {
+                    "id": request_id,
+                    "before": recorded.code("state", before),
+                    "after": recorded.code("state", after),
+                }
                 if note:
                     params["note"] = recorded.transition_note(note)
                 self.rows["audit_entry"].append(
@@ -1870,7 +1874,10 @@ class Generator:
                     entity_type="user_account",
                     entity_id=user["id"],
                     summary=CREATED_ACCOUNT,
-                    params={"account": recorded.member(user["id"]), "role": user["role"]},
+                    params={
+                        "account": recorded.member(user["id"]),
+                        "role": recorded.code("role", user["role"]),
+                    },
                     after={k: user[k] for k in ("email", "role", "display_name", "brand_id")},
                 )
             )

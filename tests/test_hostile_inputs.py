@@ -45,7 +45,8 @@ DAYS = ["0001-01-01", "9999-12-31"]
 MOMENTS = ["0001-01-01T00:00", "9999-12-31T23:59"]
 VALUES = [*INTS, *FLOATS, *DAYS, *MOMENTS, BIG, NUL]
 
-DAY_RANGE = "between 1900-01-01 and 2100-12-31"
+DAY_RANGE = "between 1900-01-01 and 2100-12-31"  # the API's sentences keep ISO dates
+PAGE_DAY_RANGE = "between January 1, 1900 and December 31, 2100"  # a page's, in words
 NUL_REFUSED = "NUL character"
 
 
@@ -317,9 +318,9 @@ def web_expectation(kind: str, value: str) -> dict:
     if kind == "amount":
         return refuse(422)
     if kind == "date":  # a required field says "Enter a date."; an optional one "Not a valid…"
-        return refuse(422, DAY_RANGE if value in DAYS else "(Enter|Not a valid) (a )?date")
+        return refuse(422, PAGE_DAY_RANGE if value in DAYS else "(Enter|Not a valid) (a )?date")
     if kind == "moment":
-        return refuse(422, DAY_RANGE if value in MOMENTS else "(Enter the|Not a valid) date")
+        return refuse(422, PAGE_DAY_RANGE if value in MOMENTS else "(Enter the|Not a valid) date")
     if kind.startswith("text:") and len(value) > int(kind.partition(":")[2]):
         return refuse(422, "longer than")
     return ANY
@@ -403,7 +404,7 @@ def web_query_expectation(name: str, kind: str, value: str) -> dict:
     if kind == "page":
         return refuse(200)
     if kind == "day":
-        return refuse(200, DAY_RANGE if value in DAYS else "is not a date")
+        return refuse(200, PAGE_DAY_RANGE if value in DAYS else "is not a date")
     if kind == "id":
         return refuse((200, 404))
     return ANY

@@ -535,6 +535,11 @@ def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_ref
         assert "Account julien@example.org created with role fan" in page
         assert "Request #1: proposed → contacting (first contact attempt)" in page
         assert "Something typed by hand" in page
+        # Codes stored plain before they were marked are named too (recorded.UNMARKED).
+        french = {"Accept-Language": "fr"}
+        page = client.get("/audit?page=1", headers=french).text
+        page += client.get("/audit?page=2", headers=french).text
+        assert "proposée → contact en cours (première tentative de contact)" in page
         page = client.get(f"/handles/{ids['handle']}", headers={"Accept-Language": "fr"}).text
         assert "Cédé par la demande de transfert n°1. Merci !" in page
         assert "Enregistré par un import CSV." in page

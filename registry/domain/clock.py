@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import holidays
 
-from registry.domain.messages import N_, Explained
+from registry.domain.messages import N_, Choices, Explained
 from registry.domain.vocabulary import Channel, Direction, Flag, Outcome, values
 
 OUTBOUND = Direction.OUTBOUND.value
@@ -75,13 +75,13 @@ class AttemptFact:
             raise Explained(
                 N_('Unknown attempt direction "%(direction)s"; expected one of: %(known)s.'),
                 direction=self.direction,
-                known=", ".join(DIRECTIONS),
+                known=Choices("direction", DIRECTIONS),
             )
         if self.outcome not in OUTCOMES:
             raise Explained(
                 N_('Unknown attempt outcome "%(outcome)s"; expected one of: %(known)s.'),
                 outcome=self.outcome,
-                known=", ".join(OUTCOMES),
+                known=Choices("outcome", OUTCOMES),
             )
 
 
@@ -223,6 +223,33 @@ def check_subdivision(country: str, raw: str | None) -> str:
             choices=", ".join(f"{country}-{known_code}" for known_code in known),
         )
     return f"{country}-{code}"
+
+
+@lru_cache(maxsize=1)
+def countries_with_holidays() -> tuple[str, ...]:
+    """The two-letter codes of the countries whose public holidays the registry knows."""
+    return tuple(sorted(c for c in holidays.list_supported_countries() if len(c) == 2))
+
+
+def subdivision_name(iso: str | None) -> str:
+    """A subdivision's name as the holidays library knows it, in the country's language
+    ("GB-SCT" → "Scotland", "FR-6AE" → "Alsace"); the code itself when it has none."""
+    country, _, code = (iso or "").upper().partition("-")
+    return _subdivision_names(country).get(code, iso or "")
+
+
+@lru_cache(maxsize=64)
+def _subdivision_names(country: str) -> dict[str, str]:
+    try:
+        aliases = holidays.country_holidays(country).subdivisions_aliases
+    except (NotImplementedError, KeyError, AttributeError):
+        return {}
+    names: dict[str, str] = {}
+    for name, code in aliases.items():
+        # The aliases mix names ("Guadeloupe") and other codes ("GP", "GUA").
+        if code not in names and not (name.isupper() and len(name) <= 3):
+            names[code] = name
+    return names
 
 
 def subdivision_code(iso: str | None) -> str | None:

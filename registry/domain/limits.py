@@ -69,8 +69,8 @@ def check_day(value: date, *, field: str = "") -> date:
         raise OutOfRange(
             N_("Give a date between %(min)s and %(max)s."),
             field=field,
-            min=MIN_DAY.isoformat(),
-            max=MAX_DAY.isoformat(),
+            min=MIN_DAY,
+            max=MAX_DAY,
         )
     return value
 

@@ -4,8 +4,11 @@ The domain and the services cannot know the reader's language (they have no requ
 they say what went wrong as ``Message('Unknown platform "%(slug)s".', slug=slug)``: the
 msgid is looked up in the catalogue where the sentence is shown (registry.i18n.translate),
 and the parameters are filled in after translation. A parameter may itself be a Message (a
-phrase such as a platform's allowed characters), translated the same way; anything else is
-data and is shown as it is. ``str()`` gives the English sentence, for logs and the CLI.
+phrase such as a platform's allowed characters), translated the same way. A date, a `Code`
+(a stored code of a vocabulary: a request's state, a holder kind) or `Choices` (the codes a
+value may take) is shown by the `show` of whoever renders: "1er juin 2009" and "Acceptée" on
+a French page; anything else is data and is shown as it is. ``str()`` gives the English
+sentence with ISO dates and bare codes, for logs and the CLI.
 
 Pure Python on purpose: no Flask, so the domain stays importable and testable alone.
 """
@@ -16,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Translate = Callable[[str], str]
+Show = Callable[[Any], Any]
 
 # The languages the registry speaks, each named in itself (for the switcher and profiles).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
@@ -30,17 +34,80 @@ def _same(msgid: str) -> str:
     return msgid
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 def render(
-    msgid: str, params: Mapping[str, Any] | None = None, translate: Translate = _same
+    msgid: str,
+    params: Mapping[str, Any] | None = None,
+    translate: Translate = _same,
+    show: Show = _as_is,
 ) -> str:
-    """The sentence with its parameters filled in, nested Messages rendered the same way."""
+    """The sentence with its parameters filled in, nested Messages rendered the same way and
+    every other value through `show`."""
     text = translate(msgid)
     if not params:
         return text
     return text % {
-        name: value.render(translate) if isinstance(value, Message) else value
+        name: value.render(translate, show) if isinstance(value, Message) else show(value)
         for name, value in params.items()
     }
+
+
+class Code:
+    """A code of one of the registry's vocabularies (``Code("state", "agreed")``), named in
+    the reader's words where a person reads it; the code itself in logs and the CLI. `kind`
+    is the vocabulary's name on the site (registry.web.labels)."""
+
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: str) -> None:
+        self.kind = kind
+        self.value = value
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Code({self.kind!r}, {self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Code):
+            return (self.kind, self.value) == (other.kind, other.value)
+        return self.value == other if isinstance(other, str) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class Choices:
+    """The codes a value may take, for "choose one of …": shown as the codes (what a CSV
+    cell or an API body takes), each with its name in the reader's words beside it; or, with
+    ``named=True``, by their names alone (the next steps of a request, chosen by a button)."""
+
+    __slots__ = ("kind", "values", "named")
+
+    def __init__(
+        self, kind: str, values: tuple[str, ...] | list[str], *, named: bool = False
+    ) -> None:
+        self.kind = kind
+        self.values = tuple(values)
+        self.named = named
+
+    def __str__(self) -> str:
+        return ", ".join(self.values)
+
+    def __repr__(self) -> str:
+        return f"Choices({self.kind!r}, {self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Choices):
+            return (self.kind, self.values) == (other.kind, other.values)
+        return str(self) == other if isinstance(other, str) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.values)
 
 
 class Message:
@@ -52,8 +119,8 @@ class Message:
         self.msgid = str(msgid)
         self.params = params
 
-    def render(self, translate: Translate = _same) -> str:
-        return render(self.msgid, self.params, translate)
+    def render(self, translate: Translate = _same, show: Show = _as_is) -> str:
+        return render(self.msgid, self.params, translate, show)
 
     def __str__(self) -> str:
         return self.render()

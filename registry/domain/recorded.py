@@ -8,7 +8,9 @@ Parameters are data: ids, handles, states, platform and brand names. A member is
 copied into them: a parameter refers to a member as ``{"member": id}`` and is resolved when
 shown (an erased member reads "A former member"), so erasing a member rewrites no stored
 parameter. ``{"phrase": msgid, "params": {...}}`` is a phrase translated with the sentence
-(the note "first contact attempt" of a transition, say).
+(the note "first contact attempt" of a transition, say); ``{"code": kind, "value": code}`` a
+code named in the reader's words ("agreed" reads "Acceptée"), ``{"day": "2009-06-01"}`` a day
+in words ("1er juin 2009").
 
 Pure Python on purpose, like registry.domain.messages.
 """
@@ -20,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from registry.domain.messages import N_, Message
+from registry.domain.messages import N_, Code, Message
 
 FORMER_MEMBER = N_("A former member")
 # A member holder who did not choose to show their name, as the public pages name them.
@@ -59,6 +61,17 @@ PERSONAL_VALUE = N_("personal data, not kept in the trail")
 def member(user_id: int | None) -> dict | None:
     """A parameter naming a member by id, resolved when shown."""
     return None if user_id is None else {"member": user_id}
+
+
+def code(kind: str, value: str) -> dict:
+    """A parameter that is a code of a vocabulary (a role, a request's state), named in the
+    reader's words when shown."""
+    return {"code": kind, "value": value}
+
+
+def day(value: date) -> dict:
+    """A parameter that is a day, written in words in the reader's language when shown."""
+    return {"day": value.isoformat()}
 
 
 def phrase(msgid: str, **params: Any) -> dict:
@@ -122,7 +135,39 @@ def resolve(value: Any, label: MemberLabel) -> Any:
             return Message(value["phrase"], **{k: resolve(v, label) for k, v in params.items()})
         if is_personal(value):
             return Message(PERSONAL_VALUE)
+        if set(value) == {"code", "value"}:
+            return Code(str(value["code"]), str(value["value"]))
+        if set(value) == {"day"}:
+            try:
+                return date.fromisoformat(value["day"])
+            except (TypeError, ValueError):
+                return value["day"]
     return value
+
+
+# Summaries stored before their codes and days were marked (`code`, `day`): which of their
+# plain parameters are codes of which vocabulary ("day": a day), so old entries read as new.
+UNMARKED = {
+    N_("Account %(account)s created with role %(role)s"): {"role": "role"},
+    N_("%(account)s: role %(role)s, active"): {"role": "role"},
+    N_("%(account)s: role %(role)s, deactivated"): {"role": "role"},
+    N_("%(brand)s: contact point %(kind)s added"): {"kind": "department"},
+    N_("Request #%(id)s: %(direction)s %(channel)s, %(outcome)s"): {
+        "direction": "direction",
+        "channel": "channel",
+        "outcome": "outcome",
+    },
+    N_("Request #%(id)s: %(before)s → %(after)s"): {"before": "state", "after": "state"},
+    N_("Request #%(id)s: %(before)s → %(after)s (%(note)s)"): {"before": "state", "after": "state"},
+    N_("Request #%(id)s: opened on moved back to %(day)s"): {"day": "day"},
+}
+
+
+def _unmarked(msgid: str, name: str, value: Any) -> Any:
+    kind = UNMARKED.get(msgid, {}).get(name)
+    if kind is None or not isinstance(value, str):
+        return value
+    return {"day": value} if kind == "day" else Code(kind, value)
 
 
 def message(msgid: str, stored_params: str | Mapping | None, label: MemberLabel) -> Message | None:
@@ -130,7 +175,7 @@ def message(msgid: str, stored_params: str | Mapping | None, label: MemberLabel)
     if not msgid:
         return None
     params = loads(stored_params) if isinstance(stored_params, str | None) else stored_params
-    return Message(msgid, **{k: resolve(v, label) for k, v in params.items()})
+    return Message(msgid, **{k: resolve(_unmarked(msgid, k, v), label) for k, v in params.items()})
 
 
 def custody_note(code: str, stored_params: str | None, note: str) -> list[Message | str]:

@@ -8,7 +8,7 @@ a user can act on, so the site and the API can show it as is.
 
 from __future__ import annotations
 
-from registry.domain.messages import N_, Explained
+from registry.domain.messages import N_, Choices, Code, Explained
 from registry.domain.vocabulary import State, values
 
 PROPOSED = State.PROPOSED.value
@@ -69,7 +69,11 @@ class TransitionNotAllowed(Explained):
 
 
 def _refusal_message(current: str, target: str, allowed: tuple[str, ...]) -> tuple[str, dict]:
-    params = {"current": current, "target": target, "next_steps": ", ".join(allowed)}
+    params = {
+        "current": Code("state", current),
+        "target": Code("state", target),
+        "next_steps": Choices("state", allowed, named=True),
+    }
     if current in CLOSED_STATES:
         return N_(
             'A request that is "%(current)s" cannot move to "%(target)s": it is closed.'
@@ -98,7 +102,7 @@ def _require_known(state: str) -> None:
         raise Explained(
             N_('Unknown request state "%(state)s"; known states are: %(known)s.'),
             state=state,
-            known=", ".join(STATES),
+            known=Choices("state", STATES),
         )
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.domain import limits, passwords, recorded
-from registry.domain.messages import LANGUAGES, N_
+from registry.domain.messages import LANGUAGES, N_, Choices
 from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.models import Brand, User
 from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
@@ -22,13 +22,52 @@ from registry.services.unit import use_case
 HASH_METHOD = "scrypt"  # a hash made another way (older pbkdf2) is remade at the next log-in
 
 
+# What email_validator finds wrong, said in our words (its own reasons are English only and
+# would end up in the middle of a French sentence): the start of its message, then ours.
+EMAIL_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("An email address must have an @-sign", N_("Enter a valid e-mail address: it has no @.")),
+    (
+        "There must be something before the @-sign",
+        N_("Enter a valid e-mail address: there is nothing before the @."),
+    ),
+    (
+        "There must be something after the @-sign",
+        N_("Enter a valid e-mail address: there is nothing after the @."),
+    ),
+    (
+        "The part after the @-sign is not valid. It should have a period",
+        N_("Enter a valid e-mail address: the part after the @ needs a dot, as in example.org."),
+    ),
+    (
+        "The part after the @-sign is not valid. It is not within a valid top-level domain",
+        N_("Enter a valid e-mail address: the part after the @ does not end like a real domain."),
+    ),
+    (
+        "The part after the @-sign is a special-use or reserved name",
+        N_("Enter a valid e-mail address: the part after the @ is a reserved name."),
+    ),
+    (
+        "An email address cannot have two periods in a row",
+        N_("Enter a valid e-mail address: it has two dots in a row."),
+    ),
+    ("The email address is too long", N_("Enter a valid e-mail address: this one is too long.")),
+)
+EMAIL_INVALID = N_("Enter a valid e-mail address, such as name@example.org.")
+
+
+def email_problem(reason: str) -> str:
+    """Our msgid for email_validator's reason (the generic one for those we do not name)."""
+    for start, msgid in EMAIL_PROBLEMS:
+        if reason.startswith(start):
+            return msgid
+    return EMAIL_INVALID
+
+
 def normalise_email(raw: str) -> str:
     try:
         return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise Invalid(
-            "Enter a valid e-mail address (%(reason)s).", field="email", reason=str(exc)
-        ) from exc
+        raise Invalid(email_problem(str(exc)), field="email") from exc
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -59,7 +98,7 @@ def create_user(
             'Unknown role "%(role)s"; choose one of %(choices)s.',
             field="role",
             role=role,
-            choices=", ".join(ROLES),
+            choices=Choices("role", ROLES),
         )
     check_new_password(password, email=email)
     if find_by_email(session, email):
@@ -110,7 +149,7 @@ def _add_user(
         action="user.create",
         entity=user,
         summary=N_("Account %(account)s created with role %(role)s"),
-        params={"account": recorded.member(user.id), "role": role},
+        params={"account": recorded.member(user.id), "role": recorded.code("role", role)},
         after=audit.snapshot(user, ("email", "role", "display_name", "brand_id")),
     )
     return user
@@ -356,7 +395,7 @@ def set_role(
         summary=N_("%(account)s: role %(role)s, active")
         if active
         else N_("%(account)s: role %(role)s, deactivated"),
-        params={"account": recorded.member(user.id), "role": role},
+        params={"account": recorded.member(user.id), "role": recorded.code("role", role)},
         before=before,
         after=audit.snapshot(user, ("role", "active", "brand_id")),
     )

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlmodel import Session, func, select
 
-from registry.domain import clock, limits
-from registry.domain.messages import N_, Explained
+from registry.domain import clock, limits, recorded
+from registry.domain.messages import N_, Choices, Explained
 from registry.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle, User
 from registry.services import (
     Conflict,
@@ -258,7 +258,7 @@ def add_contact_point(
             'Unknown kind of contact point "%(value)s"; choose one of %(choices)s.',
             field="kind",
             value=kind,
-            choices=", ".join(CONTACT_POINT_KINDS),
+            choices=Choices("department", CONTACT_POINT_KINDS),
         )
     label = checked_text(label, "label", limits.NAME_MAX)
     value = checked_text(value, "value", limits.CONTACT_POINT_MAX)
@@ -273,7 +273,7 @@ def add_contact_point(
         action="contact_point.create",
         entity=point,
         summary=N_("%(brand)s: contact point %(kind)s added"),
-        params={"brand": brand.name, "kind": kind},
+        params={"brand": brand.name, "kind": recorded.code("department", kind)},
         after=audit.snapshot(point, ("brand_id", "kind", "label", "value")),
     )
     return point

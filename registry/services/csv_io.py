@@ -518,7 +518,7 @@ def _classify(
                     "The current holder has held it since %(since)s;"
                     " the change cannot be dated before that."
                 ),
-                since=since.isoformat(),
+                since=since,
             )
         )
         return

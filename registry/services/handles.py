@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from registry.bulk import insert_rows
 from registry.domain import limits, recorded
 from registry.domain.handles import ParsedHandle
-from registry.domain.messages import N_
+from registry.domain.messages import N_, Choices
 from registry.domain.roles import EDIT_REGISTRY, role_can
 from registry.models import (
     HANDLE_STATUSES,
@@ -80,6 +80,16 @@ class Lookup:
 
 
 # One whole sentence per kind of choice, so that each translates with its own grammar.
+# The vocabulary (registry.web.labels) that names each kind of choice's codes.
+CHOICE_KINDS = {
+    "holder kind": "holder_kind",
+    "status": "status",
+    "kind of request": "request_kind",
+    "terms": "terms",
+    "direction": "direction",
+    "channel": "channel",
+    "outcome": "outcome",
+}
 CHOICE_MESSAGES = {
     "holder kind": N_('Unknown holder kind "%(value)s"; choose one of %(choices)s.'),
     "status": N_('Unknown status "%(value)s"; choose one of %(choices)s.'),
@@ -94,7 +104,12 @@ CHOICE_MESSAGES = {
 def check_choice(value: str, choices: tuple[str, ...], field: str, what: str) -> str:
     """`what` names the kind of choice, one of CHOICE_MESSAGES."""
     if value not in choices:
-        raise Invalid(CHOICE_MESSAGES[what], field=field, value=value, choices=", ".join(choices))
+        raise Invalid(
+            CHOICE_MESSAGES[what],
+            field=field,
+            value=value,
+            choices=Choices(CHOICE_KINDS[what], choices),
+        )
     return value
 
 
@@ -465,7 +480,7 @@ def move_custody(
                 "The current holder has held it since %(since)s;"
                 " the change cannot be dated before that.",
                 field="started_on",
-                since=previous.started_on.isoformat(),
+                since=previous.started_on,
             )
         previous.ended_on = started_on
         session.add(previous)
@@ -500,7 +515,9 @@ def move_custody(
         summary=N_("@%(handle)s now held by %(holder)s"),
         params={
             "handle": record.handle,
-            "holder": recorded.member(holder_user_id) or holder_name or holder_kind,
+            "holder": recorded.member(holder_user_id)
+            or holder_name
+            or recorded.code("holder_kind", holder_kind),
         },
         before=before,
         after=audit.snapshot(record, HOLDER_FIELDS),

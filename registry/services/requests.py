@@ -1413,7 +1413,12 @@ def _record_attempt(
         action="attempt.create",
         entity=attempt,
         summary=N_("Request #%(id)s: %(direction)s %(channel)s, %(outcome)s"),
-        params={"id": request.id, "direction": direction, "channel": channel, "outcome": outcome},
+        params={
+            "id": request.id,
+            "direction": recorded.code("direction", direction),
+            "channel": recorded.code("channel", channel),
+            "outcome": recorded.code("outcome", outcome),
+        },
         after=audit.snapshot(attempt, ATTEMPT_FIELDS),
     )
     brand = _brand_of(session, request)
@@ -1425,7 +1430,7 @@ def _record_attempt(
             action="request.update",
             entity=request,
             summary=N_("Request #%(id)s: opened on moved back to %(day)s"),
-            params={"id": request.id, "day": attempt_day.isoformat()},
+            params={"id": request.id, "day": recorded.day(attempt_day)},
             before={"opened_on": request.opened_on},
             after={"opened_on": attempt_day},
         )
@@ -1480,7 +1485,11 @@ def _move(session: Session, request: TransferRequest, target: str, *, actor, not
         summary=N_("Request #%(id)s: %(before)s → %(after)s (%(note)s)")
         if note
         else N_("Request #%(id)s: %(before)s → %(after)s"),
-        params={"id": request.id, "before": before, "after": target}
+        params={
+            "id": request.id,
+            "before": recorded.code("state", before),
+            "after": recorded.code("state", target),
+        }
         | ({"note": recorded.transition_note(note)} if note else {}),
         before={"state": before},
         after={"state": target},

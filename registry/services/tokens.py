@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from registry.domain import recorded
-from registry.domain.messages import N_
+from registry.domain.messages import N_, Code
 from registry.domain.roles import API_TOKENS, MANAGE_USERS, role_can
 from registry.models import ApiToken, User, utcnow
 from registry.services import Forbidden, Invalid, NotFound, audit
@@ -51,7 +51,7 @@ def create_token(
             "%(email)s has the role %(role)s: only staff, legal and admin accounts"
             " can hold API tokens.",
             email=user.email,
-            role=user.role,
+            role=Code("role", user.role),
         )
     name = (name or "").strip()
     if not name:

@@ -15,9 +15,15 @@ from wtforms import SelectChoice
 
 from registry import i18n
 from registry.domain import workflow
-from registry.domain.clock import CHANNELS, FLAGS, OUTCOMES
+from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.roles import ROLES
-from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS, TERMS
+from registry.models import (
+    CONTACT_POINT_KINDS,
+    HANDLE_STATUSES,
+    HOLDER_KINDS,
+    REQUEST_KINDS,
+    TERMS,
+)
 
 LABELS: dict[str, dict[str, object]] = {
     "holder_kind": {
@@ -52,6 +58,14 @@ LABELS: dict[str, dict[str, object]] = {
         workflow.COMPLETED: _l("Complete the handover"),
         workflow.DECLINED: _l("Decline"),
         workflow.WITHDRAWN: _l("Withdraw"),
+    },
+    "direction": {
+        "outbound": _l("Outbound"),
+        "inbound": _l("Inbound"),
+    },
+    "request_kind": {
+        "offer": _l("Offered by the holder"),
+        "claim": _l("Claimed by the brand"),
     },
     "flag": {
         "overdue": _l("Overdue"),
@@ -178,12 +192,49 @@ ORDER: dict[str, tuple[str, ...]] = {
     "status": HANDLE_STATUSES,
     "state": workflow.STATES,
     "flag": FLAGS,
+    "direction": DIRECTIONS,
+    "request_kind": REQUEST_KINDS,
     "outcome": OUTCOMES,
     "channel": CHANNELS,
     "department": CONTACT_POINT_KINDS,
     "role": ROLES,
     "terms": TERMS,
 }
+
+
+# What the audit trail's before/after values of each field are: a code of a vocabulary of
+# LABELS, or a kind of value shown in words (registry.web.templating.audit_value).
+FIELD_KINDS: dict[str, str] = {
+    "state": "state",
+    "status": "status",
+    "holder_kind": "holder_kind",
+    "from_holder_kind": "holder_kind",
+    "to_holder_kind": "holder_kind",
+    "outcome": "outcome",
+    "channel": "channel",
+    "direction": "direction",
+    "terms": "terms",
+    "role": "role",
+    "decision": "decision",
+    "locale": "locale",
+    "country": "country",
+    "subdivision": "subdivision",
+}
+# A `kind` field names a different vocabulary on each table.
+KIND_FIELD = {"contact_point": "department", "transfer_request": "request_kind"}
+
+
+def field_kind(field: str, entity_type: str = "") -> str:
+    """The kind of an audited field's values ("" for plain data)."""
+    if field == "kind":
+        return KIND_FIELD.get(entity_type, "")
+    if field in FIELD_KINDS:
+        return FIELD_KINDS[field]
+    if field.endswith("_on"):
+        return "day"
+    if field.endswith("_at"):
+        return "moment"
+    return ""
 
 
 def humanize(value: str | None) -> str:
@@ -200,6 +251,17 @@ def _label(value: str, kind: str, code: str) -> str:
     """Translated once per language (`code` is the current request's)."""
     found = LABELS[kind].get(value)
     return str(found) if found is not None else humanize(value)
+
+
+def named_choices(values: tuple[str, ...], kind: str, shown=str) -> str:
+    """Codes to choose from, each with its name (through `shown`) where that says more than
+    the code: "active (actif), dormant (inactif)" in French, "active, for_sale" in English."""
+    listed = []
+    for value in values:
+        name = label(value, kind)
+        same = name.casefold() == value.replace("_", " ").casefold()
+        listed.append(value if same else f"{value} ({shown(name)})")
+    return ", ".join(listed)
 
 
 def labelled(kind: str) -> list[tuple[str, object]]:

@@ -16,12 +16,12 @@ from flask import Flask, request, url_for
 
 from registry import db, i18n
 from registry.access import can
-from registry.domain import limits, recorded
+from registry.domain import clock, limits, recorded
 from registry.domain.messages import LANGUAGES, Message
 from registry.domain.roles import VIEW_PRIVATE
 from registry.i18n import gettext, ngettext
 from registry.models import User
-from registry.web import navigation
+from registry.web import labels, navigation
 from registry.web.labels import humanize, label
 
 __all__ = ["humanize", "long_date", "long_datetime", "thousands"]
@@ -59,7 +59,16 @@ def long_date(value: date | datetime | None) -> str:
 # formatting is most of a long page's time otherwise).
 @functools.lru_cache(maxsize=8192)
 def _long_day(day: date, code: str) -> str:
-    return dates.format_date(day, "long", locale=_parsed(code))
+    return _first_ordinal(dates.format_date(day, "long", locale=_parsed(code)), day, code)
+
+
+def _first_ordinal(text: str, day: date, code: str) -> str:
+    """French writes the first of the month as an ordinal, "1er décembre", and the other
+    days as numbers, "2 décembre"; Babel (CLDR) writes "1 décembre". Its long pattern starts
+    with the day ("d MMMM y")."""
+    if code == "fr" and day.day == 1 and text.startswith("1 "):
+        return "1er" + text[1:]
+    return text
 
 
 @functools.lru_cache(maxsize=8192)
@@ -86,9 +95,70 @@ def long_datetime(value: datetime | None) -> str:
 def _long_moment(wall: datetime, zone: str, code: str) -> str:
     locale = _parsed(code)
     local = wall.replace(tzinfo=ZoneInfo(zone))
-    day = dates.format_date(local.date(), "long", locale=locale)
+    day = _first_ordinal(dates.format_date(local.date(), "long", locale=locale), local, code)
     time = dates.format_time(local, "short", locale=locale)
     return locale.datetime_formats["long"].format(time, day)  # "{1}, {0}": date, then time
+
+
+def country_name(code: str | None) -> str:
+    """A country by its name in the reader's language ("FR" → "France", "CH" → "Suisse");
+    a code Babel does not know, as it is."""
+    if not code:
+        return "—"
+    return _locale().territories.get(code.upper(), code)
+
+
+def countries() -> list[tuple[str, str]]:
+    """The countries a brand may be in (those whose holidays the registry knows), as (code,
+    name in the reader's language), by name: a brand form's suggestions."""
+    return _countries(i18n.current_locale())
+
+
+@functools.lru_cache(maxsize=8)
+def _countries(code: str) -> list[tuple[str, str]]:
+    names = _parsed(code).territories
+    named = [(country, names.get(country, country)) for country in clock.countries_with_holidays()]
+    return sorted(named, key=lambda pair: pair[1].casefold())
+
+
+def region_name(iso: str | None) -> str:
+    """A subdivision and its country: "Scotland (Royaume-Uni)"; "—" for none."""
+    if not iso:
+        return "—"
+    name = clock.subdivision_name(iso)
+    return f"{name} ({country_name(iso.partition('-')[0])})"
+
+
+def audit_value(value, field: str, entity_type: str = ""):
+    """A value of the audit trail's before/after as the reader reads it: a code by its name
+    ("Acceptée"), a day or a moment in words, a country by its name, yes or no; anything
+    else as `as_text` shows it."""
+    kind = labels.field_kind(field, entity_type)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, str) and value:
+        if kind == "country":
+            return country_name(value)
+        if kind == "subdivision":
+            return region_name(value)
+        if kind == "day":
+            return _parsed_text(value, date.fromisoformat, long_date)
+        if kind == "moment":
+            return _parsed_text(value, datetime.fromisoformat, long_datetime)
+        if kind == "decision":
+            return decision(value) or value
+        if kind == "locale":
+            return LANGUAGES.get(value, value)
+        if kind in labels.LABELS:
+            return label(value, kind)
+    return as_text(value)
+
+
+def _parsed_text(value: str, parse, shown) -> str:
+    try:
+        return shown(parse(value))
+    except ValueError:  # a value stored before its field was a date: shown as it was
+        return value
 
 
 def business_days_ago(days: int) -> str:
@@ -200,6 +270,9 @@ def init_app(app: Flask) -> None:
         as_text=as_text,
         holder_name=holder_name,
         decision=decision,
+        country_name=country_name,
+        region_name=region_name,
+        audit_value=audit_value,
     )
     # `{% if url is web_url %}`: only http(s) links become links, even one stored before the
     # registry refused other schemes (a javascript: URL would run in the reader's browser).
@@ -209,6 +282,7 @@ def init_app(app: Flask) -> None:
         url_with=url_with,
         link=link,
         current_url=current_url,
+        countries=countries,
         languages=LANGUAGES,
         current_locale=i18n.current_locale,
         main_menu=navigation.main_menu,

@@ -11,8 +11,10 @@
   `t.label("overdue", "flag")`, `t.date(day)`, `t.number(1500)` (the app's filters, run in
   that language). Outside English, a msgid the catalogue does not translate fails the test.
 - `page`: a Playwright page in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); no
-  `playwright install` needed. A JavaScript error, a 5xx answer, a missing asset or anything
-  the site's Content-Security-Policy refuses (`csp_violations`) fails the test.
+  `playwright install` needed. One Chromium runs per language, started in it (`browsers`), so
+  its own controls speak it too: a French date input reads jj/mm/aaaa. A JavaScript error,
+  a 5xx answer, a missing asset or anything the site's Content-Security-Policy refuses
+  (`csp_violations`) fails the test.
 - `signup(page, email, password, name)`: signs up through the form and follows the link of
   the confirmation e-mail (the live app's outbox).
 - `new_page()`: another such page in a fresh browser context (its own cookies), for a second
@@ -183,7 +185,11 @@ def t(language, live_app) -> Catalogue:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browsers() -> Iterator:
+    """One Chromium per language, started when a journey first needs it. A context's locale
+    sets the page's language (Accept-Language, navigator.language), but Chromium draws its
+    own controls — a date input's jj/mm/aaaa, its time's 24-hour clock — in the language it
+    was started in, which on Linux comes from LANGUAGE (with Debian's chromium-l10n)."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(
             f"browser journeys need Chromium at {CHROMIUM}: apt-get install chromium "
@@ -192,14 +198,28 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
+    started: dict = {}
+
+    def launch(language: str):
+        if language not in started:
+            ui = BROWSER_LOCALES[language].replace("-", "_")
+            started[language] = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": ui}
+            )
+        return started[language]
+
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception:
+        yield launch
+    finally:
+        for running in started.values():
+            running.close()
         playwright.stop()
-        raise
-    yield browser
-    browser.close()
-    playwright.stop()
+
+
+@pytest.fixture
+def browser(browsers, language):
+    """The journey's language's Chromium."""
+    return browsers(language)
 
 
 @pytest.fixture

@@ -115,3 +115,88 @@ def test_a_service_error_accepts_messages_for_its_fields():
     )
     assert error.message == "line 3: Enter a handle."
     assert error.fields == {"handle": "Enter a handle."}
+
+
+# --- dates and codes, shown by whoever renders (issue 14) -----------------------------------
+
+
+def test_dates_and_codes_go_through_the_renderers_show_nested_messages_too():
+    from datetime import date
+
+    from registry.domain.messages import Choices, Code
+
+    def show(value):
+        if isinstance(value, date):
+            return f"the {value.day}st"
+        if isinstance(value, Code):
+            return value.value.upper()
+        return value
+
+    inner = Message("since %(day)s", day=date(2009, 6, 1))
+    text = render(
+        "%(state)s %(inner)s, %(n)s",
+        {"state": Code("state", "agreed"), "inner": inner, "n": 3},
+        shout,
+        show,
+    )
+    assert text == "AGREED since the 1st, 3"
+    assert str(
+        Message("%(c)s: %(all)s", c=Code("state", "agreed"), all=Choices("state", ("a", "b")))
+    ) == ("agreed: a, b")
+
+
+def test_a_code_equals_its_value_so_stored_english_comparisons_hold():
+    from registry.domain.messages import Choices, Code
+
+    assert Code("state", "agreed") == "agreed"
+    assert Code("state", "agreed") != Code("role", "agreed")
+    assert Choices("state", ("a", "b")) == "a, b"
+
+
+def test_stored_codes_and_days_come_back_as_values_to_show():
+    from datetime import date
+
+    from registry.domain import recorded
+    from registry.domain.messages import Code
+
+    stored = recorded.dumps(
+        {"to": recorded.code("state", "agreed"), "on": recorded.day(date(2009, 6, 1))}
+    )
+    message = recorded.message("%(to)s %(on)s", stored, label=str)
+    assert message.params == {"to": Code("state", "agreed"), "on": date(2009, 6, 1)}
+    assert str(message) == "agreed 2009-06-01"
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal_and_english_does_not():
+    from datetime import date
+
+    from registry.web.templating import _long_day
+
+    assert _long_day(date(2026, 12, 1), "fr") == "1er décembre 2026"
+    assert _long_day(date(2026, 12, 10), "fr") == "10 décembre 2026"
+    assert _long_day(date(2026, 12, 1), "en") == "December 1, 2026"
+
+
+def test_summaries_stored_before_codes_were_marked_read_as_new_ones():
+    from datetime import date
+
+    from registry.domain import recorded
+    from registry.domain.messages import Code
+
+    moved = recorded.message(
+        "Request #%(id)s: %(before)s → %(after)s",
+        '{"id": 3, "before": "proposed", "after": "agreed"}',
+        label=str,
+    )
+    assert moved.params == {
+        "id": 3,
+        "before": Code("state", "proposed"),
+        "after": Code("state", "agreed"),
+    }
+    back = recorded.message(
+        "Request #%(id)s: opened on moved back to %(day)s", '{"id": 3, "day": "2026-12-01"}', str
+    )
+    assert back.params["day"] == date(2026, 12, 1)
+    # Another sentence's parameter of the same name is data.
+    other = recorded.message("Brand %(brand)s created", '{"brand": "agreed"}', label=str)
+    assert other.params == {"brand": "agreed"} and not isinstance(other.params["brand"], Code)

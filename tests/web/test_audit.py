@@ -206,7 +206,10 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
     assert [e.action for e in entries] == ["user.create", "user.update"]
     for value in ("ana@example.org", "Ana Lima", "+351 912 345 678"):
         assert value not in stored
-    assert json.loads(entries[0].params) == {"account": {"member": ana.id}, "role": "fan"}
+    assert json.loads(entries[0].params) == {
+        "account": {"member": ana.id},
+        "role": {"code": "role", "value": "fan"},
+    }
     profile = entries[1]
     assert json.loads(profile.after)["display_name"] == {"personal": True}
 

@@ -57,7 +57,7 @@ def test_a_member_downloads_everything_held_about_them(client, auth, make):
     assert "password_hash" not in json.dumps(data)
     # The registry's own sentences, made from their codes in the member's language.
     assert [c["note"] for c in data["custody_records"]] == ["First recorded in the registry."]
-    assert "Request #1: outbound email, no_answer" in [a["summary"] for a in data["actions"]]
+    assert "Request #1: outbound email, no answer" in [a["summary"] for a in data["actions"]]
     french = json.loads(client.get("/me/data.json", headers={"Accept-Language": "fr"}).data)
     assert [c["note"] for c in french["custody_records"]] == ["Première inscription au registre."]
 

@@ -205,7 +205,10 @@ def test_a_refused_transition_says_why_and_changes_nothing(client, auth, app, ma
     response = client.post(
         f"/requests/{request.id}/transition", data={"to": "completed"}, follow_redirects=True
     )
-    assert 'cannot move straight to "completed"' in unescape(response.text)
+    assert (
+        'A "proposed" request cannot move straight to "completed"; next steps are: contacting,'
+        in unescape(response.text)
+    )
     assert load(app, TransferRequest, request.id).state == "proposed"
 
 
