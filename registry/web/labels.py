@@ -137,6 +137,27 @@ LABELS: dict[str, dict[str, object]] = {
         "api_token": _l("API token"),
         "platform": _l("Platform"),
     },
+    # What an audit entry records (its `action` code).
+    "action": {
+        "attempt.create": _l("Contact attempt logged"),
+        "brand.create": _l("Brand added"),
+        "brand.update": _l("Brand edited"),
+        "contact_point.create": _l("Contact point added"),
+        "handle.create": _l("Handle added"),
+        "handle.custody": _l("Change of holder"),
+        "handle.update": _l("Handle edited"),
+        "handle.verify": _l("Holder confirmed"),
+        "request.create": _l("Request opened"),
+        "request.transition": _l("Request state changed"),
+        "request.update": _l("Request edited"),
+        "token.create": _l("API token created"),
+        "token.revoke": _l("API token revoked"),
+        "user.create": _l("Account created"),
+        "user.delete": _l("Account deleted"),
+        "user.password": _l("Password changed"),
+        "user.role": _l("Role or access changed"),
+        "user.update": _l("Profile edited"),
+    },
     # Fields of the audit trail and of the CSV import's report.
     "field": {
         "active": _l("Active"),

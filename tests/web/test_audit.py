@@ -278,3 +278,23 @@ def test_a_new_record_shows_its_values_alone_and_a_change_shows_both_sides():
     )
     assert not edited.is_new
     assert edited.shown_changes == edited.changes
+
+
+def test_actions_are_named_in_the_readers_language_with_their_code_beside(client, auth, make):
+    make.brand("Gallimard")
+    auth.login("staff")
+    french = client.get("/audit?action=brand.create", headers=FRENCH).text
+    assert 'data-label="Action">Marque ajoutée <code class="small">brand.create</code>' in french
+    # The filter's menu names them too, and still sends the code.
+    assert '<option value="brand.create" selected>Marque ajoutée</option>' in french
+    english = client.get("/audit?action=brand.create").text
+    assert 'data-label="Action">Brand added <code class="small">brand.create</code>' in english
+
+
+def test_every_action_the_registry_records_has_a_name():
+    from registry import ROOT
+    from registry.web import labels
+
+    source = "".join(path.read_text() for path in (ROOT / "registry").rglob("*.py"))
+    recorded = set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', source))
+    assert len(recorded) >= 15 and recorded <= set(labels.LABELS["action"])
