@@ -217,7 +217,7 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
         "Account ana@example.org created with role fan",
         "Profile updated",
     }
-    assert "<td>ana@example.org</td>" in page
+    assert "<td>ana@<wbr>example<wbr>.org</td>" in page  # may wrap after the @, before dots
     # The profile's change is shown as a change, without the values.
     # The e-mail of the new account, the name and phone typed later: changes, without values.
     assert page.count("personal data, not kept in the trail") == 3
