@@ -13,10 +13,11 @@
 - `page`: a Playwright page in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); no
   `playwright install` needed. A JavaScript error, a 5xx answer, a missing asset or anything
   the site's Content-Security-Policy refuses (`csp_violations`) fails the test.
-- Every page a journey shows is checked by axe-core (tests/e2e/vendor/, a pinned copy): just
-  before the browser leaves a document (a link, a form, `goto`, a reload, a download) and at
-  the end of the test, so whether it came from `goto`, a click or a form. A serious or
-  critical violation (`a11y_violations`) fails the test with its rule, targets and address.
+- Every page a journey shows is checked by axe-core (tests/e2e/vendor/, a pinned copy) once
+  it has loaded, however it came (`goto`, a link, a form sent, a reload); leaving a page
+  waits for its check (`Accessibility`). A serious or critical violation, or an id used
+  twice (`a11y_violations`), fails the test with its rule, targets and address.
+  `accessibility.settle(page)` waits for the check of the page shown.
 - `signup(page, email, password, name)`: signs up through the form and follows the link of
   the confirmation e-mail (the live app's outbox).
 - `new_page()`: another such page in a fresh browser context (its own cookies), for a second
