@@ -40,7 +40,8 @@ PAGES = {
         "/handles/import",
     ],
     "legal": ["/requests/1", "/brands/nespresso", "/me/tokens"],
-    "admin": ["/admin/users", "/audit", "/audit?page=2"],
+    # A request open to both the attempt form and the brand's decision.
+    "admin": ["/admin/users", "/audit", "/audit?page=2", "/requests/2"],
 }
 
 
