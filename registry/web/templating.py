@@ -8,11 +8,13 @@ filters also work outside a request (tests compare pages with them): English, Pa
 from __future__ import annotations
 
 import functools
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from flask import Flask, request, url_for
+from markupsafe import Markup, escape
 
 from registry import db, i18n
 from registry.access import can
@@ -251,6 +253,17 @@ def _link(_script_root: str, endpoint: str, values: tuple) -> str:
     return url_for(endpoint, **dict(values))
 
 
+def breakable(value) -> Markup:
+    """An address or a code that may not fit its column, with the places where it may wrap
+    marked (<wbr>): after an "@" or slashes, before a dot between letters. A narrow cell
+    wraps "fans.cochonou@" / "example.org", not "fans.cochonou@e" / "xample.org"."""
+    return Markup(_BREAK_AFTER.sub(r"\g<0><wbr>", _BREAK_BEFORE.sub("<wbr>.", str(escape(value)))))
+
+
+_BREAK_AFTER = re.compile(r"@|/+")
+_BREAK_BEFORE = re.compile(r"(?<=[^\W\d])\.(?=\w)")
+
+
 def current_url() -> str:
     """This page's path and query, for forms that come back to it (the language switcher)."""
     return request.full_path.rstrip("?") if request.query_string else request.path
@@ -268,6 +281,7 @@ def init_app(app: Flask) -> None:
         translated=translated,
         custody_note=custody_note,
         as_text=as_text,
+        breakable=breakable,
         holder_name=holder_name,
         decision=decision,
         country_name=country_name,

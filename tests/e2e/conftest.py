@@ -15,6 +15,11 @@
   its own controls speak it too: a French date input reads jj/mm/aaaa. A JavaScript error,
   a 5xx answer, a missing asset or anything the site's Content-Security-Policy refuses
   (`csp_violations`) fails the test.
+- Every page a journey shows is checked by axe-core (tests/e2e/vendor/, a pinned copy) once
+  it has loaded, however it came (`goto`, a link, a form sent, a reload); leaving a page
+  waits for its check (`Accessibility`). A serious or critical violation, or an id used
+  twice (`a11y_violations`), fails the test with its rule, targets and address.
+  `accessibility.settle(page)` waits for the check of the page shown.
 - `signup(page, email, password, name)`: signs up through the form and follows the link of
   the confirmation e-mail (the live app's outbox).
 - `new_page()`: another such page in a fresh browser context (its own cookies), for a second
@@ -32,6 +37,7 @@ replace its own."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +48,7 @@ from pathlib import Path
 import flask_babel
 import pytest
 from flask import Flask, got_request_exception
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 from werkzeug.serving import make_server
 
 from registry import ROOT, create_app, db, demo
@@ -68,6 +74,57 @@ VIEWPORT = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
 # The journeys' languages, and the browser locale (hence Accept-Language) each one runs with.
 BROWSER_LOCALES = {"en": "en-GB", "fr": "fr-FR"}
+# axe-core, vendored from its npm package (see vendor/README.md); a test asset, never served.
+AXE_SOURCE = (E2E_DIR / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+# What every document of a journey runs, after axe: it tells the journey it is there, then,
+# once loaded (its stylesheet applies: colour contrast depends on it), its serious and critical
+# violations. HTML from a server only (about:blank, a CSV or JSON shown by the browser are
+# not the site's pages); frames neither (the site has none, and axe would wait a minute for
+# an answer from a frame without axe).
+AXE_RUNNER = """(() => {
+  if (window.top !== window || !location.protocol.startsWith("http")) { return; }
+  const report = window.__a11yReport;
+  const id = Math.random().toString(36).slice(2);
+  report({ id, state: "shown" });
+  // axe leaves a repeated id to a person to review; here it fails: a label's `for` or an
+  // aria-describedby naming it reaches only the first element.
+  function repeatedIds() {
+    const seen = new Map();
+    for (const node of document.querySelectorAll("[id]")) {
+      seen.set(node.id, (seen.get(node.id) || 0) + 1);
+    }
+    const repeated = [...seen].filter(([, count]) => count > 1).map(([id]) => "#" + id);
+    return repeated.length ? [{ id: "duplicate-id", impact: "serious",
+      help: "An id names one element only", targets: repeated }] : [];
+  }
+  async function check() {
+    if (document.contentType !== "text/html") { return []; }
+    const results = await axe.run(document, { iframes: false, resultTypes: ["violations"] });
+    return results.violations
+      .filter((rule) => rule.impact === "serious" || rule.impact === "critical")
+      .map((rule) => ({
+        id: rule.id,
+        impact: rule.impact,
+        help: rule.help,
+        targets: rule.nodes.map((node) => node.target.join(" ")),
+      }))
+      .concat(repeatedIds());
+  }
+  const problem = (help) => [{ id: "not-checked", impact: "critical", help, targets: [] }];
+  let loaded = false;
+  let done = false;
+  function finish(found) {
+    if (!done) { done = true; report({ id, state: "checked", url: location.href, found }); }
+  }
+  window.addEventListener("load", () => {
+    loaded = true;
+    check().then(finish, (error) => finish(problem(`axe failed: ${error}`)));
+  });
+  // Never loaded: say so, rather than hold the next page for ever.
+  setTimeout(() => loaded || finish(problem("the page did not load within 8 s")), 8000);
+})();"""
+# Any address but the stylesheet, the script and the icon: documents are among these.
+NOT_STATIC = re.compile(r"^(?!.*/static/).*$")
 
 
 def pytest_collection_modifyitems(items):
@@ -229,8 +286,75 @@ def csp_violations() -> list[str]:
     return []
 
 
+@dataclass
+class Accessibility:
+    """axe-core's serious and critical findings on the pages a test showed.
+
+    axe runs inside each document, put there through the DevTools protocol as the browser's
+    own scripts are: the site's Content-Security-Policy does not apply to it, nor is it
+    relaxed. Each document checks itself once loaded and reports through a binding; a
+    navigation away from a document still being checked is held until its report is in
+    (the old document stays until then), so no page goes unchecked however it was left."""
+
+    site: str
+    violations: list[str] = field(default_factory=list)
+    current: dict[Page, str] = field(default_factory=dict)  # the document being checked
+    held: dict[Page, list[Route]] = field(default_factory=dict)
+
+    def watch(self, context: BrowserContext) -> None:
+        context.expose_binding("__a11yReport", self.reported)
+        context.add_init_script(AXE_SOURCE + "\n;\n" + AXE_RUNNER)
+
+        def leaving(route: Route):
+            request = route.request
+            page = request.frame.page if request.is_navigation_request() else None
+            if page in self.current and request.frame.parent_frame is None:
+                self.held.setdefault(page, []).append(route)
+            else:
+                route.fallback()
+
+        context.route(NOT_STATIC, leaving)
+
+    def reported(self, source, message) -> None:
+        page = source["page"]
+        if message["state"] == "shown":
+            self.current[page] = message["id"]
+            return
+        if self.current.get(page) == message["id"]:
+            del self.current[page]
+            for route in self.held.pop(page, []):
+                route.continue_()
+        if not message["url"].startswith(self.site):
+            return
+        for rule in message["found"]:
+            where = f" at {', '.join(rule['targets'])}" if rule["targets"] else ""
+            self.violations.append(
+                f"{rule['id']} ({rule['impact']}: {rule['help']}){where} on {message['url']}"
+            )
+
+    def settle(self, page: Page) -> None:
+        """Waits for the check of the page's document to be over."""
+        for _ in range(TIMEOUT_MS // 25):
+            if page not in self.current or page.is_closed():
+                return
+            page.wait_for_timeout(25)
+        self.violations.append(f"not-checked (no report from axe) on {page.url}")
+
+
 @pytest.fixture
-def new_page(browser, live_server, language, csp_violations):
+def a11y_violations() -> list[str]:
+    """What axe-core found serious or critical on the test's pages; any left at the end of
+    a journey fail it."""
+    return []
+
+
+@pytest.fixture
+def accessibility(live_server, a11y_violations) -> Accessibility:
+    return Accessibility(site=live_server.url, violations=a11y_violations)
+
+
+@pytest.fixture
+def new_page(browser, live_server, language, csp_violations, accessibility):
     """Opens a page in a fresh browser context: its own cookies, so another person's session.
     Every page gets the checks of `page`; the contexts close when the test ends."""
     contexts = []
@@ -242,6 +366,7 @@ def new_page(browser, live_server, language, csp_violations):
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
+        accessibility.watch(context)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
@@ -261,8 +386,11 @@ def new_page(browser, live_server, language, csp_violations):
 
     yield open_page
     for context in contexts:
+        for each in context.pages:
+            accessibility.settle(each)  # the last page of each person
         context.close()
     problems += [f"CSP violation: {text}" for text in csp_violations]
+    problems += [f"accessibility: {text}" for text in accessibility.violations]
     if problems:
         pytest.fail("the browser saw: " + "; ".join(problems), pytrace=False)
 
