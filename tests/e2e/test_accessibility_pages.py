@@ -71,3 +71,20 @@ def test_the_first_tab_shows_a_link_that_skips_to_the_content(page, t, screensho
     expect(page.locator("main#content")).to_be_focused()
     page.keyboard.press("Tab")  # the next stop is in the content, past the menus
     expect(page.locator("main#content :focus")).to_have_count(1)
+
+
+def test_what_forms_answer_passes_axe_too(page, make_user, t):
+    log_in(page, t, *make_user("legal", brand="nespresso"))
+    page.goto("/me/tokens")
+    page.locator("#name").fill("Feed reader")
+    page.locator("main form[method=post] [type=submit]").first.click()
+    expect(page.locator("#token-value")).to_be_visible()  # the new token, shown once
+
+    log_in(page, t, *make_user("staff"))
+    page.goto("/handles/import")
+    page.locator("#file").set_input_files(
+        {"name": "handles.csv", "mimeType": "text/csv", "buffer": b"platform,handle\nx,A11y\n"}
+    )
+    page.locator("main form[method=post] [type=submit]").first.click()
+    # The import's own page, following the job (no worker runs beside the journeys).
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Import in progress"))
