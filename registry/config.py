@@ -50,6 +50,8 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(instance_path),
         "REPLY_DEADLINE_DAYS": int(os.environ.get("REPLY_DEADLINE_DAYS", "10")),
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "FR"),
+        # No new request on a handle this many days after its handover (DESIGN "Handover").
+        "HANDOVER_LOCK_DAYS": int(os.environ.get("HANDOVER_LOCK_DAYS", "60")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

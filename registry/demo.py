@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 
 from registry.domain import clock
 from registry.models import Handle, User
-from registry.services import accounts, brands, handles, platforms, requests
+from registry.services import accounts, brands, handles, handover, platforms, requests
 from registry.services.unit import use_case
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -241,6 +241,14 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS).astimezone(UTC)
 
 
+def _business_days_after(day: date, n: int) -> date:
+    calendar = clock.calendar_for("FR")
+    while n > 0:
+        day += timedelta(days=1)
+        n -= calendar.is_business_day(day)
+    return day
+
+
 def _business_days_before(day: date, n: int) -> date:
     calendar = clock.calendar_for("FR")
     while n > 0:
@@ -360,8 +368,35 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
     )
     handles.update_handle(session, gallimard.id, actor=staff, status="active")
     requests.transition(session, request.id, actor=staff, to="agreed", today=date(2011, 3, 1))
-    requests.transition(
-        session, request.id, actor=staff, to="completed", today=date(2011, 3, 14), confirmed=True
+    # The handover: a window on Monday 14 March at 10:00, Julien's confirmation on the site,
+    # the publisher's by e-mail (recorded by staff), then the name claimed in the window.
+    handover.schedule(
+        session,
+        request.id,
+        actor=staff,
+        window_start=_at(date(2011, 3, 14), 10),
+        window_minutes=30,
+        notes="Julien renomme le compte en @gallimard_fan ; la présidence prend @Gallimard.",
+        now=_at(date(2011, 3, 2), 11),
+    )
+    handover.confirm(
+        session, request.id, actor=julien, party="holder", now=_at(date(2011, 3, 3), 18)
+    )
+    handover.confirm(
+        session,
+        request.id,
+        actor=staff,
+        party="brand",
+        channel="email",
+        now=_at(date(2011, 3, 4), 9),
+    )
+    handover.record_outcome(
+        session,
+        request.id,
+        actor=staff,
+        outcome="claimed",
+        note="@Gallimard est au nom de l’éditeur.",
+        now=_at(date(2011, 3, 14), 10, 12),
     )
     handles.update_handle(
         session, gallimard.id, actor=staff, followers=1800, followers_seen_on=date(2011, 6, 1)
@@ -443,6 +478,45 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
     )
     requests.transition(
         session, request.id, actor=staff, to="in_discussion", today=date(2026, 10, 19)
+    )
+    requests.transition(session, request.id, actor=staff, to="agreed", today=date(2026, 10, 26))
+    # A first window fails: between Claire's rename and the brand's, someone else took the
+    # name. It came back to Claire; a new window is planned, awaiting both confirmations.
+    handover.schedule(
+        session,
+        request.id,
+        actor=staff,
+        window_start=_at(date(2026, 11, 5), 11),
+        now=_at(date(2026, 10, 27), 10),
+    )
+    handover.confirm(
+        session, request.id, actor=driver, party="holder", now=_at(date(2026, 10, 28), 9)
+    )
+    handover.confirm(
+        session,
+        request.id,
+        actor=staff,
+        party="brand",
+        channel="email",
+        now=_at(date(2026, 10, 29), 15),
+    )
+    handover.record_outcome(
+        session,
+        request.id,
+        actor=staff,
+        outcome="failed",
+        reason="sniped",
+        note="Un autre compte a pris le nom entre les deux changements ; il a été récupéré.",
+        now=_at(date(2026, 11, 5), 11, 40),
+    )
+    handover.schedule(
+        session,
+        request.id,
+        actor=staff,
+        window_start=_at(_business_days_after(today, 6), 11),
+        window_minutes=15,
+        notes="Cette fois, la marque est connectée et prête avant que Claire ne renomme.",
+        now=_at(today, 8),
     )
 
     # Cochonou: 100,000 fans on a fan page, and no reply to anything.

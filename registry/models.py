@@ -326,6 +326,41 @@ class ContactAttempt(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class HandoverPlan(Versioned, SQLModel, table=True):
+    """A window in which the name changes hands, each side's confirmation, and the outcome
+    (registry.domain.handover has the rules). A request has at most one plan without an
+    outcome; a failed one stays, as the request's history.
+
+    A confirmation records who gave it and when; `*_channel` is empty when the party
+    confirmed on the site itself, else the channel by which staff received it."""
+
+    __tablename__ = "handover_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = version_field()
+    request_id: int = Field(foreign_key="transfer_request.id", index=True)
+    window_start: datetime
+    window_minutes: int
+    timezone: str = Field(max_length=64)  # the zone the window was given in
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    scheduled_on: date
+    confirm_by: date = Field(index=True)
+    outcome_by: date = Field(index=True)
+    holder_confirmed_at: datetime | None = None
+    holder_confirmed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    holder_channel: str = Field(default="", max_length=16)
+    brand_confirmed_at: datetime | None = None
+    brand_confirmed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    brand_channel: str = Field(default="", max_length=16)
+    outcome: str = Field(default="", max_length=8, index=True)  # "", claimed or failed
+    outcome_reason: str = Field(default="", max_length=16)
+    outcome_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    outcome_at: datetime | None = None
+    outcome_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class CustodyIsAppendOnly(Exception):
     """Raised when code tries to rewrite or erase custody history."""
 

@@ -97,9 +97,37 @@ class Factories:
                 )
             if state:
                 for step in requests.workflow.path_to(request.state, state):
+                    if step == requests.workflow.COMPLETED:
+                        hand_over(session, request.id, opened_on)
+                        continue
                     requests.transition(
                         session, request.id, actor=None, to=step, today=opened_on, confirmed=True
                     )
             return request
 
         return self._run(build)
+
+
+def hand_over(session, request_id: int, day, *, actor=None) -> None:
+    """Complete an agreed request the only way there is: a window on `day` at 10:00 UTC,
+    both sides' confirmations (received by e-mail), and the name claimed in the window."""
+    from datetime import UTC, datetime, timedelta
+
+    from registry.services import handover
+
+    start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+    handover.schedule(
+        session, request_id, actor=actor, window_start=start, now=start - timedelta(hours=2)
+    )
+    for party in ("holder", "brand"):
+        handover.confirm(
+            session,
+            request_id,
+            actor=None,
+            party=party,
+            channel="email",
+            now=start - timedelta(hours=1),
+        )
+    handover.record_outcome(
+        session, request_id, actor=actor, outcome="claimed", now=start + timedelta(minutes=10)
+    )

@@ -26,6 +26,9 @@ CLOSED_STATES: frozenset[str] = frozenset({COMPLETED, DECLINED, WITHDRAWN})
 # the handle's custody. A person makes them only once they have confirmed, having been told
 # the consequence (the web's confirm step; an API call is itself the deliberate act).
 IRREVERSIBLE: frozenset[str] = CLOSED_STATES
+# A state reached only through the handover's outcome (registry.domain.handover), never by
+# a move someone makes: `completed` means the brand claimed the name in an agreed window.
+BY_HANDOVER_ONLY: frozenset[str] = frozenset({COMPLETED})
 
 # English labels (the web's label table translates them where they are shown).
 STATE_LABELS: dict[str, str] = {
@@ -110,6 +113,12 @@ def allowed_transitions(current: str) -> tuple[str, ...]:
     """The states a request in ``current`` may move to, in STATES order (empty when closed)."""
     _require_known(current)
     return tuple(state for state in STATES if state in TRANSITIONS[current])
+
+
+def manual_moves(current: str) -> tuple[str, ...]:
+    """The moves a person may make from ``current``: the allowed ones, but for those only a
+    handover's outcome makes (BY_HANDOVER_ONLY)."""
+    return tuple(s for s in allowed_transitions(current) if s not in BY_HANDOVER_ONLY)
 
 
 def check_transition(current: str, target: str) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, func, select
 
-from registry.domain import clock, limits, recorded, workflow
+from registry.domain import clock, handover, limits, recorded, workflow
 from registry.domain.messages import N_, Explained, Message
 from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
 from registry.models import (
@@ -20,6 +20,7 @@ from registry.models import (
     AuditEntry,
     Brand,
     ContactAttempt,
+    CustodyRecord,
     Handle,
     Platform,
     TransferRequest,
@@ -72,11 +73,14 @@ class ClockPolicy:
 
     deadline_days: int = clock.DEFAULT_DEADLINE_DAYS
     country: str = clock.DEFAULT_COUNTRY
+    lock_days: int = handover.DEFAULT_LOCK_DAYS  # after a handover, no new request this long
 
     @classmethod
     def from_config(cls, config) -> ClockPolicy:
         return cls(
-            deadline_days=int(config["REPLY_DEADLINE_DAYS"]), country=config["DEFAULT_COUNTRY"]
+            deadline_days=int(config["REPLY_DEADLINE_DAYS"]),
+            country=config["DEFAULT_COUNTRY"],
+            lock_days=int(config.get("HANDOVER_LOCK_DAYS", handover.DEFAULT_LOCK_DAYS)),
         )
 
     def deadline_for(self, brand: Brand | None) -> int:
@@ -1070,7 +1074,7 @@ def moves_for(
 ) -> tuple[str, ...]:
     """The states this user may move the request to now: staff any allowed move, its
     proposer withdrawing it (legal, for its own brand only)."""
-    allowed = workflow.allowed_transitions(request.state)
+    allowed = workflow.manual_moves(request.state)
     if can_manage(user):
         return allowed
     if is_proposer(user, request) and acts_for(user, brand) and workflow.WITHDRAWN in allowed:
@@ -1243,6 +1247,19 @@ def propose(
     open_one = open_request_on(session, record.id)
     if open_one is not None:
         raise _already_open(actor, open_one)
+    locked_until = lock_until(session, record.id, today=today, policy=policy)
+    if locked_until is not None:
+        raise Conflict(
+            N_(
+                "@%(handle)s changed hands recently: no new request on it before %(day)s "
+                "(%(days)s days after its handover)."
+            ),
+            field="handle",
+            extra={"locked_until": locked_until.isoformat()},
+            handle=record.handle,
+            day=locked_until,
+            days=policy.lock_days,
+        )
     from_kind, from_name = offered_from(actor, record, kind)
     request = TransferRequest(
         handle_id=record.id,
@@ -1284,10 +1301,31 @@ def open_request_on(session: Session, handle_id: int) -> TransferRequest | None:
     ).first()
 
 
+def lock_until(
+    session: Session, handle_id: int, *, today: date, policy: ClockPolicy = ClockPolicy()
+) -> date | None:
+    """The first day a new request on the handle is accepted after its latest handover,
+    while that day is still ahead (else None): the lock against a name bounced back and
+    forth (DESIGN "Handover"; ICANN locks a domain 60 days after a transfer)."""
+    last = session.exec(
+        select(func.max(CustodyRecord.started_on)).where(
+            CustodyRecord.handle_id == handle_id, CustodyRecord.note_code == recorded.HANDED_OVER
+        )
+    ).one()
+    if last is None:
+        return None
+    ends = handover.lock_ends(last, policy.lock_days)
+    return ends if ends > today else None
+
+
 def proposable(session: Session, record: Handle) -> bool:
     """Whether a page should offer to propose this handle to its brand: what `propose`
     refuses whoever asks — a handle its brand holds, or one with a request open — is not."""
-    return record.holder_kind != "brand" and open_request_on(session, record.id) is None
+    return (
+        record.holder_kind != "brand"
+        and open_request_on(session, record.id) is None
+        and lock_until(session, record.id, today=utcnow().date()) is None
+    )
 
 
 def _already_open(actor: User, open_one: TransferRequest) -> Invalid:
@@ -1533,6 +1571,17 @@ def transition(
             expected=expected_state,
         )
     _check_move(request.state, to)
+    if to in workflow.BY_HANDOVER_ONLY:
+        raise Conflict(
+            N_(
+                "A request is completed by its handover: plan a window, get both sides' "
+                "confirmations, then record that the brand claimed the name."
+            ),
+            field="to",
+            extra={
+                "allowed_transitions": list(moves_for(actor, request, _brand_of(session, request)))
+            },
+        )
     require_confirmed(to, confirmed)
     return _advance(session, request, actor=actor, to=to, today=today, note=note, policy=policy)
 

@@ -137,8 +137,30 @@ LABELS: dict[str, dict[str, object]] = {
         "api_token": _l("API token"),
         "platform": _l("Platform"),
     },
+    # The two sides of a handover, its outcomes, why a window failed, where a plan stands.
+    "party": {"holder": _l("the holder"), "brand": _l("the brand")},
+    "handover_outcome": {"claimed": _l("claimed"), "failed": _l("failed")},
+    "failure_reason": {
+        "sniped": _l("Someone else took the name in between"),
+        "rename_blocked": _l("The platform refused a rename"),
+        "no_show": _l("A side did not turn up"),
+        "lapsed": _l("The confirmations came too late"),
+        "other": _l("Something else"),
+    },
+    "standing": {
+        "awaiting_confirmations": _l("Awaiting confirmations"),
+        "ready": _l("Ready: both sides confirmed"),
+        "awaiting_outcome": _l("Window over: outcome to record"),
+        "outcome_overdue": _l("Outcome overdue"),
+        "lapsed": _l("Lapsed"),
+        "claimed": _l("Claimed by the brand"),
+        "failed": _l("Failed"),
+    },
     # What an audit entry records (its `action` code).
     "action": {
+        "handover.schedule": _l("Handover window planned"),
+        "handover.confirm": _l("Handover window confirmed"),
+        "handover.outcome": _l("Handover outcome recorded"),
         "attempt.create": _l("Contact attempt logged"),
         "brand.create": _l("Brand added"),
         "brand.update": _l("Brand edited"),

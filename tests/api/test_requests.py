@@ -391,14 +391,18 @@ def test_others_without_manage_rights_cannot_withdraw(api, app, make):
     assert load(app, TransferRequest, request.id).state == "proposed"
 
 
-def test_completing_hands_the_handle_over(api, app, make):
+def test_completing_by_a_move_is_refused_the_handover_completes(api, app, make):
     request = make.request(state="agreed")
-    response = api.post(
-        f"/api/v1/requests/{request.id}/transition", {"to": "completed"}, api.token("admin")
+    body = assert_json_error(
+        api.post(
+            f"/api/v1/requests/{request.id}/transition", {"to": "completed"}, api.token("admin")
+        ),
+        409,
     )
-    assert response.status_code == 200, response.text
+    assert "A request is completed by its handover" in body["error"]
+    assert "completed" not in body["allowed_transitions"]
     handle = load(app, Handle, request.handle_id)
-    assert (handle.holder_kind, handle.holder_name) == ("brand", "Gallimard")
+    assert (handle.holder_kind, handle.holder_name) == ("fan", "Julien")
 
 
 def test_transitions_on_an_unknown_request_are_404(api):

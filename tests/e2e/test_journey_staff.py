@@ -7,10 +7,9 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from registry.demo import FIRST_RECORDED, HANDLES
-from registry.domain.recorded import CUSTODY_NOTES, HANDED_OVER
+from registry.demo import HANDLES
 from registry.web.requests import STATE_REACHED
-from tests.e2e.steps import fact, log_attempt, log_in, main_nav, paris_now, paris_today
+from tests.e2e.steps import fact, log_attempt, log_in, main_nav, paris_now
 
 # The demo's Cochonou fan page on Facebook: three unanswered attempts, the reply overdue.
 _, _, _, _, FAN_PAGE, *_ = next(r for r in HANDLES if r[:2] == ("facebook", "cochonou"))
@@ -115,65 +114,8 @@ def test_staff_follow_a_request_to_the_handover(page, screenshot, make_user, t, 
     move_to(page, t, request_id, "in_discussion")
     move_to(page, t, request_id, "agreed")
     screenshot(page, "staff-7-request-agreed")
-    # Completing cannot be undone: a confirm step says what it does first.
-    actions.get_by_role("button", name=t.label("completed", "move_to"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        t("Complete the handover of @%(handle)s?", handle="cochonou")
-    )
-    expect(page.locator(".consequence")).to_have_text(
-        t(
-            "Custody of @%(handle)s on %(platform)s moves to %(holder)s. This cannot be undone.",
-            handle="cochonou",
-            platform="Facebook",
-            holder="Cochonou",
-        )
-    )
-    expect(page.locator(".flash-warning")).to_have_count(0)  # the brand's team replied
-    screenshot(page, "staff-7b-confirm-handover")
-    page.get_by_role("link", name=t("Cancel, back to the request")).click()
-    expect(page.locator(".badge.big")).to_have_text(t.label("agreed", "state"))
-    actions.get_by_role("button", name=t.label("completed", "move_to"), exact=True).click()
-    page.get_by_role("button", name=t("Yes, complete the handover")).click()
-    expect(page.locator(".flash-success")).to_have_text(
-        t(STATE_REACHED["completed"], id=request_id)
-    )
-    expect(page.locator(".badge.big")).to_have_text(t.label("completed", "state"))
-    history = page.locator("#history li")
-    expect(history.last).to_contain_text(
-        f"{t.label('agreed', 'state')} → {t.label('completed', 'state')}"
-    )
-    expect(reply_clock.locator("p.muted")).to_have_text(t("Closed — nothing awaited."))
-    expect(page.get_by_role("heading", name=t("Move the request"))).to_have_count(0)
-    expect(page.get_by_role("heading", name=t("Log a contact attempt"))).to_have_count(0)
-    expect(page.get_by_role("button", name=t("Log the attempt"))).to_have_count(0)
-    screenshot(page, "staff-8-request-completed")
-
-    # The handle now belongs to the brand; the fan page's custody record is closed today.
-    page.get_by_role("heading", level=1).get_by_role("link", name="@cochonou").click()
-    expect(page).to_have_url(re.compile(r"/handles/\d+$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("@cochonou")
-    brand = t.label("brand", "holder_kind")
-    held_by = fact(page, t("Held by"))
-    expect(held_by.locator(".badge")).to_have_text(brand)
-    expect(held_by).to_contain_text("Cochonou")
-    expect(held_by).not_to_contain_text(FAN_PAGE)
-    today = t.date(paris_today())
-    timeline = page.locator(".timeline li")
-    expect(timeline).to_have_count(2)
-    current = page.locator(".timeline li.current")
-    expect(current).to_have_count(1)
-    expect(current.locator(".when")).to_have_text(f"{today} → {t('today')}")
-    expect(current.locator(".badge")).to_have_text(brand)
-    expect(current).to_contain_text("Cochonou")
-    expect(current).to_contain_text(t(CUSTODY_NOTES[HANDED_OVER], id=request_id))
-    previous = timeline.filter(has_text=FAN_PAGE)
-    expect(previous).not_to_have_class(re.compile(r"\bcurrent\b"))
-    expect(previous.locator(".when")).to_have_text(f"{t.date(FIRST_RECORDED)} → {today}")
-    expect(previous.locator(".badge")).to_have_text(t.label("fan", "holder_kind"))
-    requests = page.locator(
-        "section.panel", has=page.get_by_role("heading", name=t("Transfer requests"))
-    )
-    ours = requests.locator("li", has_text=t("Request #%(id)s", id=request_id))
-    expect(ours.locator(".badge")).to_have_text(t.label("completed", "state"))
-    expect(page.get_by_role("link", name=t("Propose a transfer"))).to_have_count(0)
-    screenshot(page, "staff-9-handle-held-by-brand")
+    # Completing is not a move: the handover's outcome completes a request (its own journey,
+    # tests/e2e/test_journey_handover.py).
+    expect(
+        actions.get_by_role("button", name=t.label("completed", "move_to"), exact=True)
+    ).to_have_count(0)

@@ -8,7 +8,9 @@ from sqlmodel import func, select
 
 from registry import db
 from registry.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
+from registry.services import handover
 from registry.services import requests as transfer
+from tests.factories import hand_over
 
 
 def count(app, model) -> int:
@@ -228,11 +230,9 @@ def test_fans_cannot_move_requests_but_can_withdraw_their_own(client, auth, app,
 
 def test_completing_moves_custody_in_the_same_step(client, auth, app, make):
     request = make.request(["replied"], state="agreed")
-    auth.login("staff")
-    response = client.post(
-        f"/requests/{request.id}/transition", data={"to": "completed", "confirmed": "1"}
-    )
-    assert response.status_code == 302
+    with app.app_context():
+        hand_over(db.session(), request.id, date(2026, 3, 9))
+    assert load(app, TransferRequest, request.id).state == "completed"
     handle = load(app, Handle, request.handle_id)
     assert (handle.holder_kind, handle.holder_name) == ("brand", "Gallimard")
     with app.app_context():
@@ -245,10 +245,24 @@ def test_completing_moves_custody_in_the_same_step(client, auth, app, make):
         )
     assert [r.holder_kind for r in records] == ["fan", "brand"]
     assert records[0].ended_on is not None and records[1].ended_on is None
+    assert records[1].started_on == date(2026, 3, 9)  # the window's day, in the brand's zone
     assert records[1].note_code == "handed_over"
     assert records[1].note_params == f'{{"id": {request.id}}}'
     page = client.get(f"/handles/{handle.id}").text
     assert "Gallimard" in page and f"Handed over through transfer request #{request.id}." in page
+
+
+def test_staff_cannot_complete_a_request_by_moving_it(client, auth, app, make):
+    request = make.request(["replied"], state="agreed")
+    auth.login("staff")
+    response = client.post(
+        f"/requests/{request.id}/transition",
+        data={"to": "completed", "confirmed": "1"},
+        follow_redirects=True,
+    )
+    assert "A request is completed by its handover" in unescape(response.text)
+    assert load(app, TransferRequest, request.id).state == "agreed"
+    assert load(app, Handle, request.handle_id).holder_kind == "fan"
 
 
 def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
@@ -261,15 +275,12 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
     with app.app_context():
         session = db.session()
         with pytest.raises(transfer.Invalid):
-            transfer.transition(
-                session,
-                request.id,
-                actor=None,
-                to="completed",
-                today=date(2026, 3, 9),
-                confirmed=True,
-            )
+            hand_over(session, request.id, date(2026, 3, 9))
+        session.rollback()
+        plan = handover.current_plan(session, request.id)
+    # The outcome and the completion went together: the plan still awaits its outcome.
     assert load(app, TransferRequest, request.id).state == "agreed"
+    assert plan is not None and plan.outcome == ""
 
 
 def make_legal(app, make, brand_id, email="legal@example.org"):

@@ -1,0 +1,467 @@
+"""The handover of an agreed request: a window, each side's confirmation, the outcome.
+
+`completed` is reached only here (`record_outcome` with `claimed`, after both confirmations):
+the request completes and the handle's custody moves in one transaction. A `failed` window
+closes its plan and leaves the request agreed, ready for another. The rules (deadlines,
+standing, platform warnings and steps) are in registry.domain.handover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, select
+
+from registry.domain import clock, handover, limits, recorded, workflow
+from registry.domain.messages import N_, Code, Message
+from registry.domain.roles import LEGAL
+from registry.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
+from registry.services import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    audit,
+    checked,
+    checked_text,
+)
+from registry.services import requests as transfer
+from registry.services.requests import ClockPolicy
+from registry.services.unit import locked, use_case
+
+NOTES_MAX = limits.NOTE_MAX
+DEFAULT_POLICY = ClockPolicy()
+PLAN_FIELDS = (
+    "window_start",
+    "window_minutes",
+    "timezone",
+    "confirm_by",
+    "outcome_by",
+    "holder_confirmed_at",
+    "holder_channel",
+    "brand_confirmed_at",
+    "brand_channel",
+    "outcome",
+    "outcome_reason",
+)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan as its pages and the API show it, with its standing and what is owed."""
+
+    plan: HandoverPlan
+    standing: str
+    owed_by: tuple[str, ...]
+    warnings: list[Message]
+    steps: dict[str, tuple[str, ...]]
+
+    @property
+    def window_end(self) -> datetime:
+        return _aware(self.plan.window_start) + timedelta(minutes=self.plan.window_minutes)
+
+    def as_dict(self) -> dict:
+        plan = self.plan
+        return {
+            "id": plan.id,
+            "window_start": _aware(plan.window_start).isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "window_minutes": plan.window_minutes,
+            "timezone": plan.timezone,
+            "notes": plan.notes,
+            "confirmations": {
+                handover.HOLDER: _confirmation(plan.holder_confirmed_at, plan.holder_channel),
+                handover.BRAND: _confirmation(plan.brand_confirmed_at, plan.brand_channel),
+            },
+            "confirm_by": plan.confirm_by.isoformat(),
+            "outcome_by": plan.outcome_by.isoformat(),
+            "standing": self.standing,
+            "owed_by": list(self.owed_by),
+            "outcome": plan.outcome or None,
+            "outcome_reason": plan.outcome_reason or None,
+            "warnings": [str(w) for w in self.warnings],
+        }
+
+
+def _confirmation(at: datetime | None, channel: str) -> dict | None:
+    if at is None:
+        return None
+    return {"at": _aware(at).isoformat(), "channel": channel or None}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def facts(plan: HandoverPlan) -> handover.PlanFacts:
+    return handover.PlanFacts(
+        window_start=_aware(plan.window_start),
+        window_minutes=plan.window_minutes,
+        confirm_by=plan.confirm_by,
+        outcome_by=plan.outcome_by,
+        holder_confirmed=plan.holder_confirmed_at is not None,
+        brand_confirmed=plan.brand_confirmed_at is not None,
+        outcome=plan.outcome or None,
+    )
+
+
+def _today(brand: Brand | None, now: datetime) -> date:
+    return transfer.local_day(now, brand)
+
+
+def view(
+    session: Session, plan: HandoverPlan, *, now: datetime, policy: ClockPolicy = DEFAULT_POLICY
+) -> PlanView:
+    request = session.get(TransferRequest, plan.request_id)
+    handle = session.get(Handle, request.handle_id)
+    platform = session.get(Platform, handle.platform_id)
+    brand = session.get(Brand, handle.brand_id) if handle.brand_id else None
+    fact = facts(plan)
+    current = handover.standing(fact, now=now, today=_today(brand, now))
+    return PlanView(
+        plan=plan,
+        standing=current,
+        owed_by=handover.owed_by(fact, current),
+        warnings=_warnings(session, platform, brand, plan, policy),
+        steps=handover.steps(platform.slug),
+    )
+
+
+def _warnings(session, platform, brand, plan, policy) -> list[Message]:
+    shared = handover.rules_for(platform.slug).shared_with
+    shared_name = ""
+    if shared:
+        other = session.exec(select(Platform.name).where(Platform.slug == shared)).first()
+        shared_name = other or ""
+    start = _aware(plan.window_start)
+    return handover.warnings(
+        platform.slug,
+        platform.name,
+        window_start=start,
+        window_day=transfer.local_day(start, brand),
+        calendar=policy.calendar_for(brand),
+        shared_name=shared_name,
+    )
+
+
+def plans_of(session: Session, request_id: int) -> list[HandoverPlan]:
+    """A request's plans, oldest first (failed ones, then the current one)."""
+    return list(
+        session.exec(
+            select(HandoverPlan)
+            .where(HandoverPlan.request_id == request_id)
+            .order_by(HandoverPlan.id)
+        )
+    )
+
+
+def current_plan(session: Session, request_id: int) -> HandoverPlan | None:
+    """The request's plan without an outcome, if any (there is at most one)."""
+    return session.exec(
+        select(HandoverPlan).where(
+            HandoverPlan.request_id == request_id, HandoverPlan.outcome == ""
+        )
+    ).first()
+
+
+def _locked_plan(session: Session, request_id: int) -> HandoverPlan | None:
+    return locked(
+        session,
+        HandoverPlan,
+        and_(HandoverPlan.request_id == request_id, HandoverPlan.outcome == ""),
+    )
+
+
+def _require_staff(actor: User | None, message: str) -> None:
+    if actor is not None and not transfer.can_manage(actor):
+        raise Forbidden(message)
+
+
+def check_window(
+    window_start: datetime | None, minutes: int | None, *, now: datetime
+) -> tuple[datetime, int]:
+    """A window ahead of now, of a length the registry accepts."""
+    if window_start is None or window_start.tzinfo is None:
+        raise Invalid(N_("Give the start of the window with its time zone."), field="window_start")
+    checked(limits.check_moment, window_start, "window_start")
+    if window_start <= now:
+        raise Invalid(N_("The window must start in the future."), field="window_start")
+    minutes = handover.DEFAULT_WINDOW_MINUTES if minutes is None else minutes
+    if not handover.MIN_WINDOW_MINUTES <= minutes <= handover.MAX_WINDOW_MINUTES:
+        raise Invalid(
+            N_("A window lasts from %(min)s to %(max)s minutes."),
+            field="window_minutes",
+            min=handover.MIN_WINDOW_MINUTES,
+            max=handover.MAX_WINDOW_MINUTES,
+        )
+    return window_start, minutes
+
+
+@use_case
+def schedule(
+    session: Session,
+    request_id: int,
+    *,
+    actor: User | None,
+    window_start: datetime | None,
+    window_minutes: int | None = None,
+    timezone: str = "",
+    notes: str = "",
+    now: datetime,
+    policy: ClockPolicy = DEFAULT_POLICY,
+) -> HandoverPlan:
+    """Plan the window of an agreed request. A plan that lapsed (its confirmations missed
+    their deadline, or its window began without them) is closed as failed first: a new
+    window replaces it. A plan still under way is refused: record its outcome first."""
+    _require_staff(actor, N_("Only staff schedule a handover."))
+    request = transfer._locked(session, request_id)
+    if request.state != workflow.AGREED:
+        raise Conflict(
+            N_("Only an agreed request gets a handover plan; request #%(id)s is %(state)s."),
+            field="window_start",
+            id=request.id,
+            state=Code("state", request.state),
+        )
+    window_start, window_minutes = check_window(window_start, window_minutes, now=now)
+    notes = checked_text(notes, "notes", NOTES_MAX)
+    brand = transfer._brand_of(session, request)
+    existing = _locked_plan(session, request_id)
+    if existing is not None:
+        fact = facts(existing)
+        if handover.standing(fact, now=now, today=_today(brand, now)) != handover.LAPSED:
+            raise Conflict(
+                N_(
+                    "Request #%(id)s already has a handover plan under way: record its "
+                    "outcome before planning another window."
+                ),
+                field="window_start",
+                id=request.id,
+            )
+        _close(
+            session,
+            existing,
+            actor=actor,
+            outcome=handover.FAILED,
+            reason=handover.LAPSED_REASON,
+            now=now,
+        )
+    calendar = policy.calendar_for(brand)
+    zone = transfer.brand_zone(brand)
+    scheduled_on = _today(brand, now)
+    end = window_start + timedelta(minutes=window_minutes)
+    plan = HandoverPlan(
+        request_id=request.id,
+        window_start=window_start,
+        window_minutes=window_minutes,
+        timezone=timezone or zone.key,
+        notes=notes,
+        scheduled_on=scheduled_on,
+        confirm_by=handover.confirm_by(scheduled_on, calendar),
+        outcome_by=handover.outcome_by(end.astimezone(zone).date(), calendar),
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="handover.schedule",
+        entity=request,
+        summary=N_("Request #%(id)s: handover window planned"),
+        params={"id": request.id},
+        after=audit.snapshot(plan, PLAN_FIELDS),
+    )
+    return plan
+
+
+@use_case
+def confirm(
+    session: Session,
+    request_id: int,
+    *,
+    actor: User | None,
+    party: str,
+    channel: str = "",
+    now: datetime,
+) -> HandoverPlan:
+    """One side's confirmation of the current window (handover.confirmation_refusal says who
+    may give which). Confirming twice changes nothing."""
+    request = transfer._locked(session, request_id)
+    brand = transfer._brand_of(session, request)
+    proposer = transfer.is_proposer(actor, request)
+    legal = actor is not None and actor.role == LEGAL
+    legal_of_brand = legal and transfer.acts_for(actor, brand)
+    for_itself = (party == handover.HOLDER and proposer and request.kind == "offer") or (
+        party == handover.BRAND and legal_of_brand
+    )
+    channel = "" if for_itself else (channel or "")
+    if channel and channel not in clock.CHANNELS:
+        raise Invalid(N_('Unknown channel "%(channel)s".'), field="channel", channel=channel)
+    refused = handover.confirmation_refusal(
+        party,
+        offer=request.kind == "offer",
+        proposer=proposer,
+        legal_of_brand=legal_of_brand,
+        legal=legal,
+        staff=transfer.can_manage(actor),
+        system=actor is None,
+        channel=channel,
+    )
+    if refused is not None:
+        kind, message = refused
+        field = (
+            "party" if party not in handover.PARTIES or kind == handover.FORBIDDEN else "channel"
+        )
+        raise (Forbidden if kind == handover.FORBIDDEN else Invalid)(message, field=field)
+    plan = _locked_plan(session, request_id)
+    if plan is None:
+        raise Conflict(N_("Request #%(id)s has no handover window to confirm."), id=request.id)
+    if getattr(plan, f"{party}_confirmed_at") is not None:
+        return plan
+    current = handover.standing(facts(plan), now=now, today=_today(brand, now))
+    if current == handover.LAPSED:
+        raise Conflict(
+            N_(
+                "The window of request #%(id)s lapsed: both confirmations were due by "
+                "%(day)s and before the window began. Staff plan a new one."
+            ),
+            id=request.id,
+            day=plan.confirm_by,
+        )
+    before = audit.snapshot(plan, PLAN_FIELDS)
+    setattr(plan, f"{party}_confirmed_at", now)
+    setattr(plan, f"{party}_confirmed_by_id", actor.id if actor else None)
+    setattr(plan, f"{party}_channel", channel)
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="handover.confirm",
+        entity=request,
+        summary=N_("Request #%(id)s: %(party)s confirmed the handover window"),
+        params={"id": request.id, "party": recorded.code("party", party)},
+        before=before,
+        after=audit.snapshot(plan, PLAN_FIELDS),
+    )
+    return plan
+
+
+def _close(session, plan, *, actor, outcome, reason, now, note=""):
+    before = audit.snapshot(plan, PLAN_FIELDS)
+    plan.outcome, plan.outcome_reason, plan.outcome_note = outcome, reason, note
+    plan.outcome_at, plan.outcome_by_id = now, actor.id if actor else None
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="handover.outcome",
+        entity=session.get(TransferRequest, plan.request_id),
+        summary=N_("Request #%(id)s: handover %(outcome)s"),
+        params={"id": plan.request_id, "outcome": recorded.code("handover_outcome", outcome)},
+        before=before,
+        after=audit.snapshot(plan, PLAN_FIELDS),
+    )
+
+
+@use_case
+def record_outcome(
+    session: Session,
+    request_id: int,
+    *,
+    actor: User | None,
+    outcome: str,
+    reason: str = "",
+    note: str = "",
+    now: datetime,
+    policy: ClockPolicy = DEFAULT_POLICY,
+) -> HandoverPlan:
+    """What happened in the window. `claimed` (after both confirmations; the sides may have
+    gone ahead before the window's start, and the record says when it was recorded)
+    completes the request and moves custody; `failed` (with a reason) closes the plan and
+    the request stays agreed, for another window."""
+    _require_staff(actor, N_("Only staff record a handover's outcome."))
+    if outcome not in handover.OUTCOMES:
+        raise Invalid(N_('The outcome is "claimed" or "failed".'), field="outcome")
+    note = checked_text(note, "note", NOTES_MAX)
+    request = transfer._locked(session, request_id)
+    brand = transfer._brand_of(session, request)
+    plan = _locked_plan(session, request_id)
+    if plan is None:
+        raise Conflict(N_("Request #%(id)s has no handover window: plan one first."), id=request.id)
+    fact = facts(plan)
+    if outcome == handover.CLAIMED:
+        if not fact.confirmed:
+            raise Conflict(
+                N_(
+                    "Both sides must confirm the window before the brand can claim the name: "
+                    "the holder's and the brand's confirmations are needed."
+                ),
+                field="outcome",
+            )
+        _close(session, plan, actor=actor, outcome=outcome, reason="", now=now, note=note)
+        today = _today(brand, now)
+        transfer._advance(
+            session,
+            request,
+            actor=actor,
+            to=workflow.COMPLETED,
+            today=today,
+            note=note,
+            policy=policy,
+        )
+        return plan
+    if reason not in handover.FAILURE_REASONS:
+        raise Invalid(
+            N_("Say why the window failed: sniped, rename_blocked, no_show or other."),
+            field="reason",
+        )
+    _close(session, plan, actor=actor, outcome=outcome, reason=reason, now=now, note=note)
+    return plan
+
+
+# --- plans past a deadline -------------------------------------------------------------------
+
+
+def due_plans(session: Session, *, now: datetime) -> list[tuple[HandoverPlan, TransferRequest]]:
+    """Plans past a deadline (DUE standings), the dashboard's `handover_due`: confirmations
+    missing after confirm_by or once the window began, or no outcome after outcome_by.
+    Dates are compared with today in UTC in SQL, then each row's standing is read in its
+    brand's zone."""
+    today = now.date()
+    missing = or_(
+        HandoverPlan.holder_confirmed_at.is_(None), HandoverPlan.brand_confirmed_at.is_(None)
+    )
+    rows = session.exec(
+        select(HandoverPlan, TransferRequest)
+        .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
+        .where(
+            HandoverPlan.outcome == "",
+            or_(
+                and_(
+                    missing,
+                    or_(
+                        HandoverPlan.confirm_by < today + timedelta(days=1),
+                        HandoverPlan.window_start <= now,
+                    ),
+                ),
+                and_(~missing, HandoverPlan.outcome_by < today + timedelta(days=1)),
+            ),
+        )
+        .order_by(HandoverPlan.confirm_by, HandoverPlan.id)
+    ).all()
+    found = []
+    for plan, request in rows:
+        brand = transfer._brand_of(session, request)
+        if handover.standing(facts(plan), now=now, today=_today(brand, now)) in handover.DUE:
+            found.append((plan, request))
+    return found
+
+
+def get_request_plan(session: Session, request_id: int) -> HandoverPlan:
+    plan = current_plan(session, request_id)
+    if plan is None:
+        raise NotFound(N_("Request #%(id)s has no handover window."), id=request_id)
+    return plan

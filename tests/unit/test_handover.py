@@ -1,0 +1,186 @@
+"""The handover's rules, without Flask or a database: deadlines, standing, who confirms for
+which side, the lock after a handover, and what a platform's rules warn about."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from registry.domain import handover
+from registry.domain.clock import BusinessCalendar
+
+FR = BusinessCalendar("FR")
+START = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)  # a Thursday
+
+
+def plan(**values) -> handover.PlanFacts:
+    defaults = {
+        "window_start": START,
+        "window_minutes": 30,
+        "confirm_by": date(2026, 12, 8),
+        "outcome_by": date(2026, 12, 11),
+    }
+    return handover.PlanFacts(**(defaults | values))
+
+
+def test_confirmations_are_due_five_business_days_after_scheduling():
+    # Scheduled Tuesday 1 December 2026: Wed 2, Thu 3, Fri 4, Mon 7, Tue 8.
+    assert handover.confirm_by(date(2026, 12, 1), FR) == date(2026, 12, 8)
+    # Scheduled Thursday 24 December: Christmas (Friday), New Year's Day and the weekends
+    # do not count (28, 29, 30, 31 December, 4 January).
+    assert handover.confirm_by(date(2026, 12, 24), FR) == date(2027, 1, 4)
+
+
+def test_the_outcome_is_due_one_business_day_after_the_window():
+    assert handover.outcome_by(date(2026, 12, 10), FR) == date(2026, 12, 11)
+    assert handover.outcome_by(date(2026, 12, 11), FR) == date(2026, 12, 14)  # Friday → Monday
+
+
+@pytest.mark.parametrize(
+    "facts,now,today,expected",
+    [
+        (plan(), START - timedelta(days=5), date(2026, 12, 5), handover.AWAITING_CONFIRMATIONS),
+        (
+            plan(holder_confirmed=True),
+            START - timedelta(days=1),
+            date(2026, 12, 9),
+            handover.LAPSED,
+        ),
+        # Both confirmed: ready until the window ends, then its outcome is awaited, then late.
+        (
+            plan(holder_confirmed=True, brand_confirmed=True),
+            START,
+            date(2026, 12, 10),
+            handover.READY,
+        ),
+        (
+            plan(holder_confirmed=True, brand_confirmed=True),
+            START + timedelta(minutes=30),
+            date(2026, 12, 10),
+            handover.AWAITING_OUTCOME,
+        ),
+        (
+            plan(holder_confirmed=True, brand_confirmed=True),
+            START + timedelta(days=2),
+            date(2026, 12, 12),
+            handover.OUTCOME_OVERDUE,
+        ),
+        # A window that begins before anyone confirmed has lapsed, deadline or not.
+        (plan(confirm_by=date(2026, 12, 20)), START, date(2026, 12, 10), handover.LAPSED),
+        (plan(outcome="claimed"), START, date(2026, 12, 10), handover.CLAIMED_STANDING),
+        (plan(outcome="failed"), START, date(2026, 12, 10), handover.FAILED_STANDING),
+    ],
+)
+def test_a_plans_standing(facts, now, today, expected):
+    assert handover.standing(facts, now=now, today=today) == expected
+
+
+def test_who_owes_the_next_step():
+    waiting = plan(brand_confirmed=True)
+    assert handover.owed_by(waiting, handover.AWAITING_CONFIRMATIONS) == (handover.HOLDER,)
+    assert handover.owed_by(plan(), handover.AWAITING_CONFIRMATIONS) == ("holder", "brand")
+    assert handover.owed_by(waiting, handover.READY) == ("staff",)
+    assert handover.owed_by(waiting, handover.LAPSED) == ()
+
+
+def refusal(party, **who):
+    base = {
+        "offer": True,
+        "proposer": False,
+        "legal_of_brand": False,
+        "legal": False,
+        "staff": False,
+        "system": False,
+        "channel": "",
+    }
+    return handover.confirmation_refusal(party, **(base | who))
+
+
+def test_each_side_confirms_for_itself():
+    assert refusal("holder", proposer=True) is None  # the fan who offered it
+    assert refusal("brand", legal=True, legal_of_brand=True) is None
+
+
+@pytest.mark.parametrize(
+    "party,who,kind",
+    [
+        ("holder", {"staff": True, "channel": "phone"}, handover.FORBIDDEN),  # an offer: the fan
+        ("holder", {"legal": True, "legal_of_brand": True}, handover.FORBIDDEN),
+        ("brand", {"proposer": True}, handover.FORBIDDEN),  # the fan cannot speak for the brand
+        ("brand", {"legal": True}, handover.FORBIDDEN),  # another brand's legal team
+        ("brand", {"staff": True}, handover.INVALID),  # staff, without saying how it came
+        ("holder", {"offer": False, "proposer": True}, handover.FORBIDDEN),  # a claim's holder
+        ("seller", {"proposer": True}, handover.INVALID),
+    ],
+)
+def test_a_confirmation_by_the_wrong_party_is_refused(party, who, kind):
+    found = refusal(party, **who)
+    assert found is not None and found[0] == kind
+
+
+def test_staff_and_the_registry_record_confirmations_received_elsewhere():
+    assert refusal("brand", staff=True, channel="email") is None
+    assert refusal("holder", offer=False, staff=True, channel="letter") is None
+    assert refusal("holder", system=True, channel="email") is None
+    assert refusal("brand", system=True)[0] == handover.INVALID  # the channel is needed
+
+
+def test_the_lock_lasts_sixty_days_unless_configured():
+    assert handover.lock_ends(date(2026, 12, 1)) == date(2027, 1, 30)
+    assert handover.lock_ends(date(2026, 12, 1), 7) == date(2026, 12, 8)
+
+
+def texts(messages) -> list[str]:
+    return [str(m) for m in messages]
+
+
+def test_x_warns_that_the_name_is_free_for_anyone_at_once():
+    found = texts(
+        handover.warnings("x", "X", window_start=START, window_day=START.date(), calendar=FR)
+    )
+    assert any("frees the old name the moment it changes" in w for w in found)
+    assert any("log in at least every 30 days" in w for w in found)
+
+
+def test_tiktok_warns_of_its_thirty_days_between_renames():
+    found = texts(
+        handover.warnings(
+            "tiktok", "TikTok", window_start=START, window_day=START.date(), calendar=FR
+        )
+    )
+    assert any("one username change every 30 days" in w and "2026-11-10" in w for w in found)
+    assert any("holds a freed name" in w for w in found)
+
+
+def test_instagram_says_threads_follows_and_a_day_off_is_named():
+    christmas = datetime(2026, 12, 25, 10, tzinfo=UTC)
+    found = texts(
+        handover.warnings(
+            "instagram",
+            "Instagram",
+            window_start=christmas,
+            window_day=christmas.date(),
+            calendar=FR,
+            shared_name="Threads",
+        )
+    )
+    assert "Renaming on Instagram renames the Threads profile too." in found
+    assert any("day off for the brand (2026-12-25)" in w for w in found)
+    # A platform with no such rule, on a business day: nothing to warn about.
+    assert (
+        handover.warnings(
+            "telegram", "Telegram", window_start=START, window_day=START.date(), calendar=FR
+        )
+        == []
+    )
+
+
+def test_steps_differ_for_a_domain_handle():
+    assert "DNS" in " ".join(handover.steps("bluesky")[handover.BRAND])
+    assert "rename your account" in " ".join(handover.steps("x")[handover.HOLDER])
+    assert set(handover.steps("x")) == {handover.HOLDER, handover.BRAND}
+
+
+def test_every_platform_rule_names_its_source():
+    assert all(rules.source for rules in handover.HANDOVER_RULES.values())

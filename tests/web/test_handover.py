@@ -1,0 +1,277 @@
+"""The handover's use cases on a real database (SQLite, or PostgreSQL with DATABASE_URL): a
+window for an agreed request, each side's confirmation, the outcome, the lock afterwards,
+and the refusals on the way."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from registry import db, demo
+from registry.models import AuditEntry, CustodyRecord, Handle, HandoverPlan, TransferRequest, User
+from registry.services import Conflict, Forbidden, Invalid, handles
+from registry.services import handover as service
+from registry.services import requests as transfer
+from tests.factories import hand_over
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
+WINDOW = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
+
+
+def load(app, model, row_id):
+    with app.app_context():
+        return db.session().get(model, row_id)
+
+
+def member(session, user):
+    return session.get(User, user.id)
+
+
+@pytest.fixture
+def agreed(make):
+    """A fan's offer of @Gallimard, agreed; the fan (its proposer) and a staff member."""
+    fan = make.user("fan", email="julien@example.org")
+    request = make.request(["replied"], proposer=fan, state="agreed")
+    return request, fan, make.user("staff", email="sam@example.org")
+
+
+def schedule(session, request, staff, **values):
+    values = {"window_start": WINDOW, "now": NOW} | values
+    return service.schedule(session, request.id, actor=member(session, staff), **values)
+
+
+def test_staff_plan_a_window_with_its_deadlines(app, agreed):
+    request, _fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        plan = schedule(session, request, staff, window_minutes=45, notes="Julien renames first")
+        assert plan.window_minutes == 45 and plan.timezone == "Europe/Paris"
+        assert plan.scheduled_on == date(2026, 12, 1)
+        assert plan.confirm_by == date(2026, 12, 8)  # 5 business days
+        assert plan.outcome_by == date(2026, 12, 4)  # the business day after the window
+        shown = service.view(session, plan, now=NOW)
+        assert shown.standing == "awaiting_confirmations"
+        assert shown.owed_by == ("holder", "brand")
+        assert any("frees the old name the moment it changes" in str(w) for w in shown.warnings)
+        assert session.exec(select(AuditEntry).where(AuditEntry.action == "handover.schedule")).one()
+
+
+@pytest.mark.parametrize(
+    "values,field",
+    [
+        ({"window_start": NOW - timedelta(minutes=1)}, "window_start"),  # a past date: the past
+        ({"window_start": WINDOW.replace(tzinfo=None)}, "window_start"),
+        ({"window_minutes": 2}, "window_minutes"),
+        ({"window_minutes": 24 * 60 + 1}, "window_minutes"),
+    ],
+)
+def test_a_window_must_be_ahead_and_of_a_sensible_length(app, agreed, values, field):
+    request, _fan, staff = agreed
+    with app.app_context(), pytest.raises(Invalid) as refused:
+        schedule(db.session(), request, staff, **values)
+    assert refused.value.field == field
+
+
+def test_only_staff_plan_and_only_an_agreed_request(app, make, agreed):
+    request, fan, _staff = agreed
+    other = make.brand("Flammarion")
+    open_one = make.request(
+        ["no_answer"], brand=other, handle=make.handle("Flammarion", brand_id=other.id)
+    )
+    with app.app_context():
+        session = db.session()
+        with pytest.raises(Forbidden):
+            schedule(session, request, fan)
+        with pytest.raises(Conflict) as refused:
+            schedule(session, open_one, make.user("staff"))
+    assert "Only an agreed request gets a handover plan" in str(refused.value)
+
+
+def test_each_side_confirms_for_itself_and_staff_note_the_channel(app, make, agreed):
+    request, fan, staff = agreed
+    legal = make.user("legal", email="legal@gallimard.example", brand_slug="gallimard")
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        plan = service.confirm(
+            session, request.id, actor=member(session, fan), party="holder", now=NOW
+        )
+        assert plan.holder_confirmed_by_id == fan.id and plan.holder_channel == ""
+        plan = service.confirm(
+            session, request.id, actor=member(session, legal), party="brand", now=NOW
+        )
+        assert plan.brand_confirmed_by_id == legal.id
+        assert service.view(session, plan, now=NOW).standing == "ready"
+        # Confirming again changes nothing and writes no second entry.
+        service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "handover.confirm"))
+        assert len(entries.all()) == 2
+
+
+def test_a_confirmation_by_the_wrong_party_is_refused(app, make, agreed):
+    request, fan, staff = agreed
+    other_legal = make.user("legal", email="legal@other.example", brand_slug="")
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        with pytest.raises(Forbidden):  # the fan does not speak for the brand
+            service.confirm(session, request.id, actor=member(session, fan), party="brand", now=NOW)
+        with pytest.raises(Forbidden):  # staff cannot confirm for a fan who offered it
+            service.confirm(
+                session,
+                request.id,
+                actor=member(session, staff),
+                party="holder",
+                channel="phone",
+                now=NOW,
+            )
+        with pytest.raises(Forbidden):  # a legal account of no brand, or another
+            service.confirm(
+                session, request.id, actor=member(session, other_legal), party="brand", now=NOW
+            )
+        with pytest.raises(Invalid) as refused:  # staff name how the brand's came
+            service.confirm(
+                session, request.id, actor=member(session, staff), party="brand", now=NOW
+            )
+        assert refused.value.field == "channel"
+        plan = service.current_plan(session, request.id)
+        assert plan.holder_confirmed_at is None and plan.brand_confirmed_at is None
+
+
+def test_completion_needs_both_confirmations(app, agreed):
+    request, fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
+        with pytest.raises(Conflict) as refused:
+            service.record_outcome(
+                session, request.id, actor=member(session, staff), outcome="claimed", now=WINDOW
+            )
+    assert "Both sides must confirm" in str(refused.value)
+    assert load(app, TransferRequest, request.id).state == "agreed"
+
+
+def test_claimed_completes_the_request_and_moves_custody(app, agreed):
+    request, fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
+        service.confirm(
+            session,
+            request.id,
+            actor=member(session, staff),
+            party="brand",
+            channel="email",
+            now=NOW,
+        )
+        service.record_outcome(
+            session,
+            request.id,
+            actor=member(session, staff),
+            outcome="claimed",
+            now=WINDOW + timedelta(minutes=5),
+        )
+        current = session.exec(
+            select(CustodyRecord).where(
+                CustodyRecord.handle_id == request.handle_id, CustodyRecord.ended_on.is_(None)
+            )
+        ).one()
+    assert load(app, TransferRequest, request.id).state == "completed"
+    assert (current.holder_kind, current.started_on) == ("brand", WINDOW.date())
+    assert load(app, Handle, request.handle_id).holder_kind == "brand"
+
+
+def test_a_failed_window_leaves_the_request_agreed_for_another(app, agreed):
+    request, fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        with pytest.raises(Invalid) as refused:
+            service.record_outcome(
+                session, request.id, actor=member(session, staff), outcome="failed", now=WINDOW
+            )
+        assert refused.value.field == "reason"
+        failed = service.record_outcome(
+            session,
+            request.id,
+            actor=member(session, staff),
+            outcome="failed",
+            reason="sniped",
+            now=WINDOW,
+        )
+        assert (failed.outcome, failed.outcome_reason) == ("failed", "sniped")
+        again = schedule(session, request, staff, window_start=WINDOW + timedelta(days=7))
+        assert [p.id for p in service.plans_of(session, request.id)] == [failed.id, again.id]
+    assert load(app, TransferRequest, request.id).state == "agreed"
+
+
+def test_a_plan_under_way_is_not_replaced_but_a_lapsed_one_is(app, agreed):
+    request, fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        first = schedule(session, request, staff)
+        with pytest.raises(Conflict):
+            schedule(session, request, staff, now=NOW + timedelta(hours=1))
+        # Nobody confirmed and the window began: lapsed. Confirming now is refused...
+        late = WINDOW + timedelta(minutes=1)
+        with pytest.raises(Conflict) as refused:
+            service.confirm(
+                session, request.id, actor=member(session, fan), party="holder", now=late
+            )
+        assert "lapsed" in str(refused.value)
+        # ...and a new window replaces it; the old plan is closed as failed, "lapsed".
+        schedule(session, request, staff, window_start=WINDOW + timedelta(days=7), now=late)
+        closed = session.get(HandoverPlan, first.id)
+    assert (closed.outcome, closed.outcome_reason) == ("failed", "lapsed")
+
+
+def test_plans_past_a_deadline_are_due(app, agreed):
+    request, _fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        assert service.due_plans(session, now=NOW) == []
+        due = service.due_plans(session, now=WINDOW + timedelta(minutes=1))
+        assert [r.id for _plan, r in due] == [request.id]
+
+
+def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
+    request = make.request(["replied"], state="agreed")
+    today = date.today()
+    with app.app_context():
+        session = db.session()
+        hand_over(session, request.id, today)
+        # The same day, an agency takes the name over (the brand let it go): a new claim
+        # would bounce the name straight back; the lock refuses it for 60 days.
+        handles.move_custody(
+            session,
+            session.get(Handle, request.handle_id),
+            actor=None,
+            holder_kind="agency",
+            started_on=today,
+            today=today,
+        )
+        session.commit()
+    auth.login("staff")
+    response = client.post(f"/requests/new?handle_id={request.handle_id}", data={"terms": "free"})
+    ends = today + timedelta(days=60)
+    assert response.status_code == 422
+    assert "changed hands recently" in response.text
+    with app.app_context():
+        assert transfer.lock_until(db.session(), request.handle_id, today=today) == ends
+        assert transfer.lock_until(db.session(), request.handle_id, today=ends) is None
+
+
+def test_the_demo_hands_gallimard_over_through_a_plan_and_shows_a_sniped_window(app):
+    with app.app_context():
+        session = db.session()
+        demo.load(session)
+        plans = session.exec(select(HandoverPlan).order_by(HandoverPlan.id)).all()
+    outcomes = [(p.outcome, p.outcome_reason) for p in plans]
+    assert outcomes == [("claimed", ""), ("failed", "sniped"), ("", "")]
+    gallimard = plans[0]
+    assert gallimard.holder_confirmed_at and gallimard.brand_channel == "email"
