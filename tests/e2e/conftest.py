@@ -36,6 +36,7 @@ replace its own."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import threading
@@ -127,10 +128,22 @@ AXE_RUNNER = """(() => {
 NOT_STATIC = re.compile(r"^(?!.*/static/).*$")
 
 
+# werkzeug's development server, which only these journeys use, sometimes leaves a static
+# file (an aborted favicon or stylesheet load, when Chromium leaves the page) for the garbage
+# collector to close; pytest reports that, during whichever test the collection happens in,
+# as an error. It says nothing about the app: production serves static files through
+# gunicorn and a proxy. Only that one warning is ignored, and only here.
+UNCLOSED_STATIC_FILE = (
+    "ignore:Exception ignored in. <_io.FileIO name='[^']*registry/static/"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.filterwarnings(UNCLOSED_STATIC_FILE))
 
 
 @dataclass
@@ -170,6 +183,7 @@ def live_server(live_app) -> Iterator[LiveServer]:
         thread.join(timeout=10)
         server.server_close()
         got_request_exception.disconnect(record, live_app)
+        gc.collect()  # what the server left to the collector goes now, in this test (above)
     if live.errors:
         pytest.fail(f"the server raised: {live.errors[0]!r}", pytrace=False)
 
