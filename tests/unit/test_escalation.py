@@ -80,12 +80,19 @@ def test_a_real_reply_restarts_the_count():
 def test_attempts_are_read_in_date_order():
     early, late = date(2026, 5, 4), date(2026, 5, 12)
     # Logged out of order: the reply came after both forms, so nothing is unanswered.
-    assert suggestion([sent("web_form", early), received("email", late), sent("web_form", early)]) is None
+    assert (
+        suggestion([sent("web_form", early), received("email", late), sent("web_form", early)])
+        is None
+    )
 
 
 @pytest.mark.parametrize("outcome", ["auto_reply", "voicemail", "redirected", "bounced"])
 def test_no_person_answering_is_no_reply(outcome):
-    attempts = [sent("phone"), ChannelAttempt(AttemptFact(D, "inbound", outcome), "phone"), sent("phone")]
+    attempts = [
+        sent("phone"),
+        ChannelAttempt(AttemptFact(D, "inbound", outcome), "phone"),
+        sent("phone"),
+    ]
     assert suggestion(attempts).channel == "phone"
 
 
