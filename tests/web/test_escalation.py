@@ -79,7 +79,7 @@ def test_the_page_shows_the_suggestion_to_whoever_logs_attempts(client, auth, ap
     request, proposer = scene(app, make)
     auth.login(email=proposer.email)
     text = words_of(client.get(f"/requests/{request.id}").text)
-    assert "2 attempts by web form got no answer. Try e-mail next." in text
+    assert "2 attempts by web form got no answer. Try email next." in text
     assert "Contact points not tried yet:" in text
     # The press office was named ("Service de presse"): only the other two are listed.
     assert "Contact (contact@gallimard.fr)" in text
