@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import click
@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
         import_handles,
         export_handles,
         gen_data,
+        remind_handovers,
     ):
         app.cli.add_command(command)
 
@@ -345,3 +346,46 @@ def gen_data(
     )
     counts = ", ".join(f"{written[table]:,} {label}" for table, label in names)
     click.echo(f"Wrote {counts} in {seconds:.1f} s (seed {seed}, up to {day.isoformat()}).")
+
+
+@click.command("remind-handovers")
+@with_appcontext
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Remind as of this day (default today)."
+)
+@click.option("--dry-run", is_flag=True, help="Print who would be reminded, sending nothing.")
+def remind_handovers(as_of: str | None, dry_run: bool) -> None:
+    """E-mail the parties of every handover whose window starts within the next business day
+    (once per plan). Meant to run daily from cron or a scheduler."""
+    from registry import mail, reminders
+    from registry.services import handover
+
+    day = parse_day(as_of)
+    moment = datetime.now(UTC)
+    if as_of:
+        # As of a given day: the start of that day in the registry's home zone.
+        moment = datetime.combine(day, datetime.min.time(), ZoneInfo(DEFAULT_TIMEZONE))
+    session = db.session()
+    due = handover.reminders_due(
+        session, as_of=day, now=moment, policy=ClockPolicy.from_config(current_app.config)
+    )
+    if not due:
+        click.echo(f"No handover window to remind as of {day.isoformat()}.")
+        return
+    sent = 0
+    for reminder in due:
+        outgoing = reminders.messages_for([reminder])
+        label = f"#{reminder.request.id} @{reminder.handle.handle} ({reminder.platform.slug})"
+        if dry_run:
+            click.echo(f"{label}: would remind {len(outgoing)} member(s).")
+            continue
+        try:
+            for message in outgoing:
+                mail.send(message.mail)
+        except mail.MailNotSent as exc:
+            fail(f"Sending the reminder of {label} failed: {exc}")
+        handover.mark_reminded(session, reminder.plan.id, now=datetime.now(UTC))
+        sent += len(outgoing)
+        click.echo(f"{label}: reminded {len(outgoing)} member(s).")
+    if not dry_run:
+        click.echo(f"{sent} reminder(s) sent for {len(due)} handover(s).")

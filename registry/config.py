@@ -52,6 +52,8 @@ def from_environment(instance_path: Path) -> dict:
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "FR"),
         # No new request on a handle this many days after its handover (DESIGN "Handover").
         "HANDOVER_LOCK_DAYS": int(os.environ.get("HANDOVER_LOCK_DAYS", "60")),
+        # Unanswered attempts through one channel before the next rung is suggested.
+        "ESCALATE_AFTER": int(os.environ.get("ESCALATE_AFTER", "2")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -359,6 +359,8 @@ class HandoverPlan(Versioned, SQLModel, table=True):
     outcome_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # When the parties were reminded that the window starts within a business day (once).
+    reminded_at: datetime | None = None
 
 
 class CustodyIsAppendOnly(Exception):

@@ -44,6 +44,7 @@ from registry.models import Brand, Handle, Platform, TransferRequest
 from registry.services import Stale
 from registry.services import requests as transfer
 from registry.web.helpers import clock_policy, now, today
+from registry.web.labels import names_in_every_language
 
 LIST_PARAMETERS = ("flag", "as_of", "state", "brand", "page", "per_page")
 
@@ -80,8 +81,23 @@ def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
         business_days_waiting=status.business_days_waiting,
         unanswered_attempts=status.unanswered_attempts,
         attempts=[attempt.model_dump() for attempt in attempts],
+        escalation=_escalation(row, attempts),
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
+
+
+def _escalation(row: transfer.RequestRow, attempts: list) -> dict | None:
+    """The ladder's suggestion, for a reader who may log attempts on the request."""
+    if not transfer.can_log_attempt(api_user(), row.request, row.brand):
+        return None
+    found = transfer.escalation_for(
+        db.session(),
+        row,
+        clock_policy(),
+        attempts=attempts,
+        department_names=names_in_every_language("department"),
+    )
+    return found.as_dict() if found else None
 
 
 def visible_row(request_id: int) -> transfer.RequestRow:

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from registry.domain import limits
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
+from registry.domain.escalation import LADDER
 from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
 from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
@@ -195,11 +196,37 @@ class RequestOut(SQLModel):
     allowed_transitions: list[str]
 
 
+class EscalationPoint(SQLModel):
+    kind: str = Field(schema_extra={"json_schema_extra": one_of(CONTACT_POINT_KINDS)})
+    label: str
+    value: str
+
+
+class Escalation(SQLModel):
+    """The escalation ladder's suggestion (web form → email → phone → letter)."""
+
+    channel: str = Field(
+        schema_extra={"json_schema_extra": one_of(LADDER)},
+        description="The channel that had ESCALATE_AFTER unanswered attempts or more.",
+    )
+    unanswered_attempts: int
+    next_channel: str | None = Field(
+        schema_extra={"json_schema_extra": {"enum": [*LADDER, None]}},
+        description="The next rung of the ladder; null after a letter (the last rung).",
+    )
+    untried_contact_points: list[EscalationPoint] = Field(
+        description="The brand's official contact points no outbound attempt named yet."
+    )
+
+
 class RequestDetail(RequestOut):
     message: str
     waiting_since: date | None
     business_days_waiting: int
     attempts: list[AttemptOut]
+    escalation: Escalation | None = Field(
+        description="Null while no channel had enough unanswered attempts, or when closed."
+    )
 
 
 class RequestCreate(WriteModel):

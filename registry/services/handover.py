@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
-from registry.domain import clock, handover, limits, recorded, workflow
+from registry.domain import clock, handover, limits, recorded, reminders, workflow
 from registry.domain.messages import N_, Code, Message
-from registry.domain.roles import LEGAL
+from registry.domain.roles import ADMIN, LEGAL, STAFF
 from registry.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
 from registry.services import (
     Conflict,
@@ -464,4 +464,122 @@ def get_request_plan(session: Session, request_id: int) -> HandoverPlan:
     plan = current_plan(session, request_id)
     if plan is None:
         raise NotFound(N_("Request #%(id)s has no handover window."), id=request_id)
+    return plan
+
+
+# --- reminders before a window -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A plan whose parties are to be reminded of its window, and who they are: each member
+    with the side they act for (holder, brand or staff)."""
+
+    plan: HandoverPlan
+    request: TransferRequest
+    handle: Handle
+    platform: Platform
+    brand: Brand | None
+    recipients: tuple[tuple[User, str], ...]
+    steps: dict[str, tuple[str, ...]]
+
+
+STAFF_SIDE = "staff"
+
+
+def _reachable(user: User | None) -> bool:
+    return user is not None and user.active and user.deleted_at is None and bool(user.email)
+
+
+def reminder_recipients(
+    session: Session, request: TransferRequest, brand: Brand | None
+) -> tuple[tuple[User, str], ...]:
+    """The proposing fan of an offer (the holder side), the brand's legal accounts, and
+    staff; each member once, active and not erased."""
+    found: list[tuple[User, str]] = []
+    seen: set[int] = set()
+
+    def add(user: User | None, side: str) -> None:
+        if _reachable(user) and user.id not in seen:
+            seen.add(user.id)
+            found.append((user, side))
+
+    if request.kind == "offer" and request.proposer_id:
+        add(session.get(User, request.proposer_id), handover.HOLDER)
+    if brand is not None:
+        for user in session.exec(
+            select(User).where(User.role == LEGAL, User.brand_id == brand.id).order_by(User.id)
+        ):
+            add(user, handover.BRAND)
+    for user in session.exec(
+        select(User).where(User.role.in_((STAFF, ADMIN))).order_by(User.id)  # type: ignore[attr-defined]
+    ):
+        add(user, STAFF_SIDE)
+    return tuple(found)
+
+
+def reminders_due(
+    session: Session, *, as_of: date, now: datetime, policy: ClockPolicy = DEFAULT_POLICY
+) -> list[Reminder]:
+    """Plans whose window starts within the next business day of `as_of` in their brand's
+    calendar and whose parties were not reminded yet (registry.domain.reminders)."""
+    rows = session.exec(
+        select(HandoverPlan, TransferRequest)
+        .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
+        .where(
+            HandoverPlan.outcome == "",
+            HandoverPlan.reminded_at.is_(None),  # type: ignore[union-attr]
+            HandoverPlan.window_start > now,
+            # A generous bound; each brand's calendar decides below.
+            HandoverPlan.window_start
+            < datetime.combine(as_of, datetime.min.time(), UTC)
+            + timedelta(days=_REMINDER_SPAN_DAYS),
+        )
+        .order_by(HandoverPlan.window_start, HandoverPlan.id)
+    ).all()
+    found = []
+    for plan, request in rows:
+        brand = transfer._brand_of(session, request)
+        start = _aware(plan.window_start)
+        due = reminders.reminder_due(
+            facts(plan),
+            reminded=plan.reminded_at is not None,
+            window_day=transfer.local_day(start, brand),
+            as_of=as_of,
+            now=now,
+            calendar=policy.calendar_for(brand),
+        )
+        if not due:
+            continue
+        handle = session.get(Handle, request.handle_id)
+        platform = session.get(Platform, handle.platform_id)
+        found.append(
+            Reminder(
+                plan=plan,
+                request=request,
+                handle=handle,
+                platform=platform,
+                brand=brand,
+                recipients=reminder_recipients(session, request, brand),
+                steps=handover.steps(platform.slug),
+            )
+        )
+    return found
+
+
+# The longest run of days off between two business days is far below this (a weekend and a
+# week of holidays); the calendar of each brand has the last word.
+_REMINDER_SPAN_DAYS = 16
+
+
+@use_case
+def mark_reminded(session: Session, plan_id: int, *, now: datetime) -> HandoverPlan:
+    """Record that the plan's parties were reminded: its reminder is never sent again."""
+    plan = locked(session, HandoverPlan, HandoverPlan.id == plan_id)
+    if plan is None:
+        raise NotFound(N_("No such handover plan."))
+    if plan.reminded_at is None:
+        plan.reminded_at = now
+        session.add(plan)
+        session.flush()
     return plan

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, func, select
 
-from registry.domain import clock, handover, limits, recorded, workflow
+from registry.domain import clock, escalation, handover, limits, recorded, workflow
 from registry.domain.messages import N_, Explained, Message
 from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
 from registry.models import (
@@ -20,6 +20,7 @@ from registry.models import (
     AuditEntry,
     Brand,
     ContactAttempt,
+    ContactPoint,
     CustodyRecord,
     Handle,
     Platform,
@@ -74,6 +75,8 @@ class ClockPolicy:
     deadline_days: int = clock.DEFAULT_DEADLINE_DAYS
     country: str = clock.DEFAULT_COUNTRY
     lock_days: int = handover.DEFAULT_LOCK_DAYS  # after a handover, no new request this long
+    # Unanswered attempts through one channel before the ladder suggests the next one.
+    escalate_after: int = escalation.DEFAULT_ESCALATE_AFTER
 
     @classmethod
     def from_config(cls, config) -> ClockPolicy:
@@ -81,6 +84,9 @@ class ClockPolicy:
             deadline_days=int(config["REPLY_DEADLINE_DAYS"]),
             country=config["DEFAULT_COUNTRY"],
             lock_days=int(config.get("HANDOVER_LOCK_DAYS", handover.DEFAULT_LOCK_DAYS)),
+            escalate_after=escalation.check_escalate_after(
+                int(config.get("ESCALATE_AFTER", escalation.DEFAULT_ESCALATE_AFTER))
+            ),
         )
 
     def deadline_for(self, brand: Brand | None) -> int:
@@ -474,6 +480,46 @@ def reply_status(
 ) -> clock.ReplyStatus:
     """The full wait of one request as of a date, from the attempts the caller has loaded."""
     return status_as_of(row.request, row.brand, attempts, as_of=as_of, policy=policy)
+
+
+def escalation_for(
+    session: Session,
+    row: RequestRow,
+    policy: ClockPolicy,
+    *,
+    attempts: Iterable[ContactAttempt] | None = None,
+    department_names: dict[str, tuple[str, ...]] | None = None,
+) -> escalation.Suggestion | None:
+    """The ladder's suggestion for an open request (registry.domain.escalation), or None.
+
+    ``attempts`` when the caller has loaded them; ``department_names`` the names of each
+    contact point kind a member may have typed (the request page offers them in the reader's
+    language), so an attempt "to" the press office names the brand's press office point."""
+    if not workflow.is_open(row.request.state):
+        return None
+    if attempts is None:
+        attempts = [attempt for attempt, _ in attempts_of(session, row.request.id)]
+    attempts = list(attempts)
+    facts = [
+        escalation.ChannelAttempt(fact, attempt.channel, attempt.contact_point or "")
+        for attempt, fact in zip(attempts, attempt_facts(attempts, row.brand), strict=True)
+    ]
+    points = []
+    if row.brand is not None:
+        points = [
+            escalation.Point(point.kind, point.label, point.value)
+            for point in session.exec(
+                select(ContactPoint)
+                .where(ContactPoint.brand_id == row.brand.id)
+                .order_by(ContactPoint.id)
+            )
+        ]
+    return escalation.suggestion(
+        facts,
+        points,
+        escalate_after=policy.escalate_after,
+        department_names=department_names,
+    )
 
 
 def _listed(row: tuple, status: clock.ReplyStatus) -> ListedRequest:

@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from registry import i18n
 from registry.domain import workflow
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
+from registry.domain.messages import LANGUAGES
 from registry.domain.roles import ROLES
 from registry.models import (
     CONTACT_POINT_KINDS,
@@ -314,3 +315,19 @@ def labelled(kind: str) -> list[tuple[str, object]]:
 
 def choices(kind: str) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in labelled(kind)]
+
+
+def names_in_every_language(kind: str) -> dict[str, tuple[str, ...]]:
+    """Each code's names in every language of the site ({"legal": ("Legal department",
+    "Service juridique")}): what a member may have typed, whatever their language."""
+    return dict(_names_in_every_language(kind))
+
+
+@functools.lru_cache(maxsize=16)
+def _names_in_every_language(kind: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    names: dict[str, list[str]] = {value: [] for value in LABELS[kind]}
+    for code in LANGUAGES:
+        with i18n.in_language(code):
+            for value, name in LABELS[kind].items():
+                names[value].append(str(name))
+    return tuple((value, tuple(found)) for value, found in names.items())

@@ -37,6 +37,7 @@ from registry.web.helpers import (
     run_use_case,
     today,
 )
+from registry.web.labels import names_in_every_language
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -199,9 +200,21 @@ def _render_detail(
         attempt_form = attempt_form or AttemptForm(formdata=None)
         if attempt_form.happened_at.data is None:
             attempt_form.happened_at.data = local_now()
+    escalation = (
+        transfer.escalation_for(
+            session,
+            row,
+            clock_policy(),
+            attempts=[attempt for attempt, _ in attempts],
+            department_names=names_in_every_language("department"),
+        )
+        if can_log
+        else None
+    )
     return render_template(
         "requests/detail.html",
         row=row,
+        escalation=escalation,
         # The decision is shown as a decision, in the history; it stays an attempt on record.
         attempts=[(attempt, logger) for attempt, logger in attempts if not attempt.decision],
         history=transfer.timeline(transfer.history_of(session, request_.id), decision),

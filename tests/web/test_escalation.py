@@ -1,0 +1,126 @@
+"""The escalation ladder on a request (issue 15): the service, the request page and the API."""
+
+from datetime import UTC, datetime, timedelta
+
+from registry import db
+from registry.models import User
+from registry.services import brands
+from registry.services import requests as transfer
+from tests.web.test_request_page import words_of
+
+MOMENT = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def scene(app, make, channels=("web_form", "web_form"), points=True, **request_values):
+    """A fan's offer with one unanswered outbound attempt per channel, and the brand's points."""
+    request = make.request(**request_values)
+    with app.app_context():
+        session = db.session()
+        proposer = session.get(User, request.proposer_id)
+        if points:
+            for kind, label, value in (
+                ("press_office", "", "presse@gallimard.fr"),
+                ("email", "Contact", "contact@gallimard.fr"),
+                ("legal", "Juridique", "juridique@gallimard.fr"),
+            ):
+                brands.add_contact_point(
+                    session, "gallimard", actor=None, kind=kind, label=label, value=value
+                )
+        for n, channel in enumerate(channels):
+            transfer.log_attempt(
+                session,
+                request.id,
+                actor=proposer,
+                direction="outbound",
+                channel=channel,
+                outcome="no_answer",
+                happened_at=MOMENT + timedelta(days=n),
+                now=MOMENT + timedelta(days=30),
+                # The first one went to the press office, named in French as the page offers.
+                contact_point="Service de presse" if n == 0 else "",
+            )
+        session.commit()
+    return request, proposer
+
+
+def test_the_service_suggests_the_next_rung_and_the_untried_points(app, make):
+    request, _ = scene(app, make)
+    with app.app_context():
+        session = db.session()
+        row = transfer.get_request(session, request.id)
+        names = {"press_office": ("Press office", "Service de presse")}
+        found = transfer.escalation_for(
+            session, row, transfer.ClockPolicy(), department_names=names
+        )
+        assert (found.channel, found.unanswered, found.next_channel) == ("web_form", 2, "email")
+        assert [p.value for p in found.untried] == [
+            "contact@gallimard.fr",
+            "juridique@gallimard.fr",
+        ]
+        # Without the department names, "Service de presse" names no point.
+        plain = transfer.escalation_for(session, row, transfer.ClockPolicy())
+        assert len(plain.untried) == 3
+        assert transfer.escalation_for(session, row, transfer.ClockPolicy(escalate_after=3)) is None
+
+
+def test_a_closed_request_suggests_nothing(app, make):
+    request, _ = scene(app, make)
+    with app.app_context():
+        session = db.session()
+        transfer.transition(
+            session, request.id, actor=None, to="withdrawn", today=MOMENT.date(), confirmed=True
+        )
+        session.commit()
+        row = transfer.get_request(session, request.id)
+        assert transfer.escalation_for(session, row, transfer.ClockPolicy()) is None
+
+
+def test_the_page_shows_the_suggestion_to_whoever_logs_attempts(client, auth, app, make):
+    request, proposer = scene(app, make)
+    auth.login(email=proposer.email)
+    text = words_of(client.get(f"/requests/{request.id}").text)
+    assert "2 attempts by web form got no answer. Try email next." in text
+    assert "Contact points not tried yet:" in text
+    # The press office was named ("Service de presse"): only the other two are listed.
+    assert "Contact (contact@gallimard.fr)" in text
+    assert "Juridique (juridique@gallimard.fr)" in text
+    assert (
+        "presse@gallimard.fr"
+        not in text.split("Contact points not tried yet:")[1].split("Contact attempts")[0]
+    )
+
+
+def test_the_page_speaks_french(client, auth, app, make):
+    request, proposer = scene(app, make, channels=("email", "email"))
+    with app.app_context():
+        session = db.session()
+        session.get(User, proposer.id).locale = "fr"
+        session.commit()
+    auth.login(email=proposer.email)
+    text = words_of(client.get(f"/requests/{request.id}").text)
+    assert "2 tentatives par e-mail sont restées sans réponse." in text, text
+    assert "Essayez ensuite le téléphone." in text
+    assert "Points de contact pas encore essayés" in text
+
+
+def test_readers_who_cannot_log_attempts_see_no_suggestion(client, auth, app, make):
+    request, _ = scene(app, make)
+    auth.login("legal", brand="gallimard")
+    response = client.get(f"/requests/{request.id}")
+    assert response.status_code == 200
+    assert 'id="escalation"' not in response.text
+
+
+def test_no_suggestion_before_enough_unanswered_attempts(client, auth, app, make):
+    request, proposer = scene(app, make, channels=("web_form",))
+    auth.login(email=proposer.email)
+    assert 'id="escalation"' not in client.get(f"/requests/{request.id}").text
+
+
+def test_escalate_after_comes_from_the_config(client, auth, app, make):
+    app.config["ESCALATE_AFTER"] = 3
+    request, proposer = scene(app, make)
+    auth.login(email=proposer.email)
+    assert 'id="escalation"' not in client.get(f"/requests/{request.id}").text
+    app.config["ESCALATE_AFTER"] = 1
+    assert 'id="escalation"' in client.get(f"/requests/{request.id}").text
