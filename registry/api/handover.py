@@ -20,6 +20,7 @@ from registry.api.schemas import (
     HandoverPlanOut,
     HandoverPlans,
 )
+from registry.domain import limits
 from registry.domain.messages import N_
 from registry.domain.roles import MEMBER
 from registry.i18n import translate_message
@@ -28,14 +29,24 @@ from registry.web.helpers import clock_policy, now
 from registry.web.templating import as_text
 
 
+def _request_id(raw: str) -> int:
+    """The id in /requests/<id>/handover, read by the view: its GET and POST are two views on
+    one address, and werkzeug answers 405, not 404, when the `int` converter refuses an id
+    there (out of range, not a number)."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not limits.is_id(int(raw)):
+        raise NotFound(N_("No such transfer request."))
+    return int(raw)
+
+
 def _plan_out(plan) -> dict:
     return HandoverPlanOut.model_validate(plan_body(plan)).model_dump(mode="json")
 
 
-@bp.get("/requests/<int:request_id>/handover")
+@bp.get("/requests/<request_id>/handover")
 @requires(MEMBER)
-def handover_detail(request_id: int):
+def handover_detail(request_id: str):
     check_known_parameters(())
+    request_id = _request_id(request_id)
     row = visible_row(request_id)
     plans = handover.plans_of(db.session(), row.request.id)
     if not plans:
@@ -48,10 +59,12 @@ def handover_detail(request_id: int):
     return jsonify(body.model_dump(mode="json"))
 
 
-@bp.post("/requests/<int:request_id>/handover")
+@bp.post("/requests/<request_id>/handover")
 @requires(MEMBER)
-def handover_schedule(request_id: int):
+def handover_schedule(request_id: str):
+    request_id = _request_id(request_id)
     visible_row(request_id)  # before the body: someone kept out learns nothing from it
+    handover.require_door(api_user(), "schedule")
     body = body_as(HandoverCreate)
     plan = run_use_case(
         handover.schedule,
@@ -86,6 +99,7 @@ def handover_confirm(request_id: int):
 @requires(MEMBER)
 def handover_outcome(request_id: int):
     visible_row(request_id)
+    handover.require_door(api_user(), "outcome")
     body = body_as(HandoverOutcome)
     plan = run_use_case(
         handover.record_outcome,

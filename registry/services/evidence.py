@@ -104,7 +104,10 @@ def pack(
                 "note": recorded.custody_note(record.note_code, record.note_params, record.note),
                 **({"holder_contact": record.holder_contact} if members_private else {}),
             }
-            for record in handles.custody_history(session, handle.id)
+            for record in sorted(
+                handles.custody_history(session, handle.id),
+                key=lambda record: (record.started_on, record.id),
+            )
         ],
         "contacts": [
             {
