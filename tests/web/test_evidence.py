@@ -92,3 +92,27 @@ def test_the_request_page_links_to_the_pack(client, auth, handed_over):
     auth.login("staff", email="sam@example.org")
     page = client.get(f"/requests/{handed_over.id}").text
     assert f'href="{url(handed_over)}"' in page and "Evidence pack (PDF)" in page
+
+
+def test_private_data_only_for_those_the_request_page_shows_it_to(client, auth, make):
+    """The proposer reads their own e-mail in their pack, not a holder's contact as recorded
+    by staff (private data of the registry); staff read both."""
+    fan = make.user("fan", email="julien@example.org", display_name="Julien")
+    brand = make.brand("Gallimard")
+    handle = make.handle(
+        "Gallimard",
+        brand_id=brand.id,
+        holder_kind="fan",
+        holder_name="Julien",
+        holder_user_id=fan.id,
+        holder_contact="+33 6 00 00 00 00",
+    )
+    request = make.request(["no_answer"], proposer=fan, brand=brand, handle=handle)
+    auth.login("fan", email="julien@example.org")
+    text = text_of(client.get(url(request)))
+    assert "julien@example.org" in text and "+33 6 00 00 00 00" not in text
+    assert "No handover window is planned yet." in text
+    auth.logout()
+    auth.login("staff", email="sam@example.org")
+    text = text_of(client.get(url(request)))
+    assert "julien@example.org" in text and "+33 6 00 00 00 00" in text
