@@ -14,7 +14,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def register(app: Flask) -> None:
     # Each module attaches its routes and hooks to `bp` when imported.
-    from registry.api import auth, brands, errors, handles, openapi, requests  # noqa: F401
+    from registry.api import (  # noqa: F401
+        auth,
+        brands,
+        errors,
+        handles,
+        handover,
+        openapi,
+        requests,
+    )
     from registry.extensions import csrf
 
     csrf.exempt(bp)

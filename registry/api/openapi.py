@@ -29,6 +29,9 @@ READ_MODELS = (
     s.RequestDetail,
     s.AttemptOut,
     s.BrandOut,
+    s.HandoverPlanOut,
+    s.HandoverPlans,
+    s.EvidencePack,
 )
 WRITE_MODELS = (
     s.HandleCreate,
@@ -36,6 +39,9 @@ WRITE_MODELS = (
     s.RequestCreate,
     s.AttemptCreate,
     s.TransitionCreate,
+    s.HandoverCreate,
+    s.HandoverConfirm,
+    s.HandoverOutcome,
     s.BrandCreate,
 )
 
@@ -410,6 +416,7 @@ def _paths() -> dict:
                 requestBody=_body("TransitionCreate"),
             ),
         },
+        **_handover_paths(),
         "/api/v1/brands": {
             "post": _operation(
                 "brand_create",
@@ -451,6 +458,90 @@ def _paths() -> dict:
                         "content": {"application/json": {}},
                     }
                 },
+            ),
+        },
+    }
+
+
+def _handover_paths() -> dict:
+    plan = _ref("HandoverPlanOut")
+    refusals = {
+        "400": _error("BadRequest"),
+        "404": _error("NotFound"),
+        "409": _error("Conflict"),
+        "422": _error("Unprocessable"),
+    }
+    return {
+        "/api/v1/requests/{request_id}/handover": {
+            "get": _operation(
+                "handover_detail",
+                "A request's handover plan and its past ones",
+                {
+                    "200": _json(_ref("HandoverPlans"), "The current plan and the past ones."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                },
+                description="404 when the request has no plan yet.",
+                parameters=[REQUEST_ID],
+            ),
+            "post": _operation(
+                "handover_schedule",
+                "Plan the handover window of an agreed request",
+                {
+                    "201": {
+                        **_json(plan, "The plan, with its deadlines and warnings."),
+                        "headers": {
+                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
+                        },
+                    },
+                    **refusals,
+                },
+                description="By staff. The holder frees the name in the window and the brand "
+                "claims it. Both sides confirm by `confirm_by`; `warnings` say what the "
+                "platform's rules hold against the window. 409 when the request is not agreed "
+                "or a plan is under way (a lapsed plan is closed and replaced).",
+                parameters=[REQUEST_ID],
+                requestBody=_body("HandoverCreate"),
+            ),
+        },
+        "/api/v1/requests/{request_id}/handover/confirm": {
+            "post": _operation(
+                "handover_confirm",
+                "Confirm the window for one side",
+                {"200": _json(plan, "The plan."), **refusals},
+                description="Legal confirms for its own brand; staff record a confirmation "
+                "received by another channel (give `channel`). A wrong side answers 403; a "
+                "plan that lapsed, 409.",
+                parameters=[REQUEST_ID],
+                requestBody=_body("HandoverConfirm"),
+            ),
+        },
+        "/api/v1/requests/{request_id}/handover/outcome": {
+            "post": _operation(
+                "handover_outcome",
+                "Record what happened in the window",
+                {"200": _json(plan, "The closed plan."), **refusals},
+                description="By staff. `claimed` (after both confirmations, else 409) "
+                "completes the request and moves the handle's custody; `failed` (with a "
+                "`reason`) closes the plan and the request stays agreed.",
+                parameters=[REQUEST_ID],
+                requestBody=_body("HandoverOutcome"),
+            ),
+        },
+        "/api/v1/requests/{request_id}/evidence": {
+            "get": _operation(
+                "request_evidence",
+                "The request's evidence pack",
+                {
+                    "200": _json(_ref("EvidencePack"), "The pack."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                },
+                description="What a platform's trademark or impersonation form asks for: the "
+                "handle, the brand, the custody history, the dated contact log, the terms, the "
+                "brand's decision and the handover plans. Private data only for accounts that "
+                "may see it. The same pack as a PDF: `/requests/{request_id}/evidence.pdf`.",
+                parameters=[REQUEST_ID],
             ),
         },
     }

@@ -40,8 +40,9 @@ from registry.api.schemas import (
 from registry.domain import clock, workflow
 from registry.domain.messages import N_
 from registry.domain.roles import MEMBER, PROPOSE, READ_ALL
-from registry.models import Brand, Handle, Platform, TransferRequest
-from registry.services import Stale
+from registry.i18n import translate_message
+from registry.models import Brand, Handle, HandoverPlan, Platform, TransferRequest
+from registry.services import Stale, handover
 from registry.services import requests as transfer
 from registry.web.helpers import clock_policy, now, today
 from registry.web.labels import names_in_every_language
@@ -70,6 +71,16 @@ def request_fields(
     }
 
 
+def plan_body(plan: HandoverPlan | None) -> dict | None:
+    """A handover plan as the API answers it, its warnings in the caller's language."""
+    if plan is None:
+        return None
+    shown = handover.view(db.session(), plan, now=now(), policy=clock_policy())
+    body = shown.as_dict()
+    body["warnings"] = [translate_message(warning) for warning in shown.warnings]
+    return body
+
+
 def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
     attempts = [attempt for attempt, _ in transfer.attempts_of(db.session(), row.request.id)]
     status = transfer.reply_status(row, attempts, as_of=as_of, policy=clock_policy())
@@ -82,6 +93,7 @@ def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
         unanswered_attempts=status.unanswered_attempts,
         attempts=[attempt.model_dump() for attempt in attempts],
         escalation=_escalation(row, attempts),
+        handover=plan_body(handover.current_plan(db.session(), row.request.id)),
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict
 from sqlmodel import Field, SQLModel
 
-from registry.domain import limits
+from registry.domain import handover, limits
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.recorded import loads
@@ -219,6 +219,77 @@ class Escalation(SQLModel):
     )
 
 
+# --- handover ----------------------------------------------------------------------------
+
+
+class ConfirmationOut(SQLModel):
+    at: datetime
+    channel: str | None = Field(
+        description="The channel staff received it by; null when the side confirmed itself."
+    )
+
+
+class Confirmations(SQLModel):
+    holder: ConfirmationOut | None
+    brand: ConfirmationOut | None
+
+
+class HandoverPlanOut(SQLModel):
+    id: int
+    window_start: datetime
+    window_end: datetime
+    window_minutes: int
+    timezone: str
+    notes: str
+    confirmations: Confirmations = Field(description="null for a side that has not confirmed.")
+    confirm_by: date = Field(description="Both confirmations are due by this day.")
+    outcome_by: date = Field(description="The outcome is due by this day.")
+    standing: str = Field(schema_extra={"json_schema_extra": one_of(handover.STANDINGS)})
+    owed_by: list[str] = Field(description="The sides (holder, brand, staff) owing the next step.")
+    outcome: str | None = Field(
+        schema_extra={"json_schema_extra": {"enum": [*handover.OUTCOMES, None]}}
+    )
+    outcome_reason: str | None
+    warnings: list[str] = Field(
+        description="What the platform's rules say against this window, in the caller's language."
+    )
+
+
+class HandoverPlans(SQLModel):
+    current: HandoverPlanOut | None = Field(description="The plan without an outcome, if any.")
+    past: list[HandoverPlanOut] = Field(description="Plans with an outcome, oldest first.")
+
+
+class HandoverCreate(WriteModel):
+    window_start: Moment = Field(description="ISO 8601 with an offset; in the future.")
+    window_minutes: int = Field(
+        default=handover.DEFAULT_WINDOW_MINUTES,
+        ge=handover.MIN_WINDOW_MINUTES,
+        le=handover.MAX_WINDOW_MINUTES,
+    )
+    notes: str = Field(default="", max_length=limits.NOTE_MAX)
+
+
+class HandoverConfirm(WriteModel):
+    party: str = Field(schema_extra={"json_schema_extra": one_of(handover.PARTIES)})
+    channel: str = Field(
+        default="",
+        max_length=16,
+        description="For staff recording a confirmation received elsewhere: how it came.",
+        schema_extra={"json_schema_extra": {"enum": ["", *CHANNELS]}},
+    )
+
+
+class HandoverOutcome(WriteModel):
+    outcome: str = Field(schema_extra={"json_schema_extra": one_of(handover.OUTCOMES)})
+    reason: str = Field(
+        default="",
+        max_length=16,
+        description="Why a window failed: sniped, rename_blocked, no_show or other.",
+    )
+    note: str = Field(default="", max_length=limits.NOTE_MAX)
+
+
 class RequestDetail(RequestOut):
     message: str
     waiting_since: date | None
@@ -227,6 +298,7 @@ class RequestDetail(RequestOut):
     escalation: Escalation | None = Field(
         description="Null while no channel had enough unanswered attempts, or when closed."
     )
+    handover: HandoverPlanOut | None = Field(description="The current handover plan, or null.")
 
 
 class RequestCreate(WriteModel):
@@ -362,3 +434,103 @@ class BrandOut(SQLModel):
     holidays: list[Holiday] = Field(
         description="This year's public holidays that pause the brand's reply clock."
     )
+
+
+# --- evidence pack -----------------------------------------------------------------------
+
+
+class EvidenceProposer(SQLModel):
+    name: str = Field(description="Their chosen name, or empty.")
+    former_member: bool
+    email: str | None = Field(default=None, description="Private: for staff, legal, admin.")
+    phone: str | None = Field(default=None, description="Private.")
+
+
+class EvidenceRequest(SQLModel):
+    id: int
+    kind: str = Field(schema_extra={"json_schema_extra": one_of(REQUEST_KINDS)})
+    state: str = Field(schema_extra={"json_schema_extra": one_of(STATES)})
+    opened_on: date
+    closed_at: datetime | None
+    terms: str = Field(schema_extra={"json_schema_extra": one_of(TERMS)})
+    amount: float | None = Field(description="In euros.")
+    message: str
+    from_holder_kind: str
+    from_holder_name: str
+    to_holder_name: str
+    proposer: EvidenceProposer
+
+
+class EvidenceHandle(SQLModel):
+    handle: str
+    platform: str
+    platform_name: str
+    url: str = Field(description="The profile's address.")
+
+
+class EvidenceBrand(SQLModel):
+    slug: str
+    name: str
+    country: str
+    website: str
+
+
+class EvidenceCustody(SQLModel):
+    holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
+    holder_name: str
+    holder_verified: bool
+    started_on: date
+    ended_on: date | None
+    evidence_url: str
+    note: str = Field(description="In the caller's language.")
+    holder_contact: str | None = Field(default=None, description="Private.")
+
+
+class EvidenceContact(SQLModel):
+    happened_at: datetime
+    direction: str = Field(schema_extra={"json_schema_extra": one_of(DIRECTIONS)})
+    channel: str = Field(schema_extra={"json_schema_extra": one_of(CHANNELS)})
+    department: str = Field(
+        description="The kind of the brand's contact point reached (legal, press…), or empty."
+    )
+    contact_point: str
+    outcome: str = Field(schema_extra={"json_schema_extra": one_of(OUTCOMES)})
+    summary: str
+    decision: str = Field(description="accept, decline, or empty.")
+
+
+class EvidenceDecision(SQLModel):
+    decision: str = Field(description="accept or decline.")
+    at: datetime
+    channel: str
+    summary: str
+
+
+class EvidencePlan(SQLModel):
+    window_start: datetime
+    window_end: datetime
+    window_minutes: int
+    timezone: str
+    confirm_by: date
+    outcome_by: date
+    confirmations: Confirmations
+    standing: str = Field(schema_extra={"json_schema_extra": one_of(handover.STANDINGS)})
+    outcome: str | None
+    outcome_reason: str | None
+    outcome_at: datetime | None
+    outcome_note: str
+    warnings: list[str]
+
+
+class EvidencePack(SQLModel):
+    """What a platform's trademark or impersonation form asks for, for one brand."""
+
+    request: EvidenceRequest
+    handle: EvidenceHandle
+    brand: EvidenceBrand | None
+    custody: list[EvidenceCustody] = Field(description="Oldest first.")
+    contacts: list[EvidenceContact] = Field(description="The dated contact log, oldest first.")
+    decision: EvidenceDecision | None = Field(description="The brand's decision, if recorded.")
+    plans: list[EvidencePlan] = Field(description="Handover plans, oldest first.")
+    private: bool = Field(description="Whether private data is included for this caller.")
+    generated_at: datetime

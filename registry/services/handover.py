@@ -178,6 +178,19 @@ def _require_staff(actor: User | None, message: str) -> None:
         raise Forbidden(message)
 
 
+# What planning and closing a window ask of their author, checked at the API's door (before
+# the body is read) and again by the use cases themselves.
+DOOR_REFUSALS = {
+    "schedule": N_("Only staff schedule a handover."),
+    "outcome": N_("Only staff record a handover's outcome."),
+}
+
+
+def require_door(actor: User | None, action: str) -> None:
+    """Forbidden unless `actor` may plan a window ("schedule") or record its outcome."""
+    _require_staff(actor, DOOR_REFUSALS[action])
+
+
 def check_window(
     window_start: datetime | None, minutes: int | None, *, now: datetime
 ) -> tuple[datetime, int]:

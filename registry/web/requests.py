@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,8 +30,9 @@ from registry.domain.roles import (
     READ_ALL,
     VIEW_PRIVATE,
 )
-from registry.services import brands, handles, platforms
+from registry.services import brands, evidence, handles, platforms
 from registry.services import requests as transfer
+from registry.web import evidence as evidence_pack
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
     actor,
@@ -289,6 +299,20 @@ def _confirmed() -> bool:
 @requires(MEMBER)
 def detail(request_id: int):
     return _render_detail(_visible_row(request_id))
+
+
+@bp.get("/<int:request_id>/evidence.pdf")
+@requires(MEMBER)
+def evidence_pdf(request_id: int):
+    """The request's evidence pack, for a platform's trademark or impersonation form."""
+    content = or_404(
+        evidence.pack, db.session(), request_id, actor(), now=now(), policy=clock_policy()
+    )
+    response = make_response(evidence_pack.render(content))
+    response.mimetype = "application/pdf"
+    name = f"evidence-request-{request_id}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 @bp.post("/<int:request_id>/attempts")

@@ -124,6 +124,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("requests.decide", "POST"):          (LOGIN,  DENY,   DENY,   DENY,   REFUSE, DENY,   REFUSE),
     ("requests.move", "POST"):            (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
     ("requests.withdraw", "POST"):        (LOGIN,  OK,     DENY,   OK,     DENY,   DENY,   OK),
+    # the evidence pack: for whoever reads the request
+    ("requests.evidence_pdf", "GET"):     (LOGIN,  OK,     DENY,   OK,     OK,     OK,     OK),
     # --- the JSON API: bearer tokens only (fans hold none) ----------------------------------------
     ("api.openapi", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
@@ -139,6 +141,13 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("api.request_detail", "GET"):        (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),
     ("api.attempt_create", "POST"):       (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.request_transition", "POST"):   (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
+    # the scene's request has no handover plan: 404 for who may read it
+    ("api.handover_detail", "GET"):       (NOAUTH, NOAUTH, NOAUTH, MISS,   MISS,   MISS,   MISS),
+    ("api.handover_schedule", "POST"):    (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
+    # who confirms for which side is read from the body's `party`: `{}` is refused first
+    ("api.handover_confirm", "POST"):     (NOAUTH, NOAUTH, NOAUTH, REFUSE, REFUSE, REFUSE, REFUSE),
+    ("api.handover_outcome", "POST"):     (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
+    ("api.request_evidence", "GET"):      (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),
 }
 # fmt: on
 
@@ -156,6 +165,9 @@ RULES: dict[tuple[str, str, str], str] = {
     ("api.attempt_create", "POST", "legal"): LEGAL_LOGS,
     ("api.request_transition", "POST", "legal"): "DESIGN.md: only staff move requests",
     ("requests.detail", "GET", "other_fan"): "DESIGN.md: a fan sees only their own requests",
+    ("requests.evidence_pdf", "GET", "other_fan"): "a fan sees only their own requests' packs",
+    ("api.handover_schedule", "POST", "legal"): "DESIGN.md: staff plan the handover window",
+    ("api.handover_outcome", "POST", "legal"): "DESIGN.md: staff record the handover's outcome",
     ("requests.log_attempt", "POST", "other_fan"): "a fan logs attempts on their own requests",
     ("requests.withdraw", "POST", "other_fan"): "DESIGN.md: a fan withdraws only their own",
 }

@@ -1,0 +1,137 @@
+"""The handover of an agreed request (plan a window, each side's confirmation, the outcome)
+and the request's evidence pack. The rules are the services' (registry.services.handover,
+registry.services.evidence); these views read the body and answer JSON."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from registry import db
+from registry.access import requires
+from registry.api import bp
+from registry.api.auth import api_user
+from registry.api.inputs import body_as, check_known_parameters, run_use_case
+from registry.api.requests import created, plan_body, visible_row
+from registry.api.schemas import (
+    EvidencePack,
+    HandoverConfirm,
+    HandoverCreate,
+    HandoverOutcome,
+    HandoverPlanOut,
+    HandoverPlans,
+)
+from registry.domain import limits
+from registry.domain.messages import N_
+from registry.domain.roles import MEMBER
+from registry.i18n import translate_message
+from registry.services import NotFound, evidence, handover
+from registry.web.helpers import clock_policy, now
+from registry.web.templating import as_text
+
+
+def _request_id(raw: str) -> int:
+    """The id in /requests/<id>/handover, read by the view: its GET and POST are two views on
+    one address, and werkzeug answers 405, not 404, when the `int` converter refuses an id
+    there (out of range, not a number)."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not limits.is_id(int(raw)):
+        raise NotFound(N_("No such transfer request."))
+    return int(raw)
+
+
+def _plan_out(plan) -> dict:
+    return HandoverPlanOut.model_validate(plan_body(plan)).model_dump(mode="json")
+
+
+@bp.get("/requests/<request_id>/handover")
+@requires(MEMBER)
+def handover_detail(request_id: str):
+    check_known_parameters(())
+    request_id = _request_id(request_id)
+    row = visible_row(request_id)
+    plans = handover.plans_of(db.session(), row.request.id)
+    if not plans:
+        raise NotFound(N_("Request #%(id)s has no handover plan yet."), id=row.request.id)
+    current = next((plan for plan in plans if not plan.outcome), None)
+    body = HandoverPlans(
+        current=_plan_out(current) if current else None,
+        past=[_plan_out(plan) for plan in plans if plan.outcome],
+    )
+    return jsonify(body.model_dump(mode="json"))
+
+
+@bp.post("/requests/<request_id>/handover")
+@requires(MEMBER)
+def handover_schedule(request_id: str):
+    request_id = _request_id(request_id)
+    visible_row(request_id)  # before the body: someone kept out learns nothing from it
+    handover.require_door(api_user(), "schedule")
+    body = body_as(HandoverCreate)
+    plan = run_use_case(
+        handover.schedule,
+        request_id,
+        actor=api_user(),
+        window_start=body.window_start,
+        window_minutes=body.window_minutes,
+        notes=body.notes,
+        now=now(),
+        policy=clock_policy(),
+    )
+    return created(_plan_out(plan), f"/api/v1/requests/{request_id}/handover")
+
+
+@bp.post("/requests/<int:request_id>/handover/confirm")
+@requires(MEMBER)
+def handover_confirm(request_id: int):
+    visible_row(request_id)
+    body = body_as(HandoverConfirm)
+    plan = run_use_case(
+        handover.confirm,
+        request_id,
+        actor=api_user(),
+        party=body.party,
+        channel=body.channel,
+        now=now(),
+    )
+    return jsonify(_plan_out(plan))
+
+
+@bp.post("/requests/<int:request_id>/handover/outcome")
+@requires(MEMBER)
+def handover_outcome(request_id: int):
+    visible_row(request_id)
+    handover.require_door(api_user(), "outcome")
+    body = body_as(HandoverOutcome)
+    plan = run_use_case(
+        handover.record_outcome,
+        request_id,
+        actor=api_user(),
+        outcome=body.outcome,
+        reason=body.reason,
+        note=body.note,
+        now=now(),
+        policy=clock_policy(),
+    )
+    return jsonify(_plan_out(plan))
+
+
+@bp.get("/requests/<int:request_id>/evidence")
+@requires(MEMBER)
+def request_evidence(request_id: int):
+    check_known_parameters(())
+    content = evidence.pack(db.session(), request_id, api_user(), now=now(), policy=clock_policy())
+    return jsonify(EvidencePack.model_validate(as_json(content)).model_dump(mode="json"))
+
+
+def as_json(content: dict) -> dict:
+    """The pack with its Messages (custody notes, warnings) in the caller's language."""
+    return {
+        **content,
+        "custody": [
+            {**entry, "note": " ".join(as_text(part) for part in entry["note"])}
+            for entry in content["custody"]
+        ],
+        "plans": [
+            {**plan, "warnings": [translate_message(w) for w in plan["warnings"]]}
+            for plan in content["plans"]
+        ],
+    }

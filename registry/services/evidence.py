@@ -1,0 +1,165 @@
+"""The evidence pack of a transfer request: what a platform's trademark or impersonation form
+asks for, in one place. One brand per pack (the request's), as Meta asks one mark per report.
+
+`pack()` builds its content once, as plain data (codes, dates, Messages), for its two
+readers: the JSON of the API and the PDF of the site, which each put it in words. Who may
+read it is who may read the request; private data (the proposer's e-mail and phone, a
+holder's contact) only for those the request page shows it to."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from registry.domain import handover as rules
+from registry.domain import recorded
+from registry.domain.roles import VIEW_PRIVATE, role_can
+from registry.models import ContactPoint, User
+from registry.services import handles, handover, platforms
+from registry.services import requests as transfer
+from registry.services.requests import ClockPolicy
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def may_see_private(actor: User | None, row: transfer.RequestRow) -> bool:
+    """The request page's rule: readers of private data, and the proposer (their own)."""
+    return role_can(actor.role if actor else None, VIEW_PRIVATE) or transfer.is_proposer(
+        actor, row.request
+    )
+
+
+def pack(
+    session: Session,
+    request_id: int,
+    actor: User | None,
+    *,
+    now: datetime,
+    policy: ClockPolicy = handover.DEFAULT_POLICY,
+) -> dict:
+    """The pack of one request its reader may see (NotFound, Forbidden otherwise)."""
+    row = transfer.visible_request(session, request_id, actor)
+    request, handle, platform, brand = row.request, row.handle, row.platform, row.brand
+    private = may_see_private(actor, row)
+    members_private = role_can(actor.role if actor else None, VIEW_PRIVATE)
+    proposer = row.proposer
+    if proposer is None or proposer.deleted_at is not None:
+        proposer_part = {"name": "", "former_member": proposer is not None}
+    else:
+        proposer_part = {"name": proposer.display_name, "former_member": False}
+        if private:
+            proposer_part.update(email=proposer.email, phone=proposer.phone)
+    points = (
+        {
+            p.value: p.kind
+            for p in session.exec(select(ContactPoint).where(ContactPoint.brand_id == brand.id))
+        }
+        if brand
+        else {}
+    )
+    attempts = transfer.attempts_of(session, request.id)
+    decision = transfer.decision_in(attempts)
+    return {
+        "request": {
+            "id": request.id,
+            "kind": request.kind,
+            "state": request.state,
+            "opened_on": request.opened_on,
+            "closed_at": _aware(request.closed_at),
+            "terms": request.terms,
+            "amount": request.amount_cents / 100 if request.amount_cents is not None else None,
+            "message": request.message,
+            "from_holder_kind": request.from_holder_kind,
+            "from_holder_name": request.from_holder_name,
+            "to_holder_name": request.to_holder_name,
+            "proposer": proposer_part,
+        },
+        "handle": {
+            "handle": handle.handle,
+            "platform": platform.slug,
+            "platform_name": platform.name,
+            "url": platforms.url_for_handle(platform, handle.handle),
+        },
+        "brand": {
+            "slug": brand.slug,
+            "name": brand.name,
+            "country": brand.country,
+            "website": brand.website,
+        }
+        if brand
+        else None,
+        "custody": [
+            {
+                "holder_kind": record.holder_kind,
+                "holder_name": record.holder_name,
+                "holder_verified": record.holder_verified,
+                "started_on": record.started_on,
+                "ended_on": record.ended_on,
+                "evidence_url": record.evidence_url,
+                "note": recorded.custody_note(record.note_code, record.note_params, record.note),
+                **({"holder_contact": record.holder_contact} if members_private else {}),
+            }
+            for record in sorted(
+                handles.custody_history(session, handle.id),
+                key=lambda record: (record.started_on, record.id),
+            )
+        ],
+        "contacts": [
+            {
+                "happened_at": _aware(attempt.happened_at),
+                "direction": attempt.direction,
+                "channel": attempt.channel,
+                "department": points.get(attempt.contact_point, ""),
+                "contact_point": attempt.contact_point,
+                "outcome": attempt.outcome,
+                "summary": attempt.summary,
+                "decision": attempt.decision,
+            }
+            for attempt, _logger in sorted(attempts, key=lambda pair: _aware(pair[0].happened_at))
+        ],
+        "decision": {
+            "decision": decision.code,
+            "at": _aware(decision.at),
+            "channel": decision.channel,
+            "summary": decision.summary,
+        }
+        if decision
+        else None,
+        "plans": [
+            _plan(handover.view(session, plan, now=now, policy=policy))
+            for plan in handover.plans_of(session, request.id)
+        ],
+        "private": private,
+        "generated_at": now,
+    }
+
+
+def _plan(view: handover.PlanView) -> dict:
+    plan = view.plan
+    return {
+        "window_start": _aware(plan.window_start),
+        "window_end": view.window_end,
+        "window_minutes": plan.window_minutes,
+        "timezone": plan.timezone,
+        "confirm_by": plan.confirm_by,
+        "outcome_by": plan.outcome_by,
+        "confirmations": {
+            party: (
+                {"at": _aware(at), "channel": getattr(plan, f"{party}_channel") or None}
+                if (at := getattr(plan, f"{party}_confirmed_at")) is not None
+                else None
+            )
+            for party in rules.PARTIES
+        },
+        "standing": view.standing,
+        "outcome": plan.outcome or None,
+        "outcome_reason": plan.outcome_reason or None,
+        "outcome_at": _aware(plan.outcome_at),
+        "outcome_note": plan.outcome_note,
+        "warnings": list(view.warnings),
+    }
