@@ -465,3 +465,104 @@ def get_request_plan(session: Session, request_id: int) -> HandoverPlan:
     if plan is None:
         raise NotFound(N_("Request #%(id)s has no handover window."), id=request_id)
     return plan
+
+
+# --- what the request page offers: the forms' rules, from the use cases' own -----------------
+
+
+def _confirms_for_itself(
+    user: User | None, request: TransferRequest, brand: Brand | None, party: str
+) -> bool:
+    """Whether `user` gives `party`'s confirmation themselves (no channel to name): the
+    member who offered the handle for its holder, the brand's legal team for the brand."""
+    if party == handover.HOLDER:
+        return request.kind == "offer" and transfer.is_proposer(user, request)
+    return user is not None and user.role == LEGAL and transfer.acts_for(user, brand)
+
+
+def needs_channel(
+    user: User | None, request: TransferRequest, brand: Brand | None, party: str
+) -> bool:
+    """Whether `user` confirming for `party` records a confirmation received elsewhere."""
+    return not _confirms_for_itself(user, request, brand, party)
+
+
+def confirmable_parties(
+    user: User | None, request: TransferRequest, brand: Brand | None
+) -> tuple[str, ...]:
+    """The sides `user` may ever confirm for on this request (handover.confirmation_refusal,
+    a channel named where one is needed): the door of the confirm form."""
+    legal = user is not None and user.role == LEGAL
+    found = []
+    for party in handover.PARTIES:
+        refused = handover.confirmation_refusal(
+            party,
+            offer=request.kind == "offer",
+            proposer=transfer.is_proposer(user, request),
+            legal_of_brand=legal and transfer.acts_for(user, brand),
+            legal=legal,
+            staff=transfer.can_manage(user),
+            system=user is None,
+            channel=clock.CHANNELS[0],
+        )
+        if refused is None:
+            found.append(party)
+    return tuple(found)
+
+
+def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime) -> str:
+    brand = transfer._brand_of(session, request)
+    return handover.standing(facts(plan), now=now, today=_today(brand, now))
+
+
+def can_schedule(
+    session: Session, user: User | None, request: TransferRequest, *, now: datetime
+) -> bool:
+    """schedule()'s rule: staff, an agreed request, no plan under way (or one that lapsed)."""
+    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+        return False
+    plan = current_plan(session, request.id)
+    return plan is None or _standing_of(session, plan, request, now=now) == handover.LAPSED
+
+
+def can_confirm_as(
+    session: Session,
+    user: User | None,
+    request: TransferRequest,
+    brand: Brand | None,
+    party: str,
+    *,
+    now: datetime,
+) -> bool:
+    """confirm()'s rule: `user` may confirm for `party`, whose confirmation the current
+    window still awaits."""
+    if party not in confirmable_parties(user, request, brand):
+        return False
+    plan = current_plan(session, request.id)
+    if plan is None or getattr(plan, f"{party}_confirmed_at") is not None:
+        return False
+    return _standing_of(session, plan, request, now=now) == handover.AWAITING_CONFIRMATIONS
+
+
+def can_record_outcome(
+    session: Session, user: User | None, request: TransferRequest, *, now: datetime
+) -> bool:
+    """record_outcome()'s rule: staff, and a window without an outcome on an agreed request."""
+    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+        return False
+    return current_plan(session, request.id) is not None
+
+
+def can_claim(session: Session, user: User | None, request: TransferRequest) -> bool:
+    """Whether the outcome `claimed` may be recorded now: after both confirmations."""
+    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+        return False
+    plan = current_plan(session, request.id)
+    return plan is not None and facts(plan).confirmed
+
+
+def claim_confirmation(session: Session, row: transfer.RequestRow) -> transfer.Confirmation:
+    """What recording `claimed` does, in words, and what to check first: completion's own
+    consequence and warnings (custody moves to the brand; no reply on record)."""
+    attempts = [attempt for attempt, _logger in transfer.attempts_of(session, row.request.id)]
+    return transfer.confirmation_for(row, workflow.COMPLETED, attempts)
