@@ -566,3 +566,47 @@ def claim_confirmation(session: Session, row: transfer.RequestRow) -> transfer.C
     consequence and warnings (custody moves to the brand; no reply on record)."""
     attempts = [attempt for attempt, _logger in transfer.attempts_of(session, row.request.id)]
     return transfer.confirmation_for(row, workflow.COMPLETED, attempts)
+
+
+@dataclass(frozen=True)
+class DueHandover:
+    """A plan past a deadline as the dashboard lists it: what is late and since when."""
+
+    plan: HandoverPlan
+    request: TransferRequest
+    handle: Handle
+    platform: Platform
+    brand: Brand | None
+    late: str  # "confirmations" or "outcome"
+    deadline: date  # the day it was due by
+    window_began: bool  # confirmations still missing when the window began (before deadline)
+
+
+def due_handovers(session: Session, *, now: datetime) -> list[DueHandover]:
+    """due_plans() with each plan's handle, platform and brand (read in two queries)."""
+    found = due_plans(session, now=now)
+    if not found:
+        return []
+    handle_ids = {request.handle_id for _plan, request in found}
+    rows = session.exec(
+        select(Handle, Platform)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .where(Handle.id.in_(handle_ids))  # type: ignore[union-attr]
+    ).all()
+    handles_by_id = {handle.id: (handle, platform) for handle, platform in rows}
+    brand_ids = {handle.brand_id for handle, _p in rows if handle.brand_id}
+    brands_by_id = (
+        {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_(brand_ids)))}  # type: ignore[union-attr]
+        if brand_ids
+        else {}
+    )
+    listed = []
+    for plan, request in found:
+        handle, platform = handles_by_id[request.handle_id]
+        brand = brands_by_id.get(handle.brand_id)
+        fact = facts(plan)
+        late = "outcome" if fact.confirmed else "confirmations"
+        deadline = plan.outcome_by if fact.confirmed else plan.confirm_by
+        began = not fact.confirmed and _today(brand, now) <= plan.confirm_by
+        listed.append(DueHandover(plan, request, handle, platform, brand, late, deadline, began))
+    return listed

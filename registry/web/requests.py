@@ -471,4 +471,13 @@ def dashboard():
         sorts=DASHBOARD_SORTS,
         brands=brands.brand_menu(session, brand),
         total=found.total,
+        handover_due=_handover_due(session, brand),
     )
+
+
+def _handover_due(session, brand_slug: str):
+    """The plans past a deadline now (the dashboard's `handover_due`), of the brand filtered."""
+    from registry.services import handover as handovers
+
+    due = handovers.due_handovers(session, now=now())
+    return [d for d in due if not brand_slug or (d.brand is not None and d.brand.slug == brand_slug)]

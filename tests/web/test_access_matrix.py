@@ -124,6 +124,11 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("requests.decide", "POST"):          (LOGIN,  DENY,   DENY,   DENY,   REFUSE, DENY,   REFUSE),
     ("requests.move", "POST"):            (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
     ("requests.withdraw", "POST"):        (LOGIN,  OK,     DENY,   OK,     DENY,   DENY,   OK),
+    # the handover: staff plan and record the outcome; each side confirms (the scene's request
+    # is not agreed, so who gets in sees the empty form refused)
+    ("handover.schedule", "POST"):        (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    ("handover.confirm", "POST"):         (LOGIN,  REFUSE, DENY,   REFUSE, REFUSE, DENY,   REFUSE),
+    ("handover.outcome", "POST"):         (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
     # --- the JSON API: bearer tokens only (fans hold none) ----------------------------------------
     ("api.openapi", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
@@ -146,6 +151,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
 LEGAL_OTHER = "legal of another brand (Nespresso) acts on no request of Gallimard"
 LEGAL_LOGS = "DESIGN.md: the proposer and staff log contact attempts; legal records decisions"
 RULES: dict[tuple[str, str, str], str] = {
+    ("handover.confirm", "POST", "legal_other"): LEGAL_OTHER + ": it confirms for no side",
+    ("handover.confirm", "POST", "other_fan"): "a fan confirms only their own offer's window",
     ("requests.propose", "POST", "legal_other"): LEGAL_OTHER + ": no claim on its handles",
     ("requests.decide", "POST", "legal_other"): LEGAL_OTHER + ": it does not decide them",
     ("requests.log_attempt", "POST", "legal_other"): LEGAL_OTHER + ": it logs no attempts",

@@ -256,7 +256,7 @@ def test_the_dashboard_lists_handovers_past_a_deadline(app, client, auth, scene)
     assert 'id="handover_due"' in page.text
     section = page.text.split('id="handover_due"', 1)[1]
     assert "@Gallimard" in section and "Gallimard" in section
-    assert "Confirmations" in text_of_html(section)
+    assert "Confirmations missing" in text_of_html(section)
 
 
 def text_of_html(html: str) -> str:
