@@ -35,8 +35,8 @@ from wtforms.validators import (
 
 from registry import i18n
 from registry.domain import limits, passwords
-from registry.domain.messages import LANGUAGES
 from registry.domain.handover import FAILURE_REASONS
+from registry.domain.messages import LANGUAGES
 from registry.web.labels import LABELS, labelled
 
 

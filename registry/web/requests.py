@@ -480,4 +480,6 @@ def _handover_due(session, brand_slug: str):
     from registry.services import handover as handovers
 
     due = handovers.due_handovers(session, now=now())
-    return [d for d in due if not brand_slug or (d.brand is not None and d.brand.slug == brand_slug)]
+    return [
+        d for d in due if not brand_slug or (d.brand is not None and d.brand.slug == brand_slug)
+    ]

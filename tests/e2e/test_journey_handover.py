@@ -26,12 +26,16 @@ def request_of(app, normalized: str, platform: str) -> int:
     from registry.models import Platform
 
     with app.app_context():
-        return db.session().exec(
-            select(TransferRequest.id)
-            .join(Handle, Handle.id == TransferRequest.handle_id)
-            .join(Platform, Platform.id == Handle.platform_id)
-            .where(Handle.normalized == normalized, Platform.slug == platform)
-        ).one()
+        return (
+            db.session()
+            .exec(
+                select(TransferRequest.id)
+                .join(Handle, Handle.id == TransferRequest.handle_id)
+                .join(Platform, Platform.id == Handle.platform_id)
+                .where(Handle.normalized == normalized, Platform.slug == platform)
+            )
+            .one()
+        )
 
 
 def one_time_password(app, email: str) -> str:
@@ -100,14 +104,14 @@ def test_a_window_planned_confirmed_and_claimed(
     expect(panel(legal).get_by_role("button", name=t("Confirm for the holder"))).to_have_count(0)
     panel(legal).get_by_role("button", name=t("Confirm for the brand")).click()
     expect(legal.locator(".flash-success")).to_have_text(t("The confirmation is recorded."))
-    expect(panel(legal).locator(".handover-head .badge")).to_have_text(
-        t.label("ready", "standing")
-    )
+    expect(panel(legal).locator(".handover-head .badge")).to_have_text(t.label("ready", "standing"))
     screenshot(legal, "handover-2-ready")
 
     # Staff record that the brand claimed the name, through the confirm step.
     page.reload()
-    expect(panel(page)).to_contain_text(t("Next step: %(what)s.", what=t("staff, to record the outcome")))
+    expect(panel(page)).to_contain_text(
+        t("Next step: %(what)s.", what=t("staff, to record the outcome"))
+    )
     panel(page).get_by_role("button", name=t("The brand claimed the name")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         t("Complete the handover of @%(handle)s?", handle="cochonou")

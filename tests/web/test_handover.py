@@ -55,7 +55,9 @@ def test_staff_plan_a_window_with_its_deadlines(app, agreed):
         assert shown.standing == "awaiting_confirmations"
         assert shown.owed_by == ("holder", "brand")
         assert any("frees the old name the moment it changes" in str(w) for w in shown.warnings)
-        assert session.exec(select(AuditEntry).where(AuditEntry.action == "handover.schedule")).one()
+        assert session.exec(
+            select(AuditEntry).where(AuditEntry.action == "handover.schedule")
+        ).one()
 
 
 @pytest.mark.parametrize(

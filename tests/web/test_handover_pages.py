@@ -79,7 +79,7 @@ def test_staff_plan_a_window_from_the_request_page(app, client, auth, scene):
     page = client.get(f"/requests/{request.id}")
     words = text_of(page)
     assert "Handover" in words and "No handover window is planned yet." in words
-    assert 'action="/requests/%s/handover"' % request.id in page.text
+    assert f'action="/requests/{request.id}/handover"' in page.text
     start, typed = ahead()
     answer = client.post(
         f"/requests/{request.id}/handover",
@@ -114,9 +114,7 @@ def test_a_refused_window_shows_on_the_page(client, auth, scene):
         f"/requests/{request.id}/handover",
         data={"window_start": ahead()[1], "window_minutes": "2"},
     )
-    assert answer.status_code == 422 and "A window lasts from 5 to 1440 minutes." in text_of(
-        answer
-    )
+    assert answer.status_code == 422 and "A window lasts from 5 to 1440 minutes." in text_of(answer)
 
 
 def test_each_side_sees_only_its_own_confirm_button(app, client, auth, scene):
@@ -139,9 +137,10 @@ def test_each_side_sees_only_its_own_confirm_button(app, client, auth, scene):
     auth.login("legal", email="lea@example.org")
     words = text_of(client.get(f"/requests/{request.id}"))
     assert "Confirm for the brand" in words and "Confirm for the holder" not in words
-    assert client.post(
-        f"/requests/{request.id}/handover/confirm", data={"party": "brand"}
-    ).status_code == 302
+    assert (
+        client.post(f"/requests/{request.id}/handover/confirm", data={"party": "brand"}).status_code
+        == 302
+    )
     words = text_of(client.get(f"/requests/{request.id}"))
     assert "Ready: both sides confirmed" in words
     assert "Next step: staff, to record the outcome." in words
