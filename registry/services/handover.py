@@ -535,7 +535,9 @@ def can_confirm_as(
     now: datetime,
 ) -> bool:
     """confirm()'s rule: `user` may confirm for `party`, whose confirmation the current
-    window still awaits."""
+    window of an agreed request still awaits."""
+    if request.state != workflow.AGREED:
+        return False
     if party not in confirmable_parties(user, request, brand):
         return False
     plan = current_plan(session, request.id)

@@ -260,3 +260,22 @@ def test_the_dashboard_lists_handovers_past_a_deadline(app, client, auth, scene)
 
 def text_of_html(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_a_withdrawn_request_keeps_its_plan_on_show_without_forms(app, client, auth, scene):
+    request, _fan, staff, _legal = scene
+    plan_window(app, request, staff)
+    with app.app_context():
+        session = db.session()
+        session.get(TransferRequest, request.id).state = "withdrawn"
+        session.commit()
+    auth.login("fan", email="julien@example.org")
+    page = client.get(f"/requests/{request.id}")
+    words = text_of(page)
+    assert 'id="handover"' in page.text and "Holder's confirmation" in words
+    assert "Confirm for the holder" not in words
+    client.post("/logout")
+    auth.login("staff", email="sam@example.org")
+    words = text_of(client.get(f"/requests/{request.id}"))
+    assert "Record the outcome" not in words and "Plan the window" not in words
+    assert "Record the confirmation" not in words
