@@ -596,3 +596,150 @@ def mark_reminded(session: Session, plan_id: int, *, now: datetime) -> HandoverP
         session.add(plan)
         session.flush()
     return plan
+
+
+# --- what the request page offers: the forms' rules, from the use cases' own -----------------
+
+
+def _confirms_for_itself(
+    user: User | None, request: TransferRequest, brand: Brand | None, party: str
+) -> bool:
+    """Whether `user` gives `party`'s confirmation themselves (no channel to name): the
+    member who offered the handle for its holder, the brand's legal team for the brand."""
+    if party == handover.HOLDER:
+        return request.kind == "offer" and transfer.is_proposer(user, request)
+    return user is not None and user.role == LEGAL and transfer.acts_for(user, brand)
+
+
+def needs_channel(
+    user: User | None, request: TransferRequest, brand: Brand | None, party: str
+) -> bool:
+    """Whether `user` confirming for `party` records a confirmation received elsewhere."""
+    return not _confirms_for_itself(user, request, brand, party)
+
+
+def confirmable_parties(
+    user: User | None, request: TransferRequest, brand: Brand | None
+) -> tuple[str, ...]:
+    """The sides `user` may ever confirm for on this request (handover.confirmation_refusal,
+    a channel named where one is needed): the door of the confirm form."""
+    legal = user is not None and user.role == LEGAL
+    found = []
+    for party in handover.PARTIES:
+        refused = handover.confirmation_refusal(
+            party,
+            offer=request.kind == "offer",
+            proposer=transfer.is_proposer(user, request),
+            legal_of_brand=legal and transfer.acts_for(user, brand),
+            legal=legal,
+            staff=transfer.can_manage(user),
+            system=user is None,
+            channel=clock.CHANNELS[0],
+        )
+        if refused is None:
+            found.append(party)
+    return tuple(found)
+
+
+def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime) -> str:
+    brand = transfer._brand_of(session, request)
+    return handover.standing(facts(plan), now=now, today=_today(brand, now))
+
+
+def can_schedule(
+    session: Session, user: User | None, request: TransferRequest, *, now: datetime
+) -> bool:
+    """schedule()'s rule: staff, an agreed request, no plan under way (or one that lapsed)."""
+    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+        return False
+    plan = current_plan(session, request.id)
+    return plan is None or _standing_of(session, plan, request, now=now) == handover.LAPSED
+
+
+def can_confirm_as(
+    session: Session,
+    user: User | None,
+    request: TransferRequest,
+    brand: Brand | None,
+    party: str,
+    *,
+    now: datetime,
+) -> bool:
+    """confirm()'s rule: `user` may confirm for `party`, whose confirmation the current
+    window of an agreed request still awaits."""
+    if request.state != workflow.AGREED:
+        return False
+    if party not in confirmable_parties(user, request, brand):
+        return False
+    plan = current_plan(session, request.id)
+    if plan is None or getattr(plan, f"{party}_confirmed_at") is not None:
+        return False
+    return _standing_of(session, plan, request, now=now) == handover.AWAITING_CONFIRMATIONS
+
+
+def can_record_outcome(
+    session: Session, user: User | None, request: TransferRequest, *, now: datetime
+) -> bool:
+    """record_outcome()'s rule: staff, and a window without an outcome on an agreed request."""
+    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+        return False
+    return current_plan(session, request.id) is not None
+
+
+def can_claim(session: Session, user: User | None, request: TransferRequest) -> bool:
+    """Whether the outcome `claimed` may be recorded now: after both confirmations."""
+    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+        return False
+    plan = current_plan(session, request.id)
+    return plan is not None and facts(plan).confirmed
+
+
+def claim_confirmation(session: Session, row: transfer.RequestRow) -> transfer.Confirmation:
+    """What recording `claimed` does, in words, and what to check first: completion's own
+    consequence and warnings (custody moves to the brand; no reply on record)."""
+    attempts = [attempt for attempt, _logger in transfer.attempts_of(session, row.request.id)]
+    return transfer.confirmation_for(row, workflow.COMPLETED, attempts)
+
+
+@dataclass(frozen=True)
+class DueHandover:
+    """A plan past a deadline as the dashboard lists it: what is late and since when."""
+
+    plan: HandoverPlan
+    request: TransferRequest
+    handle: Handle
+    platform: Platform
+    brand: Brand | None
+    late: str  # "confirmations" or "outcome"
+    deadline: date  # the day it was due by
+    window_began: bool  # confirmations still missing when the window began (before deadline)
+
+
+def due_handovers(session: Session, *, now: datetime) -> list[DueHandover]:
+    """due_plans() with each plan's handle, platform and brand (read in two queries)."""
+    found = due_plans(session, now=now)
+    if not found:
+        return []
+    handle_ids = {request.handle_id for _plan, request in found}
+    rows = session.exec(
+        select(Handle, Platform)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .where(Handle.id.in_(handle_ids))  # type: ignore[union-attr]
+    ).all()
+    handles_by_id = {handle.id: (handle, platform) for handle, platform in rows}
+    brand_ids = {handle.brand_id for handle, _p in rows if handle.brand_id}
+    brands_by_id = (
+        {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_(brand_ids)))}  # type: ignore[union-attr]
+        if brand_ids
+        else {}
+    )
+    listed = []
+    for plan, request in found:
+        handle, platform = handles_by_id[request.handle_id]
+        brand = brands_by_id.get(handle.brand_id)
+        fact = facts(plan)
+        late = "outcome" if fact.confirmed else "confirmations"
+        deadline = plan.outcome_by if fact.confirmed else plan.confirm_by
+        began = not fact.confirmed and _today(brand, now) <= plan.confirm_by
+        listed.append(DueHandover(plan, request, handle, platform, brand, late, deadline, began))
+    return listed

@@ -256,13 +256,15 @@ def _decision_on_record(session: Session, request_id: int) -> bool:
 # --- the request page: its history, its decision, what may still be done -------------------
 
 _HISTORY_ACTIONS = ("request.create", "request.transition")
+# The handover's steps, recorded against the request too (registry.services.handover).
+_HANDOVER_ACTIONS = ("handover.schedule", "handover.confirm", "handover.outcome")
 _HISTORY = (
     select(AuditEntry, User)
     .join(User, User.id == AuditEntry.actor_id, isouter=True)
     .where(
         AuditEntry.entity_type == TransferRequest.__tablename__,
         AuditEntry.entity_id == bindparam("request_id"),
-        AuditEntry.action.in_(_HISTORY_ACTIONS),  # type: ignore[attr-defined]
+        AuditEntry.action.in_(_HISTORY_ACTIONS + _HANDOVER_ACTIONS),  # type: ignore[attr-defined]
     )
     .order_by(AuditEntry.at, AuditEntry.id)
 )
@@ -295,10 +297,29 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class HandoverEvent:
+    """One step of the request's handover: a window planned (`schedule`), a side's
+    confirmation (`confirm`, with its `party` and the `channel` staff named), an outcome
+    (`outcome`: claimed, or failed with its `reason`)."""
+
+    at: datetime
+    step: str
+    actor: User | None
+    by_registry: bool
+    window_start: datetime | None = None
+    window_minutes: int | None = None
+    party: str = ""
+    channel: str = ""
+    outcome: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class TimelineItem:
     at: datetime
     change: StateChange | None = None
     decision: Decision | None = None
+    handover: HandoverEvent | None = None
 
 
 def _state_change(entry: AuditEntry, actor: User | None) -> StateChange | None:
@@ -317,10 +338,46 @@ def _state_change(entry: AuditEntry, actor: User | None) -> StateChange | None:
     )
 
 
+def _handover_event(entry: AuditEntry, actor: User | None) -> HandoverEvent:
+    after = recorded.loads(entry.after)
+    params = recorded.loads(entry.params)
+    step = entry.action.partition(".")[2]
+    party = params.get("party") or {}
+    start = after.get("window_start")
+    try:
+        window_start = _aware(datetime.fromisoformat(start)) if start else None
+    except (TypeError, ValueError):
+        window_start = None
+    channel = after.get(f"{party.get('value')}_channel", "") if step == "confirm" else ""
+    return HandoverEvent(
+        at=entry.at,
+        step=step,
+        actor=actor,
+        by_registry=entry.actor_id is None,
+        window_start=window_start if step == "schedule" else None,
+        window_minutes=after.get("window_minutes") if step == "schedule" else None,
+        party=str(party.get("value", "")) if isinstance(party, dict) else "",
+        channel=channel or "",
+        outcome=(after.get("outcome") or "") if step == "outcome" else "",
+        reason=(after.get("outcome_reason") or "") if step == "outcome" else "",
+    )
+
+
+def events_of(session: Session, request_id: int) -> tuple[list[StateChange], list[HandoverEvent]]:
+    """The request's state changes and its handover's steps, oldest first, read from its
+    audit entries (one query)."""
+    changes, events = [], []
+    for entry, actor in session.exec(_HISTORY, params={"request_id": request_id}):
+        if entry.action in _HANDOVER_ACTIONS:
+            events.append(_handover_event(entry, actor))
+        elif change := _state_change(entry, actor):
+            changes.append(change)
+    return changes, events
+
+
 def history_of(session: Session, request_id: int) -> list[StateChange]:
     """The request's state changes, oldest first, read from its audit entries (one query)."""
-    rows = session.exec(_HISTORY, params={"request_id": request_id})
-    return [change for entry, actor in rows if (change := _state_change(entry, actor))]
+    return events_of(session, request_id)[0]
 
 
 def decision_in(attempts: Iterable[tuple[ContactAttempt, User | None]]) -> Decision | None:
@@ -340,12 +397,17 @@ def decision_in(attempts: Iterable[tuple[ContactAttempt, User | None]]) -> Decis
     return found
 
 
-def timeline(changes: list[StateChange], decision: Decision | None) -> list[TimelineItem]:
-    """State changes and the decision in one list, oldest first; a decision comes before the
-    moves it caused (recorded a moment later)."""
+def timeline(
+    changes: list[StateChange],
+    decision: Decision | None,
+    handover_events: Iterable[HandoverEvent] = (),
+) -> list[TimelineItem]:
+    """State changes, the decision and the handover's steps in one list, oldest first; a
+    decision or an outcome comes before the moves it caused (recorded a moment later)."""
     items = [TimelineItem(at=_aware(c.at), change=c) for c in changes]
     if decision is not None:
         items.append(TimelineItem(at=_aware(decision.at), decision=decision))
+    items.extend(TimelineItem(at=_aware(e.at), handover=e) for e in handover_events)
     return sorted(items, key=lambda item: (item.at, item.change is not None))
 
 

@@ -35,8 +35,9 @@ from wtforms.validators import (
 
 from registry import i18n
 from registry.domain import limits, passwords
+from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
-from registry.web.labels import labelled
+from registry.web.labels import LABELS, labelled
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -461,3 +462,67 @@ class DecisionForm(BoundedForm):
         id="decision-summary",
     )
     submit = SubmitField(_l("Record the decision"), id="decision-submit")
+
+
+# --- the handover (issue 15) ---------------------------------------------------------------
+
+
+def window_time_help() -> str:
+    return gettext("Your local time (%(zone)s).", zone=i18n.zone_city())
+
+
+class HandoverScheduleForm(BoundedForm):
+    """Staff plan the window of an agreed request. Its ids are its own on the request page."""
+
+    window_start = DateTimeLocalField(
+        _l("Window starts"),
+        validators=[DataRequired(message=_l("Enter the date and time."))],
+        description=LazyString(window_time_help),
+        id="handover-start",
+    )
+    window_minutes = IntegerField(
+        _l("Length in minutes"),
+        default=30,
+        validators=[DataRequired(message=_l("Enter the window's length in minutes."))],
+        id="handover-minutes",
+    )
+    notes = TextAreaField(
+        _l("Notes for both sides"),
+        validators=[Optional(), Length(max=limits.NOTE_MAX)],
+        id="handover-notes",
+    )
+    submit = SubmitField(_l("Plan the window"), id="handover-schedule-submit")
+
+
+class HandoverConfirmForm(BoundedForm):
+    """A side's confirmation of the window: `party` is set by the page (its choices are the
+    sides this reader may confirm for); staff name the channel it reached them by."""
+
+    party = SelectField(_l("Confirmation of"), choices=[], id="handover-party")
+    channel = SelectField(
+        _l("Received by"),
+        choices=options([("", _l("— choose —"))] + labelled("channel")),
+        validators=[Optional()],
+        id="handover-channel",
+    )
+    submit = SubmitField(_l("Record the confirmation"), id="handover-confirm-submit")
+
+
+def _failure_reasons():
+    return options((reason, LABELS["failure_reason"][reason]) for reason in FAILURE_REASONS)
+
+
+class HandoverOutcomeForm(BoundedForm):
+    """What happened in the window: `claimed` (a confirm step first) or `failed`, with why."""
+
+    outcome = HiddenField(validators=[DataRequired()])
+    reason = SelectField(
+        _l("Why it failed"),
+        choices=_failure_reasons(),
+        validators=[Optional()],
+        id="handover-reason",
+    )
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=limits.NOTE_MAX)], id="handover-note"
+    )
+    submit = SubmitField(_l("Record the failed window"), id="handover-outcome-submit")

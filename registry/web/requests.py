@@ -196,14 +196,22 @@ def index():
 
 
 def _render_detail(
-    row: transfer.RequestRow, *, attempt_form=None, decision_form=None, status: int = 200
+    row: transfer.RequestRow,
+    *,
+    attempt_form=None,
+    decision_form=None,
+    handover_forms: dict | None = None,
+    status: int = 200,
 ):
+    from registry.web import handover as handover_pages  # it builds on this module's views
+
     session = db.session()
     user = actor()
     request_ = row.request
     is_open = workflow.is_open(request_.state)
     attempts = transfer.attempts_of(session, request_.id)
     decision = transfer.decision_in(attempts)
+    changes, handover_events = transfer.events_of(session, request_.id)
     moves = transfer.moves_for(user, request_, row.brand)
     can_log = is_open and transfer.can_log_attempt(user, request_, row.brand)
     if can_log:
@@ -227,7 +235,8 @@ def _render_detail(
         escalation=escalation,
         # The decision is shown as a decision, in the history; it stays an attempt on record.
         attempts=[(attempt, logger) for attempt, logger in attempts if not attempt.decision],
-        history=transfer.timeline(transfer.history_of(session, request_.id), decision),
+        history=transfer.timeline(changes, decision, handover_events),
+        handover=handover_pages.panel(row, **(handover_forms or {})),
         decision=decision,
         status=transfer.reply_status(
             row, [attempt for attempt, _ in attempts], as_of=today(), policy=clock_policy()
@@ -499,4 +508,15 @@ def dashboard():
         sorts=DASHBOARD_SORTS,
         brands=brands.brand_menu(session, brand),
         total=found.total,
+        handover_due=_handover_due(session, brand),
     )
+
+
+def _handover_due(session, brand_slug: str):
+    """The plans past a deadline now (the dashboard's `handover_due`), of the brand filtered."""
+    from registry.services import handover as handovers
+
+    due = handovers.due_handovers(session, now=now())
+    return [
+        d for d in due if not brand_slug or (d.brand is not None and d.brand.slug == brand_slug)
+    ]

@@ -34,6 +34,12 @@ def demo_facts(app) -> dict:
             .where(TransferRequest.state == "contacting")
             .order_by(TransferRequest.id)
         ).first()
+        # The Voitures Lumière Instagram request: a failed window, and a new one planned.
+        handover_request = session.exec(
+            select(TransferRequest)
+            .join(Handle, Handle.id == TransferRequest.handle_id)
+            .where(Handle.normalized == "voitureslumiere", TransferRequest.state == "agreed")
+        ).first()
         nespresso = session.exec(
             select(TransferRequest)
             .join(Handle, Handle.id == TransferRequest.handle_id)
@@ -47,6 +53,7 @@ def demo_facts(app) -> dict:
             "fan_request": fans_request.id,
             "open_request": open_request.id,
             "nespresso_request": nespresso.id if nespresso else open_request.id,
+            "handover_request": handover_request.id,
             "julien": ("julien@example.org", password),
         }
 
@@ -84,6 +91,7 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
         "staff": [
             ("request", f"/requests/{ids['open_request']}"),
             *readers,
+            ("request-handover", f"/requests/{ids['handover_request']}"),
             ("handle-new", "/handles/new"),
             ("handle-edit", f"/handles/{ids['handle']}/edit"),
             ("holder", f"/handles/{ids['handle']}/holder"),

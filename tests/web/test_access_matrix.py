@@ -126,6 +126,11 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("requests.withdraw", "POST"):        (LOGIN,  OK,     DENY,   OK,     DENY,   DENY,   OK),
     # the evidence pack: for whoever reads the request
     ("requests.evidence_pdf", "GET"):     (LOGIN,  OK,     DENY,   OK,     OK,     OK,     OK),
+    # the handover: staff plan and record the outcome; each side confirms (the scene's request
+    # is not agreed, so who gets in sees the empty form refused)
+    ("handover.schedule", "POST"):        (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    ("handover.confirm", "POST"):         (LOGIN,  REFUSE, DENY,   REFUSE, REFUSE, DENY,   REFUSE),
+    ("handover.outcome", "POST"):         (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
     # --- the JSON API: bearer tokens only (fans hold none) ----------------------------------------
     ("api.openapi", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
@@ -155,6 +160,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
 LEGAL_OTHER = "legal of another brand (Nespresso) acts on no request of Gallimard"
 LEGAL_LOGS = "DESIGN.md: the proposer and staff log contact attempts; legal records decisions"
 RULES: dict[tuple[str, str, str], str] = {
+    ("handover.confirm", "POST", "legal_other"): LEGAL_OTHER + ": it confirms for no side",
+    ("handover.confirm", "POST", "other_fan"): "a fan confirms only their own offer's window",
     ("requests.propose", "POST", "legal_other"): LEGAL_OTHER + ": no claim on its handles",
     ("requests.decide", "POST", "legal_other"): LEGAL_OTHER + ": it does not decide them",
     ("requests.log_attempt", "POST", "legal_other"): LEGAL_OTHER + ": it logs no attempts",

@@ -163,7 +163,7 @@ def test_the_dashboard_counts_each_flag_at_the_top(client, auth, make):
             page,
         )
     )
-    assert counts == {"Overdue": 1, "Due soon": 0, "Not contacted": 0}
+    assert counts == {"Overdue": 1, "Due soon": 0, "Not contacted": 0, "Handovers late": 0}
     # One waiting figure per row: business days since the unanswered attempt of 2 March.
     assert re.findall(r"<strong>([^<]*business days?)</strong>", page) == ["14 business days"]
     assert "1 attempt unanswered" in page
