@@ -173,6 +173,17 @@ def _locked_plan(session: Session, request_id: int) -> HandoverPlan | None:
     )
 
 
+def _require_agreed(request: TransferRequest) -> None:
+    """A window is confirmed or its outcome recorded only while the request is agreed: a
+    withdrawn or declined request's plan no longer applies."""
+    if request.state != workflow.AGREED:
+        raise Conflict(
+            N_("Request #%(id)s is %(state)s: its handover window no longer applies."),
+            id=request.id,
+            state=Code("state", request.state),
+        )
+
+
 def _require_staff(actor: User | None, message: str) -> None:
     if actor is not None and not transfer.can_manage(actor):
         raise Forbidden(message)
@@ -301,6 +312,7 @@ def confirm(
     """One side's confirmation of the current window (handover.confirmation_refusal says who
     may give which). Confirming twice changes nothing."""
     request = transfer._locked(session, request_id)
+    _require_agreed(request)
     brand = transfer._brand_of(session, request)
     proposer = transfer.is_proposer(actor, request)
     legal = actor is not None and actor.role == LEGAL
@@ -400,6 +412,7 @@ def record_outcome(
         raise Invalid(N_('The outcome is "claimed" or "failed".'), field="outcome")
     note = checked_text(note, "note", NOTES_MAX)
     request = transfer._locked(session, request_id)
+    _require_agreed(request)
     brand = transfer._brand_of(session, request)
     plan = _locked_plan(session, request_id)
     if plan is None:
@@ -452,6 +465,7 @@ def due_plans(session: Session, *, now: datetime) -> list[tuple[HandoverPlan, Tr
         .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
         .where(
             HandoverPlan.outcome == "",
+            TransferRequest.state == workflow.AGREED,  # a plan of a closed request is moot
             or_(
                 and_(
                     missing,
@@ -541,6 +555,7 @@ def reminders_due(
         .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
         .where(
             HandoverPlan.outcome == "",
+            TransferRequest.state == workflow.AGREED,
             HandoverPlan.reminded_at.is_(None),  # type: ignore[union-attr]
             HandoverPlan.window_start > now,
             # A generous bound; each brand's calendar decides below.

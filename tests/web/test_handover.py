@@ -277,3 +277,28 @@ def test_the_demo_hands_gallimard_over_through_a_plan_and_shows_a_sniped_window(
     assert outcomes == [("claimed", ""), ("failed", "sniped"), ("", "")]
     gallimard = plans[0]
     assert gallimard.holder_confirmed_at and gallimard.brand_channel == "email"
+
+
+def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
+    request, fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        transfer.transition(
+            session, request.id, actor=None, to="withdrawn", today=NOW.date(), confirmed=True
+        )
+        with pytest.raises(Conflict) as refused:
+            service.confirm(
+                session, request.id, actor=member(session, fan), party="holder", now=NOW
+            )
+        assert "no longer applies" in str(refused.value)
+        with pytest.raises(Conflict):
+            service.record_outcome(
+                session,
+                request.id,
+                actor=member(session, staff),
+                outcome="failed",
+                reason="other",
+                now=NOW,
+            )
+        assert service.due_plans(session, now=WINDOW + timedelta(days=30)) == []
