@@ -428,6 +428,14 @@ def can_decide_now(
     return decision is None and workflow.is_open(request.state) and can_decide(user, brand)
 
 
+def decisions_open(request: TransferRequest) -> tuple[str, ...]:
+    """What the brand can still decide: both, until staff mark the request agreed; then only
+    to decline it (accepting an agreed request is refused as already agreed)."""
+    if request.state == workflow.AGREED:
+        return (recorded.DECLINE,)
+    return (recorded.ACCEPT, recorded.DECLINE)
+
+
 # What an irreversible move does, said on its confirm step; one whole sentence per move.
 CONSEQUENCES = {
     workflow.COMPLETED: N_(

@@ -30,6 +30,7 @@ from registry.domain.roles import (
     READ_ALL,
     VIEW_PRIVATE,
 )
+from registry.models import TransferRequest
 from registry.services import brands, evidence, handles, platforms
 from registry.services import requests as transfer
 from registry.web import evidence as evidence_pack
@@ -252,7 +253,7 @@ def _render_detail(
         ),
         transitions=moves if transfer.can_manage(user) else (),
         can_withdraw=workflow.WITHDRAWN in moves,
-        decision_form=(decision_form or DecisionForm(formdata=None))
+        decision_form=_decision_form(decision_form, request_)
         if transfer.can_decide_now(user, request_, row.brand, decision)
         else None,
         show_private=can(VIEW_PRIVATE) or transfer.is_proposer(user, request_),
@@ -450,6 +451,14 @@ def decide(request_id: int):
             flash(refusal(g.use_case_error), "error")
             return redirect(url_for("requests.detail", request_id=request_id))
     return _render_detail(_visible_row(request_id), decision_form=form, status=422)
+
+
+def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> DecisionForm:
+    """The decision form offering only what the brand can still decide."""
+    form = form or DecisionForm(formdata=None)
+    still_open = transfer.decisions_open(request_)
+    form.decision.choices = [c for c in form.decision.choices if c.value in still_open]
+    return form
 
 
 def _may_decide_now(row: transfer.RequestRow) -> bool:

@@ -443,3 +443,27 @@ def test_a_decision_from_a_stale_page_says_it_is_already_recorded(client, auth, 
     )
     assert "Record that Gallimard declines" not in response.text  # no confirm step for it
     assert load(app, TransferRequest, request.id).state == "agreed"
+
+
+def test_on_an_agreed_request_the_brand_can_only_still_decline(client, auth, app, make):
+    request = make.request(["replied"], state="agreed")  # staff marked it agreed
+    legal_of(app, make, request)
+    auth.login("legal", email="legal@example.org")
+    page = client.get(f"/requests/{request.id}").text
+    menu = re.search(r'<select id="decision"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert 'value="decline"' in menu and 'value="accept"' not in menu
+    brand = request_brand(app, request)
+    open_one = make.request(
+        ["no_answer"], brand=brand, handle=make.handle("Autre", brand_id=brand.id)
+    )
+    page = client.get(f"/requests/{open_one.id}").text
+    menu = re.search(r'<select id="decision"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert 'value="decline"' in menu and 'value="accept"' in menu
+
+
+def request_brand(app, request):
+    from registry.models import Brand
+
+    with app.app_context():
+        session = db.session()
+        return session.get(Brand, session.get(Handle, request.handle_id).brand_id)
