@@ -59,13 +59,13 @@ class PlanView:
 
     @property
     def window_end(self) -> datetime:
-        return _aware(self.plan.window_start) + timedelta(minutes=self.plan.window_minutes)
+        return transfer.aware(self.plan.window_start) + timedelta(minutes=self.plan.window_minutes)
 
     def as_dict(self) -> dict:
         plan = self.plan
         return {
             "id": plan.id,
-            "window_start": _aware(plan.window_start).isoformat(),
+            "window_start": transfer.aware(plan.window_start).isoformat(),
             "window_end": self.window_end.isoformat(),
             "window_minutes": plan.window_minutes,
             "timezone": plan.timezone,
@@ -87,16 +87,12 @@ class PlanView:
 def _confirmation(at: datetime | None, channel: str) -> dict | None:
     if at is None:
         return None
-    return {"at": _aware(at).isoformat(), "channel": channel or None}
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return {"at": transfer.aware(at).isoformat(), "channel": channel or None}
 
 
 def facts(plan: HandoverPlan) -> handover.PlanFacts:
     return handover.PlanFacts(
-        window_start=_aware(plan.window_start),
+        window_start=transfer.aware(plan.window_start),
         window_minutes=plan.window_minutes,
         confirm_by=plan.confirm_by,
         outcome_by=plan.outcome_by,
@@ -134,7 +130,7 @@ def _warnings(session, platform, brand, plan, policy) -> list[Message]:
     if shared:
         other = session.exec(select(Platform.name).where(Platform.slug == shared)).first()
         shared_name = other or ""
-    start = _aware(plan.window_start)
+    start = transfer.aware(plan.window_start)
     return handover.warnings(
         platform.slug,
         platform.name,
@@ -568,7 +564,7 @@ def reminders_due(
     found = []
     for plan, request in rows:
         brand = transfer._brand_of(session, request)
-        start = _aware(plan.window_start)
+        start = transfer.aware(plan.window_start)
         due = reminders.reminder_due(
             facts(plan),
             reminded=plan.reminded_at is not None,

@@ -345,7 +345,7 @@ def _handover_event(entry: AuditEntry, actor: User | None) -> HandoverEvent:
     party = params.get("party") or {}
     start = after.get("window_start")
     try:
-        window_start = _aware(datetime.fromisoformat(start)) if start else None
+        window_start = aware(datetime.fromisoformat(start)) if start else None
     except (TypeError, ValueError):
         window_start = None
     channel = after.get(f"{party.get('value')}_channel", "") if step == "confirm" else ""
@@ -404,14 +404,15 @@ def timeline(
 ) -> list[TimelineItem]:
     """State changes, the decision and the handover's steps in one list, oldest first; a
     decision or an outcome comes before the moves it caused (recorded a moment later)."""
-    items = [TimelineItem(at=_aware(c.at), change=c) for c in changes]
+    items = [TimelineItem(at=aware(c.at), change=c) for c in changes]
     if decision is not None:
-        items.append(TimelineItem(at=_aware(decision.at), decision=decision))
-    items.extend(TimelineItem(at=_aware(e.at), handover=e) for e in handover_events)
+        items.append(TimelineItem(at=aware(decision.at), decision=decision))
+    items.extend(TimelineItem(at=aware(e.at), handover=e) for e in handover_events)
     return sorted(items, key=lambda item: (item.at, item.change is not None))
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC time (SQLite gives them back naive)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
