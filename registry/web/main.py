@@ -7,9 +7,9 @@ from flask import Blueprint, abort, redirect, render_template, request
 from registry import db, i18n
 from registry.access import requires
 from registry.domain.roles import PUBLIC
-from registry.services import ServiceError, accounts, brands, handles, platforms
+from registry.services import ServiceError, accounts, brands, guide, handles, platforms
 from registry.services import requests as transfer
-from registry.web.helpers import actor, refusal, safe_next
+from registry.web.helpers import actor, clock_policy, refusal, safe_next, today
 
 bp = Blueprint("main", __name__)
 
@@ -73,6 +73,28 @@ def lookup():
         history=history,
         error=error,
     ), (200 if error is None else 422)
+
+
+@bp.get("/help")
+@requires(PUBLIC)
+def help():
+    """Flags, business days, replies and the handover, with the figures the rules use; the
+    holidays shown are the chosen brand's (?brand=), else the registry's default calendar."""
+    session = db.session()
+    slug = request.args.get("brand", "").strip()
+    found = guide.guide(
+        session,
+        clock_policy(),
+        today=today(),
+        language=i18n.current_locale(),
+        brand_slug=slug,
+    )
+    return render_template(
+        "main/help.html",
+        guide=found,
+        brands=brands.brand_menu(session, slug),
+        brand=slug,
+    )
 
 
 @bp.post("/language")

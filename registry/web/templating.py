@@ -64,6 +64,22 @@ def _long_day(day: date, code: str) -> str:
     return _first_ordinal(dates.format_date(day, "long", locale=_parsed(code)), day, code)
 
 
+def full_date(value: date | None) -> str:
+    """A day with its weekday, for worked examples: "samedi 5 décembre 2026" / "Saturday,
+    December 5, 2026"."""
+    if value is None:
+        return "—"
+    return _full_day(value, i18n.current_locale())
+
+
+@functools.lru_cache(maxsize=1024)
+def _full_day(day: date, code: str) -> str:
+    text = dates.format_date(day, "full", locale=_parsed(code))
+    if code == "fr" and day.day == 1:
+        return text.replace(" 1 ", " 1er ", 1)
+    return text
+
+
 def _first_ordinal(text: str, day: date, code: str) -> str:
     """French writes the first of the month as an ordinal, "1er décembre", and the other
     days as numbers, "2 décembre"; Babel (CLDR) writes "1 décembre". Its long pattern starts
@@ -275,6 +291,7 @@ def init_app(app: Flask) -> None:
         label=label,
         thousands=thousands,
         long_date=long_date,
+        full_date=full_date,
         long_datetime=long_datetime,
         business_days_ago=business_days_ago,
         followers=followers,

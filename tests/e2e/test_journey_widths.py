@@ -69,6 +69,7 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
         ("brands", "/brands"),
         ("brand", "/brands/gallimard"),
         ("privacy", "/privacy"),
+        ("help", "/help?brand=gallimard"),
     ]
     member = [("profile", "/me"), ("password", "/me/password"), ("erase", "/me/delete")]
     readers = [

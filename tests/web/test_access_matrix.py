@@ -65,6 +65,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("main.lookup", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("main.set_language", "POST"):        (REFUSE, REFUSE, REFUSE, REFUSE, REFUSE, REFUSE, REFUSE),
     ("privacy.notice", "GET"):            (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("main.help", "GET"):                 (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("brands.index", "GET"):              (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("brands.detail", "GET"):             (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("handles.index", "GET"):             (OK,     OK,     OK,     OK,     OK,     OK,     OK),
