@@ -8,7 +8,7 @@ standing, platform warnings and steps) are in registry.domain.handover."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
@@ -90,15 +90,23 @@ def _confirmation(at: datetime | None, channel: str) -> dict | None:
     return {"at": transfer.aware(at).isoformat(), "channel": channel or None}
 
 
-def facts(plan: HandoverPlan) -> handover.PlanFacts:
+def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.PlanFacts:
+    """The plan as the domain reads it; with `known_at`, as it stood then (a confirmation or
+    an outcome recorded later was still missing)."""
+
+    def known(moment: datetime | None) -> bool:
+        if known_at is None:
+            return moment is not None
+        return moment is not None and transfer.aware(moment) <= known_at
+
     return handover.PlanFacts(
         window_start=transfer.aware(plan.window_start),
         window_minutes=plan.window_minutes,
         confirm_by=plan.confirm_by,
         outcome_by=plan.outcome_by,
-        holder_confirmed=plan.holder_confirmed_at is not None,
-        brand_confirmed=plan.brand_confirmed_at is not None,
-        outcome=plan.outcome or None,
+        holder_confirmed=known(plan.holder_confirmed_at),
+        brand_confirmed=known(plan.brand_confirmed_at),
+        outcome=(plan.outcome or None) if known_at is None or known(plan.outcome_at) else None,
     )
 
 
@@ -448,39 +456,91 @@ def record_outcome(
 
 
 def due_plans(session: Session, *, now: datetime) -> list[tuple[HandoverPlan, TransferRequest]]:
-    """Plans past a deadline (DUE standings), the dashboard's `handover_due`: confirmations
-    missing after confirm_by or once the window began, or no outcome after outcome_by.
-    Dates are compared with today in UTC in SQL, then each row's standing is read in its
-    brand's zone."""
-    today = now.date()
+    """Plans past a deadline now (DUE standings), the dashboard's `handover_due`:
+    confirmations missing after confirm_by or once the window began, or no outcome after
+    outcome_by."""
+    return [(due.plan, due.request) for due in due_handovers(session, now=now)]
+
+
+def _end_of(day: date, brand: Brand | None) -> datetime:
+    """The last moment of `day` where the brand is."""
+    zone = transfer.brand_zone(brand)
+    next_day = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    return next_day - timedelta(microseconds=1)
+
+
+def due_handovers(
+    session: Session, *, now: datetime, as_of: date | None = None, brand_slug: str = ""
+) -> list[DueHandover]:
+    """The plans past a deadline, with their handle, platform and brand, in one query: now,
+    or as the registry stood at the end of `as_of` in each brand's zone (a confirmation or an
+    outcome recorded later was still missing then); only `brand_slug`'s when given.
+
+    SQL keeps the candidates (by dates that hold in every time zone); each one's standing is
+    then read in its brand's zone, as the request page reads it."""
+    day = as_of if as_of is not None else now.date()
+    # Recorded before this moment: recorded by the end of `day` in every zone.
+    settled = min(now, transfer.day_starts(day + timedelta(days=1)))
     missing = or_(
-        HandoverPlan.holder_confirmed_at.is_(None), HandoverPlan.brand_confirmed_at.is_(None)
+        HandoverPlan.holder_confirmed_at.is_(None),
+        HandoverPlan.brand_confirmed_at.is_(None),
+        HandoverPlan.holder_confirmed_at >= settled,
+        HandoverPlan.brand_confirmed_at >= settled,
     )
-    rows = session.exec(
-        select(HandoverPlan, TransferRequest)
+    query = (
+        select(HandoverPlan, TransferRequest, Handle, Platform, Brand)
         .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
+        .join(Handle, Handle.id == TransferRequest.handle_id)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
         .where(
-            HandoverPlan.outcome == "",
-            TransferRequest.state == workflow.AGREED,  # a plan of a closed request is moot
+            HandoverPlan.scheduled_on <= day + timedelta(days=1),
+            or_(HandoverPlan.outcome == "", HandoverPlan.outcome_at >= settled),
+            # A plan of a request closed before that day is moot (a claimed outcome recorded
+            # since then closed it: it was agreed that day).
+            or_(TransferRequest.state == workflow.AGREED, TransferRequest.closed_at >= settled),
             or_(
                 and_(
                     missing,
                     or_(
-                        HandoverPlan.confirm_by < today + timedelta(days=1),
-                        HandoverPlan.window_start <= now,
+                        HandoverPlan.confirm_by < day + timedelta(days=1),
+                        HandoverPlan.window_start < _end_of(day, None) + timedelta(days=1),
                     ),
                 ),
-                and_(~missing, HandoverPlan.outcome_by < today + timedelta(days=1)),
+                HandoverPlan.outcome_by < day + timedelta(days=1),
             ),
         )
         .order_by(HandoverPlan.confirm_by, HandoverPlan.id)
-    ).all()
-    found = []
-    for plan, request in rows:
-        brand = transfer._brand_of(session, request)
-        if handover.standing(facts(plan), now=now, today=_today(brand, now)) in handover.DUE:
-            found.append((plan, request))
-    return found
+    )
+    if brand_slug:
+        query = query.where(Brand.slug == brand_slug)
+    listed = []
+    for plan, request, handle, platform, brand in session.exec(query).all():
+        # Today is now; another day is read at its end, with what was known by then (all
+        # of it, for a day ahead: what will be late by then if nothing else happens).
+        if as_of is None or as_of == _today(brand, now):
+            moment = now
+        else:
+            moment = _end_of(as_of, brand)
+        known_at = min(now, moment)
+        today = _today(brand, moment)
+        if plan.scheduled_on > _today(brand, known_at) or not _agreed_at(request, known_at):
+            continue
+        fact = facts(plan, known_at=known_at)
+        if handover.standing(fact, now=moment, today=today) not in handover.DUE:
+            continue
+        late = "outcome" if fact.confirmed else "confirmations"
+        deadline = plan.outcome_by if fact.confirmed else plan.confirm_by
+        began = not fact.confirmed and today <= plan.confirm_by
+        listed.append(DueHandover(plan, request, handle, platform, brand, late, deadline, began))
+    return listed
+
+
+def _agreed_at(request: TransferRequest, moment: datetime) -> bool:
+    """Whether the request was still agreed at `moment`: agreed now, or closed after it."""
+    if request.state == workflow.AGREED:
+        return True
+    return request.closed_at is not None and transfer.aware(request.closed_at) > moment
 
 
 def get_request_plan(session: Session, request_id: int) -> HandoverPlan:
@@ -724,33 +784,3 @@ class DueHandover:
     late: str  # "confirmations" or "outcome"
     deadline: date  # the day it was due by
     window_began: bool  # confirmations still missing when the window began (before deadline)
-
-
-def due_handovers(session: Session, *, now: datetime) -> list[DueHandover]:
-    """due_plans() with each plan's handle, platform and brand (read in two queries)."""
-    found = due_plans(session, now=now)
-    if not found:
-        return []
-    handle_ids = {request.handle_id for _plan, request in found}
-    rows = session.exec(
-        select(Handle, Platform)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .where(Handle.id.in_(handle_ids))  # type: ignore[union-attr]
-    ).all()
-    handles_by_id = {handle.id: (handle, platform) for handle, platform in rows}
-    brand_ids = {handle.brand_id for handle, _p in rows if handle.brand_id}
-    brands_by_id = (
-        {b.id: b for b in session.exec(select(Brand).where(Brand.id.in_(brand_ids)))}  # type: ignore[union-attr]
-        if brand_ids
-        else {}
-    )
-    listed = []
-    for plan, request in found:
-        handle, platform = handles_by_id[request.handle_id]
-        brand = brands_by_id.get(handle.brand_id)
-        fact = facts(plan)
-        late = "outcome" if fact.confirmed else "confirmations"
-        deadline = plan.outcome_by if fact.confirmed else plan.confirm_by
-        began = not fact.confirmed and _today(brand, now) <= plan.confirm_by
-        listed.append(DueHandover(plan, request, handle, platform, brand, late, deadline, began))
-    return listed

@@ -33,6 +33,7 @@ from registry.domain.roles import (
 from registry.models import TransferRequest
 from registry.services import brands, evidence, handles, platforms
 from registry.services import requests as transfer
+from registry.services import handover as handovers
 from registry.web import evidence as evidence_pack
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
@@ -517,15 +518,5 @@ def dashboard():
         sorts=DASHBOARD_SORTS,
         brands=brands.brand_menu(session, brand),
         total=found.total,
-        handover_due=_handover_due(session, brand),
+        handover_due=handovers.due_handovers(session, now=now(), as_of=as_of, brand_slug=brand),
     )
-
-
-def _handover_due(session, brand_slug: str):
-    """The plans past a deadline now (the dashboard's `handover_due`), of the brand filtered."""
-    from registry.services import handover as handovers
-
-    due = handovers.due_handovers(session, now=now())
-    return [
-        d for d in due if not brand_slug or (d.brand is not None and d.brand.slug == brand_slug)
-    ]

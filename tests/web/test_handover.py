@@ -241,6 +241,56 @@ def test_plans_past_a_deadline_are_due(app, agreed):
         assert [r.id for _plan, r in due] == [request.id]
 
 
+def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, agreed):
+    """Planned Tuesday 1 December for Thursday 3, 14:00 UTC, both sides confirmed on the 2nd:
+    the outcome was due by Friday 4 (1 business day after the window). It was recorded, late,
+    on Wednesday 9. As of the 7th the plan was past its deadline, whatever came after."""
+    request, fan, staff = agreed
+    legal = make.user("legal", email="legal@gallimard.example", brand_slug="gallimard")
+    confirmed = datetime(2026, 12, 2, 10, tzinfo=UTC)
+    recorded = datetime(2026, 12, 9, 10, tzinfo=UTC)
+    now = datetime(2026, 12, 10, 9, tzinfo=UTC)
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        for user, party in ((fan, "holder"), (legal, "brand")):
+            service.confirm(
+                session, request.id, actor=member(session, user), party=party, now=confirmed
+            )
+        service.record_outcome(
+            session,
+            request.id,
+            actor=member(session, staff),
+            outcome="failed",
+            reason="no_show",
+            now=recorded,
+        )
+
+        def due_as_of(day, **values):
+            found = service.due_handovers(session, now=now, as_of=day, **values)
+            return [(d.request.id, d.late, d.deadline) for d in found]
+
+        late = [(request.id, "outcome", date(2026, 12, 4))]
+        assert due_as_of(date(2026, 11, 30)) == []  # not planned yet
+        assert due_as_of(date(2026, 12, 4)) == []  # the deadline day itself is not late
+        assert due_as_of(date(2026, 12, 7)) == late
+        assert due_as_of(date(2026, 12, 8), brand_slug="gallimard") == late
+        assert due_as_of(date(2026, 12, 8), brand_slug="cochonou") == []
+        assert due_as_of(date(2026, 12, 9)) == []  # recorded that morning: known by its end
+        assert service.due_handovers(session, now=now) == []
+
+
+def test_a_day_ahead_lists_what_will_be_late_if_nothing_happens(app, agreed):
+    request, _fan, staff = agreed
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff)
+        assert service.due_handovers(session, now=NOW) == []
+        # The window begins on the 3rd without either confirmation: lapsed by then.
+        ahead = service.due_handovers(session, now=NOW, as_of=date(2026, 12, 3))
+        assert [(d.late, d.window_began) for d in ahead] == [("confirmations", True)]
+
+
 def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
     request = make.request(["replied"], state="agreed")
     today = date.today()

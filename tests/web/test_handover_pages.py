@@ -256,6 +256,11 @@ def test_the_dashboard_lists_handovers_past_a_deadline(app, client, auth, scene)
     section = page.text.split('id="handover_due"', 1)[1]
     assert "@Gallimard" in section and "Gallimard" in section
     assert "Confirmations missing" in text_of_html(section)
+    # As of a day before the window was planned, nothing was late; nor for another brand.
+    before = (start - timedelta(days=14)).date().isoformat()
+    for query in (f"?as_of={before}", "?brand=nobody-else"):
+        section = client.get("/requests/attention" + query).text.split('id="handover_due"', 1)[1]
+        assert "@Gallimard" not in section, query
 
 
 def text_of_html(html: str) -> str:
