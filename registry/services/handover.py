@@ -518,10 +518,8 @@ def due_handovers(
     for plan, request, handle, platform, brand in session.exec(query).all():
         # Today is now; another day is read at its end, with what was known by then (all
         # of it, for a day ahead: what will be late by then if nothing else happens).
-        if as_of is None or as_of == _today(brand, now):
-            moment = now
-        else:
-            moment = _end_of(as_of, brand)
+        today_there = as_of is None or as_of == _today(brand, now)
+        moment = now if today_there else _end_of(as_of, brand)
         known_at = min(now, moment)
         today = _today(brand, moment)
         if plan.scheduled_on > _today(brand, known_at) or not _agreed_at(request, known_at):

@@ -32,8 +32,8 @@ from registry.domain.roles import (
 )
 from registry.models import TransferRequest
 from registry.services import brands, evidence, handles, platforms
-from registry.services import requests as transfer
 from registry.services import handover as handovers
+from registry.services import requests as transfer
 from registry.web import evidence as evidence_pack
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
