@@ -42,8 +42,10 @@ def compose(digest: digests.Digest, *, as_of: date) -> tuple[str, mail.Mail]:
             for flag in rules.NOTIFIED_FLAGS
         ]
         groups = [(flag, rows) for flag, rows in groups if rows]
-        links = {row.request.id: absolute_url("requests.detail", request_id=row.request.id)
-                 for row in digest.items}
+        links = {
+            row.request.id: absolute_url("requests.detail", request_id=row.request.id)
+            for row in digest.items
+        }
         context = {
             "groups": groups,
             "links": links,

@@ -468,9 +468,7 @@ class DigestNotice(SQLModel, table=True):
     (request, flag, member) once, so no digest repeats it (`registry notify-overdue`)."""
 
     __tablename__ = "digest_notice"
-    __table_args__ = (
-        UniqueConstraint("request_id", "flag", "user_id", name="uq_digest_notice"),
-    )
+    __table_args__ = (UniqueConstraint("request_id", "flag", "user_id", name="uq_digest_notice"),)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="transfer_request.id")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 from email import message_from_bytes, policy
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -28,14 +27,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def inbox(app):
-    """The app's SMTP_URL points at a server started here; its messages are kept in order."""
+def start_inbox(app) -> tuple[Inbox, Controller]:
+    """A server on a free port, the app's SMTP_URL pointing at it."""
     box = Inbox()
     controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    try:
-        yield box
-    finally:
-        controller.stop()
+    return box, controller

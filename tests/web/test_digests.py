@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from registry import db
 from registry.models import DigestNotice, User
-from tests.mailserver import free_port, inbox  # noqa: F401  (the fixture)
+from tests.mailserver import free_port
 
 # Gallimard's first request: one e-mail on Monday 2 March 2026, due Monday 16 March; its
 # second: one on Monday 9 March, due Monday 23 March. Nespresso's: as Gallimard's first.
@@ -105,7 +105,7 @@ def test_each_member_gets_one_digest_of_what_they_may_see(app, make, runner, inb
     # Legal hears of its own brand only, in French.
     text, html = text_and_html(mails[scene.legal])
     assert mails[scene.legal]["Subject"] == (
-        "Handle Registry\u00a0: 2 demandes en retard ou bientôt dues"
+        "Handle Registry\u202f: 2 demandes en retard ou bientôt dues"
     )
     assert "En retard" in text and "bientôt" in html
     assert "16 mars 2026" in text

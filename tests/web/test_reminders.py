@@ -14,7 +14,7 @@ from registry.domain.clock import calendar_for
 from registry.domain.handover import PlanFacts
 from registry.models import HandoverPlan, User
 from registry.services import handover
-from tests.mailserver import free_port, inbox  # noqa: F401  (the fixture)
+from tests.mailserver import free_port
 
 SCHEDULED = datetime(2026, 3, 9, 10, tzinfo=UTC)  # a Monday
 WINDOW = datetime(2026, 3, 13, 14, tzinfo=UTC)  # Friday 13 March, 15:00 in Paris
