@@ -3,11 +3,12 @@ brand's legal accounts, through a real SMTP server started here, once per reques
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+import pytest
 from sqlmodel import select
 
-from registry import db
+from registry import cli, db, jobs
 from registry.models import DigestNotice, User
 from tests.mailserver import free_port
 
@@ -232,3 +233,25 @@ def test_one_refused_recipient_keeps_the_others_recorded(app, make, runner, inbo
     retry = run(runner, "--as-of", OVERDUE_DAY)
     assert retry.exit_code == 0, retry.output
     assert set(inbox.by_recipient()) == {scene.legal}
+
+
+# --- the daily job ---------------------------------------------------------------------------
+
+
+def test_the_daily_job_is_off_unless_a_time_is_set():
+    assert jobs.notify_overdue_at("") is None
+    assert jobs.notify_overdue_at("06:30") == (6, 30)
+    for wrong in ("6h30", "24:00", "06:60", "06"):
+        with pytest.raises(ValueError, match="NOTIFY_OVERDUE_AT expects a time as HH:MM"):
+            jobs.notify_overdue_at(wrong)
+    assert not jobs.digest_due(datetime(2026, 3, 19, 6, 30), at=None)
+    assert jobs.digest_due(datetime(2026, 3, 19, 6, 30), at=(6, 30))
+    assert not jobs.digest_due(datetime(2026, 3, 19, 6, 31), at=(6, 30))
+
+
+def test_the_daily_job_sends_the_digests(app, make, inbox, monkeypatch):
+    scene = Scene(app, make)
+    monkeypatch.setattr(jobs, "_worker_app", lambda: app)
+    monkeypatch.setattr(cli, "home_today", lambda: date(2026, 3, 19))
+    jobs.notify_overdue_daily.call_local()
+    assert scene.staff in inbox.by_recipient() and len(inbox.messages) == 4

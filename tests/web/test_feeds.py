@@ -14,7 +14,7 @@ from sqlmodel import select
 from registry import db
 from registry.domain.clock import calendar_for
 from registry.models import AuditEntry, User
-from registry.services import digests
+from registry.services import digests, privacy
 from registry.services.requests import FlagCutoffs, ListedRequest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -153,6 +153,19 @@ def test_an_owner_who_lost_the_role_reads_nothing(app, make, client, scene):
         session = db.session()
         session.get(User, staff.id).role = "fan"
         session.commit()
+    assert client.get(f"/feeds/overdue.atom?token={token}").status_code == 404
+
+
+def test_erasing_the_member_turns_their_feed_and_digest_off(app, make, client, scene):
+    from tests.factories import PASSWORD
+
+    staff = make.user("staff", email="staff@example.org")
+    token = feed_token(app, staff.email)
+    with app.app_context():
+        session = db.session()
+        privacy.delete_member(session, session.get(User, staff.id), password=PASSWORD)
+        erased = session.get(User, staff.id)
+        assert (erased.feed_token_hash, erased.digests) == (None, False)
     assert client.get(f"/feeds/overdue.atom?token={token}").status_code == 404
 
 
