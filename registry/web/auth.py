@@ -28,7 +28,6 @@ from registry.extensions import limiter, login_manager
 from registry.models import User
 from registry.services import accounts
 from registry.web.forms import (
-    ConfirmForm,
     ConfirmSignupForm,
     LoginForm,
     PasswordForm,
@@ -226,5 +225,4 @@ def profile():
         time_zones=i18n.time_zone_names(),
         welcome=request.args.get("welcome") == "1",
         receives_digests=receives_digests(current_user.role),
-        feed_form=ConfirmForm(formdata=None),
     ), form_status(form)

@@ -111,7 +111,7 @@ def make_token():
     feed_url = absolute_url("feeds.overdue", token=plaintext)
     # Shown in this answer and never again (only its hash is kept): not stored by the
     # browser or a proxy.
-    page = render_template("feeds/token.html", feed_url=feed_url, form=ConfirmForm(formdata=None))
+    page = render_template("feeds/token.html", feed_url=feed_url)
     return page, 201, {"Cache-Control": "no-store"}
 
 
