@@ -143,31 +143,21 @@ def make_feed_token(session: Session, user: User) -> str:
     if not may_hold_feed(user):
         raise Forbidden(N_("Only staff, legal and admin accounts have an overdue feed."))
     plaintext = secrets.token_urlsafe(FEED_TOKEN_BYTES)
-    user.feed_token_hash = hash_feed_token(plaintext)
-    session.add(user)
-    audit.record(
-        session,
-        actor=user,
-        action="user.feed",
-        entity=user,
-        summary=N_("New address for the overdue feed"),
-    )
+    _set_feed(session, user, hash_feed_token(plaintext), N_("New address for the overdue feed"))
     return plaintext
+
+
+def _set_feed(session: Session, user: User, token_hash: str | None, summary: str) -> None:
+    user.feed_token_hash = token_hash
+    session.add(user)
+    audit.record(session, actor=user, action="user.feed", entity=user, summary=summary)
 
 
 @use_case
 def revoke_feed_token(session: Session, user: User) -> User:
     """Turn the member's feed off: its address stops working."""
     if user.feed_token_hash is not None:
-        user.feed_token_hash = None
-        session.add(user)
-        audit.record(
-            session,
-            actor=user,
-            action="user.feed",
-            entity=user,
-            summary=N_("Overdue feed turned off"),
-        )
+        _set_feed(session, user, None, N_("Overdue feed turned off"))
     return user
 
 

@@ -22,29 +22,9 @@ class Scene:
     def __init__(self, app, make):
         gallimard = make.brand("Gallimard")
         nespresso = make.brand("Nespresso")
-        fan = make.user("fan", email="fan@example.org")
         self.first = make.request(["no_answer"], opened_on=date(2026, 3, 2), brand=gallimard)
-        second_handle = make.handle(
-            "GallimardJr", brand_id=gallimard.id, holder_kind="fan", holder_user_id=fan.id
-        )
-        self.second = make.request(
-            ["no_answer"],
-            opened_on=date(2026, 3, 9),
-            brand=gallimard,
-            handle=second_handle,
-            proposer=fan,
-        )
-        other_fan = make.user("fan", email="other-fan@example.org")
-        nespresso_handle = make.handle(
-            "Nespresso", brand_id=nespresso.id, holder_kind="fan", holder_user_id=other_fan.id
-        )
-        self.nespresso = make.request(
-            ["no_answer"],
-            opened_on=date(2026, 3, 2),
-            brand=nespresso,
-            handle=nespresso_handle,
-            proposer=other_fan,
-        )
+        self.second = make.offer("GallimardJr", gallimard, opened_on=date(2026, 3, 9))
+        self.nespresso = make.offer("Nespresso", nespresso, opened_on=date(2026, 3, 2))
         self.staff = make.user("staff", email="staff@registry.example").email
         self.admin = make.user("admin", email="admin@registry.example").email
         self.legal = make.user("legal", email="juriste@gallimard.fr", brand_slug="gallimard").email

@@ -39,24 +39,8 @@ def scene(app, make):
     """Gallimard: one request long overdue, one due soon; Nespresso: one long overdue."""
     gallimard, nespresso = make.brand("Gallimard"), make.brand("Nespresso")
     overdue = make.request(["no_answer"], opened_on=date(2026, 3, 2), brand=gallimard)
-    fan = make.user("fan")
-    soon_handle = make.handle(
-        "GallimardJr", brand_id=gallimard.id, holder_kind="fan", holder_user_id=fan.id
-    )
-    soon = make.request(
-        ["no_answer"], opened_on=due_soon_start(), brand=gallimard, handle=soon_handle, proposer=fan
-    )
-    other = make.user("fan")
-    nespresso_handle = make.handle(
-        "Nespresso", brand_id=nespresso.id, holder_kind="fan", holder_user_id=other.id
-    )
-    theirs = make.request(
-        ["no_answer"],
-        opened_on=date(2026, 3, 2),
-        brand=nespresso,
-        handle=nespresso_handle,
-        proposer=other,
-    )
+    soon = make.offer("GallimardJr", gallimard, opened_on=due_soon_start())
+    theirs = make.offer("Nespresso", nespresso, opened_on=date(2026, 3, 2))
     return {"overdue": overdue.id, "soon": soon.id, "nespresso": theirs.id}
 
 
