@@ -219,7 +219,7 @@ class ProfileForm(BoundedForm):
     digests = BooleanField(
         _l("E-mail me the overdue digest"),
         description=_l(
-            "One e-mail when requests you follow become overdue or due soon, each told once."
+            "One e-mail when requests you see become overdue or due soon; each once per flag."
         ),
     )
     submit = SubmitField(_l("Save"))

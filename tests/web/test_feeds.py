@@ -203,7 +203,7 @@ def test_the_profile_turns_the_digest_off_and_on(app, client, auth):
     page = client.get("/me").text
     box = re.search(r'<input[^>]*name="digests"[^>]*>', page)
     assert box and " checked " in box.group(0)
-    assert "One e-mail when requests you follow become overdue or due soon" in page
+    assert "One e-mail when requests you see become overdue or due soon" in page
     form = {"timezone": "Europe/Paris", "locale": ""}
     assert client.post("/me", data=form).status_code == 302  # the box unticked
     with app.app_context():
