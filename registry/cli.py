@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         export_handles,
         gen_data,
         remind_handovers,
+        notify_overdue,
     ):
         app.cli.add_command(command)
 
@@ -389,3 +390,45 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
         click.echo(f"{label}: reminded {len(outgoing)} member(s).")
     if not dry_run:
         click.echo(f"{sent} reminder(s) sent for {len(due)} handover(s).")
+
+
+@click.command("notify-overdue")
+@with_appcontext
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Flags as of this day (default today)."
+)
+@click.option("--dry-run", is_flag=True, help="Print who would get what, sending nothing.")
+def notify_overdue(as_of: str | None, dry_run: bool) -> None:
+    """E-mail each staff member, admin and brand's legal account one digest of the requests
+    that became overdue or due soon (each request once per flag; members may turn it off on
+    their profile). Meant to run daily from cron, or as NOTIFY_OVERDUE_DAILY's job."""
+    from registry import digests
+
+    day = parse_day(as_of)
+    policy = ClockPolicy.from_config(current_app.config)
+    sent = notices = 0
+    failed = []
+    try:
+        for delivery in digests.deliver(db.session(), as_of=day, policy=policy, dry_run=dry_run):
+            member, count = delivery.digest.recipient.email, len(delivery.digest.items)
+            if delivery.dry_run:
+                click.echo(f"{member} ({delivery.language}): would list {count} request(s).")
+            elif delivery.error:
+                failed.append(member)
+                click.echo(f"{member}: not sent: {delivery.error}", err=True)
+            else:
+                sent, notices = sent + 1, notices + count
+                click.echo(f"{member} ({delivery.language}): sent {count} request(s).")
+    except digests.NoMailServer as exc:
+        fail(str(exc))
+    if failed:
+        fail(
+            f"{len(failed)} digest(s) not sent ({', '.join(failed)}); {sent} sent. "
+            "Run again to retry: only what was sent is recorded."
+        )
+    if dry_run:
+        click.echo(f"Dry run as of {day.isoformat()}: nothing sent, nothing recorded.")
+    elif sent == 0:
+        click.echo(f"No new overdue or due-soon request to notify as of {day.isoformat()}.")
+    else:
+        click.echo(f"{sent} digest(s) sent, {notices} notice(s) recorded as of {day.isoformat()}.")

@@ -152,3 +152,46 @@ def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
     finally:
         huey.get(f"import-file:{job_id}")  # read once more, without peek: removed
     _save(job_id, job)
+
+
+# --- the daily overdue digest -----------------------------------------------------------------
+# Off unless NOTIFY_OVERDUE_AT names a time of day, "HH:MM" in UTC (so tests and laptops send
+# nothing): the consumer then runs `registry notify-overdue` once a day at that minute.
+
+
+def notify_overdue_at(value: str | None = None) -> tuple[int, int] | None:
+    """NOTIFY_OVERDUE_AT as (hour, minute), or None when unset; a wrong value is refused
+    when the consumer starts, not silently ignored."""
+    value = (os.environ.get("NOTIFY_OVERDUE_AT", "") if value is None else value).strip()
+    if not value:
+        return None
+    hour, _, minute = value.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ValueError(f'NOTIFY_OVERDUE_AT expects a time as HH:MM (UTC), not "{value}".')
+    return int(hour), int(minute)
+
+
+_DIGEST_TIME = notify_overdue_at()
+
+
+def digest_due(moment, at: tuple[int, int] | None = _DIGEST_TIME) -> bool:
+    """Whether the periodic check at `moment` (UTC, naive: Huey's clock) runs the digest."""
+    return at is not None and (moment.hour, moment.minute) == at
+
+
+@huey.periodic_task(digest_due)
+def notify_overdue_daily() -> None:
+    from registry import db, digests
+    from registry.cli import home_today
+    from registry.services.requests import ClockPolicy
+
+    app = _worker_app()
+    with app.app_context():
+        policy = ClockPolicy.from_config(app.config)
+        deliveries = digests.deliver(db.session(), as_of=home_today(), policy=policy, dry_run=False)
+        for delivery in deliveries:
+            member = delivery.digest.recipient.email
+            if delivery.error:
+                app.logger.error("Overdue digest to %s not sent: %s", member, delivery.error)
+            else:
+                app.logger.info("Overdue digest sent to %s", member)

@@ -74,6 +74,14 @@ class User(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = None  # personal data erased at the member's request
+    # The daily e-mail of overdue and due-soon requests (staff, legal, admin): on unless the
+    # member turns it off on their profile.
+    digests: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
+    # The SHA-256 of the member's feed token (/feeds/overdue.atom?token=...): read-only and
+    # apart from API tokens, so a feed reader's URL never carries an API credential.
+    feed_token_hash: str | None = Field(default=None, index=True, unique=True, max_length=64)
 
     # Flask-Login's four members, written out (UserMixin on SQLModel tables is fragile).
     @property
@@ -453,6 +461,20 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class DigestNotice(SQLModel, table=True):
+    """That a member was told, in an overdue digest, that a request had a flag: each
+    (request, flag, member) once, so no digest repeats it (`registry notify-overdue`)."""
+
+    __tablename__ = "digest_notice"
+    __table_args__ = (UniqueConstraint("request_id", "flag", "user_id", name="uq_digest_notice"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="transfer_request.id")
+    flag: str = Field(max_length=16)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    sent_at: datetime = Field(default_factory=utcnow)
 
 
 # The row counters' triggers are installed with the schema (`metadata.create_all` too).

@@ -98,6 +98,18 @@ def runner(app):
 
 
 @pytest.fixture
+def inbox(app):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) receiving the app's mail, kept in order."""
+    from tests.mailserver import start_inbox
+
+    box, controller = start_inbox(app)
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
 def make(app):
     """Scene builders bound to the app's database: make.brand(), make.handle(), make.user()."""
     return factories.Factories(app)

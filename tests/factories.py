@@ -41,6 +41,12 @@ class Factories:
             handles.create_handle, actor=None, platform_slug=platform, handle=handle, **values
         )
 
+    def offer(self, handle: str, brand, *, opened_on: date, outcomes=("no_answer",)):
+        """A new fan's offer of `handle` (a handle of `brand` they hold) to that brand."""
+        fan = self.user("fan")
+        held = self.handle(handle, brand_id=brand.id, holder_kind="fan", holder_user_id=fan.id)
+        return self.request(outcomes, opened_on=opened_on, brand=brand, handle=held, proposer=fan)
+
     def request(
         self,
         outcomes: tuple[str, ...] | list[str] = (),

@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.domain import limits, passwords, recorded
+from registry.domain.digests import receives_digests
 from registry.domain.messages import LANGUAGES, N_, Choices
 from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.models import Brand, User
@@ -303,7 +304,7 @@ def confirm_signup(
     )
 
 
-PROFILE_FIELDS = ("display_name", "phone", "locale", "timezone")
+PROFILE_FIELDS = ("display_name", "phone", "locale", "timezone", "digests")
 
 
 @use_case
@@ -315,6 +316,7 @@ def update_profile(
     phone: str | None = None,
     locale: str | None = None,
     timezone: str | None = None,
+    digests: bool | None = None,
 ) -> User:
     """Change what a member says about themselves; None leaves a field as it is.
 
@@ -337,6 +339,10 @@ def update_profile(
         user.display_name = checked_text(display_name, "display_name", limits.NAME_MAX)
     if phone is not None:
         user.phone = checked_text(phone, "phone", limits.PHONE_MAX)
+    if digests is not None:
+        if not receives_digests(user.role):
+            raise Invalid(N_("Only staff, legal and admin accounts receive the overdue digest."))
+        user.digests = bool(digests)
     session.add(user)
     audit.record(
         session,

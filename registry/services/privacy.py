@@ -99,7 +99,17 @@ def member_data(session: Session, user: User, *, translate: Translate = _english
     return {
         "generated_at": utcnow().isoformat(),
         "account": _rows(
-            [user], ("email", "display_name", "phone", "role", "locale", "timezone", "created_at")
+            [user],
+            (
+                "email",
+                "display_name",
+                "phone",
+                "role",
+                "locale",
+                "timezone",
+                "digests",
+                "created_at",
+            ),
         )[0],
         "transfer_requests": _rows(
             requests,
@@ -216,6 +226,8 @@ def delete_member(session: Session, user: User, *, password: str) -> User:
     user.display_name = ""
     user.phone = ""
     user.password_hash = "!"  # matches no password
+    user.feed_token_hash = None  # the overdue feed's address stops working
+    user.digests = False
     user.active = False
     user.deleted_at = utcnow()
     session.add(user)

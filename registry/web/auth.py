@@ -22,6 +22,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from registry import db, i18n, mail
 from registry.access import requires
+from registry.domain.digests import receives_digests
 from registry.domain.roles import MEMBER, PUBLIC
 from registry.extensions import limiter, login_manager
 from registry.models import User
@@ -210,6 +211,8 @@ def profile():
             phone=form.phone.data or "",
             locale=form.locale.data or "",
             timezone=form.timezone.data,
+            # Only the roles that receive the digest are shown its box.
+            digests=bool(form.digests.data) if receives_digests(current_user.role) else None,
         )
         if saved is not None:
             # The profile decides from now on, and the confirmation is already in its language.
@@ -221,4 +224,5 @@ def profile():
         form=form,
         time_zones=i18n.time_zone_names(),
         welcome=request.args.get("welcome") == "1",
+        receives_digests=receives_digests(current_user.role),
     ), form_status(form)

@@ -216,6 +216,12 @@ class ProfileForm(BoundedForm):
         validators=[DataRequired(message=_l("Enter a time zone.")), known_time_zone],
         description=_l("Dates and times are shown in it, e.g. Europe/Paris or America/Montreal."),
     )
+    digests = BooleanField(
+        _l("E-mail me the overdue digest"),
+        description=_l(
+            "One e-mail when requests you see become overdue or due soon; each once per flag."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
 

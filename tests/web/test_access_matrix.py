@@ -91,6 +91,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # the token is staff's: its owner or an admin may revoke it
     ("tokens.revoke", "GET"):             (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
     ("tokens.revoke", "POST"):            (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
+    # the overdue feed answers to its own token alone, never to a session (none here: 404)
+    ("feeds.overdue", "GET"):             (MISS,   MISS,   MISS,   MISS,   MISS,   MISS,   MISS),
+    ("feeds.make_token", "POST"):         (LOGIN,  DENY,   DENY,   OK,     OK,     OK,     OK),
+    ("feeds.revoke_token", "POST"):       (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
     ("admin.users", "GET"):               (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
     ("admin.update_user", "POST"):        (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
     ("audit.index", "GET"):               (LOGIN,  DENY,   DENY,   OK,     OK,     OK,     OK),

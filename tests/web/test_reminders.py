@@ -3,12 +3,9 @@ party once, in their language and time zone, through a real SMTP server started 
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, date, datetime
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from registry import db
@@ -17,40 +14,10 @@ from registry.domain.clock import calendar_for
 from registry.domain.handover import PlanFacts
 from registry.models import HandoverPlan, User
 from registry.services import handover
+from tests.mailserver import free_port
 
 SCHEDULED = datetime(2026, 3, 9, 10, tzinfo=UTC)  # a Monday
 WINDOW = datetime(2026, 3, 13, 14, tzinfo=UTC)  # Friday 13 March, 15:00 in Paris
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((tuple(envelope.rcpt_tos), message))
-        return "250 OK"
-
-    def by_recipient(self) -> dict[str, object]:
-        return {to: message for tos, message in self.messages for to in tos}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 def scene(app, make, *, window=WINDOW, kind_offer=True):
