@@ -32,6 +32,7 @@ from registry.services import requests as transfer
 
 Period = figures_of.Period
 Responsiveness = figures_of.Responsiveness
+ALL_TIME = Period()
 
 
 def period(raw_from: str | None, raw_to: str | None) -> Period:
@@ -111,7 +112,7 @@ def brand_figures(
     session: Session,
     slug: str,
     *,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
     as_of: date,
     policy: transfer.ClockPolicy,
 ) -> Ranked:
@@ -143,7 +144,7 @@ SORTS: dict[str, Callable[[Ranked], object]] = {
 def ranking(
     session: Session,
     *,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
     as_of: date,
     policy: transfer.ClockPolicy,
     sort: str = "",
