@@ -15,19 +15,21 @@ message.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
 
-from registry.domain import limits
+from registry.domain import clock, limits
 from registry.domain import responsiveness as figures_of
 from registry.domain.escalation import ChannelAttempt
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import RequestKind
 from registry.models import Brand, Handle, TransferRequest
-from registry.services import Invalid, brands, checked
+from registry.services import Invalid, brands, checked, csv_io
 from registry.services import requests as transfer
 
 Period = figures_of.Period
@@ -49,10 +51,12 @@ def period(raw_from: str | None, raw_to: str | None) -> Period:
 
 @dataclass(frozen=True)
 class Ranked:
-    """A brand (its public fields are shown: name, slug) and its figures."""
+    """A brand (its public fields are shown: name, slug), its figures, and the business days
+    within which its replies are due (the clock policy's)."""
 
     brand: Brand
     figures: Responsiveness
+    deadline_days: int
 
 
 def _facts(
@@ -120,7 +124,8 @@ def brand_figures(
     brand the registry does not have."""
     brand = brands.get_brand(session, slug)
     _found, facts = _facts(session, period=period, as_of=as_of, policy=policy, brand=brand)
-    return Ranked(brand, figures_of.figures(brand.slug, facts, as_of=as_of))
+    figures = figures_of.figures(brand.slug, facts, as_of=as_of)
+    return Ranked(brand, figures, policy.deadline_for(brand))
 
 
 def _by(attribute: str) -> Callable[[Ranked], object]:
@@ -155,7 +160,10 @@ def ranking(
     the ranking's order). A brand without a value in that column (no reply yet) comes last
     either way."""
     found, facts = _facts(session, period=period, as_of=as_of, policy=policy)
-    rows = [Ranked(found[row.brand], row) for row in figures_of.ranking(facts, as_of=as_of)]
+    rows = [
+        Ranked(found[row.brand], row, policy.deadline_for(found[row.brand]))
+        for row in figures_of.ranking(facts, as_of=as_of)
+    ]
     key = SORTS.get(sort)
     if key is None:
         return rows
@@ -163,3 +171,54 @@ def ranking(
     with_value = [row for row in by_name if key(row) is not None]
     ordered = sorted(with_value, key=key, reverse=descending)  # stable: ties by name
     return ordered + [row for row in by_name if key(row) is None]
+
+
+CSV_COLUMNS = (
+    "brand",
+    "name",
+    "requests",
+    "contacted",
+    "replied",
+    "reply_rate",
+    "median_business_days_to_first_reply",
+    "worst_business_days_to_first_reply",
+    "late_replies",
+    "overdue_now",
+    "auto_replied",
+    "reply_deadline_days",
+    *(f"unanswered_{channel}" for channel in clock.CHANNELS),
+)
+
+
+def ranking_csv(rows: list[Ranked]) -> str:
+    """The ranking's table as CSV, one brand a line, its fields named as in the API (a reply
+    rate as a fraction, 0.5; an empty cell where there is no value)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        shown = row.figures
+        by_channel = dict(shown.unanswered_by_channel)
+        rate = shown.reply_rate
+        writer.writerow(
+            [
+                csv_io.escape_cell(row.brand.slug),
+                csv_io.escape_cell(row.brand.name),
+                shown.requests,
+                shown.contacted,
+                shown.replied,
+                "" if rate is None else round(rate, 4),
+                _cell(shown.median_business_days_to_first_reply),
+                _cell(shown.worst_business_days_to_first_reply),
+                shown.late_replies,
+                shown.overdue_now,
+                shown.auto_replied,
+                row.deadline_days,
+                *(by_channel.get(channel, 0) for channel in clock.CHANNELS),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)

@@ -29,6 +29,7 @@ MENU = (
     Entry("handles.index", _l("Registry"), PUBLIC, area=("handles.detail",)),
     Entry("brands.index", _l("Brands"), PUBLIC, area=("brands.detail",)),
     Entry("main.lookup", _l("Lookup"), PUBLIC),
+    Entry("reports.responsiveness", _l("Who answers"), PUBLIC),
     Entry("requests.index", _l("Requests"), READ_ALL, area=("requests.detail",)),
     Entry("requests.dashboard", _l("Attention"), READ_ALL),
     Entry("requests.mine", _l("My requests"), PROPOSE),
