@@ -274,9 +274,9 @@ def _load_members(session: Session) -> dict[str, User]:
     }
 
 
-def _load_requests(session: Session, created: dict, members: dict, today: date) -> int:
-    julien, fans, driver = members["julien"], members["fans"], members["driver"]
-    staff, legal = members["staff"], members["legal"]
+def _attempt_logger(session: Session, today: date):
+    """`attempt(request, who, moment, direction, channel, outcome, point, summary)`: one
+    contact attempt logged as its member would, known by the end of `today`."""
 
     def attempt(request, who, moment, direction, channel, outcome, point, summary):
         requests.log_attempt(
@@ -291,6 +291,15 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
             contact_point=point,
             summary=summary,
         )
+
+    return attempt
+
+
+def _load_requests(session: Session, created: dict, members: dict, today: date) -> int:
+    julien, fans, driver = members["julien"], members["fans"], members["driver"]
+    staff, legal = members["staff"], members["legal"]
+
+    attempt = _attempt_logger(session, today)
 
     # @Gallimard on X: a month of unanswered web-form messages, a voicemail, an auction that
     # finally reached the CEO, a meeting, the auction withdrawn and the handle handed over.
@@ -607,19 +616,7 @@ def _load_responsiveness(session: Session, by_slug: dict, members: dict, today: 
             session, actor=fan, today=opened, handle_id=record.id, message=message
         )
 
-    def attempt(request, fan, moment, direction, channel, outcome, point, summary):
-        requests.log_attempt(
-            session,
-            request.id,
-            actor=fan,
-            direction=direction,
-            channel=channel,
-            outcome=outcome,
-            happened_at=moment,
-            now=_at(today, 23, 59),
-            contact_point=point,
-            summary=summary,
-        )
+    attempt = _attempt_logger(session, today)
 
     nespresso = by_slug["nespresso"]
     for platform, name, fan_name, email, back, channel, point in NESPRESSO_FANS:

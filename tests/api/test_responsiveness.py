@@ -29,7 +29,7 @@ def test_a_brands_figures_with_the_designs_names_and_no_token(client, scene):  #
     response = client.get(URL.format(slug="gallimard"))
     assert response.status_code == 200
     body = response.get_json()
-    assert FIELDS <= set(body)
+    assert set(body) >= FIELDS
     assert {name: body[name] for name in FIELDS} == {
         "brand": "gallimard",
         "requests": 2,
@@ -92,5 +92,5 @@ def test_the_openapi_document_describes_it(client):
     assert {"200", "400", "404", "422"} <= set(operation["responses"])
     assert [p["name"] for p in operation["parameters"]] == ["slug", "from", "to"]
     schema = document["components"]["schemas"]["BrandResponsiveness"]
-    assert FIELDS <= set(schema["properties"])
+    assert set(schema["properties"]) >= FIELDS
     assert operation["x-permission"] == "public"

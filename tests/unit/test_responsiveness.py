@@ -161,9 +161,7 @@ def test_an_auto_reply_alone_is_no_reply():
 def test_a_late_reply_stays_a_missed_deadline_after_it_came():
     # Sent Monday 4 May, due Wednesday 20 May, answered Wednesday 27 May (25 May is Whit
     # Monday): overdue from 21 May, then a late reply, never "on time" again.
-    late = [
-        request("alpha", date(2026, 5, 4), sent(date(2026, 5, 4)), received(date(2026, 5, 27)))
-    ]
+    late = [request("alpha", date(2026, 5, 4), sent(date(2026, 5, 4)), received(date(2026, 5, 27)))]
     due_day = r.figures("alpha", late, as_of=date(2026, 5, 20))
     assert (due_day.overdue_now, due_day.late_replies) == (0, 0)
     overdue = r.figures("alpha", late, as_of=date(2026, 5, 22))

@@ -206,7 +206,9 @@ def test_the_ranking_reads_the_same_few_queries_whatever_the_number_of_requests(
     for n in range(4):
         brand = make.brand(f"Brand {n}")
         fan = make.user("fan")
-        handle = make.handle(f"brand{n}", brand_id=brand.id, holder_kind="fan", holder_user_id=fan.id)
+        handle = make.handle(
+            f"brand{n}", brand_id=brand.id, holder_kind="fan", holder_user_id=fan.id
+        )
         make.request(("no_answer", "auto_reply"), proposer=fan, brand=brand, handle=handle)
     assert count_queries(app, rank) == before <= 3
 
@@ -255,7 +257,10 @@ def test_the_ranking_page_has_its_charts_with_text_alternatives(client, scene):
 def rows_of(page: str) -> list[list[str]]:
     body = page[page.index("<tbody>") : page.index("</tbody>")]
     return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
 
@@ -348,3 +353,30 @@ def test_the_csv_refuses_a_bad_period(client, scene):
 def test_the_menu_offers_the_ranking_to_visitors(client):
     page = client.get("/").text
     assert '<a href="/reports/responsiveness">Who answers</a>' in page
+
+
+def test_the_demo_tells_the_four_stories(app):
+    """Gallimard left a fan's offer unanswered for a month (a late reply, 31 business days);
+    Cochonou answered none of its fans; Nespresso sent every fan the same copy-pasted reply,
+    which is no reply; the car maker's community manager answered within the hour (0 days)
+    while its customer service answered late (11 business days: the clock ran from the first
+    message, a redirection did not stop it)."""
+    from registry import demo
+
+    today = date(2026, 12, 1)
+    with app.app_context():
+        session = db.session()
+        demo.load(session, today=today)
+        ranked = {
+            row.brand.slug: row.figures
+            for row in service.ranking(session, as_of=today, policy=ClockPolicy())
+        }
+    gallimard, cochonou = ranked["gallimard"], ranked["cochonou"]
+    nespresso, cars = ranked["nespresso"], ranked["voitures-lumiere"]
+    assert (gallimard.replied, gallimard.late_replies) == (1, 1)
+    assert gallimard.worst_business_days_to_first_reply >= 20  # over a month
+    assert (cochonou.contacted, cochonou.replied, cochonou.reply_rate) == (2, 0, 0.0)
+    assert nespresso.contacted == nespresso.auto_replied == 3 and nespresso.replied == 0
+    assert (cars.replied, cars.late_replies, cars.worst_business_days_to_first_reply) == (2, 1, 11)
+    assert cars.median_business_days_to_first_reply == 5.5  # (0 + 11) / 2
+    assert list(ranked) == ["voitures-lumiere", "gallimard", "cochonou", "nespresso"]
