@@ -69,6 +69,8 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
         ("brands", "/brands"),
         ("brand", "/brands/gallimard"),
         ("privacy", "/privacy"),
+        ("responsiveness", "/reports/responsiveness"),
+        ("responsiveness-sorted", "/reports/responsiveness?sort=median&order=desc"),
     ]
     member = [("profile", "/me"), ("password", "/me/password"), ("erase", "/me/delete")]
     readers = [

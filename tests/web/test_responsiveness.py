@@ -380,3 +380,10 @@ def test_the_demo_tells_the_four_stories(app):
     assert (cars.replied, cars.late_replies, cars.worst_business_days_to_first_reply) == (2, 1, 11)
     assert cars.median_business_days_to_first_reply == 5.5  # (0 + 11) / 2
     assert list(ranked) == ["voitures-lumiere", "gallimard", "cochonou", "nespresso"]
+
+
+def test_members_who_read_everything_reach_the_ranking_from_the_brands_list(client, auth):
+    auth.login("staff")
+    assert '<a href="/reports/responsiveness">' not in client.get("/").text  # a full menu
+    brands = client.get("/brands").text
+    assert 'href="/reports/responsiveness">Which brands answer their community</a>' in brands
