@@ -672,7 +672,7 @@ def _load_responsiveness(session: Session, by_slug: dict, members: dict, today: 
         followers=900,
         notes="Claire anime aussi ce compte TikTok au nom du constructeur.",
     )
-    tuesday = date(2026, 11, 10)
+    tuesday = date(2026, 10, 13)  # before the demo's other fixed dates: any `today` they allow
     request = offer(driver, tiktok, tuesday, "Le compte TikTok est à la marque si elle le veut.")
     attempt(
         request,
