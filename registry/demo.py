@@ -197,6 +197,7 @@ def load(session: Session, *, today: date | None = None) -> str:
             holder_user_id=holders[holder].id if kind == "fan" else None,
         )
     count = _load_requests(session, created, members, today)
+    count += _load_responsiveness(session, by_slug, members, today)
     session.flush()
     return f"{len(BRANDS)} brands, {len(HANDLES)} handles, {count} transfer requests"
 
@@ -273,9 +274,9 @@ def _load_members(session: Session) -> dict[str, User]:
     }
 
 
-def _load_requests(session: Session, created: dict, members: dict, today: date) -> int:
-    julien, fans, driver = members["julien"], members["fans"], members["driver"]
-    staff, legal = members["staff"], members["legal"]
+def _attempt_logger(session: Session, today: date):
+    """`attempt(request, who, moment, direction, channel, outcome, point, summary)`: one
+    contact attempt logged as its member would, known by the end of `today`."""
 
     def attempt(request, who, moment, direction, channel, outcome, point, summary):
         requests.log_attempt(
@@ -290,6 +291,15 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
             contact_point=point,
             summary=summary,
         )
+
+    return attempt
+
+
+def _load_requests(session: Session, created: dict, members: dict, today: date) -> int:
+    julien, fans, driver = members["julien"], members["fans"], members["driver"]
+    staff, legal = members["staff"], members["legal"]
+
+    attempt = _attempt_logger(session, today)
 
     # @Gallimard on X: a month of unanswered web-form messages, a voicemail, an auction that
     # finally reached the CEO, a meeting, the auction withdrawn and the handle handed over.
@@ -402,8 +412,10 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         session, gallimard.id, actor=staff, followers=1800, followers_seen_on=date(2011, 6, 1)
     )
 
-    # A car maker: the community manager answers within the hour, customer service sends an
-    # auto-reply promising ten business days and answers fourteen calendar days later.
+    # A car maker: the community manager answers within the hour (on a Friday evening) and
+    # sends the fan to customer service, which sends an auto-reply promising ten business days
+    # and answers fourteen calendar days later. A redirection is no reply: the clock runs from
+    # the first message, so the answer comes a business day after it was due.
     car_handle = handles.create_handle(
         session,
         actor=staff,
@@ -418,18 +430,18 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         followers=4200,
         notes="Un compte de fan au nom du constructeur.",
     )
-    monday = date(2026, 10, 5)
+    friday, monday = date(2026, 10, 2), date(2026, 10, 5)
     request = requests.propose(
         session,
         actor=driver,
-        today=monday,
+        today=friday,
         handle_id=car_handle.id,
         message="Je donne volontiers le compte à la marque.",
     )
     attempt(
         request,
         driver,
-        _at(monday, 10),
+        _at(friday, 17),
         "outbound",
         "dm",
         "no_answer",
@@ -439,7 +451,7 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
     attempt(
         request,
         driver,
-        _at(monday, 10, 50),
+        _at(friday, 17, 50),
         "inbound",
         "dm",
         "redirected",
@@ -573,3 +585,114 @@ def _load_requests(session: Session, created: dict, members: dict, today: date) 
         message="Le contrat de l’agence a pris fin ; la marque demande à récupérer son nom.",
     )
     return 5
+
+
+# --- responsiveness (issue 16) -------------------------------------------------------------
+
+# Nespresso's fans, each offering the account they run; each got the same answer, copied and
+# pasted, which they logged as what it is: an automatic reply, not an answer.
+NESPRESSO_FANS = [
+    # platform, handle, fan's name, e-mail, business days ago, channel, contact point
+    ("instagram", "nespresso.club", "Inès", "ines@example.org", 30, "email", "Service de presse"),
+    ("tiktok", "nespressofans", "Marc", "marc@example.org", 18, "dm", "Compte X de la marque"),
+    ("threads", "nespresso_lovers", "Lucie", "lucie@example.org", 12, "email", "Service de presse"),
+]
+NESPRESSO_TEMPLATE = (
+    "Réponse type, mot pour mot la même que celle reçue par les autres fans : « Merci pour "
+    "votre message, nous le transmettons à l’équipe concernée. »"
+)
+
+
+def _load_responsiveness(session: Session, by_slug: dict, members: dict, today: date) -> int:
+    """What the responsiveness figures need beyond the cases above: Nespresso's copy-pasted
+    reply to every fan who wrote (it stops no clock: 0 replied of 3 contacted), and a second
+    offer to the car maker, which its community manager answered within the hour (0 business
+    days, beside customer service's 11, late). Gallimard's month of silence and Cochonou's
+    unanswered fans are the requests above."""
+    staff = members["staff"]
+
+    def offer(fan, record, opened: date, message: str):
+        return requests.propose(
+            session, actor=fan, today=opened, handle_id=record.id, message=message
+        )
+
+    attempt = _attempt_logger(session, today)
+
+    nespresso = by_slug["nespresso"]
+    for platform, name, fan_name, email, back, channel, point in NESPRESSO_FANS:
+        fan = _member(session, email, fan_name)
+        record = handles.create_handle(
+            session,
+            actor=staff,
+            platform_slug=platform,
+            handle=name,
+            today=date(2026, 6, 1),
+            brand_id=nespresso.id,
+            holder_kind="fan",
+            holder_name=fan_name,
+            holder_user_id=fan.id,
+            notes="Un compte de fans de la marque.",
+        )
+        opened = _business_days_before(today, back)
+        request = offer(fan, record, opened, "Je propose de remettre le compte à la marque.")
+        attempt(
+            request,
+            fan,
+            _at(opened, 10),
+            "outbound",
+            channel,
+            "no_answer",
+            point,
+            "Offre envoyée à la marque.",
+        )
+        attempt(
+            request,
+            fan,
+            _at(_business_days_after(opened, 1), 9),
+            "inbound",
+            channel,
+            "auto_reply",
+            point,
+            NESPRESSO_TEMPLATE,
+        )
+
+    # The car maker's community manager, on Facebook Messenger: an answer within the hour.
+    driver = members["driver"]
+    tiktok = handles.create_handle(
+        session,
+        actor=staff,
+        platform_slug="tiktok",
+        handle="voitureslumiere",
+        today=date(2026, 10, 1),
+        brand_id=by_slug["voitures-lumiere"].id,
+        holder_kind="fan",
+        holder_name="Claire",
+        holder_contact="claire@example.org",
+        holder_user_id=driver.id,
+        followers=900,
+        notes="Claire anime aussi ce compte TikTok au nom du constructeur.",
+    )
+    tuesday = date(2026, 10, 13)  # before the demo's other fixed dates: any `today` they allow
+    request = offer(driver, tiktok, tuesday, "Le compte TikTok est à la marque si elle le veut.")
+    attempt(
+        request,
+        driver,
+        _at(tuesday, 9),
+        "outbound",
+        "dm",
+        "no_answer",
+        "Équipe de la page Facebook",
+        "Message à la page Facebook de la marque.",
+    )
+    attempt(
+        request,
+        driver,
+        _at(tuesday, 9, 40),
+        "inbound",
+        "dm",
+        "replied",
+        "Équipe de la page Facebook",
+        "Le community manager répond en quarante minutes : la marque veut bien le compte.",
+    )
+    requests.transition(session, request.id, actor=staff, to="in_discussion", today=tuesday)
+    return len(NESPRESSO_FANS) + 1

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 
 from registry import db
 from registry.access import requires
 from registry.api import bp
 from registry.api.auth import api_user
-from registry.api.inputs import body_as, etag_of, run_use_case
-from registry.api.schemas import BrandCreate, BrandOut
+from registry.api.inputs import body_as, check_known_parameters, etag_of, run_use_case
+from registry.api.schemas import BrandCreate, BrandOut, BrandResponsiveness
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC
 from registry.i18n import current_locale
 from registry.models import Brand
-from registry.services import brands
+from registry.services import brands, responsiveness
 from registry.web.helpers import clock_policy, today
 
 
@@ -62,3 +62,24 @@ def brand_create():
     response.status_code = 201
     response.headers["Location"] = url_for("api.brand_detail", slug=created.slug)
     return response
+
+
+@bp.get("/brands/<slug>/responsiveness")
+@requires(PUBLIC)
+def brand_responsiveness(slug: str):
+    """How the brand answered the offers opened between `from` and `to` (both optional):
+    totals only, public. 404 for an unknown brand, 422 for a date that is not one or a
+    period that ends before it starts."""
+    check_known_parameters(("from", "to"))
+    brand = run_use_case(brands.get_brand, slug)
+    period = responsiveness.period(request.args.get("from"), request.args.get("to"))
+    as_of = today()
+    shown = run_use_case(
+        responsiveness.brand_figures,
+        brand.slug,
+        period=period,
+        as_of=as_of,
+        policy=clock_policy(),
+    )
+    body = {**shown.figures.as_dict(), "as_of": as_of}
+    return BrandResponsiveness.model_validate(body).model_dump(mode="json")

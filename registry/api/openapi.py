@@ -29,6 +29,7 @@ READ_MODELS = (
     s.RequestDetail,
     s.AttemptOut,
     s.BrandOut,
+    s.BrandResponsiveness,
     s.HandoverPlanOut,
     s.HandoverPlans,
     s.EvidencePack,
@@ -207,6 +208,7 @@ AS_OF = _query(
     {"type": "string", "format": "date"},
 )
 
+PERIOD_DAY = {"type": "string", "format": "date"}
 
 HANDLE_PATH = [
     _path("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
@@ -446,6 +448,29 @@ def _paths() -> dict:
                     "404": _error("NotFound"),
                 },
                 parameters=[_path("slug", "The brand's slug.", {"type": "string"})],
+            ),
+        },
+        "/api/v1/brands/{slug}/responsiveness": {
+            "get": _operation(
+                "brand_responsiveness",
+                "How a brand answers its community",
+                {
+                    "200": _json(_ref("BrandResponsiveness"), "The brand's figures."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "422": _error("Unprocessable"),
+                },
+                description="Totals over the offers of the brand's handles opened between "
+                "`from` and `to` (both included, both optional), as of today: a reply is a "
+                "real one (an auto-reply, a voicemail, a redirection or a bounce is not), "
+                "business days are counted in the brand's calendar from the first outbound "
+                "attempt. A claim by the brand itself is not counted. 422 for a date that is "
+                "not YYYY-MM-DD or outside 1900-2100, or `from` after `to`.",
+                parameters=[
+                    _path("slug", "The brand's slug.", {"type": "string"}),
+                    _query("from", "First day of the period (YYYY-MM-DD).", PERIOD_DAY),
+                    _query("to", "Last day of the period (YYYY-MM-DD).", PERIOD_DAY),
+                ],
             ),
         },
         "/api/v1/openapi.json": {

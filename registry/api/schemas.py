@@ -436,6 +436,36 @@ class BrandOut(SQLModel):
     )
 
 
+class BrandResponsiveness(SQLModel):
+    """How a brand answered the offers opened in a period (registry.domain.responsiveness):
+    totals only."""
+
+    brand: str = Field(description="The brand's slug.")
+    requests: int = Field(ge=0, description="Offers of the brand's handles opened in the period.")
+    contacted: int = Field(ge=0, description="Of those, the ones with an outbound attempt.")
+    replied: int = Field(ge=0, description="Of those, the ones with a first real reply.")
+    reply_rate: float | None = Field(
+        ge=0, le=1, description="replied / contacted; null while nobody was contacted."
+    )
+    median_business_days_to_first_reply: float | None = Field(
+        ge=0, description="From the first outbound attempt, in the brand's calendar."
+    )
+    worst_business_days_to_first_reply: int | None = Field(ge=0)
+    late_replies: int = Field(
+        ge=0, description="First replies after their due date: missed deadlines all the same."
+    )
+    overdue_now: int = Field(ge=0, description="Requests flagged overdue as of `as_of`.")
+    auto_replied: int = Field(
+        ge=0, description="Contacted requests that got an auto-reply and no real reply."
+    )
+    unanswered_by_channel: dict[str, int] = Field(
+        description="Outbound attempts still awaiting a reply, by channel (channels with none "
+        "left out).",
+        schema_extra={"json_schema_extra": {"propertyNames": one_of(CHANNELS)}},
+    )
+    as_of: date = Field(description="The day the figures are worked out for (today).")
+
+
 # --- evidence pack -----------------------------------------------------------------------
 
 

@@ -17,10 +17,11 @@ French brand: day 0 is Monday 4 May, the reply is due Wednesday 20 May). This is
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 import holidays
 
@@ -50,6 +51,7 @@ NOT_CONTACTED_DAYS = 5
 DEFAULT_COUNTRY = "FR"
 
 _SATURDAY = 5
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -287,23 +289,30 @@ def calendar_for(country: str | None = None, subdivision: str | None = None) -> 
     return BusinessCalendar(country or DEFAULT_COUNTRY, subdivision)
 
 
-def _in_date_order(attempts: Iterable[AttemptFact]) -> list[AttemptFact]:
-    # Stable: attempts on the same day keep the order the caller gave (chronological).
-    return sorted(attempts, key=lambda attempt: attempt.happened_on)
-
-
-def _known_as_of(attempts: Iterable[AttemptFact], as_of: date) -> list[AttemptFact]:
+def known_as_of(attempts: Iterable[AttemptFact], as_of: date) -> list[AttemptFact]:
+    """The attempts that had happened by ``as_of``: later ones do not exist for that day."""
     return [attempt for attempt in attempts if attempt.happened_on <= as_of]
+
+
+def unanswered(attempts: Iterable[T], *, fact: Callable[[T], AttemptFact]) -> list[T]:
+    """The attempts whose ``fact`` is outbound after the last real reply, oldest first: what
+    is waiting for an answer, whatever the caller keeps beside each fact (its channel...)."""
+    # Stable: attempts on the same day keep the order the caller gave (chronological).
+    ordered = sorted(attempts, key=lambda attempt: fact(attempt).happened_on)
+    after_last_reply = 0
+    for index, attempt in enumerate(ordered):
+        if is_real_reply(fact(attempt).direction, fact(attempt).outcome):
+            after_last_reply = index + 1
+    return [a for a in ordered[after_last_reply:] if fact(a).direction == OUTBOUND]
 
 
 def _unanswered_outbound(attempts: Iterable[AttemptFact]) -> list[AttemptFact]:
     """Outbound attempts after the last real reply, oldest first."""
-    ordered = _in_date_order(attempts)
-    after_last_reply = 0
-    for index, attempt in enumerate(ordered):
-        if is_real_reply(attempt.direction, attempt.outcome):
-            after_last_reply = index + 1
-    return [a for a in ordered[after_last_reply:] if a.direction == OUTBOUND]
+    return unanswered(attempts, fact=_itself)
+
+
+def _itself(attempt: AttemptFact) -> AttemptFact:
+    return attempt
 
 
 def clock_start(attempts: Iterable[AttemptFact]) -> date | None:
@@ -387,7 +396,7 @@ def flag_for(
     """
     if not is_open:
         return None
-    known = _known_as_of(attempts, as_of)
+    known = known_as_of(attempts, as_of)
     return flag_from_due_dates(
         reply_due=reply_due_on(known, calendar=calendar, deadline_days=deadline_days),
         first_contact_due=first_contact_due_on(opened_on, known, calendar=calendar),
@@ -473,7 +482,7 @@ def reply_status(
     """The wait of one request as of a date: due date, flag, since when, how many tries."""
     if not is_open:
         return _NOTHING_AWAITED
-    known = _known_as_of(attempts, as_of)
+    known = known_as_of(attempts, as_of)
     unanswered = _unanswered_outbound(known)
     if unanswered:
         waiting_since = unanswered[0].happened_on

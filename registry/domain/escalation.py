@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from registry.domain.clock import CHANNELS, OUTBOUND, AttemptFact, is_real_reply
+from registry.domain.clock import CHANNELS, OUTBOUND, AttemptFact, unanswered
 from registry.domain.messages import N_, Choices, Explained
 from registry.domain.vocabulary import Channel
 
@@ -135,16 +135,6 @@ def names_point(text: str, point: Point, department_names: Iterable[str] = ()) -
     return bool(value) and value in _compact(text)
 
 
-def _unanswered_after_last_reply(attempts: list[ChannelAttempt]) -> list[ChannelAttempt]:
-    # In date order, stable (attempts on one day keep the caller's order), as the clock reads.
-    ordered = sorted(attempts, key=lambda attempt: attempt.fact.happened_on)
-    after = 0
-    for index, attempt in enumerate(ordered):
-        if is_real_reply(attempt.fact.direction, attempt.fact.outcome):
-            after = index + 1
-    return [a for a in ordered[after:] if a.fact.direction == OUTBOUND]
-
-
 def untried_points(
     attempts: Iterable[ChannelAttempt],
     points: Iterable[Point],
@@ -171,7 +161,7 @@ def suggestion(
     escalate_after = check_escalate_after(escalate_after)
     attempts = list(attempts)
     counts: dict[str, int] = {}
-    for attempt in _unanswered_after_last_reply(attempts):
+    for attempt in unanswered(attempts, fact=lambda attempt: attempt.fact):
         counts[attempt.channel] = counts.get(attempt.channel, 0) + 1
     reached = [rung for rung in LADDER if counts.get(rung, 0) >= escalate_after]
     if not reached:

@@ -576,7 +576,8 @@ def _update(
         )
 
 
-def _escape(value: str) -> str:
+def escape_cell(value: str) -> str:
+    """A text cell as exported: an apostrophe before what a spreadsheet would run."""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
@@ -688,7 +689,7 @@ def _export_row(
         "" if record.followers is None else str(record.followers),
         record.notes,
     )
-    return [*(_escape(cell) for cell in cells), ";".join(map(str, open_requests)), flag]
+    return [*(escape_cell(cell) for cell in cells), ";".join(map(str, open_requests)), flag]
 
 
 def example_csv() -> str:

@@ -603,9 +603,10 @@ def _listed(row: tuple, status: clock.ReplyStatus) -> ListedRequest:
     )
 
 
-def _attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
-    """What the clock reads of the attempts of many requests (when, which way, outcome), in
-    one query, each request's in date order: plain rows, not whole records."""
+def attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
+    """What the clock reads of the attempts of many requests (when, which way, outcome,
+    through which channel), in one query per 500 requests, each request's in date order:
+    plain rows, not whole records."""
     found: dict[int, list] = defaultdict(list)
     for start in range(0, len(ids), 500):
         for attempt in session.exec(
@@ -614,6 +615,7 @@ def _attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
                 ContactAttempt.happened_at,
                 ContactAttempt.direction,
                 ContactAttempt.outcome,
+                ContactAttempt.channel,
             )
             .where(ContactAttempt.request_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
             .order_by(ContactAttempt.happened_at, ContactAttempt.id)
@@ -658,7 +660,7 @@ def _with_status(
     """Rows (request, handle, platform, brand, proposer) with their exact status as of a day:
     from the stored clock where it holds (today, mostly), else from the attempts known then."""
     known = {row[0].id: _known_status(row[0], row[3], as_of=as_of, policy=policy) for row in rows}
-    attempts = _attempts_by_request(session, [i for i, status in known.items() if status is None])
+    attempts = attempts_by_request(session, [i for i, status in known.items() if status is None])
     listed = []
     for row in rows:
         status = known[row[0].id] or status_as_of(

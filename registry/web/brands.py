@@ -9,10 +9,11 @@ from registry import db
 from registry.access import requires
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC
 from registry.i18n import current_locale
-from registry.services import brands, handles
+from registry.services import brands, handles, responsiveness
 from registry.web.forms import BrandForm, ContactPointForm
 from registry.web.helpers import (
     actor,
+    clock_policy,
     form_status,
     or_404,
     paging,
@@ -61,6 +62,9 @@ def detail(slug: str):
         handles=listed.items,
         page=listed,
         contact_form=ContactPointForm(),
+        scorecard=responsiveness.brand_figures(
+            session, brand.slug, as_of=today(), policy=clock_policy()
+        ),
     )
 
 

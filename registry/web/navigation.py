@@ -2,7 +2,9 @@
 
 An entry shows when the reader holds its permission; `unless` hides it from readers who reach
 the same place another way (staff and legal propose from the requests list, so only fans get
-"Propose a transfer" in the menu, where they would otherwise have no way in)."""
+"Propose a transfer" in the menu, where they would otherwise have no way in; the ranking of
+the brands, "Who answers", is in the menu of visitors and fans, the public it is written for,
+and linked from the brands list for everyone)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ MENU = (
     Entry("handles.index", _l("Registry"), PUBLIC, area=("handles.detail",)),
     Entry("brands.index", _l("Brands"), PUBLIC, area=("brands.detail",)),
     Entry("main.lookup", _l("Lookup"), PUBLIC),
+    # Staff, legal and admin reach it from the brands list (their menu is full at 1200 px).
+    Entry("reports.responsiveness", _l("Who answers"), PUBLIC, unless=READ_ALL),
     Entry("requests.index", _l("Requests"), READ_ALL, area=("requests.detail",)),
     Entry("requests.dashboard", _l("Attention"), READ_ALL),
     Entry("requests.mine", _l("My requests"), PROPOSE),

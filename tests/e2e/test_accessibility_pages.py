@@ -21,6 +21,8 @@ PAGES = {
         "/handles/1",
         "/brands",
         "/brands/gallimard",
+        "/reports/responsiveness",
+        "/reports/responsiveness?from=2026-12-01&to=2026-01-01",
         "/privacy",
         "/help",
         "/help?brand=gallimard",

@@ -70,6 +70,8 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
         ("brand", "/brands/gallimard"),
         ("privacy", "/privacy"),
         ("help", "/help?brand=gallimard"),
+        ("responsiveness", "/reports/responsiveness"),
+        ("responsiveness-sorted", "/reports/responsiveness?sort=median&order=desc"),
     ]
     member = [("profile", "/me"), ("password", "/me/password"), ("erase", "/me/delete")]
     readers = [

@@ -70,6 +70,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("brands.detail", "GET"):             (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("handles.index", "GET"):             (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("handles.detail", "GET"):            (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    # which brands answer their community: aggregates only, public (DESIGN "Insight")
+    ("reports.responsiveness", "GET"):    (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("reports.responsiveness_csv", "GET"): (OK,    OK,     OK,     OK,     OK,     OK,     OK),
     # --- accounts ---------------------------------------------------------------------------------
     ("auth.signup", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("auth.signup", "POST"):              (REFUSE, REFUSE, REFUSE, REFUSE, REFUSE, REFUSE, REFUSE),
@@ -144,6 +147,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("main.healthz", "GET"):              (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("main.readyz", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_detail", "GET"):          (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("api.brand_responsiveness", "GET"):  (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_create", "POST"):         (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.handle_update", "PATCH"):       (NOAUTH, NOAUTH, NOAUTH, OK,     DENY,   DENY,   OK),
     ("api.requests_index", "GET"):        (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),

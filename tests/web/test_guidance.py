@@ -20,8 +20,11 @@ def menu(page: str) -> list[str]:
 @pytest.mark.parametrize(
     "role,expected",
     [
-        (None, ["Registry", "Brands", "Lookup"]),
-        ("fan", ["Registry", "Brands", "Lookup", "My requests", "Propose a transfer"]),
+        (None, ["Registry", "Brands", "Lookup", "Who answers"]),
+        (
+            "fan",
+            ["Registry", "Brands", "Lookup", "Who answers", "My requests", "Propose a transfer"],
+        ),
         (
             "staff",
             ["Registry", "Brands", "Lookup", "Requests", "Attention", "My requests", "Audit"],
