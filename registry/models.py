@@ -223,6 +223,19 @@ class Handle(Versioned, SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class LookalikeKey(SQLModel, table=True):
+    """The keys a handle is found by when looking for its lookalikes (its core, its words'
+    and its one-deletion neighbours: registry.domain.lookalikes.index_keys), written with
+    the handle and rebuilt by `registry reindex-lookalikes`."""
+
+    __tablename__ = "lookalike_key"  # type: ignore[assignment]
+    __table_args__ = (Index("ix_lookalike_key_key", "key", "platform_id"),)
+
+    handle_id: int = Field(foreign_key="handle.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=260)
+    platform_id: int = Field(foreign_key="platform.id")
+
+
 class CustodyRecord(SQLModel, table=True):
     """Who held a handle from when to when. Append-only: only ended_on (and, once, the
     verification of a fan's own claim) is ever filled in, and erasing a member blanks the

@@ -1,0 +1,292 @@
+"""Lookalike handles: the names an impersonator or a squatter registers to pass for a brand's.
+
+Two handles look alike when their *cores* match: the same after each of these folds, or one
+edit apart after them (`compare`).
+
+- ``confusable``: Unicode's TR39 skeleton (UTS #39, section 4: NFD, each character replaced by
+  its prototype from confusables.txt, NFD again), so Cyrillic "о" reads as Latin "o", "0" as
+  "O", "1" and "I" as "l", "m" as "rn". The registry then case-folds (TR39 skeletons keep case:
+  "0" becomes "O") and adds the few substitutions squatters use that TR39 leaves out, because
+  they fool a reader rather than a font: "3" for "e", "5" for "s", "i" for "l" (so "1" also
+  passes for "i") and "vv" for "w". They share the reason: the name *reads* the same.
+- ``separator``: "_", "." and "-" added or removed ("nes_presso").
+- ``affix``: a word put before or after the name, with or without a separator ("official",
+  "officiel", "real", "hq", "team", "the", a country code: "nespresso_fr", "therealnespresso"),
+  or any word added to the whole name with a separator ("nespresso_deals",
+  "gallimard_jeunesse": the brand's own such handles are then *related*, not suspects).
+  On Mastodon and Bluesky the instance or domain is one too: the same name on another
+  instance is the same name with another suffix.
+- ``edit``: one character inserted, deleted, replaced, or two neighbours swapped, doubled
+  letters included ("nespreso", "nesrpesso", "nespressso").
+
+Why vendor confusables.txt rather than use a package: the PyPI packages either ship it
+symmetrised (confusable_homoglyphs' JSON maps each character to all its lookalikes, losing the
+direction a skeleton needs) or an old copy with additions of their own (confusables 1.2.0:
+Unicode 13, 2020), and neither computes the TR39 skeleton. The file itself is the maintained
+source: one gzipped text file of Unicode's, named with its version in
+registry/domain/data/README.md, that an update replaces whole. Twenty lines read it.
+
+Short names: a core of fewer than MIN_CORE characters matches nothing (two-letter handles are
+all one fold apart), and edits count only between cores of MIN_EDIT characters or more ("nike"
+and "nuke" are different words; "nespresso" and "nespreso" are not). These two numbers are
+what keeps unrelated short handles from flooding a list.
+
+`index_keys` gives what the registry's index stores per handle — its core and, for a core
+long enough for edits, every string with one character deleted (the "symmetric delete" of
+SymSpell): two cores one edit apart always share one of these keys, so candidates come from an
+indexed lookup and `compare` then decides.
+"""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import regex
+
+CONFUSABLES = Path(__file__).parent / "data" / "confusables.txt.gz"
+CONFUSABLES_VERSION = "17.0.0"
+
+MIN_CORE = 3
+MIN_EDIT = 5
+
+CONFUSABLE, EDIT, AFFIX, SEPARATOR = "confusable", "edit", "affix", "separator"
+REASONS = (CONFUSABLE, EDIT, AFFIX, SEPARATOR)
+
+SEPARATORS = "_.-"
+# Words squatters add to a brand's name. Country codes: those of the markets the registry's
+# brands address, and the large ones; "in", "it" and "me" stay out (they end many words).
+AFFIX_WORDS = (
+    "official",
+    "officiel",
+    "officielle",
+    "oficial",
+    "real",
+    "the",
+    "hq",
+    "team",
+    "support",
+    "fr",
+    "be",
+    "ch",
+    "ca",
+    "us",
+    "usa",
+    "uk",
+    "gb",
+    "de",
+    "at",
+    "es",
+    "nl",
+    "pt",
+    "br",
+    "mx",
+    "jp",
+    "au",
+)
+# The ones also taken off when glued to the name ("nespressofr", "thenespresso"); the other
+# country codes only with a separator: glued, they are word endings ("livres", "cafede").
+GLUED_AFFIX_WORDS = (*AFFIX_WORDS[:9], "fr", "uk", "usa")
+# A glued affix ("nespressofr") is taken off only when this much of the name is left (in
+# letters as read: "m" reads as "rn"), so that "campus" does not read as "camp" + "us".
+GLUED_REMAINDER = 6
+# Squatters' substitutions that TR39 does not make (it maps "0" to "O" and "1" to "l" itself).
+_SQUATTER_LETTERS = str.maketrans({"3": "e", "5": "s", "i": "l"})
+_SEPARATOR_RUN = regex.compile(f"[{regex.escape(SEPARATORS)}]+")
+_REPEATS = regex.compile(r"(.)\1+")
+
+
+@cache
+def _prototypes() -> dict[str, str]:
+    """confusables.txt: "source ; prototype ; MA # comment", code points in hex."""
+    table = {}
+    with gzip.open(CONFUSABLES, "rt", encoding="utf-8-sig") as lines:
+        for line in lines:
+            fields = line.split("#", 1)[0].split(";")
+            if len(fields) < 2:
+                continue
+            source = "".join(chr(int(cp, 16)) for cp in fields[0].split())
+            table[source] = "".join(chr(int(cp, 16)) for cp in fields[1].split())
+    return table
+
+
+def skeleton(text: str) -> str:
+    """The TR39 skeleton: two strings with the same skeleton are confusable."""
+    table = _prototypes()
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFD", "".join(table.get(c, c) for c in decomposed))
+
+
+def reads_as(text: str) -> str:
+    """What a reader takes the name for: its skeleton, case-folded, with the squatters'
+    substitutions; marks left by decomposition are dropped ("é" reads as "e")."""
+    folded = skeleton(skeleton(text.casefold()).casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return folded.translate(_SQUATTER_LETTERS).replace("vv", "w")
+
+
+@dataclass(frozen=True)
+class Folds:
+    """Which folds make a core; `compare` leaves each out in turn to find the reasons."""
+
+    confusable: bool = True
+    separator: bool = True
+    affix: bool = True
+    doubled: bool = True
+
+
+ALL = Folds()
+
+
+def name_part(normalized: str, kind: str = "username") -> str:
+    """The part of a handle that carries the name: the user of user@instance, the first
+    label of a Bluesky domain (the rest is an affix, see the module's docstring)."""
+    if kind == "fediverse":
+        return normalized.partition("@")[0]
+    if kind == "domain":
+        return normalized.partition(".")[0]
+    return normalized
+
+
+@lru_cache(maxsize=8)
+def _affixes(confusable: bool, glued: bool = False) -> tuple[str, ...]:
+    found = {
+        reads_as(w) if confusable else w for w in (GLUED_AFFIX_WORDS if glued else AFFIX_WORDS)
+    }
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _without_affixes(text: str, confusable: bool) -> str:
+    affixes = _affixes(confusable)
+    separated = [part for part in _SEPARATOR_RUN.split(text) if part]
+    for _round in range(2):  # "the_real_nespresso", "nespresso_official_fr"
+        for affix in affixes:
+            if len(separated) > 1 and separated[0] == affix:
+                text = text[len(affix) :].lstrip(SEPARATORS)
+                separated.pop(0)
+            if len(separated) > 1 and separated[-1] == affix:
+                text = text[: -len(affix)].rstrip(SEPARATORS)
+                separated.pop()
+    for _round in range(2):  # "therealnespresso", "nespressofr"
+        for affix in _affixes(confusable, glued=True):
+            if text.startswith(affix) and _letters(text) - len(affix) >= GLUED_REMAINDER:
+                text = text[len(affix) :].lstrip(SEPARATORS)
+                break
+            if text.endswith(affix) and _letters(text) - len(affix) >= GLUED_REMAINDER:
+                text = text[: -len(affix)].rstrip(SEPARATORS)
+                break
+    return text
+
+
+def _letters(text: str) -> int:
+    return len(text) - sum(text.count(s) for s in SEPARATORS)
+
+
+def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
+    """A handle's name reduced by the folds: what lookalikes share."""
+    text = name_part(normalized, kind)
+    if folds.confusable:
+        text = reads_as(text)
+    if folds.affix:
+        text = _without_affixes(text, folds.confusable)
+    if folds.separator:
+        text = _SEPARATOR_RUN.sub("", text)
+    if folds.doubled:
+        text = _REPEATS.sub(r"\1", text)
+    return text
+
+
+def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> set[str]:
+    """The cores of the words a separator sets apart in a handle, long enough to name
+    something (MIN_EDIT): "gallimard_jeunesse" has "galrnard" and "jeunese"."""
+    text = name_part(normalized, kind)
+    if folds.confusable:
+        text = reads_as(text)
+    parts = [part for part in _SEPARATOR_RUN.split(text) if part]
+    if len(parts) < 2:
+        return set()
+    cores = {_REPEATS.sub(r"\1", part) if folds.doubled else part for part in parts}
+    return {part for part in cores if len(part) >= MIN_EDIT}
+
+
+def _word_added(query: str, kind: str, candidate: str, candidate_kind: str, folds: Folds) -> bool:
+    """One handle is the other's whole name with a word added after a separator."""
+    return core(query, kind, folds) in words(candidate, candidate_kind, folds) or core(
+        candidate, candidate_kind, folds
+    ) in words(query, kind, folds)
+
+
+def edits_apart(a: str, b: str, cap: int = 3) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours between a and b (optimal
+    string alignment), counted up to `cap`."""
+    if abs(len(a) - len(b)) >= cap:
+        return cap
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return min(previous[-1], cap)
+
+
+def _distance(a: str, b: str) -> int:
+    """0 for the same core, 1 for one edit between cores long enough, else more."""
+    if a == b:
+        return 0 if len(a) >= MIN_CORE else 3
+    if min(len(a), len(b)) < MIN_EDIT:
+        return 3
+    return edits_apart(a, b)
+
+
+_LEFT_OUT = {
+    CONFUSABLE: Folds(confusable=False),
+    SEPARATOR: Folds(separator=False),
+    AFFIX: Folds(affix=False),
+    EDIT: Folds(doubled=False),  # a doubled letter is one inserted letter
+}
+
+
+def compare(
+    query: str, candidate: str, kind: str = "username", candidate_kind: str | None = None
+) -> tuple[str, ...]:
+    """Why `candidate` looks like `query` (both normalised handles), in REASONS order; ()
+    when it does not, or when it is the same handle."""
+    candidate_kind = candidate_kind or kind
+    if query == candidate and kind == candidate_kind:
+        return ()
+    distance = _distance(core(query, kind), core(candidate, candidate_kind))
+    if distance > 1:
+        if not _word_added(query, kind, candidate, candidate_kind, ALL):
+            return ()
+        if not _word_added(query, kind, candidate, candidate_kind, _LEFT_OUT[CONFUSABLE]):
+            return (CONFUSABLE, AFFIX)
+        return (AFFIX,)
+    reasons = {EDIT} if distance == 1 else set()
+    for reason, folds in _LEFT_OUT.items():
+        if _distance(core(query, kind, folds), core(candidate, candidate_kind, folds)) > distance:
+            reasons.add(reason)
+    if not reasons:  # the names are the same; the instance or the domain is not
+        reasons.add(AFFIX)
+    return tuple(reason for reason in REASONS if reason in reasons)
+
+
+def index_keys(normalized: str, kind: str = "username") -> set[str]:
+    """The keys the index stores for a handle, and looks up for a query (see the module's
+    docstring): its core, the cores of its words, and its core's one-deletion neighbours
+    when edits count for it."""
+    name = core(normalized, kind)
+    keys = words(normalized, kind)
+    if len(name) < MIN_CORE:
+        return keys
+    keys.add(name)
+    if len(name) >= MIN_EDIT:
+        keys.update(name[:i] + name[i + 1 :] for i in range(len(name)))
+    return keys

@@ -1,0 +1,181 @@
+"""Lookalikes of a handle, and the suspected lookalikes of a brand's handles.
+
+What looks alike is registry.domain.lookalikes' rule; this module finds the candidates without
+reading every handle: the `lookalike_key` index holds each handle's keys (its core, its words'
+cores and its core's one-deletion neighbours), one indexed `IN` query returns the handles that
+share one with the query, and the domain's `compare` keeps those that look alike and says why.
+
+Every write of a handle keeps the index right: `add_handles` (the site, the API, the CSV
+import, the demo) calls `index_handles` in its transaction, and the synthetic generator writes
+the keys with its rows. Handles are never renamed or deleted (erasing a member blanks the
+holder's name, not the handle), so nothing else changes a key. `registry reindex-lookalikes`
+rebuilds the whole index (after a change of the folds, or of confusables.txt); migration 0016
+builds it for the handles already there.
+
+Scope: lookalikes on the handle's own platform by default, the one an impersonator uses to
+pass for the brand; `all_platforms` widens it (the brand's suspects always look at every
+platform). The same name on another platform is not a lookalike: it is the name itself, which
+the registry's requests are about.
+
+What is shown is public: the lookalike's platform, handle, brand, holder kind and status,
+all on the handle's public page already; never the holder's name or contact. A brand's list of
+suspects is for staff, admins and the brand's own legal accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from registry.domain import lookalikes as rule
+from registry.domain.messages import N_
+from registry.domain.roles import READ_ALL, role_can
+from registry.models import Brand, Handle, LookalikeKey, User
+from registry.services import Forbidden, Page, brands, handles
+from registry.services.requests import acts_for
+
+# Candidates read per query: a real lookalike shares a key, and no name has this many.
+MAX_CANDIDATES = 1000
+LIST_LIMIT = 50  # lookalikes shown on a handle's page and in the lookup
+
+
+@dataclass
+class Lookalike:
+    """A handle that looks like another (`resembles`), and why."""
+
+    row: handles.HandleRow
+    reasons: tuple[str, ...]
+    resembles: str  # the normalised handle it looks like
+    related: bool  # of the same brand: one of the brand's own, not a suspect
+
+    @property
+    def handle(self) -> Handle:
+        return self.row.handle
+
+
+@dataclass
+class Lookalikes:
+    """The lookalikes of one handle, which may not be in the registry itself."""
+
+    lookup: handles.Lookup
+    suspects: list[Lookalike]
+    related: list[Lookalike]
+
+
+def _candidates(
+    session: Session, keys: set[str], platform_id: int | None, exclude: set[int]
+) -> list[handles.HandleRow]:
+    if not keys:
+        return []
+    query = select(LookalikeKey.handle_id).where(LookalikeKey.key.in_(sorted(keys)))  # type: ignore[attr-defined]
+    if platform_id is not None:
+        query = query.where(LookalikeKey.platform_id == platform_id)
+    ids = [i for i in session.exec(query.distinct().limit(MAX_CANDIDATES)) if i not in exclude]
+    if not ids:
+        return []
+    found = session.exec(handles.row_query().where(Handle.id.in_(ids)))  # type: ignore[union-attr]
+    return [handles.HandleRow(*row) for row in found]
+
+
+def _same_name(a: handles.HandleRow, b: handles.HandleRow) -> bool:
+    """The same name on two platforms: the name itself, not a lookalike of it."""
+    return a.platform.id != b.platform.id and rule.name_part(
+        a.handle.normalized, a.platform.kind
+    ) == rule.name_part(b.handle.normalized, b.platform.kind)
+
+
+def _order(found: list[Lookalike], platform_id: int | None) -> list[Lookalike]:
+    return sorted(
+        found,
+        key=lambda f: (
+            f.row.platform.id != platform_id,
+            len(f.reasons),
+            f.handle.normalized,
+            f.row.platform.slug,
+        ),
+    )
+
+
+def lookalikes_of(
+    session: Session,
+    platform_slug: str | None,
+    raw: str | None,
+    *,
+    all_platforms: bool = False,
+    limit: int = LIST_LIMIT,
+) -> Lookalikes:
+    """The handles that look like this one (in any spelling, in the registry or not); the
+    ones of its own brand apart, as related. Refuses an unknown platform or an invalid
+    handle (Invalid, as the lookup does)."""
+    found = handles.lookup(session, platform_slug, raw)
+    own = found.row.handle if found.row else None
+    brand_id = own.brand_id if own else None
+    platform = found.platform
+    exclude = {own.id} if own and own.id else set()
+    keys = rule.index_keys(found.normalized, platform.kind)
+    matches = []
+    for row in _candidates(session, keys, None if all_platforms else platform.id, exclude):
+        reasons = rule.compare(
+            found.normalized, row.handle.normalized, platform.kind, row.platform.kind
+        )
+        same_name = row.platform.id != platform.id and rule.name_part(
+            found.normalized, platform.kind
+        ) == rule.name_part(row.handle.normalized, row.platform.kind)
+        if reasons and not same_name:
+            related = brand_id is not None and row.handle.brand_id == brand_id
+            matches.append(Lookalike(row, reasons, found.normalized, related))
+    ordered = _order(matches, platform.id)
+    return Lookalikes(
+        lookup=found,
+        suspects=[m for m in ordered if not m.related][:limit],
+        related=[m for m in ordered if m.related][:limit],
+    )
+
+
+def may_see_suspects(actor: User | None, brand: Brand) -> bool:
+    """Staff and admins see every brand's suspects; a legal account its own brand's."""
+    return actor is not None and role_can(actor.role, READ_ALL) and acts_for(actor, brand)
+
+
+def brand_suspects(
+    session: Session, slug: str, *, actor: User | None, page: int = 1, page_size: int = 25
+) -> Page[Lookalike]:
+    """The handles, on any platform, that look like one of the brand's and are not its own:
+    one entry per suspect, with the brand handle it resembles most (its own platform first,
+    then the fewest reasons)."""
+    brand = brands.get_brand(session, slug)
+    if not may_see_suspects(actor, brand):
+        raise Forbidden(
+            N_("Only staff and the brand's own legal team see its suspected lookalikes.")
+        )
+    own = [
+        handles.HandleRow(*row)
+        for row in session.exec(handles.row_query().where(Handle.brand_id == brand.id))
+    ]
+    keys = set().union(*(rule.index_keys(r.handle.normalized, r.platform.kind) for r in own))
+    best: dict[int, tuple[tuple, Lookalike]] = {}
+    for candidate in _candidates(session, keys, None, {r.handle.id for r in own}):
+        if candidate.handle.brand_id == brand.id:
+            continue
+        for mine in own:
+            reasons = rule.compare(
+                mine.handle.normalized,
+                candidate.handle.normalized,
+                mine.platform.kind,
+                candidate.platform.kind,
+            )
+            if not reasons or _same_name(mine, candidate):
+                continue
+            rank = (mine.platform.id != candidate.platform.id, len(reasons))
+            if candidate.handle.id not in best or rank < best[candidate.handle.id][0]:
+                best[candidate.handle.id] = (
+                    rank,
+                    Lookalike(candidate, reasons, mine.handle.normalized, False),
+                )
+    found = sorted(
+        (entry for _rank, entry in best.values()),
+        key=lambda f: (f.resembles, f.handle.normalized, f.row.platform.slug),
+    )
+    start = (page - 1) * page_size
+    return Page(found[start : start + page_size], page, page_size, len(found))
