@@ -36,9 +36,9 @@ from registry.services import (
     checked_day,
     checked_text,
     checked_url,
+    lookalike_index,
     platforms,
 )
-from registry.services import lookalike_index
 from registry.services.unit import locked, use_case, wrote
 
 # Notes the registry writes on custody records itself: codes (CustodyRecord.note_code), said

@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 from registry.domain import lookalikes as rule
 from registry.domain.messages import N_
 from registry.domain.roles import READ_ALL, role_can
-from registry.models import Brand, Handle, LookalikeKey, User
+from registry.models import Brand, Handle, LookalikeKey, Platform, User
 from registry.services import Forbidden, Page, brands, handles
 from registry.services.requests import acts_for
 
@@ -56,9 +56,8 @@ class Lookalike:
 
 @dataclass
 class Lookalikes:
-    """The lookalikes of one handle, which may not be in the registry itself."""
+    """The lookalikes of one handle (which may not be in the registry itself)."""
 
-    lookup: handles.Lookup
     suspects: list[Lookalike]
     related: list[Lookalike]
 
@@ -78,22 +77,46 @@ def _candidates(
     return [handles.HandleRow(*row) for row in found]
 
 
-def _same_name(a: handles.HandleRow, b: handles.HandleRow) -> bool:
+def _same_name(a: tuple[Platform, str], b: tuple[Platform, str]) -> bool:
     """The same name on two platforms: the name itself, not a lookalike of it."""
-    return a.platform.id != b.platform.id and rule.name_part(
-        a.handle.normalized, a.platform.kind
-    ) == rule.name_part(b.handle.normalized, b.platform.kind)
+    (platform_a, normalized_a), (platform_b, normalized_b) = a, b
+    return platform_a.id != platform_b.id and rule.name_part(
+        normalized_a, platform_a.kind
+    ) == rule.name_part(normalized_b, platform_b.kind)
 
 
-def _order(found: list[Lookalike], platform_id: int | None) -> list[Lookalike]:
-    return sorted(
-        found,
+def _found(
+    session: Session,
+    platform: Platform,
+    normalized: str,
+    own: Handle | None,
+    *,
+    all_platforms: bool,
+    limit: int,
+) -> Lookalikes:
+    keys = rule.index_keys(normalized, platform.kind)
+    exclude = {own.id} if own is not None and own.id is not None else set()
+    brand_id = own.brand_id if own is not None else None
+    matches = []
+    for row in _candidates(session, keys, None if all_platforms else platform.id, exclude):
+        reasons = rule.compare(normalized, row.handle.normalized, platform.kind, row.platform.kind)
+        if reasons and not _same_name(
+            (platform, normalized), (row.platform, row.handle.normalized)
+        ):
+            related = brand_id is not None and row.handle.brand_id == brand_id
+            matches.append(Lookalike(row, reasons, normalized, related))
+    ordered = sorted(
+        matches,
         key=lambda f: (
-            f.row.platform.id != platform_id,
+            f.row.platform.id != platform.id,
             len(f.reasons),
             f.handle.normalized,
             f.row.platform.slug,
         ),
+    )
+    return Lookalikes(
+        suspects=[m for m in ordered if not m.related][:limit],
+        related=[m for m in ordered if m.related][:limit],
     )
 
 
@@ -104,32 +127,32 @@ def lookalikes_of(
     *,
     all_platforms: bool = False,
     limit: int = LIST_LIMIT,
-) -> Lookalikes:
-    """The handles that look like this one (in any spelling, in the registry or not); the
-    ones of its own brand apart, as related. Refuses an unknown platform or an invalid
-    handle (Invalid, as the lookup does)."""
+) -> tuple[handles.Lookup, Lookalikes]:
+    """The handle as looked up (in any spelling; in the registry or not) and the handles that
+    look like it, the ones of its own brand apart as related. Refuses an unknown platform or
+    an invalid handle (Invalid, as the lookup does)."""
     found = handles.lookup(session, platform_slug, raw)
     own = found.row.handle if found.row else None
-    brand_id = own.brand_id if own else None
-    platform = found.platform
-    exclude = {own.id} if own and own.id else set()
-    keys = rule.index_keys(found.normalized, platform.kind)
-    matches = []
-    for row in _candidates(session, keys, None if all_platforms else platform.id, exclude):
-        reasons = rule.compare(
-            found.normalized, row.handle.normalized, platform.kind, row.platform.kind
-        )
-        same_name = row.platform.id != platform.id and rule.name_part(
-            found.normalized, platform.kind
-        ) == rule.name_part(row.handle.normalized, row.platform.kind)
-        if reasons and not same_name:
-            related = brand_id is not None and row.handle.brand_id == brand_id
-            matches.append(Lookalike(row, reasons, found.normalized, related))
-    ordered = _order(matches, platform.id)
-    return Lookalikes(
-        lookup=found,
-        suspects=[m for m in ordered if not m.related][:limit],
-        related=[m for m in ordered if m.related][:limit],
+    return found, _found(
+        session, found.platform, found.normalized, own, all_platforms=all_platforms, limit=limit
+    )
+
+
+def lookalikes_of_handle(
+    session: Session,
+    row: handles.HandleRow,
+    *,
+    all_platforms: bool = False,
+    limit: int = LIST_LIMIT,
+) -> Lookalikes:
+    """The lookalikes of a handle of the registry (its page)."""
+    return _found(
+        session,
+        row.platform,
+        row.handle.normalized,
+        row.handle,
+        all_platforms=all_platforms,
+        limit=limit,
     )
 
 
@@ -165,7 +188,10 @@ def brand_suspects(
                 mine.platform.kind,
                 candidate.platform.kind,
             )
-            if not reasons or _same_name(mine, candidate):
+            if not reasons or _same_name(
+                (mine.platform, mine.handle.normalized),
+                (candidate.platform, candidate.handle.normalized),
+            ):
                 continue
             rank = (mine.platform.id != candidate.platform.id, len(reasons))
             if candidate.handle.id not in best or rank < best[candidate.handle.id][0]:
