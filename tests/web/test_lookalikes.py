@@ -160,7 +160,7 @@ def test_a_handle_s_page_and_the_lookup_show_its_lookalikes(client, app, nespres
 def test_a_handle_without_lookalikes_says_so_in_french(client, app, make):
     make.handle("Gallimard")
     page = client.get("/lookup?platform=x&handle=Gallimard", headers={"Accept-Language": "fr"})
-    assert "Aucun sosie de ce compte dans le registre." in unescape(page.text)
+    assert "Aucun identifiant ressemblant dans le registre." in unescape(page.text)
 
 
 def test_the_brand_page_links_its_suspects_for_legal_only(client, auth, app, nespresso):
