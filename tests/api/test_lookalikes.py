@@ -1,4 +1,4 @@
-"""GET /api/v1/handles/<platform>/<handle>/lookalikes: DESIGN's items, related apart, JSON errors."""
+"""GET /api/v1/handles/<platform>/<handle>/lookalikes: DESIGN's items, JSON errors."""
 
 from __future__ import annotations
 
