@@ -100,31 +100,33 @@ _REPEATS = regex.compile(r"(.)\1+")
 
 
 @cache
-def _prototypes() -> dict[str, str]:
-    """confusables.txt: "source ; prototype ; MA # comment", code points in hex."""
+def _prototypes() -> dict[int, str]:
+    """confusables.txt: "source ; prototype ; MA # comment", code points in hex; each source
+    is one code point, so the table is one for str.translate."""
     table = {}
     with gzip.open(CONFUSABLES, "rt", encoding="utf-8-sig") as lines:
         for line in lines:
             fields = line.split("#", 1)[0].split(";")
             if len(fields) < 2:
                 continue
-            source = "".join(chr(int(cp, 16)) for cp in fields[0].split())
-            table[source] = "".join(chr(int(cp, 16)) for cp in fields[1].split())
+            [source] = fields[0].split()
+            table[int(source, 16)] = "".join(chr(int(cp, 16)) for cp in fields[1].split())
     return table
 
 
 def skeleton(text: str) -> str:
     """The TR39 skeleton: two strings with the same skeleton are confusable."""
-    table = _prototypes()
     decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFD", "".join(table.get(c, c) for c in decomposed))
+    return unicodedata.normalize("NFD", decomposed.translate(_prototypes()))
 
 
+@lru_cache(maxsize=4096)
 def reads_as(text: str) -> str:
     """What a reader takes the name for: its skeleton, case-folded, with the squatters'
     substitutions; marks left by decomposition are dropped ("é" reads as "e")."""
     folded = skeleton(skeleton(text.casefold()).casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     return folded.translate(_SQUATTER_LETTERS).replace("vv", "w")
 
 
@@ -152,37 +154,39 @@ def name_part(normalized: str, kind: str = "username") -> str:
 
 
 @lru_cache(maxsize=8)
-def _affixes(confusable: bool, glued: bool = False) -> tuple[str, ...]:
-    found = {
+def _affixes(confusable: bool, glued: bool = False) -> tuple[frozenset[str], tuple[int, ...]]:
+    """The affixes as read (or not), and their lengths, longest first."""
+    found = frozenset(
         reads_as(w) if confusable else w for w in (GLUED_AFFIX_WORDS if glued else AFFIX_WORDS)
-    }
-    return tuple(sorted(found, key=len, reverse=True))
+    )
+    return found, tuple(sorted({len(w) for w in found}, reverse=True))
 
 
 def _without_affixes(text: str, confusable: bool) -> str:
-    affixes = _affixes(confusable)
+    affixes, _lengths = _affixes(confusable)
     separated = [part for part in _SEPARATOR_RUN.split(text) if part]
     for _round in range(2):  # "the_real_nespresso", "nespresso_official_fr"
-        for affix in affixes:
-            if len(separated) > 1 and separated[0] == affix:
-                text = text[len(affix) :].lstrip(SEPARATORS)
-                separated.pop(0)
-            if len(separated) > 1 and separated[-1] == affix:
-                text = text[: -len(affix)].rstrip(SEPARATORS)
-                separated.pop()
+        if len(separated) > 1 and separated[0] in affixes:
+            text = text[len(separated.pop(0)) :].lstrip(SEPARATORS)
+        if len(separated) > 1 and separated[-1] in affixes:
+            text = text[: -len(separated.pop())].rstrip(SEPARATORS)
+    glued, lengths = _affixes(confusable, glued=True)
     for _round in range(2):  # "therealnespresso", "nespressofr"
-        for affix in _affixes(confusable, glued=True):
-            if text.startswith(affix) and _letters(text) - len(affix) >= GLUED_REMAINDER:
-                text = text[len(affix) :].lstrip(SEPARATORS)
+        letters = _letters(text)
+        for length in lengths:
+            if letters - length < GLUED_REMAINDER:
+                continue
+            if text[:length] in glued:
+                text = text[length:].lstrip(SEPARATORS)
                 break
-            if text.endswith(affix) and _letters(text) - len(affix) >= GLUED_REMAINDER:
-                text = text[: -len(affix)].rstrip(SEPARATORS)
+            if text[-length:] in glued:
+                text = text[:-length].rstrip(SEPARATORS)
                 break
     return text
 
 
 def _letters(text: str) -> int:
-    return len(text) - sum(text.count(s) for s in SEPARATORS)
+    return len(_SEPARATOR_RUN.sub("", text))
 
 
 def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
