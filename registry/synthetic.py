@@ -1985,7 +1985,7 @@ def generate(
         for row in rows["handle"]
     )
     for batch in chunks(keys):
-        insert_rows(connection, LookalikeKey.__table__, batch)
+        lookalike_index.write_keys(connection, batch)
     written[LookalikeKey.__tablename__] = len(keys)
     if connection.dialect.name == "postgresql":
         for table in TABLES:
