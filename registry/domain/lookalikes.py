@@ -189,6 +189,7 @@ def _letters(text: str) -> int:
     return len(_SEPARATOR_RUN.sub("", text))
 
 
+@lru_cache(maxsize=65536)  # a brand's handles are compared with many candidates
 def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
     """A handle's name reduced by the folds: what lookalikes share."""
     text = name_part(normalized, kind)
@@ -203,7 +204,8 @@ def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
     return text
 
 
-def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> set[str]:
+@lru_cache(maxsize=65536)
+def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> frozenset[str]:
     """The cores of the words a separator sets apart in a handle, long enough to name
     something (MIN_EDIT): "gallimard_jeunesse" has "galrnard" and "jeunese"."""
     text = name_part(normalized, kind)
@@ -211,9 +213,9 @@ def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> set[st
         text = reads_as(text)
     parts = [part for part in _SEPARATOR_RUN.split(text) if part]
     if len(parts) < 2:
-        return set()
+        return frozenset()
     cores = {_REPEATS.sub(r"\1", part) if folds.doubled else part for part in parts}
-    return {part for part in cores if len(part) >= MIN_EDIT}
+    return frozenset(part for part in cores if len(part) >= MIN_EDIT)
 
 
 def _word_added(query: str, kind: str, candidate: str, candidate_kind: str, folds: Folds) -> bool:
@@ -223,30 +225,33 @@ def _word_added(query: str, kind: str, candidate: str, candidate_kind: str, fold
     ) in words(query, kind, folds)
 
 
-def edits_apart(a: str, b: str, cap: int = 3) -> int:
-    """Insertions, deletions, substitutions and swaps of neighbours between a and b (optimal
-    string alignment), counted up to `cap`."""
-    if abs(len(a) - len(b)) >= cap:
-        return cap
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return min(previous[-1], cap)
+def edits_apart(a: str, b: str) -> int:
+    """0, 1 or 2: the same, one edit apart (a character inserted, deleted or replaced, or two
+    neighbours swapped: optimal string alignment), or more. In one pass, not a table: only
+    "one edit or not" matters, for thousands of candidates."""
+    if a == b:
+        return 0
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return 2
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) < len(b):  # one inserted in b?
+        return 1 if a[start:] == b[start + 1 :] else 2
+    if a[start + 1 :] == b[start + 1 :]:  # one replaced
+        return 1
+    swapped = start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
+    return 1 if swapped and a[start + 2 :] == b[start + 2 :] else 2
 
 
 def _distance(a: str, b: str) -> int:
-    """0 for the same core, 1 for one edit between cores long enough, else more."""
+    """0 for the same core, 1 for one edit between cores long enough, else 2."""
     if a == b:
-        return 0 if len(a) >= MIN_CORE else 3
+        return 0 if len(a) >= MIN_CORE else 2
     if min(len(a), len(b)) < MIN_EDIT:
-        return 3
+        return 2
     return edits_apart(a, b)
 
 
@@ -287,7 +292,7 @@ def index_keys(normalized: str, kind: str = "username") -> set[str]:
     docstring): its core, the cores of its words, and its core's one-deletion neighbours
     when edits count for it."""
     name = core(normalized, kind)
-    keys = words(normalized, kind)
+    keys = set(words(normalized, kind))
     if len(name) < MIN_CORE:
         return keys
     keys.add(name)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from registry.domain import lookalikes as rule
@@ -156,6 +158,38 @@ def lookalikes_of_handle(
     )
 
 
+# Pairs (brand's handle, other handle) read for a brand's suspects: a brand's every handle and
+# its lookalikes, with room to spare.
+MAX_PAIRS = 20_000
+# Ids per IN list: SQLite binds at most 32,766 values in one statement.
+IDS_PER_QUERY = 10_000
+
+
+def _pairs_sharing_a_key(brand_id: int):
+    """(the brand's handle, another brand's or nobody's handle) sharing an index key: one
+    self-join of the index, so that a brand with thousands of handles needs no list of
+    their keys in the statement."""
+    ours, theirs = aliased(LookalikeKey), aliased(LookalikeKey)
+    mine, other = aliased(Handle), aliased(Handle)
+    return (
+        select(ours.handle_id, theirs.handle_id)
+        .distinct()
+        .join(theirs, theirs.key == ours.key)
+        .join(mine, mine.id == ours.handle_id)
+        .join(other, other.id == theirs.handle_id)
+        .where(
+            mine.brand_id == brand_id,
+            or_(other.brand_id.is_(None), other.brand_id != brand_id),  # type: ignore[union-attr]
+        )
+        .limit(MAX_PAIRS)
+    )
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[start : start + IDS_PER_QUERY]
+
+
 def may_see_suspects(actor: User | None, brand: Brand) -> bool:
     """Staff and admins see every brand's suspects; a legal account its own brand's."""
     return actor is not None and role_can(actor.role, READ_ALL) and acts_for(actor, brand)
@@ -172,33 +206,32 @@ def brand_suspects(
         raise Forbidden(
             N_("Only staff and the brand's own legal team see its suspected lookalikes.")
         )
-    own = [
-        handles.HandleRow(*row)
-        for row in session.exec(handles.row_query().where(Handle.brand_id == brand.id))
-    ]
-    keys = set().union(*(rule.index_keys(r.handle.normalized, r.platform.kind) for r in own))
+    rows = {}
+    pairs = list(session.exec(_pairs_sharing_a_key(brand.id)))
+    ids = {handle_id for pair in pairs for handle_id in pair}
+    for chunk in _chunks(sorted(ids)):
+        query = handles.row_query().where(Handle.id.in_(chunk))  # type: ignore[union-attr]
+        rows.update((row[0].id, handles.HandleRow(*row)) for row in session.exec(query))
     best: dict[int, tuple[tuple, Lookalike]] = {}
-    for candidate in _candidates(session, keys, None, {r.handle.id for r in own}):
-        if candidate.handle.brand_id == brand.id:
+    for mine_id, candidate_id in pairs:
+        mine, candidate = rows[mine_id], rows[candidate_id]
+        reasons = rule.compare(
+            mine.handle.normalized,
+            candidate.handle.normalized,
+            mine.platform.kind,
+            candidate.platform.kind,
+        )
+        if not reasons or _same_name(
+            (mine.platform, mine.handle.normalized),
+            (candidate.platform, candidate.handle.normalized),
+        ):
             continue
-        for mine in own:
-            reasons = rule.compare(
-                mine.handle.normalized,
-                candidate.handle.normalized,
-                mine.platform.kind,
-                candidate.platform.kind,
+        rank = (mine.platform.id != candidate.platform.id, len(reasons), mine.handle.normalized)
+        if candidate_id not in best or rank < best[candidate_id][0]:
+            best[candidate_id] = (
+                rank,
+                Lookalike(candidate, reasons, mine.handle.normalized, False),
             )
-            if not reasons or _same_name(
-                (mine.platform, mine.handle.normalized),
-                (candidate.platform, candidate.handle.normalized),
-            ):
-                continue
-            rank = (mine.platform.id != candidate.platform.id, len(reasons))
-            if candidate.handle.id not in best or rank < best[candidate.handle.id][0]:
-                best[candidate.handle.id] = (
-                    rank,
-                    Lookalike(candidate, reasons, mine.handle.normalized, False),
-                )
     found = sorted(
         (entry for _rank, entry in best.values()),
         key=lambda f: (f.resembles, f.handle.normalized, f.row.platform.slug),

@@ -114,8 +114,22 @@ def test_short_cores_have_no_deletion_keys_and_tiny_ones_no_key():
     assert len(rule.index_keys("nespresso")) == 1 + len("nespreso")
 
 
-def test_edits_are_counted_with_neighbour_swaps():
-    assert rule.edits_apart("abcd", "abdc") == 1
-    assert rule.edits_apart("abcd", "abcd") == 0
-    assert rule.edits_apart("abcd", "xbcy") == 2
-    assert rule.edits_apart("a", "abcdef") == 3  # capped
+@pytest.mark.parametrize(
+    ("a", "b", "edits"),
+    [
+        ("abcd", "abcd", 0),
+        ("abcd", "abdc", 1),  # neighbours swapped
+        ("abcd", "bacd", 1),
+        ("abcd", "abxd", 1),  # replaced
+        ("abcd", "abd", 1),  # deleted
+        ("abcd", "xabcd", 1),  # inserted
+        ("abcd", "abcdx", 1),
+        ("abcd", "xbcy", 2),
+        ("abcd", "acbx", 2),
+        ("abcd", "badc", 2),  # two swaps
+        ("abcd", "ab", 2),
+        ("a", "abcdef", 2),
+    ],
+)
+def test_one_edit_apart_counts_swaps_of_neighbours(a, b, edits):
+    assert rule.edits_apart(a, b) == rule.edits_apart(b, a) == edits
