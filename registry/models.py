@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    ForeignKey,
     Index,
     Integer,
     Text,
@@ -231,7 +232,10 @@ class LookalikeKey(SQLModel, table=True):
     __tablename__ = "lookalike_key"  # type: ignore[assignment]
     __table_args__ = (Index("ix_lookalike_key_key", "key", "platform_id"),)
 
-    handle_id: int = Field(foreign_key="handle.id", primary_key=True)
+    # A handle deleted (by SQL: the registry never deletes one) takes its keys with it.
+    handle_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("handle.id", ondelete="CASCADE"), primary_key=True)
+    )
     key: str = Field(primary_key=True, max_length=260)
     platform_id: int = Field(foreign_key="platform.id")
 
