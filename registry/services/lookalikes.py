@@ -79,12 +79,13 @@ def _candidates(
     return [handles.HandleRow(*row) for row in found]
 
 
-def _same_name(a: tuple[Platform, str], b: tuple[Platform, str]) -> bool:
-    """The same name on two platforms: the name itself, not a lookalike of it."""
-    (platform_a, normalized_a), (platform_b, normalized_b) = a, b
-    return platform_a.id != platform_b.id and rule.name_part(
-        normalized_a, platform_a.kind
-    ) == rule.name_part(normalized_b, platform_b.kind)
+def _same_name(a: tuple[int, str, str], b: tuple[int, str, str]) -> bool:
+    """The same name on two platforms (each given as platform id, kind, normalised handle):
+    the name itself, not a lookalike of it."""
+    (platform_a, kind_a, normalized_a), (platform_b, kind_b, normalized_b) = a, b
+    return platform_a != platform_b and rule.name_part(normalized_a, kind_a) == rule.name_part(
+        normalized_b, kind_b
+    )
 
 
 def _found(
@@ -103,7 +104,8 @@ def _found(
     for row in _candidates(session, keys, None if all_platforms else platform.id, exclude):
         reasons = rule.compare(normalized, row.handle.normalized, platform.kind, row.platform.kind)
         if reasons and not _same_name(
-            (platform, normalized), (row.platform, row.handle.normalized)
+            (platform.id, platform.kind, normalized),
+            (row.platform.id, row.platform.kind, row.handle.normalized),
         ):
             related = brand_id is not None and row.handle.brand_id == brand_id
             matches.append(Lookalike(row, reasons, normalized, related))
@@ -161,8 +163,6 @@ def lookalikes_of_handle(
 # Pairs (brand's handle, other handle) read for a brand's suspects: a brand's every handle and
 # its lookalikes, with room to spare.
 MAX_PAIRS = 20_000
-# Ids per IN list: SQLite binds at most 32,766 values in one statement.
-IDS_PER_QUERY = 10_000
 
 
 def _pairs_sharing_a_key(brand_id: int):
@@ -171,23 +171,32 @@ def _pairs_sharing_a_key(brand_id: int):
     their keys in the statement."""
     ours, theirs = aliased(LookalikeKey), aliased(LookalikeKey)
     mine, other = aliased(Handle), aliased(Handle)
+    my_platform, their_platform = aliased(Platform), aliased(Platform)
     return (
-        select(ours.handle_id, theirs.handle_id)
+        select(
+            mine.id,
+            mine.platform_id,
+            my_platform.kind,
+            mine.normalized,
+            other.id,
+            other.platform_id,
+            their_platform.kind,
+            other.normalized,
+            their_platform.slug,
+        )
         .distinct()
+        .select_from(ours)
         .join(theirs, theirs.key == ours.key)
         .join(mine, mine.id == ours.handle_id)
         .join(other, other.id == theirs.handle_id)
+        .join(my_platform, my_platform.id == mine.platform_id)
+        .join(their_platform, their_platform.id == other.platform_id)
         .where(
             mine.brand_id == brand_id,
             or_(other.brand_id.is_(None), other.brand_id != brand_id),  # type: ignore[union-attr]
         )
         .limit(MAX_PAIRS)
     )
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), IDS_PER_QUERY):
-        yield ids[start : start + IDS_PER_QUERY]
 
 
 def may_see_suspects(actor: User | None, brand: Brand) -> bool:
@@ -206,35 +215,27 @@ def brand_suspects(
         raise Forbidden(
             N_("Only staff and the brand's own legal team see its suspected lookalikes.")
         )
-    rows = {}
-    pairs = list(session.exec(_pairs_sharing_a_key(brand.id)))
-    ids = {handle_id for pair in pairs for handle_id in pair}
-    for chunk in _chunks(sorted(ids)):
-        query = handles.row_query().where(Handle.id.in_(chunk))  # type: ignore[union-attr]
-        rows.update((row[0].id, handles.HandleRow(*row)) for row in session.exec(query))
-    best: dict[int, tuple[tuple, Lookalike]] = {}
-    for mine_id, candidate_id in pairs:
-        mine, candidate = rows[mine_id], rows[candidate_id]
-        reasons = rule.compare(
-            mine.handle.normalized,
-            candidate.handle.normalized,
-            mine.platform.kind,
-            candidate.platform.kind,
-        )
+    # Compared on the index's columns alone; only the page's suspects are loaded whole.
+    best: dict[int, tuple[tuple, tuple[str, ...], str, tuple]] = {}
+    for pair in session.exec(_pairs_sharing_a_key(brand.id)):
+        mine_id, mine_platform, mine_kind, mine_name, *theirs = pair
+        their_id, their_platform, their_kind, their_name, their_slug = theirs
+        reasons = rule.compare(mine_name, their_name, mine_kind, their_kind)
         if not reasons or _same_name(
-            (mine.platform, mine.handle.normalized),
-            (candidate.platform, candidate.handle.normalized),
+            (mine_platform, mine_kind, mine_name), (their_platform, their_kind, their_name)
         ):
             continue
-        rank = (mine.platform.id != candidate.platform.id, len(reasons), mine.handle.normalized)
-        if candidate_id not in best or rank < best[candidate_id][0]:
-            best[candidate_id] = (
-                rank,
-                Lookalike(candidate, reasons, mine.handle.normalized, False),
-            )
-    found = sorted(
-        (entry for _rank, entry in best.values()),
-        key=lambda f: (f.resembles, f.handle.normalized, f.row.platform.slug),
-    )
+        rank = (mine_platform != their_platform, len(reasons), mine_name)
+        if their_id not in best or rank < best[their_id][0]:
+            best[their_id] = (rank, reasons, mine_name, (mine_name, their_name, their_slug))
+    ordered = sorted(best, key=lambda their_id: best[their_id][3])
     start = (page - 1) * page_size
-    return Page(found[start : start + page_size], page, page_size, len(found))
+    shown = ordered[start : start + page_size]
+    rows = {}
+    if shown:
+        query = handles.row_query().where(Handle.id.in_(shown))  # type: ignore[union-attr]
+        rows = {row[0].id: handles.HandleRow(*row) for row in session.exec(query)}
+    found = [
+        Lookalike(rows[their_id], best[their_id][1], best[their_id][2], False) for their_id in shown
+    ]
+    return Page(found, page, page_size, len(ordered))
