@@ -238,6 +238,7 @@ class LookalikeKey(SQLModel, table=True):
     )
     key: str = Field(primary_key=True, max_length=260)
     platform_id: int = Field(foreign_key="platform.id")
+    kind: int = 0  # core, deletion or word (registry.domain.lookalikes.CORE_KEY...)
 
 
 class CustodyRecord(SQLModel, table=True):

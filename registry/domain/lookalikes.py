@@ -287,6 +287,25 @@ def compare(
     return tuple(reason for reason in REASONS if reason in reasons)
 
 
+# What each key of a handle is, for the index (`keyed`): a brand's suspects pair only keys of
+# which one is a core or both are deletions, since two words shared make no lookalike.
+CORE_KEY, DELETION_KEY, WORD_KEY = 0, 1, 2
+
+
+def keyed(normalized: str, kind: str = "username") -> dict[str, int]:
+    """`index_keys`, each with what it is (a key that is two things is the first of core,
+    deletion, word)."""
+    name = core(normalized, kind)
+    found = dict.fromkeys(words(normalized, kind), WORD_KEY)
+    if len(name) >= MIN_EDIT:
+        found.update(
+            dict.fromkeys((name[:i] + name[i + 1 :] for i in range(len(name))), DELETION_KEY)
+        )
+    if len(name) >= MIN_CORE:
+        found[name] = CORE_KEY
+    return found
+
+
 def index_keys(normalized: str, kind: str = "username") -> set[str]:
     """The keys the index stores for a handle, and looks up for a query (see the module's
     docstring): its core, the cores of its words, and its core's one-deletion neighbours

@@ -23,9 +23,9 @@ HandleKeys = tuple[int, int, str, str]  # handle id, platform id, normalized, pl
 def key_rows(written: Iterable[HandleKeys]) -> list[dict]:
     """The index's rows for handles, as `insert_rows` takes them."""
     return [
-        {"handle_id": handle_id, "platform_id": platform_id, "key": key}
+        {"handle_id": handle_id, "platform_id": platform_id, "key": key, "kind": what}
         for handle_id, platform_id, normalized, kind in written
-        for key in rule.index_keys(normalized, kind)
+        for key, what in rule.keyed(normalized, kind).items()
     ]
 
 
@@ -40,8 +40,8 @@ def write_keys(executor: Connection | Session, rows: list[dict]) -> None:
         insert_rows(connection, LookalikeKey, rows)
         return
     connection.exec_driver_sql(
-        "INSERT INTO lookalike_key (handle_id, key, platform_id) VALUES (?, ?, ?)",
-        [(row["handle_id"], row["key"], row["platform_id"]) for row in rows],
+        "INSERT INTO lookalike_key (handle_id, key, platform_id, kind) VALUES (?, ?, ?, ?)",
+        [(row["handle_id"], row["key"], row["platform_id"], row["kind"]) for row in rows],
     )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -194,6 +194,11 @@ def _pairs_sharing_a_key(brand_id: int):
         .where(
             mine.brand_id == brand_id,
             or_(other.brand_id.is_(None), other.brand_id != brand_id),  # type: ignore[union-attr]
+            or_(
+                ours.kind == rule.CORE_KEY,
+                theirs.kind == rule.CORE_KEY,
+                and_(ours.kind == rule.DELETION_KEY, theirs.kind == rule.DELETION_KEY),
+            ),
         )
         .limit(MAX_PAIRS)
     )

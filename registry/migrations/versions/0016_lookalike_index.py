@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("handle_id", sa.Integer(), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=260), nullable=False),
         sa.Column("platform_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["handle_id"], ["handle.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["platform_id"], ["platform.id"]),
         sa.PrimaryKeyConstraint("handle_id", "key"),
