@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         gen_data,
         remind_handovers,
         notify_overdue,
+        reindex_lookalikes,
     ):
         app.cli.add_command(command)
 
@@ -340,6 +341,7 @@ def gen_data(
         ("contact_point", "contact points"),
         ("user_account", "members"),
         ("handle", "handles"),
+        ("lookalike_key", "lookalike keys"),
         ("custody_record", "custody records"),
         ("transfer_request", "transfer requests"),
         ("contact_attempt", "contact attempts"),
@@ -432,3 +434,27 @@ def notify_overdue(as_of: str | None, dry_run: bool) -> None:
         click.echo(f"No new overdue or due-soon request to notify as of {day.isoformat()}.")
     else:
         click.echo(f"{sent} digest(s) sent, {notices} notice(s) recorded as of {day.isoformat()}.")
+
+
+@click.command("reindex-lookalikes")
+@with_appcontext
+@click.option("--check", is_flag=True, help="Only report the handles the index has wrong.")
+def reindex_lookalikes(check: bool) -> None:
+    """Rebuild the index the lookalike search reads (after an update of confusables.txt or
+    of the folds), in one transaction; --check changes nothing and fails if it is wrong."""
+    from registry.services import lookalike_index
+    from registry.services.unit import WRITE_OPTIONS
+
+    started = time.perf_counter()
+    with db.engine().connect() as connection:
+        if check:
+            wrong = lookalike_index.handles_out_of_index(connection)
+            if wrong:
+                fail(f"{len(wrong):,} handle(s) out of the lookalike index, e.g. id {wrong[0]}.")
+            click.echo("The lookalike index is right.")
+            return
+        connection.execution_options(**WRITE_OPTIONS)  # SQLite: BEGIN IMMEDIATE
+        with connection.begin():
+            keys = lookalike_index.rebuild_index(connection)
+    seconds = time.perf_counter() - started
+    click.echo(f"Wrote {keys:,} lookalike keys in {seconds:.1f} s.")

@@ -198,8 +198,40 @@ def load(session: Session, *, today: date | None = None) -> str:
         )
     count = _load_requests(session, created, members, today)
     count += _load_responsiveness(session, by_slug, members, today)
+    _load_lookalikes(session)
     session.flush()
-    return f"{len(BRANDS)} brands, {len(HANDLES)} handles, {count} transfer requests"
+    handles_in_demo = session.exec(select(func.count()).select_from(Handle)).one()
+    return f"{len(BRANDS)} brands, {handles_in_demo} handles, {count} transfer requests"
+
+
+# Impersonators and squatters of the demo brands' handles, none of them the brand's: they
+# show as suspects on the brands' pages (for legal) and as lookalikes on the handles' pages.
+LOOKALIKES = [
+    # platform, handle, holder kind, status, notes
+    ("x", "nespress0", "squatter", "active", "Se présente comme le service client de Nespresso."),
+    ("x", "Nespresso_HQ", "squatter", "active", "Promet des capsules gratuites."),
+    ("instagram", "nespresso_officiel", "squatter", "active", "Concours factices."),
+    ("x", "nespresso_fr", "unknown", "dormant", ""),
+    ("instagram", "nespressso", "squatter", "active", "Revend des machines d’occasion."),
+    ("x", "Ga11imard", "squatter", "active", "Annonce de faux concours de manuscrits."),
+    ("facebook", "cochonou.officiel", "unknown", "active", ""),
+]
+
+
+def _load_lookalikes(session: Session) -> int:
+    """The demo's lookalike handles, through the same use case as any handle."""
+    for platform, name, kind, status, notes in LOOKALIKES:
+        handles.create_handle(
+            session,
+            actor=None,
+            platform_slug=platform,
+            handle=name,
+            today=date(2026, 10, 5),
+            holder_kind=kind,
+            status=status,
+            notes=notes,
+        )
+    return len(LOOKALIKES)
 
 
 # The demo's members, as `demo-login` lists them: role, then e-mail.

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    ForeignKey,
     Index,
     Integer,
     Text,
@@ -229,6 +230,23 @@ class Handle(Versioned, SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LookalikeKey(SQLModel, table=True):
+    """The keys a handle is found by when looking for its lookalikes (its core, its words'
+    and its one-deletion neighbours: registry.domain.lookalikes.index_keys), written with
+    the handle and rebuilt by `registry reindex-lookalikes`."""
+
+    __tablename__ = "lookalike_key"  # type: ignore[assignment]
+    __table_args__ = (Index("ix_lookalike_key_key", "key", "platform_id"),)
+
+    # A handle deleted (by SQL: the registry never deletes one) takes its keys with it.
+    handle_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("handle.id", ondelete="CASCADE"), primary_key=True)
+    )
+    key: str = Field(primary_key=True, max_length=260)
+    platform_id: int = Field(foreign_key="platform.id")
+    kind: int = 0  # core, deletion or word (registry.domain.lookalikes.CORE_KEY...)
 
 
 class CustodyRecord(SQLModel, table=True):

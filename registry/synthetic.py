@@ -54,11 +54,12 @@ from registry.models import (
     ContactPoint,
     CustodyRecord,
     Handle,
+    LookalikeKey,
     Platform,
     TransferRequest,
     User,
 )
-from registry.services import audit
+from registry.services import audit, lookalike_index
 from registry.services.brands import BRAND_FIELDS, slugify
 from registry.services.handles import HOLDER_FIELDS
 from registry.services.requests import ClockPolicy, local_day
@@ -1977,6 +1978,15 @@ def generate(
         for batch in chunks(rows[table.name]):
             insert_rows(connection, table, batch)
         written[table.name] = len(rows[table.name])
+    # The handles' lookalike keys, as add_handles writes them with each handle.
+    kinds = {platform_id: rules.kind for platform_id, rules in platforms}
+    keys = lookalike_index.key_rows(
+        (row["id"], row["platform_id"], row["normalized"], kinds[row["platform_id"]])
+        for row in rows["handle"]
+    )
+    for batch in chunks(keys):
+        lookalike_index.write_keys(connection, batch)
+    written[LookalikeKey.__tablename__] = len(keys)
     if connection.dialect.name == "postgresql":
         for table in TABLES:
             # The app's own inserts carry on after the explicit ids.

@@ -259,6 +259,7 @@ PAGES = {
     "home": "/",
     "lookup_json": "/api/v1/handles/{platform}/{handle}",
     "lookup_html": "/lookup?platform={platform}&handle={handle}",
+    "lookalikes_json": "/api/v1/handles/{platform}/{handle}/lookalikes",
     "handle_page": "/handles/{handle_id}",
     "brand_page": "/brands/{brand}",
     "list_by_brand": "/handles?brand={brand}",
@@ -268,10 +269,11 @@ PAGES = {
     "api_overdue": "/api/v1/requests?flag=overdue",
     "requests_list": "/requests",
     "brands_index": "/brands",
+    "brand_suspects": "/brands/{brand}/lookalikes",
     "request_page": "/requests/{request_id}",
     "audit": "/audit",
 }
-NEEDS_STAFF = {"dashboard", "requests_list", "request_page", "audit"}
+NEEDS_STAFF = {"dashboard", "requests_list", "request_page", "audit", "brand_suspects"}
 NEEDS_TOKEN = {"api_overdue"}
 
 
@@ -330,6 +332,7 @@ def measure_pages(
 
 def measure_commands(env: dict, url: str, workdir: Path, size: Size) -> None:
     csv_path = workdir / "export.csv"
+    size.commands["reindex-lookalikes"] = registry("reindex-lookalikes", env=env)
     size.commands["export-handles"] = registry("export-handles", "-o", str(csv_path), env=env)
     with open(workdir / "flags.json", "w") as flags:
         size.commands["flag-unanswered --json"] = registry(

@@ -12,6 +12,7 @@ import os
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -604,3 +605,23 @@ def test_revision_0007_downgrades_to_sentences_and_upgrades_again_to_the_same_co
     db.upgrade(empty_db, "head")
     assert {name: sorted(_table_rows(empty_db, sql)) for name, sql in tables.items()} == upgraded
     assert ids["fan"] in {row[1] for row in upgraded["custody_record"]}
+
+
+def test_revision_0016_indexes_the_lookalike_keys_of_the_handles_already_there(empty_db):
+    from alembic import command
+
+    from registry.domain.lookalikes import index_keys
+
+    db.upgrade(empty_db, "0006")
+    _write_0006_data(empty_db)
+    db.upgrade(empty_db, "0015")
+    [(normalized,)] = _table_rows(empty_db, "SELECT normalized FROM handle")
+    db.upgrade(empty_db, "head")
+    keys = {key for (key,) in _table_rows(empty_db, "SELECT key FROM lookalike_key")}
+    assert keys == index_keys(normalized) and keys
+    command.downgrade(db.alembic_config(empty_db), "0015")
+    engine = db.make_engine(empty_db)
+    try:
+        assert "lookalike_key" not in sqlalchemy.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

@@ -29,12 +29,14 @@ from registry.api.schemas import (
     HandlePrivate,
     HandlePublic,
     HandleUpdate,
+    LookalikeList,
+    LookalikeOut,
     custody_fields,
 )
 from registry.domain.messages import N_
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
-from registry.services import Invalid, Stale, handles, platforms
+from registry.services import Invalid, Stale, handles, lookalikes, platforms
 from registry.web.helpers import today
 from registry.web.templating import custody_note
 
@@ -94,6 +96,45 @@ def handles_index():
     found = handles.list_handles(session, filters, page=page, page_size=per_page)
     return page_body(
         [handle_body(row) for row in found.items], page=page, per_page=per_page, total=found.total
+    )
+
+
+def lookalike_body(found: lookalikes.Lookalike) -> dict:
+    return LookalikeOut(
+        platform=found.row.platform.slug,
+        handle=found.handle.handle,
+        normalized=found.handle.normalized,
+        brand=found.row.brand.slug if found.row.brand else None,
+        holder_kind=found.handle.holder_kind,
+        status=found.handle.status,
+        reasons=list(found.reasons),
+    ).model_dump(mode="json")
+
+
+@bp.get("/handles/<platform>/<path:handle>/lookalikes", merge_slashes=False)
+@requires(PUBLIC)
+def handle_lookalikes(platform: str, handle: str):
+    """The handles that look like this one, whether it is in the registry or not."""
+    check_known_parameters(("scope",))
+    scope = choice_parameter("scope", ("platform", "all")) or "platform"
+    session = db.session()
+    try:
+        found, similar = lookalikes.lookalikes_of(
+            session, platform, handle, all_platforms=scope == "all"
+        )
+    except Invalid as exc:
+        if "platform" in exc.fields:
+            raise ApiError(404, exc.msgid, fields=exc.field_messages, **exc.params) from None
+        raise
+    return jsonify(
+        LookalikeList(
+            platform=found.platform.slug,
+            handle=found.display,
+            normalized=found.normalized,
+            in_registry=found.row is not None,
+            items=[lookalike_body(f) for f in similar.suspects],
+            related=[lookalike_body(f) for f in similar.related],
+        ).model_dump(mode="json")
     )
 
 

@@ -33,6 +33,7 @@ READ_MODELS = (
     s.HandoverPlanOut,
     s.HandoverPlans,
     s.EvidencePack,
+    s.LookalikeList,
 )
 WRITE_MODELS = (
     s.HandleCreate,
@@ -320,6 +321,32 @@ def _paths() -> dict:
                 "the change (412) when someone changed the handle meanwhile.",
                 parameters=[*HANDLE_PATH, IF_MATCH],
                 requestBody=_body("HandleUpdate"),
+            ),
+        },
+        "/api/v1/handles/{platform}/{handle}/lookalikes": {
+            "get": _operation(
+                "handle_lookalikes",
+                "Handles that look like this one",
+                {
+                    "200": _json(_ref("LookalikeList"), "Its lookalikes, and the related ones."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "422": _error("Unprocessable"),
+                },
+                description="The handles that a reader could take for this one: the same TR39 "
+                "skeleton (or a digit for a letter), one edit away, a word or a separator "
+                "added. A handle that is not in the registry has lookalikes too (`in_registry` "
+                "false): check a name before registering it. Those of the handle's own brand "
+                "are in `related`, not `items`. 404: an unknown platform.",
+                parameters=[
+                    *HANDLE_PATH,
+                    _query(
+                        "scope",
+                        "`platform` (default): the handle's platform only; `all`: every "
+                        "platform (the same name elsewhere is not a lookalike).",
+                        {"enum": ["platform", "all"], "default": "platform"},
+                    ),
+                ],
             ),
         },
         "/api/v1/requests": {

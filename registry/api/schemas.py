@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict
 from sqlmodel import Field, SQLModel
 
-from registry.domain import handover, limits
+from registry.domain import handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.recorded import loads
@@ -103,6 +103,34 @@ class HandleDetailPublic(HandlePublic):
 
 class HandleDetailPrivate(HandlePrivate):
     custody: list[CustodyPrivate]
+
+
+class LookalikeOut(SQLModel):
+    """A handle that looks like the one asked about (DESIGN.md, "Insight")."""
+
+    platform: str
+    handle: str
+    normalized: str
+    brand: str | None = Field(description="The brand's slug, or null.")
+    holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
+    status: str = Field(schema_extra={"json_schema_extra": one_of(HANDLE_STATUSES)})
+    reasons: list[str] = Field(
+        description="Why it looks alike: confusable (same TR39 skeleton, or a digit for a "
+        "letter), edit (one edit away), affix (a word added), separator (_ . - added or "
+        "removed).",
+        schema_extra={"json_schema_extra": {"items": {"enum": list(lookalikes.REASONS)}}},
+    )
+
+
+class LookalikeList(SQLModel):
+    platform: str
+    handle: str = Field(description="The handle asked about, as the platform displays it.")
+    normalized: str
+    in_registry: bool = Field(description="Whether the handle asked about is in the registry.")
+    items: list[LookalikeOut] = Field(description="Lookalikes not of the handle's brand.")
+    related: list[LookalikeOut] = Field(
+        description="Lookalikes of the handle's own brand: related handles, not suspects."
+    )
 
 
 class HandleCreate(WriteModel):

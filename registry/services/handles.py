@@ -36,6 +36,7 @@ from registry.services import (
     checked_day,
     checked_text,
     checked_url,
+    lookalike_index,
     platforms,
 )
 from registry.services.unit import locked, use_case, wrote
@@ -150,7 +151,7 @@ def lookup(session: Session, platform_slug: str | None, raw: str | None) -> Look
     )
 
 
-def _row_query():
+def row_query():
     return (
         select(Handle, Platform, Brand)
         .join(Platform, Platform.id == Handle.platform_id)
@@ -160,10 +161,10 @@ def _row_query():
 
 # The statements of the busiest reads, built once: building one (and its cache key) costs
 # about what running it on an indexed row does.
-_BY_NAME = _row_query().where(
+_BY_NAME = row_query().where(
     Handle.platform_id == bindparam("platform_id"), Handle.normalized == bindparam("normalized")
 )
-_BY_ID = _row_query().where(Handle.id == bindparam("handle_id"))
+_BY_ID = row_query().where(Handle.id == bindparam("handle_id"))
 
 
 def get_handle(session: Session, handle_id: int) -> HandleRow:
@@ -319,6 +320,13 @@ def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -
     )
     ids_by_key = {(platform_id, normalized): id_ for platform_id, normalized, id_ in found}
     ids = [ids_by_key[key] for key in keys]
+    lookalike_index.index_handles(
+        session,
+        [
+            (id_, n.platform.id, n.values["normalized"], n.platform.kind)
+            for n, id_ in zip(new, ids, strict=True)
+        ],
+    )
     by = actor.id if actor else None
     custody_defaults = _defaults(CustodyRecord, handle_id=0, holder_kind="", started_on=date.min)
     holder = ("holder_kind", "holder_name", "holder_contact", "holder_user_id", "holder_verified")

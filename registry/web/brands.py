@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from registry import db
 from registry.access import requires
-from registry.domain.roles import EDIT_REGISTRY, PUBLIC
+from registry.domain.roles import EDIT_REGISTRY, PUBLIC, READ_ALL
 from registry.i18n import current_locale
-from registry.services import brands, handles, responsiveness
+from registry.services import brands, handles, lookalikes, responsiveness
 from registry.web.forms import BrandForm, ContactPointForm
 from registry.web.helpers import (
     actor,
@@ -65,7 +65,18 @@ def detail(slug: str):
         scorecard=responsiveness.brand_figures(
             session, brand.slug, as_of=today(), policy=clock_policy()
         ),
+        sees_suspects=lookalikes.may_see_suspects(actor(), brand),
     )
+
+
+@bp.get("/<slug>/lookalikes")
+@requires(READ_ALL)
+def lookalikes_list(slug: str):
+    """The brand's suspected lookalikes: for staff, admins and the brand's own legal team."""
+    session = db.session()
+    brand = or_404(brands.get_brand, session, slug)
+    page = or_404(lookalikes.brand_suspects, session, slug, actor=actor(), **paging())
+    return render_template("brands/lookalikes.html", brand=brand, page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])

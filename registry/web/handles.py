@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from registry import db
 from registry.access import can, requires
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
-from registry.services import brands, handles, platforms
+from registry.services import brands, handles, lookalikes, platforms
 from registry.services import requests as transfer
 from registry.web.forms import (
     HOLDER_CHOICES,
@@ -72,6 +72,7 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
         row=row,
         url=platforms.url_for_handle(row.platform, row.handle.handle),
         history=handles.custody_history(session, handle_id),
+        lookalikes=lookalikes.lookalikes_of_handle(session, row),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.
         can_propose=transfer.can_propose_for(actor(), row.handle),

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from registry import i18n
-from registry.domain import workflow
+from registry.domain import lookalikes, workflow
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.messages import LANGUAGES
 from registry.domain.roles import ROLES
@@ -27,6 +27,13 @@ from registry.models import (
 )
 
 LABELS: dict[str, dict[str, object]] = {
+    # Why a handle looks like another (registry.domain.lookalikes.REASONS).
+    "lookalike_reason": {
+        lookalikes.CONFUSABLE: _l("Lookalike characters"),
+        lookalikes.EDIT: _l("One character off"),
+        lookalikes.AFFIX: _l("Word added"),
+        lookalikes.SEPARATOR: _l("Separator added or removed"),
+    },
     "holder_kind": {
         "brand": _l("Brand"),
         "fan": _l("Fan"),
@@ -234,6 +241,7 @@ LABELS: dict[str, dict[str, object]] = {
 
 # The codes of each kind, in the order forms and filters list them.
 ORDER: dict[str, tuple[str, ...]] = {
+    "lookalike_reason": lookalikes.REASONS,
     "holder_kind": HOLDER_KINDS,
     "status": HANDLE_STATUSES,
     "state": workflow.STATES,

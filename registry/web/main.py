@@ -7,7 +7,15 @@ from flask import Blueprint, abort, redirect, render_template, request
 from registry import db, i18n
 from registry.access import requires
 from registry.domain.roles import PUBLIC
-from registry.services import ServiceError, accounts, brands, guide, handles, platforms
+from registry.services import (
+    ServiceError,
+    accounts,
+    brands,
+    guide,
+    handles,
+    lookalikes,
+    platforms,
+)
 from registry.services import requests as transfer
 from registry.web.helpers import actor, clock_policy, refusal, safe_next, today
 
@@ -50,10 +58,10 @@ def lookup():
     session = db.session()
     platform_slug = request.args.get("platform", "x")
     raw = request.args.get("handle", "")
-    result, error, history = None, None, []
+    result, error, history, similar = None, None, [], None
     if raw.strip():
         try:
-            result = handles.lookup(session, platform_slug, raw)
+            result, similar = lookalikes.lookalikes_of(session, platform_slug, raw)
         except ServiceError as exc:
             error = refusal(exc)
         if result and result.handle:
@@ -71,6 +79,7 @@ def lookup():
         result=result,
         row=row,
         history=history,
+        lookalikes=similar,
         error=error,
     ), (200 if error is None else 422)
 

@@ -15,6 +15,7 @@ PAGES = {
         "/",
         "/lookup?platform=x&handle=Gallimard",
         "/lookup?platform=x&handle=nobody_here",
+        "/lookup?platform=x&handle=nespresso",
         "/lookup?platform=x&handle=no%20such%20handle",
         "/handles",
         "/handles?q=nes",
@@ -44,7 +45,7 @@ PAGES = {
         "/brands/gallimard/edit",
         "/handles/import",
     ],
-    "legal": ["/requests/1", "/brands/nespresso", "/me/tokens"],
+    "legal": ["/requests/1", "/brands/nespresso", "/brands/nespresso/lookalikes", "/me/tokens"],
     # A request open to both the attempt form and the brand's decision.
     "admin": ["/admin/users", "/audit", "/audit?page=2", "/requests/2"],
 }

@@ -62,6 +62,10 @@ def test_visitor_finds_who_holds_a_handle(page, live_server, screenshot, t):
     expect(result.locator(".timeline li.current")).to_contain_text(holder.holder_name)
     expect(result).not_to_contain_text("julien@example.org")  # holders' contacts are private
     screenshot(page, "lookup-2-result")
+    # Below the result, its lookalikes: the demo's squatter of @Gallimard, and why.
+    lookalike = page.locator("#lookalikes tbody tr", has_text="@Ga11imard")
+    expect(lookalike).to_contain_text(t.label("confusable", "lookalike_reason"))
+    expect(lookalike.locator(".badge.holder-squatter")).to_be_visible()
 
     # A pasted profile URL finds the same handle.
     look_up(page, t, "x", "https://x.com/Gallimard")

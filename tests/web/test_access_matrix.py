@@ -68,6 +68,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("main.help", "GET"):                 (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("brands.index", "GET"):              (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("brands.detail", "GET"):             (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    # a brand's suspected lookalikes: staff, admins and that brand's own legal team
+    ("brands.lookalikes_list", "GET"):    (LOGIN,  DENY,   DENY,   OK,     OK,     DENY,   OK),
     ("handles.index", "GET"):             (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("handles.detail", "GET"):            (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     # which brands answer their community: aggregates only, public (DESIGN "Insight")
@@ -143,6 +145,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("api.openapi", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handle_detail", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("api.handle_lookalikes", "GET"):     (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handle_create", "POST"):        (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("main.healthz", "GET"):              (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("main.readyz", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),

@@ -1,0 +1,320 @@
+"""Lookalike handles: the names an impersonator or a squatter registers to pass for a brand's.
+
+Two handles look alike when their *cores* match: the same after each of these folds, or one
+edit apart after them (`compare`).
+
+- ``confusable``: Unicode's TR39 skeleton (UTS #39, section 4: NFD, each character replaced by
+  its prototype from confusables.txt, NFD again), so Cyrillic "о" reads as Latin "o", "0" as
+  "O", "1" and "I" as "l", "m" as "rn". The registry then case-folds (TR39 skeletons keep case:
+  "0" becomes "O") and adds the few substitutions squatters use that TR39 leaves out, because
+  they fool a reader rather than a font: "3" for "e", "5" for "s", "i" for "l" (so "1" also
+  passes for "i") and "vv" for "w". They share the reason: the name *reads* the same.
+- ``separator``: "_", "." and "-" added or removed ("nes_presso").
+- ``affix``: a word put before or after the name, with or without a separator ("official",
+  "officiel", "real", "hq", "team", "the", a country code: "nespresso_fr", "therealnespresso"),
+  or any word added to the whole name with a separator ("nespresso_deals",
+  "gallimard_jeunesse": the brand's own such handles are then *related*, not suspects).
+  On Mastodon and Bluesky the instance or domain is one too: the same name on another
+  instance is the same name with another suffix.
+- ``edit``: one character inserted, deleted, replaced, or two neighbours swapped, doubled
+  letters included ("nespreso", "nesrpesso", "nespressso").
+
+Why vendor confusables.txt rather than use a package: the PyPI packages either ship it
+symmetrised (confusable_homoglyphs' JSON maps each character to all its lookalikes, losing the
+direction a skeleton needs) or an old copy with additions of their own (confusables 1.2.0:
+Unicode 13, 2020), and neither computes the TR39 skeleton. The file itself is the maintained
+source: one gzipped text file of Unicode's, named with its version in
+registry/domain/data/README.md, that an update replaces whole. Twenty lines read it.
+
+Short names: a core of fewer than MIN_CORE characters matches nothing (two-letter handles are
+all one fold apart), and edits count only between cores of MIN_EDIT characters or more ("nike"
+and "nuke" are different words; "nespresso" and "nespreso" are not). These two numbers are
+what keeps unrelated short handles from flooding a list.
+
+`index_keys` gives what the registry's index stores per handle — its core and, for a core
+long enough for edits, every string with one character deleted (the "symmetric delete" of
+SymSpell): two cores one edit apart always share one of these keys, so candidates come from an
+indexed lookup and `compare` then decides.
+"""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import regex
+
+CONFUSABLES = Path(__file__).parent / "data" / "confusables.txt.gz"
+CONFUSABLES_VERSION = "17.0.0"
+
+MIN_CORE = 3
+MIN_EDIT = 5
+
+CONFUSABLE, EDIT, AFFIX, SEPARATOR = "confusable", "edit", "affix", "separator"
+REASONS = (CONFUSABLE, EDIT, AFFIX, SEPARATOR)
+
+SEPARATORS = "_.-"
+# Words squatters add to a brand's name. Country codes: those of the markets the registry's
+# brands address, and the large ones; "in", "it" and "me" stay out (they end many words).
+AFFIX_WORDS = (
+    "official",
+    "officiel",
+    "officielle",
+    "oficial",
+    "real",
+    "the",
+    "hq",
+    "team",
+    "support",
+    "fr",
+    "be",
+    "ch",
+    "ca",
+    "us",
+    "usa",
+    "uk",
+    "gb",
+    "de",
+    "at",
+    "es",
+    "nl",
+    "pt",
+    "br",
+    "mx",
+    "jp",
+    "au",
+)
+# The ones also taken off when glued to the name ("nespressofr", "thenespresso"); the other
+# country codes only with a separator: glued, they are word endings ("livres", "cafede").
+GLUED_AFFIX_WORDS = (*AFFIX_WORDS[:9], "fr", "uk", "usa")
+# A glued affix ("nespressofr") is taken off only when this much of the name is left (in
+# letters as read: "m" reads as "rn"), so that "campus" does not read as "camp" + "us".
+GLUED_REMAINDER = 6
+# Squatters' substitutions that TR39 does not make (it maps "0" to "O" and "1" to "l" itself).
+_SQUATTER_LETTERS = str.maketrans({"3": "e", "5": "s", "i": "l"})
+_SEPARATOR_RUN = regex.compile(f"[{regex.escape(SEPARATORS)}]+")
+_REPEATS = regex.compile(r"(.)\1+")
+
+
+@cache
+def _prototypes() -> dict[int, str]:
+    """confusables.txt: "source ; prototype ; MA # comment", code points in hex; each source
+    is one code point, so the table is one for str.translate."""
+    table = {}
+    with gzip.open(CONFUSABLES, "rt", encoding="utf-8-sig") as lines:
+        for line in lines:
+            fields = line.split("#", 1)[0].split(";")
+            if len(fields) < 2:
+                continue
+            [source] = fields[0].split()
+            table[int(source, 16)] = "".join(chr(int(cp, 16)) for cp in fields[1].split())
+    return table
+
+
+def skeleton(text: str) -> str:
+    """The TR39 skeleton: two strings with the same skeleton are confusable."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFD", decomposed.translate(_prototypes()))
+
+
+@lru_cache(maxsize=4096)
+def reads_as(text: str) -> str:
+    """What a reader takes the name for: its skeleton, case-folded, with the squatters'
+    substitutions; marks left by decomposition are dropped ("é" reads as "e")."""
+    folded = skeleton(skeleton(text.casefold()).casefold())
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return folded.translate(_SQUATTER_LETTERS).replace("vv", "w")
+
+
+@dataclass(frozen=True)
+class Folds:
+    """Which folds make a core; `compare` leaves each out in turn to find the reasons."""
+
+    confusable: bool = True
+    separator: bool = True
+    affix: bool = True
+    doubled: bool = True
+
+
+ALL = Folds()
+
+
+def name_part(normalized: str, kind: str = "username") -> str:
+    """The part of a handle that carries the name: the user of user@instance, the first
+    label of a Bluesky domain (the rest is an affix, see the module's docstring)."""
+    if kind == "fediverse":
+        return normalized.partition("@")[0]
+    if kind == "domain":
+        return normalized.partition(".")[0]
+    return normalized
+
+
+@lru_cache(maxsize=8)
+def _affixes(confusable: bool, glued: bool = False) -> tuple[frozenset[str], tuple[int, ...]]:
+    """The affixes as read (or not), and their lengths, longest first."""
+    found = frozenset(
+        reads_as(w) if confusable else w for w in (GLUED_AFFIX_WORDS if glued else AFFIX_WORDS)
+    )
+    return found, tuple(sorted({len(w) for w in found}, reverse=True))
+
+
+def _without_affixes(text: str, confusable: bool) -> str:
+    affixes, _lengths = _affixes(confusable)
+    separated = [part for part in _SEPARATOR_RUN.split(text) if part]
+    for _round in range(2):  # "the_real_nespresso", "nespresso_official_fr"
+        if len(separated) > 1 and separated[0] in affixes:
+            text = text[len(separated.pop(0)) :].lstrip(SEPARATORS)
+        if len(separated) > 1 and separated[-1] in affixes:
+            text = text[: -len(separated.pop())].rstrip(SEPARATORS)
+    glued, lengths = _affixes(confusable, glued=True)
+    for _round in range(2):  # "therealnespresso", "nespressofr"
+        letters = _letters(text)
+        for length in lengths:
+            if letters - length < GLUED_REMAINDER:
+                continue
+            if text[:length] in glued:
+                text = text[length:].lstrip(SEPARATORS)
+                break
+            if text[-length:] in glued:
+                text = text[:-length].rstrip(SEPARATORS)
+                break
+    return text
+
+
+def _letters(text: str) -> int:
+    return len(_SEPARATOR_RUN.sub("", text))
+
+
+@lru_cache(maxsize=65536)  # a brand's handles are compared with many candidates
+def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
+    """A handle's name reduced by the folds: what lookalikes share."""
+    text = name_part(normalized, kind)
+    if folds.confusable:
+        text = reads_as(text)
+    if folds.affix:
+        text = _without_affixes(text, folds.confusable)
+    if folds.separator:
+        text = _SEPARATOR_RUN.sub("", text)
+    if folds.doubled:
+        text = _REPEATS.sub(r"\1", text)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> frozenset[str]:
+    """The cores of the words a separator sets apart in a handle, long enough to name
+    something (MIN_EDIT): "gallimard_jeunesse" has "galrnard" and "jeunese"."""
+    text = name_part(normalized, kind)
+    if folds.confusable:
+        text = reads_as(text)
+    parts = [part for part in _SEPARATOR_RUN.split(text) if part]
+    if len(parts) < 2:
+        return frozenset()
+    cores = {_REPEATS.sub(r"\1", part) if folds.doubled else part for part in parts}
+    return frozenset(part for part in cores if len(part) >= MIN_EDIT)
+
+
+def _word_added(query: str, kind: str, candidate: str, candidate_kind: str, folds: Folds) -> bool:
+    """One handle is the other's whole name with a word added after a separator."""
+    return core(query, kind, folds) in words(candidate, candidate_kind, folds) or core(
+        candidate, candidate_kind, folds
+    ) in words(query, kind, folds)
+
+
+def edits_apart(a: str, b: str) -> int:
+    """0, 1 or 2: the same, one edit apart (a character inserted, deleted or replaced, or two
+    neighbours swapped: optimal string alignment), or more. In one pass, not a table: only
+    "one edit or not" matters, for thousands of candidates."""
+    if a == b:
+        return 0
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return 2
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) < len(b):  # one inserted in b?
+        return 1 if a[start:] == b[start + 1 :] else 2
+    if a[start + 1 :] == b[start + 1 :]:  # one replaced
+        return 1
+    swapped = start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
+    return 1 if swapped and a[start + 2 :] == b[start + 2 :] else 2
+
+
+def _distance(a: str, b: str) -> int:
+    """0 for the same core, 1 for one edit between cores long enough, else 2."""
+    if a == b:
+        return 0 if len(a) >= MIN_CORE else 2
+    if min(len(a), len(b)) < MIN_EDIT:
+        return 2
+    return edits_apart(a, b)
+
+
+_LEFT_OUT = {
+    CONFUSABLE: Folds(confusable=False),
+    SEPARATOR: Folds(separator=False),
+    AFFIX: Folds(affix=False),
+    EDIT: Folds(doubled=False),  # a doubled letter is one inserted letter
+}
+
+
+def compare(
+    query: str, candidate: str, kind: str = "username", candidate_kind: str | None = None
+) -> tuple[str, ...]:
+    """Why `candidate` looks like `query` (both normalised handles), in REASONS order; ()
+    when it does not, or when it is the same handle."""
+    candidate_kind = candidate_kind or kind
+    if query == candidate and kind == candidate_kind:
+        return ()
+    distance = _distance(core(query, kind), core(candidate, candidate_kind))
+    if distance > 1:
+        if not _word_added(query, kind, candidate, candidate_kind, ALL):
+            return ()
+        if not _word_added(query, kind, candidate, candidate_kind, _LEFT_OUT[CONFUSABLE]):
+            return (CONFUSABLE, AFFIX)
+        return (AFFIX,)
+    reasons = {EDIT} if distance == 1 else set()
+    for reason, folds in _LEFT_OUT.items():
+        if _distance(core(query, kind, folds), core(candidate, candidate_kind, folds)) > distance:
+            reasons.add(reason)
+    if not reasons:  # the names are the same; the instance or the domain is not
+        reasons.add(AFFIX)
+    return tuple(reason for reason in REASONS if reason in reasons)
+
+
+# What each key of a handle is, for the index (`keyed`): a brand's suspects pair only keys of
+# which one is a core or both are deletions, since two words shared make no lookalike.
+CORE_KEY, DELETION_KEY, WORD_KEY = 0, 1, 2
+
+
+def keyed(normalized: str, kind: str = "username") -> dict[str, int]:
+    """`index_keys`, each with what it is (a key that is two things is the first of core,
+    deletion, word)."""
+    name = core(normalized, kind)
+    found = dict.fromkeys(words(normalized, kind), WORD_KEY)
+    if len(name) >= MIN_EDIT:
+        found.update(
+            dict.fromkeys((name[:i] + name[i + 1 :] for i in range(len(name))), DELETION_KEY)
+        )
+    if len(name) >= MIN_CORE:
+        found[name] = CORE_KEY
+    return found
+
+
+def index_keys(normalized: str, kind: str = "username") -> set[str]:
+    """The keys the index stores for a handle, and looks up for a query (see the module's
+    docstring): its core, the cores of its words, and its core's one-deletion neighbours
+    when edits count for it."""
+    name = core(normalized, kind)
+    keys = set(words(normalized, kind))
+    if len(name) < MIN_CORE:
+        return keys
+    keys.add(name)
+    if len(name) >= MIN_EDIT:
+        keys.update(name[:i] + name[i + 1 :] for i in range(len(name)))
+    return keys
