@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
@@ -575,6 +576,13 @@ def test_export_command_writes_to_stdout_or_a_file(runner, app, make, tmp_path):
     assert path.read_bytes().decode() == export(app)
 
 
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_today() -> date:
+    return datetime.now(UTC).astimezone(PARIS).date()
+
+
 def test_export_lists_open_requests_and_the_dashboards_flag(app, make):
     overdue = make.request(["no_answer"])  # @Gallimard: clock from 2 March, due 16 March
     flammarion = make.brand("Flammarion")
@@ -587,7 +595,8 @@ def test_export_lists_open_requests_and_the_dashboards_flag(app, make):
         str(overdue.id),
         "overdue",
     )
-    today = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, as_of=date.today())))}
+    # The day it was closed, where the brand is (Paris: after 23:00 UTC it is already tomorrow).
+    today = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, as_of=paris_today())))}
     assert (today["Flammarion"]["open_requests"], today["Flammarion"]["flag"]) == ("", "")
     earlier = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app, date(2026, 3, 5))))}
     assert earlier["Gallimard"]["flag"] == ""
@@ -600,7 +609,8 @@ def test_export_as_of_a_past_day_shows_a_request_closed_since_as_open_then(app, 
         handle=handle, brand=flammarion, state="withdrawn", opened_on=date(2026, 3, 2)
     )
     with app.app_context():
-        closed_on = db.session().get(TransferRequest, withdrawn.id).closed_at.date()
+        closed_at = db.session().get(TransferRequest, withdrawn.id).closed_at
+    closed_on = closed_at.replace(tzinfo=UTC).astimezone(PARIS).date()  # the brand's day
     then = {r["handle"]: r for r in csv.DictReader(io.StringIO(export(app)))}
     assert (then["Flammarion"]["open_requests"], then["Flammarion"]["flag"]) == (
         str(withdrawn.id),

@@ -1,7 +1,8 @@
 """A member's data: the export holds it all; deletion erases it and keeps history consistent."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -144,7 +145,6 @@ def audit_rows(session) -> dict[int, dict]:
 
 def test_erasing_a_member_named_e_changes_no_other_audit_entry(client, auth, app):
     """A one-letter name is in almost every sentence: erasure must not touch other entries."""
-    from datetime import date
 
     from registry import demo
 
@@ -223,7 +223,10 @@ def test_an_erased_members_data_appears_nowhere_and_they_read_as_a_former_member
     auth.login("admin")
     client.post("/requests/1/decision", data={"decision": "accept", "channel": "email"})
     with app.app_context():
-        hand_over(db.session(), 1, date.today())  # a window today, both sides, claimed
+        # A window today where the brand is (after 23:00 UTC, Paris is already tomorrow, the
+        # day the handle's custody began), both sides, claimed.
+        paris_day = datetime.now(UTC).astimezone(ZoneInfo("Europe/Paris")).date()
+        hand_over(db.session(), 1, paris_day)
         assert db.session().get(TransferRequest, 1).state == "completed"
     before = everything_stored(app)
     assert all(value in before for value in ZEPHYRINE.values())  # the scene holds them
