@@ -110,10 +110,6 @@ def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.Plan
     )
 
 
-def _today(brand: Brand | None, now: datetime) -> date:
-    return transfer.local_day(now, brand)
-
-
 def view(
     session: Session, plan: HandoverPlan, *, now: datetime, policy: ClockPolicy = DEFAULT_POLICY
 ) -> PlanView:
@@ -122,7 +118,7 @@ def view(
     platform = session.get(Platform, handle.platform_id)
     brand = session.get(Brand, handle.brand_id) if handle.brand_id else None
     fact = facts(plan)
-    current = handover.standing(fact, now=now, today=_today(brand, now))
+    current = handover.standing(fact, now=now, today=transfer.local_day(now, brand))
     return PlanView(
         plan=plan,
         standing=current,
@@ -257,7 +253,10 @@ def schedule(
     existing = _locked_plan(session, request_id)
     if existing is not None:
         fact = facts(existing)
-        if handover.standing(fact, now=now, today=_today(brand, now)) != handover.LAPSED:
+        if (
+            handover.standing(fact, now=now, today=transfer.local_day(now, brand))
+            != handover.LAPSED
+        ):
             raise Conflict(
                 N_(
                     "Request #%(id)s already has a handover plan under way: record its "
@@ -276,7 +275,7 @@ def schedule(
         )
     calendar = policy.calendar_for(brand)
     zone = transfer.brand_zone(brand)
-    scheduled_on = _today(brand, now)
+    scheduled_on = transfer.local_day(now, brand)
     end = window_start + timedelta(minutes=window_minutes)
     plan = HandoverPlan(
         request_id=request.id,
@@ -348,7 +347,7 @@ def confirm(
         raise Conflict(N_("Request #%(id)s has no handover window to confirm."), id=request.id)
     if getattr(plan, f"{party}_confirmed_at") is not None:
         return plan
-    current = handover.standing(facts(plan), now=now, today=_today(brand, now))
+    current = handover.standing(facts(plan), now=now, today=transfer.local_day(now, brand))
     if current == handover.LAPSED:
         raise Conflict(
             N_(
@@ -432,7 +431,7 @@ def record_outcome(
                 field="outcome",
             )
         _close(session, plan, actor=actor, outcome=outcome, reason="", now=now, note=note)
-        today = _today(brand, now)
+        today = transfer.local_day(now, brand)
         transfer._advance(
             session,
             request,
@@ -453,13 +452,6 @@ def record_outcome(
 
 
 # --- plans past a deadline -------------------------------------------------------------------
-
-
-def due_plans(session: Session, *, now: datetime) -> list[tuple[HandoverPlan, TransferRequest]]:
-    """Plans past a deadline now (DUE standings), the dashboard's `handover_due`:
-    confirmations missing after confirm_by or once the window began, or no outcome after
-    outcome_by."""
-    return [(due.plan, due.request) for due in due_handovers(session, now=now)]
 
 
 def _end_of(day: date, brand: Brand | None) -> datetime:
@@ -518,11 +510,13 @@ def due_handovers(
     for plan, request, handle, platform, brand in session.exec(query).all():
         # Today is now; another day is read at its end, with what was known by then (all
         # of it, for a day ahead: what will be late by then if nothing else happens).
-        today_there = as_of is None or as_of == _today(brand, now)
+        today_there = as_of is None or as_of == transfer.local_day(now, brand)
         moment = now if today_there else _end_of(as_of, brand)
         known_at = min(now, moment)
-        today = _today(brand, moment)
-        if plan.scheduled_on > _today(brand, known_at) or not _agreed_at(request, known_at):
+        today = transfer.local_day(moment, brand)
+        if plan.scheduled_on > transfer.local_day(known_at, brand) or not _agreed_at(
+            request, known_at
+        ):
             continue
         fact = facts(plan, known_at=known_at)
         if handover.standing(fact, now=moment, today=today) not in handover.DUE:
@@ -712,7 +706,7 @@ def confirmable_parties(
 
 def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime) -> str:
     brand = transfer._brand_of(session, request)
-    return handover.standing(facts(plan), now=now, today=_today(brand, now))
+    return handover.standing(facts(plan), now=now, today=transfer.local_day(now, brand))
 
 
 def can_schedule(

@@ -236,9 +236,9 @@ def test_plans_past_a_deadline_are_due(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        assert service.due_plans(session, now=NOW) == []
-        due = service.due_plans(session, now=WINDOW + timedelta(minutes=1))
-        assert [r.id for _plan, r in due] == [request.id]
+        assert service.due_handovers(session, now=NOW) == []
+        due = service.due_handovers(session, now=WINDOW + timedelta(minutes=1))
+        assert [d.request.id for d in due] == [request.id]
 
 
 def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, agreed):
@@ -351,4 +351,4 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
                 reason="other",
                 now=NOW,
             )
-        assert service.due_plans(session, now=WINDOW + timedelta(days=30)) == []
+        assert service.due_handovers(session, now=WINDOW + timedelta(days=30)) == []
