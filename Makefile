@@ -38,13 +38,13 @@ run: $(STAMP) translations
 	$(BIN)/registry init-db
 	$(BIN)/registry seed-demo --if-empty
 	-$(BIN)/registry demo-login  # a registry without the demo has no demo accounts: go on
-	$(BIN)/huey_consumer registry.jobs.huey --workers 1 --max-delay 1 --logfile instance/jobs.log & \
+	$(BIN)/huey_consumer registry.jobs.worker.huey --workers 1 --max-delay 1 --logfile instance/jobs.log & \
 	worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The background worker alone (CSV imports), for a server that runs `make serve`.
 worker: $(STAMP)
-	$(BIN)/huey_consumer registry.jobs.huey --workers $${JOB_WORKERS:-1} --max-delay 1
+	$(BIN)/huey_consumer registry.jobs.worker.huey --workers $${JOB_WORKERS:-1} --max-delay 1
 
 serve: $(STAMP) translations
 	$(BIN)/registry init-db

@@ -26,8 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
 
-    from registry import db, i18n
-    from registry.extensions import csrf, init_security, login_manager
+    from registry.adapters import db
+    from registry.presentation import i18n
+    from registry.presentation.extensions import csrf, init_security, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
@@ -35,7 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_security(app)
     i18n.init_app(app)
 
-    from registry import access, api, bounds, cli, jobs, web
+    from registry import api, cli, jobs, web
+    from registry.presentation import access, bounds
 
     jobs.init_app(app)
 

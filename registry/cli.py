@@ -14,9 +14,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from registry import db
+from registry.adapters import db
 from registry.domain import limits
-from registry.i18n import DEFAULT_TIMEZONE
+from registry.presentation.i18n import DEFAULT_TIMEZONE
 from registry.services import ServiceError, accounts, csv_io, platforms
 from registry.services.requests import ClockPolicy
 
@@ -89,7 +89,7 @@ def init_db() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the registry already has handles.")
 def seed_demo(if_empty: bool) -> None:
     """Load the demo brands, handles, custody, requests and contact attempts."""
-    from registry import demo
+    from registry.fixtures import demo
 
     session = db.session()
     if if_empty and not demo.is_empty(session):
@@ -107,7 +107,7 @@ def seed_demo(if_empty: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path: str) -> None:
     """Copy the whole registry to a new file PATH (SQLite: online backup; PostgreSQL: pg_dump)."""
-    from registry import backup
+    from registry.adapters import backup
 
     try:
         backup.backup(db.engine(), path)
@@ -122,7 +122,7 @@ def backup_command(path: str) -> None:
 @click.option("--force", is_flag=True, help="Replace a registry that holds data.")
 def restore_command(path: str, force: bool) -> None:
     """Replace the registry with the backup PATH (refused when it holds data, unless --force)."""
-    from registry import backup
+    from registry.adapters import backup
 
     try:
         backup.restore(db.engine(), path, force=force)
@@ -135,7 +135,7 @@ def restore_command(path: str, force: bool) -> None:
 @with_appcontext
 def demo_login() -> None:
     """Give each demo account a new one-time password and print them (run after seed-demo)."""
-    from registry import demo
+    from registry.fixtures import demo
 
     try:
         logins = demo.one_time_logins(db.session())
@@ -306,7 +306,7 @@ def gen_data(
     """Fill an empty registry with realistic synthetic data, written in bulk (benchmarks).
 
     Run init-db first; a registry that already has handles or brands is refused."""
-    from registry import synthetic
+    from registry.fixtures import synthetic
     from registry.services.unit import WRITE_OPTIONS
 
     day = home_today()
@@ -360,7 +360,8 @@ def gen_data(
 def remind_handovers(as_of: str | None, dry_run: bool) -> None:
     """E-mail the parties of every handover whose window starts within the next business day
     (once per plan). Meant to run daily from cron or a scheduler."""
-    from registry import mail, reminders
+    from registry.adapters import mail
+    from registry.jobs import reminders
     from registry.services import handover
 
     day = parse_day(as_of)
@@ -404,7 +405,7 @@ def notify_overdue(as_of: str | None, dry_run: bool) -> None:
     """E-mail each staff member, admin and brand's legal account one digest of the requests
     that became overdue or due soon (each request once per flag; members may turn it off on
     their profile). Meant to run daily from cron, or as NOTIFY_OVERDUE_DAILY's job."""
-    from registry import digests
+    from registry.jobs import digests
 
     day = parse_day(as_of)
     policy = ClockPolicy.from_config(current_app.config)

@@ -67,8 +67,9 @@ def main() -> None:
         os.environ.update(DATABASE_URL=url, SECRET_KEY="bench")
         from sqlmodel import func, select
 
-        from registry import create_app, db
-        from registry.models import Handle, LookalikeKey, Platform
+        from registry import create_app
+        from registry.adapters import db
+        from registry.adapters.models import Handle, LookalikeKey, Platform
         from registry.services import lookalikes
 
         app = create_app()

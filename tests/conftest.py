@@ -13,7 +13,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sqlmodel import SQLModel
 
-from registry import ROOT, create_app, db
+from registry import ROOT, create_app
+from registry.adapters import db
 from registry.services import accounts, platforms
 from tests import factories
 
@@ -146,7 +147,7 @@ def auth(client, app):
 def signup_link(app) -> str:
     """The confirmation link of the last sign-up e-mail (written to the outbox: no SMTP_URL),
     as a path the test client can open."""
-    from registry import mail
+    from registry.adapters import mail
 
     for message in reversed(mail.outbox(app)):
         match = re.search(r"https?://[^/\s]+(/signup/confirm/\S+)", message.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from registry import db
+from registry.adapters import db
 from registry.services import accounts, brands, handles
 
 PASSWORD = "correct horse battery"
@@ -64,7 +64,7 @@ class Factories:
         handle that no member holds, the default proposer is staff (a fan could not offer it)."""
         from datetime import UTC, datetime, timedelta
 
-        from registry.models import User
+        from registry.adapters.models import User
         from registry.services import requests
 
         brand = brand or self.brand("Gallimard")

@@ -7,7 +7,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from registry import backup, db
+from registry.adapters import backup, db
 from tests.conftest import reset_tables
 
 
@@ -37,7 +37,7 @@ def test_a_backup_brings_back_every_table_and_a_restore_over_data_needs_force(
     make.user("staff")
     before = every_table(app)
     assert all(before[name] for name in ("brand", "handle", "contact_attempt", "audit_entry"))
-    path = tmp_path / "registry.backup"
+    path = tmp_path / "registry.adapters.backup"
 
     saved = runner.invoke(args=["backup", str(path)])
     assert (saved.exit_code, saved.output.strip()) == (0, f"Backed up the registry to {path}.")

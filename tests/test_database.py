@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import exc, text
 from sqlmodel import select
 
-from registry.models import Brand
+from registry.adapters.models import Brand
 
 
 def test_database_backend_matches_environment(app):
@@ -61,9 +61,9 @@ def test_postgresql_keeps_times_as_instants_in_utc(session):
 
 
 def test_the_registry_total_is_kept_by_the_database_whoever_writes(app, make):
-    """row_count follows every insert and delete (registry.counts): the services, a bulk
+    """row_count follows every insert and delete (registry.adapters.counts): the services, a bulk
     import, and plain SQL, one row or many at a time; the list's total reads it."""
-    from registry import db
+    from registry.adapters import db
     from registry.services import csv_io, handles
 
     def kept_and_real():

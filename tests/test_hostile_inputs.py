@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import pytest
 from sqlmodel import select
 
-from registry import db
+from registry.adapters import db
+from registry.adapters.models import Brand
 from registry.domain import limits
-from registry.models import Brand
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app
 

@@ -20,8 +20,9 @@ from sqlalchemy import DateTime, MetaData, bindparam, text
 from sqlmodel import SQLModel, select
 from werkzeug.security import generate_password_hash
 
-import registry.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from registry import create_app, db
+import registry.adapters.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from registry import create_app
+from registry.adapters import db
 from registry.domain.platforms import get_rules
 
 FIRST_REVISION = "0001"
@@ -206,17 +207,17 @@ def test_data_written_under_the_first_revision_survives_the_upgrade_to_head(empt
     try:
         with app.app_context():
             session = db.session()
-            handle = session.get(registry.models.Handle, ids["handle"])
+            handle = session.get(registry.adapters.models.Handle, ids["handle"])
             assert handle.followers_seen_on == date(2011, 3, 1)
             assert handle.created_at == RECORDED_AT
             (custody,) = session.exec(
-                select(registry.models.CustodyRecord).where(
-                    registry.models.CustodyRecord.handle_id == handle.id
+                select(registry.adapters.models.CustodyRecord).where(
+                    registry.adapters.models.CustodyRecord.handle_id == handle.id
                 )
             ).all()
             assert (custody.started_on, custody.recorded_at) == (date(2009, 6, 1), RECORDED_AT)
             assert custody.recorded_by_id == ids["user"]
-            brand = session.get(registry.models.Brand, ids["brand"])
+            brand = session.get(registry.adapters.models.Brand, ids["brand"])
             assert (brand.name, brand.created_at) == ("Gallimard", RECORDED_AT)
         client = app.test_client()
         response = client.get("/lookup", query_string={"platform": "x", "handle": "@Gallimard"})
@@ -440,7 +441,7 @@ def test_revision_0011_stores_the_moment_of_each_request_s_latest_attempt(empty_
     try:
         with engine.connect() as conn:
             stored = conn.execute(
-                select(registry.models.TransferRequest.last_attempt_at)
+                select(registry.adapters.models.TransferRequest.last_attempt_at)
             ).scalar_one()
     finally:
         engine.dispose()
@@ -527,7 +528,7 @@ def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_ref
         client = app.test_client()
         with app.app_context():
             session = db.session()
-            staff = session.get(registry.models.User, ids["staff"])
+            staff = session.get(registry.adapters.models.User, ids["staff"])
             staff.password_hash = generate_password_hash("staff password")
             session.add(staff)
             session.commit()
@@ -551,7 +552,9 @@ def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_ref
         with app.app_context():
             session = db.session()
             privacy.delete_member(
-                session, session.get(registry.models.User, ids["fan"]), password="fan password"
+                session,
+                session.get(registry.adapters.models.User, ids["fan"]),
+                password="fan password",
             )
             session.commit()
         after = _table_rows(

@@ -11,12 +11,8 @@ import pytest
 from sqlalchemy import select as core_select
 from sqlmodel import func, select
 
-from registry import db, synthetic
-from registry.domain import clock, workflow
-from registry.domain.handles import parse_handle
-from registry.domain.platforms import PLATFORMS
-from registry.domain.vocabulary import HandleStatus, HolderKind, State, values
-from registry.models import (
+from registry.adapters import db
+from registry.adapters.models import (
     Brand,
     ContactAttempt,
     CustodyRecord,
@@ -25,6 +21,11 @@ from registry.models import (
     TransferRequest,
     User,
 )
+from registry.domain import clock, workflow
+from registry.domain.handles import parse_handle
+from registry.domain.platforms import PLATFORMS
+from registry.domain.vocabulary import HandleStatus, HolderKind, State, values
+from registry.fixtures import synthetic
 from registry.services import platforms
 from registry.services import requests as transfer
 from tests.conftest import reset_tables

@@ -23,7 +23,7 @@ def register(app: Flask) -> None:
         openapi,
         requests,
     )
-    from registry.extensions import csrf
+    from registry.presentation.extensions import csrf
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -2,7 +2,7 @@
 
 The account comes from the `Authorization: Bearer <token>` header only, never from the
 session cookie. Then the endpoint's declared permission is checked the way
-`registry.access` does it for the site: deny by default, so an endpoint that forgot to
+`registry.presentation.access` does it for the site: deny by default, so an endpoint that forgot to
 declare one answers 403 to everybody.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask import g, request
 
-from registry import db
-from registry.access import required_permission
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.api import bp
 from registry.api.errors import ApiError
 from registry.domain.roles import role_can
-from registry.models import User
+from registry.presentation.access import required_permission
 from registry.services import tokens
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
+from registry.adapters.models import Brand
 from registry.api import bp
 from registry.api.auth import api_user
 from registry.api.inputs import body_as, check_known_parameters, etag_of, run_use_case
 from registry.api.schemas import BrandCreate, BrandOut, BrandResponsiveness
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC
-from registry.i18n import current_locale
-from registry.models import Brand
+from registry.presentation.access import requires
+from registry.presentation.i18n import current_locale
 from registry.services import brands, responsiveness
 from registry.web.helpers import clock_policy, today
 

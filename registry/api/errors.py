@@ -18,10 +18,10 @@ from flask import current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from registry import db
+from registry.adapters import db
 from registry.api import bp
 from registry.domain.messages import N_, Message, Refusal, render
-from registry.i18n import translate, translate_message
+from registry.presentation.i18n import translate, translate_message
 
 MESSAGES = {
     400: N_("The request could not be understood."),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from sqlmodel import Session, select
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
+from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
 from registry.api import bp
 from registry.api.auth import api_can, api_user
 from registry.api.errors import ApiError
@@ -35,7 +35,7 @@ from registry.api.schemas import (
 )
 from registry.domain.messages import N_
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
-from registry.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
+from registry.presentation.access import requires
 from registry.services import Invalid, Stale, handles, lookalikes, platforms
 from registry.web.helpers import today
 from registry.web.templating import custody_note

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
 from registry.api import bp
 from registry.api.auth import api_user
 from registry.api.inputs import body_as, check_known_parameters, run_use_case
@@ -23,7 +22,8 @@ from registry.api.schemas import (
 from registry.domain import limits
 from registry.domain.messages import N_
 from registry.domain.roles import MEMBER
-from registry.i18n import translate_message
+from registry.presentation.access import requires
+from registry.presentation.i18n import translate_message
 from registry.services import NotFound, evidence, handover
 from registry.web.helpers import clock_policy, now
 from registry.web.templating import as_text

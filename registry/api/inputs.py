@@ -10,7 +10,7 @@ from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from registry import db
+from registry.adapters import db
 from registry.api.errors import ApiError
 from registry.domain import limits
 from registry.domain.messages import N_, Explained, Message

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from registry.access import requires
+from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.api import bp
 from registry.api import schemas as s
 from registry.api.inputs import MAX_PER_PAGE
@@ -17,7 +17,7 @@ from registry.domain.clock import FLAGS
 from registry.domain.platforms import PLATFORMS
 from registry.domain.roles import PUBLIC, ROLE_PERMISSIONS, ROLES
 from registry.domain.workflow import STATES
-from registry.models import HANDLE_STATUSES, HOLDER_KINDS
+from registry.presentation.access import requires
 
 REF = "#/components/schemas/{model}"
 READ_MODELS = (

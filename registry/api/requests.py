@@ -11,8 +11,8 @@ from datetime import UTC, date
 
 from flask import jsonify, url_for
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
+from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest
 from registry.api import bp
 from registry.api.auth import api_user
 from registry.api.handles import brand_id_for, brand_parameter
@@ -40,12 +40,12 @@ from registry.api.schemas import (
 from registry.domain import clock, workflow
 from registry.domain.messages import N_
 from registry.domain.roles import MEMBER, PROPOSE, READ_ALL
-from registry.i18n import translate_message
-from registry.models import Brand, Handle, HandoverPlan, Platform, TransferRequest
+from registry.presentation.access import requires
+from registry.presentation.i18n import translate_message
+from registry.presentation.labels import names_in_every_language
 from registry.services import Stale, handover
 from registry.services import requests as transfer
 from registry.web.helpers import clock_policy, now, today
-from registry.web.labels import names_in_every_language
 
 LIST_PARAMETERS = ("flag", "as_of", "state", "brand", "page", "per_page")
 

@@ -14,12 +14,18 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict
 from sqlmodel import Field, SQLModel
 
+from registry.adapters.models import (
+    CONTACT_POINT_KINDS,
+    HANDLE_STATUSES,
+    HOLDER_KINDS,
+    REQUEST_KINDS,
+    TERMS,
+)
 from registry.domain import handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
-from registry.models import CONTACT_POINT_KINDS, HANDLE_STATUSES, HOLDER_KINDS, REQUEST_KINDS, TERMS
 
 
 def one_of(choices: tuple[str, ...]) -> dict:

@@ -2,9 +2,10 @@
 
 The domain and the services cannot know the reader's language (they have no request), so
 they say what went wrong as ``Message('Unknown platform "%(slug)s".', slug=slug)``: the
-msgid is looked up in the catalogue where the sentence is shown (registry.i18n.translate),
-and the parameters are filled in after translation. A parameter may itself be a Message (a
-phrase such as a platform's allowed characters), translated the same way. A date, a `Code`
+msgid is looked up in the catalogue where the sentence is shown
+(registry.presentation.i18n.translate), and the parameters are filled in after translation.
+A parameter may itself be a Message (a phrase such as a platform's allowed characters),
+translated the same way. A date, a `Code`
 (a stored code of a vocabulary: a request's state, a holder kind) or `Choices` (the codes a
 value may take) is shown by the `show` of whoever renders: "1er juin 2009" and "Acceptée" on
 a French page; anything else is data and is shown as it is. ``str()`` gives the English
@@ -58,7 +59,7 @@ def render(
 class Code:
     """A code of one of the registry's vocabularies (``Code("state", "agreed")``), named in
     the reader's words where a person reads it; the code itself in logs and the CLI. `kind`
-    is the vocabulary's name on the site (registry.web.labels)."""
+    is the vocabulary's name on the site (registry.presentation.labels)."""
 
     __slots__ = ("kind", "value")
 

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import registry.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from registry.db import make_engine
+import registry.adapters.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from registry.adapters.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -29,7 +29,7 @@ def run_migrations_online() -> None:
             # Batch mode copies a table and drops the old one; with foreign keys enforced, that
             # DROP fails as soon as other rows point at the table. Check them afterwards instead.
             # Straight on the driver's connection, before any BEGIN: inside a transaction this
-            # pragma does nothing (registry.db begins every transaction itself).
+            # pragma does nothing (registry.adapters.db begins every transaction itself).
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,

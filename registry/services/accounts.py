@@ -12,11 +12,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.adapters.models import Brand, User
 from registry.domain import limits, passwords, recorded
 from registry.domain.digests import receives_digests
 from registry.domain.messages import LANGUAGES, N_, Choices
 from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
-from registry.models import Brand, User
 from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
 from registry.services.unit import use_case
 

@@ -30,10 +30,10 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
-from registry.bulk import insert_rows
+from registry.adapters.bulk import insert_rows
+from registry.adapters.models import AuditEntry, Brand, Platform, User, utcnow
 from registry.domain import recorded
 from registry.domain.messages import N_, Message
-from registry.models import AuditEntry, Brand, Platform, User, utcnow
 from registry.services import Page
 from registry.services.unit import wrote
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlmodel import Session, func, select
 
+from registry.adapters.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle, User
 from registry.domain import clock, limits, recorded
 from registry.domain.messages import N_, Choices, Explained
-from registry.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle, User
 from registry.services import (
     Conflict,
     Invalid,

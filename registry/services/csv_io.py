@@ -18,11 +18,7 @@ from typing import BinaryIO, TextIO
 
 from sqlmodel import Session, select
 
-from registry.domain import limits
-from registry.domain.handles import ParsedHandle
-from registry.domain.messages import N_, Explained, Message, as_message
-from registry.domain.roles import IMPORT, LEGAL, role_can
-from registry.models import (
+from registry.adapters.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
     Brand,
@@ -31,6 +27,10 @@ from registry.models import (
     Platform,
     User,
 )
+from registry.domain import limits
+from registry.domain.handles import ParsedHandle
+from registry.domain.messages import N_, Explained, Message, as_message
+from registry.domain.roles import IMPORT, LEGAL, role_can
 from registry.services import Forbidden, ServiceError, handles, platforms, requests
 from registry.services.requests import ClockPolicy
 from registry.services.unit import use_case

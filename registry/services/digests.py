@@ -23,9 +23,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from registry.adapters.models import DigestNotice, User
 from registry.domain import clock, digests
 from registry.domain.messages import N_
-from registry.models import DigestNotice, User
 from registry.services import Forbidden, audit
 from registry.services import requests as transfer
 from registry.services.requests import ClockPolicy, FlagCutoffs, ListedRequest

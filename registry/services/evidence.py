@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from registry.adapters.models import ContactPoint, User
 from registry.domain import handover as rules
 from registry.domain import recorded
 from registry.domain.roles import VIEW_PRIVATE, role_can
-from registry.models import ContactPoint, User
 from registry.services import handles, handover, platforms
 from registry.services import requests as transfer
 from registry.services.requests import ClockPolicy

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from registry.adapters.models import Brand
 from registry.domain import clock, escalation
 from registry.domain import handover as rules
-from registry.models import Brand
 from registry.services import brands, platforms
 from registry.services.requests import ClockPolicy
 

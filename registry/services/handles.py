@@ -8,12 +8,8 @@ from datetime import date
 from sqlalchemy import bindparam, or_, tuple_
 from sqlmodel import Session, func, select
 
-from registry.bulk import insert_rows
-from registry.domain import limits, recorded
-from registry.domain.handles import ParsedHandle
-from registry.domain.messages import N_, Choices
-from registry.domain.roles import EDIT_REGISTRY, role_can
-from registry.models import (
+from registry.adapters.bulk import insert_rows
+from registry.adapters.models import (
     HANDLE_STATUSES,
     HOLDER_KINDS,
     Brand,
@@ -24,6 +20,10 @@ from registry.models import (
     User,
     utcnow,
 )
+from registry.domain import limits, recorded
+from registry.domain.handles import ParsedHandle
+from registry.domain.messages import N_, Choices
+from registry.domain.roles import EDIT_REGISTRY, role_can
 from registry.services import (
     Conflict,
     Forbidden,
@@ -81,7 +81,7 @@ class Lookup:
 
 
 # One whole sentence per kind of choice, so that each translates with its own grammar.
-# The vocabulary (registry.web.labels) that names each kind of choice's codes.
+# The vocabulary (registry.presentation.labels) that names each kind of choice's codes.
 CHOICE_KINDS = {
     "holder kind": "holder_kind",
     "status": "status",
@@ -638,7 +638,7 @@ def rows_in_order(session: Session, query, ids: list[int]) -> list[tuple]:
 
 def count_handles(session: Session, filters: HandleFilters) -> int:
     """How many handles the filters select: without filters, the count the database keeps
-    (registry.counts); else counted on the handles table (see `matching`)."""
+    (registry.adapters.counts); else counted on the handles table (see `matching`)."""
     if not filters.active():
         kept = session.exec(select(RowCount.rows).where(RowCount.table_name == "handle")).first()
         if kept is not None:

@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
+from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
 from registry.domain import clock, handover, limits, recorded, reminders, workflow
 from registry.domain.messages import N_, Code, Message
 from registry.domain.roles import ADMIN, LEGAL, STAFF
-from registry.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
 from registry.services import (
     Conflict,
     Forbidden,

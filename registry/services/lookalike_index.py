@@ -2,7 +2,7 @@
 `lookalike_key` table, written in the same transaction as the handle by every writer (the
 services' `add_handles`, the synthetic generator), rebuilt whole by `registry
 reindex-lookalikes`. No Flask, no session of its own: it takes the caller's connection or
-session, as registry.bulk does."""
+session, as registry.adapters.bulk does."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
-from registry.bulk import insert_rows
+from registry.adapters.bulk import insert_rows
+from registry.adapters.models import Handle, LookalikeKey, Platform
 from registry.domain import lookalikes as rule
-from registry.models import Handle, LookalikeKey, Platform
 
 CHUNK = 5000
 
@@ -32,7 +32,7 @@ def key_rows(written: Iterable[HandleKeys]) -> list[dict]:
 def write_keys(executor: Connection | Session, rows: list[dict]) -> None:
     """INSERT index rows (`key_rows`) in the caller's transaction. On SQLite through the
     driver's own executemany: SQLAlchemy's costs ten times more per row, most of a rebuild's
-    time at 1.7 million keys; elsewhere as every bulk writer does (registry.bulk)."""
+    time at 1.7 million keys; elsewhere as every bulk writer does (registry.adapters.bulk)."""
     if not rows:
         return
     connection = executor.connection() if isinstance(executor, Session) else executor

@@ -30,10 +30,10 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from registry.adapters.models import Brand, Handle, LookalikeKey, Platform, User
 from registry.domain import lookalikes as rule
 from registry.domain.messages import N_
 from registry.domain.roles import READ_ALL, role_can
-from registry.models import Brand, Handle, LookalikeKey, Platform, User
 from registry.services import Forbidden, Page, brands, handles
 from registry.services.requests import acts_for
 

@@ -7,9 +7,9 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from registry.adapters.models import Platform
 from registry.domain.handles import InvalidHandle, ParsedHandle, parse_handle, profile_url
 from registry.domain.platforms import PLATFORMS
-from registry.models import Platform
 from registry.services import Invalid
 from registry.services.unit import use_case
 

@@ -21,9 +21,7 @@ from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
-from registry.domain import recorded
-from registry.domain.messages import N_, Message
-from registry.models import (
+from registry.adapters.models import (
     ApiToken,
     AuditEntry,
     ContactAttempt,
@@ -33,6 +31,8 @@ from registry.models import (
     User,
     utcnow,
 )
+from registry.domain import recorded
+from registry.domain.messages import N_, Message
 from registry.services import Invalid, audit
 from registry.services.unit import use_case
 

@@ -11,10 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, func, select
 
-from registry.domain import clock, escalation, handover, limits, recorded, workflow
-from registry.domain.messages import N_, Explained, Message
-from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
-from registry.models import (
+from registry.adapters.models import (
     REQUEST_KINDS,
     TERMS,
     AuditEntry,
@@ -28,6 +25,9 @@ from registry.models import (
     User,
     utcnow,
 )
+from registry.domain import clock, escalation, handover, limits, recorded, workflow
+from registry.domain.messages import N_, Explained, Message
+from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
 from registry.services import (
     Conflict,
     Forbidden,

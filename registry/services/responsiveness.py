@@ -23,12 +23,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from registry.adapters.models import Brand, Handle, TransferRequest
 from registry.domain import clock, limits
 from registry.domain import responsiveness as figures_of
 from registry.domain.escalation import ChannelAttempt
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import RequestKind
-from registry.models import Brand, Handle, TransferRequest
 from registry.services import Invalid, brands, checked, csv_io
 from registry.services import requests as transfer
 

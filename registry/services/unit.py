@@ -30,7 +30,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 ATTEMPTS = 8
-WRITE_OPTIONS = {"registry_write": True}  # read by registry.db's SQLite "begin" listener
+WRITE_OPTIONS = {"registry_write": True}  # read by registry.adapters.db's SQLite "begin" listener
 _ACTIVE = "registry.use_case"
 CHANGED_MEANWHILE = N_("This was changed by someone else meanwhile; please try again.")
 

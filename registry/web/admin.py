@@ -6,14 +6,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from sqlmodel import func, select
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.domain.roles import MANAGE_USERS
-from registry.models import User
+from registry.presentation.access import requires
+from registry.presentation.labels import label
 from registry.services import Page, accounts, brands, clamp_page
 from registry.web.forms import UserRoleForm, options
 from registry.web.helpers import actor, run_use_case
-from registry.web.labels import label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -7,11 +7,11 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
 from registry.domain import limits
 from registry.domain.roles import AUDIT
-from registry.i18n import translate
+from registry.presentation.access import requires
+from registry.presentation.i18n import translate
 from registry.services import audit
 from registry.web.helpers import paging
 

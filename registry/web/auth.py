@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from registry import db, i18n, mail
-from registry.access import requires
+from registry.adapters import db, mail
+from registry.adapters.models import User
 from registry.domain.digests import receives_digests
 from registry.domain.roles import MEMBER, PUBLIC
-from registry.extensions import limiter, login_manager
-from registry.models import User
+from registry.presentation import i18n
+from registry.presentation.access import requires
+from registry.presentation.extensions import limiter, login_manager
 from registry.services import accounts
 from registry.web.forms import (
     ConfirmSignupForm,

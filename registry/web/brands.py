@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, READ_ALL
-from registry.i18n import current_locale
+from registry.presentation.access import requires
+from registry.presentation.i18n import current_locale
 from registry.services import brands, handles, lookalikes, responsiveness
 from registry.web.forms import BrandForm, ContactPointForm
 from registry.web.helpers import (

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from registry import db
+from registry.adapters import db
 from registry.domain.messages import N_, render
 
 bp = Blueprint("errors", __name__)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from registry.web.labels import label
+from registry.presentation.labels import label
 from registry.web.templating import as_text, long_date, long_datetime
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"

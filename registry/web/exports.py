@@ -23,11 +23,13 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SubmitField
 
-from registry import db, i18n, jobs
-from registry.access import can, requires
+from registry import jobs
+from registry.adapters import db
+from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.domain.platforms import PLATFORMS
 from registry.domain.roles import EXPORT, IMPORT
-from registry.models import HANDLE_STATUSES, HOLDER_KINDS
+from registry.presentation import i18n
+from registry.presentation.access import can, requires
 from registry.services import csv_io, handles
 from registry.web import errors
 from registry.web.helpers import actor, clock_policy, or_404, today

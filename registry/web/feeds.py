@@ -25,16 +25,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from registry import db, i18n
-from registry.access import requires
-from registry.digests import absolute_url
+from registry.adapters import db
 from registry.domain.roles import MEMBER, PUBLIC
-from registry.reminders import language_of, zone_of
+from registry.jobs.digests import absolute_url
+from registry.jobs.reminders import language_of, zone_of
+from registry.presentation import i18n
+from registry.presentation.access import requires
+from registry.presentation.labels import label
 from registry.services import digests
 from registry.services.requests import brand_zone
 from registry.web.forms import ConfirmForm
 from registry.web.helpers import actor, clock_policy, run_use_case
-from registry.web.labels import label
 from registry.web.templating import long_date
 
 bp = Blueprint("feeds", __name__)

@@ -33,11 +33,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from registry import i18n
 from registry.domain import limits, passwords
 from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
-from registry.web.labels import LABELS, labelled
+from registry.presentation import i18n
+from registry.presentation.labels import LABELS, labelled
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from registry import db
-from registry.access import can, requires
+from registry.adapters import db
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
+from registry.presentation.access import can, requires
 from registry.services import brands, handles, lookalikes, platforms
 from registry.services import requests as transfer
 from registry.web.forms import (

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from registry import db, i18n
-from registry.access import requires
+from registry.adapters import db
+from registry.adapters.models import HandoverPlan, User
 from registry.domain import handover as rules
 from registry.domain import workflow
 from registry.domain.messages import N_
 from registry.domain.roles import MANAGE_REQUESTS, MEMBER
-from registry.models import HandoverPlan, User
+from registry.presentation import i18n
+from registry.presentation.access import requires
+from registry.presentation.labels import LABELS
 from registry.services import Forbidden, audit
 from registry.services import handover as handovers
 from registry.services import requests as transfer
@@ -29,7 +31,6 @@ from registry.web.helpers import (
     refuse,
     run_use_case,
 )
-from registry.web.labels import LABELS
 
 bp = Blueprint("handover", __name__, url_prefix="/requests")
 

@@ -11,8 +11,9 @@ from flask import abort, current_app, flash, g, make_response, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from registry import db, i18n
+from registry.adapters import db
 from registry.domain import limits
+from registry.presentation import i18n
 from registry.services import Forbidden, NotFound, ServiceError, Stale, clamp_page
 from registry.services.requests import ClockPolicy
 

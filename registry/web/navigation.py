@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from registry.access import can
 from registry.domain.roles import AUDIT, MANAGE_USERS, PROPOSE, PUBLIC, READ_ALL
+from registry.presentation.access import can
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired
 
-from registry import db, i18n
-from registry.access import requires
+from registry.adapters import db
 from registry.domain.roles import MEMBER, PUBLIC
+from registry.presentation import i18n
+from registry.presentation.access import requires
 from registry.services import privacy
 from registry.web.helpers import actor, form_status, run_use_case, today
 

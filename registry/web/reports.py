@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from registry import db, i18n
-from registry.access import requires
+from registry.adapters import db
 from registry.domain.roles import PUBLIC
+from registry.presentation import i18n
+from registry.presentation.access import requires
 from registry.services import ServiceError
 from registry.services import responsiveness as service
 from registry.web import charts

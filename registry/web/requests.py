@@ -17,8 +17,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from registry import db
-from registry.access import can, requires
+from registry.adapters import db
+from registry.adapters.models import TransferRequest
 from registry.domain import limits, workflow
 from registry.domain.clock import FLAGS
 from registry.domain.messages import N_
@@ -30,7 +30,8 @@ from registry.domain.roles import (
     READ_ALL,
     VIEW_PRIVATE,
 )
-from registry.models import TransferRequest
+from registry.presentation.access import can, requires
+from registry.presentation.labels import names_in_every_language
 from registry.services import brands, evidence, handles, platforms
 from registry.services import handover as handovers
 from registry.services import requests as transfer
@@ -49,7 +50,6 @@ from registry.web.helpers import (
     run_use_case,
     today,
 )
-from registry.web.labels import names_in_every_language
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 

@@ -1,8 +1,8 @@
 """Filters and globals for templates, so templates format and never decide.
 
-Dates, numbers and durations come out in the reader's language (registry.i18n): "13 mai 2026"
-or "May 13, 2026", "1 500" or "1,500"; stored UTC moments in the reader's time zone. The
-filters also work outside a request (tests compare pages with them): English, Paris time.
+Dates, numbers and durations come out in the reader's language (registry.presentation.i18n):
+"13 mai 2026" or "May 13, 2026", "1 500" or "1,500"; stored UTC moments in the reader's time
+zone. The filters also work outside a request (tests compare pages with them): English, Paris time.
 """
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ from babel import Locale, dates, numbers
 from flask import Flask, request, url_for
 from markupsafe import Markup, escape
 
-from registry import db, i18n
-from registry.access import can
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.domain import clock, limits, recorded
 from registry.domain.messages import LANGUAGES, Message
 from registry.domain.roles import VIEW_PRIVATE
-from registry.i18n import gettext, ngettext
-from registry.models import User
-from registry.web import labels, navigation
-from registry.web.labels import humanize, label
+from registry.presentation import i18n, labels
+from registry.presentation.access import can
+from registry.presentation.i18n import gettext, ngettext
+from registry.presentation.labels import humanize, label
+from registry.web import navigation
 
 __all__ = ["humanize", "long_date", "long_datetime", "thousands"]
 

@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from registry import db
-from registry.access import requires
+from registry.adapters import db
 from registry.domain.roles import API_TOKENS
+from registry.presentation.access import requires
 from registry.services import tokens
 from registry.web.forms import ConfirmForm
 from registry.web.helpers import actor, or_404, run_use_case

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import ApiToken, AuditEntry
+from registry.adapters import db
+from registry.adapters.models import ApiToken, AuditEntry
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD
 

@@ -2,8 +2,8 @@
 
 from sqlmodel import select
 
-from registry import db
-from registry.models import AuditEntry
+from registry.adapters import db
+from registry.adapters.models import AuditEntry
 
 
 def entries_since(app, last_id: int) -> list[AuditEntry]:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from registry.access import requires
 from registry.domain.roles import PUBLIC
+from registry.presentation.access import requires
 from tests.api.conftest import assert_json_error
 
 NEW_HANDLE = {"platform": "x", "handle": "Flammarion"}

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import Brand, ContactPoint
+from registry.adapters import db
+from registry.adapters.models import Brand, ContactPoint
 from tests.api.conftest import assert_json_error
 
 

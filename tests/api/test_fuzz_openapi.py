@@ -21,7 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from registry import create_app, db
+from registry import create_app
+from registry.adapters import db
 from registry.api import openapi
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app

@@ -5,8 +5,8 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import Handle
+from registry.adapters import db
+from registry.adapters.models import Handle
 from tests.api.conftest import assert_json_error
 
 PUBLIC_FIELDS = {

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from registry import db
-from registry.models import Handle, TransferRequest
+from registry.adapters import db
+from registry.adapters.models import Handle, TransferRequest
 from tests.api.conftest import assert_json_error
 
 

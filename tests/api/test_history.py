@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from registry import db
+from registry.adapters import db
+from registry.adapters.models import TransferRequest, User
 from registry.domain import clock, workflow
-from registry.models import TransferRequest, User
 from registry.services import handles
 from registry.services import requests as transfer
 from registry.services.requests import ClockPolicy

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
+from registry.adapters import db
+from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
 from tests.api.conftest import assert_json_error
 
 
@@ -260,7 +260,7 @@ def test_patch_needs_the_edit_permission(api, make):
 def test_a_use_case_refuses_a_session_holding_uncommitted_writes_instead_of_dropping_them(app):
     """A use case opens its own transaction; writes a caller flushed and did not commit
     would vanish in that rollback, so it refuses to start and leaves them as they are."""
-    from registry.models import Brand
+    from registry.adapters.models import Brand
     from registry.services import brands
     from registry.services.unit import UnsavedWrites
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
+from registry.adapters import db
+from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
 from tests.api.conftest import assert_json_error
 
 ATTEMPT = {

@@ -6,8 +6,8 @@ from html import unescape
 import pytest
 from sqlmodel import select
 
-from registry import db
-from registry.models import ApiToken, AuditEntry, User
+from registry.adapters import db
+from registry.adapters.models import ApiToken, AuditEntry, User
 from registry.services import Forbidden, tokens
 from tests.api.conftest import assert_json_error
 from tests.conftest import csrf_token

@@ -53,9 +53,12 @@ from flask import Flask, got_request_exception
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from werkzeug.serving import make_server
 
-from registry import ROOT, create_app, db, demo
+from registry import ROOT, create_app
+from registry.adapters import db
+from registry.fixtures import demo
+from registry.presentation import labels
 from registry.services import accounts
-from registry.web import labels, templating
+from registry.web import templating
 from tests.conftest import PASSWORD, database_url, reset_tables, signup_link
 
 E2E_DIR = Path(__file__).resolve().parent

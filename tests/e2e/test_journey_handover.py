@@ -12,8 +12,8 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from registry import db
-from registry.models import Handle, TransferRequest, User
+from registry.adapters import db
+from registry.adapters.models import Handle, TransferRequest, User
 from registry.services import accounts
 from registry.web.requests import STATE_REACHED
 from tests.e2e.steps import fact, local_input, log_in, paris_now
@@ -23,7 +23,7 @@ FANS = "fans.cochonou@example.org"  # the demo's fans who offered the Cochonou f
 
 def request_of(app, normalized: str, platform: str) -> int:
     """The demo's request on that handle of that platform."""
-    from registry.models import Platform
+    from registry.adapters.models import Platform
 
     with app.app_context():
         return (

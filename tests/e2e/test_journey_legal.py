@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from registry.demo import HANDLES
+from registry.fixtures.demo import HANDLES
 from tests.e2e.steps import log_in, main_nav, paris_today
 
 BRAND = "cochonou"

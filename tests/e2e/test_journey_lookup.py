@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from registry import db
-from registry.demo import FIRST_RECORDED, HANDLES
+from registry.adapters import db
+from registry.fixtures.demo import FIRST_RECORDED, HANDLES
 from registry.services import handles
 from tests.e2e.steps import fact
 

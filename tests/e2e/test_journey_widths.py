@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from registry import db
-from registry.models import Handle, TransferRequest, User
+from registry.adapters import db
+from registry.adapters.models import Handle, TransferRequest, User
 from registry.services import accounts
 from tests.e2e.steps import log_in
 

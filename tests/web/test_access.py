@@ -75,7 +75,7 @@ def test_admin_changes_a_role(client, auth, make):
 
 def test_admin_cannot_demote_themselves(client, auth, app):
     auth.login("admin")
-    from registry import db
+    from registry.adapters import db
     from registry.services import accounts
 
     with app.app_context():
@@ -127,8 +127,8 @@ def test_admin_attaches_a_legal_account_to_its_brand(client, auth, app, make):
         },
     )
     assert response.status_code == 302
-    from registry import db
-    from registry.models import User
+    from registry.adapters import db
+    from registry.adapters.models import User
 
     with app.app_context():
         saved = db.session().get(User, lawyer.id)

@@ -38,8 +38,9 @@ import pytest
 from alembic import command
 from sqlmodel import select
 
-from registry import create_app, db, mail
-from registry.models import ApiToken, Brand, Handle, TransferRequest, User
+from registry import create_app
+from registry.adapters import db, mail
+from registry.adapters.models import ApiToken, Brand, Handle, TransferRequest, User
 from registry.services import platforms, tokens
 from tests.conftest import PASSWORD, make_test_app, reset_tables
 from tests.factories import Factories

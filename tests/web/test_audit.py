@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from registry import db
-from registry.models import AuditEntry, User
+from registry.adapters import db
+from registry.adapters.models import AuditEntry, User
 from registry.services import accounts, audit, privacy
 from tests.conftest import PASSWORD
 
@@ -263,7 +263,7 @@ def test_a_handle_held_by_a_member_is_audited_with_a_reference_not_their_contact
 
 
 def test_a_new_record_shows_its_values_alone_and_a_change_shows_both_sides():
-    from registry.models import AuditEntry
+    from registry.adapters.models import AuditEntry
     from registry.services.audit import AuditRow, FieldChange
 
     created = AuditRow(
@@ -295,7 +295,7 @@ def test_actions_are_named_in_the_readers_language_with_their_code_beside(client
 
 def test_every_action_the_registry_records_has_a_name():
     from registry import ROOT
-    from registry.web import labels
+    from registry.presentation import labels
 
     source = "".join(path.read_text() for path in (ROOT / "registry").rglob("*.py"))
     recorded = set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', source))

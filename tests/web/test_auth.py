@@ -6,8 +6,8 @@ from collections import deque
 import pytest
 from sqlmodel import select
 
-from registry import db, mail
-from registry.models import User
+from registry.adapters import db, mail
+from registry.adapters.models import User
 from tests.conftest import signup_link
 
 

@@ -6,8 +6,8 @@ from html import unescape
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import Brand, ContactPoint
+from registry.adapters import db
+from registry.adapters.models import Brand, ContactPoint
 
 
 def test_staff_creates_a_brand_with_a_slug_from_its_name(client, auth, app):

@@ -2,8 +2,8 @@
 
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import Brand, Handle, User
+from registry.adapters import db
+from registry.adapters.models import Brand, Handle, User
 
 
 def test_seed_demo_loads_the_real_cases_once(runner, app):

@@ -13,8 +13,8 @@ from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from registry import db
-from registry.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
+from registry.adapters import db
+from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from registry.services import brands, csv_io, handles, platforms
 from tests.conftest import reset_tables
 

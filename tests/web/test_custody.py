@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from registry import db
-from registry.models import CustodyIsAppendOnly, CustodyRecord, Handle
+from registry.adapters import db
+from registry.adapters.models import CustodyIsAppendOnly, CustodyRecord, Handle
 
 
 def history(app, handle_id):

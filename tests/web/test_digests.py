@@ -8,8 +8,9 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from registry import cli, db, jobs
-from registry.models import DigestNotice, User
+from registry import cli, jobs
+from registry.adapters import db
+from registry.adapters.models import DigestNotice, User
 from tests.mailserver import free_port
 
 # Gallimard's first request: one e-mail on Monday 2 March 2026, due Monday 16 March; its
@@ -98,7 +99,7 @@ def test_each_member_gets_one_digest_of_what_they_may_see(app, make, runner, inb
 def test_the_html_part_is_escaped(app, make, runner, inbox):
     scene = Scene(app, make)
     with app.app_context():
-        from registry.models import Brand
+        from registry.adapters.models import Brand
 
         session = db.session()
         brand = session.exec(select(Brand).where(Brand.slug == "gallimard")).one()

@@ -3,9 +3,9 @@ minimal page when even its template fails."""
 
 from __future__ import annotations
 
-from registry import db
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.domain.roles import PUBLIC
-from registry.models import User
 from registry.services import accounts
 from tests.conftest import PASSWORD
 

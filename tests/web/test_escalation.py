@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from registry import db
-from registry.models import User
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.services import brands
 from registry.services import requests as transfer
 from tests.web.test_request_page import words_of

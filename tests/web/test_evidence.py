@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from registry import db
-from registry.models import User
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.services import handover
 from tests.factories import hand_over
 

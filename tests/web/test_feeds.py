@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from registry import db
+from registry.adapters import db
+from registry.adapters.models import AuditEntry, User
 from registry.domain.clock import calendar_for
-from registry.models import AuditEntry, User
 from registry.services import digests, privacy
 from registry.services.requests import FlagCutoffs, ListedRequest
 

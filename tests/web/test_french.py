@@ -11,7 +11,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from registry import db
+from registry.adapters import db
 from registry.domain import limits
 from registry.domain.messages import Choices, Code, Message
 from registry.services import Invalid, accounts, tokens

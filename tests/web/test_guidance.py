@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from registry import db
+from registry.adapters import db
 from registry.services import brands
 
 

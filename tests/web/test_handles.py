@@ -2,8 +2,8 @@
 
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import AuditEntry, CustodyRecord, Handle
+from registry.adapters import db
+from registry.adapters.models import AuditEntry, CustodyRecord, Handle
 
 
 def count(app, model) -> int:

@@ -9,8 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from registry import db, demo
-from registry.models import AuditEntry, CustodyRecord, Handle, HandoverPlan, TransferRequest, User
+from registry.adapters import db
+from registry.adapters.models import (
+    AuditEntry,
+    CustodyRecord,
+    Handle,
+    HandoverPlan,
+    TransferRequest,
+    User,
+)
+from registry.fixtures import demo
 from registry.services import Conflict, Forbidden, Invalid, handles
 from registry.services import handover as service
 from registry.services import requests as transfer

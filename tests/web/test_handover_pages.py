@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from registry import db
-from registry.models import CustodyRecord, Handle, HandoverPlan, TransferRequest, User
+from registry.adapters import db
+from registry.adapters.models import CustodyRecord, Handle, HandoverPlan, TransferRequest, User
 from registry.services import handover as service
 
 PARIS = ZoneInfo("Europe/Paris")

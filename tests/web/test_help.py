@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from registry import db
+from registry.adapters import db
 from registry.domain import clock
 from registry.services import guide
 from registry.services.requests import ClockPolicy

@@ -12,8 +12,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sqlmodel import select
 
-from registry import ROOT, db
-from registry.models import ContactAttempt, CustodyRecord, TransferRequest, User
+from registry import ROOT
+from registry.adapters import db
+from registry.adapters.models import ContactAttempt, CustodyRecord, TransferRequest, User
 from registry.services import accounts, tokens
 from registry.services import requests as transfer
 from registry.web import templating

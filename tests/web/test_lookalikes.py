@@ -8,8 +8,9 @@ from html import unescape
 import pytest
 from sqlmodel import delete, select
 
-from registry import db, demo
-from registry.models import LookalikeKey, User
+from registry.adapters import db
+from registry.adapters.models import LookalikeKey, User
+from registry.fixtures import demo
 from registry.services import Forbidden, csv_io, lookalike_index, lookalikes
 
 

@@ -6,8 +6,9 @@ import subprocess
 
 from alembic import command
 
-from registry import ROOT, db
-from registry.demo import DEMO_ACCOUNTS
+from registry import ROOT
+from registry.adapters import db
+from registry.fixtures.demo import DEMO_ACCOUNTS
 from registry.services import accounts
 
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from registry import db
-from registry.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
+from registry.adapters import db
+from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from tests.conftest import PASSWORD, AuthActions
 from tests.factories import hand_over
 
@@ -119,7 +119,7 @@ def test_deletion_erases_personal_data_and_keeps_history(client, auth, app, make
 
 
 def test_deletion_revokes_api_tokens_and_export_lists_them(client, auth, app):
-    from registry.models import ApiToken
+    from registry.adapters.models import ApiToken
     from registry.services import tokens
 
     auth.login("legal", email="lawyer@example.org")
@@ -146,7 +146,7 @@ def audit_rows(session) -> dict[int, dict]:
 def test_erasing_a_member_named_e_changes_no_other_audit_entry(client, auth, app):
     """A one-letter name is in almost every sentence: erasure must not touch other entries."""
 
-    from registry import demo
+    from registry.fixtures import demo
 
     with app.app_context():
         session = db.session()
@@ -156,7 +156,7 @@ def test_erasing_a_member_named_e_changes_no_other_audit_entry(client, auth, app
     client.post("/me", data={"display_name": "e", "phone": "+33 6 00 00 00 00"})
     gallimard = None
     with app.app_context():
-        from registry.models import Brand
+        from registry.adapters.models import Brand
 
         gallimard = db.session().exec(select(Brand).where(Brand.slug == "gallimard")).one().id
     response = client.post(

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from registry import db
+from registry.adapters import db
 from registry.services import tokens
 from tests.conftest import PASSWORD, make_test_app
 from tests.factories import Factories

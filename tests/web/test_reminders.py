@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from registry import db
+from registry.adapters import db
+from registry.adapters.models import HandoverPlan, User
 from registry.domain import reminders
 from registry.domain.clock import calendar_for
 from registry.domain.handover import PlanFacts
-from registry.models import HandoverPlan, User
 from registry.services import handover
 from tests.mailserver import free_port
 

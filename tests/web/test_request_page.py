@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlmodel import select
 
-from registry import db
+from registry.adapters import db
+from registry.adapters.models import ContactAttempt, Handle, TransferRequest, User
 from registry.domain import workflow
-from registry.models import ContactAttempt, Handle, TransferRequest, User
 from registry.services import Conflict, Invalid
 from registry.services import requests as transfer
 
@@ -462,7 +462,7 @@ def test_on_an_agreed_request_the_brand_can_only_still_decline(client, auth, app
 
 
 def request_brand(app, request):
-    from registry.models import Brand
+    from registry.adapters.models import Brand
 
     with app.app_context():
         session = db.session()

@@ -6,8 +6,8 @@ from html import unescape
 import pytest
 from sqlmodel import func, select
 
-from registry import db
-from registry.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
+from registry.adapters import db
+from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
 from registry.services import handover
 from registry.services import requests as transfer
 from tests.factories import hand_over
@@ -286,7 +286,7 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
 def make_legal(app, make, brand_id, email="legal@example.org"):
     user = make.user("legal", email=email)
     with app.app_context():
-        from registry.models import User
+        from registry.adapters.models import User
 
         row = db.session().get(User, user.id)
         row.brand_id = brand_id

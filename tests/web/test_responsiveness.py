@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from registry import db
-from registry.models import User
+from registry.adapters import db
+from registry.adapters.models import User
 from registry.services import Invalid, NotFound
 from registry.services import requests as transfer
 from registry.services import responsiveness as service
@@ -361,7 +361,7 @@ def test_the_demo_tells_the_four_stories(app):
     which is no reply; the car maker's community manager answered within the hour (0 days)
     while its customer service answered late (11 business days: the clock ran from the first
     message, a redirection did not stop it)."""
-    from registry import demo
+    from registry.fixtures import demo
 
     today = date(2026, 12, 1)
     with app.app_context():

@@ -15,10 +15,9 @@ from sqlmodel import func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from registry import ROOT, db
-from registry.config import from_environment
-from registry.extensions import limiter
-from registry.models import (
+from registry import ROOT
+from registry.adapters import db
+from registry.adapters.models import (
     AuditEntry,
     Brand,
     ContactAttempt,
@@ -26,6 +25,8 @@ from registry.models import (
     Handle,
     TransferRequest,
 )
+from registry.config import from_environment
+from registry.presentation.extensions import limiter
 from registry.services import accounts, handles
 from tests.api.conftest import Api
 from tests.conftest import PASSWORD, make_test_app

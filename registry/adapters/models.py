@@ -418,7 +418,7 @@ def _custody_never_deleted(_mapper, _connection, _record: CustodyRecord) -> None
 
 
 class RowCount(SQLModel, table=True):
-    """How many rows a large table holds, kept by database triggers (registry.counts), so
+    """How many rows a large table holds, kept by database triggers (registry.adapters.counts), so
     that the registry list's total is one read instead of a scan of 100,000 rows."""
 
     __tablename__ = "row_count"  # type: ignore[assignment]
@@ -496,4 +496,4 @@ class DigestNotice(SQLModel, table=True):
 
 
 # The row counters' triggers are installed with the schema (`metadata.create_all` too).
-from registry import counts  # noqa: E402, F401
+from registry.adapters import counts  # noqa: E402, F401

@@ -87,7 +87,7 @@ def refuse_unbounded_input():
 
 def cut_query(args: list[tuple[str, str]], cut: set[str]):
     """The same page with each overlong query value cut to its bound, and a flash saying so."""
-    from registry.i18n import translate
+    from registry.presentation.i18n import translate
 
     kept = [(name, value[: limits.query_value_max(name)]) for name, value in args]
     if "q" in cut:

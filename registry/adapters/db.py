@@ -9,7 +9,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # in the package: a wheel migrates
+MIGRATIONS_DIR = (
+    Path(__file__).resolve().parent.parent / "migrations"
+)  # in the package: a wheel migrates
 # Concurrent writers on SQLite wait this long for the write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

@@ -17,9 +17,10 @@ from datetime import UTC, date, datetime
 from flask import current_app, render_template, url_for
 from flask_babel import ngettext
 
-from registry import i18n, mail
+from registry.adapters import mail
 from registry.domain import digests as rules
-from registry.reminders import language_of
+from registry.jobs.reminders import language_of
+from registry.presentation import i18n
 from registry.services import digests
 from registry.services.requests import ClockPolicy
 

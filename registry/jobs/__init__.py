@@ -123,8 +123,8 @@ def _worker_app():
 
 
 def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
-    from registry import db
-    from registry.models import User
+    from registry.adapters import db
+    from registry.adapters.models import User
     from registry.services import ServiceError, csv_io
 
     job = import_job(job_id) or ImportJob()
@@ -181,8 +181,9 @@ def digest_due(moment, at: tuple[int, int] | None = _DIGEST_TIME) -> bool:
 
 @huey.periodic_task(digest_due)
 def notify_overdue_daily() -> None:
-    from registry import db, digests
+    from registry.adapters import db
     from registry.cli import home_today
+    from registry.jobs import digests
     from registry.services.requests import ClockPolicy
 
     app = _worker_app()

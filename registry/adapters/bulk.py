@@ -14,7 +14,7 @@ def insert_rows(executor: Connection | Session, table, rows: list[dict]) -> None
     SQLite: one executemany. PostgreSQL: COPY. Its driver would otherwise send multi-row
     VALUES statements of a thousand rows whose placeholders it re-parses in Python each
     time (most of a bulk write's time), and COPY fires the row counters' statement
-    triggers (registry.counts) once."""
+    triggers (registry.adapters.counts) once."""
     if not rows:
         return
     connection = executor.connection() if isinstance(executor, Session) else executor

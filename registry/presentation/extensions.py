@@ -10,7 +10,7 @@ from registry.domain.messages import N_
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-# Translated when flashed (registry.i18n sets the login manager's localize_callback).
+# Translated when flashed (registry.presentation.i18n sets the login manager's localize_callback).
 login_manager.login_message = N_("Please log in to see that page.")
 login_manager.login_message_category = "info"
 

@@ -13,18 +13,18 @@ import functools
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from registry import i18n
-from registry.domain import lookalikes, workflow
-from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
-from registry.domain.messages import LANGUAGES
-from registry.domain.roles import ROLES
-from registry.models import (
+from registry.adapters.models import (
     CONTACT_POINT_KINDS,
     HANDLE_STATUSES,
     HOLDER_KINDS,
     REQUEST_KINDS,
     TERMS,
 )
+from registry.domain import lookalikes, workflow
+from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
+from registry.domain.messages import LANGUAGES
+from registry.domain.roles import ROLES
+from registry.presentation import i18n
 
 LABELS: dict[str, dict[str, object]] = {
     # Why a handle looks like another (registry.domain.lookalikes.REASONS).

@@ -1,5 +1,5 @@
 """Row counts kept by the database itself: triggers add and subtract every inserted and
-deleted row in `row_count` (registry.models.RowCount), in the same transaction, so a count
+deleted row in `row_count` (registry.adapters.models.RowCount), in the same transaction, so a count
 is exact, costs one read, and holds whoever writes (the services, the bulk generator, SQL).
 
 SQLite has row triggers only; PostgreSQL gets statement triggers over transition tables, so

@@ -16,10 +16,11 @@ from babel.dates import format_datetime, format_time
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from registry import i18n, mail
+from registry.adapters import mail
+from registry.adapters.models import User
 from registry.domain import handover
 from registry.domain.messages import LANGUAGES
-from registry.models import User
+from registry.presentation import i18n
 from registry.services.handover import STAFF_SIDE, Reminder
 
 

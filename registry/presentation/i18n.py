@@ -197,7 +197,7 @@ def _shown(value: Any) -> Any:
 
         return long_date(value)
     if isinstance(value, Code | Choices):
-        from registry.web.labels import label, named_choices
+        from registry.presentation.labels import label, named_choices
 
         if isinstance(value, Code):
             return in_sentence(label(value.value, value.kind))
