@@ -37,13 +37,23 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
 
     from registry import api, cli, jobs, web
+    from registry.api import errors as api_errors
     from registry.presentation import access, bounds
+    from registry.web import errors as web_errors
 
     jobs.init_app(app)
 
-    bounds.init_app(app)  # before the blueprints: their routes take its id converter
+    # Before the blueprints: their routes take its id converter.
+    bounds.init_app(app, page_answer=web_errors.error_page, api_answer=api_errors.bounds_refusal)
     app.before_request(access.enforce_permissions)
     web.register(app)
     api.register(app)
     cli.register(app)
     return app
+
+
+def main() -> None:
+    """The `registry` console script: the app's commands (registry.cli) outside `flask`."""
+    from flask.cli import FlaskGroup
+
+    FlaskGroup(create_app=create_app, help="Handle Registry commands.").main()

@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from registry.adapters import db
 from registry.domain import limits
+from registry.presentation.context import home_today
 from registry.presentation.i18n import DEFAULT_TIMEZONE
 from registry.services import ServiceError, accounts, csv_io, platforms
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 
 def register(app: Flask) -> None:
@@ -39,17 +40,6 @@ def register(app: Flask) -> None:
         reindex_lookalikes,
     ):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    from registry import create_app
-
-    FlaskGroup(create_app=lambda: create_app(), help="Handle Registry commands.").main()
-
-
-def home_today() -> date:
-    """Today in the registry's home time zone: commands have no reader to ask."""
-    return datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
 
 
 def parse_day(as_of: str | None) -> date:

@@ -66,7 +66,12 @@ def import_through_a_worker(tmp_path, queue: dict, rows: int) -> None:
         for n in range(rows):
             out.write(f"instagram,fan_{n},,fan,Fan {n},active,{n},\n")
     worker = subprocess.Popen(
-        [str(bin_dir / "huey_consumer"), "registry.jobs.huey", "--workers=1", "--max-delay=1"],
+        [
+            str(bin_dir / "huey_consumer"),
+            "registry.jobs.worker.huey",
+            "--workers=1",
+            "--max-delay=1",
+        ],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,

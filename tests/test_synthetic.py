@@ -26,7 +26,7 @@ from registry.domain.handles import parse_handle
 from registry.domain.platforms import PLATFORMS
 from registry.domain.vocabulary import HandleStatus, HolderKind, State, values
 from registry.fixtures import synthetic
-from registry.services import platforms
+from registry.services import context, platforms
 from registry.services import requests as transfer
 from tests.conftest import reset_tables
 
@@ -140,7 +140,7 @@ def test_the_stored_due_dates_are_what_refresh_clock_computes(runner, app):
     generated(runner)
     with app.app_context():
         session = db.session()
-        policy = transfer.ClockPolicy.from_config(app.config)
+        policy = context.ClockPolicy.from_config(app.config)
         rows = session.exec(
             select(TransferRequest, Brand)
             .join(Handle, Handle.id == TransferRequest.handle_id)
@@ -216,7 +216,7 @@ def test_the_data_keeps_the_registry_s_rules(runner, app):
         else:
             assert handle.holder_kind != "brand"
         for attempt in attempts[request.id]:
-            assert transfer.local_day(attempt.happened_at, brand) >= request.opened_on
+            assert context.local_day(attempt.happened_at, brand) >= request.opened_on
             assert attempt.happened_at <= (request.closed_at or attempt.happened_at)
             assert attempt.happened_at.date() <= TODAY
         if request.state == "proposed":
@@ -308,7 +308,7 @@ def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
     generated(runner)
     with app.app_context():
         session = db.session()
-        policy = transfer.ClockPolicy.from_config(app.config)
+        policy = context.ClockPolicy.from_config(app.config)
         rows = session.exec(
             select(TransferRequest, Brand)
             .join(Handle, Handle.id == TransferRequest.handle_id)

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from registry.adapters import db
 from registry.api import bp
 from registry.domain.messages import N_, Message, Refusal, render
-from registry.presentation.i18n import translate, translate_message
+from registry.presentation.words import translate, translate_message
 
 MESSAGES = {
     400: N_("The request could not be understood."),
@@ -57,6 +57,11 @@ class ApiError(Refusal):
             extra=extra,
             **params,
         )
+
+
+def bounds_refusal(status: int, msgid: str, fields: dict | None, params: dict):
+    """Input refused before any route runs (registry.presentation.bounds), as JSON."""
+    return error_response(status, msgid, fields=fields, params=params)
 
 
 def error_response(

@@ -36,9 +36,9 @@ from registry.api.schemas import (
 from registry.domain.messages import N_
 from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import requires
+from registry.presentation.words import custody_note
 from registry.services import Invalid, Stale, handles, lookalikes, platforms
 from registry.web.helpers import today
-from registry.web.templating import custody_note
 
 LIST_PARAMETERS = ("platform", "brand", "holder_kind", "status", "q", "page", "per_page")
 

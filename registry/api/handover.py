@@ -23,10 +23,9 @@ from registry.domain import limits
 from registry.domain.messages import N_
 from registry.domain.roles import MEMBER
 from registry.presentation.access import requires
-from registry.presentation.i18n import translate_message
+from registry.presentation.words import as_text, translate_message
 from registry.services import NotFound, evidence, handover
 from registry.web.helpers import clock_policy, now
-from registry.web.templating import as_text
 
 
 def _request_id(raw: str) -> int:

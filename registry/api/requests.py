@@ -41,8 +41,8 @@ from registry.domain import clock, workflow
 from registry.domain.messages import N_
 from registry.domain.roles import MEMBER, PROPOSE, READ_ALL
 from registry.presentation.access import requires
-from registry.presentation.i18n import translate_message
 from registry.presentation.labels import names_in_every_language
+from registry.presentation.words import translate_message
 from registry.services import Stale, handover
 from registry.services import requests as transfer
 from registry.web.helpers import clock_policy, now, today

@@ -1,5 +1,5 @@
 """Background jobs, through Huey: embedded by default (a SQLite file of its own, `JOBS_DB`,
-else `instance/jobs.sqlite3` under the current folder; `huey_consumer registry.jobs.huey`
+else `instance/jobs.sqlite3` under the current folder; `huey_consumer registry.jobs.worker.huey`
 runs them), on Redis with `REDIS_URL` when the registry outgrows one machine. Tests run
 each job at once, in the request (`JOBS_IMMEDIATE`).
 
@@ -110,16 +110,18 @@ def run_import(job_id: str, actor_id: int | None, today: str, dry_run: bool) -> 
         _run_import(job_id, actor_id, date.fromisoformat(today), dry_run)
 
 
-_APP = None
+_APP: list = []  # the app the worker runs jobs in (registry.jobs.worker sets it)
 
 
 def _worker_app():
-    global _APP
-    if _APP is None:
-        from registry import create_app
+    if not _APP:
+        raise RuntimeError("Run the worker as `huey_consumer registry.jobs.worker.huey`.")
+    return _APP[0]
 
-        _APP = create_app()
-    return _APP
+
+def serve(app) -> None:
+    """Run this process's jobs in `app` (the worker's entry point calls it once)."""
+    _APP[:] = [app]
 
 
 def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
@@ -182,8 +184,8 @@ def digest_due(moment, at: tuple[int, int] | None = _DIGEST_TIME) -> bool:
 @huey.periodic_task(digest_due)
 def notify_overdue_daily() -> None:
     from registry.adapters import db
-    from registry.cli import home_today
     from registry.jobs import digests
+    from registry.presentation.context import home_today
     from registry.services.requests import ClockPolicy
 
     app = _worker_app()

@@ -22,7 +22,7 @@ from registry.domain import digests as rules
 from registry.jobs.reminders import language_of
 from registry.presentation import i18n
 from registry.services import digests
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -18,13 +18,16 @@ Refusals are answered as the rest of the interface answers: JSON under /api/, an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Flask, flash, redirect, request
+from flask import Flask, current_app, flash, redirect, request
+from flask.typing import ResponseReturnValue
 from werkzeug.routing import IntegerConverter
 
 from registry.domain import limits
 from registry.domain.messages import N_, Message
+from registry.presentation.words import translate
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOO_LONG = N_("%(name)s is too long: %(length)s characters, at most %(max)s.")
@@ -43,9 +46,16 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def init_app(app: Flask) -> None:
+# Each interface answers a refusal its own way: the site with its error page, the API with
+# JSON naming the field at fault. The factory hands both in (this layer is below both).
+PageAnswer = Callable[[int, str, dict], ResponseReturnValue]
+ApiAnswer = Callable[[int, str, "dict[str, Message] | None", dict], ResponseReturnValue]
+
+
+def init_app(app: Flask, *, page_answer: PageAnswer, api_answer: ApiAnswer) -> None:
     """Call before any blueprint is registered: routes take their converters when added."""
     app.url_map.converters["int"] = IdConverter
+    app.extensions["registry.bounds"] = (page_answer, api_answer)
     app.before_request(refuse_unbounded_input)
 
 
@@ -87,8 +97,6 @@ def refuse_unbounded_input():
 
 def cut_query(args: list[tuple[str, str]], cut: set[str]):
     """The same page with each overlong query value cut to its bound, and a flash saying so."""
-    from registry.presentation.i18n import translate
-
     kept = [(name, value[: limits.query_value_max(name)]) for name, value in args]
     if "q" in cut:
         flash(translate(SEARCH_CUT, {"max": limits.SEARCH_MAX}), "error")
@@ -99,11 +107,8 @@ def cut_query(args: list[tuple[str, str]], cut: set[str]):
 
 def refusal(status: int, msgid: str, *, field: str | None = None, **params):
     """The refusal as JSON under /api/ (naming the field at fault), else as an error page."""
+    page_answer, api_answer = current_app.extensions["registry.bounds"]
     if is_api():
-        from registry.api.errors import error_response
-
         fields = {field: Message(msgid, **params)} if field else None
-        return error_response(status, msgid, fields=fields, params=params)
-    from registry.web.errors import error_page
-
-    return error_page(status, msgid, params)
+        return api_answer(status, msgid, fields, params)
+    return page_answer(status, msgid, params)

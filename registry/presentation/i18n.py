@@ -13,11 +13,8 @@ request (the CLI, a test calling a filter) everything is English and Paris time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import flask_babel
@@ -26,7 +23,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
-from registry.domain.messages import LANGUAGES, Choices, Code, Message, as_message, render
+from registry.domain.messages import LANGUAGES
 
 DEFAULT_LOCALE = "en"
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -171,60 +168,6 @@ def current_locale() -> str:
         locale = get_locale()
         g.reader_locale = locale.language if locale is not None else DEFAULT_LOCALE
         return g.reader_locale
-
-
-def _lookup(msgid: str) -> str:
-    # flask_babel.gettext formats only when given parameters: `render` fills them in after.
-    return gettext(msgid) if has_request_context() else msgid
-
-
-def _shown(value: Any) -> Any:
-    """A parameter as the reader reads it: a date in words ("1er juin 2009", "June 1, 2009"),
-    a code by its name on the site ("Acceptée"), choices as codes with their names. The API's
-    clients send codes and ISO dates, so its sentences keep them as sent; outside a request,
-    all is as is."""
-    if not has_request_context():
-        return value
-    if request.blueprint == "api":
-        return value.isoformat() if isinstance(value, date) else value
-    # Late imports: the site's formatters and labels build on this module.
-    if isinstance(value, datetime):
-        from registry.web.templating import long_datetime
-
-        return long_datetime(value)
-    if isinstance(value, date):
-        from registry.web.templating import long_date
-
-        return long_date(value)
-    if isinstance(value, Code | Choices):
-        from registry.presentation.labels import label, named_choices
-
-        if isinstance(value, Code):
-            return in_sentence(label(value.value, value.kind))
-        if value.named:
-            return ", ".join(in_sentence(label(code, value.kind)) for code in value.values)
-        return named_choices(value.values, value.kind, shown=in_sentence)
-    return value
-
-
-def in_sentence(name: str) -> str:
-    """A code's name as a word inside a sentence: "Contact en cours" reads "contact en
-    cours", "No answer" "no answer" (names are written for badges and table cells, which
-    start with a capital); an initialism such as "API" keeps its capitals."""
-    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
-        return name[0].lower() + name[1:]
-    return name
-
-
-def translate(msgid: str, params: Mapping[str, Any] | None = None) -> str:
-    """A sentence in the reader's language, its parameters filled in after translation
-    (parameters that are Messages themselves, such as a platform's allowed characters, are
-    translated too; dates and codes are shown in the reader's words)."""
-    return render(msgid, params, _lookup, _shown)
-
-
-def translate_message(message: Message | str) -> str:
-    return as_message(message).render(_lookup, _shown)
 
 
 def init_app(app: Flask) -> None:

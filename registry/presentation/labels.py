@@ -257,7 +257,7 @@ ORDER: dict[str, tuple[str, ...]] = {
 
 
 # What the audit trail's before/after values of each field are: a code of a vocabulary of
-# LABELS, or a kind of value shown in words (registry.web.templating.audit_value).
+# LABELS, or a kind of value shown in words (registry.presentation.words.audit_value).
 FIELD_KINDS: dict[str, str] = {
     "state": "state",
     "status": "status",

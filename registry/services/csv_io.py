@@ -32,7 +32,7 @@ from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
 from registry.domain.roles import IMPORT, LEGAL, role_can
 from registry.services import Forbidden, ServiceError, handles, platforms, requests
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 from registry.services.unit import use_case
 
 COLUMNS = (
@@ -606,7 +606,7 @@ def export_handles(
     out: TextIO | None = None,
     *,
     as_of: date,
-    policy: ClockPolicy | None = None,
+    policy: ClockPolicy,
     actor: User | None = None,
 ) -> str:
     """The registry (or the part the registry list's filters select) as CSV text: the lines
@@ -625,7 +625,7 @@ def export_lines(
     filters: handles.HandleFilters | None = None,
     *,
     as_of: date,
-    policy: ClockPolicy | None = None,
+    policy: ClockPolicy,
     actor: User | None = None,
 ) -> Iterator[str]:
     """The export as CSV text, a chunk of rows at a time: the database rows of one chunk
@@ -640,7 +640,7 @@ def export_lines(
     export (`export_scope`); the scope is checked before the first line."""
     filters = export_scope(session, actor, filters or handles.HandleFilters())
     open_ids = requests.open_request_ids(session, as_of)
-    flags = requests.flag_by_handle(session, as_of=as_of, policy=policy or ClockPolicy())
+    flags = requests.flag_by_handle(session, as_of=as_of, policy=policy)
     return _lines(session, filters, open_ids, flags)
 
 

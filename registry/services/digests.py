@@ -28,7 +28,8 @@ from registry.domain import clock, digests
 from registry.domain.messages import N_
 from registry.services import Forbidden, audit
 from registry.services import requests as transfer
-from registry.services.requests import ClockPolicy, FlagCutoffs, ListedRequest
+from registry.services.context import ClockPolicy
+from registry.services.requests import FlagCutoffs, ListedRequest
 from registry.services.unit import use_case
 
 FEED_TOKEN_BYTES = 32

@@ -18,7 +18,7 @@ from registry.domain import recorded
 from registry.domain.roles import VIEW_PRIVATE, role_can
 from registry.services import handles, handover, platforms
 from registry.services import requests as transfer
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -40,7 +40,7 @@ def pack(
     actor: User | None,
     *,
     now: datetime,
-    policy: ClockPolicy = handover.DEFAULT_POLICY,
+    policy: ClockPolicy,
 ) -> dict:
     """The pack of one request its reader may see (NotFound, Forbidden otherwise)."""
     row = transfer.visible_request(session, request_id, actor)

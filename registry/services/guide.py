@@ -13,7 +13,7 @@ from registry.adapters.models import Brand
 from registry.domain import clock, escalation
 from registry.domain import handover as rules
 from registry.services import brands, platforms
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 # How far ahead the holiday example looks for the next public holiday.
 _LOOKAHEAD_DAYS = 366

@@ -25,13 +25,13 @@ from registry.services import (
     audit,
     checked,
     checked_text,
+    context,
 )
 from registry.services import requests as transfer
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 from registry.services.unit import locked, use_case
 
 NOTES_MAX = limits.NOTE_MAX
-DEFAULT_POLICY = ClockPolicy()
 PLAN_FIELDS = (
     "window_start",
     "window_minutes",
@@ -110,15 +110,13 @@ def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.Plan
     )
 
 
-def view(
-    session: Session, plan: HandoverPlan, *, now: datetime, policy: ClockPolicy = DEFAULT_POLICY
-) -> PlanView:
+def view(session: Session, plan: HandoverPlan, *, now: datetime, policy: ClockPolicy) -> PlanView:
     request = session.get(TransferRequest, plan.request_id)
     handle = session.get(Handle, request.handle_id)
     platform = session.get(Platform, handle.platform_id)
     brand = session.get(Brand, handle.brand_id) if handle.brand_id else None
     fact = facts(plan)
-    current = handover.standing(fact, now=now, today=transfer.local_day(now, brand))
+    current = handover.standing(fact, now=now, today=context.local_day(now, brand))
     return PlanView(
         plan=plan,
         standing=current,
@@ -139,7 +137,7 @@ def _warnings(session, platform, brand, plan, policy) -> list[Message]:
         platform.slug,
         platform.name,
         window_start=start,
-        window_day=transfer.local_day(start, brand),
+        window_day=context.local_day(start, brand),
         calendar=policy.calendar_for(brand),
         shared_name=shared_name,
     )
@@ -233,7 +231,7 @@ def schedule(
     timezone: str = "",
     notes: str = "",
     now: datetime,
-    policy: ClockPolicy = DEFAULT_POLICY,
+    policy: ClockPolicy,
 ) -> HandoverPlan:
     """Plan the window of an agreed request. A plan that lapsed (its confirmations missed
     their deadline, or its window began without them) is closed as failed first: a new
@@ -253,10 +251,7 @@ def schedule(
     existing = _locked_plan(session, request_id)
     if existing is not None:
         fact = facts(existing)
-        if (
-            handover.standing(fact, now=now, today=transfer.local_day(now, brand))
-            != handover.LAPSED
-        ):
+        if handover.standing(fact, now=now, today=context.local_day(now, brand)) != handover.LAPSED:
             raise Conflict(
                 N_(
                     "Request #%(id)s already has a handover plan under way: record its "
@@ -274,8 +269,8 @@ def schedule(
             now=now,
         )
     calendar = policy.calendar_for(brand)
-    zone = transfer.brand_zone(brand)
-    scheduled_on = transfer.local_day(now, brand)
+    zone = context.brand_zone(brand)
+    scheduled_on = context.local_day(now, brand)
     end = window_start + timedelta(minutes=window_minutes)
     plan = HandoverPlan(
         request_id=request.id,
@@ -347,7 +342,7 @@ def confirm(
         raise Conflict(N_("Request #%(id)s has no handover window to confirm."), id=request.id)
     if getattr(plan, f"{party}_confirmed_at") is not None:
         return plan
-    current = handover.standing(facts(plan), now=now, today=transfer.local_day(now, brand))
+    current = handover.standing(facts(plan), now=now, today=context.local_day(now, brand))
     if current == handover.LAPSED:
         raise Conflict(
             N_(
@@ -404,7 +399,7 @@ def record_outcome(
     reason: str = "",
     note: str = "",
     now: datetime,
-    policy: ClockPolicy = DEFAULT_POLICY,
+    policy: ClockPolicy,
 ) -> HandoverPlan:
     """What happened in the window. `claimed` (after both confirmations; the sides may have
     gone ahead before the window's start, and the record says when it was recorded)
@@ -431,7 +426,7 @@ def record_outcome(
                 field="outcome",
             )
         _close(session, plan, actor=actor, outcome=outcome, reason="", now=now, note=note)
-        today = transfer.local_day(now, brand)
+        today = context.local_day(now, brand)
         transfer._advance(
             session,
             request,
@@ -456,7 +451,7 @@ def record_outcome(
 
 def _end_of(day: date, brand: Brand | None) -> datetime:
     """The last moment of `day` where the brand is."""
-    zone = transfer.brand_zone(brand)
+    zone = context.brand_zone(brand)
     next_day = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
     return next_day - timedelta(microseconds=1)
 
@@ -510,11 +505,11 @@ def due_handovers(
     for plan, request, handle, platform, brand in session.exec(query).all():
         # Today is now; another day is read at its end, with what was known by then (all
         # of it, for a day ahead: what will be late by then if nothing else happens).
-        today_there = as_of is None or as_of == transfer.local_day(now, brand)
+        today_there = as_of is None or as_of == context.local_day(now, brand)
         moment = now if today_there else _end_of(as_of, brand)
         known_at = min(now, moment)
-        today = transfer.local_day(moment, brand)
-        if plan.scheduled_on > transfer.local_day(known_at, brand) or not _agreed_at(
+        today = context.local_day(moment, brand)
+        if plan.scheduled_on > context.local_day(known_at, brand) or not _agreed_at(
             request, known_at
         ):
             continue
@@ -594,7 +589,7 @@ def reminder_recipients(
 
 
 def reminders_due(
-    session: Session, *, as_of: date, now: datetime, policy: ClockPolicy = DEFAULT_POLICY
+    session: Session, *, as_of: date, now: datetime, policy: ClockPolicy
 ) -> list[Reminder]:
     """Plans whose window starts within the next business day of `as_of` in their brand's
     calendar and whose parties were not reminded yet (registry.domain.reminders)."""
@@ -620,7 +615,7 @@ def reminders_due(
         due = reminders.reminder_due(
             facts(plan),
             reminded=plan.reminded_at is not None,
-            window_day=transfer.local_day(start, brand),
+            window_day=context.local_day(start, brand),
             as_of=as_of,
             now=now,
             calendar=policy.calendar_for(brand),
@@ -706,7 +701,7 @@ def confirmable_parties(
 
 def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime) -> str:
     brand = transfer._brand_of(session, request)
-    return handover.standing(facts(plan), now=now, today=transfer.local_day(now, brand))
+    return handover.standing(facts(plan), now=now, today=context.local_day(now, brand))
 
 
 def can_schedule(

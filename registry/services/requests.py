@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, func, select
@@ -41,6 +40,7 @@ from registry.services import (
     checked_text,
     handles,
 )
+from registry.services.context import ClockPolicy, local_day, zone_named
 from registry.services.unit import locked, use_case
 
 # Why no more attempts can be logged, one whole sentence per closed state.
@@ -66,43 +66,6 @@ ATTEMPT_FIELDS = (
     "summary",
     "decision",
 )
-
-
-@dataclass(frozen=True)
-class ClockPolicy:
-    """Site-wide defaults of the reply clock (from the app's configuration)."""
-
-    deadline_days: int = clock.DEFAULT_DEADLINE_DAYS
-    country: str = clock.DEFAULT_COUNTRY
-    lock_days: int = handover.DEFAULT_LOCK_DAYS  # after a handover, no new request this long
-    # Unanswered attempts through one channel before the ladder suggests the next one.
-    escalate_after: int = escalation.DEFAULT_ESCALATE_AFTER
-
-    @classmethod
-    def from_config(cls, config) -> ClockPolicy:
-        return cls(
-            deadline_days=int(config["REPLY_DEADLINE_DAYS"]),
-            country=config["DEFAULT_COUNTRY"],
-            lock_days=int(config.get("HANDOVER_LOCK_DAYS", handover.DEFAULT_LOCK_DAYS)),
-            escalate_after=escalation.check_escalate_after(
-                int(config.get("ESCALATE_AFTER", escalation.DEFAULT_ESCALATE_AFTER))
-            ),
-        )
-
-    def deadline_for(self, brand: Brand | None) -> int:
-        return (brand.reply_deadline_days if brand else None) or self.deadline_days
-
-    def calendar_for(self, brand: Brand | None) -> clock.BusinessCalendar:
-        if brand is None:
-            return self.calendar_of("", "")
-        return self.calendar_of(brand.country, brand.subdivision)
-
-    def calendar_of(self, country: str, subdivision: str | None) -> clock.BusinessCalendar:
-        """The calendar of a country and ISO subdivision ("GB", "GB-ENG"); no country: the
-        site's default."""
-        if not country:
-            return clock.calendar_for(self.country)
-        return clock.calendar_for(country, clock.subdivision_code(subdivision))
 
 
 @dataclass
@@ -139,20 +102,6 @@ class ListedRequest:
             "business_days_waiting": self.business_days_waiting,
             "unanswered_attempts": self.unanswered_attempts,
         }
-
-
-def zone_named(name: str | None) -> ZoneInfo:
-    """A brand's time zone by its name; a brand without one is in Paris."""
-    return ZoneInfo(name or "Europe/Paris")
-
-
-def brand_zone(brand: Brand | None) -> ZoneInfo:
-    return zone_named(brand.timezone if brand else None)
-
-
-def local_day(moment: datetime, brand: Brand | None) -> date:
-    """The calendar day a moment falls on for the brand: 23:30 in Paris on Friday is Friday."""
-    return moment.astimezone(brand_zone(brand)).date()
 
 
 def day_starts(day: date) -> datetime:
@@ -1301,7 +1250,7 @@ def propose(
     message: str = "",
     opened_on: date | None = None,
     show_name: bool = False,
-    policy: ClockPolicy = ClockPolicy(),
+    policy: ClockPolicy,
 ) -> TransferRequest:
     """Open a request; a handle not yet in the registry is added in the same step, held by
     the fan who offers it (unverified, and named in public only with `show_name`)."""
@@ -1421,7 +1370,7 @@ def open_request_on(session: Session, handle_id: int) -> TransferRequest | None:
 
 
 def lock_until(
-    session: Session, handle_id: int, *, today: date, policy: ClockPolicy = ClockPolicy()
+    session: Session, handle_id: int, *, today: date, policy: ClockPolicy
 ) -> date | None:
     """The first day a new request on the handle is accepted after its latest handover,
     while that day is still ahead (else None): the lock against a name bounced back and
@@ -1504,7 +1453,7 @@ def log_attempt(
     contact_point: str = "",
     summary: str = "",
     decision: str = "",
-    policy: ClockPolicy = ClockPolicy(),
+    policy: ClockPolicy,
 ) -> ContactAttempt:
     """Log one contact attempt. An attempt dated before the request's `opened_on` moves it
     back: the request was made at the latest then."""
@@ -1665,7 +1614,7 @@ def transition(
     expected_state: str | None = None,
     expected_version: int | None = None,
     confirmed: bool = False,
-    policy: ClockPolicy = ClockPolicy(),
+    policy: ClockPolicy,
 ) -> TransferRequest:
     """Move a request one allowed step. Completing it moves the handle's custody too.
 
@@ -1748,7 +1697,7 @@ def decide(
     now: datetime,
     today: date,
     confirmed: bool = False,
-    policy: ClockPolicy = ClockPolicy(),
+    policy: ClockPolicy,
 ) -> TransferRequest:
     """The brand's answer, given once: logged as an inbound attempt (a real reply for the
     reply clock, its `decision` saying which), then the matching transitions. Declining

@@ -29,7 +29,7 @@ from registry.domain import responsiveness as figures_of
 from registry.domain.escalation import ChannelAttempt
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import RequestKind
-from registry.services import Invalid, brands, checked, csv_io
+from registry.services import Invalid, brands, checked, context, csv_io
 from registry.services import requests as transfer
 
 Period = figures_of.Period
@@ -64,7 +64,7 @@ def _facts(
     *,
     period: Period,
     as_of: date,
-    policy: transfer.ClockPolicy,
+    policy: context.ClockPolicy,
     brand: Brand | None = None,
 ) -> tuple[dict[str, Brand], list[figures_of.RequestFacts]]:
     """The counted requests' facts, each naming its brand by slug, and those brands."""
@@ -118,7 +118,7 @@ def brand_figures(
     *,
     period: Period = ALL_TIME,
     as_of: date,
-    policy: transfer.ClockPolicy,
+    policy: context.ClockPolicy,
 ) -> Ranked:
     """One brand's figures over the period (zeros when no request counts). NotFound for a
     brand the registry does not have."""
@@ -151,7 +151,7 @@ def ranking(
     *,
     period: Period = ALL_TIME,
     as_of: date,
-    policy: transfer.ClockPolicy,
+    policy: context.ClockPolicy,
     sort: str = "",
     descending: bool = False,
 ) -> list[Ranked]:

@@ -11,7 +11,7 @@ from registry.adapters import db
 from registry.domain import limits
 from registry.domain.roles import AUDIT
 from registry.presentation.access import requires
-from registry.presentation.i18n import translate
+from registry.presentation.words import translate
 from registry.services import audit
 from registry.web.helpers import paging
 

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from registry.presentation.formats import long_date, long_datetime
 from registry.presentation.labels import label
-from registry.web.templating import as_text, long_date, long_datetime
+from registry.presentation.words import as_text
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVu"

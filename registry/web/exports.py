@@ -28,12 +28,12 @@ from registry.adapters import db
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.domain.platforms import PLATFORMS
 from registry.domain.roles import EXPORT, IMPORT
-from registry.presentation import i18n
+from registry.presentation import words
 from registry.presentation.access import can, requires
+from registry.presentation.words import translated
 from registry.services import csv_io, handles
 from registry.web import errors
 from registry.web.helpers import actor, clock_policy, or_404, today
-from registry.web.templating import translated
 
 bp = Blueprint("exports", __name__)
 
@@ -97,7 +97,7 @@ def import_csv():
 def _finished(form: ImportForm, job: jobs.ImportJob):
     """A finished import's page: its report, or the flash of what it did."""
     if job.state == "failed":
-        flash(_("Nothing imported: %(problem)s", problem=i18n.translate(*job.error)), "error")
+        flash(_("Nothing imported: %(problem)s", problem=words.translate(*job.error)), "error")
         return _page(form, status=422)
     report = job.report
     if report.refused or report.dry_run:

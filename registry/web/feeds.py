@@ -31,12 +31,12 @@ from registry.jobs.digests import absolute_url
 from registry.jobs.reminders import language_of, zone_of
 from registry.presentation import i18n
 from registry.presentation.access import requires
+from registry.presentation.formats import long_date
 from registry.presentation.labels import label
 from registry.services import digests
-from registry.services.requests import brand_zone
+from registry.services.context import brand_zone
 from registry.web.forms import ConfirmForm
 from registry.web.helpers import actor, clock_policy, run_use_case
-from registry.web.templating import long_date
 
 bp = Blueprint("feeds", __name__)
 

@@ -36,7 +36,7 @@ from wtforms.validators import (
 from registry.domain import limits, passwords
 from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
-from registry.presentation import i18n
+from registry.presentation import i18n, words
 from registry.presentation.labels import LABELS, labelled
 
 
@@ -53,7 +53,7 @@ def web_url(form, field) -> None:
             field.data, max_length=URL_FIELD_MAX.get(field.name, limits.URL_MAX)
         )
     except limits.OutOfRange as exc:
-        raise ValidationError(i18n.translate(exc.msgid, exc.params)) from None
+        raise ValidationError(words.translate(exc.msgid, exc.params)) from None
 
 
 URL_FIELD_MAX = {"website": limits.WEBSITE_MAX}
@@ -76,7 +76,7 @@ def _out_of_bounds(field) -> str | None:
         elif isinstance(field, DateField) and isinstance(data, date):
             limits.check_day(data)
     except limits.OutOfRange as exc:
-        return i18n.translate(exc.msgid, exc.params)
+        return words.translate(exc.msgid, exc.params)
     return None
 
 

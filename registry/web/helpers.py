@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 
 from registry.adapters import db
 from registry.domain import limits
-from registry.presentation import i18n
+from registry.presentation import i18n, words
 from registry.services import Forbidden, NotFound, ServiceError, Stale, clamp_page
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 
 def actor():
@@ -58,7 +58,7 @@ def clock_policy() -> ClockPolicy:
 
 def refusal(error: ServiceError) -> str:
     """A service's refusal in the reader's language."""
-    return i18n.translate(error.msgid, error.params)
+    return words.translate(error.msgid, error.params)
 
 
 def show_errors(form: FlaskForm, error: ServiceError) -> None:
@@ -67,7 +67,7 @@ def show_errors(form: FlaskForm, error: ServiceError) -> None:
     for name, message in error.field_messages.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, i18n.translate_message(message)]
+            field.errors = [*field.errors, words.translate_message(message)]
             placed = True
     if not placed:
         flash(refusal(error), "error")

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from registry.adapters import db
 from registry.domain.roles import PUBLIC
-from registry.presentation import i18n
+from registry.presentation import i18n, words
 from registry.presentation.access import requires
 from registry.services import ServiceError
 from registry.services import responsiveness as service
@@ -147,7 +147,7 @@ def responsiveness():
     errors = {}
     if refusal is not None:
         errors = {
-            name: i18n.translate_message(message)
+            name: words.translate_message(message)
             for name, message in refusal.field_messages.items()
         }
     rows = _rows(period) if period is not None else []

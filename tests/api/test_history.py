@@ -19,7 +19,7 @@ from registry.adapters.models import TransferRequest, User
 from registry.domain import clock, workflow
 from registry.services import handles
 from registry.services import requests as transfer
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 from tests.api.conftest import assert_json_error
 
 START = date(2026, 1, 5)

@@ -56,9 +56,8 @@ from werkzeug.serving import make_server
 from registry import ROOT, create_app
 from registry.adapters import db
 from registry.fixtures import demo
-from registry.presentation import labels
+from registry.presentation import formats, labels
 from registry.services import accounts
-from registry.web import templating
 from tests.conftest import PASSWORD, database_url, reset_tables, signup_link
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -249,17 +248,17 @@ class Catalogue:
     def date(self, value: date) -> str:
         """`{{ value|long_date }}`: "13 mai 2026" / "May 13, 2026"."""
         with self._speaking():
-            return templating.long_date(value)
+            return formats.long_date(value)
 
     def number(self, value: int) -> str:
         """`{{ value|thousands }}`."""
         with self._speaking():
-            return templating.thousands(value)
+            return formats.thousands(value)
 
     def days_ago(self, days: int) -> str:
         """`{{ days|business_days_ago }}`."""
         with self._speaking():
-            return templating.business_days_ago(days)
+            return formats.business_days_ago(days)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.services import brands
+from registry.services import brands, context
 from registry.services import requests as transfer
 from tests.web.test_request_page import words_of
 
@@ -49,18 +49,16 @@ def test_the_service_suggests_the_next_rung_and_the_untried_points(app, make):
         session = db.session()
         row = transfer.get_request(session, request.id)
         names = {"press_office": ("Press office", "Service de presse")}
-        found = transfer.escalation_for(
-            session, row, transfer.ClockPolicy(), department_names=names
-        )
+        found = transfer.escalation_for(session, row, context.ClockPolicy(), department_names=names)
         assert (found.channel, found.unanswered, found.next_channel) == ("web_form", 2, "email")
         assert [p.value for p in found.untried] == [
             "contact@gallimard.fr",
             "juridique@gallimard.fr",
         ]
         # Without the department names, "Service de presse" names no point.
-        plain = transfer.escalation_for(session, row, transfer.ClockPolicy())
+        plain = transfer.escalation_for(session, row, context.ClockPolicy())
         assert len(plain.untried) == 3
-        assert transfer.escalation_for(session, row, transfer.ClockPolicy(escalate_after=3)) is None
+        assert transfer.escalation_for(session, row, context.ClockPolicy(escalate_after=3)) is None
 
 
 def test_a_closed_request_suggests_nothing(app, make):
@@ -72,7 +70,7 @@ def test_a_closed_request_suggests_nothing(app, make):
         )
         session.commit()
         row = transfer.get_request(session, request.id)
-        assert transfer.escalation_for(session, row, transfer.ClockPolicy()) is None
+        assert transfer.escalation_for(session, row, context.ClockPolicy()) is None
 
 
 def test_the_page_shows_the_suggestion_to_whoever_logs_attempts(client, auth, app, make):

@@ -14,8 +14,8 @@ from werkzeug.test import encode_multipart
 from registry.adapters import db
 from registry.domain import limits
 from registry.domain.messages import Choices, Code, Message
+from registry.presentation import formats, words
 from registry.services import Invalid, accounts, tokens
-from registry.web import templating
 from tests.conftest import PASSWORD
 
 NNBSP = "\u202f"
@@ -38,25 +38,25 @@ ENGLISH = {"Accept-Language": "en-GB,en;q=0.8"}
 )
 def test_french_dates_write_only_the_first_of_the_month_as_an_ordinal(app, day, french, english):
     with app.test_request_context(headers=FRENCH):
-        assert templating.long_date(day) == french
+        assert formats.long_date(day) == french
     with app.test_request_context(headers=ENGLISH):
-        assert templating.long_date(day) == english
+        assert formats.long_date(day) == english
 
 
 def test_a_moment_on_the_first_of_the_month_reads_1er_in_french(app):
     moment = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)  # 10:30 in Paris
     with app.test_request_context(headers=FRENCH):
-        assert templating.long_datetime(moment).startswith("1er décembre 2026")
-        assert "10:30" in templating.long_datetime(moment)
+        assert formats.long_datetime(moment).startswith("1er décembre 2026")
+        assert "10:30" in formats.long_datetime(moment)
     with app.test_request_context(headers=ENGLISH):
-        assert templating.long_datetime(moment).startswith("December 1, 2026")
+        assert formats.long_datetime(moment).startswith("December 1, 2026")
 
 
 def test_a_moment_late_on_the_last_day_is_the_first_in_paris(app):
     # 23:30 UTC on 30 November is 00:30 on 1 December in Paris: the reader's day decides.
     moment = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
     with app.test_request_context(headers=FRENCH):
-        assert templating.long_date(moment) == "1er décembre 2026"
+        assert formats.long_date(moment) == "1er décembre 2026"
 
 
 def test_the_request_page_writes_the_first_of_the_month_as_an_ordinal(client, auth, make):
@@ -120,7 +120,7 @@ def test_the_import_says_since_when_in_words(app, make):
         )
     (problem,) = report.problems
     with app.test_request_context(headers=FRENCH):
-        shown = templating.translated(problem.parts[0])
+        shown = words.translated(problem.parts[0])
     assert "depuis le 1er décembre 2026" in shown
 
 
@@ -134,15 +134,15 @@ def test_a_code_is_named_and_choices_show_codes_with_their_names(app):
         choices=Choices("status", ("active", "for_sale")),
     )
     with app.test_request_context(headers=FRENCH):
-        assert templating.translated(message) == (
+        assert words.translated(message) == (
             f"Statut inconnu\xa0: «\xa0foo\xa0»{NNBSP}; choisissez parmi active (actif),"
             " for_sale (à vendre)."
         )
         # Inside a sentence, a name is a word: no capital.
-        assert templating.translated(Message("%(s)s", s=Code("state", "agreed"))) == "acceptée"
+        assert words.translated(Message("%(s)s", s=Code("state", "agreed"))) == "acceptée"
     with app.test_request_context(headers=ENGLISH):
         # English names add nothing to the codes they spell.
-        assert templating.translated(message) == (
+        assert words.translated(message) == (
             'Unknown status "foo"; choose one of active, for_sale.'
         )
 

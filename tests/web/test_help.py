@@ -9,7 +9,7 @@ import pytest
 from registry.adapters import db
 from registry.domain import clock
 from registry.services import guide
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 TODAY = date(2026, 12, 1)
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}

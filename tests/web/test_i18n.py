@@ -15,9 +15,9 @@ from sqlmodel import select
 from registry import ROOT
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, TransferRequest, User
+from registry.presentation import formats, words
 from registry.services import accounts, tokens
 from registry.services import requests as transfer
-from registry.web import templating
 from tests.conftest import PASSWORD
 
 NNBSP = "\u202f"  # the narrow no-break space Babel puts between French thousands
@@ -147,23 +147,23 @@ def test_dates_numbers_and_durations_read_as_the_reader_writes_them(
     app, headers, day, number, ago, followers
 ):
     with app.test_request_context(headers=headers):
-        assert templating.long_date(date(2026, 5, 13)) == day
-        assert templating.thousands(1500) == number
-        assert templating.business_days_ago(3) == ago
-        assert templating.followers(1500) == followers
+        assert formats.long_date(date(2026, 5, 13)) == day
+        assert formats.thousands(1500) == number
+        assert formats.business_days_ago(3) == ago
+        assert formats.followers(1500) == followers
 
 
 def test_one_of_a_kind_is_singular_in_both_languages(app):
     with app.test_request_context(headers=FRENCH):
-        assert templating.business_days_ago(1) == "il y a 1 jour ouvré"
-        assert templating.followers(1) == "1 abonné"
+        assert formats.business_days_ago(1) == "il y a 1 jour ouvré"
+        assert formats.followers(1) == "1 abonné"
     with app.test_request_context(headers=ENGLISH):
-        assert templating.business_days_ago(1) == "1 business day ago"
+        assert formats.business_days_ago(1) == "1 business day ago"
 
 
 def test_the_filters_speak_english_outside_a_request():
-    assert templating.long_date(date(2026, 5, 13)) == "May 13, 2026"
-    assert templating.thousands(1_200_000) == "1,200,000"
+    assert formats.long_date(date(2026, 5, 13)) == "May 13, 2026"
+    assert formats.thousands(1_200_000) == "1,200,000"
 
 
 def test_the_request_page_says_how_long_the_wait_has_been_in_french(client, auth, make):
@@ -199,13 +199,11 @@ def test_notes_the_registry_writes_itself_are_translated_but_typed_notes_are_not
     assert "Première inscription au registre." in page
     with client.application.test_request_context(headers=FRENCH):
         handed_over = CustodyRecord(note_code="handed_over", note_params='{"id": 7}', note="Merci")
-        assert templating.custody_note(handed_over) == "Cédé par la demande de transfert n°7. Merci"
+        assert words.custody_note(handed_over) == "Cédé par la demande de transfert n°7. Merci"
         typed = CustodyRecord(note="Bought at auction.")
-        assert templating.custody_note(typed) == "Bought at auction."
+        assert words.custody_note(typed) == "Bought at auction."
     with client.application.test_request_context(headers=ENGLISH):
-        assert templating.custody_note(handed_over) == (
-            "Handed over through transfer request #7. Merci"
-        )
+        assert words.custody_note(handed_over) == ("Handed over through transfer request #7. Merci")
 
 
 # --- time zones --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from registry.adapters.models import User
 from registry.services import Invalid, NotFound
 from registry.services import requests as transfer
 from registry.services import responsiveness as service
-from registry.services.requests import ClockPolicy
+from registry.services.context import ClockPolicy
 
 AS_OF = date(2026, 6, 30)
 PARIS = ZoneInfo("Europe/Paris")
