@@ -68,7 +68,7 @@ def import_through_a_worker(tmp_path, queue: dict, rows: int) -> None:
     worker = subprocess.Popen(
         [
             str(bin_dir / "huey_consumer"),
-            "registry.jobs.worker.huey",
+            "registry.worker.huey",
             "--workers=1",
             "--max-delay=1",
         ],

@@ -1,5 +1,5 @@
 """Background jobs, through Huey: embedded by default (a SQLite file of its own, `JOBS_DB`,
-else `instance/jobs.sqlite3` under the current folder; `huey_consumer registry.jobs.worker.huey`
+else `instance/jobs.sqlite3` under the current folder; `huey_consumer registry.worker.huey`
 runs them), on Redis with `REDIS_URL` when the registry outgrows one machine. Tests run
 each job at once, in the request (`JOBS_IMMEDIATE`).
 
@@ -110,12 +110,12 @@ def run_import(job_id: str, actor_id: int | None, today: str, dry_run: bool) -> 
         _run_import(job_id, actor_id, date.fromisoformat(today), dry_run)
 
 
-_APP: list = []  # the app the worker runs jobs in (registry.jobs.worker sets it)
+_APP: list = []  # the app the worker runs jobs in (registry.worker sets it)
 
 
 def _worker_app():
     if not _APP:
-        raise RuntimeError("Run the worker as `huey_consumer registry.jobs.worker.huey`.")
+        raise RuntimeError("Run the worker as `huey_consumer registry.worker.huey`.")
     return _APP[0]
 
 

@@ -97,4 +97,4 @@ def test_make_run_serves_on_port_or_5000():
     assert "--port 5000" in planned()
     assert "--port 5123" in planned("PORT=5123")
     assert "registry demo-login" in planned()
-    assert "huey_consumer registry.jobs.worker.huey" in planned()  # the background worker too
+    assert "huey_consumer registry.worker.huey" in planned()  # the background worker too

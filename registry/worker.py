@@ -1,4 +1,4 @@
-"""The background worker's entry point: `huey_consumer registry.jobs.worker.huey`. It builds
+"""The background worker's entry point: `huey_consumer registry.worker.huey`. It builds
 the app once, so each job runs in the app's context with its configuration."""
 
 from registry import create_app
