@@ -6,6 +6,7 @@ writes French accents, narrow no-break spaces and every handle."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask_babel import gettext as _
 from fpdf import FPDF
@@ -17,7 +18,7 @@ from registry.presentation.words import as_text
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVu"
-NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+Section = dict[str, Any]  # a part of the pack, as registry.services.evidence.pack() gives it
 
 
 class _Pack(FPDF):
@@ -44,7 +45,7 @@ def _document(title: str) -> _Pack:
 def _heading(pdf: _Pack, text: str) -> None:
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 12)
-    pdf.multi_cell(0, 7, text, **NEXT_LINE)
+    _paragraph(pdf, 7, text)
     pdf.set_font(FAMILY, size=10)
 
 
@@ -52,14 +53,19 @@ def _fact(pdf: _Pack, name: str, value: str) -> None:
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(62, 6, name)
     pdf.set_font(FAMILY, size=10)
-    pdf.multi_cell(0, 6, value or "—", **NEXT_LINE)
+    _paragraph(pdf, 6, value or "—")
 
 
 def _line(pdf: _Pack, text: str) -> None:
-    pdf.multi_cell(0, 5.5, text, **NEXT_LINE)
+    _paragraph(pdf, 5.5, text)
 
 
-def _confirmation(given: dict | None) -> str:
+def _paragraph(pdf: _Pack, height: float, text: str) -> None:
+    """Text wrapped to the page's width; the next one starts on a new line, at the margin."""
+    pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _confirmation(given: Section | None) -> str:
     if given is None:
         return _("not confirmed")
     if given["channel"]:
@@ -71,36 +77,50 @@ def _confirmation(given: dict | None) -> str:
     return _("confirmed on %(moment)s", moment=long_datetime(given["at"]))
 
 
-def render(content: dict) -> bytes:
-    """The PDF of one pack (`registry.services.evidence.pack`)."""
-    request, handle, brand = content["request"], content["handle"], content["brand"]
+def render(content: Section) -> bytes:
+    """The PDF of one pack (`registry.services.evidence.pack`), one section after another."""
+    handle = content["handle"]
     title = _(
         "Evidence pack: @%(handle)s on %(platform)s",
-        **{
-            "handle": handle["handle"],
-            "platform": handle["platform_name"],
-        },
+        handle=handle["handle"],
+        platform=handle["platform_name"],
     )
     pdf = _document(title)
+    _title(pdf, title, content)
+    _handle(pdf, handle)
+    _brand(pdf, content["brand"])
+    _request(pdf, content["request"])
+    _custody(pdf, content["custody"])
+    _contacts(pdf, content["contacts"])
+    _decision(pdf, content["decision"])
+    _handover(pdf, content["plans"])
+    return bytes(pdf.output())
+
+
+def _title(pdf: _Pack, title: str, content: Section) -> None:
     pdf.set_font(FAMILY, "B", 16)
-    pdf.multi_cell(0, 9, title, **NEXT_LINE)
+    _paragraph(pdf, 9, title)
     pdf.set_font(FAMILY, size=9)
     pdf.set_text_color(90)
     _line(
         pdf,
         _(
             "Transfer request #%(id)s · made on %(moment)s by the Handle Registry",
-            id=request["id"],
+            id=content["request"]["id"],
             moment=long_datetime(content["generated_at"]),
         ),
     )
     pdf.set_text_color(0)
 
+
+def _handle(pdf: _Pack, handle: Section) -> None:
     _heading(pdf, _("The handle"))
     _fact(pdf, _("Handle"), "@" + handle["handle"])
     _fact(pdf, _("Platform"), handle["platform_name"])
     _fact(pdf, _("Profile"), handle["url"])
 
+
+def _brand(pdf: _Pack, brand: Section | None) -> None:
     _heading(pdf, _("The brand"))
     if brand:
         _fact(pdf, _("Brand"), brand["name"])
@@ -108,6 +128,8 @@ def render(content: dict) -> bytes:
     else:
         _line(pdf, _("No brand is recorded for this handle."))
 
+
+def _request(pdf: _Pack, request: Section) -> None:
     _heading(pdf, _("The request"))
     _fact(pdf, _("Kind"), label(request["kind"], "request_kind"))
     _fact(pdf, _("State"), label(request["state"], "state"))
@@ -116,18 +138,23 @@ def render(content: dict) -> bytes:
     if request["amount"]:
         terms += " — " + _("%(amount)s €", amount=f"{request['amount']:.2f}")
     _fact(pdf, _("Terms"), terms)
-    proposer = request["proposer"]
+    _fact(pdf, _("Proposed by"), _proposer(request["proposer"]))
+    if request["message"]:
+        _fact(pdf, _("Message"), request["message"])
+
+
+def _proposer(proposer: Section) -> str:
     who = proposer["name"] or (_("A former member") if proposer["former_member"] else _("A member"))
     if proposer.get("email"):
         who += f" <{proposer['email']}>"
     if proposer.get("phone"):
         who += f" · {proposer['phone']}"
-    _fact(pdf, _("Proposed by"), who)
-    if request["message"]:
-        _fact(pdf, _("Message"), request["message"])
+    return str(who)
 
+
+def _custody(pdf: _Pack, custody: list[Section]) -> None:
     _heading(pdf, _("Custody history"))
-    for entry in content["custody"]:
+    for entry in custody:
         until = long_date(entry["ended_on"]) if entry["ended_on"] else _("today")
         holder = entry["holder_name"] or label(entry["holder_kind"], "holder_kind")
         text = _(
@@ -144,18 +171,15 @@ def render(content: dict) -> bytes:
         if entry["evidence_url"]:
             _line(pdf, "   " + _("Evidence: %(url)s", url=entry["evidence_url"]))
 
+
+def _contacts(pdf: _Pack, contacts: list[Section]) -> None:
     _heading(pdf, _("Contact log"))
-    if not content["contacts"]:
+    if not contacts:
         _line(pdf, _("No contact attempt is recorded."))
-    for contact in content["contacts"]:
-        reached = " · ".join(
-            part
-            for part in (
-                label(contact["department"], "department") if contact["department"] else "",
-                contact["contact_point"],
-            )
-            if part
-        )
+    for contact in contacts:
+        department = contact["department"]
+        parts = (label(department, "department") if department else "", contact["contact_point"])
+        reached = " · ".join(part for part in parts if part)
         _line(
             pdf,
             "• "
@@ -171,28 +195,31 @@ def render(content: dict) -> bytes:
         if contact["summary"]:
             _line(pdf, "   " + contact["summary"])
 
+
+def _decision(pdf: _Pack, decision: Section | None) -> None:
     _heading(pdf, _("The brand's decision"))
-    decision = content["decision"]
     if decision is None:
         _line(pdf, _("No decision is recorded yet."))
-    else:
-        said = _("Accepted") if decision["decision"] == "accept" else _("Declined")
-        _line(
-            pdf,
-            _(
-                "%(decision)s on %(moment)s (%(channel)s)",
-                decision=said,
-                moment=long_datetime(decision["at"]),
-                channel=label(decision["channel"], "channel"),
-            ),
-        )
-        if decision["summary"]:
-            _line(pdf, decision["summary"])
+        return
+    said = _("Accepted") if decision["decision"] == "accept" else _("Declined")
+    _line(
+        pdf,
+        _(
+            "%(decision)s on %(moment)s (%(channel)s)",
+            decision=said,
+            moment=long_datetime(decision["at"]),
+            channel=label(decision["channel"], "channel"),
+        ),
+    )
+    if decision["summary"]:
+        _line(pdf, decision["summary"])
 
+
+def _handover(pdf: _Pack, plans: list[Section]) -> None:
     _heading(pdf, _("Handover"))
-    if not content["plans"]:
+    if not plans:
         _line(pdf, _("No handover window is planned yet."))
-    for number, plan in enumerate(content["plans"], start=1):
+    for number, plan in enumerate(plans, start=1):
         pdf.set_font(FAMILY, "B", 10)
         _line(
             pdf,
@@ -209,13 +236,16 @@ def render(content: dict) -> bytes:
         _fact(pdf, _("Confirmations due by"), long_date(plan["confirm_by"]))
         _fact(pdf, _("Standing"), label(plan["standing"], "standing"))
         if plan["outcome"]:
-            outcome = label(plan["outcome"], "handover_outcome")
-            outcome = outcome[:1].upper() + outcome[1:]  # a code's name for inside a sentence
-            if plan["outcome_reason"]:
-                outcome += " — " + label(plan["outcome_reason"], "failure_reason")
-            if plan["outcome_at"]:
-                outcome += " · " + long_datetime(plan["outcome_at"])
-            _fact(pdf, _("Outcome"), outcome)
+            _fact(pdf, _("Outcome"), _outcome(plan))
         for warning in plan["warnings"]:
             _line(pdf, "! " + as_text(warning))
-    return bytes(pdf.output())
+
+
+def _outcome(plan: Section) -> str:
+    outcome = label(plan["outcome"], "handover_outcome")
+    outcome = outcome[:1].upper() + outcome[1:]  # a code's name for inside a sentence
+    if plan["outcome_reason"]:
+        outcome += " — " + label(plan["outcome_reason"], "failure_reason")
+    if plan["outcome_at"]:
+        outcome += " · " + long_datetime(plan["outcome_at"])
+    return outcome
