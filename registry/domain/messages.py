@@ -16,7 +16,7 @@ Pure Python on purpose: no Flask, so the domain stays importable and testable al
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Self, TypeAlias
+from typing import Any, Self, TypeAlias, TypedDict, Unpack
 
 # A value a sentence names: a Message, a Code, Choices, a date, a number, a text. Typed Any, not
 # object: parameters travel on as keyword arguments beside typed keyword options
@@ -151,6 +151,15 @@ def as_message(value: Message | str) -> Message:
     return value if isinstance(value, Message) else Message(str(value))
 
 
+class RefusalOptions(TypedDict, total=False):
+    """What a Refusal is told beside its sentence: its keyword options, by name."""
+
+    status: int | None
+    field: str | None
+    fields: Mapping[str, Message | str] | None
+    extra: Mapping[str, Any] | None
+
+
 class Refusal(ValueError):
     """The registry's one error type: a refusal the user can act on, from the domain, a use
     case or an interface alike.
@@ -192,7 +201,7 @@ class Refusal(ValueError):
         return Message(self.msgid, **self.params)
 
     @classmethod
-    def explaining(cls, error: Refusal, **kwargs: Any) -> Self:
+    def explaining(cls, error: Refusal, **kwargs: Unpack[RefusalOptions]) -> Self:
         """The same refusal as another kind (e.g. a domain refusal as a use case's Invalid),
         its msgid and parameters kept for translation."""
         return cls(error.msgid, **kwargs, **error.params)
