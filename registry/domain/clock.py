@@ -484,6 +484,9 @@ def reply_status(
         return _NOTHING_AWAITED
     known = known_as_of(attempts, as_of)
     unanswered = _unanswered_outbound(known)
+    waiting_since: date
+    due_on: date | None
+    first_contact_due: date | None
     if unanswered:
         waiting_since = unanswered[0].happened_on
         due_on = due_after(waiting_since, deadline_days, calendar=calendar)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from registry.domain.clock import CHANNELS, OUTBOUND, AttemptFact, unanswered
 from registry.domain.messages import N_, Choices, Explained
@@ -83,6 +84,23 @@ class Point:
     value: str
 
 
+class PointDict(TypedDict):
+    """A contact point as the API shows it."""
+
+    kind: str
+    label: str
+    value: str
+
+
+class SuggestionDict(TypedDict):
+    """A suggestion as the API shows it (`Suggestion.as_dict`)."""
+
+    channel: str
+    unanswered_attempts: int
+    next_channel: str | None
+    untried_contact_points: list[PointDict]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """After ``unanswered`` unanswered attempts through ``channel``, try ``next_channel``
@@ -93,7 +111,7 @@ class Suggestion:
     next_channel: str | None
     untried: tuple[Point, ...] = field(default=())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> SuggestionDict:
         return {
             "channel": self.channel,
             "unanswered_attempts": self.unanswered,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NoReturn
@@ -51,7 +51,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 
 # Same labels as the Bluesky handle pattern, for a Mastodon instance.
 @lru_cache(maxsize=64)
-def _compiled(pattern: str) -> regex.Pattern:
+def _compiled(pattern: str) -> regex.Pattern[str]:
     """A platform's pattern, compiled once (an import checks it on every line)."""
     return regex.compile(pattern)
 
@@ -220,7 +220,9 @@ def _segments(path: str) -> list[str]:
     return [unquote(segment) for segment in path.split("/") if segment]
 
 
-def _handle_in_path(rules: PlatformRules, segments: list[str], query: dict) -> str:
+def _handle_in_path(
+    rules: PlatformRules, segments: list[str], query: Mapping[str, list[str]]
+) -> str:
     """The handle a link's path names, without its "@"; refuses a path that names none."""
     handle = _match_forms(rules, rules.links.forms, "/".join(segments), query)
     if handle is not None:
@@ -243,7 +245,7 @@ def _handle_in_path(rules: PlatformRules, segments: list[str], query: dict) -> s
 
 
 def _match_forms(
-    rules: PlatformRules, forms: tuple[LinkForm, ...], path: str, query: dict
+    rules: PlatformRules, forms: tuple[LinkForm, ...], path: str, query: Mapping[str, list[str]]
 ) -> str | None:
     """The handle the first matching form gives, None if no form matches; refuses a link
     that a form says names no account."""
@@ -263,7 +265,9 @@ def _match_forms(
                 inner = urlsplit(value)
                 return _handle_in_path(rules, _segments(inner.path), parse_qs(inner.query))
             return value.removeprefix("@")
-        return match.group("handle").removeprefix("@")
+        # A form with no other outcome has the group "handle" (LinkForm): a str, never None.
+        handle: str = match.group("handle")
+        return handle.removeprefix("@")
     return None
 
 
@@ -362,7 +366,7 @@ def _is_reserved(rules: PlatformRules, name: str, names: frozenset[str]) -> bool
 @lru_cache(maxsize=256)
 def _reserved_keys(case_sensitive: bool, ignored: str, names: frozenset[str]) -> frozenset[str]:
     """The identity keys of a platform's reserved names, worked out once per set."""
-    keys = set()
+    keys: set[str] = set()
     for name in names:
         for character in ignored:
             name = name.replace(character, "")
@@ -589,8 +593,8 @@ _WRITING_SYSTEMS = (
 
 
 @functools.cache
-def _script_finder() -> regex.Pattern:
-    known = []
+def _script_finder() -> regex.Pattern[str]:
+    known: list[str] = []
     for code in _SCRIPT_CODES:
         try:
             regex.compile(rf"\p{{sc={code}}}")
@@ -603,10 +607,11 @@ def _script_finder() -> regex.Pattern:
 def _scripts(handle: str) -> set[str]:
     """The scripts of a handle's letters, marks and digits, leaving out shared characters."""
     finder = _script_finder()
-    scripts = set()
+    scripts: set[str] = set()
     for character in handle:
         match = finder.fullmatch(character)
-        script = match.lastgroup if match else "Zzzz"
+        # A match is one of the finder's named groups, so lastgroup is never None with one.
+        script = (match.lastgroup if match else None) or "Zzzz"
         if script not in _ALL_SCRIPTS:
             scripts.add(script)
     return scripts
@@ -674,7 +679,7 @@ _USERNAME_RULES = {
 _RULES_BY_SLUG = {"facebook": _USERNAME_RULES}
 
 
-def _rule(rules: PlatformRules, which: str, **params) -> Message:
+def _rule(rules: PlatformRules, which: str, **params: object) -> Message:
     sentences = _RULES_BY_SLUG.get(rules.slug, _HANDLE_RULES)
     params = {name: value for name, value in params.items() if value is not None}
     return Message(sentences.get(which) or _HANDLE_RULES[which], platform=rules.name, **params)

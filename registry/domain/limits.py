@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from registry.domain.messages import N_, Explained
+from registry.domain.messages import N_, Explained, Param
 
 # Dates: nothing in the registry's domain happened before 1900 or will after 2100.
 MIN_DAY = date(1900, 1, 1)
@@ -57,7 +57,7 @@ def query_value_max(name: str) -> int:
 class OutOfRange(Explained):
     """A value the registry refuses to store; `field` names where it was given."""
 
-    def __init__(self, msgid: str, /, *, field: str = "", **params) -> None:
+    def __init__(self, msgid: str, /, *, field: str = "", **params: Param) -> None:
         super().__init__(msgid, **params)
         self.field = field  # after the base class, which may set a field of its own
 
@@ -102,7 +102,7 @@ def check_int(value: int, *, field: str = "", minimum: int = 0, maximum: int = I
     return value
 
 
-def is_id(value) -> bool:
+def is_id(value: object) -> bool:
     """Whether a value can name a row: a whole number between 1 and MAX_ID."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
@@ -120,7 +120,7 @@ def check_amount(euros: float, *, field: str = "amount") -> int:
     return round(euros * 100)
 
 
-def clamp_page(page) -> int:
+def clamp_page(page: object) -> int:
     """A page number from a query string: junk means 1, and no page lies beyond MAX_PAGE."""
     text = str(page or 1).strip()
     if len(text) > 12:  # more digits than any page: the last one
@@ -196,7 +196,9 @@ def check_web_url(value: str | None, *, field: str = "", max_length: int = URL_M
 TOO_DEEP = N_("The body is nested too deeply: at most %(max)s levels.")
 
 
-def unstorable_in(value, *, depth_max: int = JSON_DEPTH_MAX) -> tuple[str, str, dict] | None:
+def unstorable_in(
+    value: object, *, depth_max: int = JSON_DEPTH_MAX
+) -> tuple[str, str, dict[str, Param]] | None:
     """The first problem in a decoded JSON value, as (where, msgid, params): a text or a key
     with a NUL or a lone surrogate, or nesting deeper than `depth_max`. `where` is the dotted
     path of the value ("summary", "items.0"), "body" for the body itself; None when the whole

@@ -17,10 +17,17 @@ Pure Python on purpose: no Flask, so the domain stays importable and testable al
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Self, TypeAlias, TypedDict, Unpack
+
+# A value a sentence names: a Message, a Code, Choices, a date, a number, a text. Typed Any, not
+# object: parameters travel on as keyword arguments beside typed keyword options
+# (`Refusal(msgid, status=..., **params)`), and mypy checks each option against a `**params`
+# of object (or of any union of these types) and refuses it.
+Param: TypeAlias = Any
 
 Translate = Callable[[str], str]
-Show = Callable[[Any], Any]
+# How whoever renders shows a parameter that is not a Message: a date or a Code in words.
+Show = Callable[[Param], object]
 
 # The languages the registry speaks, each named in itself (for the switcher and profiles).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
@@ -35,13 +42,13 @@ def _same(msgid: str) -> str:
     return msgid
 
 
-def _as_is(value: Any) -> Any:
+def _as_is(value: Param) -> object:
     return value
 
 
 def render(
     msgid: str,
-    params: Mapping[str, Any] | None = None,
+    params: Mapping[str, Param] | None = None,
     translate: Translate = _same,
     show: Show = _as_is,
 ) -> str:
@@ -116,7 +123,7 @@ class Message:
 
     __slots__ = ("msgid", "params")
 
-    def __init__(self, msgid: str, /, **params: Any) -> None:
+    def __init__(self, msgid: str, /, **params: Param) -> None:
         self.msgid = str(msgid)
         self.params = params
 
@@ -145,6 +152,15 @@ def as_message(value: Message | str) -> Message:
     return value if isinstance(value, Message) else Message(str(value))
 
 
+class RefusalOptions(TypedDict, total=False):
+    """What a Refusal is told beside its sentence: its keyword options, by name."""
+
+    status: int | None
+    field: str | None
+    fields: Mapping[str, Message | str] | None
+    extra: Mapping[str, Any] | None
+
+
 class Refusal(ValueError):
     """The registry's one error type: a refusal the user can act on, from the domain, a use
     case or an interface alike.
@@ -166,8 +182,8 @@ class Refusal(ValueError):
         status: int | None = None,
         field: str | None = None,
         fields: Mapping[str, Message | str] | None = None,
-        extra: Mapping[str, Any] | None = None,
-        **params: Any,
+        extra: Mapping[str, Any] | None = None,  # JSON values, passed on as keywords too
+        **params: Param,
     ) -> None:
         self.msgid = msgid
         self.params = params
@@ -186,7 +202,7 @@ class Refusal(ValueError):
         return Message(self.msgid, **self.params)
 
     @classmethod
-    def explaining(cls, error: Refusal, **kwargs: Any) -> Refusal:
+    def explaining(cls, error: Refusal, **kwargs: Unpack[RefusalOptions]) -> Self:
         """The same refusal as another kind (e.g. a domain refusal as a use case's Invalid),
         its msgid and parameters kept for translation."""
         return cls(error.msgid, **kwargs, **error.params)

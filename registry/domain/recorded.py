@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
-from registry.domain.messages import N_, Code, Message
+from registry.domain.messages import N_, Code, Message, Param
 
 FORMER_MEMBER = N_("A former member")
 # A member holder who did not choose to show their name, as the public pages name them.
@@ -58,38 +58,67 @@ PERSONAL = {"personal": True}
 PERSONAL_VALUE = N_("personal data, not kept in the trail")
 
 
-def member(user_id: int | None) -> dict | None:
+# --- the parameters the registry stores, each a JSON object of its own shape -------------------
+
+
+class MemberRef(TypedDict):
+    """A member, by id: resolved when shown (erased, "A former member")."""
+
+    member: int
+
+
+class CodeRef(TypedDict):
+    """A code of a vocabulary (``kind``: "state", "role"...)."""
+
+    code: str
+    value: str
+
+
+class DayRef(TypedDict):
+    """A day, as an ISO date ("2009-06-01")."""
+
+    day: str
+
+
+class PhraseRef(TypedDict):
+    """A phrase to translate with the sentence, with its own parameters if it has any."""
+
+    phrase: str
+    params: NotRequired[dict[str, object]]
+
+
+def member(user_id: int | None) -> MemberRef | None:
     """A parameter naming a member by id, resolved when shown."""
     return None if user_id is None else {"member": user_id}
 
 
-def code(kind: str, value: str) -> dict:
+def code(kind: str, value: str) -> CodeRef:
     """A parameter that is a code of a vocabulary (a role, a request's state), named in the
     reader's words when shown."""
     return {"code": kind, "value": value}
 
 
-def day(value: date) -> dict:
+def day(value: date) -> DayRef:
     """A parameter that is a day, written in words in the reader's language when shown."""
     return {"day": value.isoformat()}
 
 
-def phrase(msgid: str, **params: Any) -> dict:
+def phrase(msgid: str, **params: object) -> PhraseRef:
     """A parameter that is itself a phrase to translate."""
     return {"phrase": msgid, "params": params} if params else {"phrase": msgid}
 
 
-def transition_note(note: str) -> Any:
+def transition_note(note: str) -> PhraseRef | str:
     """A transition's note as a parameter: the registry's own notes translate, typed ones not."""
     return phrase(note) if note in TRANSITION_NOTES else note
 
 
-def dumps(params: Mapping[str, Any] | None) -> str:
+def dumps(params: Mapping[str, object] | None) -> str:
     """Parameters as stored: JSON, "" when there are none."""
     if not params:
         return ""
 
-    def default(value: Any) -> str:
+    def default(value: object) -> str:
         if isinstance(value, date | datetime):
             return value.isoformat()
         return str(value)
@@ -97,7 +126,9 @@ def dumps(params: Mapping[str, Any] | None) -> str:
     return json.dumps(params, default=default, sort_keys=True, ensure_ascii=False)
 
 
-def loads(stored: str | None) -> dict:
+def loads(stored: str | None) -> dict[str, Any]:
+    """Parameters as stored, read back; {} when there are none. Their values are typed Any as
+    json.loads gives them: each reader narrows the keys it wrote."""
     if not stored:
         return {}
     try:
@@ -107,7 +138,7 @@ def loads(stored: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def member_ids(value: Any) -> set[int]:
+def member_ids(value: object) -> set[int]:
     """The members a stored value refers to, at any depth."""
     if isinstance(value, dict):
         if set(value) == {"member"} and isinstance(value["member"], int):
@@ -118,14 +149,15 @@ def member_ids(value: Any) -> set[int]:
     return set()
 
 
-MemberLabel = Callable[[int], Any]
+# How the reader's page names a member by id: an e-mail, or a Message ("A former member").
+MemberLabel = Callable[[int], Message | str]
 
 
-def is_personal(value: Any) -> bool:
+def is_personal(value: object) -> bool:
     return value == PERSONAL
 
 
-def resolve(value: Any, label: MemberLabel) -> Any:
+def resolve(value: object, label: MemberLabel) -> Param:
     """A stored parameter ready for a Message: members named by `label`, phrases as Messages."""
     if isinstance(value, dict):
         if set(value) == {"member"}:
@@ -163,14 +195,16 @@ UNMARKED = {
 }
 
 
-def _unmarked(msgid: str, name: str, value: Any) -> Any:
+def _unmarked(msgid: str, name: str, value: object) -> object:
     kind = UNMARKED.get(msgid, {}).get(name)
     if kind is None or not isinstance(value, str):
         return value
     return {"day": value} if kind == "day" else Code(kind, value)
 
 
-def message(msgid: str, stored_params: str | Mapping | None, label: MemberLabel) -> Message | None:
+def message(
+    msgid: str, stored_params: str | Mapping[str, object] | None, label: MemberLabel
+) -> Message | None:
     """A stored code and its parameters as a Message to translate; None when there is none."""
     if not msgid:
         return None

@@ -31,6 +31,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from registry.domain import clock
 from registry.domain.escalation import ChannelAttempt
@@ -100,6 +101,22 @@ def first_real_reply(
     return None
 
 
+class ResponsivenessDict(TypedDict):
+    """One brand's figures as the API shows them (`Responsiveness.as_dict`)."""
+
+    brand: str
+    requests: int
+    contacted: int
+    replied: int
+    reply_rate: float | None
+    median_business_days_to_first_reply: float | int | None
+    worst_business_days_to_first_reply: int | None
+    late_replies: int
+    overdue_now: int
+    auto_replied: int
+    unanswered_by_channel: dict[str, int]
+
+
 @dataclass(frozen=True)
 class Responsiveness:
     """One brand's figures (see the module's docstring)."""
@@ -125,7 +142,7 @@ class Responsiveness:
     def unanswered_attempts(self) -> int:
         return sum(count for _channel, count in self.unanswered_by_channel)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> ResponsivenessDict:
         return {
             "brand": self.brand,
             "requests": self.requests,
@@ -208,7 +225,7 @@ def ranking(requests: Iterable[RequestFacts], *, as_of: date) -> list[Responsive
     return sorted((figures(brand, requests, as_of=as_of) for brand in brands), key=rank_key)
 
 
-def rank_key(row: Responsiveness) -> tuple:
+def rank_key(row: Responsiveness) -> tuple[bool, float, bool, float, int, int, str]:
     """The ranking's order: the highest reply rate first; then the fastest median reply, the
     fewest late replies and overdue requests; a brand nobody contacted yet last."""
     rate = row.reply_rate

@@ -67,36 +67,27 @@ class TransitionNotAllowed(Explained):
         self.current = current
         self.target = target
         self.allowed = allowed_transitions(current)
-        msgid, params = _refusal_message(current, target, self.allowed)
-        super().__init__(msgid, **params)
-
-
-def _refusal_message(current: str, target: str, allowed: tuple[str, ...]) -> tuple[str, dict]:
-    params = {
-        "current": Code("state", current),
-        "target": Code("state", target),
-        "next_steps": Choices("state", allowed, named=True),
-    }
-    if current in CLOSED_STATES:
-        return N_(
-            'A request that is "%(current)s" cannot move to "%(target)s": it is closed.'
-        ), params
-    if current == target:
-        return N_('The request is already "%(current)s"; next steps are: %(next_steps)s.'), params
-    if _MAIN_PATH.index(target) < _MAIN_PATH.index(current):
-        return (
-            N_(
-                'A "%(current)s" request cannot move back to "%(target)s";'
-                " next steps are: %(next_steps)s."
-            ),
-            params,
+        super().__init__(
+            _refusal_msgid(current, target),
+            current=Code("state", current),
+            target=Code("state", target),
+            next_steps=Choices("state", self.allowed, named=True),
         )
-    return (
-        N_(
-            'A "%(current)s" request cannot move straight to "%(target)s";'
+
+
+def _refusal_msgid(current: str, target: str) -> str:
+    if current in CLOSED_STATES:
+        return N_('A request that is "%(current)s" cannot move to "%(target)s": it is closed.')
+    if current == target:
+        return N_('The request is already "%(current)s"; next steps are: %(next_steps)s.')
+    if _MAIN_PATH.index(target) < _MAIN_PATH.index(current):
+        return N_(
+            'A "%(current)s" request cannot move back to "%(target)s";'
             " next steps are: %(next_steps)s."
-        ),
-        params,
+        )
+    return N_(
+        'A "%(current)s" request cannot move straight to "%(target)s";'
+        " next steps are: %(next_steps)s."
     )
 
 
@@ -145,7 +136,7 @@ def is_open(state: str) -> bool:
 
 
 # The forward road of a request; declining or withdrawing leaves it from any open state.
-FORWARD = (PROPOSED, CONTACTING, IN_DISCUSSION, AGREED, COMPLETED)
+FORWARD: tuple[str, ...] = (PROPOSED, CONTACTING, IN_DISCUSSION, AGREED, COMPLETED)
 
 
 def path_to(current: str, target: str) -> tuple[str, ...]:
