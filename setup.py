@@ -3,6 +3,7 @@ of the checkout, are copied into the package (registry/templates, registry/stati
 registry.site_folder looks first), and the message catalogues are compiled, so an installed
 site speaks French without a checkout's `make translations` (and a stale .mo can never ship)."""
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -14,8 +15,11 @@ SITE_FOLDERS = ("templates", "static")  # MANIFEST.in puts them in the sdist too
 
 class BuildWithSiteFiles(build_py):
     def run(self):
-        super().run()
         package = Path(self.build_lib) / "registry"
+        # Built afresh each time: what an earlier build left in build/ (a template deleted
+        # since, a file no longer packaged) would otherwise ship in this wheel too.
+        shutil.rmtree(package, ignore_errors=True)
+        super().run()
         for name in SITE_FOLDERS:
             self.copy_tree(str(HERE / name), str(package / name))
 

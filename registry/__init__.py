@@ -40,13 +40,17 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
 
-    from registry import db, i18n
+    from registry import catalogues, db, i18n
     from registry.extensions import csrf, init_security, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     init_security(app)
+    # The compiled catalogues: the package's, or compiled now into the instance folder when a
+    # checkout has none (or stale ones), as after a contributor's `pip install -e .`.
+    folders = catalogues.translation_directories(Path(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(folder) for folder in folders)
     i18n.init_app(app)
 
     from registry import access, api, bounds, cli, jobs, web

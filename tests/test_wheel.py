@@ -91,11 +91,13 @@ def test_the_wheel_migrates_seeds_and_serves_a_french_page_outside_the_checkout(
     init = run(str(bin_dir / "registry"), "init-db", cwd=site, env=env)
     assert "Database is up to date" in init.stdout
     run(str(bin_dir / "registry"), "seed-demo", cwd=site, env=env)
-    location, _ = assert_serves_french_and_static_files(bin_dir / "python", site, env)
+    location, instance = assert_serves_french_and_static_files(bin_dir / "python", site, env)
     assert location.is_relative_to(venv), location  # the wheel's code, not the checkout's
     package = location.parent
     assert (package / "templates" / "base.html").is_file()  # its own copy (setup.py)
     assert (package / "static" / "style.css").is_file()
+    assert not list(package.glob("translations/*/LC_MESSAGES/*.po"))  # compiled ones only
+    assert instance.is_dir() and not (instance / "translations").exists()  # nothing compiled
 
 
 def test_the_sdist_builds_the_same_wheel(tmp_path, wheel):
