@@ -1,10 +1,12 @@
-"""The package as an operator installs it: a wheel built from the checkout (or from its sdist,
-which makes the same wheel), installed into a fresh virtualenv away from the checkout, creates
-its database and serves French pages and the site's static files."""
+"""The package as people install it, each into a fresh virtualenv: an operator's wheel, built
+from the checkout (or from its sdist, which makes the same wheel), installed away from the
+checkout; and a contributor's editable install of a checkout where no catalogue was ever
+compiled. Each serves French pages and the site's static files."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -130,3 +132,31 @@ def test_the_sdist_builds_the_same_wheel(tmp_path, wheel):
     with zipfile.ZipFile(wheel) as checkout_wheel, zipfile.ZipFile(from_sdist) as sdist_wheel:
         assert sorted(sdist_wheel.namelist()) == sorted(checkout_wheel.namelist())
         assert "registry/translations/fr/LC_MESSAGES/messages.mo" in sdist_wheel.namelist()
+
+
+def test_an_editable_install_serves_french_and_static_files_without_make(tmp_path):
+    """A contributor's `pip install -e .` of a fresh clone: nothing compiled, no `make`."""
+    checkout, venv = tmp_path / "checkout", tmp_path / "venv"
+    shutil.copytree(
+        ROOT,
+        checkout,
+        ignore=shutil.ignore_patterns(  # what .gitignore keeps out of a clone, and tests/
+            *(".*", "__pycache__", "*.py[cod]", "*.egg-info", "build", "dist", "instance"),
+            *("*.db", "*.sqlite", "*.mo", "screenshots", "test-results", "*.log", "*.pid"),
+            "tests",
+        ),
+    )
+    assert not list(checkout.rglob("*.mo"))
+    bin_dir = new_venv(venv)
+    pip_install(bin_dir, "--no-deps", "-e", str(checkout))
+    [own_site] = venv.glob("lib/python*/site-packages")
+    # The venv's own site-packages first: its editable finder is a module named like the
+    # test environment's (the same project), and the first on the path is the one imported.
+    env = environment(tmp_path, bin_dir, str(own_site), database=tmp_path / "registry.db")
+    run(str(bin_dir / "registry"), "init-db", cwd=tmp_path, env=env)
+    location, instance = assert_serves_french_and_static_files(bin_dir / "python", tmp_path, env)
+    assert location == checkout / "registry" / "__init__.py"  # the copy's code, as it is
+    # The French catalogue was compiled when the app started, into the instance folder.
+    assert instance == checkout / "instance"
+    compiled = instance / "translations" / "fr" / "LC_MESSAGES" / "messages.mo"
+    assert list(checkout.rglob("*.mo")) == [compiled]
