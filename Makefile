@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Compiled catalogues are built, never committed: each .mo is remade when its .po changes.
+# (Without them, the app compiles any missing or stale one into instance/translations when it
+# starts, registry/catalogues.py; these targets compile them beside their sources.)
 CATALOGUES := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 

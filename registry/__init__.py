@@ -6,12 +6,26 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent  # the checkout, for tests and scripts
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the checkout, for tests and scripts
+
+
+def site_folder(name: str) -> Path:
+    """The site's `templates` or `static` folder. In the checkout they sit at the top, beside
+    registry/ (which is also what an editable install serves); building a wheel copies them
+    into the package (setup.py), so an installed site has its own copy, which wins when it is
+    there."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else ROOT / name
 
 
 def create_app(config: dict | None = None) -> Flask:
-    # Templates and static files live in the package, so an installed wheel serves them.
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=site_folder("templates"),
+        static_folder=site_folder("static"),
+    )
     from registry import config as settings
 
     app.config.from_mapping(settings.from_environment(Path(app.instance_path)))
@@ -27,13 +41,17 @@ def create_app(config: dict | None = None) -> Flask:
         )
 
     from registry.adapters import db
-    from registry.presentation import i18n
+    from registry.presentation import catalogues, i18n
     from registry.presentation.extensions import csrf, init_security, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     init_security(app)
+    # The compiled catalogues: the package's, or compiled now into the instance folder when a
+    # checkout has none (or stale ones), as after a contributor's `pip install -e .`.
+    folders = catalogues.translation_directories(Path(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(folder) for folder in folders)
     i18n.init_app(app)
 
     from registry import api, cli, jobs, web

@@ -137,7 +137,7 @@ NOT_STATIC = re.compile(r"^(?!.*/static/).*$")
 # as an error. It says nothing about the app: production serves static files through
 # gunicorn and a proxy. Only that one warning is ignored, and only here.
 UNCLOSED_STATIC_FILE = (
-    "ignore:Exception ignored in. <_io.FileIO name='[^']*registry/static/"
+    "ignore:Exception ignored in. <_io.FileIO name='[^']*/static/"
     ":pytest.PytestUnraisableExceptionWarning"
 )
 

@@ -143,7 +143,7 @@ def test_hsts_over_https(client, path):
 
 # --- 2. the templates need no inline script or style ------------------------------------------
 
-TEMPLATES = ROOT / "registry" / "templates"
+TEMPLATES = ROOT / "templates"
 INLINE = {
     "inline script": re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>", re.IGNORECASE),
     "inline style": re.compile(r"\sstyle\s*=|<style\b", re.IGNORECASE),
