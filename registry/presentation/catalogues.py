@@ -20,7 +20,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-SOURCES = Path(__file__).resolve().parent / "translations"
+SOURCES = Path(__file__).resolve().parent.parent / "translations"  # registry/translations
 CATALOGUE = "*/LC_MESSAGES/messages.po"  # Flask-Babel's default domain, one per language
 
 log = logging.getLogger(__name__)
