@@ -11,7 +11,7 @@ from flask import current_app
 from registry.access import requires
 from registry.api import bp
 from registry.api import schemas as s
-from registry.api.inputs import MAX_PER_PAGE
+from registry.api.inputs import default_per_page
 from registry.domain import limits
 from registry.domain.clock import FLAGS
 from registry.domain.platforms import PLATFORMS
@@ -120,7 +120,7 @@ def _page_of(models: list[str]) -> dict:
         "properties": {
             "items": {"type": "array", "items": item},
             "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": limits.MAX_PER_PAGE},
             "total": {"type": "integer", "minimum": 0},
             "pages": {"type": "integer", "minimum": 1},
         },
@@ -187,18 +187,28 @@ def _path(name: str, description: str, schema: dict | None = None) -> dict:
     }
 
 
-PAGE_PARAMETERS = [
-    _query(
-        "page",
-        f"Page number, from 1 to {limits.MAX_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": limits.MAX_PAGE, "default": 1},
-    ),
-    _query(
-        "per_page",
-        f"Items per page, at most {MAX_PER_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-    ),
-]
+def _page_parameters() -> list[dict]:
+    """`page` and `per_page`, with the bounds the API reads them with (registry.api.inputs):
+    `per_page` defaults to the site's page size, as configured."""
+    return [
+        _query(
+            "page",
+            f"Page number, from 1 to {limits.MAX_PAGE}.",
+            {"type": "integer", "minimum": 1, "maximum": limits.MAX_PAGE, "default": 1},
+        ),
+        _query(
+            "per_page",
+            f"Items per page, at most {limits.MAX_PER_PAGE}.",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": limits.MAX_PER_PAGE,
+                "default": default_per_page(),
+            },
+        ),
+    ]
+
+
 REQUEST_ID = _path(
     "request_id", "The request's id.", {"type": "integer", "minimum": 1, "maximum": limits.MAX_ID}
 )
@@ -270,7 +280,7 @@ def _paths() -> dict:
                         "Part of the handle, the holder's name or the brand's name.",
                         {"type": "string", "maxLength": limits.SEARCH_MAX},
                     ),
-                    *PAGE_PARAMETERS,
+                    *_page_parameters(),
                 ],
             ),
             "post": _operation(
@@ -365,7 +375,7 @@ def _paths() -> dict:
                     AS_OF,
                     _query("state", "Only requests in this state.", {"enum": list(STATES)}),
                     _query("brand", "Brand slug."),
-                    *PAGE_PARAMETERS,
+                    *_page_parameters(),
                 ],
             ),
             "post": _operation(

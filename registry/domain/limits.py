@@ -26,6 +26,11 @@ MAX_AMOUNT_CENTS = 1_000_000_000  # 10 million euros, well inside the column
 MAX_AMOUNT_EUROS = MAX_AMOUNT_CENTS // 100
 MAX_PAGE = 100_000  # deeper than any real list; larger page numbers are clamped
 
+# Lists: rows a page of the site or of the API shows unless the PAGE_SIZE setting says
+# otherwise (registry.config), and the most an API client may ask for (`per_page`).
+PAGE_SIZE = 25
+MAX_PER_PAGE = 100
+
 # Text lengths, shared by the models' columns, the forms, the API schemas and the CSV import.
 NAME_MAX = 120
 PHONE_MAX = 40  # User.phone
