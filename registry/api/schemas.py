@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict
 from sqlmodel import Field, SQLModel
 
-from registry.domain import handover, limits, lookalikes
+from registry.domain import clock, handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.recorded import loads
@@ -424,7 +424,7 @@ class BrandCreate(WriteModel):
         description="Lower-case name used in URLs; made from the name when empty.",
     )
     country: str = Field(
-        default="FR",
+        default=clock.DEFAULT_COUNTRY,
         min_length=2,
         max_length=2,
         description="ISO 3166-1 code; its public holidays pause the reply clock.",
@@ -438,7 +438,10 @@ class BrandCreate(WriteModel):
     timezone: str = Field(default="Europe/Paris", max_length=64)
     website: str = Field(default="", max_length=limits.WEBSITE_MAX, description="http(s) only.")
     reply_deadline_days: int | None = Field(
-        default=None, ge=1, le=90, description="Business days; null: the site's default."
+        default=None,
+        ge=limits.MIN_DEADLINE_DAYS,
+        le=limits.MAX_DEADLINE_DAYS,
+        description="Business days; null: the site's default.",
     )
     notes: str = Field(default="", max_length=limits.NOTE_MAX)
     contact_points: list[ContactPointIn] = Field(default_factory=list, max_length=50)

@@ -31,6 +31,11 @@ MAX_PAGE = 100_000  # deeper than any real list; larger page numbers are clamped
 PAGE_SIZE = 25
 MAX_PER_PAGE = 100
 
+# A brand's own reply deadline (Brand.reply_deadline_days), in business days. Without one,
+# the site's (REPLY_DEADLINE_DAYS in registry.config, default clock.DEFAULT_DEADLINE_DAYS).
+MIN_DEADLINE_DAYS = 1
+MAX_DEADLINE_DAYS = 90
+
 # Text lengths, shared by the models' columns, the forms, the API schemas and the CSV import.
 NAME_MAX = 120
 PHONE_MAX = 40  # User.phone

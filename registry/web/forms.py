@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -34,7 +35,7 @@ from wtforms.validators import (
 )
 
 from registry import i18n
-from registry.domain import limits, passwords
+from registry.domain import clock, limits, passwords
 from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
 from registry.web.labels import LABELS, labelled
@@ -303,6 +304,12 @@ class VerifyHolderForm(BoundedForm):
     submit = SubmitField(_l("Confirm the holder"))
 
 
+def deadline_help() -> str:
+    return gettext(
+        "Leave empty for the default (%(days)s).", days=current_app.config["REPLY_DEADLINE_DAYS"]
+    )
+
+
 class BrandForm(BoundedForm):
     version = HiddenField()
     name = StringField(
@@ -319,7 +326,7 @@ class BrandForm(BoundedForm):
     )
     country = StringField(
         _l("Country"),
-        default="FR",
+        default=clock.DEFAULT_COUNTRY,
         validators=[DataRequired(), Length(min=2, max=2)],
         description=_l("Two-letter code; its public holidays pause the reply clock."),
     )
@@ -342,8 +349,11 @@ class BrandForm(BoundedForm):
     )
     reply_deadline_days = IntegerField(
         _l("Reply deadline (business days)"),
-        validators=[Optional(), NumberRange(min=1, max=90)],
-        description=_l("Leave empty for the default (10)."),
+        validators=[
+            Optional(),
+            NumberRange(min=limits.MIN_DEADLINE_DAYS, max=limits.MAX_DEADLINE_DAYS),
+        ],
+        description=LazyString(deadline_help),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=limits.NOTE_MAX)])
     submit = SubmitField(_l("Save brand"))
