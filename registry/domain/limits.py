@@ -52,6 +52,16 @@ QUERY_VALUE_MAX = 2_000  # any other query-string value (a return address, a fil
 TEXT_INPUT_MAX = 5_000  # a form's text field that declares no length of its own
 PLATFORM_SLUG_MAX = 40
 BRAND_SLUG_MAX = 64
+EMAIL_MAX = 254  # User.email: the longest address SMTP carries (RFC 5321)
+TIMEZONE_MAX = 64  # an IANA time zone's name (Brand.timezone, User.timezone)
+COUNTRY_CODE_LENGTH = 2  # ISO 3166-1 alpha-2 (Brand.country)
+SUBDIVISION_MAX = 8  # ISO 3166-2, such as GB-ENG (Brand.subdivision)
+CODE_MAX = 16  # a code picked from a list: a channel, a failure reason
+AMOUNT_INPUT_MAX = 20  # an amount as typed in a form ("1 500,50"), before it is read
+# Two notes the site's forms keep shorter than NOTE_MAX, though the use cases accept NOTE_MAX:
+CUSTODY_NOTE_MAX = 2_000  # the note of a change of holder (the holder form)
+TRANSITION_NOTE_MAX = 500  # the note of a move between states (its form and the API)
+CONTACT_POINTS_MAX = 50  # contact points given with a new brand in one API call
 
 # Bodies: a JSON body of the API is a flat object of a few fields; a form of the site carries at
 # most a 5 MB CSV file (MAX_CONTENT_LENGTH in registry.config).

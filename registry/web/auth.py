@@ -22,6 +22,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from registry import db, i18n, mail
 from registry.access import requires
+from registry.domain import limits
 from registry.domain.digests import receives_digests
 from registry.domain.roles import MEMBER, PUBLIC
 from registry.extensions import limiter, login_manager
@@ -51,7 +52,7 @@ def load_user(user_id: str) -> User | None:
 
 def _account_key() -> str:
     """The account a log-in or sign-up names, for its own limit (whatever the address)."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + (request.form.get("email") or "").strip().lower()[: limits.EMAIL_MAX]
 
 
 def _failed(response) -> bool:

@@ -4,13 +4,17 @@ settings' defaults."""
 
 from __future__ import annotations
 
+import dataclasses
 from html import unescape
 from html.parser import HTMLParser
 
+import annotated_types
 import pytest
 
+from registry.api import schemas
 from registry.domain import clock, limits
 from registry.services import ServiceError
+from registry.web import forms
 
 
 class _Inputs(HTMLParser):
@@ -76,3 +80,169 @@ def test_the_service_refuses_a_deadline_beyond_the_range_with_the_range(make):
         f"The reply deadline is between {limits.MIN_DEADLINE_DAYS} and "
         f"{limits.MAX_DEADLINE_DAYS} business days."
     )
+
+
+# --- one bound, three readers: the form, the API's schema, the OpenAPI document -------------
+
+# (form, its field, API model, its field, the declared bound): the same value entered on a page
+# and sent to the API has one longest length.
+SAME_TEXT = [
+    (forms.HandleForm, "handle", schemas.HandleCreate, "handle", limits.HANDLE_INPUT_MAX),
+    (forms.HandleForm, "holder_name", schemas.HandleCreate, "holder_name", limits.NAME_MAX),
+    (
+        forms.HandleForm,
+        "holder_contact",
+        schemas.HandleCreate,
+        "holder_contact",
+        limits.CONTACT_MAX,
+    ),
+    (forms.HandleForm, "notes", schemas.HandleCreate, "notes", limits.NOTE_MAX),
+    (forms.HandleForm, "private_notes", schemas.HandleCreate, "private_notes", limits.NOTE_MAX),
+    (forms.HandleEditForm, "notes", schemas.HandleUpdate, "notes", limits.NOTE_MAX),
+    (forms.HandleEditForm, "private_notes", schemas.HandleUpdate, "private_notes", limits.NOTE_MAX),
+    (forms.ProposalForm, "handle", schemas.RequestCreate, "handle", limits.HANDLE_INPUT_MAX),
+    (forms.ProposalForm, "message", schemas.RequestCreate, "message", limits.MESSAGE_MAX),
+    (
+        forms.AttemptForm,
+        "contact_point",
+        schemas.AttemptCreate,
+        "contact_point",
+        limits.CONTACT_POINT_MAX,
+    ),
+    (forms.AttemptForm, "summary", schemas.AttemptCreate, "summary", limits.SUMMARY_MAX),
+    (forms.TransitionForm, "note", schemas.TransitionCreate, "note", limits.TRANSITION_NOTE_MAX),
+    (forms.HandoverScheduleForm, "notes", schemas.HandoverCreate, "notes", limits.NOTE_MAX),
+    (forms.HandoverOutcomeForm, "note", schemas.HandoverOutcome, "note", limits.NOTE_MAX),
+    (forms.BrandForm, "name", schemas.BrandCreate, "name", limits.NAME_MAX),
+    (forms.BrandForm, "slug", schemas.BrandCreate, "slug", limits.BRAND_SLUG_MAX),
+    (forms.BrandForm, "country", schemas.BrandCreate, "country", limits.COUNTRY_CODE_LENGTH),
+    (forms.BrandForm, "subdivision", schemas.BrandCreate, "subdivision", limits.SUBDIVISION_MAX),
+    (forms.BrandForm, "timezone", schemas.BrandCreate, "timezone", limits.TIMEZONE_MAX),
+    (forms.BrandForm, "website", schemas.BrandCreate, "website", limits.WEBSITE_MAX),
+    (forms.BrandForm, "notes", schemas.BrandCreate, "notes", limits.NOTE_MAX),
+    (forms.ContactPointForm, "label", schemas.ContactPointIn, "label", limits.NAME_MAX),
+    (forms.ContactPointForm, "value", schemas.ContactPointIn, "value", limits.CONTACT_POINT_MAX),
+]
+
+# (form, field, model, field, minimum, maximum): whole numbers.
+SAME_NUMBER = [
+    (forms.HandleForm, "followers", schemas.HandleCreate, "followers", 0, limits.MAX_FOLLOWERS),
+    (forms.HandleEditForm, "followers", schemas.HandleUpdate, "followers", 0, limits.MAX_FOLLOWERS),
+    (
+        forms.BrandForm,
+        "reply_deadline_days",
+        schemas.BrandCreate,
+        "reply_deadline_days",
+        limits.MIN_DEADLINE_DAYS,
+        limits.MAX_DEADLINE_DAYS,
+    ),
+]
+
+# Fields of a form alone (no API counterpart), and their bound.
+FORM_TEXT = [
+    (forms.SignupForm, "email", limits.EMAIL_MAX),
+    (forms.SignupForm, "display_name", limits.NAME_MAX),
+    (forms.ProfileForm, "display_name", limits.NAME_MAX),
+    (forms.ProfileForm, "phone", limits.PHONE_MAX),
+    (forms.HolderChangeForm, "holder_name", limits.NAME_MAX),
+    (forms.HolderChangeForm, "holder_contact", limits.CONTACT_MAX),
+    (forms.HolderChangeForm, "evidence_url", limits.URL_MAX),
+    (forms.HolderChangeForm, "note", limits.CUSTODY_NOTE_MAX),
+    (forms.VerifyHolderForm, "evidence_url", limits.URL_MAX),
+    (forms.ProposalForm, "amount", limits.AMOUNT_INPUT_MAX),
+    (forms.DecisionForm, "summary", limits.SUMMARY_MAX),
+]
+
+# Fields of the API alone, and their bound.
+API_TEXT = [
+    (schemas.HandleCreate, "platform", limits.PLATFORM_SLUG_MAX),
+    (schemas.HandleCreate, "brand", limits.BRAND_SLUG_MAX),
+    (schemas.HandleCreate, "evidence_url", limits.URL_MAX),
+    (schemas.HandleUpdate, "brand", limits.BRAND_SLUG_MAX),
+    (schemas.RequestCreate, "platform", limits.PLATFORM_SLUG_MAX),
+    (schemas.RequestCreate, "brand", limits.BRAND_SLUG_MAX),
+    (schemas.HandoverConfirm, "channel", limits.CODE_MAX),
+    (schemas.HandoverOutcome, "reason", limits.CODE_MAX),
+]
+
+
+def rendered(app, form_class, name: str) -> dict[str, str | None]:
+    """The attributes of a form's field as a page renders it."""
+    with app.test_request_context():
+        form = form_class()
+        return inputs_of(str(form[name]()))[form[name].id]
+
+
+def constraint(model, name: str, kind: type):
+    """The value of a pydantic constraint (annotated_types.MaxLen, Ge…) on a model's field."""
+    found = [item for item in model.model_fields[name].metadata if isinstance(item, kind)]
+    assert len(found) == 1, f"{model.__name__}.{name} has no single {kind.__name__}"
+    return dataclasses.astuple(found[0])[0]
+
+
+def documented(document: dict, model, name: str) -> dict:
+    """A field's schema in the OpenAPI document, its null alternative set aside."""
+    schema = document["components"]["schemas"][model.__name__]["properties"][name]
+    alternatives = [s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
+    assert len(alternatives) == 1
+    return {**schema, **alternatives[0]}
+
+
+@pytest.fixture
+def document(client) -> dict:
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "model", "name", "bound"),
+    SAME_TEXT,
+    ids=[f"{f.__name__}.{n}" for f, n, *_ in SAME_TEXT],
+)
+def test_a_text_has_one_longest_length_on_the_form_in_the_api_and_in_its_document(
+    app, document, form, field, model, name, bound
+):
+    assert rendered(app, form, field)["maxlength"] == str(bound)
+    assert constraint(model, name, annotated_types.MaxLen) == bound
+    assert documented(document, model, name)["maxLength"] == bound
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "model", "name", "low", "high"),
+    SAME_NUMBER,
+    ids=[f"{f.__name__}.{n}" for f, n, *_ in SAME_NUMBER],
+)
+def test_a_number_has_one_range_on_the_form_in_the_api_and_in_its_document(
+    app, document, form, field, model, name, low, high
+):
+    attributes = rendered(app, form, field)
+    assert (attributes["min"], attributes["max"]) == (str(low), str(high))
+    assert constraint(model, name, annotated_types.Ge) == low
+    assert constraint(model, name, annotated_types.Le) == high
+    schema = documented(document, model, name)
+    assert (schema["minimum"], schema["maximum"]) == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "bound"), FORM_TEXT, ids=[f"{f.__name__}.{n}" for f, n, _ in FORM_TEXT]
+)
+def test_a_forms_own_text_reads_its_bound(app, form, field, bound):
+    assert rendered(app, form, field)["maxlength"] == str(bound)
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "bound"), API_TEXT, ids=[f"{m.__name__}.{n}" for m, n, _ in API_TEXT]
+)
+def test_an_api_fields_own_text_reads_its_bound(document, model, name, bound):
+    assert constraint(model, name, annotated_types.MaxLen) == bound
+    assert documented(document, model, name)["maxLength"] == bound
+
+
+def test_the_country_code_has_one_exact_length(app, document):
+    assert rendered(app, forms.BrandForm, "country")["minlength"] == str(limits.COUNTRY_CODE_LENGTH)
+    assert constraint(schemas.BrandCreate, "country", annotated_types.MinLen) == 2
+    assert documented(document, schemas.BrandCreate, "country")["minLength"] == 2
+
+
+def test_a_new_brands_contact_points_are_bounded_in_number(document):
+    schema = documented(document, schemas.BrandCreate, "contact_points")
+    assert schema["maxItems"] == limits.CONTACT_POINTS_MAX
