@@ -35,7 +35,7 @@ from wtforms.validators import (
 )
 
 from registry import i18n
-from registry.domain import clock, limits, passwords
+from registry.domain import clock, handover, limits, passwords
 from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
 from registry.web.labels import LABELS, labelled
@@ -509,8 +509,10 @@ class HandoverScheduleForm(BoundedForm):
     )
     window_minutes = IntegerField(
         _l("Length in minutes"),
-        default=30,
+        default=handover.DEFAULT_WINDOW_MINUTES,
         validators=[DataRequired(message=_l("Enter the window's length in minutes."))],
+        # The use case checks the range, and its refusal is shown next to the field.
+        render_kw={"min": handover.MIN_WINDOW_MINUTES, "max": handover.MAX_WINDOW_MINUTES},
         id="handover-minutes",
     )
     notes = TextAreaField(

@@ -12,9 +12,10 @@ import annotated_types
 import pytest
 
 from registry.api import schemas
-from registry.domain import clock, limits
-from registry.services import ServiceError
+from registry.domain import clock, handover, limits
+from registry.services import ServiceError, tokens
 from registry.web import forms
+from registry.web.tokens import TokenForm
 
 
 class _Inputs(HTMLParser):
@@ -136,6 +137,14 @@ SAME_NUMBER = [
         limits.MIN_DEADLINE_DAYS,
         limits.MAX_DEADLINE_DAYS,
     ),
+    (
+        forms.HandoverScheduleForm,
+        "window_minutes",
+        schemas.HandoverCreate,
+        "window_minutes",
+        handover.MIN_WINDOW_MINUTES,
+        handover.MAX_WINDOW_MINUTES,
+    ),
 ]
 
 # Fields of a form alone (no API counterpart), and their bound.
@@ -151,6 +160,7 @@ FORM_TEXT = [
     (forms.VerifyHolderForm, "evidence_url", limits.URL_MAX),
     (forms.ProposalForm, "amount", limits.AMOUNT_INPUT_MAX),
     (forms.DecisionForm, "summary", limits.SUMMARY_MAX),
+    (TokenForm, "name", tokens.NAME_MAX_LENGTH),
 ]
 
 # Fields of the API alone, and their bound.
@@ -246,3 +256,12 @@ def test_the_country_code_has_one_exact_length(app, document):
 def test_a_new_brands_contact_points_are_bounded_in_number(document):
     schema = documented(document, schemas.BrandCreate, "contact_points")
     assert schema["maxItems"] == limits.CONTACT_POINTS_MAX
+
+
+def test_a_handover_window_has_one_default_length(app, document):
+    assert rendered(app, forms.HandoverScheduleForm, "window_minutes")["value"] == str(
+        handover.DEFAULT_WINDOW_MINUTES
+    )
+    default = schemas.HandoverCreate.model_fields["window_minutes"].default
+    assert default == handover.DEFAULT_WINDOW_MINUTES
+    assert documented(document, schemas.HandoverCreate, "window_minutes")["default"] == default
