@@ -47,6 +47,7 @@ WRITE_MODELS = (
     s.BrandCreate,
 )
 
+YEARS = f"{limits.MIN_DAY.year}-{limits.MAX_DAY.year}"  # the registry's dates (limits)
 DESCRIPTION = """\
 The Handle Registry's JSON API: who holds which brand handle, and the transfer requests
 that bring it home.
@@ -63,7 +64,7 @@ parameter is unknown or malformed. 401: no token where one is needed, or a bad t
 duplicate, a transition the request's current state refuses, or a change made from a
 stale read. 412: an `If-Match` ETag that is no longer the current one. 413: a body too
 large. 422: a field the registry refuses (unknown value, invalid handle, date in the
-future or outside 1900-2100, text that cannot be stored, closed request).
+future or outside YEARS, text that cannot be stored, closed request).
 
 **Concurrency.** A handle's and a request's answers carry an `ETag` (their version). Send it
 back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed the row
@@ -71,7 +72,7 @@ meanwhile, the answer is 412 with the current `etag`, and nothing changes. A tra
 may instead say `from_state`, the state it saw: 409 when the request has moved since.
 
 **Times** are ISO 8601. A `happened_at` without an offset is read as UTC.
-"""
+""".replace("YEARS", YEARS)
 
 
 def _schemas() -> dict:
@@ -502,7 +503,7 @@ def _paths() -> dict:
                 "real one (an auto-reply, a voicemail, a redirection or a bounce is not), "
                 "business days are counted in the brand's calendar from the first outbound "
                 "attempt. A claim by the brand itself is not counted. 422 for a date that is "
-                "not YYYY-MM-DD or outside 1900-2100, or `from` after `to`.",
+                f"not YYYY-MM-DD or outside {YEARS}, or `from` after `to`.",
                 parameters=[
                     _path("slug", "The brand's slug.", {"type": "string"}),
                     _query("from", "First day of the period (YYYY-MM-DD).", PERIOD_DAY),

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 
 from registry import db, i18n
 from registry.access import requires
+from registry.domain import limits
 from registry.domain.roles import PUBLIC
 from registry.services import ServiceError
 from registry.services import responsiveness as service
@@ -161,6 +162,8 @@ def responsiveness():
             order=request.args.get("order", ""),
             charts=[rate_chart(rows), days_chart(rows)] if rows else [],
             as_of=today(),
+            first_day=limits.MIN_DAY,  # the period's inputs refuse what the use case would
+            last_day=limits.MAX_DAY,
             brand_count=ngettext("%(num)s brand", "%(num)s brands", len(rows)),
         ),
         422 if refusal is not None else 200,

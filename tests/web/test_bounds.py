@@ -5,12 +5,15 @@ settings' defaults."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import annotated_types
 import pytest
 
+import registry
 from registry.api import schemas
 from registry.domain import clock, handover, limits
 from registry.services import ServiceError, tokens
@@ -19,22 +22,26 @@ from registry.web.tokens import TokenForm
 
 
 class _Inputs(HTMLParser):
-    """The attributes of each input, textarea and select of a page, by id."""
+    """The attributes of each input, textarea and select of a page."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.by_id: dict[str, dict[str, str | None]] = {}
+        self.found: list[dict[str, str | None]] = []
 
     def handle_starttag(self, tag, attrs):
-        found = dict(attrs)
-        if tag in ("input", "textarea", "select") and found.get("id"):
-            self.by_id[found["id"]] = found
+        if tag in ("input", "textarea", "select"):
+            self.found.append(dict(attrs))
+
+
+def inputs_in(page: str) -> list[dict[str, str | None]]:
+    parser = _Inputs()
+    parser.feed(page)
+    return parser.found
 
 
 def inputs_of(page: str) -> dict[str, dict[str, str | None]]:
-    parser = _Inputs()
-    parser.feed(page)
-    return parser.by_id
+    """The attributes of each input, textarea and select of a page that has an id, by id."""
+    return {found["id"]: found for found in inputs_in(page) if found.get("id")}
 
 
 # --- a brand's reply deadline ---------------------------------------------------------------
@@ -265,3 +272,35 @@ def test_a_handover_window_has_one_default_length(app, document):
     default = schemas.HandoverCreate.model_fields["window_minutes"].default
     assert default == handover.DEFAULT_WINDOW_MINUTES
     assert documented(document, schemas.HandoverCreate, "window_minutes")["default"] == default
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+TEMPLATES = Path(registry.__file__).parent / "templates"
+LITERAL_BOUND = re.compile(r"\b(?:min|max|minlength|maxlength)=\s*[\"']?\d")
+
+
+def test_no_template_writes_a_bound_by_hand():
+    """An input's bounds come from its form's validators or its view, never a literal."""
+    written = {
+        str(path.relative_to(TEMPLATES)): LITERAL_BOUND.findall(path.read_text())
+        for path in TEMPLATES.rglob("*.html")
+    }
+    assert {name: found for name, found in written.items() if found} == {}
+
+
+def test_the_periods_dates_are_bounded_by_the_registrys_range(client):
+    page = client.get("/reports/responsiveness").text
+    for name in ("from", "to"):
+        field = next(f for f in inputs_in(page) if f.get("name") == name)
+        assert (field["min"], field["max"]) == (
+            limits.MIN_DAY.isoformat(),
+            limits.MAX_DAY.isoformat(),
+        )
+
+
+def test_the_api_document_names_the_registrys_years(document):
+    years = f"outside {limits.MIN_DAY.year}-{limits.MAX_DAY.year}"
+    assert years in document["info"]["description"]
+    responsiveness = document["paths"]["/api/v1/brands/{slug}/responsiveness"]["get"]
+    assert years in responsiveness["description"]
