@@ -14,8 +14,9 @@ import annotated_types
 import pytest
 
 import registry
+from registry import config
 from registry.api import schemas
-from registry.domain import clock, handover, limits
+from registry.domain import clock, escalation, handover, limits
 from registry.services import ServiceError, tokens
 from registry.web import forms
 from registry.web.tokens import TokenForm
@@ -304,3 +305,37 @@ def test_the_api_document_names_the_registrys_years(document):
     assert years in document["info"]["description"]
     responsiveness = document["paths"]["/api/v1/brands/{slug}/responsiveness"]["get"]
     assert years in responsiveness["description"]
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+SETTINGS = {
+    "REPLY_DEADLINE_DAYS": clock.DEFAULT_DEADLINE_DAYS,
+    "DEFAULT_COUNTRY": clock.DEFAULT_COUNTRY,
+    "HANDOVER_LOCK_DAYS": handover.DEFAULT_LOCK_DAYS,
+    "ESCALATE_AFTER": escalation.DEFAULT_ESCALATE_AFTER,
+    "PAGE_SIZE": limits.PAGE_SIZE,
+}
+
+
+def test_an_unset_setting_is_the_rules_own_default(tmp_path, monkeypatch):
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    settings = config.from_environment(tmp_path)
+    assert {name: settings[name] for name in SETTINGS} == SETTINGS
+
+
+def test_an_api_page_is_the_configured_size_within_the_most_a_client_may_ask(app, client, document):
+    per_page = next(
+        p
+        for p in document["paths"]["/api/v1/handles"]["get"]["parameters"]
+        if p["name"] == "per_page"
+    )
+    assert per_page["schema"]["default"] == app.config["PAGE_SIZE"]
+    assert per_page["schema"]["maximum"] == limits.MAX_PER_PAGE
+    assert client.get("/api/v1/handles").get_json()["per_page"] == app.config["PAGE_SIZE"]
+    too_many = client.get(f"/api/v1/handles?per_page={limits.MAX_PER_PAGE + 1}")
+    assert too_many.status_code == 400
+    assert client.get(f"/api/v1/handles?per_page={limits.MAX_PER_PAGE}").status_code == 200
+    app.config["PAGE_SIZE"] = limits.MAX_PER_PAGE * 2  # a site's pages may be longer
+    assert client.get("/api/v1/handles").get_json()["per_page"] == limits.MAX_PER_PAGE
