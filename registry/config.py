@@ -91,6 +91,6 @@ def from_environment(instance_path: Path) -> dict:
         # or smtps://host:465. Unset: messages are written to the log instead of being sent.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Handle Registry <no-reply@localhost>"),
-        # The largest upload is a 5 MB CSV import; allow for the form around it.
-        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # The largest upload is a CSV import (limits.IMPORT_FILE_MAX_MB), in its form.
+        "MAX_CONTENT_LENGTH": limits.FORM_BODY_MAX,
     }

@@ -64,9 +64,13 @@ TRANSITION_NOTE_MAX = 500  # the note of a move between states (its form and the
 CONTACT_POINTS_MAX = 50  # contact points given with a new brand in one API call
 
 # Bodies: a JSON body of the API is a flat object of a few fields; a form of the site carries at
-# most a 5 MB CSV file (MAX_CONTENT_LENGTH in registry.config).
+# most a CSV file of IMPORT_FILE_MAX_MB (MAX_CONTENT_LENGTH in registry.config allows for the
+# form around it).
 API_BODY_MAX = 1_000_000  # bytes
 JSON_DEPTH_MAX = 32  # levels of nested arrays and objects
+IMPORT_FILE_MAX_MB = 5
+IMPORT_FILE_MAX_BYTES = IMPORT_FILE_MAX_MB * 1024 * 1024
+FORM_BODY_MAX = IMPORT_FILE_MAX_BYTES + 1024 * 1024  # bytes: the largest file and its form
 
 
 def query_value_max(name: str) -> int:

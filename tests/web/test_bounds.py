@@ -339,3 +339,10 @@ def test_an_api_page_is_the_configured_size_within_the_most_a_client_may_ask(app
     assert client.get(f"/api/v1/handles?per_page={limits.MAX_PER_PAGE}").status_code == 200
     app.config["PAGE_SIZE"] = limits.MAX_PER_PAGE * 2  # a site's pages may be longer
     assert client.get("/api/v1/handles").get_json()["per_page"] == limits.MAX_PER_PAGE
+
+
+def test_the_import_page_says_the_largest_file_the_site_takes(app, client, auth):
+    auth.login("staff")
+    page = unescape(client.get("/handles/import").text)
+    assert f"UTF-8 text, at most {limits.IMPORT_FILE_MAX_MB} MB." in page
+    assert app.config["MAX_CONTENT_LENGTH"] > limits.IMPORT_FILE_MAX_BYTES
