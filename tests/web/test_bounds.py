@@ -17,6 +17,16 @@ import registry
 from registry import config
 from registry.api import schemas
 from registry.domain import clock, escalation, handover, limits
+from registry.models import (
+    ApiToken,
+    Brand,
+    ContactAttempt,
+    ContactPoint,
+    CustodyRecord,
+    Handle,
+    HandoverPlan,
+    User,
+)
 from registry.services import ServiceError, tokens
 from registry.web import forms
 from registry.web.tokens import TokenForm
@@ -346,3 +356,37 @@ def test_the_import_page_says_the_largest_file_the_site_takes(app, client, auth)
     page = unescape(client.get("/handles/import").text)
     assert f"UTF-8 text, at most {limits.IMPORT_FILE_MAX_MB} MB." in page
     assert app.config["MAX_CONTENT_LENGTH"] > limits.IMPORT_FILE_MAX_BYTES
+
+
+# --- the columns ------------------------------------------------------------------------------
+
+COLUMNS = [
+    (User, "email", limits.EMAIL_MAX),
+    (User, "display_name", limits.NAME_MAX),
+    (User, "phone", limits.PHONE_MAX),
+    (User, "timezone", limits.TIMEZONE_MAX),
+    (Brand, "name", limits.NAME_MAX),
+    (Brand, "slug", limits.BRAND_SLUG_MAX),
+    (Brand, "country", limits.COUNTRY_CODE_LENGTH),
+    (Brand, "subdivision", limits.SUBDIVISION_MAX),
+    (Brand, "timezone", limits.TIMEZONE_MAX),
+    (Brand, "website", limits.WEBSITE_MAX),
+    (ContactPoint, "label", limits.NAME_MAX),
+    (ContactPoint, "value", limits.CONTACT_POINT_MAX),
+    (Handle, "holder_name", limits.NAME_MAX),
+    (Handle, "holder_contact", limits.CONTACT_MAX),
+    (CustodyRecord, "evidence_url", limits.URL_MAX),
+    (ContactAttempt, "contact_point", limits.CONTACT_POINT_MAX),
+    (ContactAttempt, "channel", limits.CODE_MAX),
+    (HandoverPlan, "outcome_reason", limits.CODE_MAX),
+    (ApiToken, "name", tokens.NAME_MAX_LENGTH),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "bound"), COLUMNS, ids=[f"{t.__name__}.{c}" for t, c, _ in COLUMNS]
+)
+def test_a_bound_is_its_columns_length(table, column, bound):
+    """The tables keep their lengths in their migrations: a bound that drifted from its
+    column would let through what the database refuses (PostgreSQL), or refuse what fits."""
+    assert table.__table__.columns[column].type.length == bound
