@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from registry.domain import clock, escalation, handover, limits
+
 # A remembered login lasts at most this long (issue 10: "at most 30 days").
 MAX_REMEMBER_DAYS = 30
 
@@ -29,6 +31,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return value in ("1", "true", "yes", "on")
 
 
+def _number(name: str, default: int) -> int:
+    """A whole-number setting from the environment, else its default."""
+    return int(os.environ.get(name, default))
+
+
 def _proxies() -> int:
     """BEHIND_PROXY=1 (or the number of proxies in front): trust that many X-Forwarded-*
     hops. Unset or 0: trust none, since anybody can send those headers."""
@@ -48,13 +55,15 @@ def from_environment(instance_path: Path) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'registry.db'}",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(instance_path),
-        "REPLY_DEADLINE_DAYS": int(os.environ.get("REPLY_DEADLINE_DAYS", "10")),
-        "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "FR"),
+        # The defaults are the rules' own (registry.domain), so that a setting left unset and
+        # the figure the domain, the forms and the help page fall back on are one number.
+        "REPLY_DEADLINE_DAYS": _number("REPLY_DEADLINE_DAYS", clock.DEFAULT_DEADLINE_DAYS),
+        "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", clock.DEFAULT_COUNTRY),
         # No new request on a handle this many days after its handover (DESIGN "Handover").
-        "HANDOVER_LOCK_DAYS": int(os.environ.get("HANDOVER_LOCK_DAYS", "60")),
+        "HANDOVER_LOCK_DAYS": _number("HANDOVER_LOCK_DAYS", handover.DEFAULT_LOCK_DAYS),
         # Unanswered attempts through one channel before the next rung is suggested.
-        "ESCALATE_AFTER": int(os.environ.get("ESCALATE_AFTER", "2")),
-        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        "ESCALATE_AFTER": _number("ESCALATE_AFTER", escalation.DEFAULT_ESCALATE_AFTER),
+        "PAGE_SIZE": _number("PAGE_SIZE", limits.PAGE_SIZE),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Behind a TLS proxy: SESSION_COOKIE_SECURE=1 (the remember cookie follows it) and
@@ -82,6 +91,6 @@ def from_environment(instance_path: Path) -> dict:
         # or smtps://host:465. Unset: messages are written to the log instead of being sent.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Handle Registry <no-reply@localhost>"),
-        # The largest upload is a 5 MB CSV import; allow for the form around it.
-        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # The largest upload is a CSV import (limits.IMPORT_FILE_MAX_MB), in its form.
+        "MAX_CONTENT_LENGTH": limits.FORM_BODY_MAX,
     }

@@ -728,7 +728,7 @@ def api_body_expectation(kind: str, value) -> dict:
         if value in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00", *DAYS):
             return refuse(422, DAY_RANGE)
         return ANY if value in (-1, 2**31) else refuse(422)
-    if isinstance(value, str) and not isinstance(value, Raw) or value in ("9999999999999999999",):
+    if (isinstance(value, str) and not isinstance(value, Raw)) or value in ("9999999999999999999",):
         if kind.startswith("text:") and len(value) > int(kind.partition(":")[2]):
             return refuse(422, "at most")
         return ANY

@@ -20,7 +20,7 @@ from sqlalchemy import DateTime, MetaData, bindparam, text
 from sqlmodel import SQLModel, select
 from werkzeug.security import generate_password_hash
 
-import registry.adapters.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import registry.adapters.models
 from registry import create_app
 from registry.adapters import db
 from registry.domain.platforms import get_rules

@@ -78,9 +78,7 @@ def holds_data(engine: Engine) -> bool:
         for table in HOLDING_TABLES:
             if (
                 table in present
-                and connection.execute(
-                    text(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 (names from the list above)
-                ).first()
+                and connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first()
             ):
                 return True
     return False

@@ -51,7 +51,7 @@ class Versioned:
     """Optimistic concurrency: SQLAlchemy's version counter on the `version` column."""
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict:  # noqa: N805
+    def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
 
 

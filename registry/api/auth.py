@@ -51,7 +51,7 @@ def authenticate_and_authorise():
     if permission is None:
         raise ApiError(403, "This endpoint declares no permission, so nobody may use it.")
     if api_can(permission):
-        return None
+        return
     if api_user() is None:
         raise ApiError(401, "This endpoint needs an API token: Authorization: Bearer <token>.")
     raise ApiError(403)

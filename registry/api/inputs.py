@@ -16,7 +16,6 @@ from registry.domain import limits
 from registry.domain.messages import N_, Explained, Message
 
 Body = TypeVar("Body", bound=BaseModel)
-MAX_PER_PAGE = 100
 
 
 def body_as(model: type[Body]) -> Body:
@@ -174,11 +173,16 @@ def int_parameter(name: str, default: int, *, minimum: int = 1, maximum: int | N
 
 def paging() -> tuple[int, int]:
     """(page, per_page) from the query string; per_page defaults to the site's page size."""
-    default = min(int(current_app.config.get("PAGE_SIZE", 25)), MAX_PER_PAGE)
     return (
         int_parameter("page", 1, maximum=limits.MAX_PAGE),
-        int_parameter("per_page", default, maximum=MAX_PER_PAGE),
+        int_parameter("per_page", default_per_page(), maximum=limits.MAX_PER_PAGE),
     )
+
+
+def default_per_page() -> int:
+    """The page size of an API list when the client gives no `per_page`: the site's
+    (PAGE_SIZE), within limits.MAX_PER_PAGE."""
+    return min(int(current_app.config.get("PAGE_SIZE", limits.PAGE_SIZE)), limits.MAX_PER_PAGE)
 
 
 def page_body(items: list, *, page: int, per_page: int, total: int) -> dict:

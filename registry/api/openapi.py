@@ -11,7 +11,7 @@ from flask import current_app
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.api import bp
 from registry.api import schemas as s
-from registry.api.inputs import MAX_PER_PAGE
+from registry.api.inputs import default_per_page
 from registry.domain import limits
 from registry.domain.clock import FLAGS
 from registry.domain.platforms import PLATFORMS
@@ -47,6 +47,7 @@ WRITE_MODELS = (
     s.BrandCreate,
 )
 
+YEARS = f"{limits.MIN_DAY.year}-{limits.MAX_DAY.year}"  # the registry's dates (limits)
 DESCRIPTION = """\
 The Handle Registry's JSON API: who holds which brand handle, and the transfer requests
 that bring it home.
@@ -63,7 +64,7 @@ parameter is unknown or malformed. 401: no token where one is needed, or a bad t
 duplicate, a transition the request's current state refuses, or a change made from a
 stale read. 412: an `If-Match` ETag that is no longer the current one. 413: a body too
 large. 422: a field the registry refuses (unknown value, invalid handle, date in the
-future or outside 1900-2100, text that cannot be stored, closed request).
+future or outside YEARS, text that cannot be stored, closed request).
 
 **Concurrency.** A handle's and a request's answers carry an `ETag` (their version). Send it
 back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed the row
@@ -71,7 +72,7 @@ meanwhile, the answer is 412 with the current `etag`, and nothing changes. A tra
 may instead say `from_state`, the state it saw: 409 when the request has moved since.
 
 **Times** are ISO 8601. A `happened_at` without an offset is read as UTC.
-"""
+""".replace("YEARS", YEARS)
 
 
 def _schemas() -> dict:
@@ -120,7 +121,7 @@ def _page_of(models: list[str]) -> dict:
         "properties": {
             "items": {"type": "array", "items": item},
             "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": limits.MAX_PER_PAGE},
             "total": {"type": "integer", "minimum": 0},
             "pages": {"type": "integer", "minimum": 1},
         },
@@ -187,18 +188,28 @@ def _path(name: str, description: str, schema: dict | None = None) -> dict:
     }
 
 
-PAGE_PARAMETERS = [
-    _query(
-        "page",
-        f"Page number, from 1 to {limits.MAX_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": limits.MAX_PAGE, "default": 1},
-    ),
-    _query(
-        "per_page",
-        f"Items per page, at most {MAX_PER_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-    ),
-]
+def _page_parameters() -> list[dict]:
+    """`page` and `per_page`, with the bounds the API reads them with (registry.api.inputs):
+    `per_page` defaults to the site's page size, as configured."""
+    return [
+        _query(
+            "page",
+            f"Page number, from 1 to {limits.MAX_PAGE}.",
+            {"type": "integer", "minimum": 1, "maximum": limits.MAX_PAGE, "default": 1},
+        ),
+        _query(
+            "per_page",
+            f"Items per page, at most {limits.MAX_PER_PAGE}.",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": limits.MAX_PER_PAGE,
+                "default": default_per_page(),
+            },
+        ),
+    ]
+
+
 REQUEST_ID = _path(
     "request_id", "The request's id.", {"type": "integer", "minimum": 1, "maximum": limits.MAX_ID}
 )
@@ -270,7 +281,7 @@ def _paths() -> dict:
                         "Part of the handle, the holder's name or the brand's name.",
                         {"type": "string", "maxLength": limits.SEARCH_MAX},
                     ),
-                    *PAGE_PARAMETERS,
+                    *_page_parameters(),
                 ],
             ),
             "post": _operation(
@@ -365,7 +376,7 @@ def _paths() -> dict:
                     AS_OF,
                     _query("state", "Only requests in this state.", {"enum": list(STATES)}),
                     _query("brand", "Brand slug."),
-                    *PAGE_PARAMETERS,
+                    *_page_parameters(),
                 ],
             ),
             "post": _operation(
@@ -492,7 +503,7 @@ def _paths() -> dict:
                 "real one (an auto-reply, a voicemail, a redirection or a bounce is not), "
                 "business days are counted in the brand's calendar from the first outbound "
                 "attempt. A claim by the brand itself is not counted. 422 for a date that is "
-                "not YYYY-MM-DD or outside 1900-2100, or `from` after `to`.",
+                f"not YYYY-MM-DD or outside {YEARS}, or `from` after `to`.",
                 parameters=[
                     _path("slug", "The brand's slug.", {"type": "string"}),
                     _query("from", "First day of the period (YYYY-MM-DD).", PERIOD_DAY),

@@ -21,7 +21,7 @@ from registry.adapters.models import (
     REQUEST_KINDS,
     TERMS,
 )
-from registry.domain import handover, limits, lookalikes
+from registry.domain import clock, handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.recorded import loads
@@ -308,7 +308,7 @@ class HandoverConfirm(WriteModel):
     party: str = Field(schema_extra={"json_schema_extra": one_of(handover.PARTIES)})
     channel: str = Field(
         default="",
-        max_length=16,
+        max_length=limits.CODE_MAX,
         description="For staff recording a confirmation received elsewhere: how it came.",
         schema_extra={"json_schema_extra": {"enum": ["", *CHANNELS]}},
     )
@@ -318,7 +318,7 @@ class HandoverOutcome(WriteModel):
     outcome: str = Field(schema_extra={"json_schema_extra": one_of(handover.OUTCOMES)})
     reason: str = Field(
         default="",
-        max_length=16,
+        max_length=limits.CODE_MAX,
         description="Why a window failed: sniped, rename_blocked, no_show or other.",
     )
     note: str = Field(default="", max_length=limits.NOTE_MAX)
@@ -400,7 +400,7 @@ class TransitionCreate(WriteModel):
         description="The state the caller saw: refused with 409 when the request has moved since.",
         schema_extra={"json_schema_extra": {"enum": [*STATES, None]}},
     )
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=limits.TRANSITION_NOTE_MAX)
 
 
 # --- brands ------------------------------------------------------------------------------
@@ -430,24 +430,29 @@ class BrandCreate(WriteModel):
         description="Lower-case name used in URLs; made from the name when empty.",
     )
     country: str = Field(
-        default="FR",
-        min_length=2,
-        max_length=2,
+        default=clock.DEFAULT_COUNTRY,
+        min_length=limits.COUNTRY_CODE_LENGTH,
+        max_length=limits.COUNTRY_CODE_LENGTH,
         description="ISO 3166-1 code; its public holidays pause the reply clock.",
     )
     subdivision: str = Field(
         default="",
-        max_length=8,
+        max_length=limits.SUBDIVISION_MAX,
         description="ISO 3166-2 code (GB-ENG, DE-BY) whose holidays count too; empty: "
         "national holidays only.",
     )
-    timezone: str = Field(default="Europe/Paris", max_length=64)
+    timezone: str = Field(default="Europe/Paris", max_length=limits.TIMEZONE_MAX)
     website: str = Field(default="", max_length=limits.WEBSITE_MAX, description="http(s) only.")
     reply_deadline_days: int | None = Field(
-        default=None, ge=1, le=90, description="Business days; null: the site's default."
+        default=None,
+        ge=limits.MIN_DEADLINE_DAYS,
+        le=limits.MAX_DEADLINE_DAYS,
+        description="Business days; null: the site's default.",
     )
     notes: str = Field(default="", max_length=limits.NOTE_MAX)
-    contact_points: list[ContactPointIn] = Field(default_factory=list, max_length=50)
+    contact_points: list[ContactPointIn] = Field(
+        default_factory=list, max_length=limits.CONTACT_POINTS_MAX
+    )
 
 
 class Holiday(SQLModel):

@@ -453,7 +453,7 @@ def stored_status(
 ) -> ReplyStatus:
     """The wait as of a day from what `pending_wait` stored, valid while no attempt came
     after that day: what `reply_status` gives from the attempts, without reading them."""
-    if reply_due is None and first_contact_due is None or waiting_since is None:
+    if (reply_due is None and first_contact_due is None) or waiting_since is None:
         return _NOTHING_AWAITED
     sent = reply_due is not None
     return ReplyStatus(

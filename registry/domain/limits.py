@@ -26,6 +26,16 @@ MAX_AMOUNT_CENTS = 1_000_000_000  # 10 million euros, well inside the column
 MAX_AMOUNT_EUROS = MAX_AMOUNT_CENTS // 100
 MAX_PAGE = 100_000  # deeper than any real list; larger page numbers are clamped
 
+# Lists: rows a page of the site or of the API shows unless the PAGE_SIZE setting says
+# otherwise (registry.config), and the most an API client may ask for (`per_page`).
+PAGE_SIZE = 25
+MAX_PER_PAGE = 100
+
+# A brand's own reply deadline (Brand.reply_deadline_days), in business days. Without one,
+# the site's (REPLY_DEADLINE_DAYS in registry.config, default clock.DEFAULT_DEADLINE_DAYS).
+MIN_DEADLINE_DAYS = 1
+MAX_DEADLINE_DAYS = 90
+
 # Text lengths, shared by the models' columns, the forms, the API schemas and the CSV import.
 NAME_MAX = 120
 PHONE_MAX = 40  # User.phone
@@ -42,11 +52,25 @@ QUERY_VALUE_MAX = 2_000  # any other query-string value (a return address, a fil
 TEXT_INPUT_MAX = 5_000  # a form's text field that declares no length of its own
 PLATFORM_SLUG_MAX = 40
 BRAND_SLUG_MAX = 64
+EMAIL_MAX = 254  # User.email: the longest address SMTP carries (RFC 5321)
+TIMEZONE_MAX = 64  # an IANA time zone's name (Brand.timezone, User.timezone)
+COUNTRY_CODE_LENGTH = 2  # ISO 3166-1 alpha-2 (Brand.country)
+SUBDIVISION_MAX = 8  # ISO 3166-2, such as GB-ENG (Brand.subdivision)
+CODE_MAX = 16  # a code picked from a list: a channel, a failure reason
+AMOUNT_INPUT_MAX = 20  # an amount as typed in a form ("1 500,50"), before it is read
+# Two notes the site's forms keep shorter than NOTE_MAX, though the use cases accept NOTE_MAX:
+CUSTODY_NOTE_MAX = 2_000  # the note of a change of holder (the holder form)
+TRANSITION_NOTE_MAX = 500  # the note of a move between states (its form and the API)
+CONTACT_POINTS_MAX = 50  # contact points given with a new brand in one API call
 
 # Bodies: a JSON body of the API is a flat object of a few fields; a form of the site carries at
-# most a 5 MB CSV file (MAX_CONTENT_LENGTH in registry.config).
+# most a CSV file of IMPORT_FILE_MAX_MB (MAX_CONTENT_LENGTH in registry.config allows for the
+# form around it).
 API_BODY_MAX = 1_000_000  # bytes
 JSON_DEPTH_MAX = 32  # levels of nested arrays and objects
+IMPORT_FILE_MAX_MB = 5
+IMPORT_FILE_MAX_BYTES = IMPORT_FILE_MAX_MB * 1024 * 1024
+FORM_BODY_MAX = IMPORT_FILE_MAX_BYTES + 1024 * 1024  # bytes: the largest file and its form
 
 
 def query_value_max(name: str) -> int:

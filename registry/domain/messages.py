@@ -94,7 +94,7 @@ class Choices:
     cell or an API body takes), each with its name in the reader's words beside it; or, with
     ``named=True``, by their names alone (the next steps of a request, chosen by a button)."""
 
-    __slots__ = ("kind", "values", "named")
+    __slots__ = ("kind", "named", "values")
 
     def __init__(
         self, kind: str, values: tuple[str, ...] | list[str], *, named: bool = False

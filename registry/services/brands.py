@@ -142,7 +142,7 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     )
     if not values["slug"]:
         raise Invalid("The slug needs at least one letter or digit.", field="slug")
-    values["country"] = (values.get("country") or "FR").strip().upper()
+    values["country"] = (values.get("country") or clock.DEFAULT_COUNTRY).strip().upper()
     if values["country"] not in holidays.list_supported_countries():
         raise Invalid(
             'Unknown country code "%(country)s" for public holidays.',
@@ -176,9 +176,12 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     days = values.get("reply_deadline_days")
     if days == "":
         values["reply_deadline_days"] = days = None
-    if days is not None and not 1 <= int(days) <= 90:
+    if days is not None and not limits.MIN_DEADLINE_DAYS <= int(days) <= limits.MAX_DEADLINE_DAYS:
         raise Invalid(
-            "The reply deadline is between 1 and 90 business days.", field="reply_deadline_days"
+            "The reply deadline is between %(min)s and %(max)s business days.",
+            field="reply_deadline_days",
+            min=limits.MIN_DEADLINE_DAYS,
+            max=limits.MAX_DEADLINE_DAYS,
         )
     return {k: values[k] for k in BRAND_FIELDS if k in values}
 

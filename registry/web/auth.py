@@ -22,6 +22,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from registry.adapters import db, mail
 from registry.adapters.models import User
+from registry.domain import limits
 from registry.domain.digests import receives_digests
 from registry.domain.roles import MEMBER, PUBLIC
 from registry.presentation import i18n
@@ -52,7 +53,7 @@ def load_user(user_id: str) -> User | None:
 
 def _account_key() -> str:
     """The account a log-in or sign-up names, for its own limit (whatever the address)."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + (request.form.get("email") or "").strip().lower()[: limits.EMAIL_MAX]
 
 
 def _failed(response) -> bool:

@@ -26,6 +26,7 @@ from wtforms import BooleanField, SubmitField
 from registry import jobs
 from registry.adapters import db
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
+from registry.domain import limits
 from registry.domain.platforms import PLATFORMS
 from registry.domain.roles import EXPORT, IMPORT
 from registry.presentation import words
@@ -37,9 +38,10 @@ from registry.web.helpers import actor, clock_policy, or_404, today
 
 bp = Blueprint("exports", __name__)
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = limits.IMPORT_FILE_MAX_BYTES
 TOO_LARGE = _l(
-    "The file is larger than 5 MB; split it into several files and import them one by one."
+    "The file is larger than %(size)s MB; split it into several files and import them one by one.",
+    size=limits.IMPORT_FILE_MAX_MB,
 )
 # A page with 10,000 bad lines helps nobody: the first ones show what to fix.
 SHOWN_PROBLEMS = 500
@@ -52,7 +54,7 @@ class ImportForm(FlaskForm):
             FileRequired(message=_l("Choose a CSV file.")),
             FileAllowed(["csv", "txt"], _l("Upload a .csv file (in Excel: Save as › CSV UTF-8).")),
         ],
-        description=_l("UTF-8 text, at most 5 MB."),
+        description=_l("UTF-8 text, at most %(size)s MB.", size=limits.IMPORT_FILE_MAX_MB),
     )
     dry_run = BooleanField(_l("Dry run: check the file and show what would change, saving nothing"))
     submit = SubmitField(_l("Import"))

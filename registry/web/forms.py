@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -33,7 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from registry.domain import limits, passwords
+from registry.domain import clock, handover, limits, passwords
 from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
 from registry.presentation import i18n, words
@@ -45,18 +46,25 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-def web_url(form, field) -> None:
+class WebUrl:
     """The registry's one rule for links (registry.domain.limits.check_web_url): http or
-    https only, so the form says at once what the use case would refuse."""
-    try:
-        field.data = limits.check_web_url(
-            field.data, max_length=URL_FIELD_MAX.get(field.name, limits.URL_MAX)
-        )
-    except limits.OutOfRange as exc:
-        raise ValidationError(words.translate(exc.msgid, exc.params)) from None
+    https only, and at most `max_length` characters (the input's maxlength too), so the form
+    says at once, and once, what the use case would refuse."""
+
+    def __init__(self, max_length: int = limits.URL_MAX) -> None:
+        self.max_length = max_length
+        self.length = Length(max=max_length)
+        self.field_flags = self.length.field_flags
+
+    def __call__(self, form, field) -> None:
+        self.length(form, field)  # said as every text field of the site says it
+        try:
+            field.data = limits.check_web_url(field.data, max_length=self.max_length)
+        except limits.OutOfRange as exc:
+            raise ValidationError(words.translate(exc.msgid, exc.params)) from None
 
 
-URL_FIELD_MAX = {"website": limits.WEBSITE_MAX}
+web_url = WebUrl()
 
 HOLDER_CHOICES = labelled("holder_kind")
 STATUS_CHOICES = labelled("status")
@@ -146,7 +154,7 @@ def password_field(label) -> PasswordField:
 class SignupForm(BoundedForm):
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(), Length(max=254)],
+        validators=[DataRequired(), Length(max=limits.EMAIL_MAX)],
         description=_l("Private: we send the link that creates your account to it."),
     )
     display_name = StringField(
@@ -231,6 +239,7 @@ class HandleForm(BoundedForm):
         _l("Handle"),
         validators=[DataRequired(message=_l("Enter a handle."))],
         description=_l("As written on the platform, with or without @, or paste the profile URL."),
+        render_kw={"maxlength": limits.HANDLE_INPUT_MAX},  # the use case checks it
     )
     brand = SelectField(_l("Brand it names"), default="")
     holder_kind = SelectField(_l("Held by"), choices=options(HOLDER_CHOICES), default="unknown")
@@ -287,7 +296,7 @@ class HolderChangeForm(BoundedForm):
         _l("Evidence (URL)"),
         validators=[Optional(), web_url],
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=limits.CUSTODY_NOTE_MAX)])
     submit = SubmitField(_l("Record the change of holder"))
 
 
@@ -301,6 +310,12 @@ class VerifyHolderForm(BoundedForm):
         ),
     )
     submit = SubmitField(_l("Confirm the holder"))
+
+
+def deadline_help() -> str:
+    return gettext(
+        "Leave empty for the default (%(days)s).", days=current_app.config["REPLY_DEADLINE_DAYS"]
+    )
 
 
 class BrandForm(BoundedForm):
@@ -319,31 +334,35 @@ class BrandForm(BoundedForm):
     )
     country = StringField(
         _l("Country"),
-        default="FR",
-        validators=[DataRequired(), Length(min=2, max=2)],
+        default=clock.DEFAULT_COUNTRY,
+        validators=[
+            DataRequired(),
+            Length(min=limits.COUNTRY_CODE_LENGTH, max=limits.COUNTRY_CODE_LENGTH),
+        ],
         description=_l("Two-letter code; its public holidays pause the reply clock."),
     )
     subdivision = StringField(
         _l("Region"),
-        validators=[Optional(), Length(max=8)],
+        validators=[Optional(), Length(max=limits.SUBDIVISION_MAX)],
         description=_l(
             "ISO 3166-2 code such as GB-ENG, GB-SCT or DE-BY: its own holidays count too. "
             "Empty: national holidays only."
         ),
     )
-    timezone = StringField(_l("Time zone"), default="Europe/Paris", validators=[DataRequired()])
-    website = URLField(
-        _l("Website"),
-        validators=[
-            Optional(),
-            Length(max=limits.WEBSITE_MAX),
-            web_url,
-        ],
+    timezone = StringField(
+        _l("Time zone"),
+        default="Europe/Paris",
+        validators=[DataRequired()],
+        render_kw={"maxlength": limits.TIMEZONE_MAX},  # the use case checks the zone
     )
+    website = URLField(_l("Website"), validators=[Optional(), WebUrl(limits.WEBSITE_MAX)])
     reply_deadline_days = IntegerField(
         _l("Reply deadline (business days)"),
-        validators=[Optional(), NumberRange(min=1, max=90)],
-        description=_l("Leave empty for the default (10)."),
+        validators=[
+            Optional(),
+            NumberRange(min=limits.MIN_DEADLINE_DAYS, max=limits.MAX_DEADLINE_DAYS),
+        ],
+        description=LazyString(deadline_help),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=limits.NOTE_MAX)])
     submit = SubmitField(_l("Save brand"))
@@ -386,14 +405,16 @@ TERMS_CHOICES = [
 class ProposalForm(BoundedForm):
     platform = SelectField(_l("Platform"))
     handle = StringField(
-        _l("Handle"), description=_l("With or without @, or paste the profile URL.")
+        _l("Handle"),
+        description=_l("With or without @, or paste the profile URL."),
+        render_kw={"maxlength": limits.HANDLE_INPUT_MAX},  # the use case checks it
     )
     brand = SelectField(_l("Brand it names"), default="")
     kind = SelectField(_l("Request"), choices=options(REQUEST_KIND_CHOICES), default="offer")
     terms = SelectField(_l("Terms"), choices=options(TERMS_CHOICES), default="free")
     amount = StringField(
         _l("Amount (€)"),
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), Length(max=limits.AMOUNT_INPUT_MAX)],
         description=_l("For a donation or a sale; leave empty when free."),
     )
     message = TextAreaField(
@@ -446,7 +467,7 @@ class AttemptForm(BoundedForm):
 class TransitionForm(BoundedForm):
     to = HiddenField(validators=[DataRequired()])
     from_state = HiddenField()  # the state the page showed: a move from a stale page is refused
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=limits.TRANSITION_NOTE_MAX)])
 
 
 class DecisionForm(BoundedForm):
@@ -488,8 +509,10 @@ class HandoverScheduleForm(BoundedForm):
     )
     window_minutes = IntegerField(
         _l("Length in minutes"),
-        default=30,
+        default=handover.DEFAULT_WINDOW_MINUTES,
         validators=[DataRequired(message=_l("Enter the window's length in minutes."))],
+        # The use case checks the range, and its refusal is shown next to the field.
+        render_kw={"min": handover.MIN_WINDOW_MINUTES, "max": handover.MAX_WINDOW_MINUTES},
         id="handover-minutes",
     )
     notes = TextAreaField(

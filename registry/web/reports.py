@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from registry.adapters import db
+from registry.domain import limits
 from registry.domain.roles import PUBLIC
 from registry.presentation import i18n, words
 from registry.presentation.access import requires
@@ -162,6 +163,8 @@ def responsiveness():
             order=request.args.get("order", ""),
             charts=[rate_chart(rows), days_chart(rows)] if rows else [],
             as_of=today(),
+            first_day=limits.MIN_DAY,  # the period's inputs refuse what the use case would
+            last_day=limits.MAX_DAY,
             brand_count=ngettext("%(num)s brand", "%(num)s brands", len(rows)),
         ),
         422 if refusal is not None else 200,

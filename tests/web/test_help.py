@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 
 from registry.adapters import db
-from registry.domain import clock
+from registry.domain import clock, escalation, handover
 from registry.services import guide
 from registry.services.context import ClockPolicy
 
@@ -109,3 +109,29 @@ def test_the_footer_the_dashboard_and_a_brand_page_link_to_help(client, auth, ma
     assert 'href="/help?brand=gallimard#business-days"' in client.get("/brands/gallimard").text
     auth.login("staff")
     assert 'href="/help#flags"' in client.get("/requests/attention").text
+
+
+def test_the_figures_are_the_configured_ones(app, client, on_first_december):
+    """The page is given its figures by its view (registry.services.guide), from the settings
+    and the rules: none is written in the template."""
+    app.config.update(REPLY_DEADLINE_DAYS=15, HANDOVER_LOCK_DAYS=90, ESCALATE_AFTER=3)
+    page = unescape(client.get("/help").text)
+    assert "within 15 business days of the first message left unanswered" in page
+    assert "Worked out with a deadline of 15 business days" in page
+    # Sent Saturday 5 December, read Monday 7: fifteen business days later, Christmas (Friday
+    # 25) stepped over, is Tuesday 29.
+    assert "its reply is due on Tuesday, December 29, 2026" in page
+    assert "for 90 days" in page
+    assert "After 3 unanswered attempts through one channel" in page
+    assert "within 10 business days" not in page and "for 60 days" not in page
+
+
+def test_unset_settings_give_the_rules_own_figures(client, on_first_december):
+    page = unescape(client.get("/help").text)
+    assert f"within {clock.DEFAULT_DEADLINE_DAYS} business days of the first message" in page
+    assert f"open for more than {clock.NOT_CONTACTED_DAYS} business days" in page
+    assert f"due within {clock.DUE_SOON_DAYS} business days" in page
+    assert f"for {handover.DEFAULT_LOCK_DAYS} days" in page
+    assert f"({handover.DEFAULT_WINDOW_MINUTES} minutes by default)" in page
+    assert f"within {handover.CONFIRM_DAYS} business days;" in page
+    assert f"After {escalation.DEFAULT_ESCALATE_AFTER} unanswered attempts" in page
