@@ -32,7 +32,9 @@ def backup(engine: Engine, path: str | Path) -> None:
         source = engine.raw_connection()
         try:
             with sqlite3.connect(target) as copy:
-                source.driver_connection.backup(copy)
+                driver = source.driver_connection
+                assert driver is not None, "a connection in use has its driver's connection"
+                driver.backup(copy)
             copy.close()
         finally:
             source.close()
@@ -54,7 +56,9 @@ def restore(engine: Engine, path: str | Path, *, force: bool = False) -> None:
         target = engine.raw_connection()
         try:
             with sqlite3.connect(source) as copy:
-                copy.backup(target.driver_connection)
+                driver = target.driver_connection
+                assert driver is not None, "a connection in use has its driver's connection"
+                copy.backup(driver)
             copy.close()
         finally:
             target.close()

@@ -26,6 +26,7 @@ def insert_rows(executor: Connection | Session, table, rows: list[dict]) -> None
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
     driver = connection.connection.driver_connection
+    assert driver is not None, "a connection in use has its driver's connection"
     with (
         driver.cursor() as cursor,
         cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Table,
     Text,
     UniqueConstraint,
     event,
@@ -49,6 +51,8 @@ def version_field():
 
 class Versioned:
     """Optimistic concurrency: SQLAlchemy's version counter on the `version` column."""
+
+    __table__: ClassVar[Table]  # the mapped subclass's, SQLAlchemy sets it
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
@@ -237,7 +241,7 @@ class LookalikeKey(SQLModel, table=True):
     and its one-deletion neighbours: registry.domain.lookalikes.index_keys), written with
     the handle and rebuilt by `registry reindex-lookalikes`."""
 
-    __tablename__ = "lookalike_key"  # type: ignore[assignment]
+    __tablename__ = "lookalike_key"
     __table_args__ = (Index("ix_lookalike_key_key", "key", "platform_id"),)
 
     # A handle deleted (by SQL: the registry never deletes one) takes its keys with it.
@@ -421,7 +425,7 @@ class RowCount(SQLModel, table=True):
     """How many rows a large table holds, kept by database triggers (registry.adapters.counts), so
     that the registry list's total is one read instead of a scan of 100,000 rows."""
 
-    __tablename__ = "row_count"  # type: ignore[assignment]
+    __tablename__ = "row_count"
 
     table_name: str = Field(primary_key=True, max_length=64)
     rows: int

@@ -3,7 +3,7 @@
 The domain and the services cannot know the reader's language (they have no request), so
 they say what went wrong as ``Message('Unknown platform "%(slug)s".', slug=slug)``: the
 msgid is looked up in the catalogue where the sentence is shown
-(registry.presentation.i18n.translate), and the parameters are filled in after translation.
+(registry.presentation.words.translate), and the parameters are filled in after translation.
 A parameter may itself be a Message (a phrase such as a platform's allowed characters),
 translated the same way. A date, a `Code`
 (a stored code of a vocabulary: a request's state, a holder kind) or `Choices` (the codes a

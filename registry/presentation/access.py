@@ -9,6 +9,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from registry.domain.roles import PUBLIC, role_can
+from registry.presentation.extensions import login_manager
 
 View = TypeVar("View", bound=Callable)
 
@@ -52,5 +53,5 @@ def enforce_permissions():
     if role_can(current_role(), permission):
         return None
     if current_role() is None:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     abort(403)

@@ -24,6 +24,7 @@ from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
 from registry.domain.messages import LANGUAGES
+from registry.presentation.extensions import login_manager
 
 DEFAULT_LOCALE = "en"
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -181,13 +182,14 @@ def init_app(app: Flask) -> None:
     # {% trans %} blocks are extracted and looked up with their whitespace collapsed, so the
     # templates can wrap long sentences (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.install_gettext_callables(  # Flask-Babel's, on the request's catalogue
+    # Added to the environment by Jinja's i18n extension, which Flask-Babel loads: untyped.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.login_manager.localize_callback = gettext  # its "please log in" flash
+    login_manager.localize_callback = gettext  # its "please log in" flash
     # The locale is cached on `g`, which tests (and CLI calls) may share across requests.
     app.before_request(refresh_choices)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice
+
+# SelectChoice is WTForms 3.2's; types-WTForms does not know it yet.
+from wtforms import SelectChoice  # type: ignore[attr-defined]
 
 from registry.adapters.models import (
     CONTACT_POINT_KINDS,

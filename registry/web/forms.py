@@ -9,7 +9,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import (
+
+# SelectChoice is WTForms 3.2's; types-WTForms does not know it yet.
+from wtforms import (  # type: ignore[attr-defined]
     BooleanField,
     DateField,
     DateTimeLocalField,
@@ -93,8 +95,8 @@ def _number_range(field) -> tuple[int, int]:
     low, high = -limits.INT32_MAX - 1, limits.INT32_MAX
     for validator in field.validators:
         if isinstance(validator, NumberRange):
-            low = low if validator.min is None else max(low, validator.min)
-            high = high if validator.max is None else min(high, validator.max)
+            low = low if validator.min is None else max(low, int(validator.min))
+            high = high if validator.max is None else min(high, int(validator.max))
     return low, high
 
 
@@ -273,11 +275,12 @@ class HandleEditForm(HandleForm):
 
     version = HiddenField()  # the version the editor read: a stale save is refused
 
-    platform = None
-    handle = None
-    holder_kind = None
-    holder_name = None
-    holder_contact = None
+    # WTForms drops a parent's field that a subclass sets to None (typed stubs do not know).
+    platform = None  # type: ignore[assignment]
+    handle = None  # type: ignore[assignment]
+    holder_kind = None  # type: ignore[assignment]
+    holder_name = None  # type: ignore[assignment]
+    holder_contact = None  # type: ignore[assignment]
 
 
 class HolderChangeForm(BoundedForm):
