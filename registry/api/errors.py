@@ -14,6 +14,8 @@ names, states, `allowed_transitions`) are never translated.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -46,7 +48,7 @@ class ApiError(Refusal):
         status: int,
         message: str | None = None,
         *,
-        fields: dict[str, Message | str] | None = None,
+        fields: Mapping[str, Message | str] | None = None,
         extra: dict | None = None,
         **params,
     ):
@@ -68,7 +70,7 @@ def error_response(
     status: int,
     message: str,
     *,
-    fields: dict[str, Message | str] | None = None,
+    fields: Mapping[str, Message | str] | None = None,
     params: dict | None = None,
     **extra,
 ):

@@ -7,6 +7,8 @@ operation's permission from the view itself, so the document follows the code.
 from __future__ import annotations
 
 from flask import current_app
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode
 
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.api import bp
@@ -77,9 +79,11 @@ may instead say `from_state`, the state it saw: 409 when the request has moved s
 
 def _schemas() -> dict:
     components: dict = {}
-    for model, mode in [(m, "serialization") for m in READ_MODELS] + [
-        (m, "validation") for m in WRITE_MODELS
-    ]:
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        *((model, "serialization") for model in READ_MODELS),
+        *((model, "validation") for model in WRITE_MODELS),
+    ]
+    for model, mode in modes:
         schema = model.model_json_schema(ref_template=REF, mode=mode)
         components.update(schema.pop("$defs", {}))
         components[model.__name__] = schema

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
 
+from registry.services.csv_io import ImportReport
+
 
 def _make_huey():
     redis_url = os.environ.get("REDIS_URL", "").strip()
@@ -48,7 +50,7 @@ class ImportJob:
     checked: int = 0
     written: int = 0
     problems: int = 0
-    report: object = None  # the ImportReport, once done
+    report: ImportReport | None = None  # once done
     error: tuple = ()  # why a job failed: the refusal's msgid and parameters
 
     @property

@@ -12,6 +12,7 @@ labels beside the bars would not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH = 400  # the viewBox's width; the SVG itself is as wide as its column
@@ -74,7 +75,7 @@ def shortened(label: str) -> str:
 
 
 def bars(
-    rows: list[tuple[str, str, float | None, float | None, float | None]], *, scale_max: float
+    rows: Sequence[tuple[str, str, float | None, float | None, float | None]], *, scale_max: float
 ) -> tuple[Bar, ...]:
     """Rows of (label, value text, value, inner value, tick) as bars on a scale from 0 to
     `scale_max`, each row below the last. A scale below 1 is taken as 1, so a chart of

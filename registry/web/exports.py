@@ -102,6 +102,7 @@ def _finished(form: ImportForm, job: jobs.ImportJob):
         flash(_("Nothing imported: %(problem)s", problem=words.translate(*job.error)), "error")
         return _page(form, status=422)
     report = job.report
+    assert report is not None, "a finished job that did not fail has its report"
     if report.refused or report.dry_run:
         return _page(form, report, status=422 if report.refused else 200)
     flash(translated(report.summary_message()), "success")

@@ -58,7 +58,8 @@ def url_with(**changes) -> str:
     args.update({k: v for k, v in changes.items() if v not in (None, "")})
     for key in [k for k, v in changes.items() if v in (None, "")]:
         args.pop(key, None)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    assert request.endpoint is not None, "a page that matched a route has its endpoint"
+    return url_for(request.endpoint, **{**(request.view_args or {}), **args})
 
 
 def link(endpoint: str, **values) -> str:
