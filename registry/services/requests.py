@@ -1386,13 +1386,14 @@ def lock_until(
     return ends if ends > today else None
 
 
-def proposable(session: Session, record: Handle) -> bool:
+def proposable(session: Session, record: Handle, *, today: date, policy: ClockPolicy) -> bool:
     """Whether a page should offer to propose this handle to its brand: what `propose`
-    refuses whoever asks — a handle its brand holds, or one with a request open — is not."""
+    refuses whoever asks — a handle its brand holds, one with a request open, one still
+    locked after its handover — is not."""
     return (
         record.holder_kind != "brand"
         and open_request_on(session, record.id) is None
-        and lock_until(session, record.id, today=utcnow().date()) is None
+        and lock_until(session, record.id, today=today, policy=policy) is None
     )
 
 

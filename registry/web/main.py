@@ -73,7 +73,8 @@ def lookup():
     return render_template(
         "main/lookup.html",
         named_brand=named,
-        proposable=row is not None and transfer.proposable(session, row.handle),
+        proposable=row is not None
+        and transfer.proposable(session, row.handle, today=today(), policy=clock_policy()),
         platforms=platforms.all_platforms(session),
         platform_slug=platform_slug,
         raw=raw,

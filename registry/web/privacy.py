@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired
 
 from registry.adapters import db
 from registry.domain.roles import MEMBER, PUBLIC
-from registry.presentation import i18n
+from registry.presentation import words
 from registry.presentation.access import requires
 from registry.services import privacy
 from registry.web.helpers import actor, form_status, run_use_case, today
@@ -34,7 +34,7 @@ def notice():
 @bp.get("/me/data.json")
 @requires(MEMBER)
 def download():
-    body = privacy.member_data_json(db.session(), actor(), translate=i18n.translate_message)
+    body = privacy.member_data_json(db.session(), actor(), translate=words.translate_message)
     filename = f"handle-registry-my-data-{today().isoformat()}.json"
     return Response(
         body,
