@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request
 
 from registry.adapters import db
-from registry.domain.roles import PUBLIC
+from registry.domain.permissions import PUBLIC
 from registry.presentation import i18n
 from registry.presentation.access import requires
 from registry.services import (
