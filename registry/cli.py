@@ -86,7 +86,7 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("The registry already has data; demo data not loaded.")
         return
     try:
-        summary = demo.load(session)
+        summary = demo.load(session, policy=ClockPolicy.from_config(current_app.config))
     except ServiceError as exc:
         fail(f"Demo data not loaded: {exc}")
     click.echo(f"Demo data loaded: {summary}.")

@@ -7,6 +7,7 @@ from datetime import date
 
 from registry.adapters import db
 from registry.services import accounts, brands, handles
+from registry.services.context import ClockPolicy
 
 PASSWORD = "correct horse battery"
 SERIAL = itertools.count(1)
@@ -80,6 +81,8 @@ class Factories:
             holder_user_id=proposer.id if kind == "offer" else None,
         )
 
+        policy = ClockPolicy.from_config(self.app.config)
+
         def build(session):
             member = session.get(User, proposer.id)
             if member.role == "legal" and member.brand_id is None:
@@ -87,7 +90,12 @@ class Factories:
                 session.add(member)
                 session.commit()
             request = requests.propose(
-                session, actor=member, today=opened_on, handle_id=handle.id, kind=kind
+                session,
+                actor=member,
+                today=opened_on,
+                handle_id=handle.id,
+                kind=kind,
+                policy=policy,
             )
             for n, outcome in enumerate(outcomes):
                 moment = datetime(opened_on.year, opened_on.month, opened_on.day, 9, tzinfo=UTC)
@@ -100,30 +108,45 @@ class Factories:
                     outcome=outcome,
                     happened_at=moment + timedelta(days=n),
                     now=moment + timedelta(days=365),
+                    policy=policy,
                 )
             if state:
                 for step in requests.workflow.path_to(request.state, state):
                     if step == requests.workflow.COMPLETED:
-                        hand_over(session, request.id, opened_on)
+                        hand_over(session, request.id, opened_on, policy=policy)
                         continue
                     requests.transition(
-                        session, request.id, actor=None, to=step, today=opened_on, confirmed=True
+                        session,
+                        request.id,
+                        actor=None,
+                        to=step,
+                        today=opened_on,
+                        confirmed=True,
+                        policy=policy,
                     )
             return request
 
         return self._run(build)
 
 
-def hand_over(session, request_id: int, day, *, actor=None) -> None:
+def hand_over(session, request_id: int, day, *, policy=None, actor=None) -> None:
     """Complete an agreed request the only way there is: a window on `day` at 10:00 UTC,
     both sides' confirmations (received by e-mail), and the name claimed in the window."""
     from datetime import UTC, datetime, timedelta
 
+    from flask import current_app
+
     from registry.services import handover
 
+    policy = policy or ClockPolicy.from_config(current_app.config)
     start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
     handover.schedule(
-        session, request_id, actor=actor, window_start=start, now=start - timedelta(hours=2)
+        session,
+        request_id,
+        actor=actor,
+        window_start=start,
+        now=start - timedelta(hours=2),
+        policy=policy,
     )
     for party in ("holder", "brand"):
         handover.confirm(
@@ -135,5 +158,17 @@ def hand_over(session, request_id: int, day, *, actor=None) -> None:
             now=start - timedelta(hours=1),
         )
     handover.record_outcome(
-        session, request_id, actor=actor, outcome="claimed", now=start + timedelta(minutes=10)
+        session,
+        request_id,
+        actor=actor,
+        outcome="claimed",
+        now=start + timedelta(minutes=10),
+        policy=policy,
     )
+
+
+def configured_policy():
+    """The clock policy of the app in context, as the interfaces build it."""
+    from flask import current_app
+
+    return ClockPolicy.from_config(current_app.config)

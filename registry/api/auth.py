@@ -14,7 +14,7 @@ from registry.adapters import db
 from registry.adapters.models import User
 from registry.api import bp
 from registry.api.errors import ApiError
-from registry.domain.roles import role_can
+from registry.domain.permissions import role_can
 from registry.presentation.access import required_permission
 from registry.services import tokens
 

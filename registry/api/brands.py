@@ -10,7 +10,7 @@ from registry.api import bp
 from registry.api.auth import api_user
 from registry.api.inputs import body_as, check_known_parameters, etag_of, run_use_case
 from registry.api.schemas import BrandCreate, BrandOut, BrandResponsiveness
-from registry.domain.roles import EDIT_REGISTRY, PUBLIC
+from registry.domain.permissions import EDIT_REGISTRY, PUBLIC
 from registry.presentation.access import requires
 from registry.presentation.i18n import current_locale
 from registry.services import brands, responsiveness

@@ -34,7 +34,7 @@ from registry.api.schemas import (
     custody_fields,
 )
 from registry.domain.messages import N_
-from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
+from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import requires
 from registry.presentation.words import custody_note
 from registry.services import Invalid, Stale, handles, lookalikes, platforms

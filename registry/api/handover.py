@@ -21,7 +21,7 @@ from registry.api.schemas import (
 )
 from registry.domain import limits
 from registry.domain.messages import N_
-from registry.domain.roles import MEMBER
+from registry.domain.permissions import MEMBER
 from registry.presentation.access import requires
 from registry.presentation.words import as_text, translate_message
 from registry.services import NotFound, evidence, handover

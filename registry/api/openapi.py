@@ -16,8 +16,8 @@ from registry.api import schemas as s
 from registry.api.inputs import default_per_page
 from registry.domain import limits
 from registry.domain.clock import FLAGS
+from registry.domain.permissions import PUBLIC, ROLE_PERMISSIONS, ROLES
 from registry.domain.platforms import PLATFORMS
-from registry.domain.roles import PUBLIC, ROLE_PERMISSIONS, ROLES
 from registry.domain.workflow import STATES
 from registry.presentation.access import requires
 

@@ -1,7 +1,7 @@
 """Transfer requests: list (flagged or not), read one, propose, log attempts, move along.
 
 Every account that can hold a token (staff, legal, admin) reads all requests; fans cannot
-hold tokens. Per request, the services' own rules decide (`can_view`, `can_log_attempt`),
+hold tokens. Per request, registry.domain.permissions decides (`can_view`, `can_log_attempt`),
 so a proposer-only role would see and act on its own requests only.
 """
 
@@ -37,9 +37,9 @@ from registry.api.schemas import (
     RequestOut,
     TransitionCreate,
 )
-from registry.domain import clock, workflow
+from registry.domain import clock, permissions, workflow
 from registry.domain.messages import N_
-from registry.domain.roles import MEMBER, PROPOSE, READ_ALL
+from registry.domain.permissions import MEMBER, PROPOSE, READ_ALL
 from registry.presentation.access import requires
 from registry.presentation.labels import names_in_every_language
 from registry.presentation.words import translate_message
@@ -67,7 +67,7 @@ def request_fields(
         "amount": request.amount_cents / 100 if request.amount_cents is not None else None,
         "flag": flag,
         "due_date": due_date,
-        "allowed_transitions": list(transfer.moves_for(api_user(), request, brand)),
+        "allowed_transitions": list(permissions.moves_for(api_user(), request, brand)),
     }
 
 
@@ -100,7 +100,7 @@ def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
 
 def _escalation(row: transfer.RequestRow, attempts: list) -> dict | None:
     """The ladder's suggestion, for a reader who may log attempts on the request."""
-    if not transfer.can_log_attempt(api_user(), row.request, row.brand):
+    if not permissions.can_log_attempt(api_user(), row.request, row.brand):
         return None
     found = transfer.escalation_for(
         db.session(),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from registry.domain.clock import DUE_SOON, OVERDUE
-from registry.domain.roles import ADMIN, LEGAL, STAFF
+from registry.domain.permissions import ADMIN, LEGAL, STAFF
 
 # The flags a digest tells of, most urgent first; `not_contacted` is the team's own to-do.
 NOTIFIED_FLAGS: tuple[str, ...] = (OVERDUE, DUE_SOON)

@@ -8,7 +8,7 @@ from typing import TypeVar
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from registry.domain.roles import PUBLIC, role_can
+from registry.domain.permissions import PUBLIC, role_can
 from registry.presentation.extensions import login_manager
 
 View = TypeVar("View", bound=Callable)

@@ -25,7 +25,7 @@ from registry.adapters.models import (
 from registry.domain import lookalikes, workflow
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.messages import LANGUAGES
-from registry.domain.roles import ROLES
+from registry.domain.permissions import ROLES
 from registry.presentation import i18n
 
 LABELS: dict[str, dict[str, object]] = {

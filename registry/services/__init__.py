@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from registry.domain import limits
+from registry.domain import limits, permissions
 from registry.domain.messages import Refusal
 
 T = TypeVar("T")
@@ -39,6 +39,19 @@ class Stale(Conflict):
     def __init__(self, message: str, *, current=None, **kwargs):
         super().__init__(message, **kwargs)
         self.current = current
+
+
+def require(allowed: bool, message: str) -> None:
+    """Forbidden, saying why, unless the rule (registry.domain.permissions) allows it."""
+    if not allowed:
+        raise Forbidden(message)
+
+
+def require_acts_for(user, brand) -> None:
+    """Forbidden on the brand field unless `user` acts for `brand` (permissions.acts_for)."""
+    refused = permissions.acts_for_refusal(user, brand)
+    if refused is not None:
+        raise Forbidden(refused, field="brand")
 
 
 def check_version(record, expected: int | None, message: str) -> None:

@@ -16,7 +16,7 @@ from registry.adapters.models import Brand, User
 from registry.domain import limits, passwords, recorded
 from registry.domain.digests import receives_digests
 from registry.domain.messages import LANGUAGES, N_, Choices
-from registry.domain.roles import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
+from registry.domain.permissions import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
 from registry.services.unit import use_case
 

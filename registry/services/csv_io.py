@@ -30,8 +30,15 @@ from registry.adapters.models import (
 from registry.domain import limits
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
-from registry.domain.roles import IMPORT, LEGAL, role_can
-from registry.services import Forbidden, ServiceError, handles, platforms, requests
+from registry.domain.permissions import IMPORT, LEGAL, role_can
+from registry.services import (
+    Forbidden,
+    ServiceError,
+    handles,
+    platforms,
+    requests,
+    require_acts_for,
+)
 from registry.services.context import ClockPolicy
 from registry.services.unit import use_case
 
@@ -596,7 +603,7 @@ def export_scope(
         return filters
     own = session.get(Brand, actor.brand_id) if actor.brand_id else None
     if own is None or (filters.brand and filters.brand != own.slug):
-        requests.require_acts_for(actor, None)
+        require_acts_for(actor, None)
     return dataclasses.replace(filters, brand=own.slug)
 
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from registry.adapters.models import ContactPoint, User
 from registry.domain import handover as rules
-from registry.domain import recorded
-from registry.domain.roles import VIEW_PRIVATE, role_can
+from registry.domain import permissions, recorded
+from registry.domain.permissions import VIEW_PRIVATE, role_can
 from registry.services import handles, handover, platforms
 from registry.services import requests as transfer
 from registry.services.context import ClockPolicy
@@ -25,13 +25,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def may_see_private(actor: User | None, row: transfer.RequestRow) -> bool:
-    """The request page's rule: readers of private data, and the proposer (their own)."""
-    return role_can(actor.role if actor else None, VIEW_PRIVATE) or transfer.is_proposer(
-        actor, row.request
-    )
 
 
 def pack(
@@ -45,7 +38,7 @@ def pack(
     """The pack of one request its reader may see (NotFound, Forbidden otherwise)."""
     row = transfer.visible_request(session, request_id, actor)
     request, handle, platform, brand = row.request, row.handle, row.platform, row.brand
-    private = may_see_private(actor, row)
+    private = permissions.may_see_private(actor, request)
     members_private = role_can(actor.role if actor else None, VIEW_PRIVATE)
     proposer = row.proposer
     if proposer is None or proposer.deleted_at is not None:

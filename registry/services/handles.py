@@ -23,7 +23,7 @@ from registry.adapters.models import (
 from registry.domain import limits, recorded
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Choices
-from registry.domain.roles import EDIT_REGISTRY, role_can
+from registry.domain.permissions import EDIT_REGISTRY, role_can
 from registry.services import (
     Conflict,
     Forbidden,

@@ -14,9 +14,9 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
-from registry.domain import clock, handover, limits, recorded, reminders, workflow
+from registry.domain import clock, handover, limits, permissions, recorded, reminders, workflow
 from registry.domain.messages import N_, Code, Message
-from registry.domain.roles import ADMIN, LEGAL, STAFF
+from registry.domain.permissions import ADMIN, LEGAL, STAFF
 from registry.services import (
     Conflict,
     Forbidden,
@@ -183,7 +183,7 @@ def _require_agreed(request: TransferRequest) -> None:
 
 
 def _require_staff(actor: User | None, message: str) -> None:
-    if actor is not None and not transfer.can_manage(actor):
+    if actor is not None and not permissions.can_manage(actor):
         raise Forbidden(message)
 
 
@@ -312,25 +312,11 @@ def confirm(
     request = transfer._locked(session, request_id)
     _require_agreed(request)
     brand = transfer._brand_of(session, request)
-    proposer = transfer.is_proposer(actor, request)
-    legal = actor is not None and actor.role == LEGAL
-    legal_of_brand = legal and transfer.acts_for(actor, brand)
-    for_itself = (party == handover.HOLDER and proposer and request.kind == "offer") or (
-        party == handover.BRAND and legal_of_brand
-    )
+    for_itself = permissions.confirms_for_itself(actor, request, brand, party)
     channel = "" if for_itself else (channel or "")
     if channel and channel not in clock.CHANNELS:
         raise Invalid(N_('Unknown channel "%(channel)s".'), field="channel", channel=channel)
-    refused = handover.confirmation_refusal(
-        party,
-        offer=request.kind == "offer",
-        proposer=proposer,
-        legal_of_brand=legal_of_brand,
-        legal=legal,
-        staff=transfer.can_manage(actor),
-        system=actor is None,
-        channel=channel,
-    )
+    refused = permissions.confirmation_refusal(actor, request, brand, party, channel)
     if refused is not None:
         kind, message = refused
         field = (
@@ -659,46 +645,6 @@ def mark_reminded(session: Session, plan_id: int, *, now: datetime) -> HandoverP
 # --- what the request page offers: the forms' rules, from the use cases' own -----------------
 
 
-def _confirms_for_itself(
-    user: User | None, request: TransferRequest, brand: Brand | None, party: str
-) -> bool:
-    """Whether `user` gives `party`'s confirmation themselves (no channel to name): the
-    member who offered the handle for its holder, the brand's legal team for the brand."""
-    if party == handover.HOLDER:
-        return request.kind == "offer" and transfer.is_proposer(user, request)
-    return user is not None and user.role == LEGAL and transfer.acts_for(user, brand)
-
-
-def needs_channel(
-    user: User | None, request: TransferRequest, brand: Brand | None, party: str
-) -> bool:
-    """Whether `user` confirming for `party` records a confirmation received elsewhere."""
-    return not _confirms_for_itself(user, request, brand, party)
-
-
-def confirmable_parties(
-    user: User | None, request: TransferRequest, brand: Brand | None
-) -> tuple[str, ...]:
-    """The sides `user` may ever confirm for on this request (handover.confirmation_refusal,
-    a channel named where one is needed): the door of the confirm form."""
-    legal = user is not None and user.role == LEGAL
-    found = []
-    for party in handover.PARTIES:
-        refused = handover.confirmation_refusal(
-            party,
-            offer=request.kind == "offer",
-            proposer=transfer.is_proposer(user, request),
-            legal_of_brand=legal and transfer.acts_for(user, brand),
-            legal=legal,
-            staff=transfer.can_manage(user),
-            system=user is None,
-            channel=clock.CHANNELS[0],
-        )
-        if refused is None:
-            found.append(party)
-    return tuple(found)
-
-
 def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime) -> str:
     brand = transfer._brand_of(session, request)
     return handover.standing(facts(plan), now=now, today=context.local_day(now, brand))
@@ -708,7 +654,7 @@ def can_schedule(
     session: Session, user: User | None, request: TransferRequest, *, now: datetime
 ) -> bool:
     """schedule()'s rule: staff, an agreed request, no plan under way (or one that lapsed)."""
-    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+    if not permissions.can_manage(user) or request.state != workflow.AGREED:
         return False
     plan = current_plan(session, request.id)
     return plan is None or _standing_of(session, plan, request, now=now) == handover.LAPSED
@@ -727,7 +673,7 @@ def can_confirm_as(
     window of an agreed request still awaits."""
     if request.state != workflow.AGREED:
         return False
-    if party not in confirmable_parties(user, request, brand):
+    if party not in permissions.confirmable_parties(user, request, brand):
         return False
     plan = current_plan(session, request.id)
     if plan is None or getattr(plan, f"{party}_confirmed_at") is not None:
@@ -739,14 +685,14 @@ def can_record_outcome(
     session: Session, user: User | None, request: TransferRequest, *, now: datetime
 ) -> bool:
     """record_outcome()'s rule: staff, and a window without an outcome on an agreed request."""
-    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+    if not permissions.can_manage(user) or request.state != workflow.AGREED:
         return False
     return current_plan(session, request.id) is not None
 
 
 def can_claim(session: Session, user: User | None, request: TransferRequest) -> bool:
     """Whether the outcome `claimed` may be recorded now: after both confirmations."""
-    if not transfer.can_manage(user) or request.state != workflow.AGREED:
+    if not permissions.can_manage(user) or request.state != workflow.AGREED:
         return False
     plan = current_plan(session, request.id)
     return plan is not None and facts(plan).confirmed

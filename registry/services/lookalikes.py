@@ -30,12 +30,11 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from registry.adapters.models import Brand, Handle, LookalikeKey, Platform, User
+from registry.adapters.models import Handle, LookalikeKey, Platform, User
 from registry.domain import lookalikes as rule
+from registry.domain import permissions
 from registry.domain.messages import N_
-from registry.domain.roles import READ_ALL, role_can
 from registry.services import Forbidden, Page, brands, handles
-from registry.services.requests import acts_for
 
 # Candidates read per query: a real lookalike shares a key, and no name has this many.
 MAX_CANDIDATES = 1000
@@ -204,11 +203,6 @@ def _pairs_sharing_a_key(brand_id: int):
     )
 
 
-def may_see_suspects(actor: User | None, brand: Brand) -> bool:
-    """Staff and admins see every brand's suspects; a legal account its own brand's."""
-    return actor is not None and role_can(actor.role, READ_ALL) and acts_for(actor, brand)
-
-
 def brand_suspects(
     session: Session, slug: str, *, actor: User | None, page: int = 1, page_size: int = 25
 ) -> Page[Lookalike]:
@@ -216,7 +210,7 @@ def brand_suspects(
     one entry per suspect, with the brand handle it resembles most (its own platform first,
     then the fewest reasons)."""
     brand = brands.get_brand(session, slug)
-    if not may_see_suspects(actor, brand):
+    if not permissions.may_see_suspects(actor, brand):
         raise Forbidden(
             N_("Only staff and the brand's own legal team see its suspected lookalikes.")
         )

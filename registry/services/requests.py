@@ -24,9 +24,19 @@ from registry.adapters.models import (
     User,
     utcnow,
 )
-from registry.domain import clock, escalation, handover, limits, recorded, workflow
+from registry.domain import clock, escalation, handover, limits, permissions, recorded, workflow
 from registry.domain.messages import N_, Explained, Message
-from registry.domain.roles import DECIDE, LEGAL, MANAGE_REQUESTS, PROPOSE, READ_ALL, role_can
+from registry.domain.permissions import (
+    PROPOSE,
+    can_claim,
+    can_decide,
+    can_log_attempt,
+    can_manage,
+    can_move,
+    can_view,
+    moves_for,
+    role_can,
+)
 from registry.services import (
     Conflict,
     Forbidden,
@@ -39,6 +49,8 @@ from registry.services import (
     checked_day,
     checked_text,
     handles,
+    require,
+    require_acts_for,
 )
 from registry.services.context import ClockPolicy, local_day, zone_named
 from registry.services.unit import locked, use_case
@@ -50,6 +62,11 @@ CLOSED_MESSAGES = {
     workflow.WITHDRAWN: N_("This request is withdrawn: no more contact attempts can be logged."),
 }
 CHANGED_MEANWHILE = N_("This request was changed by someone else meanwhile.")
+NOT_THE_HOLDER = N_(
+    "This handle is recorded as held by someone else, so you cannot offer it. "
+    "If you hold it, write to staff with a link that shows it (a post or the "
+    "profile's bio): they will record you as its holder."
+)
 ALREADY_DECIDED = N_("The brand's decision on request #%(id)s is already recorded.")
 # Clocks on phones and servers drift; an attempt "now" may arrive a little ahead.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -167,23 +184,19 @@ def visible_request(session: Session, request_id: int, user: User | None) -> Req
 # any input is read: someone kept out learns nothing from a form's errors) and again by the
 # use case itself.
 DOOR_REFUSALS = {
-    "attempt": N_("Only the request's proposer and staff can log attempts on it."),
-    "move": N_('Only staff can move requests; a proposer may withdraw theirs (to "withdrawn").'),
-    "decide": N_("Only the brand's legal team can accept or decline its requests."),
+    permissions.ATTEMPT: N_("Only the request's proposer and staff can log attempts on it."),
+    permissions.MOVE: N_(
+        'Only staff can move requests; a proposer may withdraw theirs (to "withdrawn").'
+    ),
+    permissions.DECISION: N_("Only the brand's legal team can accept or decline its requests."),
 }
 
 
 def may_act_on(session: Session, request_id: int, user: User | None, action: str) -> RequestRow:
     """The request, when `user` may do this kind of action on it at all ("attempt", "move",
-    "decide"); else NotFound or Forbidden."""
+    "decide": permissions.may_act); else NotFound or Forbidden."""
     row = get_request(session, request_id)
-    request, brand = row.request, row.brand
-    allowed = {
-        "attempt": can_log_attempt(user, request, brand),
-        "move": can_manage(user) or (is_proposer(user, request) and acts_for(user, brand)),
-        "decide": can_decide(user, brand),
-    }[action]
-    require(allowed, DOOR_REFUSALS[action])
+    require(permissions.may_act(user, row.request, row.brand, action), DOOR_REFUSALS[action])
     return row
 
 
@@ -369,13 +382,6 @@ def has_reply(attempts: Iterable[ContactAttempt]) -> bool:
     """Whether any real reply from the other party is on record (DESIGN: a reply is an
     inbound attempt, or one whose outcome is replied, meeting or refused)."""
     return any(clock.is_real_reply(a.direction, a.outcome) for a in attempts)
-
-
-def can_decide_now(
-    user: User | None, request: TransferRequest, brand: Brand | None, decision: Decision | None
-) -> bool:
-    """The decision form's rule: legal of the brand, on an open request, not decided yet."""
-    return decision is None and workflow.is_open(request.state) and can_decide(user, brand)
 
 
 def decisions_open(request: TransferRequest) -> tuple[str, ...]:
@@ -1068,113 +1074,6 @@ def flag_by_handle(session: Session, *, as_of: date, policy: ClockPolicy) -> dic
     return flags
 
 
-# --- rights on one request --------------------------------------------------------------------
-
-
-def _role(user: User | None) -> str | None:
-    return user.role if user else None
-
-
-def is_proposer(user: User | None, request: TransferRequest) -> bool:
-    return user is not None and request.proposer_id == user.id
-
-
-def can_view(user: User | None, request: TransferRequest) -> bool:
-    return is_proposer(user, request) or role_can(_role(user), READ_ALL)
-
-
-def acts_for(user: User | None, brand: Brand | None) -> bool:
-    """A legal account acts for the one brand it is attached to, never for another (nor for
-    a handle that names no brand); the other roles are not bound to a brand."""
-    if user is None or user.role != LEGAL:
-        return True
-    return brand is not None and user.brand_id == brand.id
-
-
-def require_acts_for(user: User | None, brand: Brand | None) -> None:
-    if acts_for(user, brand):
-        return
-    if user is not None and user.brand_id is None:
-        raise Forbidden(
-            N_("Your legal account is not attached to a brand yet; ask an admin to attach it."),
-            field="brand",
-        )
-    raise Forbidden(N_("A legal account acts only for its own brand."), field="brand")
-
-
-def check_offered_by_holder(user: User, record: Handle) -> None:
-    """An offer comes from the handle's holder: a fan may offer a handle recorded as theirs,
-    or one whose holder nobody knows yet; staff record offers for any holder."""
-    if can_manage(user) or record.holder_user_id == user.id:
-        return
-    if record.holder_kind == "unknown" and record.holder_user_id is None:
-        return
-    raise Conflict(
-        N_(
-            "This handle is recorded as held by someone else, so you cannot offer it. "
-            "If you hold it, write to staff with a link that shows it (a post or the "
-            "profile's bio): they will record you as its holder."
-        ),
-        field="handle",
-    )
-
-
-def can_log_attempt(
-    user: User | None, request: TransferRequest, brand: Brand | None = None
-) -> bool:
-    return can_manage(user) or (is_proposer(user, request) and acts_for(user, brand))
-
-
-def can_claim(user: User | None) -> bool:
-    """Opening a claim (the brand asks for its name back) is for staff, legal and admins;
-    fans offer the handles they hold."""
-    return role_can(_role(user), MANAGE_REQUESTS) or role_can(_role(user), DECIDE)
-
-
-def can_propose_for(user: User | None, handle: Handle) -> bool:
-    """Whether to offer a proposal for this handle: never when the brand holds it; visitors
-    are offered it too (they are asked to log in first)."""
-    return handle.holder_kind != "brand" and (user is None or role_can(user.role, PROPOSE))
-
-
-def moves_for(
-    user: User | None, request: TransferRequest, brand: Brand | None = None
-) -> tuple[str, ...]:
-    """The states this user may move the request to now: staff any allowed move, its
-    proposer withdrawing it (legal, for its own brand only)."""
-    allowed = workflow.manual_moves(request.state)
-    if can_manage(user):
-        return allowed
-    if is_proposer(user, request) and acts_for(user, brand) and workflow.WITHDRAWN in allowed:
-        return (workflow.WITHDRAWN,)
-    return ()
-
-
-def can_manage(user: User | None) -> bool:
-    """Staff (and admins) log attempts on any request and move any request."""
-    return role_can(_role(user), MANAGE_REQUESTS)
-
-
-def can_move(
-    user: User | None, request: TransferRequest, target: str, brand: Brand | None = None
-) -> bool:
-    return can_manage(user) or (
-        is_proposer(user, request) and target == workflow.WITHDRAWN and acts_for(user, brand)
-    )
-
-
-def can_decide(user: User | None, brand: Brand | None) -> bool:
-    """Legal decides for the brand it is attached to; admins for any brand."""
-    if user is None or brand is None or not role_can(user.role, DECIDE):
-        return False
-    return user.role == "admin" or user.brand_id == brand.id
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)
-
-
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -1282,8 +1181,8 @@ def propose(
             raise NotFound("No such handle in the registry.")
     else:
         record = handles.lookup(session, platform_slug, handle).handle
-    if record is not None and kind == "offer":
-        check_offered_by_holder(actor, record)
+    if record is not None and kind == "offer" and not permissions.may_offer(actor, record):
+        raise Conflict(NOT_THE_HOLDER, field="handle")
     if record is None:
         require_acts_for(actor, session.get(Brand, brand_id) if brand_id else None)
         offer = kind == "offer"
@@ -1386,13 +1285,14 @@ def lock_until(
     return ends if ends > today else None
 
 
-def proposable(session: Session, record: Handle) -> bool:
+def proposable(session: Session, record: Handle, *, today: date, policy: ClockPolicy) -> bool:
     """Whether a page should offer to propose this handle to its brand: what `propose`
-    refuses whoever asks — a handle its brand holds, or one with a request open — is not."""
+    refuses whoever asks — a handle its brand holds, one with a request open, one still
+    locked after its handover — is not."""
     return (
         record.holder_kind != "brand"
         and open_request_on(session, record.id) is None
-        and lock_until(session, record.id, today=utcnow().date()) is None
+        and lock_until(session, record.id, today=today, policy=policy) is None
     )
 
 
@@ -1460,7 +1360,7 @@ def log_attempt(
     request = _locked(session, request_id)
     require(
         actor is None or can_log_attempt(actor, request, _brand_of(session, request)),
-        DOOR_REFUSALS["attempt"],
+        DOOR_REFUSALS[permissions.ATTEMPT],
     )
     return _record_attempt(
         session,
@@ -1624,7 +1524,7 @@ def transition(
     request = _locked(session, request_id)
     require(
         actor is None or can_move(actor, request, to, _brand_of(session, request)),
-        DOOR_REFUSALS["move"],
+        DOOR_REFUSALS[permissions.MOVE],
     )
     check_version(request, expected_version, CHANGED_MEANWHILE)
     if expected_state and expected_state != request.state:
@@ -1703,7 +1603,7 @@ def decide(
     reply clock, its `decision` saying which), then the matching transitions. Declining
     closes the request for good, so it needs `confirmed`."""
     request = _locked(session, request_id)
-    require(can_decide(actor, _brand_of(session, request)), DOOR_REFUSALS["decide"])
+    require(can_decide(actor, _brand_of(session, request)), DOOR_REFUSALS[permissions.DECISION])
     target = workflow.AGREED if accept else workflow.DECLINED
     if _decision_on_record(session, request.id):
         raise Conflict(ALREADY_DECIDED, field="decision", id=request.id)

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from registry.adapters.models import ApiToken, User, utcnow
 from registry.domain import recorded
 from registry.domain.messages import N_, Code
-from registry.domain.roles import API_TOKENS, MANAGE_USERS, role_can
+from registry.domain.permissions import API_TOKENS, MANAGE_USERS, role_can
 from registry.services import Forbidden, Invalid, NotFound, audit
 from registry.services.unit import use_case
 

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.domain.roles import MANAGE_USERS
+from registry.domain.permissions import MANAGE_USERS
 from registry.presentation.access import requires
 from registry.presentation.labels import label
 from registry.services import Page, accounts, brands, clamp_page

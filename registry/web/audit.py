@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from registry.adapters import db
 from registry.domain import limits
-from registry.domain.roles import AUDIT
+from registry.domain.permissions import AUDIT
 from registry.presentation.access import requires
 from registry.presentation.words import translate
 from registry.services import audit

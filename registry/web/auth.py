@@ -24,7 +24,7 @@ from registry.adapters import db, mail
 from registry.adapters.models import User
 from registry.domain import limits
 from registry.domain.digests import receives_digests
-from registry.domain.roles import MEMBER, PUBLIC
+from registry.domain.permissions import MEMBER, PUBLIC
 from registry.presentation import i18n
 from registry.presentation.access import requires
 from registry.presentation.extensions import limiter, login_manager

@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry.adapters import db
-from registry.domain.roles import EDIT_REGISTRY, PUBLIC, READ_ALL
+from registry.domain import permissions
+from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, READ_ALL
 from registry.presentation.access import requires
 from registry.presentation.i18n import current_locale
 from registry.services import brands, handles, lookalikes, responsiveness
@@ -65,7 +66,7 @@ def detail(slug: str):
         scorecard=responsiveness.brand_figures(
             session, brand.slug, as_of=today(), policy=clock_policy()
         ),
-        sees_suspects=lookalikes.may_see_suspects(actor(), brand),
+        sees_suspects=permissions.may_see_suspects(actor(), brand),
     )
 
 

@@ -27,8 +27,8 @@ from registry import jobs
 from registry.adapters import db
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.domain import limits
+from registry.domain.permissions import EXPORT, IMPORT
 from registry.domain.platforms import PLATFORMS
-from registry.domain.roles import EXPORT, IMPORT
 from registry.presentation import words
 from registry.presentation.access import can, requires
 from registry.presentation.words import translated

@@ -26,7 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from registry.adapters import db
-from registry.domain.roles import MEMBER, PUBLIC
+from registry.domain.permissions import MEMBER, PUBLIC
 from registry.jobs.digests import absolute_url
 from registry.jobs.reminders import language_of, zone_of
 from registry.presentation import i18n

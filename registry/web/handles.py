@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.adapters import db
-from registry.domain.roles import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
+from registry.domain import permissions
+from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import can, requires
 from registry.services import brands, handles, lookalikes, platforms
 from registry.services import requests as transfer
@@ -75,9 +76,9 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
         lookalikes=lookalikes.lookalikes_of_handle(session, row),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.
-        can_propose=transfer.can_propose_for(actor(), row.handle),
+        can_propose=permissions.can_propose_for(actor(), row.handle),
         requests=[
-            (r, transfer.can_view(actor(), r))
+            (r, permissions.can_view(actor(), r))
             for r in transfer.requests_for_handle(session, handle_id)
         ],
         verify_form=verify_form,

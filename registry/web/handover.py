@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from registry.adapters import db
 from registry.adapters.models import HandoverPlan, User
 from registry.domain import handover as rules
-from registry.domain import workflow
+from registry.domain import permissions, workflow
 from registry.domain.messages import N_
-from registry.domain.roles import MANAGE_REQUESTS, MEMBER
+from registry.domain.permissions import MANAGE_REQUESTS, MEMBER
 from registry.presentation import i18n
 from registry.presentation.access import requires
 from registry.presentation.labels import LABELS
@@ -101,7 +101,7 @@ def panel(row: transfer.RequestRow, *, schedule_form=None, confirm_form=None, ou
         if handovers.can_confirm_as(session, user, request_, row.brand, party, now=moment)
     ]
     self_confirm = tuple(
-        p for p in may_confirm if not handovers.needs_channel(user, request_, row.brand, p)
+        p for p in may_confirm if permissions.confirms_for_itself(user, request_, row.brand, p)
     )
     recorded_by_staff = [p for p in may_confirm if p not in self_confirm]
     # A refused confirmation from a reader without the staff form: its messages, on their own.
@@ -174,7 +174,7 @@ def schedule(request_id: int):
 @requires(MEMBER)
 def confirm(request_id: int):
     row = request_pages._visible_row(request_id)
-    if not handovers.confirmable_parties(actor(), row.request, row.brand):
+    if not permissions.confirmable_parties(actor(), row.request, row.brand):
         refuse(
             Forbidden(
                 N_("Only the holder, the brand's legal team and staff confirm a handover window.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request
 
 from registry.adapters import db
-from registry.domain.roles import PUBLIC
+from registry.domain.permissions import PUBLIC
 from registry.presentation import i18n
 from registry.presentation.access import requires
 from registry.services import (
@@ -73,7 +73,8 @@ def lookup():
     return render_template(
         "main/lookup.html",
         named_brand=named,
-        proposable=row is not None and transfer.proposable(session, row.handle),
+        proposable=row is not None
+        and transfer.proposable(session, row.handle, today=today(), policy=clock_policy()),
         platforms=platforms.all_platforms(session),
         platform_slug=platform_slug,
         raw=raw,

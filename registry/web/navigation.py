@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from registry.domain.roles import AUDIT, MANAGE_USERS, PROPOSE, PUBLIC, READ_ALL
+from registry.domain.permissions import AUDIT, MANAGE_USERS, PROPOSE, PUBLIC, READ_ALL
 from registry.presentation.access import can
 
 

@@ -11,7 +11,7 @@ from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired
 
 from registry.adapters import db
-from registry.domain.roles import MEMBER, PUBLIC
+from registry.domain.permissions import MEMBER, PUBLIC
 from registry.presentation import words
 from registry.presentation.access import requires
 from registry.services import privacy

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from registry.adapters import db
 from registry.domain import limits
-from registry.domain.roles import PUBLIC
+from registry.domain.permissions import PUBLIC
 from registry.presentation import i18n, words
 from registry.presentation.access import requires
 from registry.services import ServiceError

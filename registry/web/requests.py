@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 
 from registry.adapters import db
 from registry.adapters.models import TransferRequest
-from registry.domain import limits, workflow
+from registry.domain import limits, permissions, workflow
 from registry.domain.clock import FLAGS
 from registry.domain.messages import N_
-from registry.domain.roles import (
+from registry.domain.permissions import (
     DECIDE,
     MANAGE_REQUESTS,
     MEMBER,
@@ -32,7 +32,7 @@ from registry.domain.roles import (
 )
 from registry.presentation.access import can, requires
 from registry.presentation.labels import names_in_every_language
-from registry.services import brands, evidence, handles, platforms
+from registry.services import brands, evidence, handles, platforms, require_acts_for
 from registry.services import handover as handovers
 from registry.services import requests as transfer
 from registry.web import evidence as evidence_pack
@@ -99,7 +99,7 @@ def propose():
     handle_id = request.values.get("handle_id", type=int)
     row = or_404(handles.get_handle, session, handle_id) if handle_id else None
     if row is not None and row.brand is not None:
-        or_404(transfer.require_acts_for, actor(), row.brand)  # legal: its own brand only
+        or_404(require_acts_for, actor(), row.brand)  # legal: its own brand only
     form = ProposalForm()
     form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
     form.brand.choices = options(
@@ -109,7 +109,7 @@ def propose():
         del form.platform, form.handle
         if row.brand is not None:
             del form.brand
-    if not transfer.can_claim(actor()):
+    if not permissions.can_claim(actor()):
         del form.kind  # fans offer the handles they hold
     if row is not None:
         del form.show_name  # the holder is already recorded; the name choice is for new ones
@@ -214,8 +214,8 @@ def _render_detail(
     attempts = transfer.attempts_of(session, request_.id)
     decision = transfer.decision_in(attempts)
     changes, handover_events = transfer.events_of(session, request_.id)
-    moves = transfer.moves_for(user, request_, row.brand)
-    can_log = is_open and transfer.can_log_attempt(user, request_, row.brand)
+    moves = permissions.moves_for(user, request_, row.brand)
+    can_log = is_open and permissions.can_log_attempt(user, request_, row.brand)
     if can_log:
         attempt_form = attempt_form or AttemptForm(formdata=None)
         if attempt_form.happened_at.data is None:
@@ -252,12 +252,12 @@ def _render_detail(
             if can_log
             else NO_ATTEMPT_OPEN
         ),
-        transitions=moves if transfer.can_manage(user) else (),
+        transitions=moves if permissions.can_manage(user) else (),
         can_withdraw=workflow.WITHDRAWN in moves,
         decision_form=_decision_form(decision_form, request_)
-        if transfer.can_decide_now(user, request_, row.brand, decision)
+        if permissions.can_decide_now(user, request_, row.brand, decided=decision is not None)
         else None,
-        show_private=can(VIEW_PRIVATE) or transfer.is_proposer(user, request_),
+        show_private=permissions.may_see_private(user, request_),
         # Other members' e-mails (who logged, who moved) are private data of theirs.
         show_members=can(VIEW_PRIVATE),
     ), status
@@ -297,7 +297,7 @@ def _asks_confirmation(row: transfer.RequestRow, target: str, seen_state: str | 
     refuses it with its own reason (and refuses an unconfirmed irreversible move too)."""
     return (
         workflow.needs_confirming(target)
-        and target in transfer.moves_for(actor(), row.request, row.brand)
+        and target in permissions.moves_for(actor(), row.request, row.brand)
         and (not seen_state or seen_state == row.request.state)
     )
 
@@ -464,7 +464,7 @@ def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> Deci
 
 def _may_decide_now(row: transfer.RequestRow) -> bool:
     decision = transfer.decision_in(transfer.attempts_of(db.session(), row.request.id))
-    return transfer.can_decide_now(actor(), row.request, row.brand, decision)
+    return permissions.can_decide_now(actor(), row.request, row.brand, decided=decision is not None)
 
 
 def parse_as_of(raw: str | None) -> date:

@@ -14,7 +14,7 @@ from registry.adapters import db
 from registry.adapters.models import User
 from registry.domain import limits, recorded
 from registry.domain.messages import LANGUAGES
-from registry.domain.roles import VIEW_PRIVATE
+from registry.domain.permissions import VIEW_PRIVATE
 from registry.presentation import i18n
 from registry.presentation.access import can
 from registry.presentation.formats import (

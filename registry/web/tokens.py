@@ -10,7 +10,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from registry.adapters import db
-from registry.domain.roles import API_TOKENS
+from registry.domain.permissions import API_TOKENS
 from registry.presentation.access import requires
 from registry.services import tokens
 from registry.web.forms import ConfirmForm

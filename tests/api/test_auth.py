@@ -2,7 +2,7 @@
 
 import pytest
 
-from registry.domain.roles import PUBLIC
+from registry.domain.permissions import PUBLIC
 from registry.presentation.access import requires
 from tests.api.conftest import assert_json_error
 

@@ -19,8 +19,8 @@ from registry.adapters.models import TransferRequest, User
 from registry.domain import clock, workflow
 from registry.services import handles
 from registry.services import requests as transfer
-from registry.services.context import ClockPolicy
 from tests.api.conftest import assert_json_error
+from tests.factories import configured_policy
 
 START = date(2026, 1, 5)
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -51,7 +51,12 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
             )
             opened = START + timedelta(days=rng.randrange(0, 200))
             request = transfer.propose(
-                session, actor=proposer, today=opened, handle_id=record.id, opened_on=opened
+                session,
+                actor=proposer,
+                today=opened,
+                handle_id=record.id,
+                opened_on=opened,
+                policy=configured_policy(),
             )
             moment = datetime.combine(opened, datetime.min.time(), UTC)
             for _ in range(rng.randrange(0, 5)):
@@ -65,6 +70,7 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
                     outcome=rng.choice(OUTCOMES),
                     happened_at=min(moment, NOW),
                     now=NOW,
+                    policy=configured_policy(),
                 )
             if rng.random() < 0.3:
                 transfer.transition(
@@ -74,6 +80,7 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
                     to=workflow.WITHDRAWN,
                     today=NOW.date(),
                     confirmed=True,
+                    policy=configured_policy(),
                 )
                 closed_at = moment + timedelta(days=rng.randrange(1, 60))
                 session.exec(  # type: ignore[call-overload]
@@ -103,7 +110,7 @@ def test_every_list_as_of_a_day_agrees_with_each_requests_own_page(
         session = db.session()
         listed = {
             row.request.id: (row.flag, row.due_date)
-            for row in transfer.flagged(session, as_of=as_of, policy=ClockPolicy())
+            for row in transfer.flagged(session, as_of=as_of, policy=configured_policy())
         }
         ids = list(session.exec(transfer.select(TransferRequest.id)))
     pages = {}

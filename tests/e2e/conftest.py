@@ -59,6 +59,7 @@ from registry.fixtures import demo
 from registry.presentation import formats, labels
 from registry.services import accounts
 from tests.conftest import PASSWORD, database_url, reset_tables, signup_link
+from tests.factories import configured_policy
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -163,7 +164,9 @@ def live_app(tmp_path) -> Iterator[Flask]:
     )
     reset_tables(app)
     with app.app_context():
-        demo.load(db.session())  # what `registry seed-demo` runs; a use case, it commits
+        demo.load(
+            db.session(), policy=configured_policy()
+        )  # what `registry seed-demo` runs; a use case, it commits
     yield app
     engine = app.extensions["registry.engine"]
     # A request the browser left in flight may still hold a connection: wait for it to come

@@ -170,7 +170,7 @@ def test_stored_codes_and_days_come_back_as_values_to_show():
 def test_french_writes_the_first_of_the_month_as_an_ordinal_and_english_does_not():
     from datetime import date
 
-    from registry.web.templating import _long_day
+    from registry.presentation.formats import _long_day
 
     assert _long_day(date(2026, 12, 1), "fr") == "1er décembre 2026"
     assert _long_day(date(2026, 12, 10), "fr") == "10 décembre 2026"

@@ -8,6 +8,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import Brand, ContactPoint
+from tests.factories import configured_policy
 
 
 def test_staff_creates_a_brand_with_a_slug_from_its_name(client, auth, app):
@@ -144,9 +145,8 @@ def test_an_unknown_subdivision_is_refused_with_the_choices(client, auth, app):
 def test_a_scottish_brand_works_on_easter_monday(app, make):
     """The calendar follows the brand's subdivision: Easter Monday 2026 is a business day
     in Scotland, a holiday in England, so the same message is due a day apart."""
-    from registry.services.requests import ClockPolicy
-
-    policy = ClockPolicy()
+    with app.app_context():
+        policy = configured_policy()
     scots = make.brand("Irn", country="GB", subdivision="GB-SCT")
     english = make.brand("Marks", country="GB", subdivision="GB-ENG")
     easter_monday = date(2026, 4, 6)

@@ -17,6 +17,7 @@ from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from registry.services import brands, csv_io, handles, platforms
 from tests.conftest import reset_tables
+from tests.factories import configured_policy
 
 TODAY = date(2024, 3, 1)
 HEADER = "platform,handle,brand,holder_kind,holder_name,status,followers,notes"
@@ -54,7 +55,9 @@ def stored(app, normalized: str, platform: str = "x") -> Handle:
 
 def export(app, as_of=date(2026, 3, 17), **filters) -> str:
     with app.app_context():
-        return csv_io.export_handles(db.session(), handles.HandleFilters(**filters), as_of=as_of)
+        return csv_io.export_handles(
+            db.session(), handles.HandleFilters(**filters), as_of=as_of, policy=configured_policy()
+        )
 
 
 def problems_by_line(report: csv_io.ImportReport) -> dict[int, str]:

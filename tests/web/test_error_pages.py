@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.domain.roles import PUBLIC
+from registry.domain.permissions import PUBLIC
 from registry.services import accounts
 from tests.conftest import PASSWORD
 

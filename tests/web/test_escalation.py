@@ -1,11 +1,13 @@
 """The escalation ladder on a request (issue 15): the service, the request page and the API."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.services import brands, context
+from registry.services import brands
 from registry.services import requests as transfer
+from tests.factories import configured_policy
 from tests.web.test_request_page import words_of
 
 MOMENT = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -38,6 +40,7 @@ def scene(app, make, channels=("web_form", "web_form"), points=True, **request_v
                 now=MOMENT + timedelta(days=30),
                 # The first one went to the press office, named in French as the page offers.
                 contact_point="Service de presse" if n == 0 else "",
+                policy=configured_policy(),
             )
         session.commit()
     return request, proposer
@@ -49,16 +52,17 @@ def test_the_service_suggests_the_next_rung_and_the_untried_points(app, make):
         session = db.session()
         row = transfer.get_request(session, request.id)
         names = {"press_office": ("Press office", "Service de presse")}
-        found = transfer.escalation_for(session, row, context.ClockPolicy(), department_names=names)
+        found = transfer.escalation_for(session, row, configured_policy(), department_names=names)
         assert (found.channel, found.unanswered, found.next_channel) == ("web_form", 2, "email")
         assert [p.value for p in found.untried] == [
             "contact@gallimard.fr",
             "juridique@gallimard.fr",
         ]
         # Without the department names, "Service de presse" names no point.
-        plain = transfer.escalation_for(session, row, context.ClockPolicy())
+        plain = transfer.escalation_for(session, row, configured_policy())
         assert len(plain.untried) == 3
-        assert transfer.escalation_for(session, row, context.ClockPolicy(escalate_after=3)) is None
+        patient = replace(configured_policy(), escalate_after=3)
+        assert transfer.escalation_for(session, row, patient) is None
 
 
 def test_a_closed_request_suggests_nothing(app, make):
@@ -66,11 +70,17 @@ def test_a_closed_request_suggests_nothing(app, make):
     with app.app_context():
         session = db.session()
         transfer.transition(
-            session, request.id, actor=None, to="withdrawn", today=MOMENT.date(), confirmed=True
+            session,
+            request.id,
+            actor=None,
+            to="withdrawn",
+            today=MOMENT.date(),
+            confirmed=True,
+            policy=configured_policy(),
         )
         session.commit()
         row = transfer.get_request(session, request.id)
-        assert transfer.escalation_for(session, row, context.ClockPolicy()) is None
+        assert transfer.escalation_for(session, row, configured_policy()) is None
 
 
 def test_the_page_shows_the_suggestion_to_whoever_logs_attempts(client, auth, app, make):

@@ -22,7 +22,7 @@ from registry.fixtures import demo
 from registry.services import Conflict, Forbidden, Invalid, handles
 from registry.services import handover as service
 from registry.services import requests as transfer
-from tests.factories import hand_over
+from tests.factories import configured_policy, hand_over
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
 WINDOW = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
@@ -46,7 +46,7 @@ def agreed(make):
 
 
 def schedule(session, request, staff, **values):
-    values = {"window_start": WINDOW, "now": NOW} | values
+    values = {"window_start": WINDOW, "now": NOW, "policy": configured_policy()} | values
     return service.schedule(session, request.id, actor=member(session, staff), **values)
 
 
@@ -59,7 +59,7 @@ def test_staff_plan_a_window_with_its_deadlines(app, agreed):
         assert plan.scheduled_on == date(2026, 12, 1)
         assert plan.confirm_by == date(2026, 12, 8)  # 5 business days
         assert plan.outcome_by == date(2026, 12, 4)  # the business day after the window
-        shown = service.view(session, plan, now=NOW)
+        shown = service.view(session, plan, now=NOW, policy=configured_policy())
         assert shown.standing == "awaiting_confirmations"
         assert shown.owed_by == ("holder", "brand")
         assert any("frees the old name the moment it changes" in str(w) for w in shown.warnings)
@@ -113,7 +113,7 @@ def test_each_side_confirms_for_itself_and_staff_note_the_channel(app, make, agr
             session, request.id, actor=member(session, legal), party="brand", now=NOW
         )
         assert plan.brand_confirmed_by_id == legal.id
-        assert service.view(session, plan, now=NOW).standing == "ready"
+        assert service.view(session, plan, now=NOW, policy=configured_policy()).standing == "ready"
         # Confirming again changes nothing and writes no second entry.
         service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
         entries = session.exec(select(AuditEntry).where(AuditEntry.action == "handover.confirm"))
@@ -158,7 +158,12 @@ def test_completion_needs_both_confirmations(app, agreed):
         service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
         with pytest.raises(Conflict) as refused:
             service.record_outcome(
-                session, request.id, actor=member(session, staff), outcome="claimed", now=WINDOW
+                session,
+                request.id,
+                actor=member(session, staff),
+                outcome="claimed",
+                now=WINDOW,
+                policy=configured_policy(),
             )
     assert "Both sides must confirm" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "agreed"
@@ -184,6 +189,7 @@ def test_claimed_completes_the_request_and_moves_custody(app, agreed):
             actor=member(session, staff),
             outcome="claimed",
             now=WINDOW + timedelta(minutes=5),
+            policy=configured_policy(),
         )
         current = session.exec(
             select(CustodyRecord).where(
@@ -202,7 +208,12 @@ def test_a_failed_window_leaves_the_request_agreed_for_another(app, agreed):
         schedule(session, request, staff)
         with pytest.raises(Invalid) as refused:
             service.record_outcome(
-                session, request.id, actor=member(session, staff), outcome="failed", now=WINDOW
+                session,
+                request.id,
+                actor=member(session, staff),
+                outcome="failed",
+                now=WINDOW,
+                policy=configured_policy(),
             )
         assert refused.value.field == "reason"
         failed = service.record_outcome(
@@ -212,6 +223,7 @@ def test_a_failed_window_leaves_the_request_agreed_for_another(app, agreed):
             outcome="failed",
             reason="sniped",
             now=WINDOW,
+            policy=configured_policy(),
         )
         assert (failed.outcome, failed.outcome_reason) == ("failed", "sniped")
         again = schedule(session, request, staff, window_start=WINDOW + timedelta(days=7))
@@ -272,6 +284,7 @@ def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, a
             outcome="failed",
             reason="no_show",
             now=recorded,
+            policy=configured_policy(),
         )
 
         def due_as_of(day, **values):
@@ -322,14 +335,24 @@ def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
     assert response.status_code == 422
     assert "changed hands recently" in response.text
     with app.app_context():
-        assert transfer.lock_until(db.session(), request.handle_id, today=today) == ends
-        assert transfer.lock_until(db.session(), request.handle_id, today=ends) is None
+        assert (
+            transfer.lock_until(
+                db.session(), request.handle_id, today=today, policy=configured_policy()
+            )
+            == ends
+        )
+        assert (
+            transfer.lock_until(
+                db.session(), request.handle_id, today=ends, policy=configured_policy()
+            )
+            is None
+        )
 
 
 def test_the_demo_hands_gallimard_over_through_a_plan_and_shows_a_sniped_window(app):
     with app.app_context():
         session = db.session()
-        demo.load(session)
+        demo.load(session, policy=configured_policy())
         plans = session.exec(select(HandoverPlan).order_by(HandoverPlan.id)).all()
     outcomes = [(p.outcome, p.outcome_reason) for p in plans]
     assert outcomes == [("claimed", ""), ("failed", "sniped"), ("", "")]
@@ -343,7 +366,13 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
         session = db.session()
         schedule(session, request, staff)
         transfer.transition(
-            session, request.id, actor=None, to="withdrawn", today=NOW.date(), confirmed=True
+            session,
+            request.id,
+            actor=None,
+            to="withdrawn",
+            today=NOW.date(),
+            confirmed=True,
+            policy=configured_policy(),
         )
         with pytest.raises(Conflict) as refused:
             service.confirm(
@@ -358,5 +387,6 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
                 outcome="failed",
                 reason="other",
                 now=NOW,
+                policy=configured_policy(),
             )
         assert service.due_handovers(session, now=WINDOW + timedelta(days=30)) == []

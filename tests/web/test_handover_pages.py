@@ -15,6 +15,7 @@ from sqlmodel import select
 from registry.adapters import db
 from registry.adapters.models import CustodyRecord, Handle, HandoverPlan, TransferRequest, User
 from registry.services import handover as service
+from tests.factories import configured_policy
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -56,6 +57,7 @@ def plan_window(app, request, staff, **values):
             actor=session.get(User, staff.id),
             window_start=values.pop("window_start", start),
             now=values.pop("now", datetime.now(UTC)),
+            policy=configured_policy(),
             **values,
         ).id
 

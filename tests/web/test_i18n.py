@@ -19,6 +19,7 @@ from registry.presentation import formats, words
 from registry.services import accounts, tokens
 from registry.services import requests as transfer
 from tests.conftest import PASSWORD
+from tests.factories import configured_policy
 
 NNBSP = "\u202f"  # the narrow no-break space Babel puts between French thousands
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -222,6 +223,7 @@ def attempt_at(app, make, moment: datetime) -> TransferRequest:
             outcome="voicemail",
             happened_at=moment,
             now=datetime(2026, 12, 31, tzinfo=UTC),
+            policy=configured_policy(),
         )
         session.commit()
     return request

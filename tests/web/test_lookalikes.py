@@ -12,6 +12,7 @@ from registry.adapters import db
 from registry.adapters.models import LookalikeKey, User
 from registry.fixtures import demo
 from registry.services import Forbidden, csv_io, lookalike_index, lookalikes
+from tests.factories import configured_policy
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_each_way_of_writing_handles_keeps_the_index_right(app, make, runner):
             today=date(2026, 3, 2),
         )
         session.commit()
-        demo.load(session)
+        demo.load(session, policy=configured_policy())
     assert out_of_index(app) == []
     suspects, _related = found(app, "x", "nespresso")
     assert ("nespresso_uk", "x", ("affix",)) in suspects  # imported

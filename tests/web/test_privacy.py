@@ -9,7 +9,7 @@ from sqlmodel import select
 from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from tests.conftest import PASSWORD, AuthActions
-from tests.factories import hand_over
+from tests.factories import configured_policy, hand_over
 
 
 def fan_with_a_request(client, auth, make):
@@ -150,7 +150,7 @@ def test_erasing_a_member_named_e_changes_no_other_audit_entry(client, auth, app
 
     with app.app_context():
         session = db.session()
-        demo.load(session, today=date(2026, 11, 2))
+        demo.load(session, today=date(2026, 11, 2), policy=configured_policy())
         session.commit()
     auth.login("fan", email="e@example.org")
     client.post("/me", data={"display_name": "e", "phone": "+33 6 00 00 00 00"})

@@ -15,6 +15,7 @@ from registry.adapters.models import ContactAttempt, Handle, TransferRequest, Us
 from registry.domain import workflow
 from registry.services import Conflict, Invalid
 from registry.services import requests as transfer
+from tests.factories import configured_policy
 
 NOW = datetime(2026, 3, 20, 10, tzinfo=UTC)
 
@@ -61,7 +62,14 @@ def test_the_moves_that_cannot_be_undone_are_the_closing_ones():
 def test_an_unconfirmed_irreversible_move_is_refused_and_changes_nothing(app, make, target):
     request = make.request(["replied"], state="agreed")
     with app.app_context(), pytest.raises(Invalid) as refused:
-        transfer.transition(db.session(), request.id, actor=None, to=target, today=date(2026, 3, 9))
+        transfer.transition(
+            db.session(),
+            request.id,
+            actor=None,
+            to=target,
+            today=date(2026, 3, 9),
+            policy=configured_policy(),
+        )
     assert refused.value.field == "confirmed"
     assert "cannot be undone" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "agreed"
@@ -71,7 +79,12 @@ def test_a_reversible_move_needs_no_confirmation(app, make):
     request = make.request(["no_answer"])
     with app.app_context():
         moved = transfer.transition(
-            db.session(), request.id, actor=None, to="in_discussion", today=date(2026, 3, 9)
+            db.session(),
+            request.id,
+            actor=None,
+            to="in_discussion",
+            today=date(2026, 3, 9),
+            policy=configured_policy(),
         )
         assert moved.state == "in_discussion"
 
@@ -87,6 +100,7 @@ def test_a_confirmed_move_from_a_stale_page_is_refused_as_changed_meanwhile(app,
             today=date(2026, 3, 9),
             expected_state="proposed",
             confirmed=True,
+            policy=configured_policy(),
         )
     assert "changed meanwhile" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "contacting"
@@ -107,6 +121,7 @@ def test_an_unconfirmed_decline_by_legal_is_refused(app, make):
                 summary="",
                 now=NOW,
                 today=NOW.date(),
+                policy=configured_policy(),
             )
     assert refused.value.field == "confirmed"
     assert load(app, TransferRequest, request.id).state == "contacting"
@@ -119,9 +134,18 @@ def test_the_brand_decides_once(app, make):
     with app.app_context():
         session = db.session()
         member = session.get(User, legal.id)
-        transfer.decide(session, request.id, actor=member, accept=True, **decision)
+        transfer.decide(
+            session, request.id, actor=member, accept=True, policy=configured_policy(), **decision
+        )
         with pytest.raises(Conflict) as refused:
-            transfer.decide(session, request.id, actor=member, accept=False, **decision)
+            transfer.decide(
+                session,
+                request.id,
+                actor=member,
+                accept=False,
+                policy=configured_policy(),
+                **decision,
+            )
     assert "already recorded" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "agreed"
 
@@ -386,7 +410,11 @@ def test_staff_recording_an_offer_keep_the_recorded_holder(app, make):
     with app.app_context():
         session = db.session()
         request = transfer.propose(
-            session, actor=session.get(User, staff.id), today=date(2026, 3, 2), handle_id=handle.id
+            session,
+            actor=session.get(User, staff.id),
+            today=date(2026, 3, 2),
+            handle_id=handle.id,
+            policy=configured_policy(),
         )
         assert (request.from_holder_kind, request.from_holder_name) == ("squatter", "Squat Inc")
 

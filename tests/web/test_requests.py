@@ -10,7 +10,7 @@ from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
 from registry.services import handover
 from registry.services import requests as transfer
-from tests.factories import hand_over
+from tests.factories import configured_policy, hand_over
 
 
 def count(app, model) -> int:
@@ -444,6 +444,7 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
             outcome="no_answer",
             happened_at=friday_late,
             now=friday_late + timedelta(hours=1),
+            policy=configured_policy(),
         )
         row = session.get(TransferRequest, request.id)
         assert row.waiting_since == date(2026, 6, 5)
@@ -467,6 +468,7 @@ def test_a_request_keeps_the_moment_of_its_latest_attempt_even_when_one_is_backd
                 outcome="no_answer",
                 happened_at=moment,
                 now=late + timedelta(hours=1),
+                policy=configured_policy(),
             )
         session.commit()
         assert session.get(TransferRequest, request.id).last_attempt_at == late

@@ -29,7 +29,7 @@ from registry.adapters.models import User
 from registry.services import Invalid, NotFound
 from registry.services import requests as transfer
 from registry.services import responsiveness as service
-from registry.services.context import ClockPolicy
+from tests.factories import configured_policy
 
 AS_OF = date(2026, 6, 30)
 PARIS = ZoneInfo("Europe/Paris")
@@ -67,7 +67,12 @@ def scene(app, make, monkeypatch):
             session = db.session()
             member = session.get(User, fan.id)
             request = transfer.propose(
-                session, actor=member, today=opened, handle_id=handle.id, message=MESSAGE
+                session,
+                actor=member,
+                today=opened,
+                handle_id=handle.id,
+                message=MESSAGE,
+                policy=configured_policy(),
             )
             for moment, direction, channel, outcome in attempts:
                 transfer.log_attempt(
@@ -80,6 +85,7 @@ def scene(app, make, monkeypatch):
                     happened_at=moment,
                     now=at(AS_OF, 23),
                     summary=MESSAGE,
+                    policy=configured_policy(),
                 )
             return request.id
 
@@ -122,7 +128,7 @@ def figures(app, slug, **period):
             slug,
             period=service.Period(**period),
             as_of=AS_OF,
-            policy=ClockPolicy(),
+            policy=configured_policy(),
         ).figures
 
 
@@ -156,9 +162,9 @@ def test_the_period_selects_requests_by_the_day_they_were_opened(app, scene):
 def test_the_ranking_lists_the_brands_with_requests_most_responsive_first(app, scene, make):
     make.brand("Nespresso")  # no request: not ranked
     with app.app_context():
-        ranked = service.ranking(db.session(), as_of=AS_OF, policy=ClockPolicy())
+        ranked = service.ranking(db.session(), as_of=AS_OF, policy=configured_policy())
         by_overdue = service.ranking(
-            db.session(), as_of=AS_OF, policy=ClockPolicy(), sort="overdue", descending=True
+            db.session(), as_of=AS_OF, policy=configured_policy(), sort="overdue", descending=True
         )
     assert [row.brand.slug for row in ranked] == ["gallimard", "cochonou"]
     assert [row.brand.slug for row in by_overdue] == ["cochonou", "gallimard"]
@@ -179,7 +185,7 @@ def test_a_bad_period_is_refused_on_its_field():
 
 def test_an_unknown_brand_is_not_found(app):
     with app.app_context(), pytest.raises(NotFound):
-        service.brand_figures(db.session(), "nope", as_of=AS_OF, policy=ClockPolicy())
+        service.brand_figures(db.session(), "nope", as_of=AS_OF, policy=configured_policy())
 
 
 def count_queries(app, call) -> int:
@@ -200,7 +206,7 @@ def count_queries(app, call) -> int:
 
 def test_the_ranking_reads_the_same_few_queries_whatever_the_number_of_requests(app, scene, make):
     def rank(session):
-        service.ranking(session, as_of=AS_OF, policy=ClockPolicy())
+        service.ranking(session, as_of=AS_OF, policy=configured_policy())
 
     before = count_queries(app, rank)
     for n in range(4):
@@ -366,10 +372,10 @@ def test_the_demo_tells_the_four_stories(app):
     today = date(2026, 12, 1)
     with app.app_context():
         session = db.session()
-        demo.load(session, today=today)
+        demo.load(session, today=today, policy=configured_policy())
         ranked = {
             row.brand.slug: row.figures
-            for row in service.ranking(session, as_of=today, policy=ClockPolicy())
+            for row in service.ranking(session, as_of=today, policy=configured_policy())
         }
     gallimard, cochonou = ranked["gallimard"], ranked["cochonou"]
     nespresso, cars = ranked["nespresso"], ranked["voitures-lumiere"]
