@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    from registry import counts
+    from registry.adapters import counts
 
     op.create_table(
         "row_count",
@@ -36,7 +36,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from registry import counts
+    from registry.adapters import counts
 
     counts.uninstall(op.get_bind())
     op.drop_table("row_count")
