@@ -18,7 +18,7 @@ from registry.adapters import db
 from registry.domain import limits
 from registry.presentation.context import home_today
 from registry.presentation.i18n import DEFAULT_TIMEZONE
-from registry.services import ServiceError, accounts, csv_io, platforms
+from registry.services import ServiceError, accounts, csv_io, listings, platforms
 from registry.services.context import ClockPolicy
 
 
@@ -190,10 +190,9 @@ def create_token(email: str, name: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def flag_unanswered(as_of: str | None, as_json: bool) -> None:
     """Print the open requests that are overdue, due soon, or not contacted."""
-    from registry.services import requests as transfer
 
     day = parse_day(as_of)
-    rows = transfer.flagged(
+    rows = listings.flagged(
         db.session(), as_of=day, policy=ClockPolicy.from_config(current_app.config)
     )
     if as_json:

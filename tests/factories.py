@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 
 from registry.adapters import db
-from registry.services import accounts, brands, handles
+from registry.services import accounts, attempts, brands, handles, proposals, transitions
 from registry.services.context import ClockPolicy
 
 PASSWORD = "correct horse battery"
@@ -66,7 +66,7 @@ class Factories:
         from datetime import UTC, datetime, timedelta
 
         from registry.adapters.models import User
-        from registry.services import requests
+        from registry.domain import workflow
 
         brand = brand or self.brand("Gallimard")
         if proposer is None:
@@ -89,7 +89,7 @@ class Factories:
                 member.brand_id = handle.brand_id or brand.id
                 session.add(member)
                 session.commit()
-            request = requests.propose(
+            request = proposals.propose(
                 session,
                 actor=member,
                 today=opened_on,
@@ -99,7 +99,7 @@ class Factories:
             )
             for n, outcome in enumerate(outcomes):
                 moment = datetime(opened_on.year, opened_on.month, opened_on.day, 9, tzinfo=UTC)
-                requests.log_attempt(
+                attempts.log_attempt(
                     session,
                     request.id,
                     actor=member,
@@ -111,11 +111,11 @@ class Factories:
                     policy=policy,
                 )
             if state:
-                for step in requests.workflow.path_to(request.state, state):
-                    if step == requests.workflow.COMPLETED:
+                for step in workflow.path_to(request.state, state):
+                    if step == workflow.COMPLETED:
                         hand_over(session, request.id, opened_on, policy=policy)
                         continue
-                    requests.transition(
+                    transitions.transition(
                         session,
                         request.id,
                         actor=None,

@@ -26,8 +26,7 @@ from registry.domain.handles import parse_handle
 from registry.domain.platforms import PLATFORMS
 from registry.domain.vocabulary import HandleStatus, HolderKind, State, values
 from registry.fixtures import synthetic
-from registry.services import context, platforms
-from registry.services import requests as transfer
+from registry.services import context, flags, listings, platforms, reply_clock
 from tests.conftest import reset_tables
 
 TODAY = date(2026, 3, 16)
@@ -159,7 +158,7 @@ def test_the_stored_due_dates_are_what_refresh_clock_computes(runner, app):
 
         stored = {request.id: clock_of(request) for request, _ in rows}
         for request, brand in rows:
-            transfer.refresh_clock(session, request, brand, policy=policy)
+            reply_clock.refresh_clock(session, request, brand, policy=policy)
         fresh = {request.id: clock_of(request) for request, _ in rows}
         is_open = {request.id: workflow.is_open(request.state) for request, _ in rows}
         session.rollback()
@@ -304,7 +303,7 @@ def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
     lists exactly the requests whose own attempts flag them that day, with the same due date,
     wait and unanswered count."""
     if not inline:
-        monkeypatch.setattr(transfer, "CHANGED_BY_ID", 0)  # a day long past: by subquery
+        monkeypatch.setattr(flags, "CHANGED_BY_ID", 0)  # a day long past: by subquery
     generated(runner)
     with app.app_context():
         session = db.session()
@@ -323,7 +322,7 @@ def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
         for as_of in (date(2026, 2, 13), date(2026, 3, 6), date(2026, 3, 13), TODAY):
             expected = set()
             for request, brand in rows:
-                status = transfer.status_as_of(
+                status = reply_clock.status_as_of(
                     request, brand, attempts[request.id], as_of=as_of, policy=policy
                 )
                 if status.flag:
@@ -344,7 +343,7 @@ def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
                     r.business_days_waiting,
                     r.unanswered_attempts,
                 )
-                for r in transfer.flagged(session, as_of=as_of, policy=policy)
+                for r in listings.flagged(session, as_of=as_of, policy=policy)
             }
             assert listed == expected, as_of
             checked += len(expected)

@@ -43,8 +43,16 @@ from registry.domain.permissions import MEMBER, PROPOSE, READ_ALL
 from registry.presentation.access import requires
 from registry.presentation.labels import names_in_every_language
 from registry.presentation.words import translate_message
-from registry.services import Stale, handover
-from registry.services import requests as transfer
+from registry.services import (
+    Stale,
+    handover,
+    listings,
+    proposals,
+    reply_clock,
+    request_reads,
+    transitions,
+)
+from registry.services import attempts as attempt_log
 from registry.web.helpers import clock_policy, now, today
 
 LIST_PARAMETERS = ("flag", "as_of", "state", "brand", "page", "per_page")
@@ -81,9 +89,9 @@ def plan_body(plan: HandoverPlan | None) -> dict | None:
     return body
 
 
-def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
-    attempts = [attempt for attempt, _ in transfer.attempts_of(db.session(), row.request.id)]
-    status = transfer.reply_status(row, attempts, as_of=as_of, policy=clock_policy())
+def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
+    attempts = [attempt for attempt, _ in request_reads.attempts_of(db.session(), row.request.id)]
+    status = reply_clock.reply_status(row, attempts, as_of=as_of, policy=clock_policy())
     fields = request_fields(
         row.request, row.handle, row.platform, row.brand, flag=status.flag, due_date=status.due_on
     )
@@ -98,11 +106,11 @@ def detail_body(row: transfer.RequestRow, *, as_of: date) -> dict:
     return RequestDetail.model_validate(fields).model_dump(mode="json")
 
 
-def _escalation(row: transfer.RequestRow, attempts: list) -> dict | None:
+def _escalation(row: request_reads.RequestRow, attempts: list) -> dict | None:
     """The ladder's suggestion, for a reader who may log attempts on the request."""
     if not permissions.can_log_attempt(api_user(), row.request, row.brand):
         return None
-    found = transfer.escalation_for(
+    found = attempt_log.escalation_for(
         db.session(),
         row,
         clock_policy(),
@@ -112,8 +120,8 @@ def _escalation(row: transfer.RequestRow, attempts: list) -> dict | None:
     return found.as_dict() if found else None
 
 
-def visible_row(request_id: int) -> transfer.RequestRow:
-    return transfer.visible_request(db.session(), request_id, api_user())
+def visible_row(request_id: int) -> request_reads.RequestRow:
+    return request_reads.visible_request(db.session(), request_id, api_user())
 
 
 def created(body: dict, location: str):
@@ -143,9 +151,9 @@ def requests_index():
             "state", N_('Only open requests carry a flag, not "%(state)s" ones.'), state=state
         )
     page, per_page = paging()
-    found = transfer.list_requests(
+    found = listings.list_requests(
         session,
-        transfer.RequestFilters(state=state, brand=brand, flag=flag),
+        listings.RequestFilters(state=state, brand=brand, flag=flag),
         as_of=as_of,
         policy=clock_policy(),
         page=page,
@@ -177,7 +185,7 @@ def request_create():
     body = body_as(RequestCreate)
     session = db.session()
     proposed = run_use_case(
-        transfer.propose,
+        proposals.propose,
         actor=api_user(),
         today=today(),
         handle_id=body.handle_id,
@@ -192,7 +200,7 @@ def request_create():
         show_name=body.show_name,
         policy=clock_policy(),
     )
-    row = transfer.get_request(session, proposed.id)
+    row = request_reads.get_request(session, proposed.id)
     return created(
         detail_body(row, as_of=today()), url_for("api.request_detail", request_id=proposed.id)
     )
@@ -201,14 +209,14 @@ def request_create():
 @bp.post("/requests/<int:request_id>/attempts")
 @requires(MEMBER)
 def attempt_create(request_id: int):
-    transfer.may_act_on(db.session(), request_id, api_user(), "attempt")  # before the body
+    request_reads.may_act_on(db.session(), request_id, api_user(), "attempt")  # before the body
     body = body_as(AttemptCreate)
     happened_at = body.happened_at or now()
     if happened_at.tzinfo is None:  # documented: a time without an offset is UTC
         happened_at = happened_at.replace(tzinfo=UTC)
     happened_at = happened_at.astimezone(UTC)  # answered as stored, whatever the offset sent
     attempt = run_use_case(
-        transfer.log_attempt,
+        attempt_log.log_attempt,
         request_id,
         actor=api_user(),
         direction=body.direction,
@@ -232,11 +240,11 @@ def request_transition(request_id: int):
     """A compare-and-set on the state: `from_state` in the body, or an If-Match ETag from
     the request's answer, makes a move from a stale read fail (409, or 412) instead of
     applying to a request that has moved since."""
-    transfer.may_act_on(db.session(), request_id, api_user(), "move")  # before the body
+    request_reads.may_act_on(db.session(), request_id, api_user(), "move")  # before the body
     body = body_as(TransitionCreate)
     try:
         run_use_case(
-            transfer.transition,
+            transitions.transition,
             request_id,
             actor=api_user(),
             to=body.to,
@@ -251,5 +259,5 @@ def request_transition(request_id: int):
         )
     except Stale as exc:
         raise precondition_failed(exc.current) from None
-    row = transfer.get_request(db.session(), request_id)
+    row = request_reads.get_request(db.session(), request_id)
     return with_etag(detail_body(row, as_of=today()), row.request)

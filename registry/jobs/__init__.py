@@ -188,7 +188,7 @@ def notify_overdue_daily() -> None:
     from registry.adapters import db
     from registry.jobs import digests
     from registry.presentation.context import home_today
-    from registry.services.requests import ClockPolicy
+    from registry.services.context import ClockPolicy
 
     app = _worker_app()
     with app.app_context():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,3 +87,23 @@ def brand_zone(brand: Brand | None) -> ZoneInfo:
 def local_day(moment: datetime, brand: Brand | None) -> date:
     """The calendar day a moment falls on for the brand: 23:30 in Paris on Friday is Friday."""
     return moment.astimezone(brand_zone(brand)).date()
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC time (SQLite gives them back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# The earliest time zone (UTC+14) starts a day this long before UTC does: an attempt stored
+# before `day_starts(d + 1)` happened on day d or earlier wherever the brand is.
+EARLIEST_ZONE = timedelta(hours=14)
+
+
+def day_starts(day: date) -> datetime:
+    """The first moment of `day` anywhere on Earth (as UTC): nothing stored before it
+    happened on `day` or later in any time zone."""
+    return datetime.combine(day, time(), UTC) - EARLIEST_ZONE
+
+
+# Clocks on phones and servers drift: a moment "now" may arrive a little ahead of the server's.
+FUTURE_TOLERANCE = timedelta(minutes=5)

@@ -35,8 +35,8 @@ from registry.services import (
     Forbidden,
     ServiceError,
     handles,
+    listings,
     platforms,
-    requests,
     require_acts_for,
 )
 from registry.services.context import ClockPolicy
@@ -646,8 +646,8 @@ def export_lines(
     as the dashboard shows it that day. With `actor`, the export is scoped to what they may
     export (`export_scope`); the scope is checked before the first line."""
     filters = export_scope(session, actor, filters or handles.HandleFilters())
-    open_ids = requests.open_request_ids(session, as_of)
-    flags = requests.flag_by_handle(session, as_of=as_of, policy=policy)
+    open_ids = listings.open_request_ids(session, as_of)
+    flags = listings.flag_by_handle(session, as_of=as_of, policy=policy)
     return _lines(session, filters, open_ids, flags)
 
 

@@ -2,7 +2,7 @@
 requests: who gets which requests (registry.domain.digests), the notices already sent, and
 the feed tokens.
 
-The flags are the dashboard's own (registry.services.requests.flagged), as of the digest's
+The flags are the dashboard's own (registry.services.listings.flagged), as of the digest's
 day. A notice is recorded per member once their e-mail went out (`mark_sent`): a failure to
 reach one member records nothing for them, and they get it at the next run. Two runs at once
 record each notice once (the table's unique constraint); both may send, which a daily
@@ -26,10 +26,10 @@ from sqlmodel import Session, select
 from registry.adapters.models import DigestNotice, User
 from registry.domain import clock, digests
 from registry.domain.messages import N_
-from registry.services import Forbidden, audit
-from registry.services import requests as transfer
+from registry.services import Forbidden, audit, listings
 from registry.services.context import ClockPolicy
-from registry.services.requests import FlagCutoffs, ListedRequest
+from registry.services.flags import FlagCutoffs
+from registry.services.listings import ListedRequest
 from registry.services.unit import use_case
 
 FEED_TOKEN_BYTES = 32
@@ -71,7 +71,7 @@ def _recipient(user: User) -> digests.Recipient:
 
 def notified_rows(session: Session, *, as_of: date, policy: ClockPolicy) -> list[ListedRequest]:
     """The open requests overdue or due soon as of `as_of`, as the dashboard lists them."""
-    rows = transfer.flagged(session, as_of=as_of, policy=policy)
+    rows = listings.flagged(session, as_of=as_of, policy=policy)
     return [row for row in rows if row.flag in digests.NOTIFIED_FLAGS]
 
 

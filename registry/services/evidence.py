@@ -16,8 +16,7 @@ from registry.adapters.models import ContactPoint, User
 from registry.domain import handover as rules
 from registry.domain import permissions, recorded
 from registry.domain.permissions import VIEW_PRIVATE, role_can
-from registry.services import handles, handover, platforms
-from registry.services import requests as transfer
+from registry.services import handles, handover, platforms, request_reads, timeline
 from registry.services.context import ClockPolicy
 
 
@@ -36,7 +35,7 @@ def pack(
     policy: ClockPolicy,
 ) -> dict:
     """The pack of one request its reader may see (NotFound, Forbidden otherwise)."""
-    row = transfer.visible_request(session, request_id, actor)
+    row = request_reads.visible_request(session, request_id, actor)
     request, handle, platform, brand = row.request, row.handle, row.platform, row.brand
     private = permissions.may_see_private(actor, request)
     members_private = role_can(actor.role if actor else None, VIEW_PRIVATE)
@@ -55,8 +54,8 @@ def pack(
         if brand
         else {}
     )
-    attempts = transfer.attempts_of(session, request.id)
-    decision = transfer.decision_in(attempts)
+    attempts = request_reads.attempts_of(session, request.id)
+    decision = timeline.decision_in(attempts)
     return {
         "request": {
             "id": request.id,

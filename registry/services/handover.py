@@ -26,8 +26,9 @@ from registry.services import (
     checked,
     checked_text,
     context,
+    request_reads,
+    transitions,
 )
-from registry.services import requests as transfer
 from registry.services.context import ClockPolicy
 from registry.services.unit import locked, use_case
 
@@ -59,13 +60,13 @@ class PlanView:
 
     @property
     def window_end(self) -> datetime:
-        return transfer.aware(self.plan.window_start) + timedelta(minutes=self.plan.window_minutes)
+        return context.aware(self.plan.window_start) + timedelta(minutes=self.plan.window_minutes)
 
     def as_dict(self) -> dict:
         plan = self.plan
         return {
             "id": plan.id,
-            "window_start": transfer.aware(plan.window_start).isoformat(),
+            "window_start": context.aware(plan.window_start).isoformat(),
             "window_end": self.window_end.isoformat(),
             "window_minutes": plan.window_minutes,
             "timezone": plan.timezone,
@@ -87,7 +88,7 @@ class PlanView:
 def _confirmation(at: datetime | None, channel: str) -> dict | None:
     if at is None:
         return None
-    return {"at": transfer.aware(at).isoformat(), "channel": channel or None}
+    return {"at": context.aware(at).isoformat(), "channel": channel or None}
 
 
 def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.PlanFacts:
@@ -97,10 +98,10 @@ def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.Plan
     def known(moment: datetime | None) -> bool:
         if known_at is None:
             return moment is not None
-        return moment is not None and transfer.aware(moment) <= known_at
+        return moment is not None and context.aware(moment) <= known_at
 
     return handover.PlanFacts(
-        window_start=transfer.aware(plan.window_start),
+        window_start=context.aware(plan.window_start),
         window_minutes=plan.window_minutes,
         confirm_by=plan.confirm_by,
         outcome_by=plan.outcome_by,
@@ -132,7 +133,7 @@ def _warnings(session, platform, brand, plan, policy) -> list[Message]:
     if shared:
         other = session.exec(select(Platform.name).where(Platform.slug == shared)).first()
         shared_name = other or ""
-    start = transfer.aware(plan.window_start)
+    start = context.aware(plan.window_start)
     return handover.warnings(
         platform.slug,
         platform.name,
@@ -237,7 +238,7 @@ def schedule(
     their deadline, or its window began without them) is closed as failed first: a new
     window replaces it. A plan still under way is refused: record its outcome first."""
     _require_staff(actor, N_("Only staff schedule a handover."))
-    request = transfer._locked(session, request_id)
+    request = request_reads.locked_request(session, request_id)
     if request.state != workflow.AGREED:
         raise Conflict(
             N_("Only an agreed request gets a handover plan; request #%(id)s is %(state)s."),
@@ -247,7 +248,7 @@ def schedule(
         )
     window_start, window_minutes = check_window(window_start, window_minutes, now=now)
     notes = checked_text(notes, "notes", NOTES_MAX)
-    brand = transfer._brand_of(session, request)
+    brand = request_reads.brand_of(session, request)
     existing = _locked_plan(session, request_id)
     if existing is not None:
         fact = facts(existing)
@@ -309,9 +310,9 @@ def confirm(
 ) -> HandoverPlan:
     """One side's confirmation of the current window (handover.confirmation_refusal says who
     may give which). Confirming twice changes nothing."""
-    request = transfer._locked(session, request_id)
+    request = request_reads.locked_request(session, request_id)
     _require_agreed(request)
-    brand = transfer._brand_of(session, request)
+    brand = request_reads.brand_of(session, request)
     for_itself = permissions.confirms_for_itself(actor, request, brand, party)
     channel = "" if for_itself else (channel or "")
     if channel and channel not in clock.CHANNELS:
@@ -395,9 +396,9 @@ def record_outcome(
     if outcome not in handover.OUTCOMES:
         raise Invalid(N_('The outcome is "claimed" or "failed".'), field="outcome")
     note = checked_text(note, "note", NOTES_MAX)
-    request = transfer._locked(session, request_id)
+    request = request_reads.locked_request(session, request_id)
     _require_agreed(request)
-    brand = transfer._brand_of(session, request)
+    brand = request_reads.brand_of(session, request)
     plan = _locked_plan(session, request_id)
     if plan is None:
         raise Conflict(N_("Request #%(id)s has no handover window: plan one first."), id=request.id)
@@ -413,7 +414,7 @@ def record_outcome(
             )
         _close(session, plan, actor=actor, outcome=outcome, reason="", now=now, note=note)
         today = context.local_day(now, brand)
-        transfer._advance(
+        transitions.advance(
             session,
             request,
             actor=actor,
@@ -453,7 +454,7 @@ def due_handovers(
     then read in its brand's zone, as the request page reads it."""
     day = as_of if as_of is not None else now.date()
     # Recorded before this moment: recorded by the end of `day` in every zone.
-    settled = min(now, transfer.day_starts(day + timedelta(days=1)))
+    settled = min(now, context.day_starts(day + timedelta(days=1)))
     missing = or_(
         HandoverPlan.holder_confirmed_at.is_(None),
         HandoverPlan.brand_confirmed_at.is_(None),
@@ -513,7 +514,7 @@ def _agreed_at(request: TransferRequest, moment: datetime) -> bool:
     """Whether the request was still agreed at `moment`: agreed now, or closed after it."""
     if request.state == workflow.AGREED:
         return True
-    return request.closed_at is not None and transfer.aware(request.closed_at) > moment
+    return request.closed_at is not None and context.aware(request.closed_at) > moment
 
 
 def get_request_plan(session: Session, request_id: int) -> HandoverPlan:
@@ -596,8 +597,8 @@ def reminders_due(
     ).all()
     found = []
     for plan, request in rows:
-        brand = transfer._brand_of(session, request)
-        start = transfer.aware(plan.window_start)
+        brand = request_reads.brand_of(session, request)
+        start = context.aware(plan.window_start)
         due = reminders.reminder_due(
             facts(plan),
             reminded=plan.reminded_at is not None,
@@ -646,7 +647,7 @@ def mark_reminded(session: Session, plan_id: int, *, now: datetime) -> HandoverP
 
 
 def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime) -> str:
-    brand = transfer._brand_of(session, request)
+    brand = request_reads.brand_of(session, request)
     return handover.standing(facts(plan), now=now, today=context.local_day(now, brand))
 
 
@@ -698,11 +699,11 @@ def can_claim(session: Session, user: User | None, request: TransferRequest) -> 
     return plan is not None and facts(plan).confirmed
 
 
-def claim_confirmation(session: Session, row: transfer.RequestRow) -> transfer.Confirmation:
+def claim_confirmation(session: Session, row: request_reads.RequestRow) -> transitions.Confirmation:
     """What recording `claimed` does, in words, and what to check first: completion's own
     consequence and warnings (custody moves to the brand; no reply on record)."""
-    attempts = [attempt for attempt, _logger in transfer.attempts_of(session, row.request.id)]
-    return transfer.confirmation_for(row, workflow.COMPLETED, attempts)
+    attempts = [attempt for attempt, _logger in request_reads.attempts_of(session, row.request.id)]
+    return transitions.confirmation_for(row, workflow.COMPLETED, attempts)
 
 
 @dataclass(frozen=True)

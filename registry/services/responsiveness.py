@@ -29,8 +29,7 @@ from registry.domain import responsiveness as figures_of
 from registry.domain.escalation import ChannelAttempt
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import RequestKind
-from registry.services import Invalid, brands, checked, context, csv_io
-from registry.services import requests as transfer
+from registry.services import Invalid, brands, checked, context, csv_io, listings, reply_clock
 
 Period = figures_of.Period
 Responsiveness = figures_of.Responsiveness
@@ -88,7 +87,7 @@ def _facts(
     if brand is not None:
         query = query.where(Handle.brand_id == brand.id)
     rows = list(session.exec(query.order_by(TransferRequest.id)))
-    attempts = transfer.attempts_by_request(session, [row.id for row in rows])
+    attempts = listings.attempts_by_request(session, [row.id for row in rows])
     found: dict[str, Brand] = {}
     facts = []
     for row in rows:
@@ -98,11 +97,11 @@ def _facts(
             figures_of.RequestFacts(
                 brand=owner.slug,
                 opened_on=row.opened_on,
-                is_open=transfer.open_as_of(row, owner, as_of),
+                is_open=reply_clock.open_as_of(row, owner, as_of),
                 attempts=tuple(
                     ChannelAttempt(fact, attempt.channel)
                     for attempt, fact in zip(
-                        logged, transfer.attempt_facts(logged, owner), strict=True
+                        logged, reply_clock.attempt_facts(logged, owner), strict=True
                     )
                 ),
                 calendar=policy.calendar_for(owner),

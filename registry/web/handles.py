@@ -10,8 +10,7 @@ from registry.adapters import db
 from registry.domain import permissions
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import can, requires
-from registry.services import brands, handles, lookalikes, platforms
-from registry.services import requests as transfer
+from registry.services import brands, handles, lookalikes, platforms, request_reads
 from registry.web.forms import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -79,7 +78,7 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
         can_propose=permissions.can_propose_for(actor(), row.handle),
         requests=[
             (r, permissions.can_view(actor(), r))
-            for r in transfer.requests_for_handle(session, handle_id)
+            for r in request_reads.requests_for_handle(session, handle_id)
         ],
         verify_form=verify_form,
     ), status

@@ -17,9 +17,8 @@ from registry.domain.permissions import MANAGE_REQUESTS, MEMBER
 from registry.presentation import i18n
 from registry.presentation.access import requires
 from registry.presentation.labels import LABELS
-from registry.services import Forbidden, audit
+from registry.services import Forbidden, audit, request_reads
 from registry.services import handover as handovers
-from registry.services import requests as transfer
 from registry.web import requests as request_pages
 from registry.web.forms import HandoverConfirmForm, HandoverOutcomeForm, HandoverScheduleForm
 from registry.web.helpers import (
@@ -72,7 +71,9 @@ class Panel:
     zone: str
 
 
-def panel(row: transfer.RequestRow, *, schedule_form=None, confirm_form=None, outcome_form=None):
+def panel(
+    row: request_reads.RequestRow, *, schedule_form=None, confirm_form=None, outcome_form=None
+):
     """The handover panel of a request page, or None: shown for an agreed request and for
     any request with plans."""
     session = db.session()
@@ -149,7 +150,7 @@ def _back(request_id: int):
 @bp.post("/<int:request_id>/handover")
 @requires(MANAGE_REQUESTS)
 def schedule(request_id: int):
-    or_404(transfer.may_act_on, db.session(), request_id, actor(), "move")
+    or_404(request_reads.may_act_on, db.session(), request_id, actor(), "move")
     form = HandoverScheduleForm()
     if form.validate_on_submit():
         plan = run_use_case(
@@ -202,7 +203,7 @@ def confirm(request_id: int):
 @requires(MANAGE_REQUESTS)
 def outcome(request_id: int):
     session = db.session()
-    row = or_404(transfer.may_act_on, session, request_id, actor(), "move")
+    row = or_404(request_reads.may_act_on, session, request_id, actor(), "move")
     form = HandoverOutcomeForm()
     if form.validate_on_submit():
         claimed = form.outcome.data == rules.CLAIMED
@@ -229,7 +230,7 @@ def outcome(request_id: int):
     return _again(request_id, outcome_form=form)
 
 
-def _claim_page(row: transfer.RequestRow, form: HandoverOutcomeForm):
+def _claim_page(row: request_reads.RequestRow, form: HandoverOutcomeForm):
     """The confirm step of `claimed`: completion's consequence (custody moves to the brand,
     for good) and its warnings; Confirm sends the same POST with `confirmed`."""
     confirmation = handovers.claim_confirmation(db.session(), row)

@@ -16,8 +16,8 @@ from registry.services import (
     handles,
     lookalikes,
     platforms,
+    proposals,
 )
-from registry.services import requests as transfer
 from registry.web.helpers import actor, clock_policy, refusal, safe_next, today
 
 bp = Blueprint("main", __name__)
@@ -74,7 +74,7 @@ def lookup():
         "main/lookup.html",
         named_brand=named,
         proposable=row is not None
-        and transfer.proposable(session, row.handle, today=today(), policy=clock_policy()),
+        and proposals.proposable(session, row.handle, today=today(), policy=clock_policy()),
         platforms=platforms.all_platforms(session),
         platform_slug=platform_slug,
         raw=raw,

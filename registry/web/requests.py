@@ -32,9 +32,21 @@ from registry.domain.permissions import (
 )
 from registry.presentation.access import can, requires
 from registry.presentation.labels import names_in_every_language
-from registry.services import brands, evidence, handles, platforms, require_acts_for
+from registry.services import attempts as attempt_log
+from registry.services import (
+    brands,
+    evidence,
+    handles,
+    listings,
+    platforms,
+    proposals,
+    reply_clock,
+    request_reads,
+    require_acts_for,
+    timeline,
+    transitions,
+)
 from registry.services import handover as handovers
-from registry.services import requests as transfer
 from registry.web import evidence as evidence_pack
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
@@ -88,8 +100,8 @@ DECISION_TITLE = N_("Record that %(brand)s declines the transfer?")
 DECISION_BUTTON = N_("Yes, record the refusal")
 
 
-def _visible_row(request_id: int) -> transfer.RequestRow:
-    return or_404(transfer.visible_request, db.session(), request_id, actor())
+def _visible_row(request_id: int) -> request_reads.RequestRow:
+    return or_404(request_reads.visible_request, db.session(), request_id, actor())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -122,7 +134,7 @@ def propose():
     if form.validate_on_submit():
         created = run_use_case(
             form,
-            transfer.propose,
+            proposals.propose,
             actor=actor(),
             today=today(),
             handle_id=row.handle.id if row else None,
@@ -156,9 +168,9 @@ def propose():
 @bp.get("/mine")
 @requires(PROPOSE)
 def mine():
-    page = transfer.list_requests(
+    page = listings.list_requests(
         db.session(),
-        transfer.RequestFilters(proposer_id=actor().id),
+        listings.RequestFilters(proposer_id=actor().id),
         as_of=today(),
         policy=clock_policy(),
         **paging(),
@@ -176,11 +188,11 @@ def mine():
 @bp.get("")
 @requires(READ_ALL)
 def index():
-    filters = transfer.RequestFilters(
+    filters = listings.RequestFilters(
         state=request.args.get("state", ""), brand=request.args.get("brand", "")
     )
     session = db.session()
-    page = transfer.list_requests(
+    page = listings.list_requests(
         session,
         filters,
         as_of=today(),
@@ -198,7 +210,7 @@ def index():
 
 
 def _render_detail(
-    row: transfer.RequestRow,
+    row: request_reads.RequestRow,
     *,
     attempt_form=None,
     decision_form=None,
@@ -211,9 +223,9 @@ def _render_detail(
     user = actor()
     request_ = row.request
     is_open = workflow.is_open(request_.state)
-    attempts = transfer.attempts_of(session, request_.id)
-    decision = transfer.decision_in(attempts)
-    changes, handover_events = transfer.events_of(session, request_.id)
+    attempts = request_reads.attempts_of(session, request_.id)
+    decision = timeline.decision_in(attempts)
+    changes, handover_events = timeline.events_of(session, request_.id)
     moves = permissions.moves_for(user, request_, row.brand)
     can_log = is_open and permissions.can_log_attempt(user, request_, row.brand)
     if can_log:
@@ -221,7 +233,7 @@ def _render_detail(
         if attempt_form.happened_at.data is None:
             attempt_form.happened_at.data = local_now()
     escalation = (
-        transfer.escalation_for(
+        attempt_log.escalation_for(
             session,
             row,
             clock_policy(),
@@ -237,10 +249,10 @@ def _render_detail(
         escalation=escalation,
         # The decision is shown as a decision, in the history; it stays an attempt on record.
         attempts=[(attempt, logger) for attempt, logger in attempts if not attempt.decision],
-        history=transfer.timeline(changes, decision, handover_events),
+        history=timeline.timeline(changes, decision, handover_events),
         handover=handover_pages.panel(row, **(handover_forms or {})),
         decision=decision,
-        status=transfer.reply_status(
+        status=reply_clock.reply_status(
             row, [attempt for attempt, _ in attempts], as_of=today(), policy=clock_policy()
         ),
         contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
@@ -264,7 +276,7 @@ def _render_detail(
 
 
 def _confirm_page(
-    row: transfer.RequestRow,
+    row: request_reads.RequestRow,
     target: str,
     *,
     action: str,
@@ -273,8 +285,8 @@ def _confirm_page(
 ):
     """The confirm step of an irreversible move: what it does, then Confirm or Cancel. The
     same POST again, with `confirmed`, makes the move."""
-    attempts = [attempt for attempt, _ in transfer.attempts_of(db.session(), row.request.id)]
-    confirmation = transfer.confirmation_for(row, target, attempts, decision=decision)
+    attempts = [attempt for attempt, _ in request_reads.attempts_of(db.session(), row.request.id)]
+    confirmation = transitions.confirmation_for(row, target, attempts, decision=decision)
     names = {
         "id": row.request.id,
         "handle": row.handle.handle,
@@ -291,7 +303,7 @@ def _confirm_page(
     )
 
 
-def _asks_confirmation(row: transfer.RequestRow, target: str, seen_state: str | None) -> bool:
+def _asks_confirmation(row: request_reads.RequestRow, target: str, seen_state: str | None) -> bool:
     """Whether to show the confirm step rather than try the move: an irreversible move this
     user may make now, from the state they saw. Anything else goes to the use case, which
     refuses it with its own reason (and refuses an unconfirmed irreversible move too)."""
@@ -329,12 +341,12 @@ def evidence_pdf(request_id: int):
 @bp.post("/<int:request_id>/attempts")
 @requires(MEMBER)
 def log_attempt(request_id: int):
-    or_404(transfer.may_act_on, db.session(), request_id, actor(), "attempt")
+    or_404(request_reads.may_act_on, db.session(), request_id, actor(), "attempt")
     form = AttemptForm()
     if form.validate_on_submit():
         attempt = run_use_case(
             form,
-            transfer.log_attempt,
+            attempt_log.log_attempt,
             request_id,
             actor=actor(),
             direction=form.direction.data,
@@ -355,7 +367,7 @@ def log_attempt(request_id: int):
 @bp.post("/<int:request_id>/transition")
 @requires(MANAGE_REQUESTS)
 def move(request_id: int):
-    row = or_404(transfer.may_act_on, db.session(), request_id, actor(), "move")
+    row = or_404(request_reads.may_act_on, db.session(), request_id, actor(), "move")
     form = TransitionForm()
     if not form.validate_on_submit():
         flash(_("Choose the state to move the request to."), "error")
@@ -369,7 +381,7 @@ def move(request_id: int):
         )
     if run_use_case(
         None,
-        transfer.transition,
+        transitions.transition,
         request_id,
         actor=actor(),
         to=form.to.data,
@@ -398,7 +410,7 @@ def withdraw(request_id: int):
         )
     if run_use_case(
         None,
-        transfer.transition,
+        transitions.transition,
         request_id,
         actor=actor(),
         to=workflow.WITHDRAWN,
@@ -414,7 +426,7 @@ def withdraw(request_id: int):
 @bp.post("/<int:request_id>/decision")
 @requires(DECIDE)
 def decide(request_id: int):
-    row = or_404(transfer.may_act_on, db.session(), request_id, actor(), "decide")
+    row = or_404(request_reads.may_act_on, db.session(), request_id, actor(), "decide")
     form = DecisionForm()
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
@@ -433,7 +445,7 @@ def decide(request_id: int):
             )
         decided = run_use_case(
             form,
-            transfer.decide,
+            transitions.decide,
             request_id,
             actor=actor(),
             accept=accept,
@@ -457,13 +469,13 @@ def decide(request_id: int):
 def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> DecisionForm:
     """The decision form offering only what the brand can still decide."""
     form = form or DecisionForm(formdata=None)
-    still_open = transfer.decisions_open(request_)
+    still_open = transitions.decisions_open(request_)
     form.decision.choices = [c for c in form.decision.choices if c.value in still_open]
     return form
 
 
-def _may_decide_now(row: transfer.RequestRow) -> bool:
-    decision = transfer.decision_in(transfer.attempts_of(db.session(), row.request.id))
+def _may_decide_now(row: request_reads.RequestRow) -> bool:
+    decision = timeline.decision_in(request_reads.attempts_of(db.session(), row.request.id))
     return permissions.can_decide_now(actor(), row.request, row.brand, decided=decision is not None)
 
 
@@ -479,7 +491,7 @@ def parse_as_of(raw: str | None) -> date:
 
 
 DASHBOARD_GROUP_LIMIT = 10  # rows per group, the rest one click away: quick to scan and to render
-# The dashboard's orders (transfer.SORTS), as its "Sort by" menu names them.
+# The dashboard's orders (listings.SORTS), as its "Sort by" menu names them.
 DASHBOARD_SORTS = (
     ("due", _l("Due date, soonest first")),
     ("waiting", _l("Longest waiting first")),
@@ -499,7 +511,7 @@ def dashboard():
         sort = "due"
     show = request.args.get("show", "")
     # A long group is cut so the page stays quick; ?show=FLAG lists the whole group.
-    found = transfer.flagged_groups(
+    found = listings.flagged_groups(
         session,
         as_of=as_of,
         policy=clock_policy(),

@@ -13,12 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
+from sqlmodel import select
 
 from registry.adapters import db
 from registry.adapters.models import TransferRequest, User
 from registry.domain import clock, workflow
-from registry.services import handles
-from registry.services import requests as transfer
+from registry.services import attempts as attempt_log
+from registry.services import handles, listings, proposals, transitions
 from tests.api.conftest import assert_json_error
 from tests.factories import configured_policy
 
@@ -50,7 +51,7 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
                 holder_user_id=proposer.id,  # the fan offers a handle recorded as theirs
             )
             opened = START + timedelta(days=rng.randrange(0, 200))
-            request = transfer.propose(
+            request = proposals.propose(
                 session,
                 actor=proposer,
                 today=opened,
@@ -61,7 +62,7 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
             moment = datetime.combine(opened, datetime.min.time(), UTC)
             for _ in range(rng.randrange(0, 5)):
                 moment += timedelta(days=rng.randrange(0, 25), hours=rng.randrange(0, 24))
-                transfer.log_attempt(
+                attempt_log.log_attempt(
                     session,
                     request.id,
                     actor=None,
@@ -73,7 +74,7 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
                     policy=configured_policy(),
                 )
             if rng.random() < 0.3:
-                transfer.transition(
+                transitions.transition(
                     session,
                     request.id,
                     actor=None,
@@ -110,9 +111,9 @@ def test_every_list_as_of_a_day_agrees_with_each_requests_own_page(
         session = db.session()
         listed = {
             row.request.id: (row.flag, row.due_date)
-            for row in transfer.flagged(session, as_of=as_of, policy=configured_policy())
+            for row in listings.flagged(session, as_of=as_of, policy=configured_policy())
         }
-        ids = list(session.exec(transfer.select(TransferRequest.id)))
+        ids = list(session.exec(select(TransferRequest.id)))
     pages = {}
     for request_id in ids:
         body = api.get(f"/api/v1/requests/{request_id}?as_of={as_of}", token).get_json()
@@ -214,5 +215,5 @@ def test_the_proposal_form_takes_the_day_the_request_was_first_made(app, client,
     )
     assert response.status_code == 302
     with app.app_context():
-        saved = db.session().exec(transfer.select(TransferRequest)).one()
+        saved = db.session().exec(select(TransferRequest)).one()
     assert saved.opened_on == date(2026, 4, 1)

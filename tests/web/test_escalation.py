@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.services import brands
-from registry.services import requests as transfer
+from registry.services import attempts as attempt_log
+from registry.services import brands, request_reads, transitions
 from tests.factories import configured_policy
 from tests.web.test_request_page import words_of
 
@@ -29,7 +29,7 @@ def scene(app, make, channels=("web_form", "web_form"), points=True, **request_v
                     session, "gallimard", actor=None, kind=kind, label=label, value=value
                 )
         for n, channel in enumerate(channels):
-            transfer.log_attempt(
+            attempt_log.log_attempt(
                 session,
                 request.id,
                 actor=proposer,
@@ -50,26 +50,28 @@ def test_the_service_suggests_the_next_rung_and_the_untried_points(app, make):
     request, _ = scene(app, make)
     with app.app_context():
         session = db.session()
-        row = transfer.get_request(session, request.id)
+        row = request_reads.get_request(session, request.id)
         names = {"press_office": ("Press office", "Service de presse")}
-        found = transfer.escalation_for(session, row, configured_policy(), department_names=names)
+        found = attempt_log.escalation_for(
+            session, row, configured_policy(), department_names=names
+        )
         assert (found.channel, found.unanswered, found.next_channel) == ("web_form", 2, "email")
         assert [p.value for p in found.untried] == [
             "contact@gallimard.fr",
             "juridique@gallimard.fr",
         ]
         # Without the department names, "Service de presse" names no point.
-        plain = transfer.escalation_for(session, row, configured_policy())
+        plain = attempt_log.escalation_for(session, row, configured_policy())
         assert len(plain.untried) == 3
         patient = replace(configured_policy(), escalate_after=3)
-        assert transfer.escalation_for(session, row, patient) is None
+        assert attempt_log.escalation_for(session, row, patient) is None
 
 
 def test_a_closed_request_suggests_nothing(app, make):
     request, _ = scene(app, make)
     with app.app_context():
         session = db.session()
-        transfer.transition(
+        transitions.transition(
             session,
             request.id,
             actor=None,
@@ -79,8 +81,8 @@ def test_a_closed_request_suggests_nothing(app, make):
             policy=configured_policy(),
         )
         session.commit()
-        row = transfer.get_request(session, request.id)
-        assert transfer.escalation_for(session, row, configured_policy()) is None
+        row = request_reads.get_request(session, request.id)
+        assert attempt_log.escalation_for(session, row, configured_policy()) is None
 
 
 def test_the_page_shows_the_suggestion_to_whoever_logs_attempts(client, auth, app, make):

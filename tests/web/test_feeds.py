@@ -15,7 +15,8 @@ from registry.adapters import db
 from registry.adapters.models import AuditEntry, User
 from registry.domain.clock import calendar_for
 from registry.services import digests, privacy
-from registry.services.requests import FlagCutoffs, ListedRequest
+from registry.services.flags import FlagCutoffs
+from registry.services.listings import ListedRequest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FR = calendar_for("FR")

@@ -19,9 +19,8 @@ from registry.adapters.models import (
     User,
 )
 from registry.fixtures import demo
-from registry.services import Conflict, Forbidden, Invalid, handles
+from registry.services import Conflict, Forbidden, Invalid, handles, locks, transitions
 from registry.services import handover as service
-from registry.services import requests as transfer
 from tests.factories import configured_policy, hand_over
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
@@ -336,13 +335,13 @@ def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
     assert "changed hands recently" in response.text
     with app.app_context():
         assert (
-            transfer.lock_until(
+            locks.lock_until(
                 db.session(), request.handle_id, today=today, policy=configured_policy()
             )
             == ends
         )
         assert (
-            transfer.lock_until(
+            locks.lock_until(
                 db.session(), request.handle_id, today=ends, policy=configured_policy()
             )
             is None
@@ -365,7 +364,7 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        transfer.transition(
+        transitions.transition(
             session,
             request.id,
             actor=None,

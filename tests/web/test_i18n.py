@@ -17,7 +17,7 @@ from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, TransferRequest, User
 from registry.presentation import formats, words
 from registry.services import accounts, tokens
-from registry.services import requests as transfer
+from registry.services import attempts as attempt_log
 from tests.conftest import PASSWORD
 from tests.factories import configured_policy
 
@@ -214,7 +214,7 @@ def attempt_at(app, make, moment: datetime) -> TransferRequest:
     request = make.request()
     with app.app_context():
         session = db.session()
-        transfer.log_attempt(
+        attempt_log.log_attempt(
             session,
             request.id,
             actor=None,

@@ -13,8 +13,7 @@ from sqlmodel import select
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, Handle, TransferRequest, User
 from registry.domain import workflow
-from registry.services import Conflict, Invalid
-from registry.services import requests as transfer
+from registry.services import Conflict, Invalid, proposals, timeline, transitions
 from tests.factories import configured_policy
 
 NOW = datetime(2026, 3, 20, 10, tzinfo=UTC)
@@ -62,7 +61,7 @@ def test_the_moves_that_cannot_be_undone_are_the_closing_ones():
 def test_an_unconfirmed_irreversible_move_is_refused_and_changes_nothing(app, make, target):
     request = make.request(["replied"], state="agreed")
     with app.app_context(), pytest.raises(Invalid) as refused:
-        transfer.transition(
+        transitions.transition(
             db.session(),
             request.id,
             actor=None,
@@ -78,7 +77,7 @@ def test_an_unconfirmed_irreversible_move_is_refused_and_changes_nothing(app, ma
 def test_a_reversible_move_needs_no_confirmation(app, make):
     request = make.request(["no_answer"])
     with app.app_context():
-        moved = transfer.transition(
+        moved = transitions.transition(
             db.session(),
             request.id,
             actor=None,
@@ -92,7 +91,7 @@ def test_a_reversible_move_needs_no_confirmation(app, make):
 def test_a_confirmed_move_from_a_stale_page_is_refused_as_changed_meanwhile(app, make):
     request = make.request(["no_answer"])  # contacting
     with app.app_context(), pytest.raises(Conflict) as refused:
-        transfer.transition(
+        transitions.transition(
             db.session(),
             request.id,
             actor=None,
@@ -112,7 +111,7 @@ def test_an_unconfirmed_decline_by_legal_is_refused(app, make):
     with app.app_context():
         session = db.session()
         with pytest.raises(Invalid) as refused:
-            transfer.decide(
+            transitions.decide(
                 session,
                 request.id,
                 actor=session.get(User, legal.id),
@@ -134,11 +133,11 @@ def test_the_brand_decides_once(app, make):
     with app.app_context():
         session = db.session()
         member = session.get(User, legal.id)
-        transfer.decide(
+        transitions.decide(
             session, request.id, actor=member, accept=True, policy=configured_policy(), **decision
         )
         with pytest.raises(Conflict) as refused:
-            transfer.decide(
+            transitions.decide(
                 session,
                 request.id,
                 actor=member,
@@ -328,7 +327,7 @@ def test_the_history_is_read_in_one_statement(app, make):
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            changes = transfer.history_of(session, request.id)
+            changes = timeline.history_of(session, request.id)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     assert [(c.before, c.after) for c in changes] == [
@@ -409,7 +408,7 @@ def test_staff_recording_an_offer_keep_the_recorded_holder(app, make):
     staff = make.user("staff")
     with app.app_context():
         session = db.session()
-        request = transfer.propose(
+        request = proposals.propose(
             session,
             actor=session.get(User, staff.id),
             today=date(2026, 3, 2),

@@ -8,8 +8,8 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
-from registry.services import handover
-from registry.services import requests as transfer
+from registry.services import Invalid, handles, handover
+from registry.services import attempts as attempt_log
 from tests.factories import configured_policy, hand_over
 
 
@@ -269,12 +269,12 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
     request = make.request(state="agreed")
 
     def broken(*args, **kwargs):
-        raise transfer.Invalid("custody store unavailable")
+        raise Invalid("custody store unavailable")
 
-    monkeypatch.setattr(transfer.handles, "move_custody", broken)
+    monkeypatch.setattr(handles, "move_custody", broken)
     with app.app_context():
         session = db.session()
-        with pytest.raises(transfer.Invalid):
+        with pytest.raises(Invalid):
             hand_over(session, request.id, date(2026, 3, 9))
         session.rollback()
         plan = handover.current_plan(session, request.id)
@@ -435,7 +435,7 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
     with app.app_context():
         session = db.session()
         friday_late = datetime(2026, 6, 5, 21, 30, tzinfo=UTC)  # 23:30 in Paris (CEST)
-        transfer.log_attempt(
+        attempt_log.log_attempt(
             session,
             request.id,
             actor=None,
@@ -459,7 +459,7 @@ def test_a_request_keeps_the_moment_of_its_latest_attempt_even_when_one_is_backd
         assert session.get(TransferRequest, request.id).last_attempt_at is None
         late, early = datetime(2026, 6, 5, 9, tzinfo=UTC), datetime(2026, 6, 1, 9, tzinfo=UTC)
         for moment in (late, early):  # the second is logged afterwards, dated before
-            transfer.log_attempt(
+            attempt_log.log_attempt(
                 session,
                 request.id,
                 actor=None,

@@ -26,8 +26,8 @@ from sqlalchemy import event
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.services import Invalid, NotFound
-from registry.services import requests as transfer
+from registry.services import Invalid, NotFound, proposals
+from registry.services import attempts as attempt_log
 from registry.services import responsiveness as service
 from tests.factories import configured_policy
 
@@ -66,7 +66,7 @@ def scene(app, make, monkeypatch):
         with app.app_context():
             session = db.session()
             member = session.get(User, fan.id)
-            request = transfer.propose(
+            request = proposals.propose(
                 session,
                 actor=member,
                 today=opened,
@@ -75,7 +75,7 @@ def scene(app, make, monkeypatch):
                 policy=configured_policy(),
             )
             for moment, direction, channel, outcome in attempts:
-                transfer.log_attempt(
+                attempt_log.log_attempt(
                     session,
                     request.id,
                     actor=member,

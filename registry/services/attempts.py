@@ -1,0 +1,218 @@
+"""Contact attempts: log one, check when it happened, and the ladder's suggestion of what to
+try next on an open request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from registry.adapters.models import (
+    ContactAttempt,
+    ContactPoint,
+    TransferRequest,
+    User,
+    utcnow,
+)
+from registry.domain import clock, escalation, limits, permissions, recorded, workflow
+from registry.domain.messages import N_
+from registry.domain.permissions import (
+    can_log_attempt,
+)
+from registry.services import (
+    Invalid,
+    audit,
+    checked,
+    checked_text,
+    handles,
+    require,
+)
+from registry.services.context import FUTURE_TOLERANCE, ClockPolicy, local_day
+from registry.services.moves import move
+from registry.services.reply_clock import attempt_facts, refresh_clock
+from registry.services.request_reads import (
+    DOOR_REFUSALS,
+    RequestRow,
+    attempts_of,
+    brand_of,
+    locked_request,
+)
+from registry.services.unit import use_case
+
+# Why no more attempts can be logged, one whole sentence per closed state.
+CLOSED_MESSAGES = {
+    workflow.COMPLETED: N_("This request is completed: no more contact attempts can be logged."),
+    workflow.DECLINED: N_("This request is declined: no more contact attempts can be logged."),
+    workflow.WITHDRAWN: N_("This request is withdrawn: no more contact attempts can be logged."),
+}
+ATTEMPT_FIELDS = (
+    "request_id",
+    "direction",
+    "channel",
+    "contact_point",
+    "happened_at",
+    "outcome",
+    "summary",
+    "decision",
+)
+
+
+def check_happened_at(happened_at: datetime | None, *, now: datetime) -> datetime:
+    """When an attempt happened: an aware moment, in the registry's range, not ahead of now."""
+    if happened_at is None or happened_at.tzinfo is None:
+        raise Invalid("Give the time of the attempt with its time zone.", field="happened_at")
+    checked(limits.check_moment, happened_at, "happened_at")
+    if happened_at > now + FUTURE_TOLERANCE:
+        raise Invalid("A contact attempt cannot be dated in the future.", field="happened_at")
+    return happened_at
+
+
+@use_case
+def log_attempt(
+    session: Session,
+    request_id: int,
+    *,
+    actor: User | None,
+    direction: str,
+    channel: str,
+    outcome: str,
+    happened_at: datetime | None,
+    now: datetime | None = None,
+    contact_point: str = "",
+    summary: str = "",
+    decision: str = "",
+    policy: ClockPolicy,
+) -> ContactAttempt:
+    """Log one contact attempt. An attempt dated before the request's `opened_on` moves it
+    back: the request was made at the latest then."""
+    request = locked_request(session, request_id)
+    require(
+        actor is None or can_log_attempt(actor, request, brand_of(session, request)),
+        DOOR_REFUSALS[permissions.ATTEMPT],
+    )
+    return record_attempt(
+        session,
+        request,
+        actor=actor,
+        direction=direction,
+        channel=channel,
+        outcome=outcome,
+        happened_at=happened_at,
+        now=now,
+        contact_point=contact_point,
+        summary=summary,
+        decision=decision,
+        policy=policy,
+    )
+
+
+def record_attempt(
+    session: Session,
+    request: TransferRequest,
+    *,
+    actor: User | None,
+    direction: str,
+    channel: str,
+    outcome: str,
+    happened_at: datetime | None,
+    now: datetime | None,
+    contact_point: str,
+    summary: str,
+    policy: ClockPolicy,
+    decision: str = "",
+) -> ContactAttempt:
+    """The attempt itself, once the caller has the right to log it."""
+    handles.check_choice(direction, clock.DIRECTIONS, "direction", "direction")
+    handles.check_choice(channel, clock.CHANNELS, "channel", "channel")
+    handles.check_choice(outcome, clock.OUTCOMES, "outcome", "outcome")
+    if not workflow.is_open(request.state):
+        raise Invalid(CLOSED_MESSAGES[request.state])
+    happened_at = check_happened_at(happened_at, now=now or utcnow())
+    attempt = ContactAttempt(
+        request_id=request.id,
+        direction=direction,
+        channel=channel,
+        contact_point=checked_text(contact_point, "contact_point", limits.CONTACT_POINT_MAX),
+        logged_by_id=actor.id if actor else None,
+        happened_at=happened_at,
+        outcome=outcome,
+        summary=checked_text(summary, "summary", limits.SUMMARY_MAX),
+        decision=decision,
+    )
+    session.add(attempt)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="attempt.create",
+        entity=attempt,
+        summary=N_("Request #%(id)s: %(direction)s %(channel)s, %(outcome)s"),
+        params={
+            "id": request.id,
+            "direction": recorded.code("direction", direction),
+            "channel": recorded.code("channel", channel),
+            "outcome": recorded.code("outcome", outcome),
+        },
+        after=audit.snapshot(attempt, ATTEMPT_FIELDS),
+    )
+    brand = brand_of(session, request)
+    attempt_day = local_day(happened_at, brand)
+    if attempt_day < request.opened_on:
+        audit.record(
+            session,
+            actor=actor,
+            action="request.update",
+            entity=request,
+            summary=N_("Request #%(id)s: opened on moved back to %(day)s"),
+            params={"id": request.id, "day": recorded.day(attempt_day)},
+            before={"opened_on": request.opened_on},
+            after={"opened_on": attempt_day},
+        )
+        request.opened_on = attempt_day
+    if request.state == workflow.PROPOSED and direction == clock.OUTBOUND:
+        move(session, request, workflow.CONTACTING, actor=actor, note=recorded.FIRST_CONTACT)
+    request.updated_at = utcnow()
+    refresh_clock(session, request, brand, policy=policy)
+    session.flush()
+    return attempt
+
+
+def escalation_for(
+    session: Session,
+    row: RequestRow,
+    policy: ClockPolicy,
+    *,
+    attempts: Iterable[ContactAttempt] | None = None,
+    department_names: dict[str, tuple[str, ...]] | None = None,
+) -> escalation.Suggestion | None:
+    """The ladder's suggestion for an open request (registry.domain.escalation), or None.
+
+    ``attempts`` when the caller has loaded them; ``department_names`` the names of each
+    contact point kind a member may have typed (the request page offers them in the reader's
+    language), so an attempt "to" the press office names the brand's press office point."""
+    if not workflow.is_open(row.request.state):
+        return None
+    if attempts is None:
+        attempts = [attempt for attempt, _ in attempts_of(session, row.request.id)]
+    attempts = list(attempts)
+    facts = [
+        escalation.ChannelAttempt(fact, attempt.channel, attempt.contact_point or "")
+        for attempt, fact in zip(attempts, attempt_facts(attempts, row.brand), strict=True)
+    ]
+    points = []
+    if row.brand is not None:
+        points = [
+            escalation.Point(point.kind, point.label, point.value)
+            for point in session.exec(
+                select(ContactPoint)
+                .where(ContactPoint.brand_id == row.brand.id)
+                .order_by(ContactPoint.id)
+            )
+        ]
+    return escalation.suggestion(
+        facts,
+        points,
+        escalate_after=policy.escalate_after,
+        department_names=department_names,
+    )

@@ -1,0 +1,116 @@
+"""One transfer request as its pages and the API read it: the request with its handle, platform,
+brand and proposer, who may see it or act on it, its attempts, the requests of a handle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, select
+
+from registry.adapters.models import (
+    Brand,
+    ContactAttempt,
+    Handle,
+    Platform,
+    TransferRequest,
+    User,
+)
+from registry.domain import permissions
+from registry.domain.messages import N_
+from registry.domain.permissions import (
+    can_view,
+)
+from registry.services import (
+    NotFound,
+    require,
+)
+from registry.services.unit import locked
+
+
+@dataclass
+class RequestRow:
+    request: TransferRequest
+    handle: Handle
+    platform: Platform
+    brand: Brand | None
+    proposer: User | None
+
+
+def rows_query():
+    return (
+        select(TransferRequest, Handle, Platform, Brand, User)
+        .join(Handle, Handle.id == TransferRequest.handle_id)
+        .join(Platform, Platform.id == Handle.platform_id)
+        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .join(User, User.id == TransferRequest.proposer_id, isouter=True)
+    )
+
+
+_BY_ID = rows_query().where(TransferRequest.id == bindparam("request_id"))
+_ATTEMPTS = (
+    select(ContactAttempt, User)
+    .join(User, User.id == ContactAttempt.logged_by_id, isouter=True)
+    .where(ContactAttempt.request_id == bindparam("request_id"))
+    .order_by(ContactAttempt.happened_at, ContactAttempt.id)
+)  # statements built once: the request page's reads
+
+
+def get_request(session: Session, request_id: int) -> RequestRow:
+    row = session.exec(_BY_ID, params={"request_id": request_id}).first()
+    if row is None:
+        raise NotFound("No such transfer request.")
+    return RequestRow(*row)
+
+
+def visible_request(session: Session, request_id: int, user: User | None) -> RequestRow:
+    """A request its reader may see: its proposer and the roles that read everything."""
+    row = get_request(session, request_id)
+    require(can_view(user, row.request), N_("Only the request's proposer and staff can see it."))
+    return row
+
+
+# What each kind of action on a request asks of its author, checked at the door (before
+# any input is read: someone kept out learns nothing from a form's errors) and again by the
+# use case itself.
+DOOR_REFUSALS = {
+    permissions.ATTEMPT: N_("Only the request's proposer and staff can log attempts on it."),
+    permissions.MOVE: N_(
+        'Only staff can move requests; a proposer may withdraw theirs (to "withdrawn").'
+    ),
+    permissions.DECISION: N_("Only the brand's legal team can accept or decline its requests."),
+}
+
+
+def may_act_on(session: Session, request_id: int, user: User | None, action: str) -> RequestRow:
+    """The request, when `user` may do this kind of action on it at all ("attempt", "move",
+    "decide": permissions.may_act); else NotFound or Forbidden."""
+    row = get_request(session, request_id)
+    require(permissions.may_act(user, row.request, row.brand, action), DOOR_REFUSALS[action])
+    return row
+
+
+def attempts_of(session: Session, request_id: int) -> list[tuple[ContactAttempt, User | None]]:
+    return list(session.exec(_ATTEMPTS, params={"request_id": request_id}))
+
+
+def requests_for_handle(session: Session, handle_id: int) -> list[TransferRequest]:
+    return list(
+        session.exec(
+            select(TransferRequest)
+            .where(TransferRequest.handle_id == handle_id)
+            .order_by(TransferRequest.id.desc())  # type: ignore[union-attr]
+        )
+    )
+
+
+def locked_request(session: Session, request_id: int) -> TransferRequest:
+    request = locked(session, TransferRequest, TransferRequest.id == request_id)
+    if request is None:
+        raise NotFound("No such transfer request.")
+    return request
+
+
+def brand_of(session: Session, request: TransferRequest) -> Brand | None:
+    handle = session.get(Handle, request.handle_id)
+    return session.get(Brand, handle.brand_id) if handle and handle.brand_id else None
