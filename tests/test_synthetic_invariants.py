@@ -29,12 +29,20 @@ from registry.adapters.models import (
     TransferRequest,
     User,
 )
-from registry.domain import clock, handover, limits, lookalikes, recorded, roles, workflow
+from registry.domain import clock, handover, limits, lookalikes, permissions, recorded, workflow
 from registry.domain.handles import InvalidHandle, parse_handle
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import HandleStatus, HolderKind, RequestKind, Terms, values
-from registry.services import ServiceError, accounts, audit, brands, context
-from registry.services import requests as transfer
+from registry.services import (
+    ServiceError,
+    accounts,
+    attempts,
+    audit,
+    brands,
+    context,
+    proposals,
+    reply_clock,
+)
 from registry.services.handles import HOLDER_FIELDS
 from registry.services.handover import facts
 
@@ -89,7 +97,7 @@ class Registry:
 
 
 def aware(moment: datetime | None) -> datetime | None:
-    return transfer.aware(moment) if moment is not None else None
+    return context.aware(moment) if moment is not None else None
 
 
 def load(session, policy: context.ClockPolicy, today: date = TODAY) -> Registry:
@@ -294,7 +302,7 @@ def requests_keep_the_vocabularies_and_bounds(registry: Registry) -> Iterator[st
             problem = text_problem(getattr(request, name), bound)
             if problem:
                 yield f"{label}: {name}: {problem}"
-        if refused(lambda r=request: transfer.check_opened_on(r.opened_on, today=registry.today)):
+        if refused(lambda r=request: proposals.check_opened_on(r.opened_on, today=registry.today)):
             yield f"{label}: opened on {request.opened_on}"
         if (request.closed_at is None) != workflow.is_open(request.state):
             yield f"{label}: {request.state} with closed_at {request.closed_at}"
@@ -349,10 +357,10 @@ def transition_refusal(registry: Registry, request: TransferRequest, entry, targ
             return "first contact, but not by who logged the first outbound attempt"
         return None
     if note == recorded.transition_note(recorded.BRANDS_DECISION):
-        return None if transfer.can_decide(actor, brand) else "a decision by someone else"
+        return None if permissions.can_decide(actor, brand) else "a decision by someone else"
     if target in workflow.BY_HANDOVER_ONLY:
         return None  # the handover's outcome (checked with the plans)
-    return None if transfer.can_move(actor, request, target, brand) else "moved by someone else"
+    return None if permissions.can_move(actor, request, target, brand) else "moved by someone else"
 
 
 @check
@@ -379,17 +387,18 @@ def proposers_may_propose(registry: Registry) -> Iterator[str]:
     for request in registry.requests.values():
         label = f"request #{request.id}"
         proposer = registry.users.get(request.proposer_id)
-        if proposer is None or not transfer.acts_for(proposer, registry.brand_of(request)):
+        if proposer is None or not permissions.acts_for(proposer, registry.brand_of(request)):
             yield f"{label}: proposed by someone who may not act for its brand"
-        elif request.kind == "claim" and not transfer.can_claim(proposer):
+        elif request.kind == "claim" and not permissions.can_claim(proposer):
             yield f"{label}: a claim by a {proposer.role}"
-        elif request.kind == "offer" and not roles.role_can(proposer.role, roles.PROPOSE):
+        elif request.kind == "offer" and not permissions.role_can(
+            proposer.role, permissions.PROPOSE
+        ):
             yield f"{label}: an offer by a {proposer.role}"
         elif request.kind == "offer":
             holder = holder_when_opened(registry, request)
-            problem = refused(lambda p=proposer, h=holder: transfer.check_offered_by_holder(p, h))
-            if problem:
-                yield f"{label}: offered by someone who did not hold it: {problem}"
+            if not permissions.may_offer(proposer, holder):
+                yield f"{label}: offered by someone recorded as not holding it"
 
 
 # --- contact attempts and the reply clock ----------------------------------------------------
@@ -409,7 +418,7 @@ def attempts_happen_while_the_request_is_open_and_not_ahead(registry: Registry) 
             if problem or attempt.channel not in clock.CHANNELS:
                 yield f"{label}: {attempt.direction} {attempt.channel} {attempt.outcome}"
             happened = aware(attempt.happened_at)
-            if refused(lambda h=happened: transfer.check_happened_at(h, now=registry.now)):
+            if refused(lambda h=happened: attempts.check_happened_at(h, now=registry.now)):
                 yield f"{label}: happened in the future ({happened})"
             if context.local_day(happened, brand) < request.opened_on:
                 yield f"{label}: before the request was opened ({request.opened_on})"
@@ -426,9 +435,9 @@ def attempts_happen_while_the_request_is_open_and_not_ahead(registry: Registry) 
                     yield f"{label}: {name}: {problem}"
             user = registry.users.get(attempt.logged_by_id)
             may = (
-                transfer.can_decide(user, brand)
+                permissions.can_decide(user, brand)
                 if attempt.decision
-                else transfer.can_log_attempt(user, request, brand)
+                else permissions.can_log_attempt(user, request, brand)
             )
             if not may:
                 yield f"{label}: logged by someone who may not log it"
@@ -474,7 +483,7 @@ def stored_clocks_are_what_the_clock_computes(registry: Registry) -> Iterator[st
         if workflow.is_open(request.state):
             wait = clock.pending_wait(
                 opened_on=request.opened_on,
-                attempts=transfer.attempt_facts(attempts, brand),
+                attempts=reply_clock.attempt_facts(attempts, brand),
                 calendar=policy.calendar_for(brand),
                 deadline_days=policy.deadline_for(brand),
             )
@@ -590,14 +599,14 @@ def confirmation_refusals(
     standing = handover.standing(before, now=moment, today=context.local_day(moment, brand))
     found = [] if standing != handover.LAPSED else [f"{party} confirmed a lapsed window"]
     actor = registry.users.get(getattr(plan, f"{party}_confirmed_by_id"))
-    legal = actor is not None and actor.role == roles.LEGAL
+    legal = actor is not None and actor.role == permissions.LEGAL
     refusal = handover.confirmation_refusal(
         party,
         offer=request.kind == "offer",
-        proposer=transfer.is_proposer(actor, request),
-        legal_of_brand=legal and transfer.acts_for(actor, brand),
+        proposer=permissions.is_proposer(actor, request),
+        legal_of_brand=legal and permissions.acts_for(actor, brand),
         legal=legal,
-        staff=transfer.can_manage(actor),
+        staff=permissions.can_manage(actor),
         system=actor is None,
         channel=getattr(plan, f"{party}_channel"),
     )
@@ -662,8 +671,8 @@ def brands_keep_their_bounds(registry: Registry) -> Iterator[str]:
 def members_keep_their_bounds(registry: Registry) -> Iterator[str]:
     for user in registry.users.values():
         label = f"member #{user.id}"
-        legal = user.role == roles.LEGAL
-        if user.role not in roles.ROLES or legal != (user.brand_id is not None):
+        legal = user.role == permissions.LEGAL
+        if user.role not in permissions.ROLES or legal != (user.brand_id is not None):
             yield f"{label}: role {user.role} with brand {user.brand_id}"
         if refused(lambda u=user: accounts.normalise_email(u.email)) or (
             accounts.normalise_email(user.email) != user.email
