@@ -86,7 +86,7 @@ def sizes_for(handles: int) -> dict[str, int]:
 
 
 def environment(database_url: str) -> dict:
-    env = {
+    return {
         "PATH": f"{BIN}:/usr/bin:/bin",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "benchmark",
@@ -94,7 +94,6 @@ def environment(database_url: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
         "HOME": os.environ.get("HOME", "/tmp"),
     }
-    return env
 
 
 def run(
@@ -403,8 +402,10 @@ def report(sizes: list[Size], database: str) -> str:
     for size in sizes:
         counts = sizes_for(size.handles)
         lines += [
-            f"## {size.handles:,} handles, {counts['brands']:,} brands, "
-            f"{counts['requests']:,} requests, {counts['attempts']:,} attempts",
+            (
+                f"## {size.handles:,} handles, {counts['brands']:,} brands, "
+                f"{counts['requests']:,} requests, {counts['attempts']:,} attempts"
+            ),
             "",
             "| page | req/s | p50 ms | p99 ms | /healthz req/s | share | target |",
             "|---|---:|---:|---:|---:|---:|---|",
@@ -422,8 +423,10 @@ def report(sizes: list[Size], database: str) -> str:
             beyond = " (past the last page, which is empty)" if pages < 2000 else ""
             lines += [
                 "",
-                f"Page 2,000{beyond} against page 1 of the registry list, p50:"
-                f" {deep.page.p50 / first.page.p50:.2f}× (target ≤ 1.5×).",
+                (
+                    f"Page 2,000{beyond} against page 1 of the registry list, p50:"
+                    f" {deep.page.p50 / first.page.p50:.2f}× (target ≤ 1.5×)."
+                ),
             ]
         lines += ["", "| command | seconds | peak memory MB |", "|---|---:|---:|"]
         for name, (seconds, memory) in size.commands.items():

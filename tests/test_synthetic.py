@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from datetime import date
@@ -189,7 +190,7 @@ def test_the_data_keeps_the_registry_s_rules(runner, app):
         assert (parsed.display, parsed.normalized) == (handle.handle, handle.normalized)
         records = custody[handle.id]
         assert [r.ended_on for r in records].count(None) == 1 and records[-1].ended_on is None
-        for earlier, later in zip(records, records[1:], strict=False):
+        for earlier, later in itertools.pairwise(records):
             assert earlier.ended_on == later.started_on
         current = records[-1]
         assert (current.holder_kind, current.holder_user_id) == (

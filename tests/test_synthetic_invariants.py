@@ -7,6 +7,7 @@ it say so (so the check can fail)."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -222,7 +223,7 @@ def custody_is_one_ordered_chain_ending_in_the_open_record(registry: Registry) -
         if [r.ended_on for r in records].count(None) != 1 or records[-1].ended_on is not None:
             yield f"handle #{handle.id}: not exactly one open custody record, the last"
             continue
-        for earlier, later in zip(records, records[1:], strict=False):
+        for earlier, later in itertools.pairwise(records):
             if not earlier.started_on <= earlier.ended_on == later.started_on:
                 yield f"handle #{handle.id}: custody records #{earlier.id} and #{later.id} overlap"
         for record in records:

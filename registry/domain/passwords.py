@@ -8,6 +8,7 @@ remember. Pure Python: no Flask, no database.
 from __future__ import annotations
 
 import gzip
+import itertools
 from functools import cache
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _is_a_run(text: str) -> bool:
             return (int(b) - int(a)) % 10
         return ord(b) - ord(a)
 
-    steps = {step(a, b) for a, b in zip(text, text[1:], strict=False)}
+    steps = {step(a, b) for a, b in itertools.pairwise(text)}
     return steps in ({1}, {-1}, {9})
 
 

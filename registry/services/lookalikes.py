@@ -217,7 +217,7 @@ def brand_suspects(
     # Compared on the index's columns alone; only the page's suspects are loaded whole.
     best: dict[int, tuple[tuple, tuple[str, ...], str, tuple]] = {}
     for pair in session.exec(_pairs_sharing_a_key(brand.id)):
-        mine_id, mine_platform, mine_kind, mine_name, *theirs = pair
+        _mine_id, mine_platform, mine_kind, mine_name, *theirs = pair
         their_id, their_platform, their_kind, their_name, their_slug = theirs
         reasons = rule.compare(mine_name, their_name, mine_kind, their_kind)
         if not reasons or _same_name(

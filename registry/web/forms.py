@@ -533,7 +533,7 @@ class HandoverConfirmForm(BoundedForm):
     party = SelectField(_l("Confirmation of"), choices=[], id="handover-party")
     channel = SelectField(
         _l("Received by"),
-        choices=options([("", _l("— choose —"))] + labelled("channel")),
+        choices=options([("", _l("— choose —")), *labelled("channel")]),
         validators=[Optional()],
         id="handover-channel",
     )

@@ -51,7 +51,7 @@ def test_the_api_needs_no_csrf_token(app, api):
 
 
 @pytest.mark.parametrize(
-    "role,status", [(None, 401), ("fan", 401), ("legal", 403), ("staff", 201), ("admin", 201)]
+    ("role", "status"), [(None, 401), ("fan", 401), ("legal", 403), ("staff", 201), ("admin", 201)]
 )
 def test_who_may_add_a_handle(api, role, status):
     token = None
@@ -64,7 +64,7 @@ def test_who_may_add_a_handle(api, role, status):
 
 
 @pytest.mark.parametrize(
-    "role,status", [(None, 401), ("fan", 401), ("legal", 200), ("staff", 200), ("admin", 200)]
+    ("role", "status"), [(None, 401), ("fan", 401), ("legal", 200), ("staff", 200), ("admin", 200)]
 )
 def test_who_may_list_requests(api, role, status):
     token = api.raw_token("fan") if role == "fan" else api.token(role) if role else None
@@ -102,7 +102,7 @@ def test_an_unexpected_error_is_a_json_500_without_a_trace(app, api):
 
 
 @pytest.mark.parametrize(
-    "data,content_type",
+    ("data", "content_type"),
     [
         ("{not json", "application/json"),
         ("[1, 2]", "application/json"),

@@ -68,7 +68,7 @@ def test_an_unknown_brand_is_404(api):
 
 
 @pytest.mark.parametrize(
-    "change,field",
+    ("change", "field"),
     [
         ({"subdivision": "GB-XYZ"}, "subdivision"),
         ({"country": "ZZ"}, "country"),

@@ -92,7 +92,7 @@ def test_the_list_is_paginated(api, make):
 
 
 @pytest.mark.parametrize(
-    "query,field",
+    ("query", "field"),
     [
         ("per_page=101", "per_page"),
         ("per_page=0", "per_page"),
@@ -218,7 +218,7 @@ def test_a_duplicate_in_another_spelling_is_409(api, app, gallimard):
 
 
 @pytest.mark.parametrize(
-    "changes,field",
+    ("changes", "field"),
     [
         ({"handle": "Galli mard"}, "handle"),
         ({"platform": "myspace"}, "platform"),

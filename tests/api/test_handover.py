@@ -150,7 +150,7 @@ def test_only_an_agreed_request_gets_a_plan(api, make):
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({}, "window_start"),
         ({"window_start": "2026-12-03T14:00:00"}, "window_start"),  # no offset
@@ -233,7 +233,7 @@ def test_the_evidence_pack_holds_what_a_platform_form_asks_for(api, agreed):
     assert pack["request"]["proposer"]["name"] == "Julien"
     assert pack["request"]["proposer"]["email"] == "julien@example.org"  # staff see it
     assert [c["holder_name"] for c in pack["custody"]] == ["Julien"]
-    assert [(c["channel"], c["outcome"], c["direction"]) for c in pack["contacts"]][0] == (
+    assert next((c["channel"], c["outcome"], c["direction"]) for c in pack["contacts"]) == (
         "email",
         "replied",
         "outbound",

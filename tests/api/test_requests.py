@@ -94,7 +94,7 @@ def test_flagged_lists_are_paginated_too(api, make):
 
 
 @pytest.mark.parametrize(
-    "query,field",
+    ("query", "field"),
     [
         ("flag=late", "flag"),
         ("as_of=20-03-2026", "as_of"),
@@ -197,7 +197,7 @@ def test_staff_may_open_a_claim(api, make):
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({}, "handle"),
         ({"platform": "x"}, "handle"),
@@ -276,7 +276,7 @@ def test_staff_log_attempts_on_any_request_others_may_not(api, make):
 
 
 @pytest.mark.parametrize(
-    "changes,field",
+    ("changes", "field"),
     [
         ({"channel": "pigeon"}, "channel"),
         ({"direction": "sideways"}, "direction"),

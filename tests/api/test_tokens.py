@@ -149,7 +149,7 @@ def test_create_token_prints_the_token_alone_on_its_last_line(runner, api, app):
 
 
 @pytest.mark.parametrize(
-    "email,message",
+    ("email", "message"),
     [
         ("nobody@example.org", "No account with the e-mail address nobody@example.org."),
         ("fan@example.org", "only staff, legal and admin accounts can hold API tokens"),

@@ -82,7 +82,7 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
         ("tokens", "/me/tokens"),
     ]
     return {
-        "visitor": public + [("login", "/login"), ("signup", "/signup")],
+        "visitor": [*public, ("login", "/login"), ("signup", "/signup")],
         "fan": [
             ("my-requests", "/requests/mine"),
             ("request", f"/requests/{ids['fan_request']}"),

@@ -168,7 +168,7 @@ def test_country_code_is_case_insensitive():
 
 
 def test_unknown_country_is_a_clear_error():
-    with pytest.raises(ValueError, match='Unknown country code "ZZ" for public holidays.'):
+    with pytest.raises(ValueError, match=r'Unknown country code "ZZ" for public holidays\.'):
         BusinessCalendar("ZZ")
 
 

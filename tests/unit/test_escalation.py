@@ -62,7 +62,7 @@ def test_the_highest_rung_reached_decides():
 def test_n_is_configurable():
     attempts = [sent("email"), sent("email")]
     assert suggestion(attempts, escalate_after=3) is None
-    assert suggestion(attempts + [sent("email")], escalate_after=3).unanswered == 3
+    assert suggestion([*attempts, sent("email")], escalate_after=3).unanswered == 3
     assert suggestion([sent("email")], escalate_after=1).next_channel == "phone"
     for bad in (0, -1, True, "2"):
         with pytest.raises(ValueError):
@@ -110,7 +110,7 @@ def test_unknown_channel_is_refused():
 
 
 @pytest.mark.parametrize(
-    "text, point, names, named",
+    ("text", "point", "names", "named"),
     [
         ("Press office", PRESS, (), True),
         ("  press   OFFICE ", PRESS, (), True),

@@ -38,7 +38,7 @@ def test_the_outcome_is_due_one_business_day_after_the_window():
 
 
 @pytest.mark.parametrize(
-    "facts,now,today,expected",
+    ("facts", "now", "today", "expected"),
     [
         (plan(), START - timedelta(days=5), date(2026, 12, 5), handover.AWAITING_CONFIRMATIONS),
         (
@@ -103,7 +103,7 @@ def test_each_side_confirms_for_itself():
 
 
 @pytest.mark.parametrize(
-    "party,who,kind",
+    ("party", "who", "kind"),
     [
         ("holder", {"staff": True, "channel": "phone"}, handover.FORBIDDEN),  # an offer: the fan
         ("holder", {"legal": True, "legal_of_brand": True}, handover.FORBIDDEN),

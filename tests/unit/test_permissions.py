@@ -57,7 +57,7 @@ def test_legal_decides_for_its_brand_once_and_only_while_open():
 
 
 @pytest.mark.parametrize(
-    "holder_kind,holder_user_id,allowed",
+    ("holder_kind", "holder_user_id", "allowed"),
     [("fan", 1, True), ("fan", 2, False), ("unknown", None, True), ("brand", None, False)],
 )
 def test_a_fan_offers_only_a_handle_they_hold_or_nobody_is_known_to(

@@ -178,7 +178,7 @@ def test_path_to_walks_the_forward_road():
 
 
 @pytest.mark.parametrize(
-    "current,target",
+    ("current", "target"),
     [
         ("agreed", "contacting"),
         ("completed", "agreed"),

@@ -39,7 +39,7 @@ def test_visitor_cannot_create_a_handle(client, scene):
 
 
 @pytest.mark.parametrize(
-    "role,allowed", [("fan", False), ("legal", False), ("staff", True), ("admin", True)]
+    ("role", "allowed"), [("fan", False), ("legal", False), ("staff", True), ("admin", True)]
 )
 def test_only_staff_and_admins_edit_the_registry(client, auth, scene, role, allowed):
     auth.login(role)
@@ -56,7 +56,7 @@ def test_only_staff_and_admins_edit_the_registry(client, auth, scene, role, allo
 
 
 @pytest.mark.parametrize(
-    "role,allowed", [("fan", False), ("staff", False), ("legal", False), ("admin", True)]
+    ("role", "allowed"), [("fan", False), ("staff", False), ("legal", False), ("admin", True)]
 )
 def test_only_admins_manage_users(client, auth, role, allowed):
     auth.login(role)

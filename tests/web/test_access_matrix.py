@@ -425,7 +425,7 @@ def test_the_table_uses_known_outcomes():
     assert not unknown, f"rows with a wrong length or an unknown outcome: {unknown}"
 
 
-@pytest.mark.parametrize("endpoint,method,role", CASES)
+@pytest.mark.parametrize(("endpoint", "method", "role"), CASES)
 def test_access(world, endpoint, method, role):
     key = (endpoint, method)
     if key not in EXPECTED:

@@ -35,7 +35,7 @@ def summaries(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "role,status", [("fan", 403), ("staff", 200), ("legal", 200), ("admin", 200)]
+    ("role", "status"), [("fan", 403), ("staff", 200), ("legal", 200), ("admin", 200)]
 )
 def test_staff_legal_and_admins_read_the_audit_trail_fans_do_not(client, auth, role, status):
     auth.login(role)

@@ -66,7 +66,7 @@ def test_signup_with_a_taken_email_reads_the_same_and_tells_the_owner(client, ap
 
 
 @pytest.mark.parametrize(
-    "password,message",
+    ("password", "message"),
     [
         ("short", "at least 12 characters"),
         ("12345678", "at least 12 characters"),

@@ -390,7 +390,7 @@ def upload(client, data: bytes, *, name: str = "handles.csv", dry_run: bool = Fa
 
 
 @pytest.mark.parametrize(
-    "role,status", [("fan", 403), ("legal", 403), ("staff", 200), ("admin", 200)]
+    ("role", "status"), [("fan", 403), ("legal", 403), ("staff", 200), ("admin", 200)]
 )
 def test_only_staff_and_admins_open_the_import_page(client, auth, role, status):
     auth.login(role)
@@ -484,7 +484,7 @@ def test_a_spreadsheet_that_is_not_csv_is_refused(client, auth):
 
 
 @pytest.mark.parametrize(
-    "role,status", [("fan", 403), ("staff", 403), ("legal", 200), ("admin", 200)]
+    ("role", "status"), [("fan", 403), ("staff", 403), ("legal", 200), ("admin", 200)]
 )
 def test_only_legal_and_admins_download_the_registry(client, auth, make, role, status):
     make.handle("Gallimard", brand_id=make.brand("Gallimard").id)
@@ -507,7 +507,7 @@ def test_the_download_is_a_dated_attachment_and_keeps_the_filters(client, auth, 
 
 
 @pytest.mark.parametrize(
-    "role,buttons",
+    ("role", "buttons"),
     [
         (None, set()),
         ("fan", set()),

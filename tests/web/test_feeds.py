@@ -218,7 +218,7 @@ def test_the_profile_turns_the_digest_off_and_on(app, client, auth):
 
 
 @pytest.mark.parametrize(
-    "due, began",
+    ("due", "began"),
     [
         # Due Monday 16 March 2026: due soon from Thursday 12 (Thu, Fri, Mon are its window).
         (date(2026, 3, 16), date(2026, 3, 12)),

@@ -18,7 +18,7 @@ def menu(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "role,expected",
+    ("role", "expected"),
     [
         (None, ["Registry", "Brands", "Lookup", "Who answers"]),
         (
@@ -159,20 +159,20 @@ def test_the_dashboard_counts_each_flag_at_the_top(client, auth, make):
     make.request(["no_answer"])  # due 16 March 2026: overdue on the 20th
     auth.login("staff")
     page = unescape(client.get("/requests/attention?as_of=2026-03-20").text)
-    counts = dict(
-        (name, int(num))
+    counts = {
+        name: int(num)
         for num, name in re.findall(
             r'<span class="flag-count-num">(\d+)</span>\s*<span class="flag-count-name">([^<]+)<',
             page,
         )
-    )
+    }
     assert counts == {"Overdue": 1, "Due soon": 0, "Not contacted": 0, "Handovers late": 0}
     # One waiting figure per row: business days since the unanswered attempt of 2 March.
     assert re.findall(r"<strong>([^<]*business days?)</strong>", page) == ["14 business days"]
     assert "1 attempt unanswered" in page
 
 
-@pytest.mark.parametrize("asked,shown", [("waiting", "waiting"), ("nonsense", "due")])
+@pytest.mark.parametrize(("asked", "shown"), [("waiting", "waiting"), ("nonsense", "due")])
 def test_the_dashboard_sorts_by_a_known_order_or_by_due_date(client, auth, make, asked, shown):
     make.request(["no_answer"])
     auth.login("staff")

@@ -68,7 +68,7 @@ def test_staff_plan_a_window_with_its_deadlines(app, agreed):
 
 
 @pytest.mark.parametrize(
-    "values,field",
+    ("values", "field"),
     [
         ({"window_start": NOW - timedelta(minutes=1)}, "window_start"),  # a past date: the past
         ({"window_start": WINDOW.replace(tzinfo=None)}, "window_start"),
@@ -201,7 +201,7 @@ def test_claimed_completes_the_request_and_moves_custody(app, agreed):
 
 
 def test_a_failed_window_leaves_the_request_agreed_for_another(app, agreed):
-    request, fan, staff = agreed
+    request, _fan, staff = agreed
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)

@@ -55,7 +55,7 @@ def run(runner, *args):
 
 
 def test_each_party_gets_one_mail_in_their_language_and_zone(app, make, runner, inbox):
-    request, fan, legal, staff, other = scene(app, make)
+    request, fan, legal, staff, _other = scene(app, make)
     result = run(runner, "--as-of", "2026-03-12")  # Thursday: Friday is the next business day
     assert result.exit_code == 0, result.output
     assert "reminded 3 member(s)" in result.output
@@ -156,7 +156,7 @@ def facts(start, **values):
 
 
 @pytest.mark.parametrize(
-    "as_of, window_day, due",
+    ("as_of", "window_day", "due"),
     [
         (date(2026, 3, 12), date(2026, 3, 13), True),  # Thursday → Friday
         (date(2026, 3, 13), date(2026, 3, 13), True),  # the day itself, the window ahead
@@ -189,7 +189,7 @@ def test_the_window_starts_within_the_next_business_day(as_of, window_day, due):
 def test_no_reminder_twice_after_the_start_or_for_a_lapsed_or_closed_plan():
     start = datetime(2026, 3, 13, 14, tzinfo=UTC)
     as_of, now = date(2026, 3, 12), datetime(2026, 3, 12, 8, tzinfo=UTC)
-    kwargs = dict(window_day=date(2026, 3, 13), as_of=as_of, calendar=FR)
+    kwargs = {"window_day": date(2026, 3, 13), "as_of": as_of, "calendar": FR}
     assert reminders.reminder_due(facts(start), reminded=False, now=now, **kwargs)
     assert not reminders.reminder_due(facts(start), reminded=True, now=now, **kwargs)
     assert not reminders.reminder_due(

@@ -129,7 +129,13 @@ def test_an_unconfirmed_decline_by_legal_is_refused(app, make):
 def test_the_brand_decides_once(app, make):
     request = make.request(["no_answer"])
     legal = legal_of(app, make, request)
-    decision = dict(channel="email", summary="", now=NOW, today=NOW.date(), confirmed=True)
+    decision = {
+        "channel": "email",
+        "summary": "",
+        "now": NOW,
+        "today": NOW.date(),
+        "confirmed": True,
+    }
     with app.app_context():
         session = db.session()
         member = session.get(User, legal.id)

@@ -325,7 +325,7 @@ def test_legal_of_another_brand_cannot_decide(client, auth, app, make):
     assert load(app, TransferRequest, request.id).state == "proposed"
 
 
-@pytest.mark.parametrize("role,status", [("fan", 403), ("staff", 403)])
+@pytest.mark.parametrize(("role", "status"), [("fan", 403), ("staff", 403)])
 def test_only_legal_and_admins_decide(client, auth, make, role, status):
     request = make.request()
     auth.login(role)
@@ -336,7 +336,7 @@ def test_only_legal_and_admins_decide(client, auth, make, role, status):
 
 
 @pytest.mark.parametrize(
-    "role,status", [("fan", 403), ("staff", 200), ("legal", 200), ("admin", 200)]
+    ("role", "status"), [("fan", 403), ("staff", 200), ("legal", 200), ("admin", 200)]
 )
 def test_request_lists_and_dashboard_rights(client, auth, make, role, status):
     make.request()

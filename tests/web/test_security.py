@@ -524,7 +524,7 @@ def test_a_password_change_ends_the_other_sessions_only(client, auth, app):
 
 
 @pytest.mark.parametrize(
-    "current,new,message",
+    ("current", "new", "message"),
     [
         ("not my password", NEW_PASSWORD, "not your current password"),
         (PASSWORD, "short", "at least 12 characters"),
@@ -595,7 +595,7 @@ def test_the_environment_turns_on_secure_cookies_and_the_proxy(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize(
-    "method,path,allowed",
+    ("method", "path", "allowed"),
     [("PUT", "/login", {"GET", "POST"}), ("DELETE", "/api/v1/handles", {"GET", "POST"})],
 )
 def test_a_405_says_which_methods_are_allowed(client, method, path, allowed):
@@ -863,7 +863,7 @@ def test_legal_of_another_brand_cannot_decide(client, auth, app, brands_scene):
 
 
 @pytest.mark.parametrize(
-    "action,body",
+    ("action", "body"),
     [("attempts", ATTEMPT), ("transition", {"to": "contacting"})],
 )
 def test_legal_of_another_brand_cannot_log_or_move_on_the_api(api, app, brands_scene, action, body):
