@@ -18,7 +18,14 @@ from registry.adapters import db
 from registry.domain import limits
 from registry.presentation.context import home_today
 from registry.presentation.i18n import DEFAULT_TIMEZONE
-from registry.services import ServiceError, accounts, csv_io, listings, platforms
+from registry.services import (
+    ServiceError,
+    accounts,
+    csv_io,
+    handover_deadlines,
+    listings,
+    platforms,
+)
 from registry.services.context import ClockPolicy
 
 
@@ -351,7 +358,6 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
     (once per plan). Meant to run daily from cron or a scheduler."""
     from registry.adapters import mail
     from registry.jobs import reminders
-    from registry.services import handover
 
     day = parse_day(as_of)
     moment = datetime.now(UTC)
@@ -359,7 +365,7 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
         # As of a given day: the start of that day in the registry's home zone.
         moment = datetime.combine(day, datetime.min.time(), ZoneInfo(DEFAULT_TIMEZONE))
     session = db.session()
-    due = handover.reminders_due(
+    due = handover_deadlines.reminders_due(
         session, as_of=day, now=moment, policy=ClockPolicy.from_config(current_app.config)
     )
     if not due:
@@ -377,7 +383,7 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
                 mail.send(message.mail)
         except mail.MailNotSent as exc:
             fail(f"Sending the reminder of {label} failed: {exc}")
-        handover.mark_reminded(session, reminder.plan.id, now=datetime.now(UTC))
+        handover_deadlines.mark_reminded(session, reminder.plan.id, now=datetime.now(UTC))
         sent += len(outgoing)
         click.echo(f"{label}: reminded {len(outgoing)} member(s).")
     if not dry_run:

@@ -24,7 +24,7 @@ from registry.domain.messages import N_
 from registry.domain.permissions import MEMBER
 from registry.presentation.access import requires
 from registry.presentation.words import as_text, translate_message
-from registry.services import NotFound, evidence, handover
+from registry.services import NotFound, evidence, handover, handover_plans
 from registry.web.helpers import clock_policy, now
 
 
@@ -47,7 +47,7 @@ def handover_detail(request_id: str):
     check_known_parameters(())
     request_id = _request_id(request_id)
     row = visible_row(request_id)
-    plans = handover.plans_of(db.session(), row.request.id)
+    plans = handover_plans.plans_of(db.session(), row.request.id)
     if not plans:
         raise NotFound(N_("Request #%(id)s has no handover plan yet."), id=row.request.id)
     current = next((plan for plan in plans if not plan.outcome), None)

@@ -45,7 +45,7 @@ from registry.presentation.labels import names_in_every_language
 from registry.presentation.words import translate_message
 from registry.services import (
     Stale,
-    handover,
+    handover_plans,
     listings,
     proposals,
     reply_clock,
@@ -83,7 +83,7 @@ def plan_body(plan: HandoverPlan | None) -> dict | None:
     """A handover plan as the API answers it, its warnings in the caller's language."""
     if plan is None:
         return None
-    shown = handover.view(db.session(), plan, now=now(), policy=clock_policy())
+    shown = handover_plans.view(db.session(), plan, now=now(), policy=clock_policy())
     body = shown.as_dict()
     body["warnings"] = [translate_message(warning) for warning in shown.warnings]
     return body
@@ -101,7 +101,7 @@ def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
         unanswered_attempts=status.unanswered_attempts,
         attempts=[attempt.model_dump() for attempt in attempts],
         escalation=_escalation(row, attempts),
-        handover=plan_body(handover.current_plan(db.session(), row.request.id)),
+        handover=plan_body(handover_plans.current_plan(db.session(), row.request.id)),
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
 

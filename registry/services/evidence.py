@@ -16,7 +16,7 @@ from registry.adapters.models import ContactPoint, User
 from registry.domain import handover as rules
 from registry.domain import permissions, recorded
 from registry.domain.permissions import VIEW_PRIVATE, role_can
-from registry.services import handles, handover, platforms, request_reads, timeline
+from registry.services import handles, handover_plans, platforms, request_reads, timeline
 from registry.services.context import ClockPolicy
 
 
@@ -123,15 +123,15 @@ def pack(
         if decision
         else None,
         "plans": [
-            _plan(handover.view(session, plan, now=now, policy=policy))
-            for plan in handover.plans_of(session, request.id)
+            _plan(handover_plans.view(session, plan, now=now, policy=policy))
+            for plan in handover_plans.plans_of(session, request.id)
         ],
         "private": private,
         "generated_at": now,
     }
 
 
-def _plan(view: handover.PlanView) -> dict:
+def _plan(view: handover_plans.PlanView) -> dict:
     plan = view.plan
     return {
         "window_start": _aware(plan.window_start),

@@ -17,7 +17,7 @@ from registry.domain.permissions import MANAGE_REQUESTS, MEMBER
 from registry.presentation import i18n
 from registry.presentation.access import requires
 from registry.presentation.labels import LABELS
-from registry.services import Forbidden, audit, request_reads
+from registry.services import Forbidden, audit, handover_plans, request_reads
 from registry.services import handover as handovers
 from registry.web import requests as request_pages
 from registry.web.forms import HandoverConfirmForm, HandoverOutcomeForm, HandoverScheduleForm
@@ -58,7 +58,7 @@ class Confirmed:
 class Panel:
     """What the request page shows of the handover, and the forms this reader may use."""
 
-    view: handovers.PlanView | None
+    view: handover_plans.PlanView | None
     confirmations: list[Confirmed]
     past: list[HandoverPlan]
     schedule_form: HandoverScheduleForm | None
@@ -78,12 +78,12 @@ def panel(
     any request with plans."""
     session = db.session()
     user, moment, request_ = actor(), now(), row.request
-    plans = handovers.plans_of(session, request_.id)
+    plans = handover_plans.plans_of(session, request_.id)
     if request_.state != workflow.AGREED and not plans:
         return None
     shown = plans[-1] if plans and plans[-1].outcome in ("", rules.CLAIMED) else None
     past = [plan for plan in plans if plan is not shown]
-    view = handovers.view(session, shown, now=moment, policy=clock_policy()) if shown else None
+    view = handover_plans.view(session, shown, now=moment, policy=clock_policy()) if shown else None
     confirmations = []
     if shown is not None:
         members = audit.members_by_id(
@@ -99,7 +99,7 @@ def panel(
     may_confirm = [
         party
         for party in rules.PARTIES
-        if handovers.can_confirm_as(session, user, request_, row.brand, party, now=moment)
+        if handover_plans.can_confirm_as(session, user, request_, row.brand, party, now=moment)
     ]
     self_confirm = tuple(
         p for p in may_confirm if permissions.confirms_for_itself(user, request_, row.brand, p)
@@ -117,8 +117,8 @@ def panel(
         confirm_form.party.choices = [(p, LABELS["party"][p]) for p in recorded_by_staff]
     else:
         confirm_form = None
-    may_schedule = handovers.can_schedule(session, user, request_, now=moment)
-    may_record = handovers.can_record_outcome(session, user, request_, now=moment)
+    may_schedule = handover_plans.can_schedule(session, user, request_, now=moment)
+    may_record = handover_plans.can_record_outcome(session, user, request_, now=moment)
     return Panel(
         view=view,
         confirmations=confirmations,
@@ -131,7 +131,7 @@ def panel(
         self_confirm=tuple((p, _(CONFIRM_AS[p])) for p in self_confirm),
         confirm_form=confirm_form,
         outcome_form=(outcome_form or HandoverOutcomeForm(formdata=None)) if may_record else None,
-        can_claim=handovers.can_claim(session, user, request_),
+        can_claim=handover_plans.can_claim(session, user, request_),
         zone=i18n.zone_city(),
     )
 
@@ -208,7 +208,7 @@ def outcome(request_id: int):
     if form.validate_on_submit():
         claimed = form.outcome.data == rules.CLAIMED
         confirmed = request.form.get("confirmed") == "1"
-        if claimed and not confirmed and handovers.can_claim(session, actor(), row.request):
+        if claimed and not confirmed and handover_plans.can_claim(session, actor(), row.request):
             return _claim_page(row, form)
         plan = run_use_case(
             form,
@@ -233,7 +233,7 @@ def outcome(request_id: int):
 def _claim_page(row: request_reads.RequestRow, form: HandoverOutcomeForm):
     """The confirm step of `claimed`: completion's consequence (custody moves to the brand,
     for good) and its warnings; Confirm sends the same POST with `confirmed`."""
-    confirmation = handovers.claim_confirmation(db.session(), row)
+    confirmation = handover_plans.claim_confirmation(db.session(), row)
     names = {
         "id": row.request.id,
         "handle": row.handle.handle,

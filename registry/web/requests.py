@@ -37,6 +37,7 @@ from registry.services import (
     brands,
     evidence,
     handles,
+    handover_deadlines,
     listings,
     platforms,
     proposals,
@@ -46,7 +47,6 @@ from registry.services import (
     timeline,
     transitions,
 )
-from registry.services import handover as handovers
 from registry.web import evidence as evidence_pack
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
@@ -530,5 +530,7 @@ def dashboard():
         sorts=DASHBOARD_SORTS,
         brands=brands.brand_menu(session, brand),
         total=found.total,
-        handover_due=handovers.due_handovers(session, now=now(), as_of=as_of, brand_slug=brand),
+        handover_due=handover_deadlines.due_handovers(
+            session, now=now(), as_of=as_of, brand_slug=brand
+        ),
     )

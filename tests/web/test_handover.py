@@ -19,7 +19,16 @@ from registry.adapters.models import (
     User,
 )
 from registry.fixtures import demo
-from registry.services import Conflict, Forbidden, Invalid, handles, locks, transitions
+from registry.services import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    handles,
+    handover_deadlines,
+    handover_plans,
+    locks,
+    transitions,
+)
 from registry.services import handover as service
 from tests.factories import configured_policy, hand_over
 
@@ -58,7 +67,7 @@ def test_staff_plan_a_window_with_its_deadlines(app, agreed):
         assert plan.scheduled_on == date(2026, 12, 1)
         assert plan.confirm_by == date(2026, 12, 8)  # 5 business days
         assert plan.outcome_by == date(2026, 12, 4)  # the business day after the window
-        shown = service.view(session, plan, now=NOW, policy=configured_policy())
+        shown = handover_plans.view(session, plan, now=NOW, policy=configured_policy())
         assert shown.standing == "awaiting_confirmations"
         assert shown.owed_by == ("holder", "brand")
         assert any("frees the old name the moment it changes" in str(w) for w in shown.warnings)
@@ -112,7 +121,10 @@ def test_each_side_confirms_for_itself_and_staff_note_the_channel(app, make, agr
             session, request.id, actor=member(session, legal), party="brand", now=NOW
         )
         assert plan.brand_confirmed_by_id == legal.id
-        assert service.view(session, plan, now=NOW, policy=configured_policy()).standing == "ready"
+        assert (
+            handover_plans.view(session, plan, now=NOW, policy=configured_policy()).standing
+            == "ready"
+        )
         # Confirming again changes nothing and writes no second entry.
         service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
         entries = session.exec(select(AuditEntry).where(AuditEntry.action == "handover.confirm"))
@@ -145,7 +157,7 @@ def test_a_confirmation_by_the_wrong_party_is_refused(app, make, agreed):
                 session, request.id, actor=member(session, staff), party="brand", now=NOW
             )
         assert refused.value.field == "channel"
-        plan = service.current_plan(session, request.id)
+        plan = handover_plans.current_plan(session, request.id)
         assert plan.holder_confirmed_at is None and plan.brand_confirmed_at is None
 
 
@@ -226,7 +238,7 @@ def test_a_failed_window_leaves_the_request_agreed_for_another(app, agreed):
         )
         assert (failed.outcome, failed.outcome_reason) == ("failed", "sniped")
         again = schedule(session, request, staff, window_start=WINDOW + timedelta(days=7))
-        assert [p.id for p in service.plans_of(session, request.id)] == [failed.id, again.id]
+        assert [p.id for p in handover_plans.plans_of(session, request.id)] == [failed.id, again.id]
     assert load(app, TransferRequest, request.id).state == "agreed"
 
 
@@ -255,8 +267,8 @@ def test_plans_past_a_deadline_are_due(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        assert service.due_handovers(session, now=NOW) == []
-        due = service.due_handovers(session, now=WINDOW + timedelta(minutes=1))
+        assert handover_deadlines.due_handovers(session, now=NOW) == []
+        due = handover_deadlines.due_handovers(session, now=WINDOW + timedelta(minutes=1))
         assert [d.request.id for d in due] == [request.id]
 
 
@@ -287,7 +299,7 @@ def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, a
         )
 
         def due_as_of(day, **values):
-            found = service.due_handovers(session, now=now, as_of=day, **values)
+            found = handover_deadlines.due_handovers(session, now=now, as_of=day, **values)
             return [(d.request.id, d.late, d.deadline) for d in found]
 
         late = [(request.id, "outcome", date(2026, 12, 4))]
@@ -297,7 +309,7 @@ def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, a
         assert due_as_of(date(2026, 12, 8), brand_slug="gallimard") == late
         assert due_as_of(date(2026, 12, 8), brand_slug="cochonou") == []
         assert due_as_of(date(2026, 12, 9)) == []  # recorded that morning: known by its end
-        assert service.due_handovers(session, now=now) == []
+        assert handover_deadlines.due_handovers(session, now=now) == []
 
 
 def test_a_day_ahead_lists_what_will_be_late_if_nothing_happens(app, agreed):
@@ -305,9 +317,9 @@ def test_a_day_ahead_lists_what_will_be_late_if_nothing_happens(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        assert service.due_handovers(session, now=NOW) == []
+        assert handover_deadlines.due_handovers(session, now=NOW) == []
         # The window begins on the 3rd without either confirmation: lapsed by then.
-        ahead = service.due_handovers(session, now=NOW, as_of=date(2026, 12, 3))
+        ahead = handover_deadlines.due_handovers(session, now=NOW, as_of=date(2026, 12, 3))
         assert [(d.late, d.window_began) for d in ahead] == [("confirmations", True)]
 
 
@@ -388,4 +400,4 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
                 now=NOW,
                 policy=configured_policy(),
             )
-        assert service.due_handovers(session, now=WINDOW + timedelta(days=30)) == []
+        assert handover_deadlines.due_handovers(session, now=WINDOW + timedelta(days=30)) == []

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
-from registry.services import Invalid, handles, handover
+from registry.services import Invalid, handles, handover_plans
 from registry.services import attempts as attempt_log
 from tests.factories import configured_policy, hand_over
 
@@ -277,7 +277,7 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
         with pytest.raises(Invalid):
             hand_over(session, request.id, date(2026, 3, 9))
         session.rollback()
-        plan = handover.current_plan(session, request.id)
+        plan = handover_plans.current_plan(session, request.id)
     # The outcome and the completion went together: the plan still awaits its outcome.
     assert load(app, TransferRequest, request.id).state == "agreed"
     assert plan is not None and plan.outcome == ""
