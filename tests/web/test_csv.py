@@ -17,7 +17,7 @@ from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from registry.services import brands, csv_io, handles, platforms
 from tests.conftest import reset_tables
-from tests.factories import configured_policy
+from tests.factories import context
 
 TODAY = date(2024, 3, 1)
 HEADER = "platform,handle,brand,holder_kind,holder_name,status,followers,notes"
@@ -32,7 +32,7 @@ def run_import(app, data: bytes, *, dry_run: bool = False) -> csv_io.ImportRepor
     """One use case as the views and commands run it: commit only what the report allows."""
     with app.app_context():
         session = db.session()
-        report = csv_io.import_handles(session, data, actor=None, today=TODAY, dry_run=dry_run)
+        report = csv_io.import_handles(context(today=TODAY), data, dry_run=dry_run)
         if report.refused or dry_run:
             session.rollback()
         else:
@@ -55,9 +55,7 @@ def stored(app, normalized: str, platform: str = "x") -> Handle:
 
 def export(app, as_of=date(2026, 3, 17), **filters) -> str:
     with app.app_context():
-        return csv_io.export_handles(
-            db.session(), handles.HandleFilters(**filters), as_of=as_of, policy=configured_policy()
-        )
+        return csv_io.export_handles(context(), handles.HandleFilters(**filters), as_of=as_of)
 
 
 def problems_by_line(report: csv_io.ImportReport) -> dict[int, str]:
@@ -361,9 +359,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_registry(app, 
     reset_tables(app)
     with app.app_context():
         session = db.session()
-        platforms.sync_platforms(session)
+        platforms.sync_platforms(context())
         for name in ("Gallimard", "Nespresso"):
-            brands.create_brand(session, actor=None, name=name)
+            brands.create_brand(context(), name=name)
         session.commit()
     assert count(app, Handle) == 0
 
