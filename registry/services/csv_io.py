@@ -286,84 +286,119 @@ PROGRESS_EVERY = 1000  # lines checked between two reports of progress
 def _read_rows(
     lines: list[str], registry: _Registry, today: date, report: ImportReport, progress=None
 ) -> list[tuple[_Row, Handle | None]]:
+    """Every line checked, its problems in the report; the good rows with the handle each
+    one updates (None: a new handle)."""
     # Strict: without it, a quote left open silently swallows the rest of the file into a cell.
     reader = csv.reader(lines, strict=True)
+    header = _header(reader, lines, report)
+    if header is None:
+        return []
+    positions, width = header
+    rows: list[tuple[_Row, Handle | None]] = []
+    first_seen: dict[tuple[int, str], int] = {}
+    for start, end, values in _records(reader, report):
+        problem = _shape_problem(lines, start, end, values, width)
+        row = None
+        if problem is None:
+            problem, row = _row_of(start, values, positions, registry, first_seen)
+        if problem is not None or row is None:
+            report.problems.append(problem)
+            continue
+        existing = registry.handles.get((row.platform.id, row.parsed.normalized))
+        _classify(row, existing, registry, today, report)
+        rows.append((row, existing))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows) + len(report.problems), 0, len(report.problems))
+    return rows
+
+
+def _header(reader, lines: list[str], report: ImportReport) -> tuple[dict[str, int], int] | None:
+    """Where each known column is, and how many columns there are; None (and the problem in
+    the report) when the header cannot be used."""
     try:
         header = next(reader)
     except csv.Error as exc:
         report.problems.append(_problem(1, _malformed(exc)))
-        return []
+        return None
     undecodable = _undecodable(lines[0], 1)
     problems = [undecodable] if undecodable else _check_header(header)
     if problems:
         report.problems.append(_problem(1, *problems))
-        return []
+        return None
     columns = [name.strip().lower() for name in header]
-    positions = {
-        name: columns.index(name) for name in (*COLUMNS, *OPTIONAL_COLUMNS) if name in columns
-    }
+    known = (*COLUMNS, *OPTIONAL_COLUMNS)
+    return {name: columns.index(name) for name in known if name in columns}, len(columns)
 
-    rows: list[tuple[_Row, Handle | None]] = []
-    first_seen: dict[tuple[int, str], int] = {}
+
+def _records(reader, report: ImportReport) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, values) of each record after the header that holds a value;
+    a record the csv module cannot read is reported and skipped."""
     end = reader.line_num
     while True:
         start = end + 1
         try:
             values = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             report.problems.append(_problem(start, _malformed(exc)))
             end = reader.line_num
             continue
         end = reader.line_num
-        if not any(value.strip() for value in values):
-            continue  # blank lines, and the empty rows spreadsheets leave at the end
-        undecodable = [_undecodable(lines[n - 1], n) for n in range(start, end + 1)]
-        if any(undecodable):
-            report.problems.append(_problem(start, next(p for p in undecodable if p)))
-            continue
-        if len(values) != len(columns):
-            message = (
-                N_(
-                    "%(values)s values for %(columns)s columns;"
-                    " put quotes around values that contain commas."
-                )
-                if len(values) > len(columns)
-                else N_(
-                    "%(values)s values for %(columns)s columns;"
-                    " every line needs a value, even an empty one, for each column."
-                )
-            )
-            report.problems.append(
-                _problem(start, message, values=len(values), columns=len(columns))
-            )
-            continue
-        cells = {name: _unescape(values[i]) for name, i in positions.items()}
-        try:
-            row = _check_row(start, cells, registry)
-        except _RowProblems as exc:
-            report.problems.append(_problem(start, *exc.parts))
-            continue
-        key = (row.platform.id, row.parsed.normalized)
-        if key in first_seen:
-            report.problems.append(
-                _problem(
-                    start,
-                    N_("repeats line %(line)s (%(platform)s @%(handle)s)."),
-                    line=first_seen[key],
-                    platform=row.platform.name,
-                    handle=row.parsed.display,
-                )
-            )
-            continue
-        first_seen[key] = start
-        existing = registry.handles.get(key)
-        _classify(row, existing, registry, today, report)
-        rows.append((row, existing))
-        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
-            progress(len(rows) + len(report.problems), 0, len(report.problems))
-    return rows
+        if any(value.strip() for value in values):  # not blank, nor a spreadsheet's empty row
+            yield start, end, values
+
+
+TOO_MANY_VALUES = N_(
+    "%(values)s values for %(columns)s columns; put quotes around values that contain commas."
+)
+TOO_FEW_VALUES = N_(
+    "%(values)s values for %(columns)s columns;"
+    " every line needs a value, even an empty one, for each column."
+)
+
+
+def _shape_problem(
+    lines: list[str], start: int, end: int, values: list[str], width: int
+) -> ImportProblem | None:
+    """Why a record cannot be read as a row at all: bytes that are not UTF-8, or not one
+    value per column."""
+    undecodable = [_undecodable(lines[n - 1], n) for n in range(start, end + 1)]
+    found = next((part for part in undecodable if part), None)
+    if found is not None:
+        return _problem(start, found)
+    if len(values) == width:
+        return None
+    message = TOO_MANY_VALUES if len(values) > width else TOO_FEW_VALUES
+    return _problem(start, message, values=len(values), columns=width)
+
+
+def _row_of(
+    start: int,
+    values: list[str],
+    positions: dict[str, int],
+    registry: _Registry,
+    first_seen: dict[tuple[int, str], int],
+) -> tuple[ImportProblem | None, _Row | None]:
+    """The record's row, checked, and not a handle an earlier line already names (noted in
+    `first_seen`); else its problem."""
+    cells = {name: _unescape(values[i]) for name, i in positions.items()}
+    try:
+        row = _check_row(start, cells, registry)
+    except _RowProblems as exc:
+        return _problem(start, *exc.parts), None
+    key = (row.platform.id, row.parsed.normalized)
+    if key in first_seen:
+        repeated = _problem(
+            start,
+            N_("repeats line %(line)s (%(platform)s @%(handle)s)."),
+            line=first_seen[key],
+            platform=row.platform.name,
+            handle=row.parsed.display,
+        )
+        return repeated, None
+    first_seen[key] = start
+    return None, row
 
 
 def _malformed(error: csv.Error) -> Message:
