@@ -21,7 +21,8 @@ from registry.presentation.i18n import DEFAULT_TIMEZONE
 from registry.services import (
     ServiceError,
     accounts,
-    csv_io,
+    csv_export,
+    csv_import,
     handover_deadlines,
     listings,
     platforms,
@@ -233,7 +234,9 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
     except OSError as exc:
         fail(f"Cannot read {csv_file}: {exc.strerror}.")
     try:
-        report = csv_io.import_handles(context_for(None, today=home_today()), data, dry_run=dry_run)
+        report = csv_import.import_handles(
+            context_for(None, today=home_today()), data, dry_run=dry_run
+        )
     except ServiceError as exc:
         fail(f"Nothing imported: {exc}")
     if report.refused:
@@ -259,7 +262,7 @@ def export_handles(output: str | None, as_of: str | None) -> None:
     Written a chunk of rows at a time (flat memory); a file is written beside its name and
     renamed when complete, so a failed export never leaves half a file under that name."""
     day = parse_day(as_of)
-    chunks = csv_io.export_lines(context_for(None, today=day), as_of=day)
+    chunks = csv_export.export_lines(context_for(None, today=day), as_of=day)
     if output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)

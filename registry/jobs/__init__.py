@@ -128,7 +128,7 @@ def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
     from registry.adapters import db
     from registry.adapters.models import User
     from registry.presentation.context import context_for
-    from registry.services import ServiceError, csv_io
+    from registry.services import ServiceError, csv_import
 
     job = import_job(job_id) or ImportJob()
     data = huey.get(f"import-file:{job_id}", peek=True) or b""
@@ -142,7 +142,7 @@ def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
     session = db.session()
     actor = session.get(User, actor_id) if actor_id is not None else None
     try:
-        report = csv_io.import_handles(
+        report = csv_import.import_handles(
             context_for(actor, today=today), data, dry_run=dry_run, progress=progress
         )
     except ServiceError as exc:

@@ -29,7 +29,7 @@ from registry.domain import responsiveness as figures_of
 from registry.domain.escalation import ChannelAttempt
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import RequestKind
-from registry.services import Invalid, brands, checked, context, csv_io, listings, reply_clock
+from registry.services import Invalid, brands, checked, context, csv_format, listings, reply_clock
 from registry.services.context import Context
 
 Period = figures_of.Period
@@ -196,8 +196,8 @@ def ranking_csv(rows: list[Ranked]) -> str:
         rate = shown.reply_rate
         writer.writerow(
             [
-                csv_io.escape_cell(row.brand.slug),
-                csv_io.escape_cell(row.brand.name),
+                csv_format.escape_cell(row.brand.slug),
+                csv_format.escape_cell(row.brand.name),
                 shown.requests,
                 shown.contacted,
                 shown.replied,

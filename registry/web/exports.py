@@ -30,7 +30,7 @@ from registry.domain.platforms import PLATFORMS
 from registry.presentation import words
 from registry.presentation.access import can, requires
 from registry.presentation.words import translated
-from registry.services import csv_io, handles
+from registry.services import csv_export, csv_format, csv_import, handles
 from registry.web import errors
 from registry.web.helpers import context, or_404
 
@@ -57,13 +57,13 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
-def _page(form: ImportForm, report: csv_io.ImportReport | None = None, status: int = 200):
+def _page(form: ImportForm, report: csv_import.ImportReport | None = None, status: int = 200):
     return (
         render_template(
             "exports/import.html",
             form=form,
             report=report,
-            example=csv_io.example_csv(),
+            example=csv_format.example_csv(),
             platform_slugs=[rules.slug for rules in PLATFORMS],
             holder_kinds=HOLDER_KINDS,
             statuses=HANDLE_STATUSES,
@@ -161,7 +161,7 @@ def export_csv():
     text.write("\ufeff")  # the byte-order mark makes Excel read the file as UTF-8
     ctx = context()
     try:
-        or_404(csv_io.export_handles, ctx, filters, text, as_of=ctx.today)
+        or_404(csv_export.export_handles, ctx, filters, text, as_of=ctx.today)
     except BaseException:
         spool.close()
         raise

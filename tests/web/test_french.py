@@ -107,11 +107,11 @@ def test_the_cli_and_logs_keep_iso_dates_and_bare_codes():
 
 
 def test_the_import_says_since_when_in_words(app, make):
-    from registry.services import csv_io
+    from registry.services import csv_import
 
     make.handle("Gallimard", holder_kind="fan", today=date(2026, 12, 1))
     with app.app_context():
-        report = csv_io.import_handles(
+        report = csv_import.import_handles(
             context(today=date(2026, 11, 20)),
             b"platform,handle,brand,holder_kind,holder_name,status,followers,notes\n"
             b"x,Gallimard,,brand,Gallimard,active,,\n",

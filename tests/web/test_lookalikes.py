@@ -11,7 +11,7 @@ from sqlmodel import delete, select
 from registry.adapters import db
 from registry.adapters.models import LookalikeKey, User
 from registry.fixtures import demo
-from registry.services import Forbidden, csv_io, lookalike_index, lookalikes
+from registry.services import Forbidden, csv_import, lookalike_index, lookalikes
 from tests.factories import context
 
 
@@ -94,7 +94,7 @@ def test_each_way_of_writing_handles_keeps_the_index_right(app, make, runner):
     make.handle("Nespresso_Club")
     with app.app_context():
         session = db.session()
-        csv_io.import_handles(
+        csv_import.import_handles(
             context(today=date(2026, 3, 2)),
             b"platform,handle,brand,holder_kind,holder_name,status,followers,notes\n"
             b"x,nespresso_uk,,squatter,,active,,\ninstagram,nes.presso,,unknown,,active,,\n",

@@ -1,4 +1,4 @@
-"""The registry as a CSV file: import a spreadsheet of handles, export the registry as one.
+"""Importing a spreadsheet of handles (the export: registry.services.csv_export).
 
 An import is all-or-nothing: every row is checked with the platforms' rules first, and one bad
 row means nothing is written. Rows that match the registry change nothing, so the same file can
@@ -8,10 +8,9 @@ be imported twice. Every write goes through the handle services, so each leaves 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, TextIO
@@ -29,47 +28,24 @@ from registry.adapters.models import (
 from registry.domain import limits
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
-from registry.domain.permissions import IMPORT, LEGAL, role_can
+from registry.domain.permissions import IMPORT, role_can
 from registry.services import (
     Forbidden,
     ServiceError,
     handles,
-    listings,
     platforms,
-    require_acts_for,
 )
 from registry.services.context import Context
+from registry.services.csv_format import (
+    COLUMNS,
+    EXPORT_ONLY_COLUMNS,
+    OPTIONAL_COLUMNS,
+    unescape_cell,
+)
 from registry.services.unit import use_case
-
-COLUMNS = (
-    "platform",
-    "handle",
-    "brand",
-    "holder_kind",
-    "holder_name",
-    "status",
-    "followers",
-    "notes",
-)
-# May be left out of a file: the link that proves who holds the handle, kept on its new
-# custody record (an http or https URL, as everywhere in the registry).
-OPTIONAL_COLUMNS = ("evidence_url",)
-# Computed from transfer requests on export; accepted and ignored on import.
-EXPORT_ONLY_COLUMNS = ("open_requests", "flag")
-EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
-
-EXAMPLE_ROWS = (
-    ("x", "@Gallimard", "gallimard", "fan", "Julien", "active", "1500", "Registered in 2009"),
-    ("facebook", "nespresso", "Nespresso", "brand", "", "active", "1200000", ""),
-)
 
 MAX_HOLDER_NAME = limits.NAME_MAX  # Handle.holder_name
 MAX_NOTES = limits.NOTE_MAX  # the same limit as the handle form and the API
-
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection), so the
-# export puts an apostrophe in front of it, as spreadsheets do themselves, and the import
-# takes it off again.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Bytes that are not UTF-8 are decoded as these lone surrogates (errors="surrogateescape").
 _UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -382,7 +358,7 @@ def _row_of(
 ) -> tuple[ImportProblem | None, _Row | None]:
     """The record's row, checked, and not a handle an earlier line already names (noted in
     `first_seen`); else its problem."""
-    cells = {name: _unescape(values[i]) for name, i in positions.items()}
+    cells = {name: unescape_cell(values[i]) for name, i in positions.items()}
     try:
         row = _check_row(start, cells, registry)
     except _RowProblems as exc:
@@ -612,121 +588,3 @@ def _update(ctx: Context, row: _Row, existing: Handle) -> None:
             evidence_url=row.evidence_url,
             note_code=handles.IMPORTED,
         )
-
-
-def escape_cell(value: str) -> str:
-    """A text cell as exported: an apostrophe before what a spreadsheet would run."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _unescape(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def export_scope(ctx: Context, filters: handles.HandleFilters) -> handles.HandleFilters:
-    """What this reader may export: a legal account its own brand's handles only (a filter
-    naming another brand is refused); everyone else what the filters select."""
-    actor = ctx.actor
-    if actor is None or actor.role != LEGAL:
-        return filters
-    own = ctx.session.get(Brand, actor.brand_id) if actor.brand_id else None
-    if own is None or (filters.brand and filters.brand != own.slug):
-        require_acts_for(actor, None)
-    return dataclasses.replace(filters, brand=own.slug)
-
-
-def export_handles(
-    ctx: Context,
-    filters: handles.HandleFilters | None = None,
-    out: TextIO | None = None,
-    *,
-    as_of: date,
-) -> str:
-    """The registry (or the part the registry list's filters select) as CSV text: the lines
-    of `export_lines` written to `out` when given (and "" returned), else returned."""
-    buffer = out if out is not None else io.StringIO()
-    for chunk in export_lines(ctx, filters, as_of=as_of):
-        buffer.write(chunk)
-    return "" if out is not None else buffer.getvalue()
-
-
-EXPORT_CHUNK = 1000  # rows read from the database and written out at a time
-
-
-def export_lines(
-    ctx: Context, filters: handles.HandleFilters | None = None, *, as_of: date
-) -> Iterator[str]:
-    """The export as CSV text, a chunk of rows at a time: the database rows of one chunk
-    are in memory at once, never the whole registry's.
-
-    One query for the handles, ordered by platform then normalised handle so two exports
-    compare line by line (read `EXPORT_CHUNK` rows at a time), one for their open requests,
-    and the dashboard's own query for the flags as of ``as_of``. Private fields (holder
-    contact, private notes) are never exported. ``open_requests`` lists the open requests'
-    numbers; ``flag`` is the most urgent flag among them (overdue, due_soon, not_contacted),
-    as the dashboard shows it that day. The export is scoped to what the context's actor may
-    export (`export_scope`; the operator, no actor, exports everything); the scope is checked
-    before the first line."""
-    filters = export_scope(ctx, filters or handles.HandleFilters())
-    open_ids = listings.open_request_ids(ctx.session, as_of)
-    flags = listings.flag_by_handle(ctx, as_of=as_of)
-    return _lines(ctx.session, filters, open_ids, flags)
-
-
-def _lines(session, filters, open_ids, flags) -> Iterator[str]:
-    """The header, then the rows, `EXPORT_CHUNK` at a time, platform by platform in the
-    order of their slugs. Each platform's order is read first (ids only, off the index
-    (platform_id, normalized): no sort); each chunk is then a query of its own, fetched
-    whole, so no database cursor stays open between chunks and only one platform's ids and
-    one chunk's rows are in memory at once."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    query = handles.filtered_query(filters)
-    for platform in sorted(platforms.all_platforms(session), key=lambda p: p.slug):
-        if filters.platform and filters.platform != platform.slug:
-            continue
-        ids = list(
-            session.exec(
-                handles.matching(filters, Handle.id)
-                .where(Handle.platform_id == platform.id)
-                .order_by(Handle.normalized, Handle.id)
-            )
-        )
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            for row in handles.rows_in_order(session, query, ids[start : start + EXPORT_CHUNK]):
-                handle_id = row[0].id
-                writer.writerow(
-                    _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
-                )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _export_row(
-    record: Handle, platform: Platform, brand: Brand | None, open_requests: list[int], flag: str
-) -> Iterable[str]:
-    cells = (
-        platform.slug,
-        record.handle,
-        brand.slug if brand else "",
-        record.holder_kind,
-        record.holder_name,
-        record.status,
-        "" if record.followers is None else str(record.followers),
-        record.notes,
-    )
-    return [*(escape_cell(cell) for cell in cells), ";".join(map(str, open_requests)), flag]
-
-
-def example_csv() -> str:
-    """A short file in the import format, for the help on the import page."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(EXAMPLE_ROWS)
-    return buffer.getvalue()
