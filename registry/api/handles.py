@@ -37,7 +37,7 @@ from registry.domain.messages import N_
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import requires
 from registry.presentation.words import custody_note
-from registry.services import Invalid, Stale, handles, lookalikes, platforms
+from registry.services import Invalid, Stale, custody, handles, lookalikes, platforms
 
 LIST_PARAMETERS = ("platform", "brand", "holder_kind", "status", "q", "page", "per_page")
 
@@ -150,7 +150,7 @@ def handle_response(session: Session, row: handles.HandleRow | int):
     and its ETag."""
     if isinstance(row, int):
         row = handles.get_handle(session, row)
-    response = jsonify(handle_body(row, handles.custody_history(session, row.handle.id)))
+    response = jsonify(handle_body(row, custody.custody_history(session, row.handle.id)))
     response.set_etag(etag_of(row.handle))
     return response
 

@@ -32,6 +32,7 @@ from registry.domain.permissions import IMPORT, role_can
 from registry.services import (
     Forbidden,
     ServiceError,
+    custody,
     handles,
     platforms,
 )
@@ -527,7 +528,7 @@ def _classify(
     since = registry.holder_since.get(existing.id)
     holder_changes = {"holder_kind", "holder_name"} & set(changed)
     if holder_changes and since is not None and since > today:
-        # handles.change_holder would refuse it; say so now rather than halfway through.
+        # custody.change_holder would refuse it; say so now rather than halfway through.
         report.problems.append(
             _problem(
                 row.line,
@@ -579,12 +580,12 @@ def _update(ctx: Context, row: _Row, existing: Handle) -> None:
             values["followers_seen_on"] = today if row.followers is not None else None
         handles.edit_handle(ctx, existing, **values)
     if changed & {"holder_kind", "holder_name"}:
-        handles.move_custody(
+        custody.move_custody(
             ctx,
             existing,
             holder_kind=row.holder_kind,
             holder_name=row.holder_name,
             started_on=today,
             evidence_url=row.evidence_url,
-            note_code=handles.IMPORTED,
+            note_code=custody.IMPORTED,
         )

@@ -16,7 +16,7 @@ from registry.adapters.models import ContactPoint
 from registry.domain import handover as rules
 from registry.domain import permissions, recorded
 from registry.domain.permissions import VIEW_PRIVATE, role_can
-from registry.services import handles, handover_plans, platforms, request_reads, timeline
+from registry.services import custody, handover_plans, platforms, request_reads, timeline
 from registry.services.context import Context
 
 
@@ -92,7 +92,7 @@ def pack(ctx: Context, request_id: int) -> dict:
                 **({"holder_contact": record.holder_contact} if members_private else {}),
             }
             for record in sorted(
-                handles.custody_history(session, handle.id),
+                custody.custody_history(session, handle.id),
                 key=lambda record: (record.started_on, record.id),
             )
         ],

@@ -23,7 +23,7 @@ from registry.services import (
     Invalid,
     check_version,
     checked_text,
-    handles,
+    custody,
     require,
 )
 from registry.services.attempts import record_attempt
@@ -98,7 +98,7 @@ def advance(ctx: Context, request: TransferRequest, *, to: str, note: str) -> Tr
     note = checked_text(note, "note", limits.NOTE_MAX)
     move(session, request, to, actor=ctx.actor, note=note)
     if to == workflow.COMPLETED:
-        handles.move_custody(
+        custody.move_custody(
             ctx,
             session.get_one(Handle, request.handle_id),
             holder_kind=request.to_holder_kind,

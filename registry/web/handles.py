@@ -10,7 +10,7 @@ from registry.adapters import db
 from registry.domain import permissions
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import can, requires
-from registry.services import brands, handles, lookalikes, platforms, request_reads
+from registry.services import brands, custody, handles, lookalikes, platforms, request_reads
 from registry.web.forms import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -71,7 +71,7 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
         "handles/detail.html",
         row=row,
         url=platforms.url_for_handle(row.platform, row.handle.handle),
-        history=handles.custody_history(session, handle_id),
+        history=custody.custody_history(session, handle_id),
         lookalikes=lookalikes.lookalikes_of_handle(session, row),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.
@@ -92,7 +92,7 @@ def verify_holder(handle_id: int):
     if form.validate_on_submit():
         verified = run_use_case(
             form,
-            handles.verify_holder,
+            custody.verify_holder,
             handle_id,
             evidence_url=form.evidence_url.data or "",
             expected_version=sent_version(form),
@@ -195,9 +195,9 @@ def change_holder(handle_id: int):
         form.started_on.data = context().today
         form.version.data = str(row.handle.version)
     if form.validate_on_submit():
-        custody = run_use_case(
+        record = run_use_case(
             form,
-            handles.change_holder,
+            custody.change_holder,
             handle_id,
             expected_version=sent_version(form),
             holder_kind=form.holder_kind.data,
@@ -207,7 +207,7 @@ def change_holder(handle_id: int):
             evidence_url=form.evidence_url.data or "",
             note=form.note.data or "",
         )
-        if custody is not None:
+        if record is not None:
             flash(_("Change of holder recorded."), "success")
             return redirect(url_for("handles.detail", handle_id=handle_id))
         if stale_copy() is not None:  # the page showed an older holder: show the current one

@@ -12,6 +12,7 @@ from registry.services import (
     ServiceError,
     accounts,
     brands,
+    custody,
     guide,
     handles,
     lookalikes,
@@ -66,7 +67,7 @@ def lookup():
         except ServiceError as exc:
             error = refusal(exc)
         if result and result.handle:
-            history = handles.custody_history(session, result.handle.id)
+            history = custody.custody_history(session, result.handle.id)
     row = result.row if result else None
     # Not in the registry: the brand its name most likely names, for the proposal link.
     named = brands.named_by(session, result.normalized) if result and row is None else None

@@ -15,7 +15,15 @@ from werkzeug.test import encode_multipart
 
 from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
-from registry.services import brands, csv_export, csv_format, csv_import, handles, platforms
+from registry.services import (
+    brands,
+    csv_export,
+    csv_format,
+    csv_import,
+    custody,
+    handles,
+    platforms,
+)
 from tests.conftest import reset_tables
 from tests.factories import context
 
@@ -210,7 +218,7 @@ def test_a_changed_line_updates_the_handle_and_records_the_new_holder(app, make)
     assert handle.followers_seen_on == TODAY
     with app.app_context():
         session = db.session()
-        history = handles.custody_history(session, handle.id)
+        history = custody.custody_history(session, handle.id)
         actions = set(session.exec(select(AuditEntry.action)))
     assert [(r.holder_kind, r.ended_on) for r in history] == [("brand", None), ("fan", TODAY)]
     assert {"handle.update", "handle.custody"} <= actions

@@ -23,7 +23,7 @@ from registry.services import (
     Conflict,
     Forbidden,
     Invalid,
-    handles,
+    custody,
     handover_deadlines,
     handover_plans,
     locks,
@@ -294,7 +294,7 @@ def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
         hand_over(request.id, today)
         # The same day, an agency takes the name over (the brand let it go): a new claim
         # would bounce the name straight back; the lock refuses it for 60 days.
-        handles.move_custody(
+        custody.move_custody(
             context(today=today),
             session.get(Handle, request.handle_id),
             holder_kind="agency",

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
-from registry.services import Invalid, handles, handover_plans
+from registry.services import Invalid, custody, handover_plans
 from registry.services import attempts as attempt_log
 from tests.factories import context, hand_over
 
@@ -271,7 +271,7 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
     def broken(*args, **kwargs):
         raise Invalid("custody store unavailable")
 
-    monkeypatch.setattr(handles, "move_custody", broken)
+    monkeypatch.setattr(custody, "move_custody", broken)
     with app.app_context():
         session = db.session()
         with pytest.raises(Invalid):
