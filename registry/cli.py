@@ -16,10 +16,17 @@ from flask.cli import with_appcontext
 
 from registry.adapters import db
 from registry.domain import limits
-from registry.presentation.context import home_today
+from registry.presentation.context import clock_policy, context_for, home_today
 from registry.presentation.i18n import DEFAULT_TIMEZONE
-from registry.services import ServiceError, accounts, csv_io, listings, platforms
-from registry.services.context import ClockPolicy
+from registry.services import (
+    ServiceError,
+    accounts,
+    csv_export,
+    csv_import,
+    handover_deadlines,
+    listings,
+    platforms,
+)
 
 
 def register(app: Flask) -> None:
@@ -68,8 +75,7 @@ def fail(message: str) -> None:
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic) and refresh the platforms' rules."""
     db.upgrade(current_app.config["DATABASE_URL"])
-    session = db.session()
-    count = platforms.sync_platforms(session)
+    count = platforms.sync_platforms(context_for(None))
     db.refresh_statistics(db.engine())
     click.echo(f"Database is up to date; {count} platforms loaded.")
 
@@ -81,12 +87,12 @@ def seed_demo(if_empty: bool) -> None:
     """Load the demo brands, handles, custody, requests and contact attempts."""
     from registry.fixtures import demo
 
-    session = db.session()
-    if if_empty and not demo.is_empty(session):
+    ctx = context_for(None, today=home_today())
+    if if_empty and not demo.is_empty(ctx.session):
         click.echo("The registry already has data; demo data not loaded.")
         return
     try:
-        summary = demo.load(session, policy=ClockPolicy.from_config(current_app.config))
+        summary = demo.load(ctx)
     except ServiceError as exc:
         fail(f"Demo data not loaded: {exc}")
     click.echo(f"Demo data loaded: {summary}.")
@@ -128,7 +134,7 @@ def demo_login() -> None:
     from registry.fixtures import demo
 
     try:
-        logins = demo.one_time_logins(db.session())
+        logins = demo.one_time_logins(context_for(None))
     except demo.NoDemo as exc:
         fail(str(exc))
     click.echo("Demo accounts (new passwords each time; `registry demo-login` makes others):")
@@ -151,7 +157,7 @@ def create_user(email: str, role: str, name: str, brand: str) -> None:
         password = sys.stdin.readline().rstrip("\n")
     try:
         user = accounts.create_user(
-            db.session(),
+            context_for(None),
             email=email,
             password=password,
             role=role,
@@ -171,12 +177,12 @@ def create_token(email: str, name: str) -> None:
     """Create an API token for an account; the token alone is printed on the last line."""
     from registry.services import tokens
 
-    session = db.session()
-    user = accounts.find_by_email(session, email.strip())
+    ctx = context_for(None)
+    user = accounts.find_by_email(ctx.session, email.strip())
     if user is None:
         fail(f"No account with the e-mail address {email.strip()}.")
     try:
-        token, plaintext = tokens.create_token(session, user, name, actor=None)
+        token, plaintext = tokens.create_token(ctx, user, name)
     except ServiceError as exc:
         fail(str(exc))
     click.echo(f'API token "{token.name}" created for {user.email} ({user.role}).')
@@ -192,9 +198,7 @@ def flag_unanswered(as_of: str | None, as_json: bool) -> None:
     """Print the open requests that are overdue, due soon, or not contacted."""
 
     day = parse_day(as_of)
-    rows = listings.flagged(
-        db.session(), as_of=day, policy=ClockPolicy.from_config(current_app.config)
-    )
+    rows = listings.flagged(context_for(None, today=day), as_of=day)
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
@@ -229,10 +233,10 @@ def import_handles(csv_file: str, dry_run: bool) -> None:
                 data = stream.read()
     except OSError as exc:
         fail(f"Cannot read {csv_file}: {exc.strerror}.")
-    session = db.session()
-    today = home_today()
     try:
-        report = csv_io.import_handles(session, data, actor=None, today=today, dry_run=dry_run)
+        report = csv_import.import_handles(
+            context_for(None, today=home_today()), data, dry_run=dry_run
+        )
     except ServiceError as exc:
         fail(f"Nothing imported: {exc}")
     if report.refused:
@@ -257,9 +261,8 @@ def export_handles(output: str | None, as_of: str | None) -> None:
 
     Written a chunk of rows at a time (flat memory); a file is written beside its name and
     renamed when complete, so a failed export never leaves half a file under that name."""
-    chunks = csv_io.export_lines(
-        db.session(), as_of=parse_day(as_of), policy=ClockPolicy.from_config(current_app.config)
-    )
+    day = parse_day(as_of)
+    chunks = csv_export.export_lines(context_for(None, today=day), as_of=day)
     if output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)
@@ -319,7 +322,7 @@ def gen_data(
                     sizes=sizes,
                     seed=seed,
                     today=day,
-                    policy=ClockPolicy.from_config(current_app.config),
+                    policy=clock_policy(),
                 )
     except (synthetic.NotEmpty, synthetic.NotInitialised, synthetic.TooFewHandles) as exc:
         fail(str(exc))
@@ -351,17 +354,14 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
     (once per plan). Meant to run daily from cron or a scheduler."""
     from registry.adapters import mail
     from registry.jobs import reminders
-    from registry.services import handover
 
     day = parse_day(as_of)
-    moment = datetime.now(UTC)
+    ctx = context_for(None, today=day)
+    moment = ctx.now
     if as_of:
         # As of a given day: the start of that day in the registry's home zone.
         moment = datetime.combine(day, datetime.min.time(), ZoneInfo(DEFAULT_TIMEZONE))
-    session = db.session()
-    due = handover.reminders_due(
-        session, as_of=day, now=moment, policy=ClockPolicy.from_config(current_app.config)
-    )
+    due = handover_deadlines.reminders_due(ctx.at(moment), as_of=day)
     if not due:
         click.echo(f"No handover window to remind as of {day.isoformat()}.")
         return
@@ -377,7 +377,7 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
                 mail.send(message.mail)
         except mail.MailNotSent as exc:
             fail(f"Sending the reminder of {label} failed: {exc}")
-        handover.mark_reminded(session, reminder.plan.id, now=datetime.now(UTC))
+        handover_deadlines.mark_reminded(ctx.at(datetime.now(UTC)), reminder.plan.id)
         sent += len(outgoing)
         click.echo(f"{label}: reminded {len(outgoing)} member(s).")
     if not dry_run:
@@ -397,11 +397,11 @@ def notify_overdue(as_of: str | None, dry_run: bool) -> None:
     from registry.jobs import digests
 
     day = parse_day(as_of)
-    policy = ClockPolicy.from_config(current_app.config)
     sent = notices = 0
     failed = []
     try:
-        for delivery in digests.deliver(db.session(), as_of=day, policy=policy, dry_run=dry_run):
+        ctx = context_for(None, today=day)
+        for delivery in digests.deliver(ctx, as_of=day, dry_run=dry_run):
             member, count = delivery.digest.recipient.email, len(delivery.digest.items)
             if delivery.dry_run:
                 click.echo(f"{member} ({delivery.language}): would list {count} request(s).")

@@ -17,6 +17,7 @@ from registry import ROOT, create_app
 from registry.adapters import db
 from registry.services import accounts, platforms
 from tests import factories
+from tests.factories import context
 
 PASSWORD = "correct horse battery"
 TRANSLATIONS = ROOT / "registry" / "translations"
@@ -71,7 +72,7 @@ def make_test_app(directory, **config):
     )
     reset_tables(app)
     with app.app_context():
-        platforms.sync_platforms(db.session())  # a use case: it commits
+        platforms.sync_platforms(context())  # a use case: it commits
     return app
 
 
@@ -128,7 +129,7 @@ class AuthActions:
             session = db.session()
             if accounts.find_by_email(session, email) is None:
                 accounts.create_user(
-                    session, email=email, password=PASSWORD, role=role, brand_slug=brand
+                    context(), email=email, password=PASSWORD, role=role, brand_slug=brand
                 )
                 session.commit()
         response = self.client.post("/login", data={"email": email, "password": PASSWORD})

@@ -3,25 +3,43 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from registry.adapters import db
-from registry.services import accounts, attempts, brands, handles, proposals, transitions
-from registry.services.context import ClockPolicy
+from registry.adapters.models import User
+from registry.domain import workflow
+from registry.presentation.context import context_for
+from registry.services import (
+    accounts,
+    attempts,
+    brands,
+    handles,
+    handover,
+    proposals,
+    transitions,
+)
+from registry.services.context import Context
 
 PASSWORD = "correct horse battery"
 SERIAL = itertools.count(1)
+
+
+def context(actor=None, *, today: date | None = None, now: datetime | None = None) -> Context:
+    """The context a use case gets in the app in context, as the interfaces build it
+    (registry.presentation.context.context_for): `actor` acting (None: the registry itself,
+    as a command), on `today` (default: today in Paris), at `now` (default: now)."""
+    built = context_for(actor, today=today)
+    return built.at(now) if now is not None else built
 
 
 class Factories:
     def __init__(self, app):
         self.app = app
 
-    def _run(self, use_case, *args, **kwargs):
+    def _run(self, use_case, *args, today: date | None = None, **kwargs):
         with self.app.app_context():
-            session = db.session()
-            result = use_case(session, *args, **kwargs)
-            session.commit()
+            result = use_case(context(today=today), *args, **kwargs)
+            db.session().commit()
             return result
 
     def user(self, role: str = "fan", email: str | None = None, **values):
@@ -34,13 +52,11 @@ class Factories:
         )
 
     def brand(self, name: str = "Gallimard", **values):
-        return self._run(brands.create_brand, actor=None, name=name, **values)
+        return self._run(brands.create_brand, name=name, **values)
 
     def handle(self, handle: str = "Gallimard", platform: str = "x", **values):
         values.setdefault("today", date(2024, 1, 15))
-        return self._run(
-            handles.create_handle, actor=None, platform_slug=platform, handle=handle, **values
-        )
+        return self._run(handles.create_handle, platform_slug=platform, handle=handle, **values)
 
     def offer(self, handle: str, brand, *, opened_on: date, outcomes=("no_answer",)):
         """A new fan's offer of `handle` (a handle of `brand` they hold) to that brand."""
@@ -63,11 +79,6 @@ class Factories:
         The fan proposer is the handle's recorded holder; a staff, legal or admin proposer
         opens a claim instead, a legal one for the brand it is then attached to. Given a
         handle that no member holds, the default proposer is staff (a fan could not offer it)."""
-        from datetime import UTC, datetime, timedelta
-
-        from registry.adapters.models import User
-        from registry.domain import workflow
-
         brand = brand or self.brand("Gallimard")
         if proposer is None:
             held_by_nobody = handle is not None and handle.holder_user_id is None
@@ -81,94 +92,50 @@ class Factories:
             holder_user_id=proposer.id if kind == "offer" else None,
         )
 
-        policy = ClockPolicy.from_config(self.app.config)
-
-        def build(session):
+        def build(ctx: Context):
+            session = ctx.session
             member = session.get(User, proposer.id)
             if member.role == "legal" and member.brand_id is None:
                 member.brand_id = handle.brand_id or brand.id
                 session.add(member)
                 session.commit()
-            request = proposals.propose(
-                session,
-                actor=member,
-                today=opened_on,
-                handle_id=handle.id,
-                kind=kind,
-                policy=policy,
-            )
+            as_proposer = context(member, today=opened_on)
+            request = proposals.propose(as_proposer, handle_id=handle.id, kind=kind)
             for n, outcome in enumerate(outcomes):
                 moment = datetime(opened_on.year, opened_on.month, opened_on.day, 9, tzinfo=UTC)
                 attempts.log_attempt(
-                    session,
+                    as_proposer.at(moment + timedelta(days=365)),
                     request.id,
-                    actor=member,
                     direction="outbound",
                     channel="email",
                     outcome=outcome,
                     happened_at=moment + timedelta(days=n),
-                    now=moment + timedelta(days=365),
-                    policy=policy,
                 )
             if state:
                 for step in workflow.path_to(request.state, state):
                     if step == workflow.COMPLETED:
-                        hand_over(session, request.id, opened_on, policy=policy)
+                        hand_over(request.id, opened_on)
                         continue
                     transitions.transition(
-                        session,
-                        request.id,
-                        actor=None,
-                        to=step,
-                        today=opened_on,
-                        confirmed=True,
-                        policy=policy,
+                        context(today=opened_on), request.id, to=step, confirmed=True
                     )
             return request
 
         return self._run(build)
 
 
-def hand_over(session, request_id: int, day, *, policy=None, actor=None) -> None:
+def hand_over(request_id: int, day, *, actor=None) -> None:
     """Complete an agreed request the only way there is: a window on `day` at 10:00 UTC,
-    both sides' confirmations (received by e-mail), and the name claimed in the window."""
-    from datetime import UTC, datetime, timedelta
-
-    from flask import current_app
-
-    from registry.services import handover
-
-    policy = policy or ClockPolicy.from_config(current_app.config)
+    both sides' confirmations (received by e-mail), and the name claimed in the window, by
+    `actor` (None: the registry itself)."""
     start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
     handover.schedule(
-        session,
-        request_id,
-        actor=actor,
-        window_start=start,
-        now=start - timedelta(hours=2),
-        policy=policy,
+        context(actor, now=start - timedelta(hours=2)), request_id, window_start=start
     )
     for party in ("holder", "brand"):
         handover.confirm(
-            session,
-            request_id,
-            actor=None,
-            party=party,
-            channel="email",
-            now=start - timedelta(hours=1),
+            context(now=start - timedelta(hours=1)), request_id, party=party, channel="email"
         )
     handover.record_outcome(
-        session,
-        request_id,
-        actor=actor,
-        outcome="claimed",
-        now=start + timedelta(minutes=10),
-        policy=policy,
+        context(actor, now=start + timedelta(minutes=10)), request_id, outcome="claimed"
     )
-
-
-def configured_policy():
-    """The clock policy of the app in context, as the interfaces build it."""
-    from flask import current_app
-
-    return ClockPolicy.from_config(current_app.config)

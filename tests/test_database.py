@@ -13,6 +13,7 @@ from sqlalchemy import exc, text
 from sqlmodel import select
 
 from registry.adapters.models import Brand
+from tests.factories import context
 
 
 def test_database_backend_matches_environment(app):
@@ -64,7 +65,7 @@ def test_the_registry_total_is_kept_by_the_database_whoever_writes(app, make):
     """row_count follows every insert and delete (registry.adapters.counts): the services, a bulk
     import, and plain SQL, one row or many at a time; the list's total reads it."""
     from registry.adapters import db
-    from registry.services import csv_io, handles
+    from registry.services import csv_import, handles
 
     def kept_and_real():
         with app.app_context():
@@ -79,10 +80,9 @@ def test_the_registry_total_is_kept_by_the_database_whoever_writes(app, make):
     assert kept_and_real() == (2, 2)
     rows = "\n".join(f"x,fan_{n},,fan,Fan {n},active,," for n in range(5))
     with app.app_context():
-        session = db.session()
         header = "platform,handle,brand,holder_kind,holder_name,status,followers,notes"
-        report = csv_io.import_handles(
-            session, f"{header}\n{rows}\n", actor=None, today=datetime(2026, 3, 2).date()
+        report = csv_import.import_handles(
+            context(today=datetime(2026, 3, 2).date()), f"{header}\n{rows}\n"
         )
         assert report.created == 5
     assert kept_and_real() == (7, 7)

@@ -26,6 +26,7 @@ from registry.adapters.models import Brand
 from registry.domain import limits
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app
+from tests.factories import context
 
 # --- the hostile values ----------------------------------------------------------------------
 
@@ -881,11 +882,11 @@ class Scene:
             user = accounts.find_by_email(session, email)
             if user is None:
                 user = accounts.create_user(
-                    session, email=email, password=PASSWORD, role=role, brand_slug=brand_slug
+                    context(), email=email, password=PASSWORD, role=role, brand_slug=brand_slug
                 )
                 session.commit()
             if role in ("staff", "legal", "admin"):
-                _token, self.tokens[role] = tokens.create_token(session, user, "hostile", user)
+                _token, self.tokens[role] = tokens.create_token(context(user), user, "hostile")
                 session.commit()
         if login:
             client = self.app.test_client()

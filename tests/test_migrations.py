@@ -24,6 +24,7 @@ import registry.adapters.models
 from registry import create_app
 from registry.adapters import db
 from registry.domain.platforms import get_rules
+from tests.factories import context
 
 FIRST_REVISION = "0001"
 RECORDED_AT = datetime(2011, 3, 1, 9, 30, tzinfo=UTC)
@@ -552,7 +553,7 @@ def test_revision_0007_turns_sentences_into_codes_and_copies_of_members_into_ref
         with app.app_context():
             session = db.session()
             privacy.delete_member(
-                session,
+                context(),
                 session.get(registry.adapters.models.User, ids["fan"]),
                 password="fan password",
             )

@@ -28,6 +28,7 @@ from registry.domain.platforms import PLATFORMS
 from registry.domain.vocabulary import HandleStatus, HolderKind, State, values
 from registry.fixtures import synthetic
 from registry.services import context, flags, listings, platforms, reply_clock
+from tests import factories
 from tests.conftest import reset_tables
 
 TODAY = date(2026, 3, 16)
@@ -83,12 +84,12 @@ def test_the_same_seed_writes_the_same_data_and_another_seed_other_data(runner, 
     first = digest(app)
     reset_tables(app)
     with app.app_context():
-        platforms.sync_platforms(db.session())
+        platforms.sync_platforms(factories.context())
     generated(runner)
     assert digest(app) == first
     reset_tables(app)
     with app.app_context():
-        platforms.sync_platforms(db.session())
+        platforms.sync_platforms(factories.context())
     generated(runner, seed=8)
     assert digest(app) != first
 
@@ -344,7 +345,7 @@ def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
                     r.business_days_waiting,
                     r.unanswered_attempts,
                 )
-                for r in listings.flagged(session, as_of=as_of, policy=policy)
+                for r in listings.flagged(factories.context(), as_of=as_of)
             }
             assert listed == expected, as_of
             checked += len(expected)

@@ -11,10 +11,9 @@ from datetime import UTC, date
 
 from flask import jsonify, url_for
 
-from registry.adapters import db
 from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest
 from registry.api import bp
-from registry.api.auth import api_user
+from registry.api.auth import context
 from registry.api.handles import brand_id_for, brand_parameter
 from registry.api.inputs import (
     bad_parameter,
@@ -45,7 +44,7 @@ from registry.presentation.labels import names_in_every_language
 from registry.presentation.words import translate_message
 from registry.services import (
     Stale,
-    handover,
+    handover_plans,
     listings,
     proposals,
     reply_clock,
@@ -53,7 +52,6 @@ from registry.services import (
     transitions,
 )
 from registry.services import attempts as attempt_log
-from registry.web.helpers import clock_policy, now, today
 
 LIST_PARAMETERS = ("flag", "as_of", "state", "brand", "page", "per_page")
 
@@ -75,7 +73,7 @@ def request_fields(
         "amount": request.amount_cents / 100 if request.amount_cents is not None else None,
         "flag": flag,
         "due_date": due_date,
-        "allowed_transitions": list(permissions.moves_for(api_user(), request, brand)),
+        "allowed_transitions": list(permissions.moves_for(context().actor, request, brand)),
     }
 
 
@@ -83,15 +81,16 @@ def plan_body(plan: HandoverPlan | None) -> dict | None:
     """A handover plan as the API answers it, its warnings in the caller's language."""
     if plan is None:
         return None
-    shown = handover.view(db.session(), plan, now=now(), policy=clock_policy())
+    shown = handover_plans.view(context(), plan)
     body = shown.as_dict()
     body["warnings"] = [translate_message(warning) for warning in shown.warnings]
     return body
 
 
 def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
-    attempts = [attempt for attempt, _ in request_reads.attempts_of(db.session(), row.request.id)]
-    status = reply_clock.reply_status(row, attempts, as_of=as_of, policy=clock_policy())
+    ctx = context()
+    attempts = [attempt for attempt, _ in request_reads.attempts_of(ctx.session, row.request.id)]
+    status = reply_clock.reply_status(ctx, row, attempts, as_of=as_of)
     fields = request_fields(
         row.request, row.handle, row.platform, row.brand, flag=status.flag, due_date=status.due_on
     )
@@ -101,19 +100,19 @@ def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
         unanswered_attempts=status.unanswered_attempts,
         attempts=[attempt.model_dump() for attempt in attempts],
         escalation=_escalation(row, attempts),
-        handover=plan_body(handover.current_plan(db.session(), row.request.id)),
+        handover=plan_body(handover_plans.current_plan(ctx.session, row.request.id)),
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
 
 
 def _escalation(row: request_reads.RequestRow, attempts: list) -> dict | None:
     """The ladder's suggestion, for a reader who may log attempts on the request."""
-    if not permissions.can_log_attempt(api_user(), row.request, row.brand):
+    ctx = context()
+    if not permissions.can_log_attempt(ctx.actor, row.request, row.brand):
         return None
     found = attempt_log.escalation_for(
-        db.session(),
+        ctx,
         row,
-        clock_policy(),
         attempts=attempts,
         department_names=names_in_every_language("department"),
     )
@@ -121,7 +120,7 @@ def _escalation(row: request_reads.RequestRow, attempts: list) -> dict | None:
 
 
 def visible_row(request_id: int) -> request_reads.RequestRow:
-    return request_reads.visible_request(db.session(), request_id, api_user())
+    return request_reads.visible_request(context(), request_id)
 
 
 def created(body: dict, location: str):
@@ -141,21 +140,20 @@ def with_etag(body: dict, request: TransferRequest):
 @requires(READ_ALL)
 def requests_index():
     check_known_parameters(LIST_PARAMETERS)
-    session = db.session()
+    ctx = context()
     flag = choice_parameter("flag", clock.FLAGS)
     state = choice_parameter("state", workflow.STATES)
-    brand = brand_parameter(session)
-    as_of = date_parameter("as_of", today())
+    brand = brand_parameter(ctx.session)
+    as_of = date_parameter("as_of", ctx.today)
     if flag and state and state not in workflow.OPEN_STATES:
         raise bad_parameter(
             "state", N_('Only open requests carry a flag, not "%(state)s" ones.'), state=state
         )
     page, per_page = paging()
     found = listings.list_requests(
-        session,
+        ctx,
         listings.RequestFilters(state=state, brand=brand, flag=flag),
         as_of=as_of,
-        policy=clock_policy(),
         page=page,
         page_size=per_page,
     )
@@ -176,57 +174,53 @@ def requests_index():
 def request_detail(request_id: int):
     check_known_parameters(("as_of",))
     row = visible_row(request_id)
-    return with_etag(detail_body(row, as_of=date_parameter("as_of", today())), row.request)
+    as_of = date_parameter("as_of", context().today)
+    return with_etag(detail_body(row, as_of=as_of), row.request)
 
 
 @bp.post("/requests")
 @requires(PROPOSE)
 def request_create():
     body = body_as(RequestCreate)
-    session = db.session()
+    ctx = context()
     proposed = run_use_case(
         proposals.propose,
-        actor=api_user(),
-        today=today(),
         handle_id=body.handle_id,
         platform_slug=body.platform,
         handle=body.handle,
-        brand_id=brand_id_for(session, body.brand),
+        brand_id=brand_id_for(ctx.session, body.brand),
         kind=body.kind,
         terms=body.terms,
         amount=body.amount,
         message=body.message,
         opened_on=body.opened_on,
         show_name=body.show_name,
-        policy=clock_policy(),
     )
-    row = request_reads.get_request(session, proposed.id)
+    row = request_reads.get_request(ctx.session, proposed.id)
     return created(
-        detail_body(row, as_of=today()), url_for("api.request_detail", request_id=proposed.id)
+        detail_body(row, as_of=ctx.today), url_for("api.request_detail", request_id=proposed.id)
     )
 
 
 @bp.post("/requests/<int:request_id>/attempts")
 @requires(MEMBER)
 def attempt_create(request_id: int):
-    request_reads.may_act_on(db.session(), request_id, api_user(), "attempt")  # before the body
+    ctx = context()
+    request_reads.may_act_on(ctx, request_id, permissions.ATTEMPT)  # before the body
     body = body_as(AttemptCreate)
-    happened_at = body.happened_at or now()
+    happened_at = body.happened_at or ctx.now
     if happened_at.tzinfo is None:  # documented: a time without an offset is UTC
         happened_at = happened_at.replace(tzinfo=UTC)
     happened_at = happened_at.astimezone(UTC)  # answered as stored, whatever the offset sent
     attempt = run_use_case(
         attempt_log.log_attempt,
         request_id,
-        actor=api_user(),
         direction=body.direction,
         channel=body.channel,
         outcome=body.outcome,
         happened_at=happened_at,
-        now=now(),
         contact_point=body.contact_point,
         summary=body.summary,
-        policy=clock_policy(),
     )
     return created(
         AttemptOut.model_validate(attempt.model_dump()).model_dump(mode="json"),
@@ -240,24 +234,22 @@ def request_transition(request_id: int):
     """A compare-and-set on the state: `from_state` in the body, or an If-Match ETag from
     the request's answer, makes a move from a stale read fail (409, or 412) instead of
     applying to a request that has moved since."""
-    request_reads.may_act_on(db.session(), request_id, api_user(), "move")  # before the body
+    ctx = context()
+    request_reads.may_act_on(ctx, request_id, permissions.MOVE)  # before the body
     body = body_as(TransitionCreate)
     try:
         run_use_case(
             transitions.transition,
             request_id,
-            actor=api_user(),
             to=body.to,
-            today=today(),
             note=body.note,
             expected_state=body.from_state,
             expected_version=expected_version(),
             # A call to the API is itself deliberate (a script or a person who wrote the
             # body): it needs no second step; the web asks on a confirm page first.
             confirmed=True,
-            policy=clock_policy(),
         )
     except Stale as exc:
         raise precondition_failed(exc.current) from None
-    row = request_reads.get_request(db.session(), request_id)
-    return with_etag(detail_body(row, as_of=today()), row.request)
+    row = request_reads.get_request(ctx.session, request_id)
+    return with_etag(detail_body(row, as_of=ctx.today), row.request)

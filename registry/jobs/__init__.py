@@ -129,7 +129,8 @@ def serve(app) -> None:
 def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
     from registry.adapters import db
     from registry.adapters.models import User
-    from registry.services import ServiceError, csv_io
+    from registry.presentation.context import context_for
+    from registry.services import ServiceError, csv_import
 
     job = import_job(job_id) or ImportJob()
     data = huey.get(f"import-file:{job_id}", peek=True) or b""
@@ -143,8 +144,8 @@ def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:
     session = db.session()
     actor = session.get(User, actor_id) if actor_id is not None else None
     try:
-        report = csv_io.import_handles(
-            session, data, actor=actor, today=today, dry_run=dry_run, progress=progress
+        report = csv_import.import_handles(
+            context_for(actor, today=today), data, dry_run=dry_run, progress=progress
         )
     except ServiceError as exc:
         job.state, job.error = "failed", (exc.msgid, dict(exc.params))
@@ -185,15 +186,13 @@ def digest_due(moment, at: tuple[int, int] | None = _DIGEST_TIME) -> bool:
 
 @huey.periodic_task(digest_due)
 def notify_overdue_daily() -> None:
-    from registry.adapters import db
     from registry.jobs import digests
-    from registry.presentation.context import home_today
-    from registry.services.context import ClockPolicy
+    from registry.presentation.context import context_for, home_today
 
     app = _worker_app()
     with app.app_context():
-        policy = ClockPolicy.from_config(app.config)
-        deliveries = digests.deliver(db.session(), as_of=home_today(), policy=policy, dry_run=False)
+        ctx = context_for(None, today=home_today())
+        deliveries = digests.deliver(ctx, as_of=ctx.today, dry_run=False)
         for delivery in deliveries:
             member = delivery.digest.recipient.email
             if delivery.error:

@@ -22,7 +22,7 @@ from registry.domain import digests as rules
 from registry.jobs.reminders import language_of
 from registry.presentation import i18n
 from registry.services import digests
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -83,12 +83,12 @@ class NoMailServer(RuntimeError):
     """SMTP_URL is not set: a digest would only be logged, and its notices lost."""
 
 
-def deliver(session, *, as_of: date, policy: ClockPolicy, dry_run: bool) -> Iterator[Delivery]:
+def deliver(ctx: Context, *, as_of: date, dry_run: bool) -> Iterator[Delivery]:
     """Send each member's digest as of `as_of` (or, dry, only say what it would hold),
     recording each member's notices right after their message went out."""
-    if not dry_run and not current_app.config.get("SMTP_URL"):
+    if not dry_run and not ctx.settings.get("SMTP_URL"):
         raise NoMailServer("SMTP_URL is not set: no digest can be sent (try --dry-run).")
-    for digest in digests.digests_due(session, as_of=as_of, policy=policy):
+    for digest in digests.digests_due(ctx, as_of=as_of):
         language, message = compose(digest, as_of=as_of)
         if dry_run:
             yield Delivery(digest, language, dry_run=True)
@@ -98,5 +98,6 @@ def deliver(session, *, as_of: date, policy: ClockPolicy, dry_run: bool) -> Iter
         except mail.MailNotSent as exc:
             yield Delivery(digest, language, error=str(exc))
             continue
-        digests.mark_sent(session, digest.recipient.id, digest.notices, now=datetime.now(UTC))
+        sent_at = ctx.at(datetime.now(UTC))  # when this member's message went out
+        digests.mark_sent(sent_at, digest.recipient.id, digest.notices)
         yield Delivery(digest, language)

@@ -2,8 +2,9 @@
 
 Each member gets one message in their profile's language (English when they chose none),
 the window in their own time zone, and what their side does (registry.domain.handover.steps);
-nothing about any other member. The plans come from registry.services.handover.reminders_due,
-and a plan is marked reminded once its messages are sent, so none is sent twice.
+nothing about any other member. The plans come from
+registry.services.handover_deadlines.reminders_due, and a plan is marked reminded once its
+messages are sent, so none is sent twice.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from registry.adapters.models import User
 from registry.domain import handover
 from registry.domain.messages import LANGUAGES
 from registry.presentation import i18n
-from registry.services.handover import STAFF_SIDE, Reminder
+from registry.services.handover_deadlines import STAFF_SIDE, Reminder
 
 
 @dataclass(frozen=True)

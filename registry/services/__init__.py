@@ -1,4 +1,12 @@
-"""Use cases, one function each, each in its own transaction (registry.services.unit)."""
+"""Use cases, one function each, each in its own transaction (registry.services.unit).
+
+A use case takes the Context first (registry.services.context): its session, who acts, now,
+the reader's day, the clock policy and the settings the app is configured with. So does
+every read whose answer depends on who asks, when, or a setting (a listing's flags, a
+request its reader may see, the escalation hint, the lock after a handover); a read by id
+or by name alone takes the session. Nothing here reads the app's configuration, the clock
+or the signed-in member by itself, and nothing the app configures has a default here: each
+interface builds the context once per call (registry.presentation.context.context_for)."""
 
 from __future__ import annotations
 

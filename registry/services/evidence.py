@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from registry.adapters.models import ContactPoint, User
+from registry.adapters.models import ContactPoint
 from registry.domain import handover as rules
 from registry.domain import permissions, recorded
 from registry.domain.permissions import VIEW_PRIVATE, role_can
-from registry.services import handles, handover, platforms, request_reads, timeline
-from registry.services.context import ClockPolicy
+from registry.services import custody, handover_plans, platforms, request_reads, timeline
+from registry.services.context import Context
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -26,16 +26,11 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def pack(
-    session: Session,
-    request_id: int,
-    actor: User | None,
-    *,
-    now: datetime,
-    policy: ClockPolicy,
-) -> dict:
-    """The pack of one request its reader may see (NotFound, Forbidden otherwise)."""
-    row = request_reads.visible_request(session, request_id, actor)
+def pack(ctx: Context, request_id: int) -> dict:
+    """The pack of one request the context's actor may see (NotFound, Forbidden otherwise),
+    generated now."""
+    session, actor, now = ctx.session, ctx.actor, ctx.now
+    row = request_reads.visible_request(ctx, request_id)
     request, handle, platform, brand = row.request, row.handle, row.platform, row.brand
     private = permissions.may_see_private(actor, request)
     members_private = role_can(actor.role if actor else None, VIEW_PRIVATE)
@@ -97,7 +92,7 @@ def pack(
                 **({"holder_contact": record.holder_contact} if members_private else {}),
             }
             for record in sorted(
-                handles.custody_history(session, handle.id),
+                custody.custody_history(session, handle.id),
                 key=lambda record: (record.started_on, record.id),
             )
         ],
@@ -123,15 +118,15 @@ def pack(
         if decision
         else None,
         "plans": [
-            _plan(handover.view(session, plan, now=now, policy=policy))
-            for plan in handover.plans_of(session, request.id)
+            _plan(handover_plans.view(ctx, plan))
+            for plan in handover_plans.plans_of(session, request.id)
         ],
         "private": private,
         "generated_at": now,
     }
 
 
-def _plan(view: handover.PlanView) -> dict:
+def _plan(view: handover_plans.PlanView) -> dict:
     plan = view.plan
     return {
         "window_start": _aware(plan.window_start),

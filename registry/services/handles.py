@@ -1,4 +1,4 @@
-"""Handles and their custody: create, edit, look up, list, and change of holder."""
+"""Handles: create, edit, look up, list (their custody: registry.services.custody)."""
 
 from __future__ import annotations
 
@@ -39,13 +39,8 @@ from registry.services import (
     lookalike_index,
     platforms,
 )
+from registry.services.context import Context
 from registry.services.unit import locked, use_case, wrote
-
-# Notes the registry writes on custody records itself: codes (CustodyRecord.note_code), said
-# in the reader's language when shown (registry.domain.recorded.CUSTODY_NOTES).
-FIRST_RECORDED = recorded.FIRST_RECORDED
-IMPORTED = recorded.IMPORTED
-HANDED_OVER = recorded.HANDED_OVER  # note_params: {"id": the transfer request}
 
 EDITABLE_FIELDS = ("brand_id", "status", "followers", "followers_seen_on", "notes", "private_notes")
 HOLDER_FIELDS = (
@@ -187,7 +182,7 @@ def require_editor(actor: User | None) -> None:
         raise Forbidden(N_("Only staff can edit the registry."))
 
 
-def _locked_handle(session: Session, handle_id: int) -> Handle:
+def locked_handle(session: Session, handle_id: int) -> Handle:
     record = locked(session, Handle, Handle.id == handle_id)
     if record is None:
         raise NotFound("No such handle in the registry.")
@@ -195,34 +190,17 @@ def _locked_handle(session: Session, handle_id: int) -> Handle:
 
 
 @use_case
-def create_handle(
-    session: Session,
-    *,
-    actor: User | None,
-    platform_slug: str,
-    handle: str,
-    today: date,
-    **values,
-) -> Handle:
-    """Staff add a handle (see `add_typed_handle`)."""
-    require_editor(actor)
-    return add_typed_handle(
-        session, actor=actor, platform_slug=platform_slug, handle=handle, today=today, **values
-    )
+def create_handle(ctx: Context, *, platform_slug: str, handle: str, **values) -> Handle:
+    """Staff add a handle (see `add_typed_handle`), first recorded on the context's day."""
+    require_editor(ctx.actor)
+    return add_typed_handle(ctx, platform_slug=platform_slug, handle=handle, **values)
 
 
-def add_typed_handle(
-    session: Session,
-    *,
-    actor: User | None,
-    platform_slug: str,
-    handle: str,
-    today: date,
-    **values,
-) -> Handle:
+def add_typed_handle(ctx: Context, *, platform_slug: str, handle: str, **values) -> Handle:
     """Add a handle typed by a person: the platform's rules, no duplicate, then `add_handle`
     (whose keyword arguments — brand_id, holder_kind, status, followers… — it passes on).
     Also the step of a proposal that names a handle the registry does not know yet."""
+    session = ctx.session
     handle = checked_text(handle, "handle", limits.HANDLE_INPUT_MAX)
     platform = platforms.get_platform(session, platform_slug)
     parsed = platforms.parse(platform, handle)
@@ -233,7 +211,7 @@ def add_typed_handle(
             platform=platform.name,
             handle=parsed.display,
         )
-    return add_handle(session, platform, parsed, actor=actor, today=today, **values)
+    return add_handle(session, platform, parsed, actor=ctx.actor, today=ctx.today, **values)
 
 
 @dataclass
@@ -378,23 +356,19 @@ TEXT_LIMITS = {"notes": limits.NOTE_MAX, "private_notes": limits.NOTE_MAX}
 
 @use_case
 def update_handle(
-    session: Session,
-    handle_id: int,
-    *,
-    actor: User | None,
-    expected_version: int | None = None,
-    **values,
+    ctx: Context, handle_id: int, *, expected_version: int | None = None, **values
 ) -> Handle:
     """Staff edit what describes a handle. `expected_version` is the version the editor
     read: a save from a stale copy is refused (`Stale`, with the newer row)."""
-    require_editor(actor)
-    record = _locked_handle(session, handle_id)
+    require_editor(ctx.actor)
+    record = locked_handle(ctx.session, handle_id)
     check_version(record, expected_version, CHANGED_MEANWHILE)
-    return edit_handle(session, record, actor=actor, **values)
+    return edit_handle(ctx, record, **values)
 
 
-def edit_handle(session: Session, record: Handle, *, actor: User | None, **values) -> Handle:
+def edit_handle(ctx: Context, record: Handle, **values) -> Handle:
     """Edit what describes a handle. The holder changes only through `move_custody`."""
+    session, actor = ctx.session, ctx.actor
     before = audit.snapshot(record, AUDITED_FIELDS)
     if "status" in values:
         check_choice(values["status"], HANDLE_STATUSES, "status", "status")
@@ -427,172 +401,6 @@ def edit_handle(session: Session, record: Handle, *, actor: User | None, **value
     return record
 
 
-def current_custody(session: Session, handle_id: int) -> CustodyRecord | None:
-    return session.exec(
-        select(CustodyRecord)
-        .where(CustodyRecord.handle_id == handle_id, CustodyRecord.ended_on.is_(None))  # type: ignore[union-attr]
-        .order_by(CustodyRecord.id.desc())  # type: ignore[union-attr]
-    ).first()
-
-
-@use_case
-def change_holder(
-    session: Session,
-    handle_id: int,
-    *,
-    actor: User | None,
-    expected_version: int | None = None,
-    **values,
-) -> CustodyRecord:
-    """Staff record a change of holder (see `move_custody`), refused from a stale copy."""
-    require_editor(actor)
-    record = _locked_handle(session, handle_id)
-    check_version(record, expected_version, CHANGED_MEANWHILE)
-    return move_custody(session, record, actor=actor, **values)
-
-
-def move_custody(
-    session: Session,
-    record: Handle,
-    *,
-    actor: User | None,
-    holder_kind: str,
-    holder_name: str = "",
-    holder_contact: str = "",
-    holder_user_id: int | None = None,
-    started_on: date,
-    evidence_url: str = "",
-    note: str = "",
-    note_code: str = "",
-    note_params: dict | None = None,
-    today: date,
-) -> CustodyRecord:
-    """Close the open custody record and append the new one; the handle shows the new holder.
-    Also the custody step of a completed transfer request. `note` is what staff typed,
-    `note_code` and `note_params` what the registry says itself (recorded.CUSTODY_NOTES);
-    `holder_user_id` the new holder when the holder is a member."""
-    check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
-    holder_name = checked_text(holder_name, "holder_name", limits.NAME_MAX)
-    holder_contact = checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX)
-    evidence_url = checked_url(evidence_url, "evidence_url")
-    note = checked_text(note, "note", limits.NOTE_MAX)
-    if started_on is None:
-        raise Invalid("Give the day the new holder took the handle.", field="started_on")
-    checked_day(started_on, "started_on")
-    if started_on > today:
-        raise Invalid("A change of holder cannot be dated in the future.", field="started_on")
-    previous = current_custody(session, record.id)
-    if previous is not None:
-        if started_on < previous.started_on:
-            raise Invalid(
-                "The current holder has held it since %(since)s;"
-                " the change cannot be dated before that.",
-                field="started_on",
-                since=previous.started_on,
-            )
-        previous.ended_on = started_on
-        session.add(previous)
-    before = audit.snapshot(record, HOLDER_FIELDS)
-    custody = CustodyRecord(
-        handle_id=record.id,
-        holder_kind=holder_kind,
-        holder_name=holder_name.strip(),
-        holder_contact=holder_contact.strip(),
-        started_on=started_on,
-        holder_user_id=holder_user_id,
-        evidence_url=evidence_url.strip(),
-        note=note.strip(),
-        note_code=note_code,
-        note_params=recorded.dumps(note_params),
-        recorded_by_id=actor.id if actor else None,
-    )
-    session.add(custody)
-    record.holder_kind = holder_kind
-    record.holder_name = custody.holder_name
-    record.holder_contact = custody.holder_contact
-    record.holder_user_id = custody.holder_user_id
-    record.holder_verified = True  # staff (or a completed transfer) recorded this holder
-    record.updated_at = utcnow()
-    session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="handle.custody",
-        entity=record,
-        summary=N_("@%(handle)s now held by %(holder)s"),
-        params={
-            "handle": record.handle,
-            "holder": recorded.member(holder_user_id)
-            or holder_name
-            or recorded.code("holder_kind", holder_kind),
-        },
-        before=before,
-        after=audit.snapshot(record, HOLDER_FIELDS),
-    )
-    return custody
-
-
-@use_case
-def verify_holder(
-    session: Session,
-    handle_id: int,
-    *,
-    actor: User | None,
-    evidence_url: str,
-    expected_version: int | None = None,
-    now=None,
-) -> Handle:
-    """Staff confirm the holder a fan recorded themselves, naming the page they checked
-    (the profile's bio, a post, a message from the account): the handle stops saying
-    "unverified". The open custody record keeps who confirmed it, when, and that page."""
-    require_editor(actor)
-    record = _locked_handle(session, handle_id)
-    check_version(record, expected_version, CHANGED_MEANWHILE)
-    if record.holder_verified:
-        raise Conflict("This handle's holder is already confirmed.", field="evidence_url")
-    evidence_url = checked_url(evidence_url, "evidence_url")
-    if not evidence_url:
-        raise Invalid(
-            "Give the address of the page that shows who holds the handle.",
-            field="evidence_url",
-        )
-    custody = current_custody(session, record.id)
-    if custody is not None:
-        custody.holder_verified = True
-        custody.verified_url = evidence_url
-        custody.verified_by_id = actor.id if actor else None
-        custody.verified_at = now or utcnow()
-        session.add(custody)
-    before = audit.snapshot(record, HOLDER_FIELDS)
-    record.holder_verified = True
-    record.updated_at = utcnow()
-    session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="handle.verify",
-        entity=record,
-        summary=N_("@%(handle)s: holder confirmed (%(url)s)"),
-        params={"handle": record.handle, "url": evidence_url},
-        before=before,
-        after=audit.snapshot(record, HOLDER_FIELDS),
-    )
-    return record
-
-
-_CUSTODY = (
-    select(CustodyRecord)
-    .where(CustodyRecord.handle_id == bindparam("handle_id"))
-    .order_by(CustodyRecord.started_on.desc(), CustodyRecord.id.desc())  # type: ignore[union-attr]
-)
-
-
-def custody_history(session: Session, handle_id: int) -> list[CustodyRecord]:
-    return list(session.exec(_CUSTODY, params={"handle_id": handle_id}))
-
-
 @dataclass
 class HandleFilters:
     platform: str = ""
@@ -611,7 +419,7 @@ class HandleFilters:
 
 
 def list_handles(
-    session: Session, filters: HandleFilters, *, page: int = 1, page_size: int = 25
+    session: Session, filters: HandleFilters, *, page: int, page_size: int
 ) -> Page[HandleRow]:
     """One page of the registry list, by name (then platform). The page's ids are found
     first, on the index (normalized, platform_id, id) and without joins, and only those rows

@@ -10,7 +10,7 @@ from registry.adapters import db
 from registry.domain import permissions
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import can, requires
-from registry.services import brands, handles, lookalikes, platforms, request_reads
+from registry.services import brands, custody, handles, lookalikes, platforms, request_reads
 from registry.web.forms import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -22,13 +22,13 @@ from registry.web.forms import (
 )
 from registry.web.helpers import (
     actor,
+    context,
     form_status,
     or_404,
     paging,
     run_use_case,
     sent_version,
     stale_copy,
-    today,
     unsaved_values,
 )
 
@@ -71,7 +71,7 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
         "handles/detail.html",
         row=row,
         url=platforms.url_for_handle(row.platform, row.handle.handle),
-        history=handles.custody_history(session, handle_id),
+        history=custody.custody_history(session, handle_id),
         lookalikes=lookalikes.lookalikes_of_handle(session, row),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.
@@ -92,9 +92,8 @@ def verify_holder(handle_id: int):
     if form.validate_on_submit():
         verified = run_use_case(
             form,
-            handles.verify_holder,
+            custody.verify_holder,
             handle_id,
-            actor=actor(),
             evidence_url=form.evidence_url.data or "",
             expected_version=sent_version(form),
         )
@@ -121,10 +120,8 @@ def create():
         record = run_use_case(
             form,
             handles.create_handle,
-            actor=actor(),
             platform_slug=form.platform.data,
             handle=form.handle.data,
-            today=today(),
             brand_id=int(form.brand.data) if form.brand.data else None,
             holder_kind=form.holder_kind.data,
             holder_name=form.holder_name.data or "",
@@ -169,7 +166,6 @@ def edit(handle_id: int):
             form,
             handles.update_handle,
             handle_id,
-            actor=actor(),
             expected_version=sent_version(form),
             brand_id=int(form.brand.data) if form.brand.data else None,
             status=form.status.data,
@@ -196,14 +192,13 @@ def change_holder(handle_id: int):
     row = or_404(handles.get_handle, session, handle_id)
     form = HolderChangeForm()
     if request.method == "GET":
-        form.started_on.data = today()
+        form.started_on.data = context().today
         form.version.data = str(row.handle.version)
     if form.validate_on_submit():
-        custody = run_use_case(
+        record = run_use_case(
             form,
-            handles.change_holder,
+            custody.change_holder,
             handle_id,
-            actor=actor(),
             expected_version=sent_version(form),
             holder_kind=form.holder_kind.data,
             holder_name=form.holder_name.data or "",
@@ -211,9 +206,8 @@ def change_holder(handle_id: int):
             started_on=form.started_on.data,
             evidence_url=form.evidence_url.data or "",
             note=form.note.data or "",
-            today=today(),
         )
-        if custody is not None:
+        if record is not None:
             flash(_("Change of holder recorded."), "success")
             return redirect(url_for("handles.detail", handle_id=handle_id))
         if stale_copy() is not None:  # the page showed an older holder: show the current one

@@ -9,6 +9,7 @@ from registry.adapters import db
 from registry.adapters.models import ApiToken, AuditEntry
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD
+from tests.factories import context
 
 
 class Api:
@@ -26,7 +27,7 @@ class Api:
             user = accounts.find_by_email(session, email)
             if user is None:
                 user = accounts.create_user(
-                    session, email=email, password=PASSWORD, role=role, brand_slug=brand
+                    context(), email=email, password=PASSWORD, role=role, brand_slug=brand
                 )
                 session.commit()
             return user
@@ -37,7 +38,7 @@ class Api:
         user = self.user(role, email, brand)
         with self.app.app_context():
             session = db.session()
-            _token, plaintext = tokens.create_token(session, user, name, actor=user)
+            _token, plaintext = tokens.create_token(context(user), user, name)
             session.commit()
         return plaintext
 

@@ -26,6 +26,7 @@ from registry.adapters import db
 from registry.api import openapi
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app
+from tests.factories import context
 
 EXAMPLES_PER_OPERATION = 200
 
@@ -37,10 +38,10 @@ def fuzzed_app(tmp_path_factory):
     with app.app_context():
         session = db.session()
         staff = accounts.create_user(
-            session, email="staff@example.org", password=PASSWORD, role="staff"
+            context(), email="staff@example.org", password=PASSWORD, role="staff"
         )
         session.commit()
-        _token, app.config["FUZZ_TOKEN"] = tokens.create_token(session, staff, "fuzz", staff)
+        _token, app.config["FUZZ_TOKEN"] = tokens.create_token(context(staff), staff, "fuzz")
         session.commit()
     client = app.test_client()
     # Something to find: a brand, its handle and a request on it, so that id 1 is real.

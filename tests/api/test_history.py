@@ -21,7 +21,7 @@ from registry.domain import clock, workflow
 from registry.services import attempts as attempt_log
 from registry.services import handles, listings, proposals, transitions
 from tests.api.conftest import assert_json_error
-from tests.factories import configured_policy
+from tests.factories import context
 
 START = date(2026, 1, 5)
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -41,47 +41,31 @@ def build_registry(app, make, *, seed: int, count: int) -> None:
         for n in range(count):
             owner = brand if n % 3 else other
             record = handles.create_handle(
-                session,
-                actor=None,
+                context(today=START),
                 platform_slug="x",
                 handle=f"name{n}",
-                today=START,
                 brand_id=owner.id,
                 holder_kind="fan",
                 holder_user_id=proposer.id,  # the fan offers a handle recorded as theirs
             )
             opened = START + timedelta(days=rng.randrange(0, 200))
             request = proposals.propose(
-                session,
-                actor=proposer,
-                today=opened,
-                handle_id=record.id,
-                opened_on=opened,
-                policy=configured_policy(),
+                context(proposer, today=opened), handle_id=record.id, opened_on=opened
             )
             moment = datetime.combine(opened, datetime.min.time(), UTC)
             for _ in range(rng.randrange(0, 5)):
                 moment += timedelta(days=rng.randrange(0, 25), hours=rng.randrange(0, 24))
                 attempt_log.log_attempt(
-                    session,
+                    context(now=NOW),
                     request.id,
-                    actor=None,
                     direction=rng.choice(clock.DIRECTIONS),
                     channel="email",
                     outcome=rng.choice(OUTCOMES),
                     happened_at=min(moment, NOW),
-                    now=NOW,
-                    policy=configured_policy(),
                 )
             if rng.random() < 0.3:
                 transitions.transition(
-                    session,
-                    request.id,
-                    actor=None,
-                    to=workflow.WITHDRAWN,
-                    today=NOW.date(),
-                    confirmed=True,
-                    policy=configured_policy(),
+                    context(today=NOW.date()), request.id, to=workflow.WITHDRAWN, confirmed=True
                 )
                 closed_at = moment + timedelta(days=rng.randrange(1, 60))
                 session.exec(  # type: ignore[call-overload]
@@ -111,7 +95,7 @@ def test_every_list_as_of_a_day_agrees_with_each_requests_own_page(
         session = db.session()
         listed = {
             row.request.id: (row.flag, row.due_date)
-            for row in listings.flagged(session, as_of=as_of, policy=configured_policy())
+            for row in listings.flagged(context(), as_of=as_of)
         }
         ids = list(session.exec(select(TransferRequest.id)))
     pages = {}

@@ -16,6 +16,7 @@ from sqlmodel import func, select
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
 from tests.api.conftest import assert_json_error
+from tests.factories import context
 
 
 def race(app, calls):
@@ -269,6 +270,6 @@ def test_a_use_case_refuses_a_session_holding_uncommitted_writes_instead_of_drop
         session.add(Brand(name="Flushed", slug="flushed"))
         session.flush()
         with pytest.raises(UnsavedWrites):
-            brands.create_brand(session, actor=None, name="Gallimard")
+            brands.create_brand(context(), name="Gallimard")
         session.commit()  # the caller's write survived the refusal
         assert sorted(session.exec(select(Brand.slug)).all()) == ["flushed"]

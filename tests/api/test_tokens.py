@@ -11,6 +11,7 @@ from registry.adapters.models import ApiToken, AuditEntry, User
 from registry.services import Forbidden, tokens
 from tests.api.conftest import assert_json_error
 from tests.conftest import csrf_token
+from tests.factories import context
 
 
 def all_tokens(app) -> list[ApiToken]:
@@ -37,10 +38,9 @@ def test_a_token_is_stored_only_as_its_hash(app, api, tmp_path):
 def test_user_for_token_finds_the_owner_and_ignores_strangers(app, api):
     plaintext = api.token("staff")
     with app.app_context():
-        session = db.session()
-        assert tokens.user_for_token(session, plaintext).email == "staff@example.org"
-        assert tokens.user_for_token(session, plaintext + "x") is None
-        assert tokens.user_for_token(session, "") is None
+        assert tokens.user_for_token(context(), plaintext).email == "staff@example.org"
+        assert tokens.user_for_token(context(), plaintext + "x") is None
+        assert tokens.user_for_token(context(), "") is None
 
 
 def test_last_used_is_written_at_most_once_a_minute(app, api):
@@ -49,12 +49,12 @@ def test_last_used_is_written_at_most_once_a_minute(app, api):
     with app.app_context():
         session = db.session()
         for moment in (first, first + timedelta(seconds=30), first + timedelta(seconds=59)):
-            tokens.user_for_token(session, plaintext, now=moment)
+            tokens.user_for_token(context(now=moment), plaintext)
         session.commit()
     assert all_tokens(app)[0].last_used_at == first
     with app.app_context():
         session = db.session()
-        tokens.user_for_token(session, plaintext, now=first + timedelta(minutes=1))
+        tokens.user_for_token(context(now=first + timedelta(minutes=1)), plaintext)
         session.commit()
     assert all_tokens(app)[0].last_used_at == first + timedelta(minutes=1)
 
@@ -62,7 +62,7 @@ def test_last_used_is_written_at_most_once_a_minute(app, api):
 def test_fans_cannot_hold_tokens(app, api):
     fan = api.user("fan")
     with app.app_context(), pytest.raises(Forbidden, match="only staff, legal and admin"):
-        tokens.create_token(db.session(), fan, "script", actor=fan)
+        tokens.create_token(context(fan), fan, "script")
 
 
 def test_only_the_owner_or_an_admin_revokes_a_token(app, api):
@@ -73,8 +73,8 @@ def test_only_the_owner_or_an_admin_revokes_a_token(app, api):
     with app.app_context():
         session = db.session()
         with pytest.raises(Forbidden):
-            tokens.revoke_token(session, token.id, actor=other)
-        tokens.revoke_token(session, token.id, actor=admin)
+            tokens.revoke_token(context(other), token.id)
+        tokens.revoke_token(context(admin), token.id)
         session.commit()
     assert all_tokens(app)[0].revoked_at is not None
 
@@ -84,8 +84,8 @@ def test_create_and_revoke_are_audited_without_the_token(app, api):
     owner = api.user("staff")
     with app.app_context():
         session = db.session()
-        tokens.revoke_token(session, all_tokens(app)[0].id, actor=owner)
-        tokens.revoke_token(session, all_tokens(app)[0].id, actor=owner)  # twice: no-op
+        tokens.revoke_token(context(owner), all_tokens(app)[0].id)
+        tokens.revoke_token(context(owner), all_tokens(app)[0].id)  # twice: no-op
         session.commit()
     assert api.audit_count("token.create") == 1 and api.audit_count("token.revoke") == 1
     with app.app_context():
@@ -102,7 +102,7 @@ def test_a_revoked_token_stops_working(app, api):
     owner = api.user("staff")
     with app.app_context():
         session = db.session()
-        tokens.revoke_token(session, all_tokens(app)[0].id, actor=owner)
+        tokens.revoke_token(context(owner), all_tokens(app)[0].id)
         session.commit()
     assert_json_error(api.get("/api/v1/requests", plaintext), 401)
     # even where no token is needed: a dead token is reported, not ignored

@@ -57,9 +57,9 @@ from registry import ROOT, create_app
 from registry.adapters import db
 from registry.fixtures import demo
 from registry.presentation import formats, labels
+from registry.presentation.context import context_for
 from registry.services import accounts
 from tests.conftest import PASSWORD, database_url, reset_tables, signup_link
-from tests.factories import configured_policy
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -164,9 +164,7 @@ def live_app(tmp_path) -> Iterator[Flask]:
     )
     reset_tables(app)
     with app.app_context():
-        demo.load(
-            db.session(), policy=configured_policy()
-        )  # what `registry seed-demo` runs; a use case, it commits
+        demo.load(context_for(None))  # what `registry seed-demo` runs; a use case, it commits
     yield app
     engine = app.extensions["registry.engine"]
     # A request the browser left in flight may still hold a connection: wait for it to come
@@ -464,7 +462,7 @@ def make_user(live_server):
         with live_server.app.app_context():
             session = db.session()
             accounts.create_user(
-                session, email=email, password=PASSWORD, role=role, brand_slug=brand
+                context_for(None), email=email, password=PASSWORD, role=role, brand_slug=brand
             )
             session.commit()
         return email, PASSWORD

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from registry.adapters import db
 from registry.adapters.models import Handle, TransferRequest, User
+from registry.presentation.context import context_for
 from registry.services import accounts
 from registry.web.requests import STATE_REACHED
 from tests.e2e.steps import fact, local_input, log_in, paris_now
@@ -42,7 +43,7 @@ def one_time_password(app, email: str) -> str:
     with app.app_context():
         session = db.session()
         user = session.exec(select(User).where(User.email == email)).one()
-        password = accounts.give_one_time_password(session, user)
+        password = accounts.give_one_time_password(context_for(None), user)
         session.commit()
         return password
 

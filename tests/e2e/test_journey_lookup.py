@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from registry.adapters import db
 from registry.fixtures.demo import FIRST_RECORDED, HANDLES
-from registry.services import handles
+from registry.services import custody, handles
 from tests.e2e.steps import fact
 
 # The demo's X handle @Gallimard: (platform, handle, brand, first holder's kind and name, ...).
@@ -23,7 +23,7 @@ def holder_now_and_history(app, platform: str, handle: str):
         session = db.session()
         found = handles.lookup(session, platform, handle).handle
         assert found is not None, f"the demo data has no {platform} {handle}"
-        return found, handles.custody_history(session, found.id)
+        return found, custody.custody_history(session, found.id)
 
 
 def look_up(page, t, platform: str, handle: str) -> None:

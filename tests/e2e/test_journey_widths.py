@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from registry.adapters import db
 from registry.adapters.models import Handle, TransferRequest, User
+from registry.presentation.context import context_for
 from registry.services import accounts
 from tests.e2e.steps import log_in
 
@@ -46,7 +47,7 @@ def demo_facts(app) -> dict:
             .where(Handle.normalized == "nespresso", TransferRequest.state == "proposed")
         ).first()
         # The demo fan's own password, for this test only (`registry demo-login` does the same).
-        password = accounts.give_one_time_password(session, julien)
+        password = accounts.give_one_time_password(context_for(None), julien)
         session.commit()
         return {
             "handle": handle.id,

@@ -43,7 +43,7 @@ from registry.adapters import db, mail
 from registry.adapters.models import ApiToken, Brand, Handle, TransferRequest, User
 from registry.services import platforms, tokens
 from tests.conftest import PASSWORD, make_test_app, reset_tables
-from tests.factories import Factories
+from tests.factories import Factories, context
 
 ROLES = ("visitor", "fan", "other_fan", "staff", "legal", "legal_other", "admin")
 OK, LOGIN, DENY, MISS, NOAUTH, REFUSE = (
@@ -264,10 +264,10 @@ def build_scene(app) -> Scene:
         session = db.session()
         for role in ("staff", "legal", "legal_other", "admin"):
             user = session.get(User, users[role].id)
-            bearer[role] = tokens.create_token(session, user, f"{role} script", user)[1]
+            bearer[role] = tokens.create_token(context(user), user, f"{role} script")[1]
             session.commit()
         staff = session.get(User, users["staff"].id)
-        spare, _plaintext = tokens.create_token(session, staff, "spare", staff)
+        spare, _plaintext = tokens.create_token(context(staff), staff, "spare")
         session.commit()
         spare_id = spare.id
     return Scene(
@@ -337,7 +337,7 @@ class World:
             # /readyz answers 200 at the newest migration (create_all leaves none recorded).
             command.stamp(db.alembic_config(self.app.config["DATABASE_URL"]), "head")
             with self.app.app_context():
-                platforms.sync_platforms(db.session())
+                platforms.sync_platforms(context())
             self.scene = build_scene(self.app)
             self.baseline = fingerprint(self.app)
         return self.scene

@@ -13,6 +13,7 @@ from registry.adapters import db
 from registry.adapters.models import AuditEntry, User
 from registry.services import accounts, audit, privacy
 from tests.conftest import PASSWORD
+from tests.factories import context
 
 
 def add_entry(app, at: datetime, summary: str, **values) -> None:
@@ -152,7 +153,7 @@ def test_list_entries_orders_by_time_then_id_and_counts_all_matches(session):
     session.add(AuditEntry(at=datetime(2024, 4, 1, tzinfo=UTC), action="x.y", entity_type="x"))
     session.commit()
     page = audit.list_entries(
-        session, audit.AuditFilters(action="x.y", date_from=date(2024, 5, 1)), page_size=1
+        session, audit.AuditFilters(action="x.y", date_from=date(2024, 5, 1)), page=1, page_size=1
     )
     assert (page.total, page.pages) == (2, 2)
     assert [row.entry.summary for row in page.items] == ["second"]
@@ -227,7 +228,7 @@ def test_a_member_is_named_when_the_trail_is_read_and_keeps_no_personal_value(cl
 
     with app.app_context():
         session = db.session()
-        privacy.delete_member(session, session.get(User, ana.id), password=PASSWORD)
+        privacy.delete_member(context(), session.get(User, ana.id), password=PASSWORD)
         session.commit()
     assert summaries(client.get("/audit?actor=ana@").text) == []  # the e-mail is gone
     page = client.get("/audit?entity_type=user_account", headers=FRENCH).text

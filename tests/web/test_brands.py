@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import Brand, ContactPoint
-from tests.factories import configured_policy
+from tests.factories import context
 
 
 def test_staff_creates_a_brand_with_a_slug_from_its_name(client, auth, app):
@@ -99,12 +99,10 @@ def test_the_brand_use_case_bounds_website_and_slug_to_their_columns(app):
     with app.app_context():
         session = db.session()
         with pytest.raises(Invalid) as too_long:
-            brands.create_brand(
-                session, actor=None, name="Gallimard", website="https://" + "a" * 250
-            )
+            brands.create_brand(context(), name="Gallimard", website="https://" + "a" * 250)
         assert too_long.value.field == "website" and "at most 255" in str(too_long.value)
         with pytest.raises(Invalid) as slug:
-            brands.create_brand(session, actor=None, name="G" * 120)
+            brands.create_brand(context(), name="G" * 120)
         assert slug.value.field == "slug" and "at most 64" in str(slug.value)
         assert session.exec(select(func.count()).select_from(Brand)).one() == 0
 
@@ -146,7 +144,7 @@ def test_a_scottish_brand_works_on_easter_monday(app, make):
     """The calendar follows the brand's subdivision: Easter Monday 2026 is a business day
     in Scotland, a holiday in England, so the same message is due a day apart."""
     with app.app_context():
-        policy = configured_policy()
+        policy = context().policy
     scots = make.brand("Irn", country="GB", subdivision="GB-SCT")
     english = make.brand("Marks", country="GB", subdivision="GB-ENG")
     easter_monday = date(2026, 4, 6)

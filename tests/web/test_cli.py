@@ -4,6 +4,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import Brand, Handle, User
+from tests.factories import context
 
 
 def test_seed_demo_loads_the_real_cases_once(runner, app):
@@ -87,6 +88,6 @@ def test_a_profile_phone_longer_than_its_column_is_refused_by_the_use_case(app, 
     with app.app_context():
         session = db.session()
         with pytest.raises(Invalid) as refused:
-            accounts.update_profile(session, session.get(User, user.id), phone="0" * 41)
+            accounts.update_profile(context(), session.get(User, user.id), phone="0" * 41)
         assert refused.value.field == "phone"
         assert session.get(User, user.id).phone == ""

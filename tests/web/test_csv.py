@@ -15,9 +15,17 @@ from werkzeug.test import encode_multipart
 
 from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
-from registry.services import brands, csv_io, handles, platforms
+from registry.services import (
+    brands,
+    csv_export,
+    csv_format,
+    csv_import,
+    custody,
+    handles,
+    platforms,
+)
 from tests.conftest import reset_tables
-from tests.factories import configured_policy
+from tests.factories import context
 
 TODAY = date(2024, 3, 1)
 HEADER = "platform,handle,brand,holder_kind,holder_name,status,followers,notes"
@@ -28,11 +36,11 @@ def csv_file(*rows: str, header: str = HEADER, bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + text).encode("utf-8")
 
 
-def run_import(app, data: bytes, *, dry_run: bool = False) -> csv_io.ImportReport:
+def run_import(app, data: bytes, *, dry_run: bool = False) -> csv_import.ImportReport:
     """One use case as the views and commands run it: commit only what the report allows."""
     with app.app_context():
         session = db.session()
-        report = csv_io.import_handles(session, data, actor=None, today=TODAY, dry_run=dry_run)
+        report = csv_import.import_handles(context(today=TODAY), data, dry_run=dry_run)
         if report.refused or dry_run:
             session.rollback()
         else:
@@ -55,12 +63,10 @@ def stored(app, normalized: str, platform: str = "x") -> Handle:
 
 def export(app, as_of=date(2026, 3, 17), **filters) -> str:
     with app.app_context():
-        return csv_io.export_handles(
-            db.session(), handles.HandleFilters(**filters), as_of=as_of, policy=configured_policy()
-        )
+        return csv_export.export_handles(context(), handles.HandleFilters(**filters), as_of=as_of)
 
 
-def problems_by_line(report: csv_io.ImportReport) -> dict[int, str]:
+def problems_by_line(report: csv_import.ImportReport) -> dict[int, str]:
     return {problem.line: problem.message for problem in report.problems}
 
 
@@ -212,7 +218,7 @@ def test_a_changed_line_updates_the_handle_and_records_the_new_holder(app, make)
     assert handle.followers_seen_on == TODAY
     with app.app_context():
         session = db.session()
-        history = handles.custody_history(session, handle.id)
+        history = custody.custody_history(session, handle.id)
         actions = set(session.exec(select(AuditEntry.action)))
     assert [(r.holder_kind, r.ended_on) for r in history] == [("brand", None), ("fan", TODAY)]
     assert {"handle.update", "handle.custody"} <= actions
@@ -268,7 +274,7 @@ def test_ten_thousand_rows_import_with_a_lookup_per_thousand_rows(app, make):
     assert report.created == 10_000
     assert count(app, Handle) == 10_000
     # Platforms, brands, handles, custody, then the ids of each batch written: not one per row.
-    assert len(selects) <= 4 + 10_000 // csv_io.WRITE_BATCH, selects
+    assert len(selects) <= 4 + 10_000 // csv_import.WRITE_BATCH, selects
 
 
 def test_new_handles_are_written_in_batches_and_each_keeps_its_custody_and_audit(
@@ -276,7 +282,7 @@ def test_new_handles_are_written_in_batches_and_each_keeps_its_custody_and_audit
 ):
     from registry.services import handles as handle_service
 
-    monkeypatch.setattr(csv_io, "WRITE_BATCH", 2)
+    monkeypatch.setattr(csv_import, "WRITE_BATCH", 2)
     make.brand("Gallimard")
     make.handle("Existing", holder_kind="fan", holder_name="Ana")
     written: list[tuple[str, int]] = []
@@ -322,7 +328,7 @@ def test_export_is_one_ordered_file_without_private_fields(app, make):
     make.handle("Gallimard", brand_id=brand.id, followers=1500, private_notes="secret")
     text = export(app)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == list(csv_io.EXPORT_COLUMNS)
+    assert rows[0] == list(csv_format.EXPORT_COLUMNS)
     assert [(r[0], r[1]) for r in rows[1:]] == [
         ("instagram", "gallimard"),
         ("x", "Gallimard"),
@@ -361,9 +367,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_registry(app, 
     reset_tables(app)
     with app.app_context():
         session = db.session()
-        platforms.sync_platforms(session)
+        platforms.sync_platforms(context())
         for name in ("Gallimard", "Nespresso"):
-            brands.create_brand(session, actor=None, name=name)
+            brands.create_brand(context(), name=name)
         session.commit()
     assert count(app, Handle) == 0
 
@@ -413,7 +419,7 @@ def test_a_fan_cannot_upload(client, auth, app):
 def test_the_empty_import_page_explains_the_columns_with_an_example(client, auth):
     auth.login("staff")
     page = client.get("/handles/import").text
-    for column in csv_io.COLUMNS:
+    for column in csv_format.COLUMNS:
         assert f"<code>{column}</code>" in page
     assert "x,@Gallimard,gallimard,fan,Julien,active,1500" in page
     assert 'enctype="multipart/form-data"' in page
@@ -626,7 +632,7 @@ def test_export_as_of_a_past_day_shows_a_request_closed_since_as_open_then(app, 
 def test_the_download_is_read_in_chunks_and_loses_no_row(client, auth, make, monkeypatch):
     """The export is read from the database a chunk of rows at a time (3 here): every row
     arrives, once, in order, across the chunks."""
-    monkeypatch.setattr(csv_io, "EXPORT_CHUNK", 3)
+    monkeypatch.setattr(csv_export, "EXPORT_CHUNK", 3)
     for n in range(10):
         make.handle(f"Streamed{n}")
     auth.login("admin")
@@ -669,7 +675,7 @@ def test_export_command_to_an_unwritable_place_says_so_and_leaves_no_partial_fil
 
 
 def test_export_command_counts_rows_across_chunks(runner, make, tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_io, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(csv_export, "EXPORT_CHUNK", 2)
     for name in ("Gallimard", "Nespresso", "Cochonou"):
         make.handle(name)
     path = tmp_path / "out.csv"

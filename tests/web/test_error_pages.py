@@ -8,6 +8,7 @@ from registry.adapters.models import User
 from registry.domain.permissions import PUBLIC
 from registry.services import accounts
 from tests.conftest import PASSWORD
+from tests.factories import context
 
 FRENCH_500 = "Une erreur s’est produite de notre côté. Elle a été consignée."
 
@@ -30,7 +31,7 @@ def add_failing_route(app, path: str = "/test-database-error") -> None:
 def french_member(app, client) -> None:
     with app.app_context():
         session = db.session()
-        user = accounts.create_user(session, email="french@example.org", password=PASSWORD)
+        user = accounts.create_user(context(), email="french@example.org", password=PASSWORD)
         user.locale = "fr"
         session.commit()
     response = client.post("/login", data={"email": "french@example.org", "password": PASSWORD})

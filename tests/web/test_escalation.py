@@ -7,7 +7,7 @@ from registry.adapters import db
 from registry.adapters.models import User
 from registry.services import attempts as attempt_log
 from registry.services import brands, request_reads, transitions
-from tests.factories import configured_policy
+from tests.factories import context
 from tests.web.test_request_page import words_of
 
 MOMENT = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -26,21 +26,18 @@ def scene(app, make, channels=("web_form", "web_form"), points=True, **request_v
                 ("legal", "Juridique", "juridique@gallimard.fr"),
             ):
                 brands.add_contact_point(
-                    session, "gallimard", actor=None, kind=kind, label=label, value=value
+                    context(), "gallimard", kind=kind, label=label, value=value
                 )
         for n, channel in enumerate(channels):
             attempt_log.log_attempt(
-                session,
+                context(proposer, now=MOMENT + timedelta(days=30)),
                 request.id,
-                actor=proposer,
                 direction="outbound",
                 channel=channel,
                 outcome="no_answer",
                 happened_at=MOMENT + timedelta(days=n),
-                now=MOMENT + timedelta(days=30),
                 # The first one went to the press office, named in French as the page offers.
                 contact_point="Service de presse" if n == 0 else "",
-                policy=configured_policy(),
             )
         session.commit()
     return request, proposer
@@ -52,19 +49,17 @@ def test_the_service_suggests_the_next_rung_and_the_untried_points(app, make):
         session = db.session()
         row = request_reads.get_request(session, request.id)
         names = {"press_office": ("Press office", "Service de presse")}
-        found = attempt_log.escalation_for(
-            session, row, configured_policy(), department_names=names
-        )
+        found = attempt_log.escalation_for(context(), row, department_names=names)
         assert (found.channel, found.unanswered, found.next_channel) == ("web_form", 2, "email")
         assert [p.value for p in found.untried] == [
             "contact@gallimard.fr",
             "juridique@gallimard.fr",
         ]
         # Without the department names, "Service de presse" names no point.
-        plain = attempt_log.escalation_for(session, row, configured_policy())
+        plain = attempt_log.escalation_for(context(), row)
         assert len(plain.untried) == 3
-        patient = replace(configured_policy(), escalate_after=3)
-        assert attempt_log.escalation_for(session, row, patient) is None
+        patient = replace(context(), policy=replace(context().policy, escalate_after=3))
+        assert attempt_log.escalation_for(patient, row) is None
 
 
 def test_a_closed_request_suggests_nothing(app, make):
@@ -72,17 +67,11 @@ def test_a_closed_request_suggests_nothing(app, make):
     with app.app_context():
         session = db.session()
         transitions.transition(
-            session,
-            request.id,
-            actor=None,
-            to="withdrawn",
-            today=MOMENT.date(),
-            confirmed=True,
-            policy=configured_policy(),
+            context(today=MOMENT.date()), request.id, to="withdrawn", confirmed=True
         )
         session.commit()
         row = request_reads.get_request(session, request.id)
-        assert attempt_log.escalation_for(session, row, configured_policy()) is None
+        assert attempt_log.escalation_for(context(), row) is None
 
 
 def test_the_page_shows_the_suggestion_to_whoever_logs_attempts(client, auth, app, make):

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from registry.adapters import db
 from registry.adapters.models import User
 from registry.services import handover
-from tests.factories import configured_policy, hand_over
+from tests.factories import context, hand_over
 
 
 def text_of(response) -> str:
@@ -36,23 +36,12 @@ def handed_over(app, make):
         start = datetime(2026, 3, 10, 10, tzinfo=UTC)
         actor = session.get(User, staff.id)
         handover.schedule(
-            session,
-            request.id,
-            actor=actor,
-            window_start=start,
-            now=start - timedelta(days=1),
-            policy=configured_policy(),
+            context(actor, now=start - timedelta(days=1)), request.id, window_start=start
         )
         handover.record_outcome(
-            session,
-            request.id,
-            actor=actor,
-            outcome="failed",
-            reason="sniped",
-            now=start,
-            policy=configured_policy(),
+            context(actor, now=start), request.id, outcome="failed", reason="sniped"
         )
-        hand_over(session, request.id, date(2026, 3, 12))
+        hand_over(request.id, date(2026, 3, 12))
         session.commit()
     return request
 

@@ -17,6 +17,7 @@ from registry.domain.clock import calendar_for
 from registry.services import digests, privacy
 from registry.services.flags import FlagCutoffs
 from registry.services.listings import ListedRequest
+from tests.factories import context
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FR = calendar_for("FR")
@@ -49,7 +50,7 @@ def feed_token(app, email: str) -> str:
     with app.app_context():
         session = db.session()
         user = session.exec(select(User).where(User.email == email)).one()
-        return digests.make_feed_token(session, user)
+        return digests.make_feed_token(context(), user)
 
 
 def read_feed(client, token: str) -> ET.Element:
@@ -148,7 +149,7 @@ def test_erasing_the_member_turns_their_feed_and_digest_off(app, make, client, s
     token = feed_token(app, staff.email)
     with app.app_context():
         session = db.session()
-        privacy.delete_member(session, session.get(User, staff.id), password=PASSWORD)
+        privacy.delete_member(context(), session.get(User, staff.id), password=PASSWORD)
         erased = session.get(User, staff.id)
         assert (erased.feed_token_hash, erased.digests) == (None, False)
     assert client.get(f"/feeds/overdue.atom?token={token}").status_code == 404

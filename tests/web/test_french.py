@@ -17,6 +17,7 @@ from registry.domain.messages import Choices, Code, Message
 from registry.presentation import formats, words
 from registry.services import Invalid, accounts, tokens
 from tests.conftest import PASSWORD
+from tests.factories import context
 
 NNBSP = "\u202f"
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -106,16 +107,14 @@ def test_the_cli_and_logs_keep_iso_dates_and_bare_codes():
 
 
 def test_the_import_says_since_when_in_words(app, make):
-    from registry.services import csv_io
+    from registry.services import csv_import
 
     make.handle("Gallimard", holder_kind="fan", today=date(2026, 12, 1))
     with app.app_context():
-        report = csv_io.import_handles(
-            db.session(),
+        report = csv_import.import_handles(
+            context(today=date(2026, 11, 20)),
             b"platform,handle,brand,holder_kind,holder_name,status,followers,notes\n"
             b"x,Gallimard,,brand,Gallimard,active,,\n",
-            actor=None,
-            today=date(2026, 11, 20),
             dry_run=True,
         )
     (problem,) = report.problems
@@ -178,9 +177,9 @@ def test_the_api_keeps_codes_bare_in_its_sentences(client, app):
     with app.app_context():
         session = db.session()
         user = accounts.create_user(
-            session, email="api@example.org", password=PASSWORD, role="staff"
+            context(), email="api@example.org", password=PASSWORD, role="staff"
         )
-        _row, token = tokens.create_token(session, user, "tests", actor=user)
+        _row, token = tokens.create_token(context(user), user, "tests")
         session.commit()
     response = client.post(
         "/api/v1/handles",

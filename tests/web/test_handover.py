@@ -19,9 +19,18 @@ from registry.adapters.models import (
     User,
 )
 from registry.fixtures import demo
-from registry.services import Conflict, Forbidden, Invalid, handles, locks, transitions
+from registry.services import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    custody,
+    handover_deadlines,
+    handover_plans,
+    locks,
+    transitions,
+)
 from registry.services import handover as service
-from tests.factories import configured_policy, hand_over
+from tests.factories import context, hand_over
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
 WINDOW = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
@@ -44,9 +53,9 @@ def agreed(make):
     return request, fan, make.user("staff", email="sam@example.org")
 
 
-def schedule(session, request, staff, **values):
-    values = {"window_start": WINDOW, "now": NOW, "policy": configured_policy()} | values
-    return service.schedule(session, request.id, actor=member(session, staff), **values)
+def schedule(session, request, staff, *, now=NOW, **values):
+    values = {"window_start": WINDOW} | values
+    return service.schedule(context(member(session, staff), now=now), request.id, **values)
 
 
 def test_staff_plan_a_window_with_its_deadlines(app, agreed):
@@ -58,7 +67,7 @@ def test_staff_plan_a_window_with_its_deadlines(app, agreed):
         assert plan.scheduled_on == date(2026, 12, 1)
         assert plan.confirm_by == date(2026, 12, 8)  # 5 business days
         assert plan.outcome_by == date(2026, 12, 4)  # the business day after the window
-        shown = service.view(session, plan, now=NOW, policy=configured_policy())
+        shown = handover_plans.view(context(now=NOW), plan)
         assert shown.standing == "awaiting_confirmations"
         assert shown.owed_by == ("holder", "brand")
         assert any("frees the old name the moment it changes" in str(w) for w in shown.warnings)
@@ -104,17 +113,13 @@ def test_each_side_confirms_for_itself_and_staff_note_the_channel(app, make, agr
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        plan = service.confirm(
-            session, request.id, actor=member(session, fan), party="holder", now=NOW
-        )
+        plan = service.confirm(context(member(session, fan), now=NOW), request.id, party="holder")
         assert plan.holder_confirmed_by_id == fan.id and plan.holder_channel == ""
-        plan = service.confirm(
-            session, request.id, actor=member(session, legal), party="brand", now=NOW
-        )
+        plan = service.confirm(context(member(session, legal), now=NOW), request.id, party="brand")
         assert plan.brand_confirmed_by_id == legal.id
-        assert service.view(session, plan, now=NOW, policy=configured_policy()).standing == "ready"
+        assert handover_plans.view(context(now=NOW), plan).standing == "ready"
         # Confirming again changes nothing and writes no second entry.
-        service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
+        service.confirm(context(member(session, fan), now=NOW), request.id, party="holder")
         entries = session.exec(select(AuditEntry).where(AuditEntry.action == "handover.confirm"))
         assert len(entries.all()) == 2
 
@@ -126,26 +131,22 @@ def test_a_confirmation_by_the_wrong_party_is_refused(app, make, agreed):
         session = db.session()
         schedule(session, request, staff)
         with pytest.raises(Forbidden):  # the fan does not speak for the brand
-            service.confirm(session, request.id, actor=member(session, fan), party="brand", now=NOW)
+            service.confirm(context(member(session, fan), now=NOW), request.id, party="brand")
         with pytest.raises(Forbidden):  # staff cannot confirm for a fan who offered it
             service.confirm(
-                session,
+                context(member(session, staff), now=NOW),
                 request.id,
-                actor=member(session, staff),
                 party="holder",
                 channel="phone",
-                now=NOW,
             )
         with pytest.raises(Forbidden):  # a legal account of no brand, or another
             service.confirm(
-                session, request.id, actor=member(session, other_legal), party="brand", now=NOW
+                context(member(session, other_legal), now=NOW), request.id, party="brand"
             )
         with pytest.raises(Invalid) as refused:  # staff name how the brand's came
-            service.confirm(
-                session, request.id, actor=member(session, staff), party="brand", now=NOW
-            )
+            service.confirm(context(member(session, staff), now=NOW), request.id, party="brand")
         assert refused.value.field == "channel"
-        plan = service.current_plan(session, request.id)
+        plan = handover_plans.current_plan(session, request.id)
         assert plan.holder_confirmed_at is None and plan.brand_confirmed_at is None
 
 
@@ -154,15 +155,10 @@ def test_completion_needs_both_confirmations(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
+        service.confirm(context(member(session, fan), now=NOW), request.id, party="holder")
         with pytest.raises(Conflict) as refused:
             service.record_outcome(
-                session,
-                request.id,
-                actor=member(session, staff),
-                outcome="claimed",
-                now=WINDOW,
-                policy=configured_policy(),
+                context(member(session, staff), now=WINDOW), request.id, outcome="claimed"
             )
     assert "Both sides must confirm" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "agreed"
@@ -173,22 +169,14 @@ def test_claimed_completes_the_request_and_moves_custody(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        service.confirm(session, request.id, actor=member(session, fan), party="holder", now=NOW)
+        service.confirm(context(member(session, fan), now=NOW), request.id, party="holder")
         service.confirm(
-            session,
-            request.id,
-            actor=member(session, staff),
-            party="brand",
-            channel="email",
-            now=NOW,
+            context(member(session, staff), now=NOW), request.id, party="brand", channel="email"
         )
         service.record_outcome(
-            session,
+            context(member(session, staff), now=WINDOW + timedelta(minutes=5)),
             request.id,
-            actor=member(session, staff),
             outcome="claimed",
-            now=WINDOW + timedelta(minutes=5),
-            policy=configured_policy(),
         )
         current = session.exec(
             select(CustodyRecord).where(
@@ -207,26 +195,18 @@ def test_a_failed_window_leaves_the_request_agreed_for_another(app, agreed):
         schedule(session, request, staff)
         with pytest.raises(Invalid) as refused:
             service.record_outcome(
-                session,
-                request.id,
-                actor=member(session, staff),
-                outcome="failed",
-                now=WINDOW,
-                policy=configured_policy(),
+                context(member(session, staff), now=WINDOW), request.id, outcome="failed"
             )
         assert refused.value.field == "reason"
         failed = service.record_outcome(
-            session,
+            context(member(session, staff), now=WINDOW),
             request.id,
-            actor=member(session, staff),
             outcome="failed",
             reason="sniped",
-            now=WINDOW,
-            policy=configured_policy(),
         )
         assert (failed.outcome, failed.outcome_reason) == ("failed", "sniped")
         again = schedule(session, request, staff, window_start=WINDOW + timedelta(days=7))
-        assert [p.id for p in service.plans_of(session, request.id)] == [failed.id, again.id]
+        assert [p.id for p in handover_plans.plans_of(session, request.id)] == [failed.id, again.id]
     assert load(app, TransferRequest, request.id).state == "agreed"
 
 
@@ -240,9 +220,7 @@ def test_a_plan_under_way_is_not_replaced_but_a_lapsed_one_is(app, agreed):
         # Nobody confirmed and the window began: lapsed. Confirming now is refused...
         late = WINDOW + timedelta(minutes=1)
         with pytest.raises(Conflict) as refused:
-            service.confirm(
-                session, request.id, actor=member(session, fan), party="holder", now=late
-            )
+            service.confirm(context(member(session, fan), now=late), request.id, party="holder")
         assert "lapsed" in str(refused.value)
         # ...and a new window replaces it; the old plan is closed as failed, "lapsed".
         schedule(session, request, staff, window_start=WINDOW + timedelta(days=7), now=late)
@@ -255,8 +233,10 @@ def test_plans_past_a_deadline_are_due(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        assert service.due_handovers(session, now=NOW) == []
-        due = service.due_handovers(session, now=WINDOW + timedelta(minutes=1))
+        assert handover_deadlines.due_handovers(context(now=NOW), as_of=None) == []
+        due = handover_deadlines.due_handovers(
+            context(now=WINDOW + timedelta(minutes=1)), as_of=None
+        )
         assert [d.request.id for d in due] == [request.id]
 
 
@@ -273,21 +253,16 @@ def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, a
         session = db.session()
         schedule(session, request, staff)
         for user, party in ((fan, "holder"), (legal, "brand")):
-            service.confirm(
-                session, request.id, actor=member(session, user), party=party, now=confirmed
-            )
+            service.confirm(context(member(session, user), now=confirmed), request.id, party=party)
         service.record_outcome(
-            session,
+            context(member(session, staff), now=recorded),
             request.id,
-            actor=member(session, staff),
             outcome="failed",
             reason="no_show",
-            now=recorded,
-            policy=configured_policy(),
         )
 
         def due_as_of(day, **values):
-            found = service.due_handovers(session, now=now, as_of=day, **values)
+            found = handover_deadlines.due_handovers(context(now=now), as_of=day, **values)
             return [(d.request.id, d.late, d.deadline) for d in found]
 
         late = [(request.id, "outcome", date(2026, 12, 4))]
@@ -297,7 +272,7 @@ def test_plans_past_a_deadline_as_of_a_day_read_what_was_known_then(app, make, a
         assert due_as_of(date(2026, 12, 8), brand_slug="gallimard") == late
         assert due_as_of(date(2026, 12, 8), brand_slug="cochonou") == []
         assert due_as_of(date(2026, 12, 9)) == []  # recorded that morning: known by its end
-        assert service.due_handovers(session, now=now) == []
+        assert handover_deadlines.due_handovers(context(now=now), as_of=None) == []
 
 
 def test_a_day_ahead_lists_what_will_be_late_if_nothing_happens(app, agreed):
@@ -305,9 +280,9 @@ def test_a_day_ahead_lists_what_will_be_late_if_nothing_happens(app, agreed):
     with app.app_context():
         session = db.session()
         schedule(session, request, staff)
-        assert service.due_handovers(session, now=NOW) == []
+        assert handover_deadlines.due_handovers(context(now=NOW), as_of=None) == []
         # The window begins on the 3rd without either confirmation: lapsed by then.
-        ahead = service.due_handovers(session, now=NOW, as_of=date(2026, 12, 3))
+        ahead = handover_deadlines.due_handovers(context(now=NOW), as_of=date(2026, 12, 3))
         assert [(d.late, d.window_began) for d in ahead] == [("confirmations", True)]
 
 
@@ -316,16 +291,14 @@ def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
     today = date.today()
     with app.app_context():
         session = db.session()
-        hand_over(session, request.id, today)
+        hand_over(request.id, today)
         # The same day, an agency takes the name over (the brand let it go): a new claim
         # would bounce the name straight back; the lock refuses it for 60 days.
-        handles.move_custody(
-            session,
+        custody.move_custody(
+            context(today=today),
             session.get(Handle, request.handle_id),
-            actor=None,
             holder_kind="agency",
             started_on=today,
-            today=today,
         )
         session.commit()
     auth.login("staff")
@@ -334,24 +307,14 @@ def test_no_new_request_on_a_handle_during_the_lock(app, make, client, auth):
     assert response.status_code == 422
     assert "changed hands recently" in response.text
     with app.app_context():
-        assert (
-            locks.lock_until(
-                db.session(), request.handle_id, today=today, policy=configured_policy()
-            )
-            == ends
-        )
-        assert (
-            locks.lock_until(
-                db.session(), request.handle_id, today=ends, policy=configured_policy()
-            )
-            is None
-        )
+        assert locks.lock_until(context(today=today), request.handle_id) == ends
+        assert locks.lock_until(context(today=ends), request.handle_id) is None
 
 
 def test_the_demo_hands_gallimard_over_through_a_plan_and_shows_a_sniped_window(app):
     with app.app_context():
         session = db.session()
-        demo.load(session, policy=configured_policy())
+        demo.load(context())
         plans = session.exec(select(HandoverPlan).order_by(HandoverPlan.id)).all()
     outcomes = [(p.outcome, p.outcome_reason) for p in plans]
     assert outcomes == [("claimed", ""), ("failed", "sniped"), ("", "")]
@@ -365,27 +328,19 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
         session = db.session()
         schedule(session, request, staff)
         transitions.transition(
-            session,
-            request.id,
-            actor=None,
-            to="withdrawn",
-            today=NOW.date(),
-            confirmed=True,
-            policy=configured_policy(),
+            context(today=NOW.date()), request.id, to="withdrawn", confirmed=True
         )
         with pytest.raises(Conflict) as refused:
-            service.confirm(
-                session, request.id, actor=member(session, fan), party="holder", now=NOW
-            )
+            service.confirm(context(member(session, fan), now=NOW), request.id, party="holder")
         assert "no longer applies" in str(refused.value)
         with pytest.raises(Conflict):
             service.record_outcome(
-                session,
+                context(member(session, staff), now=NOW),
                 request.id,
-                actor=member(session, staff),
                 outcome="failed",
                 reason="other",
-                now=NOW,
-                policy=configured_policy(),
             )
-        assert service.due_handovers(session, now=WINDOW + timedelta(days=30)) == []
+        assert (
+            handover_deadlines.due_handovers(context(now=WINDOW + timedelta(days=30)), as_of=None)
+            == []
+        )

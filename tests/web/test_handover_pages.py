@@ -15,7 +15,7 @@ from sqlmodel import select
 from registry.adapters import db
 from registry.adapters.models import CustodyRecord, Handle, HandoverPlan, TransferRequest, User
 from registry.services import handover as service
-from tests.factories import configured_policy
+from tests.factories import context
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -52,12 +52,9 @@ def plan_window(app, request, staff, **values):
         session = db.session()
         start, _typed = ahead()
         return service.schedule(
-            session,
+            context(session.get(User, staff.id), now=values.pop("now", datetime.now(UTC))),
             request.id,
-            actor=session.get(User, staff.id),
             window_start=values.pop("window_start", start),
-            now=values.pop("now", datetime.now(UTC)),
-            policy=configured_policy(),
             **values,
         ).id
 
@@ -66,12 +63,7 @@ def confirm_both(app, request):
     with app.app_context():
         for party in ("holder", "brand"):
             service.confirm(
-                db.session(),
-                request.id,
-                actor=None,
-                party=party,
-                channel="email",
-                now=datetime.now(UTC),
+                context(now=datetime.now(UTC)), request.id, party=party, channel="email"
             )
 
 

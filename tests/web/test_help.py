@@ -6,10 +6,9 @@ from html import unescape
 
 import pytest
 
-from registry.adapters import db
 from registry.domain import clock, escalation, handover
 from registry.services import guide
-from tests.factories import configured_policy
+from tests.factories import context
 
 TODAY = date(2026, 12, 1)
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
@@ -17,15 +16,13 @@ FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 
 @pytest.fixture
 def on_first_december(monkeypatch):
-    monkeypatch.setattr("registry.web.main.today", lambda: TODAY)
+    monkeypatch.setattr("registry.presentation.context.reader_today", lambda moment: TODAY)
 
 
 def test_the_examples_are_the_reply_clock_worked_out_in_the_brands_calendar(app, make):
     make.brand("Gallimard", country="FR")
     with app.app_context():
-        found = guide.guide(
-            db.session(), configured_policy(), today=TODAY, language="en", brand_slug="gallimard"
-        )
+        found = guide.guide(context(today=TODAY), language="en", brand_slug="gallimard")
     # Sent Saturday 5 December: read Monday 7; ten business days later is Monday 21.
     assert found.weekend_example == guide.Example(
         date(2026, 12, 5), date(2026, 12, 7), date(2026, 12, 21), ()
@@ -46,9 +43,7 @@ def test_the_examples_are_the_reply_clock_worked_out_in_the_brands_calendar(app,
 def test_a_brands_own_deadline_and_region_are_used(app, make):
     make.brand("Irn", country="GB", subdivision="GB-SCT", reply_deadline_days=15)
     with app.app_context():
-        found = guide.guide(
-            db.session(), configured_policy(), today=TODAY, language="en", brand_slug="irn"
-        )
+        found = guide.guide(context(today=TODAY), language="en", brand_slug="irn")
     assert found.deadline_days == 15 and found.subdivision == "GB-SCT"
     assert "Saint Andrew's Day" in dict(found.holidays).values()
     calendar = clock.calendar_for("GB", "SCT")
@@ -57,9 +52,7 @@ def test_a_brands_own_deadline_and_region_are_used(app, make):
 
 def test_no_brand_or_an_unknown_one_shows_the_default_calendar(app):
     with app.app_context():
-        found = guide.guide(
-            db.session(), configured_policy(), today=TODAY, language="en", brand_slug="zz"
-        )
+        found = guide.guide(context(today=TODAY), language="en", brand_slug="zz")
     assert found.brand is None and found.unknown_brand == "zz" and found.country == "FR"
 
 

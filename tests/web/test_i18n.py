@@ -19,7 +19,7 @@ from registry.presentation import formats, words
 from registry.services import accounts, tokens
 from registry.services import attempts as attempt_log
 from tests.conftest import PASSWORD
-from tests.factories import configured_policy
+from tests.factories import context
 
 NNBSP = "\u202f"  # the narrow no-break space Babel puts between French thousands
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -30,7 +30,7 @@ def set_profile(app, email: str, **values) -> None:
     with app.app_context():
         session = db.session()
         user = accounts.find_by_email(session, email)
-        accounts.update_profile(session, user, **values)
+        accounts.update_profile(context(), user, **values)
         session.commit()
 
 
@@ -215,15 +215,12 @@ def attempt_at(app, make, moment: datetime) -> TransferRequest:
     with app.app_context():
         session = db.session()
         attempt_log.log_attempt(
-            session,
+            context(now=datetime(2026, 12, 31, tzinfo=UTC)),
             request.id,
-            actor=None,
             direction="outbound",
             channel="phone",
             outcome="voicemail",
             happened_at=moment,
-            now=datetime(2026, 12, 31, tzinfo=UTC),
-            policy=configured_policy(),
         )
         session.commit()
     return request
@@ -360,11 +357,11 @@ def token_for(app, role: str = "staff", **profile) -> str:
     with app.app_context():
         session = db.session()
         user = accounts.create_user(
-            session, email=f"{role}-api@example.org", password=PASSWORD, role=role
+            context(), email=f"{role}-api@example.org", password=PASSWORD, role=role
         )
         if profile:
-            accounts.update_profile(session, user, **profile)
-        _token, plaintext = tokens.create_token(session, user, "tests", actor=user)
+            accounts.update_profile(context(), user, **profile)
+        _token, plaintext = tokens.create_token(context(user), user, "tests")
         session.commit()
     return plaintext
 

@@ -11,8 +11,8 @@ from sqlmodel import delete, select
 from registry.adapters import db
 from registry.adapters.models import LookalikeKey, User
 from registry.fixtures import demo
-from registry.services import Forbidden, csv_io, lookalike_index, lookalikes
-from tests.factories import configured_policy
+from registry.services import Forbidden, csv_import, lookalike_index, lookalikes
+from tests.factories import context
 
 
 @pytest.fixture
@@ -61,9 +61,8 @@ def test_every_platform_on_request_and_a_handle_not_in_the_registry_too(app, nes
 
 def test_a_brand_s_suspects_are_on_every_platform_with_the_handle_they_resemble(app, nespresso):
     with app.app_context():
-        session = db.session()
         staff = User(email="s@example.org", password_hash="x", role="staff")
-        page = lookalikes.brand_suspects(session, "nespresso", actor=staff)
+        page = lookalikes.brand_suspects(context(staff), "nespresso", page=1, page_size=25)
     listed = [
         (f.handle.normalized, f.row.platform.slug, f.resembles, f.reasons) for f in page.items
     ]
@@ -78,14 +77,15 @@ def test_a_brand_s_suspects_are_on_every_platform_with_the_handle_they_resemble(
 def test_only_staff_admins_and_the_brand_s_legal_see_its_suspects(app, make, nespresso):
     other = make.brand("Gallimard Éditions", slug="gallimard-editions")
     with app.app_context():
-        session = db.session()
         ours = User(email="l@example.org", password_hash="x", role="legal", brand_id=nespresso.id)
         theirs = User(email="o@example.org", password_hash="x", role="legal", brand_id=other.id)
         fan = User(email="f@example.org", password_hash="x", role="fan")
-        assert lookalikes.brand_suspects(session, "nespresso", actor=ours).total == 3
+        assert (
+            lookalikes.brand_suspects(context(ours), "nespresso", page=1, page_size=25).total == 3
+        )
         for outsider in (theirs, fan, None):
             with pytest.raises(Forbidden):
-                lookalikes.brand_suspects(session, "nespresso", actor=outsider)
+                lookalikes.brand_suspects(context(outsider), "nespresso", page=1, page_size=25)
 
 
 def test_each_way_of_writing_handles_keeps_the_index_right(app, make, runner):
@@ -94,15 +94,13 @@ def test_each_way_of_writing_handles_keeps_the_index_right(app, make, runner):
     make.handle("Nespresso_Club")
     with app.app_context():
         session = db.session()
-        csv_io.import_handles(
-            session,
+        csv_import.import_handles(
+            context(today=date(2026, 3, 2)),
             b"platform,handle,brand,holder_kind,holder_name,status,followers,notes\n"
             b"x,nespresso_uk,,squatter,,active,,\ninstagram,nes.presso,,unknown,,active,,\n",
-            actor=None,
-            today=date(2026, 3, 2),
         )
         session.commit()
-        demo.load(session, policy=configured_policy())
+        demo.load(context())
     assert out_of_index(app) == []
     suspects, _related = found(app, "x", "nespresso")
     assert ("nespresso_uk", "x", ("affix",)) in suspects  # imported

@@ -9,7 +9,7 @@ from sqlmodel import select
 from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, Handle, TransferRequest, User
 from tests.conftest import PASSWORD, AuthActions
-from tests.factories import configured_policy, hand_over
+from tests.factories import context, hand_over
 
 
 def fan_with_a_request(client, auth, make):
@@ -126,7 +126,7 @@ def test_deletion_revokes_api_tokens_and_export_lists_them(client, auth, app):
     with app.app_context():
         session = db.session()
         me = session.exec(select(User)).one()
-        tokens.create_token(session, me, "inventory script", actor=me)
+        tokens.create_token(context(me), me, "inventory script")
         session.commit()
     data = json.loads(client.get("/me/data.json").data)
     assert [t["name"] for t in data["api_tokens"]] == ["inventory script"]
@@ -150,7 +150,7 @@ def test_erasing_a_member_named_e_changes_no_other_audit_entry(client, auth, app
 
     with app.app_context():
         session = db.session()
-        demo.load(session, today=date(2026, 11, 2), policy=configured_policy())
+        demo.load(context(today=date(2026, 11, 2)))
         session.commit()
     auth.login("fan", email="e@example.org")
     client.post("/me", data={"display_name": "e", "phone": "+33 6 00 00 00 00"})
@@ -226,7 +226,7 @@ def test_an_erased_members_data_appears_nowhere_and_they_read_as_a_former_member
         # A window today where the brand is (after 23:00 UTC, Paris is already tomorrow, the
         # day the handle's custody began), both sides, claimed.
         paris_day = datetime.now(UTC).astimezone(ZoneInfo("Europe/Paris")).date()
-        hand_over(db.session(), 1, paris_day)
+        hand_over(1, paris_day)
         assert db.session().get(TransferRequest, 1).state == "completed"
     before = everything_stored(app)
     assert all(value in before for value in ZEPHYRINE.values())  # the scene holds them
@@ -244,7 +244,7 @@ def test_an_erased_members_data_appears_nowhere_and_they_read_as_a_former_member
 
         session = db.session()
         admin = session.exec(select(User).where(User.email == "admin@example.org")).one()
-        _token, staff_token = tokens.create_token(session, admin, "check", actor=admin)
+        _token, staff_token = tokens.create_token(context(admin), admin, "check")
         session.commit()
     audit_pages = []
     page_number = 1

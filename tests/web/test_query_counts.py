@@ -13,7 +13,7 @@ from sqlalchemy import event
 from registry.adapters import db
 from registry.services import tokens
 from tests.conftest import PASSWORD, make_test_app
-from tests.factories import Factories
+from tests.factories import Factories, context
 
 SMALL, LARGE = 4, 16
 
@@ -42,7 +42,7 @@ def build(app, n: int) -> dict:
         ids.update(handle_id=held.id, request_id=request.id, brand=brand.slug, handle=held.handle)
     with app.app_context():
         session = db.session()
-        _token, ids["token"] = tokens.create_token(session, staff, "counts", actor=staff)
+        _token, ids["token"] = tokens.create_token(context(staff), staff, "counts")
         session.commit()
     return ids
 

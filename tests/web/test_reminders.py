@@ -14,7 +14,7 @@ from registry.domain import reminders
 from registry.domain.clock import calendar_for
 from registry.domain.handover import PlanFacts
 from registry.services import handover
-from tests.factories import configured_policy
+from tests.factories import context
 from tests.mailserver import free_port
 
 SCHEDULED = datetime(2026, 3, 9, 10, tzinfo=UTC)  # a Monday
@@ -35,13 +35,7 @@ def scene(app, make, *, window=WINDOW, kind_offer=True):
         member.locale, member.timezone = "fr", "America/Montreal"
         session.commit()
         handover.schedule(
-            session,
-            request.id,
-            actor=None,
-            window_start=window,
-            window_minutes=60,
-            now=SCHEDULED,
-            policy=configured_policy(),
+            context(now=SCHEDULED), request.id, window_start=window, window_minutes=60
         )
         fan = session.get(User, request.proposer_id)
         fan.display_name = "Julien le fan"

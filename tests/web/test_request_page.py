@@ -14,7 +14,7 @@ from registry.adapters import db
 from registry.adapters.models import ContactAttempt, Handle, TransferRequest, User
 from registry.domain import workflow
 from registry.services import Conflict, Invalid, proposals, timeline, transitions
-from tests.factories import configured_policy
+from tests.factories import context
 
 NOW = datetime(2026, 3, 20, 10, tzinfo=UTC)
 
@@ -61,14 +61,7 @@ def test_the_moves_that_cannot_be_undone_are_the_closing_ones():
 def test_an_unconfirmed_irreversible_move_is_refused_and_changes_nothing(app, make, target):
     request = make.request(["replied"], state="agreed")
     with app.app_context(), pytest.raises(Invalid) as refused:
-        transitions.transition(
-            db.session(),
-            request.id,
-            actor=None,
-            to=target,
-            today=date(2026, 3, 9),
-            policy=configured_policy(),
-        )
+        transitions.transition(context(today=date(2026, 3, 9)), request.id, to=target)
     assert refused.value.field == "confirmed"
     assert "cannot be undone" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "agreed"
@@ -78,12 +71,7 @@ def test_a_reversible_move_needs_no_confirmation(app, make):
     request = make.request(["no_answer"])
     with app.app_context():
         moved = transitions.transition(
-            db.session(),
-            request.id,
-            actor=None,
-            to="in_discussion",
-            today=date(2026, 3, 9),
-            policy=configured_policy(),
+            context(today=date(2026, 3, 9)), request.id, to="in_discussion"
         )
         assert moved.state == "in_discussion"
 
@@ -92,14 +80,11 @@ def test_a_confirmed_move_from_a_stale_page_is_refused_as_changed_meanwhile(app,
     request = make.request(["no_answer"])  # contacting
     with app.app_context(), pytest.raises(Conflict) as refused:
         transitions.transition(
-            db.session(),
+            context(today=date(2026, 3, 9)),
             request.id,
-            actor=None,
             to="withdrawn",
-            today=date(2026, 3, 9),
             expected_state="proposed",
             confirmed=True,
-            policy=configured_policy(),
         )
     assert "changed meanwhile" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "contacting"
@@ -112,15 +97,11 @@ def test_an_unconfirmed_decline_by_legal_is_refused(app, make):
         session = db.session()
         with pytest.raises(Invalid) as refused:
             transitions.decide(
-                session,
+                context(session.get(User, legal.id), today=NOW.date(), now=NOW),
                 request.id,
-                actor=session.get(User, legal.id),
                 accept=False,
                 channel="email",
                 summary="",
-                now=NOW,
-                today=NOW.date(),
-                policy=configured_policy(),
             )
     assert refused.value.field == "confirmed"
     assert load(app, TransferRequest, request.id).state == "contacting"
@@ -129,28 +110,14 @@ def test_an_unconfirmed_decline_by_legal_is_refused(app, make):
 def test_the_brand_decides_once(app, make):
     request = make.request(["no_answer"])
     legal = legal_of(app, make, request)
-    decision = {
-        "channel": "email",
-        "summary": "",
-        "now": NOW,
-        "today": NOW.date(),
-        "confirmed": True,
-    }
+    decision = {"channel": "email", "summary": "", "confirmed": True}
     with app.app_context():
         session = db.session()
         member = session.get(User, legal.id)
-        transitions.decide(
-            session, request.id, actor=member, accept=True, policy=configured_policy(), **decision
-        )
+        as_legal = context(member, today=NOW.date(), now=NOW)
+        transitions.decide(as_legal, request.id, accept=True, **decision)
         with pytest.raises(Conflict) as refused:
-            transitions.decide(
-                session,
-                request.id,
-                actor=member,
-                accept=False,
-                policy=configured_policy(),
-                **decision,
-            )
+            transitions.decide(as_legal, request.id, accept=False, **decision)
     assert "already recorded" in str(refused.value)
     assert load(app, TransferRequest, request.id).state == "agreed"
 
@@ -163,7 +130,7 @@ def test_the_api_moves_without_a_second_step(client, app, make):
         from registry.services import tokens
 
         session = db.session()
-        _row, token = tokens.create_token(session, session.get(User, staff.id), "t", actor=None)
+        _row, token = tokens.create_token(context(), session.get(User, staff.id), "t")
         session.commit()
     response = client.post(
         f"/api/v1/requests/{request.id}/transition",
@@ -415,11 +382,7 @@ def test_staff_recording_an_offer_keep_the_recorded_holder(app, make):
     with app.app_context():
         session = db.session()
         request = proposals.propose(
-            session,
-            actor=session.get(User, staff.id),
-            today=date(2026, 3, 2),
-            handle_id=handle.id,
-            policy=configured_policy(),
+            context(session.get(User, staff.id), today=date(2026, 3, 2)), handle_id=handle.id
         )
         assert (request.from_holder_kind, request.from_holder_name) == ("squatter", "Squat Inc")
 

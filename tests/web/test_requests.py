@@ -8,9 +8,9 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
-from registry.services import Invalid, handles, handover
+from registry.services import Invalid, custody, handover_plans
 from registry.services import attempts as attempt_log
-from tests.factories import configured_policy, hand_over
+from tests.factories import context, hand_over
 
 
 def count(app, model) -> int:
@@ -231,7 +231,7 @@ def test_fans_cannot_move_requests_but_can_withdraw_their_own(client, auth, app,
 def test_completing_moves_custody_in_the_same_step(client, auth, app, make):
     request = make.request(["replied"], state="agreed")
     with app.app_context():
-        hand_over(db.session(), request.id, date(2026, 3, 9))
+        hand_over(request.id, date(2026, 3, 9))
     assert load(app, TransferRequest, request.id).state == "completed"
     handle = load(app, Handle, request.handle_id)
     assert (handle.holder_kind, handle.holder_name) == ("brand", "Gallimard")
@@ -271,13 +271,13 @@ def test_failed_custody_move_rolls_back_the_completion(app, make, monkeypatch):
     def broken(*args, **kwargs):
         raise Invalid("custody store unavailable")
 
-    monkeypatch.setattr(handles, "move_custody", broken)
+    monkeypatch.setattr(custody, "move_custody", broken)
     with app.app_context():
         session = db.session()
         with pytest.raises(Invalid):
-            hand_over(session, request.id, date(2026, 3, 9))
+            hand_over(request.id, date(2026, 3, 9))
         session.rollback()
-        plan = handover.current_plan(session, request.id)
+        plan = handover_plans.current_plan(session, request.id)
     # The outcome and the completion went together: the plan still awaits its outcome.
     assert load(app, TransferRequest, request.id).state == "agreed"
     assert plan is not None and plan.outcome == ""
@@ -436,15 +436,12 @@ def test_late_friday_evening_in_paris_counts_as_friday(app, make):
         session = db.session()
         friday_late = datetime(2026, 6, 5, 21, 30, tzinfo=UTC)  # 23:30 in Paris (CEST)
         attempt_log.log_attempt(
-            session,
+            context(now=friday_late + timedelta(hours=1)),
             request.id,
-            actor=None,
             direction="outbound",
             channel="email",
             outcome="no_answer",
             happened_at=friday_late,
-            now=friday_late + timedelta(hours=1),
-            policy=configured_policy(),
         )
         row = session.get(TransferRequest, request.id)
         assert row.waiting_since == date(2026, 6, 5)
@@ -460,15 +457,12 @@ def test_a_request_keeps_the_moment_of_its_latest_attempt_even_when_one_is_backd
         late, early = datetime(2026, 6, 5, 9, tzinfo=UTC), datetime(2026, 6, 1, 9, tzinfo=UTC)
         for moment in (late, early):  # the second is logged afterwards, dated before
             attempt_log.log_attempt(
-                session,
+                context(now=late + timedelta(hours=1)),
                 request.id,
-                actor=None,
                 direction="outbound",
                 channel="email",
                 outcome="no_answer",
                 happened_at=moment,
-                now=late + timedelta(hours=1),
-                policy=configured_policy(),
             )
         session.commit()
         assert session.get(TransferRequest, request.id).last_attempt_at == late

@@ -29,7 +29,7 @@ from registry.adapters.models import User
 from registry.services import Invalid, NotFound, proposals
 from registry.services import attempts as attempt_log
 from registry.services import responsiveness as service
-from tests.factories import configured_policy
+from tests.factories import context
 
 AS_OF = date(2026, 6, 30)
 PARIS = ZoneInfo("Europe/Paris")
@@ -43,9 +43,8 @@ def at(day: date, hour: int = 10) -> datetime:
 
 @pytest.fixture
 def scene(app, make, monkeypatch):
-    monkeypatch.setattr("registry.web.reports.today", lambda: AS_OF)
-    monkeypatch.setattr("registry.web.brands.today", lambda: AS_OF)
-    monkeypatch.setattr("registry.api.brands.today", lambda: AS_OF)
+    # The reader's day, on the pages and in the API alike (their context is built there).
+    monkeypatch.setattr("registry.presentation.context.reader_today", lambda moment: AS_OF)
     gallimard = make.brand("Gallimard")
     cochonou = make.brand("Cochonou")
     julien = make.user("fan", email=PRIVATE[1], display_name=PRIVATE[0])
@@ -67,25 +66,17 @@ def scene(app, make, monkeypatch):
             session = db.session()
             member = session.get(User, fan.id)
             request = proposals.propose(
-                session,
-                actor=member,
-                today=opened,
-                handle_id=handle.id,
-                message=MESSAGE,
-                policy=configured_policy(),
+                context(member, today=opened), handle_id=handle.id, message=MESSAGE
             )
             for moment, direction, channel, outcome in attempts:
                 attempt_log.log_attempt(
-                    session,
+                    context(member, now=at(AS_OF, 23)),
                     request.id,
-                    actor=member,
                     direction=direction,
                     channel=channel,
                     outcome=outcome,
                     happened_at=moment,
-                    now=at(AS_OF, 23),
                     summary=MESSAGE,
-                    policy=configured_policy(),
                 )
             return request.id
 
@@ -124,11 +115,7 @@ def scene(app, make, monkeypatch):
 def figures(app, slug, **period):
     with app.app_context():
         return service.brand_figures(
-            db.session(),
-            slug,
-            period=service.Period(**period),
-            as_of=AS_OF,
-            policy=configured_policy(),
+            context(), slug, period=service.Period(**period), as_of=AS_OF
         ).figures
 
 
@@ -162,10 +149,8 @@ def test_the_period_selects_requests_by_the_day_they_were_opened(app, scene):
 def test_the_ranking_lists_the_brands_with_requests_most_responsive_first(app, scene, make):
     make.brand("Nespresso")  # no request: not ranked
     with app.app_context():
-        ranked = service.ranking(db.session(), as_of=AS_OF, policy=configured_policy())
-        by_overdue = service.ranking(
-            db.session(), as_of=AS_OF, policy=configured_policy(), sort="overdue", descending=True
-        )
+        ranked = service.ranking(context(), as_of=AS_OF)
+        by_overdue = service.ranking(context(), as_of=AS_OF, sort="overdue", descending=True)
     assert [row.brand.slug for row in ranked] == ["gallimard", "cochonou"]
     assert [row.brand.slug for row in by_overdue] == ["cochonou", "gallimard"]
     assert ranked[0].deadline_days == 10
@@ -185,7 +170,7 @@ def test_a_bad_period_is_refused_on_its_field():
 
 def test_an_unknown_brand_is_not_found(app):
     with app.app_context(), pytest.raises(NotFound):
-        service.brand_figures(db.session(), "nope", as_of=AS_OF, policy=configured_policy())
+        service.brand_figures(context(), "nope", as_of=AS_OF)
 
 
 def count_queries(app, call) -> int:
@@ -206,7 +191,7 @@ def count_queries(app, call) -> int:
 
 def test_the_ranking_reads_the_same_few_queries_whatever_the_number_of_requests(app, scene, make):
     def rank(session):
-        service.ranking(session, as_of=AS_OF, policy=configured_policy())
+        service.ranking(context(), as_of=AS_OF)
 
     before = count_queries(app, rank)
     for n in range(4):
@@ -371,12 +356,8 @@ def test_the_demo_tells_the_four_stories(app):
 
     today = date(2026, 12, 1)
     with app.app_context():
-        session = db.session()
-        demo.load(session, today=today, policy=configured_policy())
-        ranked = {
-            row.brand.slug: row.figures
-            for row in service.ranking(session, as_of=today, policy=configured_policy())
-        }
+        demo.load(context(today=today))
+        ranked = {row.brand.slug: row.figures for row in service.ranking(context(), as_of=today)}
     gallimard, cochonou = ranked["gallimard"], ranked["cochonou"]
     nespresso, cars = ranked["nespresso"], ranked["voitures-lumiere"]
     assert (gallimard.replied, gallimard.late_replies) == (1, 1)

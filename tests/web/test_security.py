@@ -27,7 +27,7 @@ from registry.adapters.models import (
 )
 from registry.config import from_environment
 from registry.presentation.extensions import limiter
-from registry.services import accounts, handles
+from registry.services import accounts, custody
 from tests.api.conftest import Api
 from tests.conftest import PASSWORD, make_test_app
 from tests.factories import Factories
@@ -49,7 +49,7 @@ def count(app, model, *where) -> int:
 
 def current_custody(app, handle_id: int) -> CustodyRecord:
     with app.app_context():
-        return handles.current_custody(db.session(), handle_id)
+        return custody.current_custody(db.session(), handle_id)
 
 
 def stored_handle(app, handle_id: int) -> Handle:

@@ -1,4 +1,4 @@
-"""The registry as a CSV file: import a spreadsheet of handles, export the registry as one.
+"""Importing a spreadsheet of handles (the export: registry.services.csv_export).
 
 An import is all-or-nothing: every row is checked with the platforms' rules first, and one bad
 row means nothing is written. Rows that match the registry change nothing, so the same file can
@@ -8,10 +8,9 @@ be imported twice. Every write goes through the handle services, so each leaves 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, TextIO
@@ -25,52 +24,29 @@ from registry.adapters.models import (
     CustodyRecord,
     Handle,
     Platform,
-    User,
 )
 from registry.domain import limits
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Explained, Message, as_message
-from registry.domain.permissions import IMPORT, LEGAL, role_can
+from registry.domain.permissions import IMPORT, role_can
 from registry.services import (
     Forbidden,
     ServiceError,
+    custody,
     handles,
-    listings,
     platforms,
-    require_acts_for,
 )
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
+from registry.services.csv_format import (
+    COLUMNS,
+    EXPORT_ONLY_COLUMNS,
+    OPTIONAL_COLUMNS,
+    unescape_cell,
+)
 from registry.services.unit import use_case
-
-COLUMNS = (
-    "platform",
-    "handle",
-    "brand",
-    "holder_kind",
-    "holder_name",
-    "status",
-    "followers",
-    "notes",
-)
-# May be left out of a file: the link that proves who holds the handle, kept on its new
-# custody record (an http or https URL, as everywhere in the registry).
-OPTIONAL_COLUMNS = ("evidence_url",)
-# Computed from transfer requests on export; accepted and ignored on import.
-EXPORT_ONLY_COLUMNS = ("open_requests", "flag")
-EXPORT_COLUMNS = (*COLUMNS, *EXPORT_ONLY_COLUMNS)
-
-EXAMPLE_ROWS = (
-    ("x", "@Gallimard", "gallimard", "fan", "Julien", "active", "1500", "Registered in 2009"),
-    ("facebook", "nespresso", "Nespresso", "brand", "", "active", "1200000", ""),
-)
 
 MAX_HOLDER_NAME = limits.NAME_MAX  # Handle.holder_name
 MAX_NOTES = limits.NOTE_MAX  # the same limit as the handle form and the API
-
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection), so the
-# export puts an apostrophe in front of it, as spreadsheets do themselves, and the import
-# takes it off again.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Bytes that are not UTF-8 are decoded as these lone surrogates (errors="surrogateescape").
 _UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -202,11 +178,9 @@ class _Registry:
 
 @use_case
 def import_handles(
-    session: Session,
+    ctx: Context,
     source: bytes | str | BinaryIO | TextIO,
     *,
-    actor: User | None,
-    today: date,
     dry_run: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportReport:
@@ -217,8 +191,10 @@ def import_handles(
 
     Nothing is written when the report has problems, nor on a dry run, which reports what the
     import would do. One transaction: a ServiceError raised while writing (a rule the checks
-    did not foresee) names its line, and nothing is kept.
+    did not foresee) names its line, and nothing is kept. New handles are first recorded,
+    and changes of holder dated, on the context's day.
     """
+    session, actor, today = ctx.session, ctx.actor, ctx.today
     if actor is not None and not role_can(actor.role, IMPORT):
         raise Forbidden(N_("Only staff can import handles."))
     report = ImportReport(dry_run=dry_run)
@@ -236,7 +212,7 @@ def import_handles(
             if existing is None:
                 batch.append(_new(row, today=today))
             else:
-                _update(session, row, existing, actor=actor, today=today)
+                _update(ctx, row, existing)
         except ServiceError as exc:
             raise type(exc)(
                 N_("line %(line)s: %(problem)s"),
@@ -287,84 +263,119 @@ PROGRESS_EVERY = 1000  # lines checked between two reports of progress
 def _read_rows(
     lines: list[str], registry: _Registry, today: date, report: ImportReport, progress=None
 ) -> list[tuple[_Row, Handle | None]]:
+    """Every line checked, its problems in the report; the good rows with the handle each
+    one updates (None: a new handle)."""
     # Strict: without it, a quote left open silently swallows the rest of the file into a cell.
     reader = csv.reader(lines, strict=True)
+    header = _header(reader, lines, report)
+    if header is None:
+        return []
+    positions, width = header
+    rows: list[tuple[_Row, Handle | None]] = []
+    first_seen: dict[tuple[int, str], int] = {}
+    for start, end, values in _records(reader, report):
+        problem = _shape_problem(lines, start, end, values, width)
+        row = None
+        if problem is None:
+            problem, row = _row_of(start, values, positions, registry, first_seen)
+        if problem is not None or row is None:
+            report.problems.append(problem)
+            continue
+        existing = registry.handles.get((row.platform.id, row.parsed.normalized))
+        _classify(row, existing, registry, today, report)
+        rows.append((row, existing))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows) + len(report.problems), 0, len(report.problems))
+    return rows
+
+
+def _header(reader, lines: list[str], report: ImportReport) -> tuple[dict[str, int], int] | None:
+    """Where each known column is, and how many columns there are; None (and the problem in
+    the report) when the header cannot be used."""
     try:
         header = next(reader)
     except csv.Error as exc:
         report.problems.append(_problem(1, _malformed(exc)))
-        return []
+        return None
     undecodable = _undecodable(lines[0], 1)
     problems = [undecodable] if undecodable else _check_header(header)
     if problems:
         report.problems.append(_problem(1, *problems))
-        return []
+        return None
     columns = [name.strip().lower() for name in header]
-    positions = {
-        name: columns.index(name) for name in (*COLUMNS, *OPTIONAL_COLUMNS) if name in columns
-    }
+    known = (*COLUMNS, *OPTIONAL_COLUMNS)
+    return {name: columns.index(name) for name in known if name in columns}, len(columns)
 
-    rows: list[tuple[_Row, Handle | None]] = []
-    first_seen: dict[tuple[int, str], int] = {}
+
+def _records(reader, report: ImportReport) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, values) of each record after the header that holds a value;
+    a record the csv module cannot read is reported and skipped."""
     end = reader.line_num
     while True:
         start = end + 1
         try:
             values = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             report.problems.append(_problem(start, _malformed(exc)))
             end = reader.line_num
             continue
         end = reader.line_num
-        if not any(value.strip() for value in values):
-            continue  # blank lines, and the empty rows spreadsheets leave at the end
-        undecodable = [_undecodable(lines[n - 1], n) for n in range(start, end + 1)]
-        if any(undecodable):
-            report.problems.append(_problem(start, next(p for p in undecodable if p)))
-            continue
-        if len(values) != len(columns):
-            message = (
-                N_(
-                    "%(values)s values for %(columns)s columns;"
-                    " put quotes around values that contain commas."
-                )
-                if len(values) > len(columns)
-                else N_(
-                    "%(values)s values for %(columns)s columns;"
-                    " every line needs a value, even an empty one, for each column."
-                )
-            )
-            report.problems.append(
-                _problem(start, message, values=len(values), columns=len(columns))
-            )
-            continue
-        cells = {name: _unescape(values[i]) for name, i in positions.items()}
-        try:
-            row = _check_row(start, cells, registry)
-        except _RowProblems as exc:
-            report.problems.append(_problem(start, *exc.parts))
-            continue
-        key = (row.platform.id, row.parsed.normalized)
-        if key in first_seen:
-            report.problems.append(
-                _problem(
-                    start,
-                    N_("repeats line %(line)s (%(platform)s @%(handle)s)."),
-                    line=first_seen[key],
-                    platform=row.platform.name,
-                    handle=row.parsed.display,
-                )
-            )
-            continue
-        first_seen[key] = start
-        existing = registry.handles.get(key)
-        _classify(row, existing, registry, today, report)
-        rows.append((row, existing))
-        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
-            progress(len(rows) + len(report.problems), 0, len(report.problems))
-    return rows
+        if any(value.strip() for value in values):  # not blank, nor a spreadsheet's empty row
+            yield start, end, values
+
+
+TOO_MANY_VALUES = N_(
+    "%(values)s values for %(columns)s columns; put quotes around values that contain commas."
+)
+TOO_FEW_VALUES = N_(
+    "%(values)s values for %(columns)s columns;"
+    " every line needs a value, even an empty one, for each column."
+)
+
+
+def _shape_problem(
+    lines: list[str], start: int, end: int, values: list[str], width: int
+) -> ImportProblem | None:
+    """Why a record cannot be read as a row at all: bytes that are not UTF-8, or not one
+    value per column."""
+    undecodable = [_undecodable(lines[n - 1], n) for n in range(start, end + 1)]
+    found = next((part for part in undecodable if part), None)
+    if found is not None:
+        return _problem(start, found)
+    if len(values) == width:
+        return None
+    message = TOO_MANY_VALUES if len(values) > width else TOO_FEW_VALUES
+    return _problem(start, message, values=len(values), columns=width)
+
+
+def _row_of(
+    start: int,
+    values: list[str],
+    positions: dict[str, int],
+    registry: _Registry,
+    first_seen: dict[tuple[int, str], int],
+) -> tuple[ImportProblem | None, _Row | None]:
+    """The record's row, checked, and not a handle an earlier line already names (noted in
+    `first_seen`); else its problem."""
+    cells = {name: unescape_cell(values[i]) for name, i in positions.items()}
+    try:
+        row = _check_row(start, cells, registry)
+    except _RowProblems as exc:
+        return _problem(start, *exc.parts), None
+    key = (row.platform.id, row.parsed.normalized)
+    if key in first_seen:
+        repeated = _problem(
+            start,
+            N_("repeats line %(line)s (%(platform)s @%(handle)s)."),
+            line=first_seen[key],
+            platform=row.platform.name,
+            handle=row.parsed.display,
+        )
+        return repeated, None
+    first_seen[key] = start
+    return None, row
 
 
 def _malformed(error: csv.Error) -> Message:
@@ -517,7 +528,7 @@ def _classify(
     since = registry.holder_since.get(existing.id)
     holder_changes = {"holder_kind", "holder_name"} & set(changed)
     if holder_changes and since is not None and since > today:
-        # handles.change_holder would refuse it; say so now rather than halfway through.
+        # custody.change_holder would refuse it; say so now rather than halfway through.
         report.problems.append(
             _problem(
                 row.line,
@@ -555,9 +566,8 @@ def _new(row: _Row, *, today: date) -> handles.NewHandle:
     )
 
 
-def _update(
-    session: Session, row: _Row, existing: Handle, *, actor: User | None, today: date
-) -> None:
+def _update(ctx: Context, row: _Row, existing: Handle) -> None:
+    today = ctx.today
     changed = set(_changed_fields(row, existing))
     if changed & {"brand", "status", "followers", "notes"}:
         values: dict = {
@@ -568,141 +578,14 @@ def _update(
         if "followers" in changed:
             values["followers"] = row.followers
             values["followers_seen_on"] = today if row.followers is not None else None
-        handles.edit_handle(session, existing, actor=actor, **values)
+        handles.edit_handle(ctx, existing, **values)
     if changed & {"holder_kind", "holder_name"}:
-        handles.move_custody(
-            session,
+        custody.move_custody(
+            ctx,
             existing,
-            actor=actor,
             holder_kind=row.holder_kind,
             holder_name=row.holder_name,
             started_on=today,
             evidence_url=row.evidence_url,
-            note_code=handles.IMPORTED,
-            today=today,
+            note_code=custody.IMPORTED,
         )
-
-
-def escape_cell(value: str) -> str:
-    """A text cell as exported: an apostrophe before what a spreadsheet would run."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _unescape(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def export_scope(
-    session: Session, actor: User | None, filters: handles.HandleFilters
-) -> handles.HandleFilters:
-    """What this reader may export: a legal account its own brand's handles only (a filter
-    naming another brand is refused); everyone else what the filters select."""
-    if actor is None or actor.role != LEGAL:
-        return filters
-    own = session.get(Brand, actor.brand_id) if actor.brand_id else None
-    if own is None or (filters.brand and filters.brand != own.slug):
-        require_acts_for(actor, None)
-    return dataclasses.replace(filters, brand=own.slug)
-
-
-def export_handles(
-    session: Session,
-    filters: handles.HandleFilters | None = None,
-    out: TextIO | None = None,
-    *,
-    as_of: date,
-    policy: ClockPolicy,
-    actor: User | None = None,
-) -> str:
-    """The registry (or the part the registry list's filters select) as CSV text: the lines
-    of `export_lines` written to `out` when given (and "" returned), else returned."""
-    buffer = out if out is not None else io.StringIO()
-    for chunk in export_lines(session, filters, as_of=as_of, policy=policy, actor=actor):
-        buffer.write(chunk)
-    return "" if out is not None else buffer.getvalue()
-
-
-EXPORT_CHUNK = 1000  # rows read from the database and written out at a time
-
-
-def export_lines(
-    session: Session,
-    filters: handles.HandleFilters | None = None,
-    *,
-    as_of: date,
-    policy: ClockPolicy,
-    actor: User | None = None,
-) -> Iterator[str]:
-    """The export as CSV text, a chunk of rows at a time: the database rows of one chunk
-    are in memory at once, never the whole registry's.
-
-    One query for the handles, ordered by platform then normalised handle so two exports
-    compare line by line (read `EXPORT_CHUNK` rows at a time), one for their open requests,
-    and the dashboard's own query for the flags as of ``as_of``. Private fields (holder
-    contact, private notes) are never exported. ``open_requests`` lists the open requests'
-    numbers; ``flag`` is the most urgent flag among them (overdue, due_soon, not_contacted),
-    as the dashboard shows it that day. With `actor`, the export is scoped to what they may
-    export (`export_scope`); the scope is checked before the first line."""
-    filters = export_scope(session, actor, filters or handles.HandleFilters())
-    open_ids = listings.open_request_ids(session, as_of)
-    flags = listings.flag_by_handle(session, as_of=as_of, policy=policy)
-    return _lines(session, filters, open_ids, flags)
-
-
-def _lines(session, filters, open_ids, flags) -> Iterator[str]:
-    """The header, then the rows, `EXPORT_CHUNK` at a time, platform by platform in the
-    order of their slugs. Each platform's order is read first (ids only, off the index
-    (platform_id, normalized): no sort); each chunk is then a query of its own, fetched
-    whole, so no database cursor stays open between chunks and only one platform's ids and
-    one chunk's rows are in memory at once."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    query = handles.filtered_query(filters)
-    for platform in sorted(platforms.all_platforms(session), key=lambda p: p.slug):
-        if filters.platform and filters.platform != platform.slug:
-            continue
-        ids = list(
-            session.exec(
-                handles.matching(filters, Handle.id)
-                .where(Handle.platform_id == platform.id)
-                .order_by(Handle.normalized, Handle.id)
-            )
-        )
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            for row in handles.rows_in_order(session, query, ids[start : start + EXPORT_CHUNK]):
-                handle_id = row[0].id
-                writer.writerow(
-                    _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
-                )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _export_row(
-    record: Handle, platform: Platform, brand: Brand | None, open_requests: list[int], flag: str
-) -> Iterable[str]:
-    cells = (
-        platform.slug,
-        record.handle,
-        brand.slug if brand else "",
-        record.holder_kind,
-        record.holder_name,
-        record.status,
-        "" if record.followers is None else str(record.followers),
-        record.notes,
-    )
-    return [*(escape_cell(cell) for cell in cells), ";".join(map(str, open_requests)), flag]
-
-
-def example_csv() -> str:
-    """A short file in the import format, for the help on the import page."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(EXAMPLE_ROWS)
-    return buffer.getvalue()
