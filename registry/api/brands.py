@@ -4,29 +4,27 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
-from registry.adapters import db
 from registry.adapters.models import Brand
 from registry.api import bp
-from registry.api.auth import api_user
+from registry.api.auth import context
 from registry.api.inputs import body_as, check_known_parameters, etag_of, run_use_case
 from registry.api.schemas import BrandCreate, BrandOut, BrandResponsiveness
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC
 from registry.presentation.access import requires
 from registry.presentation.i18n import current_locale
 from registry.services import brands, responsiveness
-from registry.web.helpers import clock_policy, today
 
 
 def brand_body(brand: Brand) -> dict:
-    session = db.session()
+    ctx = context()
     fields = {
         **brand.model_dump(),
-        "reply_deadline_days": clock_policy().deadline_for(brand),
-        "contact_points": [p.model_dump() for p in brands.contact_points(session, brand.id)],
+        "reply_deadline_days": ctx.policy.deadline_for(brand),
+        "contact_points": [p.model_dump() for p in brands.contact_points(ctx.session, brand.id)],
         "holidays": [
             {"date": day, "name": name}
             for day, name in brands.holidays_this_year(
-                brand, year=today().year, language=current_locale()
+                brand, year=ctx.today.year, language=current_locale()
             )
         ],
     }
@@ -44,7 +42,7 @@ def brand_response(brand: Brand):
 def brand_detail(slug: str):
     """Public information: the brand, its official contact points, its reply deadline and
     the holidays its clock skips."""
-    return brand_response(run_use_case(brands.get_brand, slug))
+    return brand_response(brands.get_brand(context().session, slug))
 
 
 @bp.post("/brands")
@@ -54,7 +52,6 @@ def brand_create():
     values = body.model_dump(exclude={"contact_points"})
     created = run_use_case(
         brands.register_brand,
-        actor=api_user(),
         contact_points=tuple((p.kind, p.label, p.value) for p in body.contact_points),
         **values,
     )
@@ -71,15 +68,10 @@ def brand_responsiveness(slug: str):
     totals only, public. 404 for an unknown brand, 422 for a date that is not one or a
     period that ends before it starts."""
     check_known_parameters(("from", "to"))
-    brand = run_use_case(brands.get_brand, slug)
+    ctx = context()
+    brand = brands.get_brand(ctx.session, slug)
     period = responsiveness.period(request.args.get("from"), request.args.get("to"))
-    as_of = today()
-    shown = run_use_case(
-        responsiveness.brand_figures,
-        brand.slug,
-        period=period,
-        as_of=as_of,
-        policy=clock_policy(),
-    )
+    as_of = ctx.today
+    shown = responsiveness.brand_figures(ctx, brand.slug, period=period, as_of=as_of)
     body = {**shown.figures.as_dict(), "as_of": as_of}
     return BrandResponsiveness.model_validate(body).model_dump(mode="json")

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from registry.adapters import db
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
 from registry.api import bp
-from registry.api.auth import api_can, api_user
+from registry.api.auth import api_can
 from registry.api.errors import ApiError
 from registry.api.inputs import (
     bad_parameter,
@@ -38,7 +38,6 @@ from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import requires
 from registry.presentation.words import custody_note
 from registry.services import Invalid, Stale, handles, lookalikes, platforms
-from registry.web.helpers import today
 
 LIST_PARAMETERS = ("platform", "brand", "holder_kind", "status", "q", "page", "per_page")
 
@@ -195,7 +194,6 @@ def handle_update(platform: str, handle: str):
         saved = run_use_case(
             handles.update_handle,
             found.handle.id,
-            actor=api_user(),
             expected_version=expected_version(),
             **values,
         )
@@ -211,10 +209,8 @@ def handle_create():
     session = db.session()
     created = run_use_case(
         handles.create_handle,
-        actor=api_user(),
         platform_slug=body.platform,
         handle=body.handle,
-        today=today(),
         brand_id=brand_id_for(session, body.brand),
         holder_kind=body.holder_kind,
         holder_name=body.holder_name,

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from registry.adapters import db
 from registry.api import bp
-from registry.api.auth import api_user
+from registry.api.auth import context
 from registry.api.inputs import body_as, check_known_parameters, run_use_case
 from registry.api.requests import created, plan_body, visible_row
 from registry.api.schemas import (
@@ -25,7 +24,6 @@ from registry.domain.permissions import MEMBER
 from registry.presentation.access import requires
 from registry.presentation.words import as_text, translate_message
 from registry.services import NotFound, evidence, handover, handover_plans
-from registry.web.helpers import clock_policy, now
 
 
 def _request_id(raw: str) -> int:
@@ -47,7 +45,7 @@ def handover_detail(request_id: str):
     check_known_parameters(())
     request_id = _request_id(request_id)
     row = visible_row(request_id)
-    plans = handover_plans.plans_of(db.session(), row.request.id)
+    plans = handover_plans.plans_of(context().session, row.request.id)
     if not plans:
         raise NotFound(N_("Request #%(id)s has no handover plan yet."), id=row.request.id)
     current = next((plan for plan in plans if not plan.outcome), None)
@@ -63,17 +61,14 @@ def handover_detail(request_id: str):
 def handover_schedule(request_id: str):
     request_id = _request_id(request_id)
     visible_row(request_id)  # before the body: someone kept out learns nothing from it
-    handover.require_door(api_user(), "schedule")
+    handover.require_door(context().actor, "schedule")
     body = body_as(HandoverCreate)
     plan = run_use_case(
         handover.schedule,
         request_id,
-        actor=api_user(),
         window_start=body.window_start,
         window_minutes=body.window_minutes,
         notes=body.notes,
-        now=now(),
-        policy=clock_policy(),
     )
     return created(_plan_out(plan), f"/api/v1/requests/{request_id}/handover")
 
@@ -86,10 +81,8 @@ def handover_confirm(request_id: int):
     plan = run_use_case(
         handover.confirm,
         request_id,
-        actor=api_user(),
         party=body.party,
         channel=body.channel,
-        now=now(),
     )
     return jsonify(_plan_out(plan))
 
@@ -98,17 +91,14 @@ def handover_confirm(request_id: int):
 @requires(MEMBER)
 def handover_outcome(request_id: int):
     visible_row(request_id)
-    handover.require_door(api_user(), "outcome")
+    handover.require_door(context().actor, "outcome")
     body = body_as(HandoverOutcome)
     plan = run_use_case(
         handover.record_outcome,
         request_id,
-        actor=api_user(),
         outcome=body.outcome,
         reason=body.reason,
         note=body.note,
-        now=now(),
-        policy=clock_policy(),
     )
     return jsonify(_plan_out(plan))
 
@@ -117,7 +107,7 @@ def handover_outcome(request_id: int):
 @requires(MEMBER)
 def request_evidence(request_id: int):
     check_known_parameters(())
-    content = evidence.pack(db.session(), request_id, api_user(), now=now(), policy=clock_policy())
+    content = evidence.pack(context(), request_id)
     return jsonify(EvidencePack.model_validate(as_json(content)).model_dump(mode="json"))
 
 

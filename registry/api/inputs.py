@@ -10,7 +10,7 @@ from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from registry.adapters import db
+from registry.api.auth import context
 from registry.api.errors import ApiError
 from registry.domain import limits
 from registry.domain.messages import N_, Explained, Message
@@ -197,9 +197,9 @@ T = TypeVar("T")
 
 
 def run_use_case(use_case: Callable[..., T], *args, **kwargs) -> T:
-    """One use case in the request's session; it owns its transaction, and its refusal
-    reaches the error handlers, which answer it as JSON."""
-    return use_case(db.session(), *args, **kwargs)
+    """One use case in the call's context; it owns its transaction, and its refusal reaches
+    the error handlers, which answer it as JSON."""
+    return use_case(context(), *args, **kwargs)
 
 
 # --- versions (ETag / If-Match) ----------------------------------------------------------

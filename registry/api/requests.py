@@ -155,7 +155,6 @@ def requests_index():
         session,
         listings.RequestFilters(state=state, brand=brand, flag=flag),
         as_of=as_of,
-        policy=clock_policy(),
         page=page,
         page_size=per_page,
     )
@@ -186,8 +185,6 @@ def request_create():
     session = db.session()
     proposed = run_use_case(
         proposals.propose,
-        actor=api_user(),
-        today=today(),
         handle_id=body.handle_id,
         platform_slug=body.platform,
         handle=body.handle,
@@ -198,7 +195,6 @@ def request_create():
         message=body.message,
         opened_on=body.opened_on,
         show_name=body.show_name,
-        policy=clock_policy(),
     )
     row = request_reads.get_request(session, proposed.id)
     return created(
@@ -218,15 +214,12 @@ def attempt_create(request_id: int):
     attempt = run_use_case(
         attempt_log.log_attempt,
         request_id,
-        actor=api_user(),
         direction=body.direction,
         channel=body.channel,
         outcome=body.outcome,
         happened_at=happened_at,
-        now=now(),
         contact_point=body.contact_point,
         summary=body.summary,
-        policy=clock_policy(),
     )
     return created(
         AttemptOut.model_validate(attempt.model_dump()).model_dump(mode="json"),
@@ -246,16 +239,13 @@ def request_transition(request_id: int):
         run_use_case(
             transitions.transition,
             request_id,
-            actor=api_user(),
             to=body.to,
-            today=today(),
             note=body.note,
             expected_state=body.from_state,
             expected_version=expected_version(),
             # A call to the API is itself deliberate (a script or a person who wrote the
             # body): it needs no second step; the web asks on a confirm page first.
             confirmed=True,
-            policy=clock_policy(),
         )
     except Stale as exc:
         raise precondition_failed(exc.current) from None

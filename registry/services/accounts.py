@@ -18,6 +18,7 @@ from registry.domain.digests import receives_digests
 from registry.domain.messages import LANGUAGES, N_, Choices
 from registry.domain.permissions import FAN, LEGAL, MANAGE_USERS, ROLES, role_can
 from registry.services import Conflict, Forbidden, Invalid, audit, checked_text
+from registry.services.context import Context
 from registry.services.unit import use_case
 
 HASH_METHOD = "scrypt"  # a hash made another way (older pbkdf2) is remade at the next log-in
@@ -77,15 +78,16 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 @use_case
 def create_user(
-    session: Session,
+    ctx: Context,
     *,
     email: str,
     password: str,
     role: str = FAN,
     display_name: str = "",
-    actor: User | None = None,
     brand_slug: str = "",
 ) -> User:
+    """An account made by an admin, or by the operator at the command line (no actor)."""
+    session = ctx.session
     email = normalise_email(email)
     brand = None
     if brand_slug:
@@ -111,7 +113,7 @@ def create_user(
         role=role,
         display_name=display_name,
         brand_id=brand.id if brand else None,
-        actor=actor,
+        actor=ctx.actor,
     )
 
 
@@ -174,12 +176,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 @use_case
-def log_in(session: Session, email: str, password: str) -> User | None:
+def log_in(ctx: Context, email: str, password: str) -> User | None:
     """Check a log-in; a hash made by an older method is remade with today's on success."""
-    user = authenticate(session, email, password)
+    user = authenticate(ctx.session, email, password)
     if user is not None and not user.password_hash.startswith(HASH_METHOD + ":"):
         user.password_hash = generate_password_hash(password)
-        session.add(user)
+        ctx.session.add(user)
     return user
 
 
@@ -196,16 +198,17 @@ def member_of_session(session: Session, session_id: str) -> User | None:
 
 
 @use_case
-def end_sessions(session: Session, user: User) -> User:
+def end_sessions(ctx: Context, user: User) -> User:
     """Log out everywhere: every session and remember cookie of the account stops working."""
     user.session_version += 1
-    session.add(user)
+    ctx.session.add(user)
     return user
 
 
 @use_case
-def change_password(session: Session, user: User, *, current: str, new: str) -> User:
+def change_password(ctx: Context, user: User, *, current: str, new: str) -> User:
     """A member chooses a new password, giving the current one; every other session ends."""
+    session = ctx.session
     if not check_password_hash(user.password_hash, (current or "")[: passwords.MAX_LENGTH]):
         raise Invalid("This is not your current password.", field="current")
     check_new_password(new, email=user.email)
@@ -225,9 +228,10 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
 
 
 @use_case
-def give_one_time_password(session: Session, user: User) -> str:
+def give_one_time_password(ctx: Context, user: User) -> str:
     """A new random password for `user`, returned once and stored only as its hash; every
     session of theirs ends (the demo's `registry demo-login`)."""
+    session = ctx.session
     password = secrets.token_urlsafe(12)  # 16 characters, 96 bits
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
@@ -270,10 +274,11 @@ class SignupNotice:
 
 
 def request_signup(
-    session: Session, *, email: str, password: str, display_name: str = "", locale: str = ""
+    ctx: Context, *, email: str, password: str, display_name: str = "", locale: str = ""
 ) -> SignupNotice:
     """Check a sign-up and say what to send; writes nothing. Equal work either way: the
     password is hashed whether or not the address has an account."""
+    session = ctx.session
     email = normalise_email(email)
     check_new_password(password, email=email)
     display_name = checked_text(display_name, "display_name", limits.NAME_MAX)
@@ -288,9 +293,10 @@ def request_signup(
 
 @use_case
 def confirm_signup(
-    session: Session, *, email: str, password_hash: str, display_name: str = "", locale: str = ""
+    ctx: Context, *, email: str, password_hash: str, display_name: str = "", locale: str = ""
 ) -> User:
     """Create the fan account a confirmation link stands for (its address is now proven)."""
+    session = ctx.session
     email = normalise_email(email)
     if find_by_email(session, email):
         raise Conflict("This address already has an account: log in with it.", field="email")
@@ -309,7 +315,7 @@ PROFILE_FIELDS = ("display_name", "phone", "locale", "timezone", "digests")
 
 @use_case
 def update_profile(
-    session: Session,
+    ctx: Context,
     user: User,
     *,
     display_name: str | None = None,
@@ -322,6 +328,7 @@ def update_profile(
 
     `locale` is one of the site's languages, or "" to follow the browser; `timezone` is an
     IANA name such as Europe/Paris, in which the site shows them dates and times."""
+    session = ctx.session
     before = audit.snapshot(user, PROFILE_FIELDS)
     if locale is not None:
         locale = locale.strip()
@@ -371,17 +378,17 @@ def check_time_zone(name: str) -> str:
 
 @use_case
 def set_role(
-    session: Session,
+    ctx: Context,
     user: User,
     *,
     role: str,
     active: bool,
-    actor: User,
     brand_id: int | None = None,
 ) -> User:
-    """Change an account's role and access. A legal account acts for one brand: it decides
-    on that brand's transfer requests only."""
-    if not role_can(actor.role, MANAGE_USERS):
+    """An admin changes an account's role and access. A legal account acts for one brand: it
+    decides on that brand's transfer requests only."""
+    session, actor = ctx.session, ctx.actor
+    if actor is None or not role_can(actor.role, MANAGE_USERS):
         raise Forbidden("Only admins can change roles.")
     if role not in ROLES:
         raise Invalid('Unknown role "%(role)s".', field="role", role=role)

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from registry.adapters.models import (
     ContactAttempt,
     ContactPoint,
     TransferRequest,
-    User,
     utcnow,
 )
 from registry.domain import clock, escalation, limits, permissions, recorded, workflow
@@ -28,7 +27,7 @@ from registry.services import (
     handles,
     require,
 )
-from registry.services.context import FUTURE_TOLERANCE, ClockPolicy, local_day
+from registry.services.context import FUTURE_TOLERANCE, Context, local_day
 from registry.services.moves import move
 from registry.services.reply_clock import attempt_facts, refresh_clock
 from registry.services.request_reads import (
@@ -70,65 +69,56 @@ def check_happened_at(happened_at: datetime | None, *, now: datetime) -> datetim
 
 @use_case
 def log_attempt(
-    session: Session,
+    ctx: Context,
     request_id: int,
     *,
-    actor: User | None,
     direction: str,
     channel: str,
     outcome: str,
     happened_at: datetime | None,
-    now: datetime | None = None,
     contact_point: str = "",
     summary: str = "",
-    decision: str = "",
-    policy: ClockPolicy,
 ) -> ContactAttempt:
-    """Log one contact attempt. An attempt dated before the request's `opened_on` moves it
-    back: the request was made at the latest then."""
-    request = locked_request(session, request_id)
+    """Log one contact attempt, happened at the latest a few minutes after the context's
+    now. An attempt dated before the request's `opened_on` moves it back: the request was
+    made at the latest then."""
+    request = locked_request(ctx.session, request_id)
     require(
-        actor is None or can_log_attempt(actor, request, brand_of(session, request)),
+        ctx.actor is None or can_log_attempt(ctx.actor, request, brand_of(ctx.session, request)),
         DOOR_REFUSALS[permissions.ATTEMPT],
     )
     return record_attempt(
-        session,
+        ctx,
         request,
-        actor=actor,
         direction=direction,
         channel=channel,
         outcome=outcome,
         happened_at=happened_at,
-        now=now,
         contact_point=contact_point,
         summary=summary,
-        decision=decision,
-        policy=policy,
     )
 
 
 def record_attempt(
-    session: Session,
+    ctx: Context,
     request: TransferRequest,
     *,
-    actor: User | None,
     direction: str,
     channel: str,
     outcome: str,
     happened_at: datetime | None,
-    now: datetime | None,
     contact_point: str,
     summary: str,
-    policy: ClockPolicy,
     decision: str = "",
 ) -> ContactAttempt:
     """The attempt itself, once the caller has the right to log it."""
+    session, actor = ctx.session, ctx.actor
     handles.check_choice(direction, clock.DIRECTIONS, "direction", "direction")
     handles.check_choice(channel, clock.CHANNELS, "channel", "channel")
     handles.check_choice(outcome, clock.OUTCOMES, "outcome", "outcome")
     if not workflow.is_open(request.state):
         raise Invalid(CLOSED_MESSAGES[request.state])
-    happened_at = check_happened_at(happened_at, now=now or utcnow())
+    happened_at = check_happened_at(happened_at, now=ctx.now)
     attempt = ContactAttempt(
         request_id=request.id,
         direction=direction,
@@ -173,15 +163,14 @@ def record_attempt(
     if request.state == workflow.PROPOSED and direction == clock.OUTBOUND:
         move(session, request, workflow.CONTACTING, actor=actor, note=recorded.FIRST_CONTACT)
     request.updated_at = utcnow()
-    refresh_clock(session, request, brand, policy=policy)
+    refresh_clock(session, request, brand, policy=ctx.policy)
     session.flush()
     return attempt
 
 
 def escalation_for(
-    session: Session,
+    ctx: Context,
     row: RequestRow,
-    policy: ClockPolicy,
     *,
     attempts: Iterable[ContactAttempt] | None = None,
     department_names: dict[str, tuple[str, ...]] | None = None,
@@ -190,7 +179,9 @@ def escalation_for(
 
     ``attempts`` when the caller has loaded them; ``department_names`` the names of each
     contact point kind a member may have typed (the request page offers them in the reader's
-    language), so an attempt "to" the press office names the brand's press office point."""
+    language), so an attempt "to" the press office names the brand's press office point.
+    A channel is given up on after the configured ESCALATE_AFTER unanswered attempts."""
+    session = ctx.session
     if not workflow.is_open(row.request.state):
         return None
     if attempts is None:
@@ -213,6 +204,6 @@ def escalation_for(
     return escalation.suggestion(
         facts,
         points,
-        escalate_after=policy.escalate_after,
+        escalate_after=ctx.policy.escalate_after,
         department_names=department_names,
     )

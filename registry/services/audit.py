@@ -204,7 +204,7 @@ class AuditRow:
 
 
 def list_entries(
-    session: Session, filters: AuditFilters, page: int = 1, page_size: int = 25
+    session: Session, filters: AuditFilters, *, page: int, page_size: int
 ) -> Page[AuditRow]:
     """Audit entries, newest first, each with its before/after values field by field."""
     query = select(AuditEntry)

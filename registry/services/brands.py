@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from sqlmodel import Session, func, select
 
-from registry.adapters.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle, User
+from registry.adapters.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle
 from registry.domain import clock, limits, recorded
 from registry.domain.messages import N_, Choices, Explained
 from registry.services import (
@@ -25,6 +25,7 @@ from registry.services import (
     checked_text,
     checked_url,
 )
+from registry.services.context import Context
 from registry.services.handles import require_editor
 from registry.services.unit import locked, use_case
 
@@ -184,19 +185,18 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
 
 
 @use_case
-def register_brand(
-    session: Session, *, actor: User | None, contact_points: tuple = (), **values
-) -> Brand:
+def register_brand(ctx: Context, *, contact_points: tuple = (), **values) -> Brand:
     """A brand with its official contact points, all or nothing: `contact_points` are
     (kind, label, value) triples."""
-    brand = create_brand(session, actor=actor, **values)
+    brand = create_brand(ctx, **values)
     for kind, label, value in contact_points:
-        add_contact_point(session, brand.slug, actor=actor, kind=kind, label=label, value=value)
+        add_contact_point(ctx, brand.slug, kind=kind, label=label, value=value)
     return brand
 
 
 @use_case
-def create_brand(session: Session, *, actor: User | None, **values) -> Brand:
+def create_brand(ctx: Context, **values) -> Brand:
+    session, actor = ctx.session, ctx.actor
     require_editor(actor)
     brand = Brand(**_validate(session, values, None))
     session.add(brand)
@@ -215,15 +215,15 @@ def create_brand(session: Session, *, actor: User | None, **values) -> Brand:
 
 @use_case
 def update_brand(
-    session: Session,
+    ctx: Context,
     current_slug: str,
     /,
     *,
-    actor: User | None,
     expected_version: int | None = None,
     **values,
 ) -> Brand:
     """Staff edit a brand; a save from a stale copy is refused (`Stale`, with the newer row)."""
+    session, actor = ctx.session, ctx.actor
     require_editor(actor)
     brand = locked(session, Brand, Brand.slug == current_slug)
     if brand is None:
@@ -249,8 +249,9 @@ def update_brand(
 
 @use_case
 def add_contact_point(
-    session: Session, slug: str, *, actor: User | None, kind: str, label: str, value: str
+    ctx: Context, slug: str, *, kind: str, label: str, value: str
 ) -> ContactPoint:
+    session, actor = ctx.session, ctx.actor
     require_editor(actor)
     brand = get_brand(session, slug)
     if kind not in CONTACT_POINT_KINDS:
@@ -287,9 +288,7 @@ def contact_points(session: Session, brand_id: int) -> list[ContactPoint]:
     )
 
 
-def brands_with_counts(
-    session: Session, *, page: int = 1, page_size: int = 25
-) -> Page[tuple[Brand, int]]:
+def brands_with_counts(session: Session, *, page: int, page_size: int) -> Page[tuple[Brand, int]]:
     """One page of the brands, by name, each with its number of handles (counted for the
     page's brands only)."""
     brands = list(

@@ -74,6 +74,11 @@ class Context:
         """The same call as of another day (a back-dated entry, `--as-of`)."""
         return replace(self, today=today)
 
+    def at(self, now: datetime) -> Context:
+        """The same call at another moment (a command run as of the start of a day, a
+        scene replayed at the moments it happened)."""
+        return replace(self, now=now)
+
 
 def zone_named(name: str | None) -> ZoneInfo:
     """A brand's time zone by its name; a brand without one is in Paris."""

@@ -25,7 +25,6 @@ from registry.adapters.models import (
     CustodyRecord,
     Handle,
     Platform,
-    User,
 )
 from registry.domain import limits
 from registry.domain.handles import ParsedHandle
@@ -39,7 +38,7 @@ from registry.services import (
     platforms,
     require_acts_for,
 )
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 from registry.services.unit import use_case
 
 COLUMNS = (
@@ -202,11 +201,9 @@ class _Registry:
 
 @use_case
 def import_handles(
-    session: Session,
+    ctx: Context,
     source: bytes | str | BinaryIO | TextIO,
     *,
-    actor: User | None,
-    today: date,
     dry_run: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportReport:
@@ -217,8 +214,10 @@ def import_handles(
 
     Nothing is written when the report has problems, nor on a dry run, which reports what the
     import would do. One transaction: a ServiceError raised while writing (a rule the checks
-    did not foresee) names its line, and nothing is kept.
+    did not foresee) names its line, and nothing is kept. New handles are first recorded,
+    and changes of holder dated, on the context's day.
     """
+    session, actor, today = ctx.session, ctx.actor, ctx.today
     if actor is not None and not role_can(actor.role, IMPORT):
         raise Forbidden(N_("Only staff can import handles."))
     report = ImportReport(dry_run=dry_run)
@@ -236,7 +235,7 @@ def import_handles(
             if existing is None:
                 batch.append(_new(row, today=today))
             else:
-                _update(session, row, existing, actor=actor, today=today)
+                _update(ctx, row, existing)
         except ServiceError as exc:
             raise type(exc)(
                 N_("line %(line)s: %(problem)s"),
@@ -555,9 +554,8 @@ def _new(row: _Row, *, today: date) -> handles.NewHandle:
     )
 
 
-def _update(
-    session: Session, row: _Row, existing: Handle, *, actor: User | None, today: date
-) -> None:
+def _update(ctx: Context, row: _Row, existing: Handle) -> None:
+    today = ctx.today
     changed = set(_changed_fields(row, existing))
     if changed & {"brand", "status", "followers", "notes"}:
         values: dict = {
@@ -568,18 +566,16 @@ def _update(
         if "followers" in changed:
             values["followers"] = row.followers
             values["followers_seen_on"] = today if row.followers is not None else None
-        handles.edit_handle(session, existing, actor=actor, **values)
+        handles.edit_handle(ctx, existing, **values)
     if changed & {"holder_kind", "holder_name"}:
         handles.move_custody(
-            session,
+            ctx,
             existing,
-            actor=actor,
             holder_kind=row.holder_kind,
             holder_name=row.holder_name,
             started_on=today,
             evidence_url=row.evidence_url,
             note_code=handles.IMPORTED,
-            today=today,
         )
 
 
@@ -594,32 +590,29 @@ def _unescape(value: str) -> str:
     return value
 
 
-def export_scope(
-    session: Session, actor: User | None, filters: handles.HandleFilters
-) -> handles.HandleFilters:
+def export_scope(ctx: Context, filters: handles.HandleFilters) -> handles.HandleFilters:
     """What this reader may export: a legal account its own brand's handles only (a filter
     naming another brand is refused); everyone else what the filters select."""
+    actor = ctx.actor
     if actor is None or actor.role != LEGAL:
         return filters
-    own = session.get(Brand, actor.brand_id) if actor.brand_id else None
+    own = ctx.session.get(Brand, actor.brand_id) if actor.brand_id else None
     if own is None or (filters.brand and filters.brand != own.slug):
         require_acts_for(actor, None)
     return dataclasses.replace(filters, brand=own.slug)
 
 
 def export_handles(
-    session: Session,
+    ctx: Context,
     filters: handles.HandleFilters | None = None,
     out: TextIO | None = None,
     *,
     as_of: date,
-    policy: ClockPolicy,
-    actor: User | None = None,
 ) -> str:
     """The registry (or the part the registry list's filters select) as CSV text: the lines
     of `export_lines` written to `out` when given (and "" returned), else returned."""
     buffer = out if out is not None else io.StringIO()
-    for chunk in export_lines(session, filters, as_of=as_of, policy=policy, actor=actor):
+    for chunk in export_lines(ctx, filters, as_of=as_of):
         buffer.write(chunk)
     return "" if out is not None else buffer.getvalue()
 
@@ -628,12 +621,7 @@ EXPORT_CHUNK = 1000  # rows read from the database and written out at a time
 
 
 def export_lines(
-    session: Session,
-    filters: handles.HandleFilters | None = None,
-    *,
-    as_of: date,
-    policy: ClockPolicy,
-    actor: User | None = None,
+    ctx: Context, filters: handles.HandleFilters | None = None, *, as_of: date
 ) -> Iterator[str]:
     """The export as CSV text, a chunk of rows at a time: the database rows of one chunk
     are in memory at once, never the whole registry's.
@@ -643,12 +631,13 @@ def export_lines(
     and the dashboard's own query for the flags as of ``as_of``. Private fields (holder
     contact, private notes) are never exported. ``open_requests`` lists the open requests'
     numbers; ``flag`` is the most urgent flag among them (overdue, due_soon, not_contacted),
-    as the dashboard shows it that day. With `actor`, the export is scoped to what they may
-    export (`export_scope`); the scope is checked before the first line."""
-    filters = export_scope(session, actor, filters or handles.HandleFilters())
-    open_ids = listings.open_request_ids(session, as_of)
-    flags = listings.flag_by_handle(session, as_of=as_of, policy=policy)
-    return _lines(session, filters, open_ids, flags)
+    as the dashboard shows it that day. The export is scoped to what the context's actor may
+    export (`export_scope`; the operator, no actor, exports everything); the scope is checked
+    before the first line."""
+    filters = export_scope(ctx, filters or handles.HandleFilters())
+    open_ids = listings.open_request_ids(ctx.session, as_of)
+    flags = listings.flag_by_handle(ctx, as_of=as_of)
+    return _lines(ctx.session, filters, open_ids, flags)
 
 
 def _lines(session, filters, open_ids, flags) -> Iterator[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
@@ -27,7 +27,7 @@ from registry.adapters.models import DigestNotice, User
 from registry.domain import clock, digests
 from registry.domain.messages import N_
 from registry.services import Forbidden, audit, listings
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 from registry.services.flags import FlagCutoffs
 from registry.services.listings import ListedRequest
 from registry.services.unit import use_case
@@ -69,9 +69,9 @@ def _recipient(user: User) -> digests.Recipient:
     return digests.Recipient(user.id, user.role, user.brand_id)
 
 
-def notified_rows(session: Session, *, as_of: date, policy: ClockPolicy) -> list[ListedRequest]:
+def notified_rows(ctx: Context, *, as_of: date) -> list[ListedRequest]:
     """The open requests overdue or due soon as of `as_of`, as the dashboard lists them."""
-    rows = listings.flagged(session, as_of=as_of, policy=policy)
+    rows = listings.flagged(ctx, as_of=as_of)
     return [row for row in rows if row.flag in digests.NOTIFIED_FLAGS]
 
 
@@ -89,9 +89,10 @@ def _sent(session: Session, request_ids: list[int]) -> set[tuple[int, str, int]]
     return sent
 
 
-def digests_due(session: Session, *, as_of: date, policy: ClockPolicy) -> list[Digest]:
+def digests_due(ctx: Context, *, as_of: date) -> list[Digest]:
     """Each member's digest as of `as_of`, members with nothing new left out."""
-    rows = notified_rows(session, as_of=as_of, policy=policy)
+    session = ctx.session
+    rows = notified_rows(ctx, as_of=as_of)
     if not rows:
         return []
     members = recipients(session)
@@ -109,15 +110,14 @@ def digests_due(session: Session, *, as_of: date, policy: ClockPolicy) -> list[D
 
 
 @use_case
-def mark_sent(
-    session: Session, user_id: int, notices: list[tuple[int, str]], *, now: datetime
-) -> int:
-    """Record that the member was told of these (request, flag) notices; a notice already
-    recorded (by a run at the same time) stays as it is. Returns how many are new."""
+def mark_sent(ctx: Context, user_id: int, notices: list[tuple[int, str]]) -> int:
+    """Record that the member was told of these (request, flag) notices, now; a notice
+    already recorded (by a run at the same time) stays as it is. Returns how many are new."""
     if not notices:
         return 0
+    session = ctx.session
     rows = [
-        {"request_id": request_id, "flag": flag, "user_id": user_id, "sent_at": now}
+        {"request_id": request_id, "flag": flag, "user_id": user_id, "sent_at": ctx.now}
         for request_id, flag in notices
     ]
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -138,13 +138,13 @@ def may_hold_feed(user: User | None) -> bool:
 
 
 @use_case
-def make_feed_token(session: Session, user: User) -> str:
+def make_feed_token(ctx: Context, user: User) -> str:
     """A new feed token for the member (the old one stops working); returns the plaintext,
     which is never stored."""
     if not may_hold_feed(user):
         raise Forbidden(N_("Only staff, legal and admin accounts have an overdue feed."))
     plaintext = secrets.token_urlsafe(FEED_TOKEN_BYTES)
-    _set_feed(session, user, hash_feed_token(plaintext), N_("New address for the overdue feed"))
+    _set_feed(ctx.session, user, hash_feed_token(plaintext), N_("New address for the overdue feed"))
     return plaintext
 
 
@@ -155,10 +155,10 @@ def _set_feed(session: Session, user: User, token_hash: str | None, summary: str
 
 
 @use_case
-def revoke_feed_token(session: Session, user: User) -> User:
+def revoke_feed_token(ctx: Context, user: User) -> User:
     """Turn the member's feed off: its address stops working."""
     if user.feed_token_hash is not None:
-        _set_feed(session, user, None, N_("Overdue feed turned off"))
+        _set_feed(ctx.session, user, None, N_("Overdue feed turned off"))
     return user
 
 
@@ -192,13 +192,11 @@ def flag_began(row: ListedRequest, calendar: clock.BusinessCalendar) -> date:
     return day
 
 
-def feed_entries(
-    session: Session, owner: User, *, as_of: date, policy: ClockPolicy
-) -> list[FeedEntry]:
+def feed_entries(ctx: Context, owner: User, *, as_of: date) -> list[FeedEntry]:
     """The overdue and due-soon requests the feed's owner sees as of `as_of`, most urgent
     first (staff and admins: all of them; legal: their brand's)."""
-    recipient = _recipient(owner)
-    rows = notified_rows(session, as_of=as_of, policy=policy)
+    recipient, policy = _recipient(owner), ctx.policy
+    rows = notified_rows(ctx, as_of=as_of)
     return [
         FeedEntry(row, flag_began(row, policy.calendar_for(row.brand)))
         for row in rows

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from registry.adapters.models import ContactPoint, User
+from registry.adapters.models import ContactPoint
 from registry.domain import handover as rules
 from registry.domain import permissions, recorded
 from registry.domain.permissions import VIEW_PRIVATE, role_can
 from registry.services import handles, handover_plans, platforms, request_reads, timeline
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -26,16 +26,11 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def pack(
-    session: Session,
-    request_id: int,
-    actor: User | None,
-    *,
-    now: datetime,
-    policy: ClockPolicy,
-) -> dict:
-    """The pack of one request its reader may see (NotFound, Forbidden otherwise)."""
-    row = request_reads.visible_request(session, request_id, actor)
+def pack(ctx: Context, request_id: int) -> dict:
+    """The pack of one request the context's actor may see (NotFound, Forbidden otherwise),
+    generated now."""
+    session, actor, now = ctx.session, ctx.actor, ctx.now
+    row = request_reads.visible_request(ctx, request_id)
     request, handle, platform, brand = row.request, row.handle, row.platform, row.brand
     private = permissions.may_see_private(actor, request)
     members_private = role_can(actor.role if actor else None, VIEW_PRIVATE)
@@ -123,7 +118,7 @@ def pack(
         if decision
         else None,
         "plans": [
-            _plan(handover_plans.view(session, plan, now=now, policy=policy))
+            _plan(handover_plans.view(ctx, plan))
             for plan in handover_plans.plans_of(session, request.id)
         ],
         "private": private,

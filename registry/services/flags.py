@@ -17,7 +17,6 @@ from registry.adapters.models import (
     Brand,
     Handle,
     TransferRequest,
-    utcnow,
 )
 from registry.domain import clock, workflow
 from registry.services.context import FUTURE_TOLERANCE, ClockPolicy, zone_named
@@ -129,13 +128,13 @@ SQL_SORTS = {
 }
 
 
-def zone_ends(session: Session, as_of: date) -> list[tuple]:
+def zone_ends(session: Session, as_of: date, *, now: datetime) -> list[tuple]:
     """(time zone of brands in use, or None for requests without a brand; the moment `as_of`
     ends there): "after that day" is decided where each brand is."""
     after = as_of + timedelta(days=1)
     zones = [*session.exec(select(Brand.timezone).distinct()), None]
     ends = [(z, datetime.combine(after, time(), zone_named(z)).astimezone(UTC)) for z in zones]
-    if min(end for _, end in ends) > utcnow() + FUTURE_TOLERANCE:
+    if min(end for _, end in ends) > now + FUTURE_TOLERANCE:
         return []  # the day has not ended anywhere yet (today): nothing can be dated after it
     return ends
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session
-
 from registry.adapters.models import Brand
-from registry.domain import clock, escalation
+from registry.domain import clock
 from registry.domain import handover as rules
 from registry.services import brands, platforms
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 
 # How far ahead the holiday example looks for the next public holiday.
 _LOOKAHEAD_DAYS = 366
@@ -49,6 +47,8 @@ class Guide:
     weekend_example: Example
     holiday_example: Example | None
     platform_notes: list[PlatformNote]
+    escalate_after: int  # the configured ESCALATE_AFTER
+    lock_days: int  # the configured HANDOVER_LOCK_DAYS
     due_soon_days: int = clock.DUE_SOON_DAYS
     not_contacted_days: int = clock.NOT_CONTACTED_DAYS
     real_reply_outcomes: tuple[str, ...] = tuple(sorted(clock.REAL_REPLY_OUTCOMES))
@@ -56,8 +56,6 @@ class Guide:
     confirm_days: int = rules.CONFIRM_DAYS
     outcome_days: int = rules.OUTCOME_DAYS
     window_minutes: int = rules.DEFAULT_WINDOW_MINUTES
-    escalate_after: int = escalation.DEFAULT_ESCALATE_AFTER
-    lock_days: int = rules.DEFAULT_LOCK_DAYS
 
 
 def example_from(
@@ -97,16 +95,11 @@ def before_next_holiday(today: date, calendar: clock.BusinessCalendar) -> date |
     return None
 
 
-def guide(
-    session: Session,
-    policy: ClockPolicy,
-    *,
-    today: date,
-    language: str,
-    brand_slug: str = "",
-) -> Guide:
+def guide(ctx: Context, *, language: str, brand_slug: str = "") -> Guide:
     """The help page for a brand's calendar (its country, subdivision and own deadline), or
-    the registry's default calendar when no brand, or an unknown one, is asked for."""
+    the registry's default calendar when no brand, or an unknown one, is asked for: its
+    examples start from the context's day, its figures are the configured clock policy's."""
+    session, policy, today = ctx.session, ctx.policy, ctx.today
     brand = brands.find_brand(session, brand_slug) if brand_slug else None
     calendar = policy.calendar_for(brand)
     deadline = policy.deadline_for(brand)

@@ -39,6 +39,7 @@ from registry.services import (
     lookalike_index,
     platforms,
 )
+from registry.services.context import Context
 from registry.services.unit import locked, use_case, wrote
 
 # Notes the registry writes on custody records itself: codes (CustodyRecord.note_code), said
@@ -195,34 +196,17 @@ def _locked_handle(session: Session, handle_id: int) -> Handle:
 
 
 @use_case
-def create_handle(
-    session: Session,
-    *,
-    actor: User | None,
-    platform_slug: str,
-    handle: str,
-    today: date,
-    **values,
-) -> Handle:
-    """Staff add a handle (see `add_typed_handle`)."""
-    require_editor(actor)
-    return add_typed_handle(
-        session, actor=actor, platform_slug=platform_slug, handle=handle, today=today, **values
-    )
+def create_handle(ctx: Context, *, platform_slug: str, handle: str, **values) -> Handle:
+    """Staff add a handle (see `add_typed_handle`), first recorded on the context's day."""
+    require_editor(ctx.actor)
+    return add_typed_handle(ctx, platform_slug=platform_slug, handle=handle, **values)
 
 
-def add_typed_handle(
-    session: Session,
-    *,
-    actor: User | None,
-    platform_slug: str,
-    handle: str,
-    today: date,
-    **values,
-) -> Handle:
+def add_typed_handle(ctx: Context, *, platform_slug: str, handle: str, **values) -> Handle:
     """Add a handle typed by a person: the platform's rules, no duplicate, then `add_handle`
     (whose keyword arguments — brand_id, holder_kind, status, followers… — it passes on).
     Also the step of a proposal that names a handle the registry does not know yet."""
+    session = ctx.session
     handle = checked_text(handle, "handle", limits.HANDLE_INPUT_MAX)
     platform = platforms.get_platform(session, platform_slug)
     parsed = platforms.parse(platform, handle)
@@ -233,7 +217,7 @@ def add_typed_handle(
             platform=platform.name,
             handle=parsed.display,
         )
-    return add_handle(session, platform, parsed, actor=actor, today=today, **values)
+    return add_handle(session, platform, parsed, actor=ctx.actor, today=ctx.today, **values)
 
 
 @dataclass
@@ -378,23 +362,19 @@ TEXT_LIMITS = {"notes": limits.NOTE_MAX, "private_notes": limits.NOTE_MAX}
 
 @use_case
 def update_handle(
-    session: Session,
-    handle_id: int,
-    *,
-    actor: User | None,
-    expected_version: int | None = None,
-    **values,
+    ctx: Context, handle_id: int, *, expected_version: int | None = None, **values
 ) -> Handle:
     """Staff edit what describes a handle. `expected_version` is the version the editor
     read: a save from a stale copy is refused (`Stale`, with the newer row)."""
-    require_editor(actor)
-    record = _locked_handle(session, handle_id)
+    require_editor(ctx.actor)
+    record = _locked_handle(ctx.session, handle_id)
     check_version(record, expected_version, CHANGED_MEANWHILE)
-    return edit_handle(session, record, actor=actor, **values)
+    return edit_handle(ctx, record, **values)
 
 
-def edit_handle(session: Session, record: Handle, *, actor: User | None, **values) -> Handle:
+def edit_handle(ctx: Context, record: Handle, **values) -> Handle:
     """Edit what describes a handle. The holder changes only through `move_custody`."""
+    session, actor = ctx.session, ctx.actor
     before = audit.snapshot(record, AUDITED_FIELDS)
     if "status" in values:
         check_choice(values["status"], HANDLE_STATUSES, "status", "status")
@@ -437,25 +417,19 @@ def current_custody(session: Session, handle_id: int) -> CustodyRecord | None:
 
 @use_case
 def change_holder(
-    session: Session,
-    handle_id: int,
-    *,
-    actor: User | None,
-    expected_version: int | None = None,
-    **values,
+    ctx: Context, handle_id: int, *, expected_version: int | None = None, **values
 ) -> CustodyRecord:
     """Staff record a change of holder (see `move_custody`), refused from a stale copy."""
-    require_editor(actor)
-    record = _locked_handle(session, handle_id)
+    require_editor(ctx.actor)
+    record = _locked_handle(ctx.session, handle_id)
     check_version(record, expected_version, CHANGED_MEANWHILE)
-    return move_custody(session, record, actor=actor, **values)
+    return move_custody(ctx, record, **values)
 
 
 def move_custody(
-    session: Session,
+    ctx: Context,
     record: Handle,
     *,
-    actor: User | None,
     holder_kind: str,
     holder_name: str = "",
     holder_contact: str = "",
@@ -465,12 +439,13 @@ def move_custody(
     note: str = "",
     note_code: str = "",
     note_params: dict | None = None,
-    today: date,
 ) -> CustodyRecord:
     """Close the open custody record and append the new one; the handle shows the new holder.
     Also the custody step of a completed transfer request. `note` is what staff typed,
     `note_code` and `note_params` what the registry says itself (recorded.CUSTODY_NOTES);
-    `holder_user_id` the new holder when the holder is a member."""
+    `holder_user_id` the new holder when the holder is a member. A change is dated on or
+    before the context's day."""
+    session, actor = ctx.session, ctx.actor
     check_choice(holder_kind, HOLDER_KINDS, "holder_kind", "holder kind")
     holder_name = checked_text(holder_name, "holder_name", limits.NAME_MAX)
     holder_contact = checked_text(holder_contact, "holder_contact", limits.CONTACT_MAX)
@@ -479,7 +454,7 @@ def move_custody(
     if started_on is None:
         raise Invalid("Give the day the new holder took the handle.", field="started_on")
     checked_day(started_on, "started_on")
-    if started_on > today:
+    if started_on > ctx.today:
         raise Invalid("A change of holder cannot be dated in the future.", field="started_on")
     previous = current_custody(session, record.id)
     if previous is not None:
@@ -535,17 +510,12 @@ def move_custody(
 
 @use_case
 def verify_holder(
-    session: Session,
-    handle_id: int,
-    *,
-    actor: User | None,
-    evidence_url: str,
-    expected_version: int | None = None,
-    now=None,
+    ctx: Context, handle_id: int, *, evidence_url: str, expected_version: int | None = None
 ) -> Handle:
     """Staff confirm the holder a fan recorded themselves, naming the page they checked
     (the profile's bio, a post, a message from the account): the handle stops saying
     "unverified". The open custody record keeps who confirmed it, when, and that page."""
+    session, actor = ctx.session, ctx.actor
     require_editor(actor)
     record = _locked_handle(session, handle_id)
     check_version(record, expected_version, CHANGED_MEANWHILE)
@@ -562,7 +532,7 @@ def verify_holder(
         custody.holder_verified = True
         custody.verified_url = evidence_url
         custody.verified_by_id = actor.id if actor else None
-        custody.verified_at = now or utcnow()
+        custody.verified_at = ctx.now
         session.add(custody)
     before = audit.snapshot(record, HOLDER_FIELDS)
     record.holder_verified = True
@@ -611,7 +581,7 @@ class HandleFilters:
 
 
 def list_handles(
-    session: Session, filters: HandleFilters, *, page: int = 1, page_size: int = 25
+    session: Session, filters: HandleFilters, *, page: int, page_size: int
 ) -> Page[HandleRow]:
     """One page of the registry list, by name (then platform). The page's ids are found
     first, on the index (normalized, platform_id, id) and without joins, and only those rows

@@ -26,7 +26,7 @@ from registry.services import (
     request_reads,
     transitions,
 )
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 from registry.services.handover_plans import facts
 from registry.services.unit import locked, use_case
 
@@ -105,20 +105,19 @@ def check_window(
 
 @use_case
 def schedule(
-    session: Session,
+    ctx: Context,
     request_id: int,
     *,
-    actor: User | None,
     window_start: datetime | None,
     window_minutes: int | None = None,
     timezone: str = "",
     notes: str = "",
-    now: datetime,
-    policy: ClockPolicy,
 ) -> HandoverPlan:
-    """Plan the window of an agreed request. A plan that lapsed (its confirmations missed
-    their deadline, or its window began without them) is closed as failed first: a new
-    window replaces it. A plan still under way is refused: record its outcome first."""
+    """Plan the window of an agreed request, ahead of the context's now, its deadlines in
+    the brand's calendar. A plan that lapsed (its confirmations missed their deadline, or
+    its window began without them) is closed as failed first: a new window replaces it. A
+    plan still under way is refused: record its outcome first."""
+    session, actor, now = ctx.session, ctx.actor, ctx.now
     _require_staff(actor, N_("Only staff schedule a handover."))
     request = request_reads.locked_request(session, request_id)
     if request.state != workflow.AGREED:
@@ -151,7 +150,7 @@ def schedule(
             reason=handover.LAPSED_REASON,
             now=now,
         )
-    calendar = policy.calendar_for(brand)
+    calendar = ctx.policy.calendar_for(brand)
     zone = context.brand_zone(brand)
     scheduled_on = context.local_day(now, brand)
     end = window_start + timedelta(minutes=window_minutes)
@@ -181,17 +180,10 @@ def schedule(
 
 
 @use_case
-def confirm(
-    session: Session,
-    request_id: int,
-    *,
-    actor: User | None,
-    party: str,
-    channel: str = "",
-    now: datetime,
-) -> HandoverPlan:
-    """One side's confirmation of the current window (handover.confirmation_refusal says who
-    may give which). Confirming twice changes nothing."""
+def confirm(ctx: Context, request_id: int, *, party: str, channel: str = "") -> HandoverPlan:
+    """One side's confirmation of the current window, now (permissions.confirmation_refusal
+    says who may give which). Confirming twice changes nothing."""
+    session, actor, now = ctx.session, ctx.actor, ctx.now
     request = request_reads.locked_request(session, request_id)
     _require_agreed(request)
     brand = request_reads.brand_of(session, request)
@@ -260,20 +252,14 @@ def _close(session, plan, *, actor, outcome, reason, now, note=""):
 
 @use_case
 def record_outcome(
-    session: Session,
-    request_id: int,
-    *,
-    actor: User | None,
-    outcome: str,
-    reason: str = "",
-    note: str = "",
-    now: datetime,
-    policy: ClockPolicy,
+    ctx: Context, request_id: int, *, outcome: str, reason: str = "", note: str = ""
 ) -> HandoverPlan:
     """What happened in the window. `claimed` (after both confirmations; the sides may have
     gone ahead before the window's start, and the record says when it was recorded)
     completes the request and moves custody; `failed` (with a reason) closes the plan and
-    the request stays agreed, for another window."""
+    the request stays agreed, for another window. Recorded now: a claim completes the
+    request on the day it is in the brand's zone."""
+    session, actor, now = ctx.session, ctx.actor, ctx.now
     _require_staff(actor, N_("Only staff record a handover's outcome."))
     if outcome not in handover.OUTCOMES:
         raise Invalid(N_('The outcome is "claimed" or "failed".'), field="outcome")
@@ -295,16 +281,8 @@ def record_outcome(
                 field="outcome",
             )
         _close(session, plan, actor=actor, outcome=outcome, reason="", now=now, note=note)
-        today = context.local_day(now, brand)
-        transitions.advance(
-            session,
-            request,
-            actor=actor,
-            to=workflow.COMPLETED,
-            today=today,
-            note=note,
-            policy=policy,
-        )
+        handed_over_on = context.local_day(now, brand)
+        transitions.advance(ctx.on(handed_over_on), request, to=workflow.COMPLETED, note=note)
         return plan
     if reason not in handover.FAILURE_REASONS:
         raise Invalid(

@@ -18,7 +18,7 @@ from registry.services import (
     context,
     request_reads,
 )
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 from registry.services.handover_plans import facts
 from registry.services.unit import locked, use_case
 
@@ -30,15 +30,14 @@ def _end_of(day: date, brand: Brand | None) -> datetime:
     return next_day - timedelta(microseconds=1)
 
 
-def due_handovers(
-    session: Session, *, now: datetime, as_of: date | None = None, brand_slug: str = ""
-) -> list[DueHandover]:
+def due_handovers(ctx: Context, *, as_of: date | None, brand_slug: str = "") -> list[DueHandover]:
     """The plans past a deadline, with their handle, platform and brand, in one query: now,
     or as the registry stood at the end of `as_of` in each brand's zone (a confirmation or an
     outcome recorded later was still missing then); only `brand_slug`'s when given.
 
     SQL keeps the candidates (by dates that hold in every time zone); each one's standing is
     then read in its brand's zone, as the request page reads it."""
+    session, now = ctx.session, ctx.now
     day = as_of if as_of is not None else now.date()
     # Recorded before this moment: recorded by the end of `day` in every zone.
     settled = min(now, context.day_starts(day + timedelta(days=1)))
@@ -166,11 +165,11 @@ def reminder_recipients(
     return tuple(found)
 
 
-def reminders_due(
-    session: Session, *, as_of: date, now: datetime, policy: ClockPolicy
-) -> list[Reminder]:
+def reminders_due(ctx: Context, *, as_of: date) -> list[Reminder]:
     """Plans whose window starts within the next business day of `as_of` in their brand's
-    calendar and whose parties were not reminded yet (registry.domain.reminders)."""
+    calendar and whose parties were not reminded yet, as of the context's now
+    (registry.domain.reminders)."""
+    session, now = ctx.session, ctx.now
     rows = session.exec(
         select(HandoverPlan, TransferRequest)
         .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
@@ -196,7 +195,7 @@ def reminders_due(
             window_day=context.local_day(start, brand),
             as_of=as_of,
             now=now,
-            calendar=policy.calendar_for(brand),
+            calendar=ctx.policy.calendar_for(brand),
         )
         if not due:
             continue
@@ -222,13 +221,15 @@ _REMINDER_SPAN_DAYS = 16
 
 
 @use_case
-def mark_reminded(session: Session, plan_id: int, *, now: datetime) -> HandoverPlan:
-    """Record that the plan's parties were reminded: its reminder is never sent again."""
+def mark_reminded(ctx: Context, plan_id: int) -> HandoverPlan:
+    """Record that the plan's parties were reminded (now): its reminder is never sent
+    again."""
+    session = ctx.session
     plan = locked(session, HandoverPlan, HandoverPlan.id == plan_id)
     if plan is None:
         raise NotFound(N_("No such handover plan."))
     if plan.reminded_at is None:
-        plan.reminded_at = now
+        plan.reminded_at = ctx.now
         session.add(plan)
         session.flush()
     return plan

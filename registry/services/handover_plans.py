@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
+from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest
 from registry.domain import handover, permissions, workflow
 from registry.domain.messages import N_, Message
 from registry.services import (
@@ -18,7 +18,7 @@ from registry.services import (
     request_reads,
     transitions,
 )
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,9 @@ def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.Plan
     )
 
 
-def view(session: Session, plan: HandoverPlan, *, now: datetime, policy: ClockPolicy) -> PlanView:
+def view(ctx: Context, plan: HandoverPlan) -> PlanView:
+    """The plan as it stands now, its warnings in the brand's calendar."""
+    session, now = ctx.session, ctx.now
     request = session.get(TransferRequest, plan.request_id)
     handle = session.get(Handle, request.handle_id)
     platform = session.get(Platform, handle.platform_id)
@@ -95,7 +97,7 @@ def view(session: Session, plan: HandoverPlan, *, now: datetime, policy: ClockPo
         plan=plan,
         standing=current,
         owed_by=handover.owed_by(fact, current),
-        warnings=_warnings(session, platform, brand, plan, policy),
+        warnings=_warnings(session, platform, brand, plan, ctx.policy),
         steps=handover.steps(platform.slug),
     )
 
@@ -149,51 +151,42 @@ def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime
     return handover.standing(facts(plan), now=now, today=context.local_day(now, brand))
 
 
-def can_schedule(
-    session: Session, user: User | None, request: TransferRequest, *, now: datetime
-) -> bool:
-    """schedule()'s rule: staff, an agreed request, no plan under way (or one that lapsed)."""
-    if not permissions.can_manage(user) or request.state != workflow.AGREED:
+def can_schedule(ctx: Context, request: TransferRequest) -> bool:
+    """schedule()'s rule for the actor, now: staff, an agreed request, no plan under way (or
+    one that lapsed)."""
+    if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
         return False
-    plan = current_plan(session, request.id)
-    return plan is None or _standing_of(session, plan, request, now=now) == handover.LAPSED
+    plan = current_plan(ctx.session, request.id)
+    return plan is None or _standing_of(ctx.session, plan, request, now=ctx.now) == handover.LAPSED
 
 
-def can_confirm_as(
-    session: Session,
-    user: User | None,
-    request: TransferRequest,
-    brand: Brand | None,
-    party: str,
-    *,
-    now: datetime,
-) -> bool:
-    """confirm()'s rule: `user` may confirm for `party`, whose confirmation the current
-    window of an agreed request still awaits."""
+def can_confirm_as(ctx: Context, request: TransferRequest, brand: Brand | None, party: str) -> bool:
+    """confirm()'s rule: the actor may confirm for `party`, whose confirmation the current
+    window of an agreed request still awaits now."""
     if request.state != workflow.AGREED:
         return False
-    if party not in permissions.confirmable_parties(user, request, brand):
+    if party not in permissions.confirmable_parties(ctx.actor, request, brand):
         return False
-    plan = current_plan(session, request.id)
+    plan = current_plan(ctx.session, request.id)
     if plan is None or getattr(plan, f"{party}_confirmed_at") is not None:
         return False
-    return _standing_of(session, plan, request, now=now) == handover.AWAITING_CONFIRMATIONS
+    standing = _standing_of(ctx.session, plan, request, now=ctx.now)
+    return standing == handover.AWAITING_CONFIRMATIONS
 
 
-def can_record_outcome(
-    session: Session, user: User | None, request: TransferRequest, *, now: datetime
-) -> bool:
-    """record_outcome()'s rule: staff, and a window without an outcome on an agreed request."""
-    if not permissions.can_manage(user) or request.state != workflow.AGREED:
+def can_record_outcome(ctx: Context, request: TransferRequest) -> bool:
+    """record_outcome()'s rule for the actor: staff, and a window without an outcome on an
+    agreed request."""
+    if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
         return False
-    return current_plan(session, request.id) is not None
+    return current_plan(ctx.session, request.id) is not None
 
 
-def can_claim(session: Session, user: User | None, request: TransferRequest) -> bool:
-    """Whether the outcome `claimed` may be recorded now: after both confirmations."""
-    if not permissions.can_manage(user) or request.state != workflow.AGREED:
+def can_claim(ctx: Context, request: TransferRequest) -> bool:
+    """Whether the actor may record the outcome `claimed` now: after both confirmations."""
+    if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
         return False
-    plan = current_plan(session, request.id)
+    plan = current_plan(ctx.session, request.id)
     return plan is not None and facts(plan).confirmed
 
 

@@ -21,7 +21,7 @@ from registry.domain import clock, workflow
 from registry.services import (
     Page,
 )
-from registry.services.context import ClockPolicy, day_starts
+from registry.services.context import ClockPolicy, Context, day_starts
 from registry.services.flags import (
     SQL_SORTS,
     calendar_cases,
@@ -129,26 +129,26 @@ def _filtered(query, filters: RequestFilters):
 
 
 def list_requests(
-    session: Session,
+    ctx: Context,
     filters: RequestFilters,
     *,
     as_of: date,
-    policy: ClockPolicy,
-    page: int = 1,
-    page_size: int = 25,
+    page: int,
+    page_size: int,
     sort: str = "due",
 ) -> Page[ListedRequest]:
-    """The one listing of requests: filters, a flag and an "as of" day, paged.
+    """The one listing of requests: filters, a flag and an "as of" day, paged, each request's
+    clock under the context's policy.
 
     Without a flag, one page of rows in SQL, each with its exact clock as of the day; with a
     flag, the flagged requests of that day, paged by the database (`flagged_page`), or, when
     something changed after that day, flagged exactly (`flagged`) and paged after."""
+    session, policy = ctx.session, ctx.policy
     if filters.flag:
         return flagged_page(
-            session,
+            ctx,
             flag=filters.flag,
             as_of=as_of,
-            policy=policy,
             filters=filters,
             sort=sort,
             page=page,
@@ -250,10 +250,9 @@ def _flag_page(
 
 
 def flagged_groups(
-    session: Session,
+    ctx: Context,
     *,
     as_of: date,
-    policy: ClockPolicy,
     brand: str = "",
     sort: str = "due",
     limit: int | None = 100,
@@ -261,7 +260,8 @@ def flagged_groups(
 ) -> FlaggedGroups:
     """Per flag, the first `limit` requests (all of the `show` group) and the count, exactly
     as `flagged` lists them, counted and cut by the database."""
-    changed = changed_after(session, zone_ends(session, as_of))
+    session, policy = ctx.session, ctx.policy
+    changed = changed_after(session, zone_ends(session, as_of, now=ctx.now))
     recomputed = _recomputed(session, as_of, policy, brand, changed)
     where, cases = flagged_where(brand, as_of, changed), calendar_cases(session, policy, as_of)
     groups, counts = {}, {}
@@ -281,18 +281,18 @@ def flagged_groups(
 
 
 def flagged_page(
-    session: Session,
+    ctx: Context,
     *,
     flag: str,
     as_of: date,
-    policy: ClockPolicy,
     filters: RequestFilters,
-    sort: str = "due",
-    page: int = 1,
-    page_size: int = 25,
+    sort: str,
+    page: int,
+    page_size: int,
 ) -> Page[ListedRequest]:
     """One page of the requests with `flag` as of a day, paged by the database."""
-    changed = changed_after(session, zone_ends(session, as_of))
+    session, policy = ctx.session, ctx.policy
+    changed = changed_after(session, zone_ends(session, as_of, now=ctx.now))
     recomputed = [
         r
         for r in _recomputed(session, as_of, policy, filters.brand, changed, flag)
@@ -346,16 +346,11 @@ def _stored_rows(session, where, flag, sort, as_of, policy, limit, offset) -> li
 
 
 def flagged(
-    session: Session,
-    *,
-    as_of: date,
-    policy: ClockPolicy,
-    brand: str = "",
-    sort: str = "due",
+    ctx: Context, *, as_of: date, brand: str = "", sort: str = "due"
 ) -> list[ListedRequest]:
     """Every request needing attention as of a day, in flag order, then by ``sort``: exact
     for any day (see `flagged_groups`), for the command line and the CSV export."""
-    groups = flagged_groups(session, as_of=as_of, policy=policy, brand=brand, sort=sort, limit=None)
+    groups = flagged_groups(ctx, as_of=as_of, brand=brand, sort=sort, limit=None)
     return [row for flag in clock.FLAGS for row in groups.rows[flag]]
 
 
@@ -383,10 +378,11 @@ def open_request_ids(session: Session, as_of: date) -> dict[int, list[int]]:
     return {handle: sorted(ids) for handle, ids in found.items()}
 
 
-def flag_by_handle(session: Session, *, as_of: date, policy: ClockPolicy) -> dict[int, str]:
+def flag_by_handle(ctx: Context, *, as_of: date) -> dict[int, str]:
     """The most urgent flag among each handle's requests as of a day (overdue, due_soon,
     not_contacted), decided as the dashboard decides it: handle ids only, no rows."""
-    changed = changed_after(session, zone_ends(session, as_of))
+    session, policy = ctx.session, ctx.policy
+    changed = changed_after(session, zone_ends(session, as_of, now=ctx.now))
     where, cases = flagged_where("", as_of, changed), calendar_cases(session, policy, as_of)
     recomputed = _recomputed(session, as_of, policy, "", changed)
     flags: dict[int, str] = {}

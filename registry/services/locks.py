@@ -12,7 +12,7 @@ from registry.adapters.models import (
     TransferRequest,
 )
 from registry.domain import handover, recorded, workflow
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 
 
 def open_request_on(session: Session, handle_id: int) -> TransferRequest | None:
@@ -25,18 +25,17 @@ def open_request_on(session: Session, handle_id: int) -> TransferRequest | None:
     ).first()
 
 
-def lock_until(
-    session: Session, handle_id: int, *, today: date, policy: ClockPolicy
-) -> date | None:
-    """The first day a new request on the handle is accepted after its latest handover,
-    while that day is still ahead (else None): the lock against a name bounced back and
-    forth (DESIGN "Handover"; ICANN locks a domain 60 days after a transfer)."""
-    last = session.exec(
+def lock_until(ctx: Context, handle_id: int) -> date | None:
+    """The first day a new request on the handle is accepted after its latest handover
+    (the configured HANDOVER_LOCK_DAYS later), while that day is still ahead of the
+    context's day (else None): the lock against a name bounced back and forth (DESIGN
+    "Handover"; ICANN locks a domain 60 days after a transfer)."""
+    last = ctx.session.exec(
         select(func.max(CustodyRecord.started_on)).where(
             CustodyRecord.handle_id == handle_id, CustodyRecord.note_code == recorded.HANDED_OVER
         )
     ).one()
     if last is None:
         return None
-    ends = handover.lock_ends(last, policy.lock_days)
-    return ends if ends > today else None
+    ends = handover.lock_ends(last, ctx.policy.lock_days)
+    return ends if ends > ctx.today else None

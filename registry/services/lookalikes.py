@@ -30,11 +30,12 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from registry.adapters.models import Handle, LookalikeKey, Platform, User
+from registry.adapters.models import Handle, LookalikeKey, Platform
 from registry.domain import lookalikes as rule
 from registry.domain import permissions
 from registry.domain.messages import N_
 from registry.services import Forbidden, Page, brands, handles
+from registry.services.context import Context
 
 # Candidates read per query: a real lookalike shares a key, and no name has this many.
 MAX_CANDIDATES = 1000
@@ -203,14 +204,13 @@ def _pairs_sharing_a_key(brand_id: int):
     )
 
 
-def brand_suspects(
-    session: Session, slug: str, *, actor: User | None, page: int = 1, page_size: int = 25
-) -> Page[Lookalike]:
+def brand_suspects(ctx: Context, slug: str, *, page: int, page_size: int) -> Page[Lookalike]:
     """The handles, on any platform, that look like one of the brand's and are not its own:
     one entry per suspect, with the brand handle it resembles most (its own platform first,
-    then the fewest reasons)."""
+    then the fewest reasons). For staff, and the brand's own legal team."""
+    session = ctx.session
     brand = brands.get_brand(session, slug)
-    if not permissions.may_see_suspects(actor, brand):
+    if not permissions.may_see_suspects(ctx.actor, brand):
         raise Forbidden(
             N_("Only staff and the brand's own legal team see its suspected lookalikes.")
         )

@@ -11,6 +11,7 @@ from registry.adapters.models import Platform
 from registry.domain.handles import InvalidHandle, ParsedHandle, parse_handle, profile_url
 from registry.domain.platforms import PLATFORMS
 from registry.services import Invalid
+from registry.services.context import Context
 from registry.services.unit import use_case
 
 # The platforms' rows change only through `sync_platforms` (init-db, before the site serves):
@@ -55,8 +56,9 @@ def url_for_handle(platform: Platform, handle: str) -> str:
 
 
 @use_case
-def sync_platforms(session: Session) -> int:
+def sync_platforms(ctx: Context) -> int:
     """Insert or refresh the platforms from the rules shipped in registry.domain.platforms."""
+    session = ctx.session
     existing = {p.slug: p for p in session.exec(select(Platform))}
     for rules in PLATFORMS:
         fresh = Platform.from_rules(rules)

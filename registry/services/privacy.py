@@ -34,6 +34,7 @@ from registry.adapters.models import (
 from registry.domain import recorded
 from registry.domain.messages import N_, Message
 from registry.services import Invalid, audit
+from registry.services.context import Context
 from registry.services.unit import use_case
 
 FORMER_MEMBER = recorded.FORMER_MEMBER
@@ -192,7 +193,7 @@ def _holds(table, user: User):
 
 
 @use_case
-def delete_member(session: Session, user: User, *, password: str) -> User:
+def delete_member(ctx: Context, user: User, *, password: str) -> User:
     """Erase a member's personal data and close the account, in one transaction.
 
     History stays: their requests, attempts and custody records remain, without their
@@ -200,6 +201,7 @@ def delete_member(session: Session, user: User, *, password: str) -> User:
     the module's docstring); custody records refuse ORM updates, so their holder fields are
     blanked with an explicit statement — the one rewrite that history allows. The audit
     trail is not touched: it names them by id only."""
+    session = ctx.session
     if user.deleted_at is not None:
         raise Invalid("This account is already deleted.")
     if not check_password_hash(user.password_hash, password or ""):
@@ -220,7 +222,7 @@ def delete_member(session: Session, user: User, *, password: str) -> User:
     session.exec(  # type: ignore[call-overload]
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
-        .values(revoked_at=utcnow())
+        .values(revoked_at=ctx.now)
     )
     user.email = f"former-member-{user.id}@deleted.invalid"
     user.display_name = ""
@@ -229,7 +231,7 @@ def delete_member(session: Session, user: User, *, password: str) -> User:
     user.feed_token_hash = None  # the overdue feed's address stops working
     user.digests = False
     user.active = False
-    user.deleted_at = utcnow()
+    user.deleted_at = ctx.now
     session.add(user)
     session.flush()
     audit.record(

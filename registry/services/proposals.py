@@ -34,10 +34,9 @@ from registry.services import (
     checked_day,
     checked_text,
     handles,
-    require,
     require_acts_for,
 )
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 from registry.services.locks import lock_until, open_request_on
 from registry.services.reply_clock import refresh_clock
 from registry.services.unit import use_case
@@ -73,10 +72,8 @@ def check_opened_on(opened_on: date | None, *, today: date) -> date:
 
 @use_case
 def propose(
-    session: Session,
+    ctx: Context,
     *,
-    actor: User,
-    today: date,
     handle_id: int | None = None,
     platform_slug: str = "",
     handle: str = "",
@@ -87,84 +84,25 @@ def propose(
     message: str = "",
     opened_on: date | None = None,
     show_name: bool = False,
-    policy: ClockPolicy,
 ) -> TransferRequest:
-    """Open a request; a handle not yet in the registry is added in the same step, held by
-    the fan who offers it (unverified, and named in public only with `show_name`)."""
-    require(
-        actor is not None and role_can(actor.role, PROPOSE),
-        N_("Log in to propose a transfer."),
-    )
-    handles.check_choice(kind, REQUEST_KINDS, "kind", "kind of request")
-    if kind != "offer" and not can_claim(actor):
-        raise Forbidden(
-            N_('Only staff, legal and admin accounts can open a "claim".'), field="kind"
-        )
+    """The actor opens a request on a handle, named by `handle_id` or by platform and handle;
+    a handle not yet in the registry is added in the same step, held by the fan who offers it
+    (unverified, and named in public only with `show_name`). The request is made on the
+    context's day unless `opened_on` says earlier."""
+    actor = _proposer(ctx.actor, kind)
     handles.check_choice(terms, TERMS, "terms", "terms")
     amount_cents = parse_amount(amount)
     if terms != "free" and amount_cents is None:
         raise Invalid("Give the amount for a donation or a sale.", field="amount")
-    opened_on = check_opened_on(opened_on, today=today)
+    opened_on = check_opened_on(opened_on, today=ctx.today)
     message = checked_text(message, "message", limits.MESSAGE_MAX)
-    if handle_id is not None and (platform_slug or handle):
-        raise Invalid(
-            N_("Name the handle by handle_id, or by platform and handle, not both."),
-            field="handle_id",
-        )
-    if handle_id is None and not (platform_slug and handle):
-        raise Invalid(N_("Name the handle: handle_id, or platform and handle."), field="handle")
-    if handle_id is not None:
-        record = session.get(Handle, handle_id)
-        if record is None:
-            raise NotFound("No such handle in the registry.")
-    else:
-        record = handles.lookup(session, platform_slug, handle).handle
+    record = _named_handle(ctx.session, handle_id, platform_slug, handle)
     if record is not None and kind == "offer" and not permissions.may_offer(actor, record):
         raise Conflict(NOT_THE_HOLDER, field="handle")
     if record is None:
-        require_acts_for(actor, session.get(Brand, brand_id) if brand_id else None)
-        offer = kind == "offer"
-        record = handles.add_typed_handle(
-            session,
-            actor=actor,
-            platform_slug=platform_slug,
-            handle=handle,
-            today=today,
-            brand_id=brand_id,
-            holder_kind="fan" if offer else "unknown",
-            # A fan's name is public only if they chose to show it; staff see the member.
-            holder_name=(actor.display_name or "") if offer and show_name else "",
-            holder_contact=actor.email if offer else "",
-            holder_user_id=actor.id if offer else None,
-            # What a fan says of themselves, until staff confirm it.
-            holder_verified=not offer or can_manage(actor),
-        )
-    if record.brand_id is None:
-        if brand_id is None:
-            raise Invalid("Choose the brand this handle names.", field="brand")
-        handles.edit_handle(session, record, actor=actor, brand_id=brand_id)
-    brand = session.get(Brand, record.brand_id)
-    require_acts_for(actor, brand)
-    if record.holder_kind == "brand":
-        if brand is None:
-            raise Invalid("The brand already holds this handle.", field="handle")
-        raise Invalid("%(brand)s already holds this handle.", field="handle", brand=brand.name)
-    open_one = open_request_on(session, record.id)
-    if open_one is not None:
-        raise _already_open(actor, open_one)
-    locked_until = lock_until(session, record.id, today=today, policy=policy)
-    if locked_until is not None:
-        raise Conflict(
-            N_(
-                "@%(handle)s changed hands recently: no new request on it before %(day)s "
-                "(%(days)s days after its handover)."
-            ),
-            field="handle",
-            extra={"locked_until": locked_until.isoformat()},
-            handle=record.handle,
-            day=locked_until,
-            days=policy.lock_days,
-        )
+        record = _add_offered_handle(ctx, actor, platform_slug, handle, brand_id, kind, show_name)
+    brand = _brand_asked(ctx, record, brand_id)
+    _check_free(ctx, record)
     from_kind, from_name = offered_from(actor, record, kind)
     request = TransferRequest(
         handle_id=record.id,
@@ -180,12 +118,117 @@ def propose(
         state=workflow.PROPOSED,
         opened_on=opened_on,
     )
+    return _open(ctx, request, record, brand)
+
+
+def _proposer(actor: User | None, kind: str) -> User:
+    """The member proposing: one who may propose, and who may open a claim if it is one."""
+    if actor is None or not role_can(actor.role, PROPOSE):
+        raise Forbidden(N_("Log in to propose a transfer."))
+    handles.check_choice(kind, REQUEST_KINDS, "kind", "kind of request")
+    if kind != "offer" and not can_claim(actor):
+        raise Forbidden(
+            N_('Only staff, legal and admin accounts can open a "claim".'), field="kind"
+        )
+    return actor
+
+
+def _named_handle(
+    session: Session, handle_id: int | None, platform_slug: str, handle: str
+) -> Handle | None:
+    """The handle a proposal names, by id (it must exist) or by platform and handle (None
+    when the registry does not know it yet)."""
+    if handle_id is not None and (platform_slug or handle):
+        raise Invalid(
+            N_("Name the handle by handle_id, or by platform and handle, not both."),
+            field="handle_id",
+        )
+    if handle_id is None and not (platform_slug and handle):
+        raise Invalid(N_("Name the handle: handle_id, or platform and handle."), field="handle")
+    if handle_id is None:
+        return handles.lookup(session, platform_slug, handle).handle
+    record = session.get(Handle, handle_id)
+    if record is None:
+        raise NotFound("No such handle in the registry.")
+    return record
+
+
+def _add_offered_handle(
+    ctx: Context,
+    actor: User,
+    platform_slug: str,
+    handle: str,
+    brand_id: int | None,
+    kind: str,
+    show_name: bool,
+) -> Handle:
+    """A handle the registry did not know, added as the proposal names it: held by the fan
+    who offers it, or by nobody known for a claim."""
+    require_acts_for(actor, ctx.session.get(Brand, brand_id) if brand_id else None)
+    offer = kind == "offer"
+    return handles.add_typed_handle(
+        ctx,
+        platform_slug=platform_slug,
+        handle=handle,
+        brand_id=brand_id,
+        holder_kind="fan" if offer else "unknown",
+        # A fan's name is public only if they chose to show it; staff see the member.
+        holder_name=(actor.display_name or "") if offer and show_name else "",
+        holder_contact=actor.email if offer else "",
+        holder_user_id=actor.id if offer else None,
+        # What a fan says of themselves, until staff confirm it.
+        holder_verified=not offer or can_manage(actor),
+    )
+
+
+def _brand_asked(ctx: Context, record: Handle, brand_id: int | None) -> Brand | None:
+    """The brand the request asks: the handle's (named now, for a handle without one), one
+    the actor acts for, and one that does not hold the handle already."""
+    if record.brand_id is None:
+        if brand_id is None:
+            raise Invalid("Choose the brand this handle names.", field="brand")
+        handles.edit_handle(ctx, record, brand_id=brand_id)
+    brand = ctx.session.get(Brand, record.brand_id)
+    require_acts_for(ctx.actor, brand)
+    if record.holder_kind == "brand":
+        if brand is None:
+            raise Invalid("The brand already holds this handle.", field="handle")
+        raise Invalid("%(brand)s already holds this handle.", field="handle", brand=brand.name)
+    return brand
+
+
+def _check_free(ctx: Context, record: Handle) -> None:
+    """No request may be open on the handle already, nor may it have changed hands within
+    the configured lock (HANDOVER_LOCK_DAYS)."""
+    open_one = open_request_on(ctx.session, record.id)
+    if open_one is not None:
+        raise _already_open(ctx.actor, open_one)
+    locked_until = lock_until(ctx, record.id)
+    if locked_until is not None:
+        raise Conflict(
+            N_(
+                "@%(handle)s changed hands recently: no new request on it before %(day)s "
+                "(%(days)s days after its handover)."
+            ),
+            field="handle",
+            extra={"locked_until": locked_until.isoformat()},
+            handle=record.handle,
+            day=locked_until,
+            days=ctx.policy.lock_days,
+        )
+
+
+def _open(
+    ctx: Context, request: TransferRequest, record: Handle, brand: Brand | None
+) -> TransferRequest:
+    """Write the new request with its reply clock, and its audit entry."""
+    session = ctx.session
     session.add(request)
     session.flush()
-    refresh_clock(session, request, brand, policy=policy)
+    refresh_clock(session, request, brand, policy=ctx.policy)
     audit.record(
         session,
-        actor=actor,
+        actor=ctx.actor,
         action="request.create",
         entity=request,
         summary=N_("Request #%(id)s: @%(handle)s to %(brand)s"),
@@ -196,7 +239,7 @@ def propose(
     return request
 
 
-def _already_open(actor: User, open_one: TransferRequest) -> Invalid:
+def _already_open(actor: User | None, open_one: TransferRequest) -> Invalid:
     """The refusal of a second request on one handle, saying where to go instead: the open
     request itself for whoever may read it, else the handle's public page (someone else's
     request is private, but that a transfer is under way is not)."""
@@ -229,12 +272,13 @@ def offered_from(actor: User, record: Handle, kind: str) -> tuple[str, str]:
     return record.holder_kind, record.holder_name
 
 
-def proposable(session: Session, record: Handle, *, today: date, policy: ClockPolicy) -> bool:
+def proposable(ctx: Context, record: Handle) -> bool:
     """Whether a page should offer to propose this handle to its brand: what `propose`
     refuses whoever asks — a handle its brand holds, one with a request open, one still
-    locked after its handover — is not."""
+    locked after its handover (as of the context's day, under its configured lock) — is
+    not."""
     return (
         record.holder_kind != "brand"
-        and open_request_on(session, record.id) is None
-        and lock_until(session, record.id, today=today, policy=policy) is None
+        and open_request_on(ctx.session, record.id) is None
+        and lock_until(ctx, record.id) is None
     )

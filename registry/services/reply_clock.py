@@ -14,7 +14,7 @@ from registry.adapters.models import (
     TransferRequest,
 )
 from registry.domain import clock, workflow
-from registry.services.context import ClockPolicy, local_day
+from registry.services.context import ClockPolicy, Context, local_day
 from registry.services.request_reads import RequestRow
 
 
@@ -58,10 +58,11 @@ def status_as_of(
 
 
 def reply_status(
-    row: RequestRow, attempts: Iterable[ContactAttempt], *, as_of: date, policy: ClockPolicy
+    ctx: Context, row: RequestRow, attempts: Iterable[ContactAttempt], *, as_of: date
 ) -> clock.ReplyStatus:
-    """The full wait of one request as of a date, from the attempts the caller has loaded."""
-    return status_as_of(row.request, row.brand, attempts, as_of=as_of, policy=policy)
+    """The full wait of one request as of a date, from the attempts the caller has loaded,
+    under the context's clock policy."""
+    return status_as_of(row.request, row.brand, attempts, as_of=as_of, policy=ctx.policy)
 
 
 def known_status(

@@ -25,6 +25,7 @@ from registry.services import (
     NotFound,
     require,
 )
+from registry.services.context import Context
 from registry.services.unit import locked
 
 
@@ -63,10 +64,13 @@ def get_request(session: Session, request_id: int) -> RequestRow:
     return RequestRow(*row)
 
 
-def visible_request(session: Session, request_id: int, user: User | None) -> RequestRow:
-    """A request its reader may see: its proposer and the roles that read everything."""
-    row = get_request(session, request_id)
-    require(can_view(user, row.request), N_("Only the request's proposer and staff can see it."))
+def visible_request(ctx: Context, request_id: int) -> RequestRow:
+    """A request the context's actor may see: its proposer and the roles that read
+    everything."""
+    row = get_request(ctx.session, request_id)
+    require(
+        can_view(ctx.actor, row.request), N_("Only the request's proposer and staff can see it.")
+    )
     return row
 
 
@@ -82,11 +86,13 @@ DOOR_REFUSALS = {
 }
 
 
-def may_act_on(session: Session, request_id: int, user: User | None, action: str) -> RequestRow:
-    """The request, when `user` may do this kind of action on it at all ("attempt", "move",
-    "decide": permissions.may_act); else NotFound or Forbidden."""
-    row = get_request(session, request_id)
-    require(permissions.may_act(user, row.request, row.brand, action), DOOR_REFUSALS[action])
+def may_act_on(ctx: Context, request_id: int, action: str) -> RequestRow:
+    """The request, when the context's actor may do this kind of action on it at all
+    (permissions.ATTEMPT, MOVE or DECISION: permissions.may_act); else NotFound or
+    Forbidden."""
+    row = get_request(ctx.session, request_id)
+    allowed = permissions.may_act(ctx.actor, row.request, row.brand, action)
+    require(allowed, DOOR_REFUSALS[action])
     return row
 
 

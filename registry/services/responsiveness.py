@@ -30,6 +30,7 @@ from registry.domain.escalation import ChannelAttempt
 from registry.domain.messages import Explained
 from registry.domain.vocabulary import RequestKind
 from registry.services import Invalid, brands, checked, context, csv_io, listings, reply_clock
+from registry.services.context import Context
 
 Period = figures_of.Period
 Responsiveness = figures_of.Responsiveness
@@ -111,16 +112,10 @@ def _facts(
     return found, facts
 
 
-def brand_figures(
-    session: Session,
-    slug: str,
-    *,
-    period: Period = ALL_TIME,
-    as_of: date,
-    policy: context.ClockPolicy,
-) -> Ranked:
-    """One brand's figures over the period (zeros when no request counts). NotFound for a
-    brand the registry does not have."""
+def brand_figures(ctx: Context, slug: str, *, period: Period = ALL_TIME, as_of: date) -> Ranked:
+    """One brand's figures over the period (zeros when no request counts), under the
+    context's clock policy. NotFound for a brand the registry does not have."""
+    session, policy = ctx.session, ctx.policy
     brand = brands.get_brand(session, slug)
     _found, facts = _facts(session, period=period, as_of=as_of, policy=policy, brand=brand)
     figures = figures_of.figures(brand.slug, facts, as_of=as_of)
@@ -146,11 +141,10 @@ SORTS: dict[str, Callable[[Ranked], object]] = {
 
 
 def ranking(
-    session: Session,
+    ctx: Context,
     *,
     period: Period = ALL_TIME,
     as_of: date,
-    policy: context.ClockPolicy,
     sort: str = "",
     descending: bool = False,
 ) -> list[Ranked]:
@@ -158,7 +152,8 @@ def ranking(
     order (domain.responsiveness.rank_key), or by one column (`SORTS`; an unknown one means
     the ranking's order). A brand without a value in that column (no reply yet) comes last
     either way."""
-    found, facts = _facts(session, period=period, as_of=as_of, policy=policy)
+    policy = ctx.policy
+    found, facts = _facts(ctx.session, period=period, as_of=as_of, policy=policy)
     rows = [
         Ranked(found[row.brand], row, policy.deadline_for(found[row.brand]))
         for row in figures_of.ranking(facts, as_of=as_of)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from registry.adapters.models import ApiToken, User, utcnow
+from registry.adapters.models import ApiToken, User
 from registry.domain import recorded
 from registry.domain.messages import N_, Code
 from registry.domain.permissions import API_TOKENS, MANAGE_USERS, role_can
 from registry.services import Forbidden, Invalid, NotFound, audit
+from registry.services.context import Context
 from registry.services.unit import use_case
 
 TOKEN_BYTES = 32
@@ -38,10 +39,10 @@ def may_hold_tokens(user: User | None) -> bool:
 
 
 @use_case
-def create_token(
-    session: Session, user: User, name: str, actor: User | None
-) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the plaintext, which is never stored."""
+def create_token(ctx: Context, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user` (made by themselves, an admin, or the operator at the command
+    line); returns the row and the plaintext, which is never stored."""
+    session, actor = ctx.session, ctx.actor
     if actor is not None and actor.id != user.id and not role_can(actor.role, MANAGE_USERS):
         raise Forbidden("You can only create API tokens for yourself.")
     if not user.active:
@@ -92,27 +93,27 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def revocable_token(session: Session, token_id: int, *, actor: User) -> ApiToken:
-    """A token `actor` may revoke (its owner, or an admin): what the confirmation page shows
-    and what `revoke_token` revokes."""
-    token = session.get(ApiToken, token_id)
+def revocable_token(ctx: Context, token_id: int) -> ApiToken:
+    """A token the actor may revoke (its owner, or an admin): what the confirmation page
+    shows and what `revoke_token` revokes."""
+    token = ctx.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("No such API token.")
-    if token.user_id != actor.id and not role_can(actor.role, MANAGE_USERS):
+    actor = ctx.actor
+    if actor is None or (token.user_id != actor.id and not role_can(actor.role, MANAGE_USERS)):
         raise Forbidden("Only the token's owner or an admin can revoke it.")
     return token
 
 
 @use_case
-def revoke_token(
-    session: Session, token_id: int, *, actor: User, now: datetime | None = None
-) -> ApiToken:
+def revoke_token(ctx: Context, token_id: int) -> ApiToken:
     """Revoke a token for good. Its owner or an admin may; revoking twice changes nothing."""
-    token = revocable_token(session, token_id, actor=actor)
+    session, actor = ctx.session, ctx.actor
+    token = revocable_token(ctx, token_id)
     if token.revoked_at is not None:
         return token
     before = audit.snapshot(token, AUDITED_FIELDS)
-    token.revoked_at = now or utcnow()
+    token.revoked_at = ctx.now
     session.add(token)
     session.flush()
     audit.record(
@@ -128,9 +129,7 @@ def revoke_token(
     return token
 
 
-def user_for_token(
-    session: Session, plaintext: str | None, *, now: datetime | None = None
-) -> User | None:
+def user_for_token(ctx: Context, plaintext: str | None) -> User | None:
     """The account a bearer token stands for, or None.
 
     None for an unknown or revoked token, a deactivated account, or an account whose role
@@ -138,6 +137,7 @@ def user_for_token(
     anyone having to find and revoke their tokens."""
     if not plaintext:
         return None
+    session = ctx.session
     token = session.exec(
         select(ApiToken).where(
             ApiToken.token_hash == hash_token(plaintext),
@@ -149,16 +149,15 @@ def user_for_token(
     user = session.get(User, token.user_id)
     if not may_hold_tokens(user):
         return None
-    now = now or utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        _touch(session, token.id, now)
+    if token.last_used_at is None or ctx.now - token.last_used_at >= LAST_USED_PRECISION:
+        _touch(ctx, token.id)
     return user
 
 
 @use_case
-def _touch(session: Session, token_id: int, now: datetime) -> None:
+def _touch(ctx: Context, token_id: int) -> None:
     """Note when a token was last used, in a short write transaction of its own."""
-    token = session.get(ApiToken, token_id)
+    token = ctx.session.get(ApiToken, token_id)
     if token is not None:
-        token.last_used_at = now
-        session.add(token)
+        token.last_used_at = ctx.now
+        ctx.session.add(token)

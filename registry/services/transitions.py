@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from sqlmodel import Session
 
 from registry.adapters.models import (
     ContactAttempt,
     Handle,
     TransferRequest,
-    User,
 )
 from registry.domain import clock, limits, permissions, recorded, workflow
 from registry.domain.messages import N_, Explained, Message
@@ -31,7 +27,7 @@ from registry.services import (
     require,
 )
 from registry.services.attempts import record_attempt
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 from registry.services.moves import check_move, move
 from registry.services.reply_clock import refresh_clock
 from registry.services.request_reads import DOOR_REFUSALS, RequestRow, brand_of, locked_request
@@ -53,106 +49,86 @@ def require_confirmed(target: str, confirmed: bool) -> None:
 
 @use_case
 def transition(
-    session: Session,
+    ctx: Context,
     request_id: int,
     *,
-    actor: User | None,
     to: str,
-    today: date,
     note: str = "",
     expected_state: str | None = None,
     expected_version: int | None = None,
     confirmed: bool = False,
-    policy: ClockPolicy,
 ) -> TransferRequest:
-    """Move a request one allowed step. Completing it moves the handle's custody too.
+    """Move a request one allowed step (a completion moves custody on the context's day).
 
     A compare-and-set on the state: the request is locked, and a caller that says which
     state it saw (`expected_state`) is refused with 409 when the request has moved since.
     A move that cannot be undone (completing, declining, withdrawing) needs `confirmed`."""
+    session, actor = ctx.session, ctx.actor
     request = locked_request(session, request_id)
-    require(
-        actor is None or can_move(actor, request, to, brand_of(session, request)),
-        DOOR_REFUSALS[permissions.MOVE],
-    )
+    brand = brand_of(session, request)
+    require(actor is None or can_move(actor, request, to, brand), DOOR_REFUSALS[permissions.MOVE])
     check_version(request, expected_version, CHANGED_MEANWHILE)
+    allowed = {"allowed_transitions": list(moves_for(actor, request, brand))}
     if expected_state and expected_state != request.state:
         raise Conflict(
             N_("Request #%(id)s is %(state)s now, not %(expected)s: it changed meanwhile."),
             field="to",
-            extra={
-                "allowed_transitions": list(moves_for(actor, request, brand_of(session, request)))
-            },
+            extra=allowed,
             id=request.id,
             state=request.state,
             expected=expected_state,
         )
     check_move(request.state, to)
     if to in workflow.BY_HANDOVER_ONLY:
-        raise Conflict(
-            N_(
-                "A request is completed by its handover: plan a window, get both sides' "
-                "confirmations, then record that the brand claimed the name."
-            ),
-            field="to",
-            extra={
-                "allowed_transitions": list(moves_for(actor, request, brand_of(session, request)))
-            },
-        )
+        raise Conflict(BY_HANDOVER_ONLY, field="to", extra=allowed)
     require_confirmed(to, confirmed)
-    return advance(session, request, actor=actor, to=to, today=today, note=note, policy=policy)
+    return advance(ctx, request, to=to, note=note)
 
 
-def advance(
-    session: Session,
-    request: TransferRequest,
-    *,
-    actor: User | None,
-    to: str,
-    today: date,
-    note: str,
-    policy: ClockPolicy,
-) -> TransferRequest:
-    """The move itself, once the caller has the right to make it."""
+BY_HANDOVER_ONLY = N_(
+    "A request is completed by its handover: plan a window, get both sides' "
+    "confirmations, then record that the brand claimed the name."
+)
+
+
+def advance(ctx: Context, request: TransferRequest, *, to: str, note: str) -> TransferRequest:
+    """The move itself, once the caller has the right to make it; a completion hands the
+    handle over on the context's day."""
+    session = ctx.session
     note = checked_text(note, "note", limits.NOTE_MAX)
-    move(session, request, to, actor=actor, note=note)
+    move(session, request, to, actor=ctx.actor, note=note)
     if to == workflow.COMPLETED:
         handles.move_custody(
-            session,
-            session.get(Handle, request.handle_id),
-            actor=actor,
+            ctx,
+            session.get_one(Handle, request.handle_id),
             holder_kind=request.to_holder_kind,
             holder_name=request.to_holder_name,
-            started_on=today,
-            today=today,
+            started_on=ctx.today,
             note=note,
             note_code=recorded.HANDED_OVER,
             note_params={"id": request.id},
         )
-    refresh_clock(session, request, brand_of(session, request), policy=policy)
+    refresh_clock(session, request, brand_of(session, request), policy=ctx.policy)
     session.flush()
     return request
 
 
 @use_case
 def decide(
-    session: Session,
+    ctx: Context,
     request_id: int,
     *,
-    actor: User,
     accept: bool,
     channel: str,
     summary: str,
-    now: datetime,
-    today: date,
     confirmed: bool = False,
-    policy: ClockPolicy,
 ) -> TransferRequest:
-    """The brand's answer, given once: logged as an inbound attempt (a real reply for the
-    reply clock, its `decision` saying which), then the matching transitions. Declining
+    """The brand's answer, given once, now: logged as an inbound attempt (a real reply for
+    the reply clock, its `decision` saying which), then the matching transitions. Declining
     closes the request for good, so it needs `confirmed`."""
+    session = ctx.session
     request = locked_request(session, request_id)
-    require(can_decide(actor, brand_of(session, request)), DOOR_REFUSALS[permissions.DECISION])
+    require(can_decide(ctx.actor, brand_of(session, request)), DOOR_REFUSALS[permissions.DECISION])
     target = workflow.AGREED if accept else workflow.DECLINED
     if decision_on_record(session, request.id):
         raise Conflict(ALREADY_DECIDED, field="decision", id=request.id)
@@ -162,30 +138,19 @@ def decide(
         raise Conflict.explaining(exc, field="to") from None
     require_confirmed(target, confirmed)
     record_attempt(
-        session,
+        ctx,
         request,
-        actor=actor,
         direction=clock.INBOUND,
         channel=channel,
         outcome="replied" if accept else "refused",
-        happened_at=now,
-        now=now,
+        happened_at=ctx.now,
         contact_point=recorded.DECISION_CONTACT_POINT,
         summary=summary,
         decision=recorded.ACCEPT if accept else recorded.DECLINE,
-        policy=policy,
     )
     for step in steps:
         if request.state != step:
-            advance(
-                session,
-                request,
-                actor=actor,
-                to=step,
-                today=today,
-                note=recorded.BRANDS_DECISION,
-                policy=policy,
-            )
+            advance(ctx, request, to=step, note=recorded.BRANDS_DECISION)
     return request
 
 

@@ -8,7 +8,10 @@ counter's `StaleDataError`), a PostgreSQL serialization failure or deadlock, a l
 database — roll back and run the whole use case again, so its rules are checked against the
 newer data: a racing transition then finds the request moved and is refused with 409, a
 racing contact attempt is simply logged after the other. A use case called from inside
-another joins its transaction."""
+another joins its transaction.
+
+A use case takes the Context first (registry.services.context): the session it runs in, who
+acts, when, under which settings."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import random
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -25,6 +28,7 @@ from sqlmodel import Session, select
 
 from registry.domain.messages import N_
 from registry.services import Conflict
+from registry.services.context import Context
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,20 +51,23 @@ def retryable(error: BaseException) -> bool:
     return False
 
 
-def use_case(function: Callable[P, T]) -> Callable[P, T]:
-    """Make `function(session, ...)` own its transaction (see the module's docstring)."""
+def use_case(
+    function: Callable[Concatenate[Context, P], T],
+) -> Callable[Concatenate[Context, P], T]:
+    """Make `function(ctx, ...)` own its transaction, in `ctx.session` (see the module's
+    docstring)."""
 
     @wraps(function)
-    def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        session = args[0]
-        assert isinstance(session, Session), "a use case takes the session first"
+    def run(ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        assert isinstance(ctx, Context), "a use case takes the context first"
+        session = ctx.session
         if session.info.get(_ACTIVE):
-            return function(*args, **kwargs)
+            return function(ctx, *args, **kwargs)
         for attempt in range(1, ATTEMPTS + 1):
             begin_write(session)
             session.info[_ACTIVE] = True
             try:
-                result = function(*args, **kwargs)
+                result = function(ctx, *args, **kwargs)
                 session.commit()
                 return result
             except Exception as error:

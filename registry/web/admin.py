@@ -13,7 +13,7 @@ from registry.presentation.access import requires
 from registry.presentation.labels import label
 from registry.services import Page, accounts, brands, clamp_page
 from registry.web.forms import UserRoleForm, options
-from registry.web.helpers import actor, run_use_case
+from registry.web.helpers import run_use_case
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -58,7 +58,6 @@ def update_user(user_id: int):
         user,
         role=form.role.data,
         active=form.active.data,
-        actor=actor(),
         brand_id=int(form.brand.data) if form.brand.data else None,
     ):
         role = label(form.role.data, "role")

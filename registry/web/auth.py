@@ -35,7 +35,7 @@ from registry.web.forms import (
     ProfileForm,
     SignupForm,
 )
-from registry.web.helpers import form_status, run_use_case, safe_next
+from registry.web.helpers import context, form_status, run_use_case, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -160,7 +160,7 @@ def confirm_signup(token: str):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.log_in(db.session(), form.email.data, form.password.data)
+        user = accounts.log_in(context(), form.email.data, form.password.data)
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
@@ -174,7 +174,8 @@ def login():
 @requires(MEMBER)
 def logout():
     """Ends every session of the account, on every device, and its remember cookies."""
-    accounts.end_sessions(db.session(), current_user._get_current_object())
+    ctx = context()
+    accounts.end_sessions(ctx, ctx.actor)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))

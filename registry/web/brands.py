@@ -13,15 +13,13 @@ from registry.presentation.i18n import current_locale
 from registry.services import brands, handles, lookalikes, responsiveness
 from registry.web.forms import BrandForm, ContactPointForm
 from registry.web.helpers import (
-    actor,
-    clock_policy,
+    context,
     form_status,
     or_404,
     paging,
     run_use_case,
     sent_version,
     stale_copy,
-    today,
     unsaved_values,
 )
 
@@ -51,22 +49,21 @@ def index():
 @bp.get("/<slug>")
 @requires(PUBLIC)
 def detail(slug: str):
-    session = db.session()
+    ctx = context()
+    session = ctx.session
     brand = or_404(brands.get_brand, session, slug)
     listed = handles.list_handles(session, handles.HandleFilters(brand=brand.slug), **paging())
     return render_template(
         "brands/detail.html",
         brand=brand,
         contact_points=brands.contact_points(session, brand.id),
-        holidays=brands.holidays_this_year(brand, year=today().year, language=current_locale()),
-        holidays_year=today().year,
+        holidays=brands.holidays_this_year(brand, year=ctx.today.year, language=current_locale()),
+        holidays_year=ctx.today.year,
         handles=listed.items,
         page=listed,
         contact_form=ContactPointForm(),
-        scorecard=responsiveness.brand_figures(
-            session, brand.slug, as_of=today(), policy=clock_policy()
-        ),
-        sees_suspects=permissions.may_see_suspects(actor(), brand),
+        scorecard=responsiveness.brand_figures(ctx, brand.slug, as_of=ctx.today),
+        sees_suspects=permissions.may_see_suspects(ctx.actor, brand),
     )
 
 
@@ -76,7 +73,7 @@ def lookalikes_list(slug: str):
     """The brand's suspected lookalikes: for staff, admins and the brand's own legal team."""
     session = db.session()
     brand = or_404(brands.get_brand, session, slug)
-    page = or_404(lookalikes.brand_suspects, session, slug, actor=actor(), **paging())
+    page = or_404(lookalikes.brand_suspects, context(), slug, **paging())
     return render_template("brands/lookalikes.html", brand=brand, page=page)
 
 
@@ -85,7 +82,7 @@ def lookalikes_list(slug: str):
 def create():
     form = BrandForm()
     if form.validate_on_submit():
-        brand = run_use_case(form, brands.create_brand, actor=actor(), **_values(form))
+        brand = run_use_case(form, brands.create_brand, **_values(form))
         if brand is not None:
             flash(_("Brand %(name)s created.", name=brand.name), "success")
             return redirect(url_for("brands.detail", slug=brand.slug))
@@ -104,7 +101,6 @@ def edit(slug: str):
             form,
             brands.update_brand,
             slug,
-            actor=actor(),
             expected_version=sent_version(form),
             **_values(form),
         )
@@ -131,7 +127,6 @@ def add_contact(slug: str):
         None,
         brands.add_contact_point,
         slug,
-        actor=actor(),
         kind=form.kind.data,
         label=form.label.data or "",
         value=form.value.data,

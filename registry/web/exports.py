@@ -24,7 +24,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, SubmitField
 
 from registry import jobs
-from registry.adapters import db
 from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS
 from registry.domain.permissions import EXPORT, IMPORT
 from registry.domain.platforms import PLATFORMS
@@ -33,7 +32,7 @@ from registry.presentation.access import can, requires
 from registry.presentation.words import translated
 from registry.services import csv_io, handles
 from registry.web import errors
-from registry.web.helpers import actor, clock_policy, or_404, today
+from registry.web.helpers import context, or_404
 
 bp = Blueprint("exports", __name__)
 
@@ -84,9 +83,12 @@ def import_csv():
     if len(data) > MAX_FILE_BYTES:
         form.file.errors = [TOO_LARGE]
         return _page(form, status=413)
-    member = actor()
+    ctx = context()
     job_id = jobs.start_import(
-        data, actor_id=member.id if member else None, today=today(), dry_run=form.dry_run.data
+        data,
+        actor_id=ctx.actor.id if ctx.actor else None,
+        today=ctx.today,
+        dry_run=form.dry_run.data,
     )
     job = jobs.import_job(job_id)
     if job is not None and job.done:  # it finished while the request waited
@@ -157,22 +159,15 @@ def export_csv():
     spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_IN_MEMORY)  # noqa: SIM115 (sent, then closed)
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     text.write("\ufeff")  # the byte-order mark makes Excel read the file as UTF-8
+    ctx = context()
     try:
-        or_404(
-            csv_io.export_handles,
-            db.session(),
-            filters,
-            text,
-            as_of=today(),
-            policy=clock_policy(),
-            actor=actor(),
-        )
+        or_404(csv_io.export_handles, ctx, filters, text, as_of=ctx.today)
     except BaseException:
         spool.close()
         raise
     text.flush()
     text.detach()
-    size, name = spool.tell(), f"handle-registry-{today().isoformat()}.csv"
+    size, name = spool.tell(), f"handle-registry-{ctx.today.isoformat()}.csv"
     spool.seek(0)
     if size <= EXPORT_IN_MEMORY:  # small: sent from memory at once
         with spool:

@@ -25,7 +25,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from registry.adapters import db
 from registry.domain.permissions import MEMBER, PUBLIC
 from registry.jobs.digests import absolute_url
 from registry.jobs.reminders import language_of, zone_of
@@ -36,7 +35,7 @@ from registry.presentation.labels import label
 from registry.services import digests
 from registry.services.context import brand_zone
 from registry.web.forms import ConfirmForm
-from registry.web.helpers import actor, clock_policy, run_use_case
+from registry.web.helpers import actor, context, run_use_case
 
 bp = Blueprint("feeds", __name__)
 
@@ -85,13 +84,13 @@ def render_feed(owner, entries: list[digests.FeedEntry], *, now: datetime) -> by
 @bp.get("/feeds/overdue.atom")
 @requires(PUBLIC)  # the token decides, below
 def overdue():
-    session = db.session()
-    owner = digests.feed_owner(session, request.args.get("token"))
+    ctx = context()  # a feed reader signs in with the token alone: no member acts
+    owner = digests.feed_owner(ctx.session, request.args.get("token"))
     if owner is None:
         abort(404)
-    now = datetime.now(UTC)
-    as_of = now.astimezone(zone_of(owner)).date()
-    entries = digests.feed_entries(session, owner, as_of=as_of, policy=clock_policy())
+    now = ctx.now
+    as_of = now.astimezone(zone_of(owner)).date()  # the owner's day, wherever they read it
+    entries = digests.feed_entries(ctx, owner, as_of=as_of)
     with i18n.in_language(language_of(owner)):
         body = render_feed(owner, entries, now=now)
     response = make_response(body)

@@ -22,13 +22,13 @@ from registry.web.forms import (
 )
 from registry.web.helpers import (
     actor,
+    context,
     form_status,
     or_404,
     paging,
     run_use_case,
     sent_version,
     stale_copy,
-    today,
     unsaved_values,
 )
 
@@ -94,7 +94,6 @@ def verify_holder(handle_id: int):
             form,
             handles.verify_holder,
             handle_id,
-            actor=actor(),
             evidence_url=form.evidence_url.data or "",
             expected_version=sent_version(form),
         )
@@ -121,10 +120,8 @@ def create():
         record = run_use_case(
             form,
             handles.create_handle,
-            actor=actor(),
             platform_slug=form.platform.data,
             handle=form.handle.data,
-            today=today(),
             brand_id=int(form.brand.data) if form.brand.data else None,
             holder_kind=form.holder_kind.data,
             holder_name=form.holder_name.data or "",
@@ -169,7 +166,6 @@ def edit(handle_id: int):
             form,
             handles.update_handle,
             handle_id,
-            actor=actor(),
             expected_version=sent_version(form),
             brand_id=int(form.brand.data) if form.brand.data else None,
             status=form.status.data,
@@ -196,14 +192,13 @@ def change_holder(handle_id: int):
     row = or_404(handles.get_handle, session, handle_id)
     form = HolderChangeForm()
     if request.method == "GET":
-        form.started_on.data = today()
+        form.started_on.data = context().today
         form.version.data = str(row.handle.version)
     if form.validate_on_submit():
         custody = run_use_case(
             form,
             handles.change_holder,
             handle_id,
-            actor=actor(),
             expected_version=sent_version(form),
             holder_kind=form.holder_kind.data,
             holder_name=form.holder_name.data or "",
@@ -211,7 +206,6 @@ def change_holder(handle_id: int):
             started_on=form.started_on.data,
             evidence_url=form.evidence_url.data or "",
             note=form.note.data or "",
-            today=today(),
         )
         if custody is not None:
             flash(_("Change of holder recorded."), "success")

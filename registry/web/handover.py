@@ -23,9 +23,8 @@ from registry.web import requests as request_pages
 from registry.web.forms import HandoverConfirmForm, HandoverOutcomeForm, HandoverScheduleForm
 from registry.web.helpers import (
     actor,
-    clock_policy,
+    context,
     from_local,
-    now,
     or_404,
     refuse,
     run_use_case,
@@ -76,14 +75,14 @@ def panel(
 ):
     """The handover panel of a request page, or None: shown for an agreed request and for
     any request with plans."""
-    session = db.session()
-    user, moment, request_ = actor(), now(), row.request
+    ctx = context()
+    session, user, request_ = ctx.session, ctx.actor, row.request
     plans = handover_plans.plans_of(session, request_.id)
     if request_.state != workflow.AGREED and not plans:
         return None
     shown = plans[-1] if plans and plans[-1].outcome in ("", rules.CLAIMED) else None
     past = [plan for plan in plans if plan is not shown]
-    view = handover_plans.view(session, shown, now=moment, policy=clock_policy()) if shown else None
+    view = handover_plans.view(ctx, shown) if shown else None
     confirmations = []
     if shown is not None:
         members = audit.members_by_id(
@@ -99,7 +98,7 @@ def panel(
     may_confirm = [
         party
         for party in rules.PARTIES
-        if handover_plans.can_confirm_as(session, user, request_, row.brand, party, now=moment)
+        if handover_plans.can_confirm_as(ctx, request_, row.brand, party)
     ]
     self_confirm = tuple(
         p for p in may_confirm if permissions.confirms_for_itself(user, request_, row.brand, p)
@@ -117,8 +116,8 @@ def panel(
         confirm_form.party.choices = [(p, LABELS["party"][p]) for p in recorded_by_staff]
     else:
         confirm_form = None
-    may_schedule = handover_plans.can_schedule(session, user, request_, now=moment)
-    may_record = handover_plans.can_record_outcome(session, user, request_, now=moment)
+    may_schedule = handover_plans.can_schedule(ctx, request_)
+    may_record = handover_plans.can_record_outcome(ctx, request_)
     return Panel(
         view=view,
         confirmations=confirmations,
@@ -131,7 +130,7 @@ def panel(
         self_confirm=tuple((p, _(CONFIRM_AS[p])) for p in self_confirm),
         confirm_form=confirm_form,
         outcome_form=(outcome_form or HandoverOutcomeForm(formdata=None)) if may_record else None,
-        can_claim=handover_plans.can_claim(session, user, request_),
+        can_claim=handover_plans.can_claim(ctx, request_),
         zone=i18n.zone_city(),
     )
 
@@ -150,20 +149,17 @@ def _back(request_id: int):
 @bp.post("/<int:request_id>/handover")
 @requires(MANAGE_REQUESTS)
 def schedule(request_id: int):
-    or_404(request_reads.may_act_on, db.session(), request_id, actor(), "move")
+    or_404(request_reads.may_act_on, context(), request_id, permissions.MOVE)
     form = HandoverScheduleForm()
     if form.validate_on_submit():
         plan = run_use_case(
             form,
             handovers.schedule,
             request_id,
-            actor=actor(),
             window_start=from_local(form.window_start.data),
             window_minutes=form.window_minutes.data,
             timezone=i18n.select_timezone(),
             notes=form.notes.data or "",
-            now=now(),
-            policy=clock_policy(),
         )
         if plan is not None:
             flash(_("The handover window is planned: each side confirms it now."), "success")
@@ -188,10 +184,8 @@ def confirm(request_id: int):
             form,
             handovers.confirm,
             request_id,
-            actor=actor(),
             party=form.party.data,
             channel=form.channel.data or "",
-            now=now(),
         )
         if plan is not None:
             flash(_("The confirmation is recorded."), "success")
@@ -202,24 +196,21 @@ def confirm(request_id: int):
 @bp.post("/<int:request_id>/handover/outcome")
 @requires(MANAGE_REQUESTS)
 def outcome(request_id: int):
-    session = db.session()
-    row = or_404(request_reads.may_act_on, session, request_id, actor(), "move")
+    ctx = context()
+    row = or_404(request_reads.may_act_on, ctx, request_id, permissions.MOVE)
     form = HandoverOutcomeForm()
     if form.validate_on_submit():
         claimed = form.outcome.data == rules.CLAIMED
         confirmed = request.form.get("confirmed") == "1"
-        if claimed and not confirmed and handover_plans.can_claim(session, actor(), row.request):
+        if claimed and not confirmed and handover_plans.can_claim(ctx, row.request):
             return _claim_page(row, form)
         plan = run_use_case(
             form,
             handovers.record_outcome,
             request_id,
-            actor=actor(),
             outcome=form.outcome.data,
             reason="" if claimed else form.reason.data or "",
             note=form.note.data or "",
-            now=now(),
-            policy=clock_policy(),
         )
         if plan is not None:
             if claimed:

@@ -1,26 +1,40 @@
-"""Small glue shared by the blueprints: the session, today's date, service errors on forms."""
+"""Small glue shared by the blueprints: the use cases' context, the reader's clock, service
+errors on forms."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, make_response, request, url_for
+from flask import abort, flash, g, make_response, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from registry.adapters import db
 from registry.domain import limits
 from registry.presentation import i18n, words
+from registry.presentation.context import context_for
 from registry.services import Forbidden, NotFound, ServiceError, Stale, clamp_page
-from registry.services.context import ClockPolicy
+from registry.services.context import Context
 
 
 def actor():
     """The signed-in user as a real row (services store it), or None."""
     return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def context() -> Context:
+    """The use cases' context of this page: the signed-in member, now, the reader's day and
+    the app's settings (registry.presentation.context.context_for), built once per request
+    and kept on `g`. Built again when the signed-in member changed since (a log-in, a
+    log-out, an erased account): a use case never runs as the member who was signed in
+    before."""
+    user = actor()
+    built = g.get("registry_context")
+    if built is None or built.actor is not user:
+        built = g.registry_context = context_for(user)
+    return built
 
 
 DEFAULT_ZONE = i18n.DEFAULT_TIMEZONE
@@ -31,18 +45,9 @@ def user_zone() -> ZoneInfo:
     return ZoneInfo(i18n.select_timezone())
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today where the reader is, so a late-evening entry in Paris is not dated tomorrow."""
-    return now().astimezone(user_zone()).date()
-
-
 def local_now() -> datetime:
     """The current minute in the reader's zone, naive, as a date-time input shows it."""
-    return now().astimezone(user_zone()).replace(tzinfo=None, second=0, microsecond=0)
+    return context().now.astimezone(user_zone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def from_local(moment: datetime | None) -> datetime | None:
@@ -50,10 +55,6 @@ def from_local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=user_zone()).astimezone(UTC)
-
-
-def clock_policy() -> ClockPolicy:
-    return ClockPolicy.from_config(current_app.config)
 
 
 def refusal(error: ServiceError) -> str:
@@ -109,10 +110,11 @@ def refuse(error: ServiceError) -> NoReturn:
 
 
 def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
-    """Run one use case (it owns its transaction) and show its refusal on the form, or as a
-    flash without one. Returns the use case's result, or None when it was refused."""
+    """Run one use case in the page's context (it owns its transaction) and show its
+    refusal on the form, or as a flash without one. Returns the use case's result, or None
+    when it was refused."""
     try:
-        return use_case(db.session(), *args, **kwargs)
+        return use_case(context(), *args, **kwargs)
     except ServiceError as exc:
         if isinstance(exc, Forbidden) and not exc.field_messages:
             refuse(exc)  # the page offered nothing this user may do: as for any other route
@@ -163,7 +165,7 @@ def paging() -> dict:
     """The page asked for in the query string and the configured page size, for list views."""
     return {
         "page": clamp_page(request.args.get("page")),
-        "page_size": current_app.config["PAGE_SIZE"],
+        "page_size": context().settings["PAGE_SIZE"],
     }
 
 

@@ -18,7 +18,7 @@ from registry.services import (
     platforms,
     proposals,
 )
-from registry.web.helpers import actor, clock_policy, refusal, safe_next, today
+from registry.web.helpers import context, refusal, safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -73,8 +73,7 @@ def lookup():
     return render_template(
         "main/lookup.html",
         named_brand=named,
-        proposable=row is not None
-        and proposals.proposable(session, row.handle, today=today(), policy=clock_policy()),
+        proposable=row is not None and proposals.proposable(context(), row.handle),
         platforms=platforms.all_platforms(session),
         platform_slug=platform_slug,
         raw=raw,
@@ -91,19 +90,17 @@ def lookup():
 def help():
     """Flags, business days, replies and the handover, with the figures the rules use; the
     holidays shown are the chosen brand's (?brand=), else the registry's default calendar."""
-    session = db.session()
+    ctx = context()
     slug = request.args.get("brand", "").strip()
     found = guide.guide(
-        session,
-        clock_policy(),
-        today=today(),
+        ctx,
         language=i18n.current_locale(),
         brand_slug=slug,
     )
     return render_template(
         "main/help.html",
         guide=found,
-        brands=brands.brand_menu(session, slug),
+        brands=brands.brand_menu(ctx.session, slug),
         brand=slug,
     )
 
@@ -116,8 +113,8 @@ def set_language():
     locale = request.form.get("locale", "")
     if locale not in i18n.LANGUAGES:
         abort(400)
-    user = actor()
-    if user is not None:
-        accounts.update_profile(db.session(), user, locale=locale)
+    ctx = context()
+    if ctx.actor is not None:
+        accounts.update_profile(ctx, ctx.actor, locale=locale)
     i18n.remember_choice(locale)
     return redirect(safe_next(request.form.get("next")))

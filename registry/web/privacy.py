@@ -15,7 +15,7 @@ from registry.domain.permissions import MEMBER, PUBLIC
 from registry.presentation import words
 from registry.presentation.access import requires
 from registry.services import privacy
-from registry.web.helpers import actor, form_status, run_use_case, today
+from registry.web.helpers import actor, context, form_status, run_use_case
 
 bp = Blueprint("privacy", __name__)
 
@@ -35,7 +35,7 @@ def notice():
 @requires(MEMBER)
 def download():
     body = privacy.member_data_json(db.session(), actor(), translate=words.translate_message)
-    filename = f"handle-registry-my-data-{today().isoformat()}.json"
+    filename = f"handle-registry-my-data-{context().today.isoformat()}.json"
     return Response(
         body,
         mimetype="application/json",

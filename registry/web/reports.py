@@ -12,14 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from registry.adapters import db
 from registry.domain.permissions import PUBLIC
 from registry.presentation import i18n, words
 from registry.presentation.access import requires
 from registry.services import ServiceError
 from registry.services import responsiveness as service
 from registry.web import charts
-from registry.web.helpers import clock_policy, refuse, today
+from registry.web.helpers import context, refuse
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -72,11 +71,11 @@ def _period():
 
 def _rows(period):
     sort = request.args.get("sort", "")
+    ctx = context()
     return service.ranking(
-        db.session(),
+        ctx,
         period=period,
-        as_of=today(),
-        policy=clock_policy(),
+        as_of=ctx.today,
         sort=sort,
         descending=request.args.get("order") == "desc",
     )
@@ -161,7 +160,7 @@ def responsiveness():
             sort=request.args.get("sort", ""),
             order=request.args.get("order", ""),
             charts=[rate_chart(rows), days_chart(rows)] if rows else [],
-            as_of=today(),
+            as_of=context().today,
             brand_count=ngettext("%(num)s brand", "%(num)s brands", len(rows)),
         ),
         422 if refusal is not None else 200,
@@ -176,7 +175,7 @@ def responsiveness_csv():
     if refusal is not None:
         refuse(refusal)
     body = "\ufeff" + service.ranking_csv(_rows(period))  # the BOM: Excel reads UTF-8
-    name = f"responsiveness-{today().isoformat()}.csv"
+    name = f"responsiveness-{context().today.isoformat()}.csv"
     return Response(
         body,
         mimetype="text/csv",

@@ -51,16 +51,14 @@ from registry.web import evidence as evidence_pack
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
     actor,
-    clock_policy,
+    context,
     form_status,
     from_local,
     local_now,
-    now,
     or_404,
     paging,
     refusal,
     run_use_case,
-    today,
 )
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -101,7 +99,7 @@ DECISION_BUTTON = N_("Yes, record the refusal")
 
 
 def _visible_row(request_id: int) -> request_reads.RequestRow:
-    return or_404(request_reads.visible_request, db.session(), request_id, actor())
+    return or_404(request_reads.visible_request, context(), request_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -135,8 +133,6 @@ def propose():
         created = run_use_case(
             form,
             proposals.propose,
-            actor=actor(),
-            today=today(),
             handle_id=row.handle.id if row else None,
             platform_slug=form.platform.data if form.platform else "",
             handle=form.handle.data if form.handle else "",
@@ -147,7 +143,6 @@ def propose():
             message=form.message.data or "",
             opened_on=form.opened_on.data,
             show_name=bool(form.show_name.data) if form.show_name else False,
-            policy=clock_policy(),
         )
         if created is not None:
             flash(
@@ -168,12 +163,9 @@ def propose():
 @bp.get("/mine")
 @requires(PROPOSE)
 def mine():
+    ctx = context()
     page = listings.list_requests(
-        db.session(),
-        listings.RequestFilters(proposer_id=actor().id),
-        as_of=today(),
-        policy=clock_policy(),
-        **paging(),
+        ctx, listings.RequestFilters(proposer_id=ctx.actor.id), as_of=ctx.today, **paging()
     )
     return render_template(
         "requests/index.html",
@@ -191,20 +183,14 @@ def index():
     filters = listings.RequestFilters(
         state=request.args.get("state", ""), brand=request.args.get("brand", "")
     )
-    session = db.session()
-    page = listings.list_requests(
-        session,
-        filters,
-        as_of=today(),
-        policy=clock_policy(),
-        **paging(),
-    )
+    ctx = context()
+    page = listings.list_requests(ctx, filters, as_of=ctx.today, **paging())
     return render_template(
         "requests/index.html",
         page=page,
         mine=False,
         filters=filters,
-        brands=brands.brand_menu(session, filters.brand),
+        brands=brands.brand_menu(ctx.session, filters.brand),
         states=workflow.STATES,
     )
 
@@ -219,8 +205,8 @@ def _render_detail(
 ):
     from registry.web import handover as handover_pages  # it builds on this module's views
 
-    session = db.session()
-    user = actor()
+    ctx = context()
+    session, user = ctx.session, ctx.actor
     request_ = row.request
     is_open = workflow.is_open(request_.state)
     attempts = request_reads.attempts_of(session, request_.id)
@@ -234,9 +220,8 @@ def _render_detail(
             attempt_form.happened_at.data = local_now()
     escalation = (
         attempt_log.escalation_for(
-            session,
+            ctx,
             row,
-            clock_policy(),
             attempts=[attempt for attempt, _ in attempts],
             department_names=names_in_every_language("department"),
         )
@@ -253,7 +238,7 @@ def _render_detail(
         handover=handover_pages.panel(row, **(handover_forms or {})),
         decision=decision,
         status=reply_clock.reply_status(
-            row, [attempt for attempt, _ in attempts], as_of=today(), policy=clock_policy()
+            ctx, row, [attempt for attempt, _ in attempts], as_of=ctx.today
         ),
         contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
         attempt_form=attempt_form if can_log else None,
@@ -328,9 +313,7 @@ def detail(request_id: int):
 @requires(MEMBER)
 def evidence_pdf(request_id: int):
     """The request's evidence pack, for a platform's trademark or impersonation form."""
-    content = or_404(
-        evidence.pack, db.session(), request_id, actor(), now=now(), policy=clock_policy()
-    )
+    content = or_404(evidence.pack, context(), request_id)
     response = make_response(evidence_pack.render(content))
     response.mimetype = "application/pdf"
     name = f"evidence-request-{request_id}.pdf"
@@ -341,22 +324,19 @@ def evidence_pdf(request_id: int):
 @bp.post("/<int:request_id>/attempts")
 @requires(MEMBER)
 def log_attempt(request_id: int):
-    or_404(request_reads.may_act_on, db.session(), request_id, actor(), "attempt")
+    or_404(request_reads.may_act_on, context(), request_id, permissions.ATTEMPT)
     form = AttemptForm()
     if form.validate_on_submit():
         attempt = run_use_case(
             form,
             attempt_log.log_attempt,
             request_id,
-            actor=actor(),
             direction=form.direction.data,
             channel=form.channel.data,
             outcome=form.outcome.data,
             happened_at=from_local(form.happened_at.data),
-            now=now(),
             contact_point=form.contact_point.data or "",
             summary=form.summary.data or "",
-            policy=clock_policy(),
         )
         if attempt is not None:
             flash(_("Contact attempt logged."), "success")
@@ -367,7 +347,7 @@ def log_attempt(request_id: int):
 @bp.post("/<int:request_id>/transition")
 @requires(MANAGE_REQUESTS)
 def move(request_id: int):
-    row = or_404(request_reads.may_act_on, db.session(), request_id, actor(), "move")
+    row = or_404(request_reads.may_act_on, context(), request_id, permissions.MOVE)
     form = TransitionForm()
     if not form.validate_on_submit():
         flash(_("Choose the state to move the request to."), "error")
@@ -383,13 +363,10 @@ def move(request_id: int):
         None,
         transitions.transition,
         request_id,
-        actor=actor(),
         to=form.to.data,
-        today=today(),
         note=form.note.data or "",
         expected_state=form.from_state.data or None,
         confirmed=_confirmed(),
-        policy=clock_policy(),
     ):
         flash(_(STATE_REACHED[form.to.data], id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
@@ -412,12 +389,9 @@ def withdraw(request_id: int):
         None,
         transitions.transition,
         request_id,
-        actor=actor(),
         to=workflow.WITHDRAWN,
-        today=today(),
         expected_state=seen_state,
         confirmed=_confirmed(),
-        policy=clock_policy(),
     ):
         flash(_("Request #%(id)s is withdrawn.", id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
@@ -426,7 +400,7 @@ def withdraw(request_id: int):
 @bp.post("/<int:request_id>/decision")
 @requires(DECIDE)
 def decide(request_id: int):
-    row = or_404(request_reads.may_act_on, db.session(), request_id, actor(), "decide")
+    row = or_404(request_reads.may_act_on, context(), request_id, permissions.DECISION)
     form = DecisionForm()
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
@@ -447,14 +421,10 @@ def decide(request_id: int):
             form,
             transitions.decide,
             request_id,
-            actor=actor(),
             accept=accept,
             channel=form.channel.data,
             summary=form.summary.data or "",
-            now=now(),
-            today=today(),
             confirmed=_confirmed(),
-            policy=clock_policy(),
         )
         if decided is not None:
             flash(_("The brand's decision is recorded."), "success")
@@ -482,12 +452,12 @@ def _may_decide_now(row: request_reads.RequestRow) -> bool:
 def parse_as_of(raw: str | None) -> date:
     """The dashboard's day: a date within 1900-2100, else today, with a flash saying why."""
     if not raw:
-        return today()
+        return context().today
     try:
         return limits.parse_day(raw, field="as_of")
     except limits.OutOfRange as exc:
         flash(_("%(problem)s Showing today.", problem=refusal(exc)), "error")
-        return today()
+        return context().today
 
 
 DASHBOARD_GROUP_LIMIT = 10  # rows per group, the rest one click away: quick to scan and to render
@@ -503,7 +473,7 @@ DASHBOARD_SORTS = (
 @bp.get("/attention")
 @requires(READ_ALL)
 def dashboard():
-    session = db.session()
+    ctx = context()
     as_of = parse_as_of(request.args.get("as_of"))
     brand = request.args.get("brand", "")
     sort = request.args.get("sort", "due")
@@ -512,9 +482,8 @@ def dashboard():
     show = request.args.get("show", "")
     # A long group is cut so the page stays quick; ?show=FLAG lists the whole group.
     found = listings.flagged_groups(
-        session,
+        ctx,
         as_of=as_of,
-        policy=clock_policy(),
         brand=brand,
         sort=sort,
         limit=DASHBOARD_GROUP_LIMIT,
@@ -528,9 +497,7 @@ def dashboard():
         brand=brand,
         sort=sort,
         sorts=DASHBOARD_SORTS,
-        brands=brands.brand_menu(session, brand),
+        brands=brands.brand_menu(ctx.session, brand),
         total=found.total,
-        handover_due=handover_deadlines.due_handovers(
-            session, now=now(), as_of=as_of, brand_slug=brand
-        ),
+        handover_due=handover_deadlines.due_handovers(ctx, as_of=as_of, brand_slug=brand),
     )

@@ -14,7 +14,7 @@ from registry.domain.permissions import API_TOKENS
 from registry.presentation.access import requires
 from registry.services import tokens
 from registry.web.forms import ConfirmForm
-from registry.web.helpers import actor, or_404, run_use_case
+from registry.web.helpers import actor, context, or_404, run_use_case
 
 bp = Blueprint("tokens", __name__, url_prefix="/me/tokens")
 
@@ -54,7 +54,7 @@ def create():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render(form, status=422)
-    result = run_use_case(form, tokens.create_token, actor(), form.name.data, actor())
+    result = run_use_case(form, tokens.create_token, actor(), form.name.data)
     if result is None:
         return _render(form, status=422)
     _token, plaintext = result
@@ -70,12 +70,12 @@ def revoke(token_id: int):
     whose button revokes (POST). One rule for both methods: werkzeug answers 405 rather than
     404 for an id its converter refuses when two views share the address."""
     if request.method == "GET":
-        token = or_404(tokens.revocable_token, db.session(), token_id, actor=actor())
+        token = or_404(tokens.revocable_token, context(), token_id)
         if token.revoked_at is not None:
             return redirect(url_for("tokens.index"))
         return render_template("tokens/revoke.html", token=token, form=ConfirmForm(formdata=None))
     if ConfirmForm().validate_on_submit():
-        token = run_use_case(None, tokens.revoke_token, token_id, actor=actor())
+        token = run_use_case(None, tokens.revoke_token, token_id)
         if token is not None:
             flash(
                 _("Token “%(name)s” is revoked; scripts using it are refused.", name=token.name),

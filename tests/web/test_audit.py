@@ -152,7 +152,7 @@ def test_list_entries_orders_by_time_then_id_and_counts_all_matches(session):
     session.add(AuditEntry(at=datetime(2024, 4, 1, tzinfo=UTC), action="x.y", entity_type="x"))
     session.commit()
     page = audit.list_entries(
-        session, audit.AuditFilters(action="x.y", date_from=date(2024, 5, 1)), page_size=1
+        session, audit.AuditFilters(action="x.y", date_from=date(2024, 5, 1)), page=1, page_size=1
     )
     assert (page.total, page.pages) == (2, 2)
     assert [row.entry.summary for row in page.items] == ["second"]
