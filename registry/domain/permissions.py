@@ -346,3 +346,24 @@ def from_holder_name(request: Offered, proposer: Named | None) -> Message | str:
     if request.kind == "offer" and erased:
         return Message(recorded.FORMER_MEMBER)
     return Message(recorded.A_FAN if request.from_holder_kind == "fan" else HOLDER)
+
+
+def holder_name(
+    recorded_name: str, member: Named | None, *, member_holder: bool, may_see_private: bool
+) -> Message | str:
+    """A handle's (or custody record's) holder as a reader may see it named: the name
+    recorded; for a member holder who did not make their name public, "A fan" (their name,
+    marked as not public, for readers of private data); "A former member" once they erased
+    their account; "" when nobody recorded a name."""
+    if recorded_name:
+        return recorded_name
+    if not member_holder:
+        return ""
+    if member is None or member.deleted_at is not None:
+        return Message(recorded.FORMER_MEMBER)
+    if may_see_private and member.display_name:
+        return Message(NAME_NOT_PUBLIC, name=member.display_name)
+    return Message(recorded.A_FAN)
+
+
+NAME_NOT_PUBLIC = N_("%(name)s (name not public)")
