@@ -16,7 +16,7 @@ from sqlalchemy import (
     inspect,
     true,
 )
-from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import declared_attr, relationship
 from sqlmodel import Field, Relationship, SQLModel
 
 from registry.domain.platforms import PlatformRules
@@ -219,11 +219,9 @@ class Handle(Versioned, SQLModel, table=True):
     # The member holding it, loaded with the row (one batched SELECT for a page of rows), so
     # that naming the holder on a page never queries from a template.
     holder_member: User | None = Relationship(
-        sa_relationship_kwargs={
-            "foreign_keys": "[Handle.holder_user_id]",
-            "lazy": "selectin",
-            "viewonly": True,
-        }
+        sa_relationship=relationship(
+            "User", foreign_keys="[Handle.holder_user_id]", lazy="selectin", viewonly=True
+        )
     )
     # False while the holder is only what a fan said of themselves ("held by me"), until
     # staff confirm it with the evidence they checked (CustodyRecord.verified_url).
@@ -277,11 +275,9 @@ class CustodyRecord(SQLModel, table=True):
     # The member holding it, loaded with the row (one batched SELECT for a page of rows), so
     # that naming the holder on a page never queries from a template.
     holder_member: User | None = Relationship(
-        sa_relationship_kwargs={
-            "foreign_keys": "[CustodyRecord.holder_user_id]",
-            "lazy": "selectin",
-            "viewonly": True,
-        }
+        sa_relationship=relationship(
+            "User", foreign_keys="[CustodyRecord.holder_user_id]", lazy="selectin", viewonly=True
+        )
     )
     started_on: date
     ended_on: date | None = None
