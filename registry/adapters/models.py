@@ -18,8 +18,8 @@ from sqlalchemy import (
     inspect,
     true,
 )
-from sqlalchemy.orm import declared_attr
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import declared_attr, relationship
+from sqlmodel import Field, Relationship, SQLModel
 
 from registry.domain.platforms import PlatformRules
 from registry.domain.vocabulary import (
@@ -220,6 +220,13 @@ class Handle(Versioned, SQLModel, table=True):
     holder_contact: str = Field(default="", max_length=255)  # private
     # The holder when the holder is a member: erasing them blanks this row's holder fields.
     holder_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    # The member holding it, loaded with the row (one batched SELECT for a page of rows), so
+    # that naming the holder on a page never queries from a template.
+    holder_member: User | None = Relationship(
+        sa_relationship=relationship(
+            "User", foreign_keys="[Handle.holder_user_id]", lazy="selectin", viewonly=True
+        )
+    )
     # False while the holder is only what a fan said of themselves ("held by me"), until
     # staff confirm it with the evidence they checked (CustodyRecord.verified_url).
     holder_verified: bool = Field(
@@ -269,6 +276,13 @@ class CustodyRecord(SQLModel, table=True):
     holder_name: str = Field(default="", max_length=120)
     holder_contact: str = Field(default="", max_length=255)  # private
     holder_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    # The member holding it, loaded with the row (one batched SELECT for a page of rows), so
+    # that naming the holder on a page never queries from a template.
+    holder_member: User | None = Relationship(
+        sa_relationship=relationship(
+            "User", foreign_keys="[CustodyRecord.holder_user_id]", lazy="selectin", viewonly=True
+        )
+    )
     started_on: date
     ended_on: date | None = None
     evidence_url: str = Field(default="", max_length=500)

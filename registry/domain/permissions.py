@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from registry.domain import clock, handover, workflow
-from registry.domain.messages import N_
+from registry.domain import clock, handover, recorded, workflow
+from registry.domain.messages import N_, Message
 
 FAN, STAFF, LEGAL, ADMIN = "fan", "staff", "legal", "admin"
 ROLES = (FAN, STAFF, LEGAL, ADMIN)
@@ -272,3 +272,98 @@ def confirmable_parties(
         for party in handover.PARTIES
         if confirmation_refusal(user, request, brand, party, clock.CHANNELS[0]) is None
     )
+
+
+# --- how a reader sees a member named -----------------------------------------------------
+# Personal data is the member's own: others see the name they chose, an e-mail only when they
+# may read private data, and nothing once the member erased their account (DESIGN "Integrity
+# of the record": erasure by reference). Pages and the API ask these; templates only show.
+
+THE_REGISTRY = N_("the registry")
+A_MEMBER = N_("a member")
+A_MEMBER_NAMED_ALONE = N_("A member")
+HOLDER = N_("Holder")
+
+
+class Named(Protocol):
+    """A member as a page names them (a registry.adapters.models.User)."""
+
+    @property
+    def display_name(self) -> str | None: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def deleted_at(self) -> object | None: ...  # set once they erased their account
+
+
+class Offered(Protocol):
+    """What a request recorded of the side the handle moves from."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def from_holder_kind(self) -> str: ...
+    @property
+    def from_holder_name(self) -> str: ...
+
+
+def may_see_members(user: Member | None) -> bool:
+    """Other members' e-mails (who logged an attempt, who moved a request) are private data."""
+    return role_can(_role(user), VIEW_PRIVATE)
+
+
+def member_name(
+    member: Named | None, *, by_registry: bool = False, may_see_private: bool
+) -> Message | str:
+    """Who did something, in a sentence ("logged by …"): the registry itself, a former
+    member, the name they chose, their e-mail for readers of private data, else a member."""
+    if by_registry:
+        return Message(THE_REGISTRY)
+    if member is not None and member.deleted_at is not None:
+        return Message(recorded.FORMER_MEMBER)
+    if member is not None and member.display_name:
+        return member.display_name
+    if member is not None and may_see_private:
+        return member.email
+    return Message(A_MEMBER)
+
+
+def proposer_name(proposer: Named | None) -> Message | str:
+    """Who proposed a request, on its own line: their chosen name, else "A member"; "A former
+    member" once they erased their account (their contact details are shown apart, to those
+    who may see them)."""
+    if proposer is None or proposer.deleted_at is not None:
+        return Message(recorded.FORMER_MEMBER)
+    return proposer.display_name or Message(A_MEMBER_NAMED_ALONE)
+
+
+def from_holder_name(request: Offered, proposer: Named | None) -> Message | str:
+    """Who a request moves the handle from: the name it recorded; a fan who offered their
+    handle and then erased their account is "a former member"; an unnamed fan "A fan"."""
+    if request.from_holder_name:
+        return request.from_holder_name
+    erased = proposer is not None and proposer.deleted_at is not None
+    if request.kind == "offer" and erased:
+        return Message(recorded.FORMER_MEMBER)
+    return Message(recorded.A_FAN if request.from_holder_kind == "fan" else HOLDER)
+
+
+def holder_name(
+    recorded_name: str, member: Named | None, *, member_holder: bool, may_see_private: bool
+) -> Message | str:
+    """A handle's (or custody record's) holder as a reader may see it named: the name
+    recorded; for a member holder who did not make their name public, "A fan" (their name,
+    marked as not public, for readers of private data); "A former member" once they erased
+    their account; "" when nobody recorded a name."""
+    if recorded_name:
+        return recorded_name
+    if not member_holder:
+        return ""
+    if member is None or member.deleted_at is not None:
+        return Message(recorded.FORMER_MEMBER)
+    if may_see_private and member.display_name:
+        return Message(NAME_NOT_PUBLIC, name=member.display_name)
+    return Message(recorded.A_FAN)
+
+
+NAME_NOT_PUBLIC = N_("%(name)s (name not public)")

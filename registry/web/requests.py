@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.adapters import db
-from registry.adapters.models import TransferRequest
 from registry.domain import limits, permissions, workflow
 from registry.domain.clock import FLAGS
 from registry.domain.messages import N_
@@ -28,10 +27,8 @@ from registry.domain.permissions import (
     MEMBER,
     PROPOSE,
     READ_ALL,
-    VIEW_PRIVATE,
 )
-from registry.presentation.access import can, requires
-from registry.presentation.labels import names_in_every_language
+from registry.presentation.access import requires
 from registry.services import attempts as attempt_log
 from registry.services import (
     brands,
@@ -41,20 +38,19 @@ from registry.services import (
     listings,
     platforms,
     proposals,
-    reply_clock,
     request_reads,
     require_acts_for,
     timeline,
     transitions,
 )
 from registry.web import evidence as evidence_pack
+from registry.web import request_page as detail_page
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
     actor,
     context,
     form_status,
     from_local,
-    local_now,
     or_404,
     paging,
     refusal,
@@ -63,43 +59,8 @@ from registry.web.helpers import (
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
-# The flash after a move, one whole sentence per state so that each translates on its own.
-STATE_REACHED = {
-    workflow.PROPOSED: N_("Request #%(id)s is now proposed."),
-    workflow.CONTACTING: N_("Request #%(id)s is now contacting."),
-    workflow.IN_DISCUSSION: N_("Request #%(id)s is now in discussion."),
-    workflow.AGREED: N_("Request #%(id)s is now agreed."),
-    workflow.COMPLETED: N_("Request #%(id)s is now completed."),
-    workflow.DECLINED: N_("Request #%(id)s is now declined."),
-    workflow.WITHDRAWN: N_("Request #%(id)s is now withdrawn."),
-}
-
-
-# The confirm step of an irreversible move: its title and its button, one sentence per move.
-CONFIRM_TITLES = {
-    workflow.COMPLETED: N_("Complete the handover of @%(handle)s?"),
-    workflow.DECLINED: N_("Decline request #%(id)s?"),
-    workflow.WITHDRAWN: N_("Withdraw request #%(id)s?"),
-}
-CONFIRM_BUTTONS = {
-    workflow.COMPLETED: N_("Yes, complete the handover"),
-    workflow.DECLINED: N_("Yes, decline the request"),
-    workflow.WITHDRAWN: N_("Yes, withdraw the request"),
-}
-# The empty list of attempts, as the request's state and the reader's rights make it.
-NO_ATTEMPT_OPEN = N_("No contact attempt yet.")
-NO_ATTEMPT_LOG_BELOW = N_("No contact attempt yet. Log the first one below.")
-NO_ATTEMPT_CLOSED = {
-    workflow.COMPLETED: N_("No contact attempt was logged before the request was completed."),
-    workflow.DECLINED: N_("No contact attempt was logged before the request was declined."),
-    workflow.WITHDRAWN: N_("No contact attempt was logged before the request was withdrawn."),
-}
 DECISION_TITLE = N_("Record that %(brand)s declines the transfer?")
 DECISION_BUTTON = N_("Yes, record the refusal")
-
-
-def _visible_row(request_id: int) -> request_reads.RequestRow:
-    return or_404(request_reads.visible_request, context(), request_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -195,71 +156,6 @@ def index():
     )
 
 
-def _render_detail(
-    row: request_reads.RequestRow,
-    *,
-    attempt_form=None,
-    decision_form=None,
-    handover_forms: dict | None = None,
-    status: int = 200,
-):
-    from registry.web import handover as handover_pages  # it builds on this module's views
-
-    ctx = context()
-    session, user = ctx.session, ctx.actor
-    request_ = row.request
-    is_open = workflow.is_open(request_.state)
-    attempts = request_reads.attempts_of(session, request_.id)
-    decision = timeline.decision_in(attempts)
-    changes, handover_events = timeline.events_of(session, request_.id)
-    moves = permissions.moves_for(user, request_, row.brand)
-    can_log = is_open and permissions.can_log_attempt(user, request_, row.brand)
-    if can_log:
-        attempt_form = attempt_form or AttemptForm(formdata=None)
-        if attempt_form.happened_at.data is None:
-            attempt_form.happened_at.data = local_now()
-    escalation = (
-        attempt_log.escalation_for(
-            ctx,
-            row,
-            attempts=[attempt for attempt, _ in attempts],
-            department_names=names_in_every_language("department"),
-        )
-        if can_log
-        else None
-    )
-    return render_template(
-        "requests/detail.html",
-        row=row,
-        escalation=escalation,
-        # The decision is shown as a decision, in the history; it stays an attempt on record.
-        attempts=[(attempt, logger) for attempt, logger in attempts if not attempt.decision],
-        history=timeline.timeline(changes, decision, handover_events),
-        handover=handover_pages.panel(row, **(handover_forms or {})),
-        decision=decision,
-        status=reply_clock.reply_status(
-            ctx, row, [attempt for attempt, _ in attempts], as_of=ctx.today
-        ),
-        contact_points=brands.contact_points(session, row.brand.id) if row.brand else [],
-        attempt_form=attempt_form if can_log else None,
-        no_attempts=_(
-            NO_ATTEMPT_CLOSED[request_.state]
-            if not is_open
-            else NO_ATTEMPT_LOG_BELOW
-            if can_log
-            else NO_ATTEMPT_OPEN
-        ),
-        transitions=moves if permissions.can_manage(user) else (),
-        can_withdraw=workflow.WITHDRAWN in moves,
-        decision_form=_decision_form(decision_form, request_)
-        if permissions.can_decide_now(user, request_, row.brand, decided=decision is not None)
-        else None,
-        show_private=permissions.may_see_private(user, request_),
-        # Other members' e-mails (who logged, who moved) are private data of theirs.
-        show_members=can(VIEW_PRIVATE),
-    ), status
-
-
 def _confirm_page(
     row: request_reads.RequestRow,
     target: str,
@@ -281,8 +177,8 @@ def _confirm_page(
         "requests/confirm.html",
         row=row,
         confirmation=confirmation,
-        title=_(DECISION_TITLE if decision else CONFIRM_TITLES[target], **names),
-        button=_(DECISION_BUTTON if decision else CONFIRM_BUTTONS[target]),
+        title=_(DECISION_TITLE if decision else detail_page.CONFIRM_TITLES[target], **names),
+        button=_(DECISION_BUTTON if decision else detail_page.CONFIRM_BUTTONS[target]),
         action=action,
         fields=fields,
     )
@@ -306,7 +202,7 @@ def _confirmed() -> bool:
 @bp.get("/<int:request_id>")
 @requires(MEMBER)
 def detail(request_id: int):
-    return _render_detail(_visible_row(request_id))
+    return detail_page.render(detail_page.visible_row(request_id))
 
 
 @bp.get("/<int:request_id>/evidence.pdf")
@@ -341,7 +237,7 @@ def log_attempt(request_id: int):
         if attempt is not None:
             flash(_("Contact attempt logged."), "success")
             return redirect(url_for("requests.detail", request_id=request_id, _anchor="attempts"))
-    return _render_detail(_visible_row(request_id), attempt_form=form, status=422)
+    return detail_page.render(detail_page.visible_row(request_id), attempt_form=form, status=422)
 
 
 @bp.post("/<int:request_id>/transition")
@@ -368,7 +264,7 @@ def move(request_id: int):
         expected_state=form.from_state.data or None,
         confirmed=_confirmed(),
     ):
-        flash(_(STATE_REACHED[form.to.data], id=request_id), "success")
+        flash(_(detail_page.STATE_REACHED[form.to.data], id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -376,7 +272,7 @@ def move(request_id: int):
 @requires(MEMBER)
 def withdraw(request_id: int):
     # CSRFProtect has already checked the token of this bare POST.
-    row = _visible_row(request_id)
+    row = detail_page.visible_row(request_id)
     seen_state = request.form.get("from_state") or None
     if not _confirmed() and _asks_confirmation(row, workflow.WITHDRAWN, seen_state):
         return _confirm_page(
@@ -429,19 +325,11 @@ def decide(request_id: int):
         if decided is not None:
             flash(_("The brand's decision is recorded."), "success")
             return redirect(url_for("requests.detail", request_id=request_id))
-        row = _visible_row(request_id)
+        row = detail_page.visible_row(request_id)
         if not _may_decide_now(row):  # decided or closed meanwhile: no form to show it on
             flash(refusal(g.use_case_error), "error")
             return redirect(url_for("requests.detail", request_id=request_id))
-    return _render_detail(_visible_row(request_id), decision_form=form, status=422)
-
-
-def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> DecisionForm:
-    """The decision form offering only what the brand can still decide."""
-    form = form or DecisionForm(formdata=None)
-    still_open = transitions.decisions_open(request_)
-    form.decision.choices = [c for c in form.decision.choices if c.value in still_open]
-    return form
+    return detail_page.render(detail_page.visible_row(request_id), decision_form=form, status=422)
 
 
 def _may_decide_now(row: request_reads.RequestRow) -> bool:

@@ -10,9 +10,7 @@ import re
 from flask import Flask, request, url_for
 from markupsafe import Markup, escape
 
-from registry.adapters import db
-from registry.adapters.models import User
-from registry.domain import limits, recorded
+from registry.domain import limits, permissions
 from registry.domain.messages import LANGUAGES
 from registry.domain.permissions import VIEW_PRIVATE
 from registry.presentation import i18n
@@ -28,7 +26,6 @@ from registry.presentation.formats import (
     region_name,
     thousands,
 )
-from registry.presentation.i18n import gettext
 from registry.presentation.labels import humanize, label
 from registry.presentation.words import as_text, audit_value, custody_note, decision, translated
 from registry.web import navigation
@@ -36,20 +33,15 @@ from registry.web import navigation
 
 def holder_name(record) -> str:
     """A handle's or custody record's holder as this reader may see it named: the name
-    recorded; for a member holder who did not make their name public, "A fan" (their
-    name for readers of private data); "A former member" once they erased their account;
-    "" when nobody recorded a name."""
-    if record.holder_name:
-        return record.holder_name
-    user_id = getattr(record, "holder_user_id", None)
-    if user_id is None:
-        return ""
-    user = db.session().get(User, user_id)
-    if user is None or user.deleted_at is not None:
-        return gettext(recorded.FORMER_MEMBER)
-    if can(VIEW_PRIVATE) and user.display_name:
-        return gettext("%(name)s (name not public)", name=user.display_name)
-    return gettext(recorded.A_FAN)
+    recorded; for a member holder, as registry.domain.permissions.holder_name decides (the
+    member is loaded with the record: this filter never queries)."""
+    name = permissions.holder_name(
+        record.holder_name,
+        record.holder_member if record.holder_user_id is not None else None,
+        member_holder=record.holder_user_id is not None,
+        may_see_private=can(VIEW_PRIVATE),
+    )
+    return as_text(name)
 
 
 def url_with(**changes) -> str:

@@ -1,0 +1,152 @@
+"""The request page, shown by the requests' views and the handover's alike: the page model
+(registry.services.request_page) and the forms this reader may use. Its views' modules
+import this one, never each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from registry.adapters.models import TransferRequest
+from registry.domain import handover as rules
+from registry.domain import workflow
+from registry.domain.messages import N_
+from registry.presentation import i18n
+from registry.presentation.labels import LABELS, names_in_every_language
+from registry.services import request_page as page_model
+from registry.services import request_reads, transitions
+from registry.web.forms import (
+    AttemptForm,
+    DecisionForm,
+    HandoverConfirmForm,
+    HandoverOutcomeForm,
+    HandoverScheduleForm,
+)
+from registry.web.helpers import context, local_now, or_404
+
+# The flash after a move, one whole sentence per state so that each translates on its own.
+STATE_REACHED = {
+    workflow.PROPOSED: N_("Request #%(id)s is now proposed."),
+    workflow.CONTACTING: N_("Request #%(id)s is now contacting."),
+    workflow.IN_DISCUSSION: N_("Request #%(id)s is now in discussion."),
+    workflow.AGREED: N_("Request #%(id)s is now agreed."),
+    workflow.COMPLETED: N_("Request #%(id)s is now completed."),
+    workflow.DECLINED: N_("Request #%(id)s is now declined."),
+    workflow.WITHDRAWN: N_("Request #%(id)s is now withdrawn."),
+}
+
+
+# The confirm step of an irreversible move: its title and its button, one sentence per move.
+CONFIRM_TITLES = {
+    workflow.COMPLETED: N_("Complete the handover of @%(handle)s?"),
+    workflow.DECLINED: N_("Decline request #%(id)s?"),
+    workflow.WITHDRAWN: N_("Withdraw request #%(id)s?"),
+}
+CONFIRM_BUTTONS = {
+    workflow.COMPLETED: N_("Yes, complete the handover"),
+    workflow.DECLINED: N_("Yes, decline the request"),
+    workflow.WITHDRAWN: N_("Yes, withdraw the request"),
+}
+# Who owes the plan's next step, one phrase per side (handover.owed_by).
+OWED = {
+    rules.HOLDER: N_("the holder's confirmation"),
+    rules.BRAND: N_("the brand's confirmation"),
+    "staff": N_("staff, to record the outcome"),
+}
+# A side's own confirmation button, one whole sentence per side.
+CONFIRM_AS = {
+    rules.HOLDER: N_("Confirm for the holder"),
+    rules.BRAND: N_("Confirm for the brand"),
+}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The handover panel: what the page model decided, and the forms this reader may use."""
+
+    offer: page_model.HandoverOffer
+    schedule_form: HandoverScheduleForm | None
+    owed: str  # who owes the next step, in words
+    refused: list[str]  # why a confirmation sent without the staff form was refused
+    self_confirm: tuple[tuple[str, str], ...]  # (side, button) the reader confirms for themselves
+    confirm_form: HandoverConfirmForm | None  # staff: a side and the channel it came by
+    outcome_form: HandoverOutcomeForm | None
+    zone: str
+
+
+def visible_row(request_id: int) -> request_reads.RequestRow:
+    return or_404(request_reads.visible_request, context(), request_id)
+
+
+def render(
+    row: request_reads.RequestRow,
+    *,
+    attempt_form: AttemptForm | None = None,
+    decision_form: DecisionForm | None = None,
+    handover_forms: dict | None = None,
+    status: int = 200,
+):
+    """The request page from its page model; a refused form is shown again with its
+    messages (`status` 422)."""
+    shown = page_model.request_page(
+        context(), row, department_names=names_in_every_language("department")
+    )
+    if shown.can_log:
+        attempt_form = attempt_form or AttemptForm(formdata=None)
+        if attempt_form.happened_at.data is None:
+            attempt_form.happened_at.data = local_now()
+    html = render_template(
+        "requests/detail.html",
+        page=shown,
+        row=row,
+        attempt_form=attempt_form if shown.can_log else None,
+        decision_form=_decision_form(decision_form, row.request) if shown.can_decide else None,
+        handover=panel(shown.handover, **(handover_forms or {})) if shown.handover else None,
+    )
+    return html, status
+
+
+def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> DecisionForm:
+    """The decision form offering only what the brand can still decide."""
+    form = form or DecisionForm(formdata=None)
+    still_open = transitions.decisions_open(request_)
+    form.decision.choices = [c for c in form.decision.choices if c.value in still_open]
+    return form
+
+
+def panel(
+    offer: page_model.HandoverOffer,
+    *,
+    schedule_form: HandoverScheduleForm | None = None,
+    confirm_form: HandoverConfirmForm | None = None,
+    outcome_form: HandoverOutcomeForm | None = None,
+) -> Panel:
+    """The handover panel's forms, for what the page model says this reader may do."""
+    # A refused confirmation from a reader without the staff form: its messages, on their own.
+    refused = (
+        [e for f in (confirm_form.party, confirm_form.channel) for e in f.errors]
+        if confirm_form is not None and not offer.staff_confirm
+        else []
+    )
+    if offer.staff_confirm:
+        confirm_form = confirm_form or HandoverConfirmForm(formdata=None)
+        confirm_form.party.choices = [(p, LABELS["party"][p]) for p in offer.staff_confirm]
+    else:
+        confirm_form = None
+    owed = ", ".join(_(OWED[p]) for p in offer.view.owed_by) if offer.view else ""
+    return Panel(
+        offer=offer,
+        schedule_form=(schedule_form or HandoverScheduleForm(formdata=None))
+        if offer.may_schedule
+        else None,
+        owed=owed,
+        refused=refused,
+        self_confirm=tuple((p, _(CONFIRM_AS[p])) for p in offer.self_confirm),
+        confirm_form=confirm_form,
+        outcome_form=(outcome_form or HandoverOutcomeForm(formdata=None))
+        if offer.may_record_outcome
+        else None,
+        zone=i18n.zone_city(),
+    )
