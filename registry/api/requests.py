@@ -47,7 +47,7 @@ from registry.services import (
     handover_plans,
     listings,
     proposals,
-    reply_clock,
+    request_page,
     request_reads,
     transitions,
 )
@@ -88,9 +88,12 @@ def plan_body(plan: HandoverPlan | None) -> dict | None:
 
 
 def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
+    """A request as the API answers it: the same page model as the site's request page."""
     ctx = context()
-    attempts = [attempt for attempt, _ in request_reads.attempts_of(ctx.session, row.request.id)]
-    status = reply_clock.reply_status(ctx, row, attempts, as_of=as_of)
+    shown = request_page.request_page(
+        ctx, row, as_of=as_of, department_names=names_in_every_language("department")
+    )
+    status = shown.status
     fields = request_fields(
         row.request, row.handle, row.platform, row.brand, flag=status.flag, due_date=status.due_on
     )
@@ -98,25 +101,11 @@ def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
         waiting_since=status.waiting_since,
         business_days_waiting=status.business_days_waiting,
         unanswered_attempts=status.unanswered_attempts,
-        attempts=[attempt.model_dump() for attempt in attempts],
-        escalation=_escalation(row, attempts),
+        attempts=[attempt.model_dump() for attempt in shown.recorded_attempts],
+        escalation=shown.escalation.as_dict() if shown.escalation else None,
         handover=plan_body(handover_plans.current_plan(ctx.session, row.request.id)),
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
-
-
-def _escalation(row: request_reads.RequestRow, attempts: list) -> dict | None:
-    """The ladder's suggestion, for a reader who may log attempts on the request."""
-    ctx = context()
-    if not permissions.can_log_attempt(ctx.actor, row.request, row.brand):
-        return None
-    found = attempt_log.escalation_for(
-        ctx,
-        row,
-        attempts=attempts,
-        department_names=names_in_every_language("department"),
-    )
-    return found.as_dict() if found else None
 
 
 def visible_row(request_id: int) -> request_reads.RequestRow:

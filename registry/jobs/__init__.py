@@ -17,7 +17,7 @@ from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
 
-from registry.services.csv_io import ImportReport
+from registry.services.csv_import import ImportReport
 
 
 def _make_huey():

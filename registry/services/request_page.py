@@ -57,6 +57,7 @@ class RequestPage:
     row: RequestRow
     is_open: bool
     attempts: list[tuple[ContactAttempt, User | None]]  # the log, the decision left out
+    recorded_attempts: list[ContactAttempt]  # every attempt on record, the decision included
     decision: timeline.Decision | None
     history: list[timeline.TimelineItem]
     status: clock.ReplyStatus
@@ -80,10 +81,6 @@ class RequestPage:
         return permissions.member_name(
             member, by_registry=by_registry, may_see_private=self.show_members
         )
-
-    @property
-    def attempts_only(self) -> list[ContactAttempt]:
-        return [attempt for attempt, _ in self.attempts]
 
 
 def request_page(
@@ -110,6 +107,7 @@ def request_page(
         is_open=is_open,
         # The decision is shown as a decision, in the history; it stays an attempt on record.
         attempts=[(attempt, logger) for attempt, logger in logged if not attempt.decision],
+        recorded_attempts=attempts,
         decision=decision,
         history=timeline.timeline(changes, decision, handover_events),
         status=reply_clock.reply_status(ctx, row, attempts, as_of=as_of or ctx.today),
