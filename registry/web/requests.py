@@ -71,40 +71,9 @@ def propose():
     row = or_404(handles.get_handle, session, handle_id) if handle_id else None
     if row is not None and row.brand is not None:
         or_404(require_acts_for, actor(), row.brand)  # legal: its own brand only
-    form = ProposalForm()
-    form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
-    form.brand.choices = options(
-        [("", _l("— choose —"))] + [(b.id, b.name) for b in brands.all_brands(session)]
-    )
-    if row is not None:  # the handle is known: only the terms are asked
-        del form.platform, form.handle
-        if row.brand is not None:
-            del form.brand
-    if not permissions.can_claim(actor()):
-        del form.kind  # fans offer the handles they hold
-    if row is not None:
-        del form.show_name  # the holder is already recorded; the name choice is for new ones
-    if request.method == "GET" and row is None:
-        form.platform.data = request.args.get("platform", "x")
-        form.handle.data = request.args.get("handle", "")
-        if form.brand is not None and request.args.get("brand"):  # from the lookup's link
-            named = brands.find_brand(session, request.args["brand"])
-            form.brand.data = str(named.id) if named else ""
+    form = _proposal_form(row)
     if form.validate_on_submit():
-        created = run_use_case(
-            form,
-            proposals.propose,
-            handle_id=row.handle.id if row else None,
-            platform_slug=form.platform.data if form.platform else "",
-            handle=form.handle.data if form.handle else "",
-            brand_id=int(form.brand.data) if form.brand and form.brand.data else None,
-            kind=form.kind.data if form.kind else "offer",
-            terms=form.terms.data,
-            amount=form.amount.data,
-            message=form.message.data or "",
-            opened_on=form.opened_on.data,
-            show_name=bool(form.show_name.data) if form.show_name else False,
-        )
+        created = run_use_case(form, proposals.propose, **_proposed(form, row))
         if created is not None:
             flash(
                 _("Request #%(id)s is open. Log each contact attempt on it.", id=created.id),
@@ -119,6 +88,46 @@ def propose():
     return render_template(
         "requests/propose.html", form=form, row=row, already_open=already_open
     ), form_status(form)
+
+
+def _proposal_form(row: handles.HandleRow | None) -> ProposalForm:
+    """The proposal form with only the fields this proposal asks: a known handle asks only
+    the terms; fans offer the handles they hold (no kind to choose)."""
+    session = db.session()
+    form = ProposalForm()
+    form.platform.choices = options((p.slug, p.name) for p in platforms.all_platforms(session))
+    form.brand.choices = options(
+        [("", _l("— choose —")), *((b.id, b.name) for b in brands.all_brands(session))]
+    )
+    if row is not None:  # the holder is already recorded; the name choice is for new ones
+        del form.platform, form.handle, form.show_name
+        if row.brand is not None:
+            del form.brand
+    if not permissions.can_claim(actor()):
+        del form.kind
+    if request.method == "GET" and row is None:
+        form.platform.data = request.args.get("platform", "x")
+        form.handle.data = request.args.get("handle", "")
+        if form.brand is not None and request.args.get("brand"):  # from the lookup's link
+            named = brands.find_brand(session, request.args["brand"])
+            form.brand.data = str(named.id) if named else ""
+    return form
+
+
+def _proposed(form: ProposalForm, row: handles.HandleRow | None) -> dict:
+    """The use case's arguments from the fields the form asked."""
+    return {
+        "handle_id": row.handle.id if row else None,
+        "platform_slug": form.platform.data if form.platform else "",
+        "handle": form.handle.data if form.handle else "",
+        "brand_id": int(form.brand.data) if form.brand and form.brand.data else None,
+        "kind": form.kind.data if form.kind else "offer",
+        "terms": form.terms.data,
+        "amount": form.amount.data,
+        "message": form.message.data or "",
+        "opened_on": form.opened_on.data,
+        "show_name": bool(form.show_name.data) if form.show_name else False,
+    }
 
 
 @bp.get("/mine")
