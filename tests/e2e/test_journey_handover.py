@@ -16,7 +16,7 @@ from registry.adapters import db
 from registry.adapters.models import Handle, TransferRequest, User
 from registry.presentation.context import context_for
 from registry.services import accounts
-from registry.web.requests import STATE_REACHED
+from registry.web.request_page import STATE_REACHED
 from tests.e2e.steps import fact, local_input, log_in, paris_now
 
 FANS = "fans.cochonou@example.org"  # the demo's fans who offered the Cochonou fan page

@@ -8,7 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from registry.fixtures.demo import HANDLES
-from registry.web.requests import STATE_REACHED
+from registry.web.request_page import STATE_REACHED
 from tests.e2e.steps import fact, log_attempt, log_in, main_nav, paris_now
 
 # The demo's Cochonou fan page on Facebook: three unanswered attempts, the reply overdue.
