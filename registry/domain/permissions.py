@@ -345,7 +345,8 @@ def from_holder_name(request: Offered, proposer: Named | None) -> Message | str:
     erased = proposer is not None and proposer.deleted_at is not None
     if request.kind == "offer" and erased:
         return Message(recorded.FORMER_MEMBER)
-    return Message(recorded.A_FAN if request.from_holder_kind == "fan" else HOLDER)
+    unnamed = recorded.A_FAN if request.from_holder_kind == "fan" else HOLDER
+    return Message(unnamed)
 
 
 def holder_name(

@@ -87,11 +87,11 @@ def request_page(
     ctx: Context,
     row: RequestRow,
     *,
-    as_of: date | None = None,
+    as_of: date,
     department_names: dict[str, tuple[str, ...]] | None = None,
 ) -> RequestPage:
     """Everything a reader is shown of one request they may see (`request_reads.visible_request`
-    found it), its reply clock as of `as_of` (the context's day by default). `department_names`:
+    found it), its reply clock as of `as_of` (the page: the context's day). `department_names`:
     each kind of contact point in every language, to match what members typed."""
     session, user, request = ctx.session, ctx.actor, row.request
     logged = request_reads.attempts_of(session, request.id)
@@ -110,7 +110,7 @@ def request_page(
         recorded_attempts=attempts,
         decision=decision,
         history=timeline.timeline(changes, decision, handover_events),
-        status=reply_clock.reply_status(ctx, row, attempts, as_of=as_of or ctx.today),
+        status=reply_clock.reply_status(ctx, row, attempts, as_of=as_of),
         escalation=attempt_log.escalation_for(
             ctx, row, attempts=attempts, department_names=department_names
         )

@@ -63,7 +63,7 @@ def schedule(request_id: int):
 @bp.post("/<int:request_id>/handover/confirm")
 @requires(MEMBER)
 def confirm(request_id: int):
-    row = detail_page._visible_row(request_id)
+    row = detail_page.visible_row(request_id)
     if not permissions.confirmable_parties(actor(), row.request, row.brand):
         refuse(
             Forbidden(

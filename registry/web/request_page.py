@@ -90,8 +90,9 @@ def render(
 ):
     """The request page from its page model; a refused form is shown again with its
     messages (`status` 422)."""
+    ctx = context()
     shown = page_model.request_page(
-        context(), row, department_names=names_in_every_language("department")
+        ctx, row, as_of=ctx.today, department_names=names_in_every_language("department")
     )
     if shown.can_log:
         attempt_form = attempt_form or AttemptForm(formdata=None)
