@@ -29,17 +29,28 @@ def backup(engine: Engine, path: str | Path) -> None:
     if not target.parent.is_dir():
         raise BackupError(f"Cannot write {target}: no such folder.")
     if engine.dialect.name == "sqlite":
-        source = engine.raw_connection()
-        try:
-            with sqlite3.connect(target) as copy:
-                driver = source.driver_connection
-                assert driver is not None, "a connection in use has its driver's connection"
-                driver.backup(copy)
-            copy.close()
-        finally:
-            source.close()
+        _copy_sqlite(engine, into=target)
         return
     _run(_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", _libpq(engine))
+
+
+def _copy_sqlite(engine: Engine, *, into: Path | None = None, source: Path | None = None) -> None:
+    """SQLite's online backup, from the registry `into` a file, or from a `source` file into
+    the registry: a consistent copy while others read and write."""
+    connection = engine.raw_connection()
+    try:
+        registry = connection.driver_connection
+        assert registry is not None, "a connection in use has its driver's connection"
+        path = into if into is not None else source
+        assert path is not None, "a backup is copied into a file or from one"
+        with sqlite3.connect(path) as file:
+            if into is not None:
+                registry.backup(file)
+            else:
+                file.backup(registry)
+        file.close()
+    finally:
+        connection.close()
 
 
 def restore(engine: Engine, path: str | Path, *, force: bool = False) -> None:
@@ -53,15 +64,7 @@ def restore(engine: Engine, path: str | Path, *, force: bool = False) -> None:
     if engine.dialect.name == "sqlite":
         _check_sqlite_backup(source)
         engine.dispose()  # no pooled connection keeps the old pages
-        target = engine.raw_connection()
-        try:
-            with sqlite3.connect(source) as copy:
-                driver = target.driver_connection
-                assert driver is not None, "a connection in use has its driver's connection"
-                copy.backup(driver)
-            copy.close()
-        finally:
-            target.close()
+        _copy_sqlite(engine, source=source)
         engine.dispose()
         return
     engine.dispose()
