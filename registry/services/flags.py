@@ -113,9 +113,9 @@ def flag_condition(flag: str, cases, as_of: date):
 # Each flag's "due" order is one stored column (the coalesce of both dates is that column for
 # the flag's rows), so the database reads a page off that column's index and stops.
 DUE_COLUMN = {
-    clock.OVERDUE: TransferRequest.reply_due_on,
-    clock.DUE_SOON: TransferRequest.reply_due_on,
-    clock.NOT_CONTACTED: TransferRequest.first_contact_due_on,
+    clock.OVERDUE: col(TransferRequest.reply_due_on),
+    clock.DUE_SOON: col(TransferRequest.reply_due_on),
+    clock.NOT_CONTACTED: col(TransferRequest.first_contact_due_on),
 }
 
 SQL_SORTS = {
@@ -123,7 +123,7 @@ SQL_SORTS = {
     # Longest wait first: the earlier the wait began, the more business days it counts.
     "waiting": lambda flag: (
         func.coalesce(TransferRequest.waiting_since, TransferRequest.opened_on),
-        TransferRequest.opened_on,
+        col(TransferRequest.opened_on),
     ),
     "attempts": lambda flag: (col(TransferRequest.unanswered_attempts).desc(),),
     "brand": lambda flag: (func.lower(func.coalesce(Brand.name, "~")), DUE_COLUMN[flag]),

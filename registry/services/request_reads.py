@@ -40,6 +40,10 @@ class RequestRow:
     proposer: User | None
 
 
+# A request's row as `rows_query` reads it: the request, its handle, platform, brand, proposer.
+RequestTuple = tuple[TransferRequest, Handle, Platform, Brand | None, User | None]
+
+
 def rows_query() -> Select[TransferRequest, Handle, Platform, Brand | None, User | None]:
     # sqlmodel's `select` is typed for up to four entities; for more it builds this Select,
     # whose entities' types a constructor call cannot tell mypy: they are named here.
