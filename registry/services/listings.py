@@ -182,7 +182,7 @@ def list_requests(
 def count_requests(session: Session, filters: RequestFilters) -> int:
     """How many requests the filters (but a flag) select, counted on the requests table
     alone: joined to handles and brands only to filter by brand."""
-    query = select(func.count(TransferRequest.id))  # type: ignore[arg-type]
+    query = select(func.count(col(TransferRequest.id)))
     if filters.brand:
         query = query.join(Handle, col(Handle.id) == TransferRequest.handle_id).join(
             Brand, col(Brand.id) == Handle.brand_id

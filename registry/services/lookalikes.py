@@ -70,13 +70,13 @@ def _candidates(
 ) -> list[handles.HandleRow]:
     if not keys:
         return []
-    query = select(LookalikeKey.handle_id).where(LookalikeKey.key.in_(sorted(keys)))  # type: ignore[attr-defined]
+    query = select(LookalikeKey.handle_id).where(col(LookalikeKey.key).in_(sorted(keys)))
     if platform_id is not None:
         query = query.where(LookalikeKey.platform_id == platform_id)
     ids = [i for i in session.exec(query.distinct().limit(MAX_CANDIDATES)) if i not in exclude]
     if not ids:
         return []
-    found = session.exec(handles.row_query().where(Handle.id.in_(ids)))  # type: ignore[union-attr]
+    found = session.exec(handles.row_query().where(col(Handle.id).in_(ids)))
     return [handles.HandleRow(*row) for row in found]
 
 

@@ -114,7 +114,7 @@ def requests_for_handle(session: Session, handle_id: int) -> list[TransferReques
         session.exec(
             select(TransferRequest)
             .where(TransferRequest.handle_id == handle_id)
-            .order_by(TransferRequest.id.desc())  # type: ignore[union-attr]
+            .order_by(col(TransferRequest.id).desc())
         )
     )
 
