@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from registry.adapters.models import (
     Brand,
@@ -25,8 +25,8 @@ from registry.services.context import FUTURE_TOLERANCE, ClockPolicy, zone_named
 def closed_since(later: datetime):
     """SQL: the request may have closed after the day whose end `later` bounds."""
     return and_(
-        TransferRequest.closed_at.is_not(None),  # type: ignore[union-attr]
-        TransferRequest.closed_at >= later,  # type: ignore[operator]
+        col(TransferRequest.closed_at).is_not(None),
+        col(TransferRequest.closed_at) >= later,
     )
 
 
@@ -34,7 +34,7 @@ def open_or_closed_since(later: datetime):
     """SQL: the candidates for "open that day" (open now, or maybe closed after it);
     `open_as_of` decides each exactly, in the brand's time zone."""
     return or_(
-        TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+        col(TransferRequest.state).in_(workflow.OPEN_STATES),
         closed_since(later),
     )
 
@@ -60,7 +60,9 @@ class FlagCutoffs:
 def _brand_of_request():
     """SQL: the brand of the request's handle, as a subquery, so that counting flagged
     requests reads the requests table (and its indexes) without joining every row."""
-    return select(Handle.brand_id).where(Handle.id == TransferRequest.handle_id).scalar_subquery()
+    return (
+        select(Handle.brand_id).where(col(Handle.id) == TransferRequest.handle_id).scalar_subquery()
+    )
 
 
 def brands_where(*conditions):
@@ -75,7 +77,7 @@ def calendar_cases(session: Session, policy: ClockPolicy, as_of: date):
         calendar = policy.calendar_of(country, subdivision)
         cases.append(
             (
-                brands_where(Brand.country == country, Brand.subdivision == subdivision),
+                brands_where(col(Brand.country) == country, col(Brand.subdivision) == subdivision),
                 FlagCutoffs.of(calendar, as_of),
             )
         )
@@ -100,20 +102,20 @@ def _within(column, bound: str, cases):
 
 def flag_condition(flag: str, cases, as_of: date):
     """SQL: the open, unchanged-since request has this flag as of `as_of`."""
-    due, first = TransferRequest.reply_due_on, TransferRequest.first_contact_due_on
+    due, first = col(TransferRequest.reply_due_on), col(TransferRequest.first_contact_due_on)
     if flag == clock.OVERDUE:
-        return and_(due.is_not(None), due < as_of)  # type: ignore[union-attr,operator]
+        return and_(due.is_not(None), due < as_of)
     if flag == clock.DUE_SOON:
-        return and_(due >= as_of, _within(due, "due_soon_until", cases))  # type: ignore[operator]
-    return and_(due.is_(None), _within(first, "contacted_by", cases))  # type: ignore[union-attr]
+        return and_(due >= as_of, _within(due, "due_soon_until", cases))
+    return and_(due.is_(None), _within(first, "contacted_by", cases))
 
 
 # Each flag's "due" order is one stored column (the coalesce of both dates is that column for
 # the flag's rows), so the database reads a page off that column's index and stops.
 DUE_COLUMN = {
-    clock.OVERDUE: TransferRequest.reply_due_on,
-    clock.DUE_SOON: TransferRequest.reply_due_on,
-    clock.NOT_CONTACTED: TransferRequest.first_contact_due_on,
+    clock.OVERDUE: col(TransferRequest.reply_due_on),
+    clock.DUE_SOON: col(TransferRequest.reply_due_on),
+    clock.NOT_CONTACTED: col(TransferRequest.first_contact_due_on),
 }
 
 SQL_SORTS = {
@@ -121,9 +123,9 @@ SQL_SORTS = {
     # Longest wait first: the earlier the wait began, the more business days it counts.
     "waiting": lambda flag: (
         func.coalesce(TransferRequest.waiting_since, TransferRequest.opened_on),
-        TransferRequest.opened_on,
+        col(TransferRequest.opened_on),
     ),
-    "attempts": lambda flag: (TransferRequest.unanswered_attempts.desc(),),  # type: ignore[attr-defined]
+    "attempts": lambda flag: (col(TransferRequest.unanswered_attempts).desc(),),
     "brand": lambda flag: (func.lower(func.coalesce(Brand.name, "~")), DUE_COLUMN[flag]),
 }
 
@@ -142,7 +144,7 @@ def zone_ends(session: Session, as_of: date, *, now: datetime) -> list[tuple]:
 def _active_since(moment: datetime):
     """SQL: the request's latest attempt, or its closing, came at `moment` or later (both
     columns are indexed: the few such requests are found without a scan)."""
-    return or_(TransferRequest.last_attempt_at >= moment, closed_since(moment))  # type: ignore[operator]
+    return or_(col(TransferRequest.last_attempt_at) >= moment, closed_since(moment))
 
 
 def _changed_ids(ends: list[tuple]):
@@ -155,13 +157,13 @@ def _changed_ids(ends: list[tuple]):
     no_brand_end = next(end for zone, end in ends if zone is None)
     return (
         select(TransferRequest.id)
-        .join(Handle, Handle.id == TransferRequest.handle_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .join(Handle, col(Handle.id) == TransferRequest.handle_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
         .where(
             _active_since(earliest),
             or_(
-                *(and_(Brand.timezone == zone, _active_since(end)) for zone, end in zone_ends),
-                and_(Brand.id.is_(None), _active_since(no_brand_end)),  # type: ignore[union-attr]
+                *(and_(col(Brand.timezone) == zone, _active_since(end)) for zone, end in zone_ends),
+                and_(col(Brand.id).is_(None), _active_since(no_brand_end)),
             ),
         )
     )
@@ -188,11 +190,11 @@ def flagged_where(brand: str, as_of: date, changed) -> list:
     """SQL on the requests table alone: open requests opened by `as_of` whose stored due
     dates decide their flag that day (of one brand, when named)."""
     conditions = [
-        TransferRequest.opened_on <= as_of,
-        TransferRequest.state.in_(workflow.OPEN_STATES),  # type: ignore[attr-defined]
+        col(TransferRequest.opened_on) <= as_of,
+        col(TransferRequest.state).in_(workflow.OPEN_STATES),
     ]
     if changed is not None:
-        conditions.append(TransferRequest.id.not_in(changed))  # type: ignore[union-attr]
+        conditions.append(col(TransferRequest.id).not_in(changed))
     if brand:
-        conditions.append(brands_where(Brand.slug == brand))
+        conditions.append(brands_where(col(Brand.slug) == brand))
     return conditions

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeGuard, cast
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest, User
 from registry.domain import handover, reminders, workflow
@@ -42,44 +44,52 @@ def due_handovers(ctx: Context, *, as_of: date | None, brand_slug: str = "") -> 
     # Recorded before this moment: recorded by the end of `day` in every zone.
     settled = min(now, context.day_starts(day + timedelta(days=1)))
     missing = or_(
-        HandoverPlan.holder_confirmed_at.is_(None),
-        HandoverPlan.brand_confirmed_at.is_(None),
-        HandoverPlan.holder_confirmed_at >= settled,
-        HandoverPlan.brand_confirmed_at >= settled,
+        col(HandoverPlan.holder_confirmed_at).is_(None),
+        col(HandoverPlan.brand_confirmed_at).is_(None),
+        col(HandoverPlan.holder_confirmed_at) >= settled,
+        col(HandoverPlan.brand_confirmed_at) >= settled,
     )
-    query = (
-        select(HandoverPlan, TransferRequest, Handle, Platform, Brand)
-        .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
-        .join(Handle, Handle.id == TransferRequest.handle_id)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+    # sqlmodel's `select` is typed for up to four entities; for more it builds this Select,
+    # whose entities' types a constructor call cannot tell mypy: they are named here.
+    query = cast(
+        "Select[HandoverPlan, TransferRequest, Handle, Platform, Brand | None]",
+        Select(HandoverPlan, TransferRequest, Handle, Platform, Brand)
+        .join(TransferRequest, col(TransferRequest.id) == HandoverPlan.request_id)
+        .join(Handle, col(Handle.id) == TransferRequest.handle_id)
+        .join(Platform, col(Platform.id) == Handle.platform_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
         .where(
-            HandoverPlan.scheduled_on <= day + timedelta(days=1),
-            or_(HandoverPlan.outcome == "", HandoverPlan.outcome_at >= settled),
+            col(HandoverPlan.scheduled_on) <= day + timedelta(days=1),
+            or_(col(HandoverPlan.outcome) == "", col(HandoverPlan.outcome_at) >= settled),
             # A plan of a request closed before that day is moot (a claimed outcome recorded
             # since then closed it: it was agreed that day).
-            or_(TransferRequest.state == workflow.AGREED, TransferRequest.closed_at >= settled),
+            or_(
+                col(TransferRequest.state) == workflow.AGREED,
+                col(TransferRequest.closed_at) >= settled,
+            ),
             or_(
                 and_(
                     missing,
                     or_(
-                        HandoverPlan.confirm_by < day + timedelta(days=1),
-                        HandoverPlan.window_start < _end_of(day, None) + timedelta(days=1),
+                        col(HandoverPlan.confirm_by) < day + timedelta(days=1),
+                        col(HandoverPlan.window_start) < _end_of(day, None) + timedelta(days=1),
                     ),
                 ),
-                HandoverPlan.outcome_by < day + timedelta(days=1),
+                col(HandoverPlan.outcome_by) < day + timedelta(days=1),
             ),
         )
-        .order_by(HandoverPlan.confirm_by, HandoverPlan.id)
+        .order_by(col(HandoverPlan.confirm_by), col(HandoverPlan.id)),
     )
     if brand_slug:
-        query = query.where(Brand.slug == brand_slug)
+        query = query.where(col(Brand.slug) == brand_slug)
     listed = []
     for plan, request, handle, platform, brand in session.exec(query).all():
         # Today is now; another day is read at its end, with what was known by then (all
         # of it, for a day ahead: what will be late by then if nothing else happens).
-        today_there = as_of is None or as_of == context.local_day(now, brand)
-        moment = now if today_there else _end_of(as_of, brand)
+        if as_of is None or as_of == context.local_day(now, brand):
+            moment = now
+        else:
+            moment = _end_of(as_of, brand)
         known_at = min(now, moment)
         today = context.local_day(moment, brand)
         if plan.scheduled_on > context.local_day(known_at, brand) or not _agreed_at(
@@ -134,7 +144,7 @@ class Reminder:
 STAFF_SIDE = "staff"
 
 
-def _reachable(user: User | None) -> bool:
+def _reachable(user: User | None) -> TypeGuard[User]:
     return user is not None and user.active and user.deleted_at is None and bool(user.email)
 
 
@@ -147,7 +157,10 @@ def reminder_recipients(
     seen: set[int] = set()
 
     def add(user: User | None, side: str) -> None:
-        if _reachable(user) and user.id not in seen:
+        if not _reachable(user):
+            return
+        assert user.id is not None  # a stored user has its id
+        if user.id not in seen:
             seen.add(user.id)
             found.append((user, side))
 
@@ -155,11 +168,13 @@ def reminder_recipients(
         add(session.get(User, request.proposer_id), handover.HOLDER)
     if brand is not None:
         for user in session.exec(
-            select(User).where(User.role == LEGAL, User.brand_id == brand.id).order_by(User.id)
+            select(User)
+            .where(col(User.role) == LEGAL, col(User.brand_id) == brand.id)
+            .order_by(col(User.id))
         ):
             add(user, handover.BRAND)
     for user in session.exec(
-        select(User).where(User.role.in_((STAFF, ADMIN))).order_by(User.id)  # type: ignore[attr-defined]
+        select(User).where(col(User.role).in_((STAFF, ADMIN))).order_by(col(User.id))
     ):
         add(user, STAFF_SIDE)
     return tuple(found)
@@ -172,18 +187,18 @@ def reminders_due(ctx: Context, *, as_of: date) -> list[Reminder]:
     session, now = ctx.session, ctx.now
     rows = session.exec(
         select(HandoverPlan, TransferRequest)
-        .join(TransferRequest, TransferRequest.id == HandoverPlan.request_id)
+        .join(TransferRequest, col(TransferRequest.id) == HandoverPlan.request_id)
         .where(
-            HandoverPlan.outcome == "",
-            TransferRequest.state == workflow.AGREED,
-            HandoverPlan.reminded_at.is_(None),  # type: ignore[union-attr]
-            HandoverPlan.window_start > now,
+            col(HandoverPlan.outcome) == "",
+            col(TransferRequest.state) == workflow.AGREED,
+            col(HandoverPlan.reminded_at).is_(None),
+            col(HandoverPlan.window_start) > now,
             # A generous bound; each brand's calendar decides below.
-            HandoverPlan.window_start
+            col(HandoverPlan.window_start)
             < datetime.combine(as_of, datetime.min.time(), UTC)
             + timedelta(days=_REMINDER_SPAN_DAYS),
         )
-        .order_by(HandoverPlan.window_start, HandoverPlan.id)
+        .order_by(col(HandoverPlan.window_start), col(HandoverPlan.id))
     ).all()
     found = []
     for plan, request in rows:
@@ -200,7 +215,9 @@ def reminders_due(ctx: Context, *, as_of: date) -> list[Reminder]:
         if not due:
             continue
         handle = session.get(Handle, request.handle_id)
+        assert handle is not None  # a request's handle is stored (a foreign key)
         platform = session.get(Platform, handle.platform_id)
+        assert platform is not None  # a handle's platform is stored (a foreign key)
         found.append(
             Reminder(
                 plan=plan,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from registry.adapters.models import (
     Brand,
@@ -33,7 +35,7 @@ from registry.services.flags import (
     zone_ends,
 )
 from registry.services.reply_clock import known_status, open_as_of, status_as_of, stored_clock
-from registry.services.request_reads import rows_query
+from registry.services.request_reads import RequestTuple, rows_query
 
 
 @dataclass
@@ -71,7 +73,7 @@ class RequestFilters:
     flag: str = ""  # one of clock.FLAGS: only the requests carrying it (as of the list's date)
 
 
-def _listed(row: tuple, status: clock.ReplyStatus) -> ListedRequest:
+def _listed(row: RequestTuple, status: clock.ReplyStatus) -> ListedRequest:
     return ListedRequest(
         *row,
         flag=status.flag,
@@ -87,32 +89,43 @@ def attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
     plain rows, not whole records."""
     found: dict[int, list] = defaultdict(list)
     for start in range(0, len(ids), 500):
-        for attempt in session.exec(
-            select(
-                ContactAttempt.request_id,
-                ContactAttempt.happened_at,
-                ContactAttempt.direction,
-                ContactAttempt.outcome,
-                ContactAttempt.channel,
+        # sqlmodel's `select` is typed for up to four columns; for more it builds this
+        # Select, whose columns' types a constructor call cannot tell mypy: named here.
+        query = cast(
+            "Select[int, datetime, str, str, str]",
+            Select(
+                col(ContactAttempt.request_id),
+                col(ContactAttempt.happened_at),
+                col(ContactAttempt.direction),
+                col(ContactAttempt.outcome),
+                col(ContactAttempt.channel),
             )
-            .where(ContactAttempt.request_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
-            .order_by(ContactAttempt.happened_at, ContactAttempt.id)
-        ):
-            found[attempt.request_id].append(attempt)
+            .where(col(ContactAttempt.request_id).in_(ids[start : start + 500]))
+            .order_by(col(ContactAttempt.happened_at), col(ContactAttempt.id)),
+        )
+        for attempt in session.exec(query):
+            request_id, *_ = attempt
+            found[request_id].append(attempt)
     return found
 
 
+def _id(row: RequestTuple) -> int:
+    request_id = row[0].id
+    assert request_id is not None  # a stored request has its id
+    return request_id
+
+
 def _with_status(
-    session: Session, rows: list[tuple], *, as_of: date, policy: ClockPolicy
+    session: Session, rows: list[RequestTuple], *, as_of: date, policy: ClockPolicy
 ) -> list[ListedRequest]:
     """Rows (request, handle, platform, brand, proposer) with their exact status as of a day:
     from the stored clock where it holds (today, mostly), else from the attempts known then."""
-    known = {row[0].id: known_status(row[0], row[3], as_of=as_of, policy=policy) for row in rows}
+    known = {_id(row): known_status(row[0], row[3], as_of=as_of, policy=policy) for row in rows}
     attempts = attempts_by_request(session, [i for i, status in known.items() if status is None])
     listed = []
     for row in rows:
-        status = known[row[0].id] or status_as_of(
-            row[0], row[3], attempts[row[0].id], as_of=as_of, policy=policy
+        status = known[_id(row)] or status_as_of(
+            row[0], row[3], attempts[_id(row)], as_of=as_of, policy=policy
         )
         listed.append(_listed(row, status))
     return listed
@@ -158,7 +171,7 @@ def list_requests(
     total = count_requests(session, filters)
     rows = list(
         session.exec(
-            query.order_by(TransferRequest.updated_at.desc(), TransferRequest.id.desc())  # type: ignore[attr-defined]
+            query.order_by(col(TransferRequest.updated_at).desc(), col(TransferRequest.id).desc())
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
@@ -169,10 +182,10 @@ def list_requests(
 def count_requests(session: Session, filters: RequestFilters) -> int:
     """How many requests the filters (but a flag) select, counted on the requests table
     alone: joined to handles and brands only to filter by brand."""
-    query = select(func.count(TransferRequest.id))  # type: ignore[arg-type]
+    query = select(func.count(col(TransferRequest.id)))
     if filters.brand:
-        query = query.join(Handle, Handle.id == TransferRequest.handle_id).join(
-            Brand, Brand.id == Handle.brand_id
+        query = query.join(Handle, col(Handle.id) == TransferRequest.handle_id).join(
+            Brand, col(Brand.id) == Handle.brand_id
         )
     return session.exec(_filtered(query, filters)).one()
 
@@ -201,7 +214,7 @@ def _recomputed(
     base = rows_query().where(
         TransferRequest.opened_on <= as_of,
         open_or_closed_since(later),
-        TransferRequest.id.in_(changed),  # type: ignore[union-attr]
+        col(TransferRequest.id).in_(changed),
     )
     if brand:
         base = base.where(Brand.slug == brand)
@@ -324,17 +337,19 @@ def _stored_rows(session, where, flag, sort, as_of, policy, limit, offset) -> li
     those rows with their handle, platform, brand and proposer."""
     ordered = select(TransferRequest.id).where(*where)
     if sort == "brand":
-        ordered = ordered.join(Handle, Handle.id == TransferRequest.handle_id).join(
-            Brand, Brand.id == Handle.brand_id, isouter=True
+        ordered = ordered.join(Handle, col(Handle.id) == TransferRequest.handle_id).join(
+            Brand, col(Brand.id) == Handle.brand_id, isouter=True
         )
-    ordered = ordered.order_by(*SQL_SORTS.get(sort, SQL_SORTS["due"])(flag), TransferRequest.id)
+    ordered = ordered.order_by(
+        *SQL_SORTS.get(sort, SQL_SORTS["due"])(flag), col(TransferRequest.id)
+    )
     if limit is not None:
         ordered = ordered.limit(limit).offset(offset)
     ids = list(session.exec(ordered))
     found = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for row in session.exec(rows_query().where(TransferRequest.id.in_(chunk))):  # type: ignore[union-attr]
+        for row in session.exec(rows_query().where(col(TransferRequest.id).in_(chunk))):
             found[row[0].id] = row
     # The flag's rows are open and unchanged since the day: their stored clock is their
     # clock that day (the flag is the one the query decided, which is the same).
@@ -363,17 +378,19 @@ def open_request_ids(session: Session, as_of: date) -> dict[int, list[int]]:
     opened = TransferRequest.opened_on <= as_of
     for request_id, handle_id in session.exec(
         select(TransferRequest.id, TransferRequest.handle_id)
-        .where(opened, TransferRequest.state.in_(workflow.OPEN_STATES))  # type: ignore[attr-defined]
-        .order_by(TransferRequest.id)
+        .where(opened, col(TransferRequest.state).in_(workflow.OPEN_STATES))
+        .order_by(col(TransferRequest.id))
     ):
+        assert request_id is not None  # a stored request has its id
         found[handle_id].append(request_id)
     for request, brand in session.exec(
         select(TransferRequest, Brand)
-        .join(Handle, Handle.id == TransferRequest.handle_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
-        .where(opened, TransferRequest.state.not_in(workflow.OPEN_STATES), closed_since(later))  # type: ignore[attr-defined]
+        .join(Handle, col(Handle.id) == TransferRequest.handle_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
+        .where(opened, col(TransferRequest.state).not_in(workflow.OPEN_STATES), closed_since(later))
     ):
         if open_as_of(request, brand, as_of):
+            assert request.id is not None  # a stored request has its id
             found[request.handle_id].append(request.id)
     return {handle: sorted(ids) for handle, ids in found.items()}
 
@@ -393,5 +410,6 @@ def flag_by_handle(ctx: Context, *, as_of: date) -> dict[int, str]:
             flags.setdefault(handle_id, flag)
         for row in recomputed:
             if row.flag == flag:
+                assert row.handle.id is not None  # a stored handle has its id
                 flags.setdefault(row.handle.id, flag)
     return flags

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from registry.adapters.bulk import insert_rows
 from registry.adapters.models import Handle, LookalikeKey, Platform
@@ -52,9 +53,9 @@ def index_handles(executor: Connection | Session, written: Iterable[HandleKeys])
 
 def _all_handles(executor: Connection | Session):
     return executor.execute(
-        select(Handle.id, Handle.platform_id, Handle.normalized, Platform.kind)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .order_by(Handle.id)
+        select(col(Handle.id), col(Handle.platform_id), col(Handle.normalized), col(Platform.kind))
+        .join(Platform, col(Platform.id) == Handle.platform_id)
+        .order_by(col(Handle.id))
     )
 
 
@@ -64,7 +65,7 @@ def rebuild_index(executor: Connection | Session) -> int:
     costs a third of keeping it up to date row by row."""
     connection = executor.connection() if isinstance(executor, Session) else executor
     executor.execute(delete(LookalikeKey))
-    [by_key] = LookalikeKey.__table__.indexes
+    [by_key] = LookalikeKey.metadata.tables["lookalike_key"].indexes
     by_key.drop(connection)
     written, batch = 0, []
     for row in _all_handles(executor):
@@ -83,7 +84,9 @@ def handles_out_of_index(executor: Connection | Session) -> list[int]:
     """The handles whose stored keys are not the ones the rule gives (none when every path
     that writes handles keeps the index right)."""
     stored: dict[int, set[str]] = {}
-    for handle_id, key in executor.execute(select(LookalikeKey.handle_id, LookalikeKey.key)):
+    for handle_id, key in executor.execute(
+        select(col(LookalikeKey.handle_id), col(LookalikeKey.key))
+    ):
         stored.setdefault(handle_id, set()).add(key)
     return [
         handle_id

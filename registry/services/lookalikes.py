@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from registry.adapters.models import Handle, LookalikeKey, Platform
 from registry.domain import lookalikes as rule
@@ -69,17 +70,17 @@ def _candidates(
 ) -> list[handles.HandleRow]:
     if not keys:
         return []
-    query = select(LookalikeKey.handle_id).where(LookalikeKey.key.in_(sorted(keys)))  # type: ignore[attr-defined]
+    query = select(LookalikeKey.handle_id).where(col(LookalikeKey.key).in_(sorted(keys)))
     if platform_id is not None:
         query = query.where(LookalikeKey.platform_id == platform_id)
     ids = [i for i in session.exec(query.distinct().limit(MAX_CANDIDATES)) if i not in exclude]
     if not ids:
         return []
-    found = session.exec(handles.row_query().where(Handle.id.in_(ids)))  # type: ignore[union-attr]
+    found = session.exec(handles.row_query().where(col(Handle.id).in_(ids)))
     return [handles.HandleRow(*row) for row in found]
 
 
-def _same_name(a: tuple[int, str, str], b: tuple[int, str, str]) -> bool:
+def _same_name(a: tuple[int | None, str, str], b: tuple[int | None, str, str]) -> bool:
     """The same name on two platforms (each given as platform id, kind, normalised handle):
     the name itself, not a lookalike of it."""
     (platform_a, kind_a, normalized_a), (platform_b, kind_b, normalized_b) = a, b
@@ -172,32 +173,33 @@ def _pairs_sharing_a_key(brand_id: int):
     ours, theirs = aliased(LookalikeKey), aliased(LookalikeKey)
     mine, other = aliased(Handle), aliased(Handle)
     my_platform, their_platform = aliased(Platform), aliased(Platform)
+    # sqlmodel's `select` is typed for up to four columns; for more it builds this Select.
     return (
-        select(
-            mine.id,
-            mine.platform_id,
-            my_platform.kind,
-            mine.normalized,
-            other.id,
-            other.platform_id,
-            their_platform.kind,
-            other.normalized,
-            their_platform.slug,
+        Select(
+            col(mine.id),
+            col(mine.platform_id),
+            col(my_platform.kind),
+            col(mine.normalized),
+            col(other.id),
+            col(other.platform_id),
+            col(their_platform.kind),
+            col(other.normalized),
+            col(their_platform.slug),
         )
         .distinct()
         .select_from(ours)
-        .join(theirs, theirs.key == ours.key)
-        .join(mine, mine.id == ours.handle_id)
-        .join(other, other.id == theirs.handle_id)
-        .join(my_platform, my_platform.id == mine.platform_id)
-        .join(their_platform, their_platform.id == other.platform_id)
+        .join(theirs, col(theirs.key) == ours.key)
+        .join(mine, col(mine.id) == ours.handle_id)
+        .join(other, col(other.id) == theirs.handle_id)
+        .join(my_platform, col(my_platform.id) == mine.platform_id)
+        .join(their_platform, col(their_platform.id) == other.platform_id)
         .where(
-            mine.brand_id == brand_id,
-            or_(other.brand_id.is_(None), other.brand_id != brand_id),  # type: ignore[union-attr]
+            col(mine.brand_id) == brand_id,
+            or_(col(other.brand_id).is_(None), col(other.brand_id) != brand_id),
             or_(
-                ours.kind == rule.CORE_KEY,
-                theirs.kind == rule.CORE_KEY,
-                and_(ours.kind == rule.DELETION_KEY, theirs.kind == rule.DELETION_KEY),
+                col(ours.kind) == rule.CORE_KEY,
+                col(theirs.kind) == rule.CORE_KEY,
+                and_(col(ours.kind) == rule.DELETION_KEY, col(theirs.kind) == rule.DELETION_KEY),
             ),
         )
         .limit(MAX_PAIRS)
@@ -216,6 +218,7 @@ def brand_suspects(ctx: Context, slug: str, *, page: int, page_size: int) -> Pag
         )
     # Compared on the index's columns alone; only the page's suspects are loaded whole.
     best: dict[int, tuple[tuple, tuple[str, ...], str, tuple]] = {}
+    assert brand.id is not None  # a stored brand has its id
     for pair in session.exec(_pairs_sharing_a_key(brand.id)):
         _mine_id, mine_platform, mine_kind, mine_name, *theirs = pair
         their_id, their_platform, their_kind, their_name, their_slug = theirs
@@ -232,7 +235,7 @@ def brand_suspects(ctx: Context, slug: str, *, page: int, page_size: int) -> Pag
     shown = ordered[start : start + page_size]
     rows = {}
     if shown:
-        query = handles.row_query().where(Handle.id.in_(shown))  # type: ignore[union-attr]
+        query = handles.row_query().where(col(Handle.id).in_(shown))
         rows = {row[0].id: handles.HandleRow(*row) for row in session.exec(query)}
     found = [
         Lookalike(rows[their_id], best[their_id][1], best[their_id][2], False) for their_id in shown

@@ -4,9 +4,11 @@ brand and proposer, who may see it or act on it, its attempts, the requests of a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from registry.adapters.models import (
     Brand,
@@ -38,22 +40,29 @@ class RequestRow:
     proposer: User | None
 
 
-def rows_query():
-    return (
-        select(TransferRequest, Handle, Platform, Brand, User)
-        .join(Handle, Handle.id == TransferRequest.handle_id)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
-        .join(User, User.id == TransferRequest.proposer_id, isouter=True)
+# A request's row as `rows_query` reads it: the request, its handle, platform, brand, proposer.
+RequestTuple = tuple[TransferRequest, Handle, Platform, Brand | None, User | None]
+
+
+def rows_query() -> Select[TransferRequest, Handle, Platform, Brand | None, User | None]:
+    # sqlmodel's `select` is typed for up to four entities; for more it builds this Select,
+    # whose entities' types a constructor call cannot tell mypy: they are named here.
+    return cast(
+        "Select[TransferRequest, Handle, Platform, Brand | None, User | None]",
+        Select(TransferRequest, Handle, Platform, Brand, User)
+        .join(Handle, col(Handle.id) == TransferRequest.handle_id)
+        .join(Platform, col(Platform.id) == Handle.platform_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
+        .join(User, col(User.id) == TransferRequest.proposer_id, isouter=True),
     )
 
 
-_BY_ID = rows_query().where(TransferRequest.id == bindparam("request_id"))
+_BY_ID = rows_query().where(col(TransferRequest.id) == bindparam("request_id"))
 _ATTEMPTS = (
     select(ContactAttempt, User)
-    .join(User, User.id == ContactAttempt.logged_by_id, isouter=True)
-    .where(ContactAttempt.request_id == bindparam("request_id"))
-    .order_by(ContactAttempt.happened_at, ContactAttempt.id)
+    .join(User, col(User.id) == ContactAttempt.logged_by_id, isouter=True)
+    .where(col(ContactAttempt.request_id) == bindparam("request_id"))
+    .order_by(col(ContactAttempt.happened_at), col(ContactAttempt.id))
 )  # statements built once: the request page's reads
 
 
@@ -105,7 +114,7 @@ def requests_for_handle(session: Session, handle_id: int) -> list[TransferReques
         session.exec(
             select(TransferRequest)
             .where(TransferRequest.handle_id == handle_id)
-            .order_by(TransferRequest.id.desc())  # type: ignore[union-attr]
+            .order_by(col(TransferRequest.id).desc())
         )
     )
 

@@ -19,9 +19,11 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import Select
 
 from registry.adapters.models import Brand, Handle, TransferRequest
 from registry.domain import clock, limits
@@ -68,36 +70,40 @@ def _facts(
     brand: Brand | None = None,
 ) -> tuple[dict[str, Brand], list[figures_of.RequestFacts]]:
     """The counted requests' facts, each naming its brand by slug, and those brands."""
-    query = (
-        select(
-            TransferRequest.id,
-            TransferRequest.opened_on,
-            TransferRequest.state,
-            TransferRequest.closed_at,
+    # sqlmodel's `select` is typed for up to four columns; for more it builds this Select,
+    # whose columns' types a constructor call cannot tell mypy: they are named here.
+    query = cast(
+        "Select[int, date, str, datetime | None, Brand]",
+        Select(
+            col(TransferRequest.id),
+            col(TransferRequest.opened_on),
+            col(TransferRequest.state),
+            col(TransferRequest.closed_at),
             Brand,
         )
-        .join(Handle, Handle.id == TransferRequest.handle_id)
-        .join(Brand, Brand.id == Handle.brand_id)
-        .where(TransferRequest.kind == RequestKind.OFFER.value)
-        .where(TransferRequest.opened_on <= as_of)
+        .join(Handle, col(Handle.id) == TransferRequest.handle_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id)
+        .where(col(TransferRequest.kind) == RequestKind.OFFER.value)
+        .where(col(TransferRequest.opened_on) <= as_of),
     )
     if period.start is not None:
-        query = query.where(TransferRequest.opened_on >= period.start)
+        query = query.where(col(TransferRequest.opened_on) >= period.start)
     if period.end is not None:
-        query = query.where(TransferRequest.opened_on <= period.end)
+        query = query.where(col(TransferRequest.opened_on) <= period.end)
     if brand is not None:
-        query = query.where(Handle.brand_id == brand.id)
-    rows = list(session.exec(query.order_by(TransferRequest.id)))
-    attempts = listings.attempts_by_request(session, [row.id for row in rows])
+        query = query.where(col(Handle.brand_id) == brand.id)
+    rows = list(session.exec(query.order_by(col(TransferRequest.id))))
+    attempts = listings.attempts_by_request(session, [row[0] for row in rows])
     found: dict[str, Brand] = {}
     facts = []
     for row in rows:
-        owner = found.setdefault(row.Brand.slug, row.Brand)
-        logged = attempts.get(row.id, [])
+        request_id, opened_on, _state, _closed_at, row_brand = row
+        owner = found.setdefault(row_brand.slug, row_brand)
+        logged = attempts.get(request_id, [])
         facts.append(
             figures_of.RequestFacts(
                 brand=owner.slug,
-                opened_on=row.opened_on,
+                opened_on=opened_on,
                 is_open=reply_clock.open_as_of(row, owner, as_of),
                 attempts=tuple(
                     ChannelAttempt(fact, attempt.channel)
@@ -122,13 +128,21 @@ def brand_figures(ctx: Context, slug: str, *, period: Period = ALL_TIME, as_of: 
     return Ranked(brand, figures, policy.deadline_for(brand))
 
 
-def _by(attribute: str) -> Callable[[Ranked], object]:
+# What a column sorts on: a name, a count or a rate, or None (no reply yet).
+SortValue = str | float | None
+
+
+def _by(attribute: str) -> Callable[[Ranked], SortValue]:
     return lambda row: getattr(row.figures, attribute)
 
 
+def _by_name(row: Ranked) -> str:
+    return row.brand.name.casefold()
+
+
 # The ranking's columns a reader may sort by, and the value each sorts on.
-SORTS: dict[str, Callable[[Ranked], object]] = {
-    "brand": lambda row: row.brand.name.casefold(),
+SORTS: dict[str, Callable[[Ranked], SortValue]] = {
+    "brand": _by_name,
     "requests": _by("requests"),
     "contacted": _by("contacted"),
     "replied": _by("replied"),
@@ -161,10 +175,12 @@ def ranking(
     key = SORTS.get(sort)
     if key is None:
         return rows
-    by_name = sorted(rows, key=SORTS["brand"])
-    with_value = [row for row in by_name if key(row) is not None]
-    ordered = sorted(with_value, key=key, reverse=descending)  # stable: ties by name
-    return ordered + [row for row in by_name if key(row) is None]
+    by_name = sorted(rows, key=_by_name)
+    with_value = [(value, row) for row in by_name if (value := key(row)) is not None]
+    ordered = sorted(
+        with_value, key=lambda pair: pair[0], reverse=descending
+    )  # stable: ties by name
+    return [row for _value, row in ordered] + [row for row in by_name if key(row) is None]
 
 
 CSV_COLUMNS = (
