@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from registry.adapters.bulk import insert_rows
 from registry.adapters.models import AuditEntry, Brand, Platform, User, utcnow
@@ -131,7 +131,11 @@ def members_by_id(session: Session, ids: set[int]) -> dict[int, User]:
     ids = {i for i in ids if isinstance(i, int)}
     if not ids:
         return {}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))}  # type: ignore[union-attr]
+    members = {}
+    for user in session.exec(select(User).where(col(User.id).in_(ids))):
+        assert user.id is not None  # a stored row has its id
+        members[user.id] = user
+    return members
 
 
 def member_label(user: User | None) -> str | Message:
@@ -234,7 +238,7 @@ def list_entries(
         query = query.where(AuditEntry.at < end)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     entries = session.exec(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
+        query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
@@ -252,7 +256,10 @@ def field_changes(entry: AuditEntry) -> list[FieldChange]:
 
 
 # Ids that mean little to a reader; shown as "Gallimard (#3)".
-_REFERENCES = {"brand_id": (Brand, "name"), "platform_id": (Platform, "name")}
+_REFERENCES: dict[str, tuple[type[Brand] | type[Platform], str]] = {
+    "brand_id": (Brand, "name"),
+    "platform_id": (Platform, "name"),
+}
 
 
 def _name_references(session: Session, rows: list[AuditRow]) -> None:
@@ -263,7 +270,9 @@ def _name_references(session: Session, rows: list[AuditRow]) -> None:
         if not ids:
             continue
         names = dict(
-            session.exec(select(model.id, getattr(model, attribute)).where(model.id.in_(ids))).all()
+            session.exec(
+                select(col(model.id), getattr(model, attribute)).where(col(model.id).in_(ids))
+            ).all()
         )
         for change in changes:
             change.before = _named(change.before, names)
