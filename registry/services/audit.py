@@ -23,6 +23,7 @@ kept as typed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -127,7 +128,8 @@ def record_all(session: Session, entries: list[dict]) -> None:
 # --- members, resolved when read ------------------------------------------------------------
 
 
-def members_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+def members_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
+    """The accounts of these ids; None (no account) names none."""
     ids = {i for i in ids if isinstance(i, int)}
     if not ids:
         return {}
