@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
@@ -71,9 +71,16 @@ def redact(values: dict | None) -> dict | None:
     }
 
 
+class Identified(Protocol):
+    """Whoever acts, as an entry records them: by id (a member, or a stand-in for one)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
 def entry_values(
     *,
-    actor: User | None,
+    actor: Identified | None,
     action: str,
     entity_type: str,
     entity_id: int | None,
