@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from datetime import UTC, date, datetime
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -65,7 +66,7 @@ def parse_day(as_of: str | None) -> date:
         raise
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One clear line on stderr and a non-zero exit, as scripts expect."""
     raise click.ClickException(message)
 
@@ -377,6 +378,7 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
                 mail.send(message.mail)
         except mail.MailNotSent as exc:
             fail(f"Sending the reminder of {label} failed: {exc}")
+        assert reminder.plan.id is not None  # a stored plan has its id
         handover_deadlines.mark_reminded(ctx.at(datetime.now(UTC)), reminder.plan.id)
         sent += len(outgoing)
         click.echo(f"{label}: reminded {len(outgoing)} member(s).")

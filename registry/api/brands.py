@@ -17,6 +17,7 @@ from registry.services import brands, responsiveness
 
 def brand_body(brand: Brand) -> dict:
     ctx = context()
+    assert brand.id is not None  # a stored brand has its id
     fields = {
         **brand.model_dump(),
         "reply_deadline_days": ctx.policy.deadline_for(brand),

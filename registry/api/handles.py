@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from registry.adapters import db
@@ -52,6 +53,7 @@ def handle_body(row: handles.HandleRow, custody: list[CustodyRecord] | None = No
         "brand": row.brand.slug if row.brand else None,
     }
     private = api_can(VIEW_PRIVATE)
+    model: type[BaseModel]
     if custody is None:
         model = HandlePrivate if private else HandlePublic
     else:
@@ -126,13 +128,15 @@ def handle_lookalikes(platform: str, handle: str):
             raise ApiError(404, exc.msgid, fields=exc.field_messages, **exc.params) from None
         raise
     return jsonify(
-        LookalikeList(
-            platform=found.platform.slug,
-            handle=found.display,
-            normalized=found.normalized,
-            in_registry=found.row is not None,
-            items=[lookalike_body(f) for f in similar.suspects],
-            related=[lookalike_body(f) for f in similar.related],
+        LookalikeList.model_validate(
+            {
+                "platform": found.platform.slug,
+                "handle": found.display,
+                "normalized": found.normalized,
+                "in_registry": found.row is not None,
+                "items": [lookalike_body(f) for f in similar.suspects],
+                "related": [lookalike_body(f) for f in similar.related],
+            }
         ).model_dump(mode="json")
     )
 
@@ -150,6 +154,7 @@ def handle_response(session: Session, row: handles.HandleRow | int):
     and its ETag."""
     if isinstance(row, int):
         row = handles.get_handle(session, row)
+    assert row.handle.id is not None  # a stored handle has its id
     response = jsonify(handle_body(row, custody.custody_history(session, row.handle.id)))
     response.set_etag(etag_of(row.handle))
     return response
@@ -199,6 +204,7 @@ def handle_update(platform: str, handle: str):
         )
     except Stale as exc:
         raise precondition_failed(exc.current) from None
+    assert saved.id is not None  # a stored handle has its id
     return handle_response(session, saved.id)
 
 
@@ -222,6 +228,7 @@ def handle_create():
         private_notes=body.private_notes,
         evidence_url=body.evidence_url,
     )
+    assert created.id is not None  # a stored handle has its id
     response = handle_response(session, created.id)
     response.status_code = 201
     response.headers["Location"] = url_for(

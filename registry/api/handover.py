@@ -43,15 +43,17 @@ def _plan_out(plan) -> dict:
 @requires(MEMBER)
 def handover_detail(request_id: str):
     check_known_parameters(())
-    request_id = _request_id(request_id)
-    row = visible_row(request_id)
-    plans = handover_plans.plans_of(context().session, row.request.id)
+    number = _request_id(request_id)
+    row = visible_row(number)
+    plans = handover_plans.plans_of(context().session, number)
     if not plans:
         raise NotFound(N_("Request #%(id)s has no handover plan yet."), id=row.request.id)
     current = next((plan for plan in plans if not plan.outcome), None)
-    body = HandoverPlans(
-        current=_plan_out(current) if current else None,
-        past=[_plan_out(plan) for plan in plans if plan.outcome],
+    body = HandoverPlans.model_validate(
+        {
+            "current": _plan_out(current) if current else None,
+            "past": [_plan_out(plan) for plan in plans if plan.outcome],
+        }
     )
     return jsonify(body.model_dump(mode="json"))
 
@@ -59,18 +61,18 @@ def handover_detail(request_id: str):
 @bp.post("/requests/<request_id>/handover")
 @requires(MEMBER)
 def handover_schedule(request_id: str):
-    request_id = _request_id(request_id)
-    visible_row(request_id)  # before the body: someone kept out learns nothing from it
+    number = _request_id(request_id)
+    visible_row(number)  # before the body: someone kept out learns nothing from it
     handover.require_door(context().actor, "schedule")
     body = body_as(HandoverCreate)
     plan = run_use_case(
         handover.schedule,
-        request_id,
+        number,
         window_start=body.window_start,
         window_minutes=body.window_minutes,
         notes=body.notes,
     )
-    return created(_plan_out(plan), f"/api/v1/requests/{request_id}/handover")
+    return created(_plan_out(plan), f"/api/v1/requests/{number}/handover")
 
 
 @bp.post("/requests/<int:request_id>/handover/confirm")

@@ -97,6 +97,7 @@ def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
     fields = request_fields(
         row.request, row.handle, row.platform, row.brand, flag=status.flag, due_date=status.due_on
     )
+    assert row.request.id is not None  # a stored request has its id
     fields.update(
         waiting_since=status.waiting_since,
         business_days_waiting=status.business_days_waiting,
@@ -185,6 +186,7 @@ def request_create():
         opened_on=body.opened_on,
         show_name=body.show_name,
     )
+    assert proposed.id is not None  # a stored request has its id
     row = request_reads.get_request(ctx.session, proposed.id)
     return created(
         detail_body(row, as_of=ctx.today), url_for("api.request_detail", request_id=proposed.id)

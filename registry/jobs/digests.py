@@ -99,5 +99,6 @@ def deliver(ctx: Context, *, as_of: date, dry_run: bool) -> Iterator[Delivery]:
             yield Delivery(digest, language, error=str(exc))
             continue
         sent_at = ctx.at(datetime.now(UTC))  # when this member's message went out
+        assert digest.recipient.id is not None  # a stored account has its id
         digests.mark_sent(sent_at, digest.recipient.id, digest.notices)
         yield Delivery(digest, language)

@@ -49,6 +49,8 @@ def _request_url(request_id: int) -> str:
 
 def compose(reminder: Reminder, user: User, side: str) -> Outgoing:
     """The message to one member about one plan, in their language and zone."""
+    assert reminder.request.id is not None  # a stored request has its id
+    assert reminder.plan.id is not None  # a stored plan has its id
     language = language_of(user)
     zone = zone_of(user)
     start = reminder.plan.window_start

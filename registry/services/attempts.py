@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from registry.adapters.models import (
     ContactAttempt,
@@ -119,6 +119,7 @@ def record_attempt(
     if not workflow.is_open(request.state):
         raise Invalid(CLOSED_MESSAGES[request.state])
     happened_at = check_happened_at(happened_at, now=ctx.now)
+    assert request.id is not None  # a stored request has its id
     attempt = ContactAttempt(
         request_id=request.id,
         direction=direction,
@@ -185,6 +186,7 @@ def escalation_for(
     if not workflow.is_open(row.request.state):
         return None
     if attempts is None:
+        assert row.request.id is not None  # a listed request is a stored row
         attempts = [attempt for attempt, _ in attempts_of(session, row.request.id)]
     attempts = list(attempts)
     facts = [
@@ -198,7 +200,7 @@ def escalation_for(
             for point in session.exec(
                 select(ContactPoint)
                 .where(ContactPoint.brand_id == row.brand.id)
-                .order_by(ContactPoint.id)
+                .order_by(col(ContactPoint.id))
             )
         ]
     return escalation.suggestion(

@@ -23,12 +23,13 @@ kept as typed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from registry.adapters.bulk import insert_rows
 from registry.adapters.models import AuditEntry, Brand, Platform, User, utcnow
@@ -70,9 +71,16 @@ def redact(values: dict | None) -> dict | None:
     }
 
 
+class Identified(Protocol):
+    """Whoever acts, as an entry records them: by id (a member, or a stand-in for one)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
 def entry_values(
     *,
-    actor: User | None,
+    actor: Identified | None,
     action: str,
     entity_type: str,
     entity_id: int | None,
@@ -127,11 +135,16 @@ def record_all(session: Session, entries: list[dict]) -> None:
 # --- members, resolved when read ------------------------------------------------------------
 
 
-def members_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+def members_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
+    """The accounts of these ids; None (no account) names none."""
     ids = {i for i in ids if isinstance(i, int)}
     if not ids:
         return {}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))}  # type: ignore[union-attr]
+    members = {}
+    for user in session.exec(select(User).where(col(User.id).in_(ids))):
+        assert user.id is not None  # a stored row has its id
+        members[user.id] = user
+    return members
 
 
 def member_label(user: User | None) -> str | Message:
@@ -234,7 +247,7 @@ def list_entries(
         query = query.where(AuditEntry.at < end)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     entries = session.exec(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
+        query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
@@ -252,7 +265,10 @@ def field_changes(entry: AuditEntry) -> list[FieldChange]:
 
 
 # Ids that mean little to a reader; shown as "Gallimard (#3)".
-_REFERENCES = {"brand_id": (Brand, "name"), "platform_id": (Platform, "name")}
+_REFERENCES: dict[str, tuple[type[Brand] | type[Platform], str]] = {
+    "brand_id": (Brand, "name"),
+    "platform_id": (Platform, "name"),
+}
 
 
 def _name_references(session: Session, rows: list[AuditRow]) -> None:
@@ -263,7 +279,9 @@ def _name_references(session: Session, rows: list[AuditRow]) -> None:
         if not ids:
             continue
         names = dict(
-            session.exec(select(model.id, getattr(model, attribute)).where(model.id.in_(ids))).all()
+            session.exec(
+                select(col(model.id), getattr(model, attribute)).where(col(model.id).in_(ids))
+            ).all()
         )
         for change in changes:
             change.before = _named(change.before, names)

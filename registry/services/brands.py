@@ -10,7 +10,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from registry.adapters.models import CONTACT_POINT_KINDS, Brand, ContactPoint, Handle
 from registry.domain import clock, limits, recorded
@@ -66,7 +66,7 @@ def brand_menu(session: Session, selected: str = "") -> BrandMenu:
     )
     if count <= BRAND_MENU_LIMIT:
         return BrandMenu(all_brands(session), "", unknown)
-    example = session.exec(select(Brand.slug).order_by(Brand.id).limit(1)).one()
+    example = session.exec(select(Brand.slug).order_by(col(Brand.id)).limit(1)).one()
     return BrandMenu(None, example, unknown)
 
 
@@ -92,7 +92,7 @@ def all_brands(session: Session) -> list[BrandChoice]:
     """Every brand's id, slug and name, by name: what a filter or a form's choice shows.
     Plain rows, not whole records: a thousand brands build a page's menu in a millisecond."""
     rows = session.exec(
-        select(Brand.id, Brand.slug, Brand.name).order_by(func.lower(Brand.name), Brand.id)
+        select(Brand.id, Brand.slug, Brand.name).order_by(func.lower(Brand.name), col(Brand.id))
     )
     return [BrandChoice(*row) for row in rows]
 
@@ -268,6 +268,7 @@ def add_contact_point(
     value = checked_text(value, "value", limits.CONTACT_POINT_MAX)
     if not value:
         raise Invalid("Enter the address, phone number or URL.", field="value")
+    assert brand.id is not None  # a stored brand has its id
     point = ContactPoint(brand_id=brand.id, kind=kind, label=label, value=value)
     session.add(point)
     session.flush()
@@ -286,7 +287,9 @@ def add_contact_point(
 def contact_points(session: Session, brand_id: int) -> list[ContactPoint]:
     return list(
         session.exec(
-            select(ContactPoint).where(ContactPoint.brand_id == brand_id).order_by(ContactPoint.id)
+            select(ContactPoint)
+            .where(ContactPoint.brand_id == brand_id)
+            .order_by(col(ContactPoint.id))
         )
     )
 
@@ -297,16 +300,16 @@ def brands_with_counts(session: Session, *, page: int, page_size: int) -> Page[t
     brands = list(
         session.exec(
             select(Brand)
-            .order_by(func.lower(Brand.name), Brand.id)
+            .order_by(func.lower(Brand.name), col(Brand.id))
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
     )
     counts = dict(
         session.exec(
-            select(Handle.brand_id, func.count(Handle.id))  # type: ignore[arg-type]
-            .where(Handle.brand_id.in_([b.id for b in brands]))  # type: ignore[union-attr]
-            .group_by(Handle.brand_id)
+            select(Handle.brand_id, func.count(col(Handle.id)))
+            .where(col(Handle.brand_id).in_([b.id for b in brands]))
+            .group_by(col(Handle.brand_id))
         ).all()
     )
     total = session.exec(select(func.count(Brand.id))).one()  # type: ignore[arg-type]

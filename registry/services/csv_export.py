@@ -36,6 +36,7 @@ def export_scope(ctx: Context, filters: handles.HandleFilters) -> handles.Handle
     own = ctx.session.get(Brand, actor.brand_id) if actor.brand_id else None
     if own is None or (filters.brand and filters.brand != own.slug):
         require_acts_for(actor, None)
+    assert own is not None  # refused above: a legal account with no brand acts for none
     return dataclasses.replace(filters, brand=own.slug)
 
 
@@ -48,10 +49,11 @@ def export_handles(
 ) -> str:
     """The registry (or the part the registry list's filters select) as CSV text: the lines
     of `export_lines` written to `out` when given (and "" returned), else returned."""
-    buffer = out if out is not None else io.StringIO()
+    if out is None:
+        return "".join(export_lines(ctx, filters, as_of=as_of))
     for chunk in export_lines(ctx, filters, as_of=as_of):
-        buffer.write(chunk)
-    return "" if out is not None else buffer.getvalue()
+        out.write(chunk)
+    return ""
 
 
 EXPORT_CHUNK = 1000  # rows read from the database and written out at a time
@@ -99,9 +101,15 @@ def _lines(session, filters, open_ids, flags) -> Iterator[str]:
         )
         for start in range(0, len(ids), EXPORT_CHUNK):
             for row in handles.rows_in_order(session, query, ids[start : start + EXPORT_CHUNK]):
-                handle_id = row[0].id
+                record, platform_row, brand = row
                 writer.writerow(
-                    _export_row(*row, open_ids.get(handle_id, []), flags.get(handle_id, ""))
+                    _export_row(
+                        record,
+                        platform_row,
+                        brand,
+                        open_ids.get(record.id, []),
+                        flags.get(record.id, ""),
+                    )
                 )
             yield buffer.getvalue()
             buffer.seek(0)

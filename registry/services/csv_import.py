@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, TextIO
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import (
     HANDLE_STATUSES,
@@ -146,6 +146,12 @@ class _Row:
     notes: str
     evidence_url: str = ""
 
+    @property
+    def key(self) -> tuple[int, str]:
+        """(platform id, normalised handle): how the registry knows a handle."""
+        assert self.platform.id is not None  # a known platform is a stored row
+        return (self.platform.id, self.parsed.normalized)
+
 
 class _Registry:
     """What the import compares rows with, loaded in a few queries rather than one per row."""
@@ -158,11 +164,12 @@ class _Registry:
         self.brands_by_slug = {b.slug: b for b in brands}
         self.brands_by_id = {b.id: b for b in brands}
         self.handles = {(h.platform_id, h.normalized): h for h in session.exec(select(Handle))}
-        self.holder_since = dict(
+        self.holder_since: dict[int, date] = dict(
             session.exec(
-                select(CustodyRecord.handle_id, CustodyRecord.started_on)
-                .where(CustodyRecord.ended_on.is_(None))  # type: ignore[union-attr]
-                .order_by(CustodyRecord.id)  # the latest open record wins, as in current_custody
+                select(col(CustodyRecord.handle_id), col(CustodyRecord.started_on))
+                .where(col(CustodyRecord.ended_on).is_(None))
+                # the latest open record wins, as in current_custody
+                .order_by(col(CustodyRecord.id))
             ).all()
         )
 
@@ -279,9 +286,10 @@ def _read_rows(
         if problem is None:
             problem, row = _row_of(start, values, positions, registry, first_seen)
         if problem is not None or row is None:
+            assert problem is not None  # a record gives a row or a problem
             report.problems.append(problem)
             continue
-        existing = registry.handles.get((row.platform.id, row.parsed.normalized))
+        existing = registry.handles.get(row.key)
         _classify(row, existing, registry, today, report)
         rows.append((row, existing))
         if progress is not None and len(rows) % PROGRESS_EVERY == 0:
@@ -364,7 +372,7 @@ def _row_of(
         row = _check_row(start, cells, registry)
     except _RowProblems as exc:
         return _problem(start, *exc.parts), None
-    key = (row.platform.id, row.parsed.normalized)
+    key = row.key
     if key in first_seen:
         repeated = _problem(
             start,
@@ -525,6 +533,7 @@ def _classify(
     if not changed:
         report.unchanged += 1
         return
+    assert existing.id is not None  # a handle in the registry is a stored row
     since = registry.holder_since.get(existing.id)
     holder_changes = {"holder_kind", "holder_name"} & set(changed)
     if holder_changes and since is not None and since > today:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import (
     HOLDER_KINDS,
@@ -93,6 +93,7 @@ def move_custody(
     checked_day(started_on, "started_on")
     if started_on > ctx.today:
         raise Invalid("A change of holder cannot be dated in the future.", field="started_on")
+    assert record.id is not None  # a stored handle has its id
     previous = current_custody(session, record.id)
     if previous is not None:
         if started_on < previous.started_on:
@@ -164,7 +165,7 @@ def verify_holder(
             "Give the address of the page that shows who holds the handle.",
             field="evidence_url",
         )
-    custody = current_custody(session, record.id)
+    custody = current_custody(session, handle_id)
     if custody is not None:
         custody.holder_verified = True
         custody.verified_url = evidence_url
@@ -192,7 +193,7 @@ def verify_holder(
 _CUSTODY = (
     select(CustodyRecord)
     .where(CustodyRecord.handle_id == bindparam("handle_id"))
-    .order_by(CustodyRecord.started_on.desc(), CustodyRecord.id.desc())  # type: ignore[union-attr]
+    .order_by(col(CustodyRecord.started_on).desc(), col(CustodyRecord.id).desc())
 )
 
 

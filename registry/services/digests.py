@@ -20,8 +20,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import CursorResult
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import DigestNotice, User
 from registry.domain import clock, digests
@@ -44,7 +45,7 @@ class Digest:
 
     @property
     def notices(self) -> list[tuple[int, str]]:
-        return [(row.request.id, row.flag) for row in self.items]
+        return [(_request_id(row), row.flag or "") for row in self.items]
 
 
 def _reachable(user: User) -> bool:
@@ -55,17 +56,23 @@ def recipients(session: Session) -> list[User]:
     """Staff, admins and legal accounts that are active, not erased and want the digest."""
     found = session.exec(
         select(User)
-        .where(User.role.in_(sorted(digests.RECIPIENT_ROLES)), User.digests)  # type: ignore[attr-defined]
-        .order_by(User.id)
+        .where(col(User.role).in_(sorted(digests.RECIPIENT_ROLES)), col(User.digests))
+        .order_by(col(User.id))
     )
     return [user for user in found if _reachable(user)]
 
 
+def _request_id(row: ListedRequest) -> int:
+    assert row.request.id is not None  # a listed request is a stored row
+    return row.request.id
+
+
 def _facts(row: ListedRequest) -> digests.Flagged:
-    return digests.Flagged(row.request.id, row.flag or "", row.brand.id if row.brand else None)
+    return digests.Flagged(_request_id(row), row.flag or "", row.brand.id if row.brand else None)
 
 
 def _recipient(user: User) -> digests.Recipient:
+    assert user.id is not None  # a stored account has its id
     return digests.Recipient(user.id, user.role, user.brand_id)
 
 
@@ -100,7 +107,7 @@ def digests_due(ctx: Context, *, as_of: date) -> list[Digest]:
     chosen = digests.digests(
         [_facts(row) for row in rows],
         [_recipient(user) for user in members],
-        _sent(session, [row.request.id for row in rows]),
+        _sent(session, [_request_id(row) for row in rows]),
     )
     return [
         Digest(user, tuple(by_key[(item.request_id, item.flag)] for item in chosen[user.id]))
@@ -123,6 +130,7 @@ def mark_sent(ctx: Context, user_id: int, notices: list[tuple[int, str]]) -> int
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(DigestNotice).values(rows).on_conflict_do_nothing()
     result = session.execute(statement)
+    assert isinstance(result, CursorResult)  # an INSERT's result counts its rows
     return max(result.rowcount or 0, 0)
 
 

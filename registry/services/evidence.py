@@ -9,6 +9,7 @@ holder's contact) only for those the request page shows it to."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlmodel import select
 
@@ -20,6 +21,12 @@ from registry.services import custody, handover_plans, platforms, request_reads,
 from registry.services.context import Context
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: None) -> None: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
@@ -49,7 +56,7 @@ def pack(ctx: Context, request_id: int) -> dict:
         if brand
         else {}
     )
-    attempts = request_reads.attempts_of(session, request.id)
+    attempts = request_reads.attempts_of(session, request_id)
     decision = timeline.decision_in(attempts)
     return {
         "request": {
@@ -92,7 +99,7 @@ def pack(ctx: Context, request_id: int) -> dict:
                 **({"holder_contact": record.holder_contact} if members_private else {}),
             }
             for record in sorted(
-                custody.custody_history(session, handle.id),
+                custody.custody_history(session, request.handle_id),
                 key=lambda record: (record.started_on, record.id),
             )
         ],
@@ -119,7 +126,7 @@ def pack(ctx: Context, request_id: int) -> dict:
         else None,
         "plans": [
             _plan(handover_plans.view(ctx, plan))
-            for plan in handover_plans.plans_of(session, request.id)
+            for plan in handover_plans.plans_of(session, request_id)
         ],
         "private": private,
         "generated_at": now,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, or_, tuple_
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from registry.adapters.bulk import insert_rows
 from registry.adapters.models import (
@@ -149,8 +150,8 @@ def lookup(session: Session, platform_slug: str | None, raw: str | None) -> Look
 def row_query():
     return (
         select(Handle, Platform, Brand)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .join(Platform, col(Platform.id) == Handle.platform_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
     )
 
 
@@ -296,12 +297,15 @@ def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -
             tuple_(Handle.platform_id, Handle.normalized).in_(keys)
         )
     )
-    ids_by_key = {(platform_id, normalized): id_ for platform_id, normalized, id_ in found}
+    ids_by_key: dict[tuple[int, str], int] = {}
+    for platform_id, normalized, id_ in found:
+        assert id_ is not None  # a stored row has its id
+        ids_by_key[(platform_id, normalized)] = id_
     ids = [ids_by_key[key] for key in keys]
     lookalike_index.index_handles(
         session,
         [
-            (id_, n.platform.id, n.values["normalized"], n.platform.kind)
+            (id_, n.key[0], n.values["normalized"], n.platform.kind)
             for n, id_ in zip(new, ids, strict=True)
         ],
     )
@@ -330,7 +334,7 @@ def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -
             audit.entry_values(
                 actor=actor,
                 action="handle.create",
-                entity_type=Handle.__tablename__,
+                entity_type="handle",  # Handle.__tablename__
                 entity_id=id_,
                 summary=N_("%(platform)s @%(handle)s added"),
                 params={"platform": n.platform.name, "handle": n.values["handle"]},
@@ -451,7 +455,8 @@ def count_handles(session: Session, filters: HandleFilters) -> int:
         kept = session.exec(select(RowCount.rows).where(RowCount.table_name == "handle")).first()
         if kept is not None:
             return kept
-    return session.exec(matching(filters, func.count(Handle.id))).one()  # type: ignore[arg-type]
+    count: SelectOfScalar[int] = matching(filters, func.count(col(Handle.id)))
+    return session.exec(count).one()
 
 
 def preload_holders(session: Session, records) -> None:
@@ -478,8 +483,8 @@ def filtered_query(filters: HandleFilters):
     (the list pages it; the CSV export takes it whole)."""
     query = (
         select(Handle, Platform, Brand)
-        .join(Platform, Platform.id == Handle.platform_id)
-        .join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        .join(Platform, col(Platform.id) == Handle.platform_id)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
     )
     return _narrowed(query, filters)
 
@@ -490,7 +495,7 @@ def matching(filters: HandleFilters, column):
     indexes and nothing else."""
     query = select(column)
     if filters.q:
-        query = query.join(Brand, Brand.id == Handle.brand_id, isouter=True)
+        query = query.join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
     return _narrowed(query, filters)
 
 

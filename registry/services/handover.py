@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from registry.adapters.models import HandoverPlan, TransferRequest, User
 from registry.domain import clock, handover, limits, permissions, recorded, workflow
@@ -50,7 +50,7 @@ def _locked_plan(session: Session, request_id: int) -> HandoverPlan | None:
     return locked(
         session,
         HandoverPlan,
-        and_(HandoverPlan.request_id == request_id, HandoverPlan.outcome == ""),
+        and_(col(HandoverPlan.request_id) == request_id, col(HandoverPlan.outcome) == ""),
     )
 
 
@@ -154,6 +154,7 @@ def schedule(
     zone = context.brand_zone(brand)
     scheduled_on = context.local_day(now, brand)
     end = window_start + timedelta(minutes=window_minutes)
+    assert request.id is not None  # a stored request has its id
     plan = HandoverPlan(
         request_id=request.id,
         window_start=window_start,

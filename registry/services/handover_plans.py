@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import Brand, Handle, HandoverPlan, Platform, TransferRequest
 from registry.domain import handover, permissions, workflow
@@ -87,9 +87,9 @@ def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.Plan
 def view(ctx: Context, plan: HandoverPlan) -> PlanView:
     """The plan as it stands now, its warnings in the brand's calendar."""
     session, now = ctx.session, ctx.now
-    request = session.get(TransferRequest, plan.request_id)
-    handle = session.get(Handle, request.handle_id)
-    platform = session.get(Platform, handle.platform_id)
+    request = session.get_one(TransferRequest, plan.request_id)
+    handle = session.get_one(Handle, request.handle_id)
+    platform = session.get_one(Platform, handle.platform_id)
     brand = session.get(Brand, handle.brand_id) if handle.brand_id else None
     fact = facts(plan)
     current = handover.standing(fact, now=now, today=context.local_day(now, brand))
@@ -125,7 +125,7 @@ def plans_of(session: Session, request_id: int) -> list[HandoverPlan]:
         session.exec(
             select(HandoverPlan)
             .where(HandoverPlan.request_id == request_id)
-            .order_by(HandoverPlan.id)
+            .order_by(col(HandoverPlan.id))
         )
     )
 
@@ -156,6 +156,7 @@ def can_schedule(ctx: Context, request: TransferRequest) -> bool:
     one that lapsed)."""
     if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
         return False
+    assert request.id is not None  # a stored request has its id
     plan = current_plan(ctx.session, request.id)
     return plan is None or _standing_of(ctx.session, plan, request, now=ctx.now) == handover.LAPSED
 
@@ -167,6 +168,7 @@ def can_confirm_as(ctx: Context, request: TransferRequest, brand: Brand | None, 
         return False
     if party not in permissions.confirmable_parties(ctx.actor, request, brand):
         return False
+    assert request.id is not None  # a stored request has its id
     plan = current_plan(ctx.session, request.id)
     if plan is None or getattr(plan, f"{party}_confirmed_at") is not None:
         return False
@@ -179,6 +181,7 @@ def can_record_outcome(ctx: Context, request: TransferRequest) -> bool:
     agreed request."""
     if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
         return False
+    assert request.id is not None  # a stored request has its id
     return current_plan(ctx.session, request.id) is not None
 
 
@@ -186,6 +189,7 @@ def can_claim(ctx: Context, request: TransferRequest) -> bool:
     """Whether the actor may record the outcome `claimed` now: after both confirmations."""
     if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
         return False
+    assert request.id is not None  # a stored request has its id
     plan = current_plan(ctx.session, request.id)
     return plan is not None and facts(plan).confirmed
 
@@ -193,5 +197,6 @@ def can_claim(ctx: Context, request: TransferRequest) -> bool:
 def claim_confirmation(session: Session, row: request_reads.RequestRow) -> transitions.Confirmation:
     """What recording `claimed` does, in words, and what to check first: completion's own
     consequence and warnings (custody moves to the brand; no reply on record)."""
+    assert row.request.id is not None  # a stored request has its id
     attempts = [attempt for attempt, _logger in request_reads.attempts_of(session, row.request.id)]
     return transitions.confirmation_for(row, workflow.COMPLETED, attempts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session, select
 
 from registry.adapters.models import Platform
@@ -16,17 +16,17 @@ from registry.services.unit import use_case
 
 # The platforms' rows change only through `sync_platforms` (init-db, before the site serves):
 # each engine reads them once. Kept as copies outside any session, read-only.
-_KNOWN: WeakKeyDictionary[Engine, dict[str, Platform]] = WeakKeyDictionary()
+_KNOWN: WeakKeyDictionary[Engine | Connection, dict[str, Platform]] = WeakKeyDictionary()
 
 
 def _known(session: Session) -> dict[str, Platform]:
     engine = session.get_bind()
-    known = _KNOWN.get(engine)  # type: ignore[call-overload]
+    known = _KNOWN.get(engine)
     if known is None:
         rows = session.exec(select(Platform).order_by(Platform.name))
         known = {p.slug: Platform(**p.model_dump()) for p in rows}
         if known:  # not before the first sync
-            _KNOWN[engine] = known  # type: ignore[index]
+            _KNOWN[engine] = known
     return known
 
 
@@ -69,5 +69,5 @@ def sync_platforms(ctx: Context) -> int:
             for key, value in fresh.model_dump(exclude={"id"}).items():
                 setattr(current, key, value)
     session.flush()
-    _KNOWN.pop(session.get_bind(), None)  # type: ignore[call-overload]
+    _KNOWN.pop(session.get_bind(), None)
     return len(PLATFORMS)

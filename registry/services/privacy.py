@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash
 
 from registry.adapters.models import (
@@ -81,17 +81,17 @@ def member_data(session: Session, user: User, *, translate: Translate = _english
             select(CustodyRecord)
             .where(
                 or_(
-                    CustodyRecord.holder_user_id == user.id,
-                    CustodyRecord.recorded_by_id == user.id,
+                    col(CustodyRecord.holder_user_id) == user.id,
+                    col(CustodyRecord.recorded_by_id) == user.id,
                 )
             )
-            .order_by(CustodyRecord.id)
+            .order_by(col(CustodyRecord.id))
         )
     )
     tokens = list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id)))
     actions = list(
         session.exec(
-            select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.at)
+            select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(col(AuditEntry.at))
         )
     )
     members = audit.members_by_id(
@@ -210,18 +210,16 @@ def delete_member(ctx: Context, user: User, *, password: str) -> User:
         values = {"holder_name": "", "holder_contact": "", "holder_user_id": user.id}
         if table is Handle:
             values["version"] = Handle.version + 1
-        session.exec(  # type: ignore[call-overload]
-            update(table).where(_holds(table, user)).values(**values)
-        )
+        session.exec(update(table).where(_holds(table, user)).values(**values))
     # An offer is made by the handle's holder: its "from" name is the proposer's.
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(TransferRequest)
-        .where(TransferRequest.proposer_id == user.id, TransferRequest.kind == "offer")
+        .where(col(TransferRequest.proposer_id) == user.id, col(TransferRequest.kind) == "offer")
         .values(from_holder_name="", version=TransferRequest.version + 1)
     )
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=ctx.now)
     )
     user.email = f"former-member-{user.id}@deleted.invalid"

@@ -104,6 +104,7 @@ def propose(
     brand = _brand_asked(ctx, record, brand_id)
     _check_free(ctx, record)
     from_kind, from_name = offered_from(actor, record, kind)
+    assert record.id is not None  # a stored handle has its id
     request = TransferRequest(
         handle_id=record.id,
         kind=kind,
@@ -200,6 +201,7 @@ def _brand_asked(ctx: Context, record: Handle, brand_id: int | None) -> Brand | 
 def _check_free(ctx: Context, record: Handle) -> None:
     """No request may be open on the handle already, nor may it have changed hands within
     the configured lock (HANDOVER_LOCK_DAYS)."""
+    assert record.id is not None  # a stored handle has its id
     open_one = open_request_on(ctx.session, record.id)
     if open_one is not None:
         raise _already_open(ctx.actor, open_one)
@@ -277,6 +279,7 @@ def proposable(ctx: Context, record: Handle) -> bool:
     refuses whoever asks — a handle its brand holds, one with a request open, one still
     locked after its handover (as of the context's day, under its configured lock) — is
     not."""
+    assert record.id is not None  # a stored handle has its id
     return (
         record.holder_kind != "brand"
         and open_request_on(ctx.session, record.id) is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import (
     Brand,
@@ -99,12 +99,13 @@ def refresh_clock(
     session: Session, request: TransferRequest, brand: Brand | None, *, policy: ClockPolicy
 ) -> None:
     """Store the reply clock's due dates on the request (same transaction as the change)."""
-    attempts = session.exec(
-        select(ContactAttempt)
-        .where(ContactAttempt.request_id == request.id)
-        .order_by(ContactAttempt.happened_at, ContactAttempt.id)
+    attempts = list(
+        session.exec(
+            select(ContactAttempt)
+            .where(ContactAttempt.request_id == request.id)
+            .order_by(col(ContactAttempt.happened_at), col(ContactAttempt.id))
+        )
     )
-    attempts = list(attempts)
     facts = attempt_facts(attempts, brand)
     wait = clock.PendingWait(None, None, None, 0)
     if workflow.is_open(request.state):

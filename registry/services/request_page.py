@@ -94,6 +94,7 @@ def request_page(
     found it), its reply clock as of `as_of` (the page: the context's day). `department_names`:
     each kind of contact point in every language, to match what members typed."""
     session, user, request = ctx.session, ctx.actor, row.request
+    assert request.id is not None  # a stored request has its id
     logged = request_reads.attempts_of(session, request.id)
     attempts = [attempt for attempt, _ in logged]
     decision = timeline.decision_in(logged)
@@ -154,6 +155,7 @@ def handover_offer(ctx: Context, row: RequestRow, *, may_see_private: bool) -> H
     """The handover as the request page shows it, or None: shown for an agreed request and
     for any request with plans."""
     request = row.request
+    assert request.id is not None  # a stored request has its id
     plans = handover_plans.plans_of(ctx.session, request.id)
     if request.state != workflow.AGREED and not plans:
         return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import (
     AuditEntry,
@@ -37,13 +37,13 @@ _HISTORY_ACTIONS = ("request.create", "request.transition")
 _HANDOVER_ACTIONS = ("handover.schedule", "handover.confirm", "handover.outcome")
 _HISTORY = (
     select(AuditEntry, User)
-    .join(User, User.id == AuditEntry.actor_id, isouter=True)
+    .join(User, col(User.id) == AuditEntry.actor_id, isouter=True)
     .where(
         AuditEntry.entity_type == TransferRequest.__tablename__,
         AuditEntry.entity_id == bindparam("request_id"),
-        AuditEntry.action.in_(_HISTORY_ACTIONS + _HANDOVER_ACTIONS),  # type: ignore[attr-defined]
+        col(AuditEntry.action).in_(_HISTORY_ACTIONS + _HANDOVER_ACTIONS),
     )
-    .order_by(AuditEntry.at, AuditEntry.id)
+    .order_by(col(AuditEntry.at), col(AuditEntry.id))
 )
 
 

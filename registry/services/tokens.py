@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.adapters.models import ApiToken, User
 from registry.domain import recorded
@@ -62,6 +62,7 @@ def create_token(ctx: Context, user: User, name: str) -> tuple[ApiToken, str]:
             "A token name has at most %(max)s characters.", field="name", max=NAME_MAX_LENGTH
         )
     plaintext = secrets.token_urlsafe(TOKEN_BYTES)
+    assert user.id is not None  # a stored account has its id
     token = ApiToken(
         user_id=user.id,
         name=name,
@@ -88,7 +89,7 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
         session.exec(
             select(ApiToken)
             .where(ApiToken.user_id == user.id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())  # type: ignore[attr-defined]
+            .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
         )
     )
 
@@ -150,6 +151,7 @@ def user_for_token(ctx: Context, plaintext: str | None) -> User | None:
     if not may_hold_tokens(user):
         return None
     if token.last_used_at is None or ctx.now - token.last_used_at >= LAST_USED_PRECISION:
+        assert token.id is not None  # a stored row has its id
         _touch(ctx, token.id)
     return user
 

@@ -130,7 +130,7 @@ def decide(
     request = locked_request(session, request_id)
     require(can_decide(ctx.actor, brand_of(session, request)), DOOR_REFUSALS[permissions.DECISION])
     target = workflow.AGREED if accept else workflow.DECLINED
-    if decision_on_record(session, request.id):
+    if decision_on_record(session, request_id):
         raise Conflict(ALREADY_DECIDED, field="decision", id=request.id)
     try:
         steps = workflow.path_to(request.state, target)

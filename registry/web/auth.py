@@ -89,7 +89,9 @@ def signup():
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="signup-confirm")
+    secret = current_app.secret_key
+    assert secret is not None  # the config always sets SECRET_KEY (registry.config)
+    return URLSafeTimedSerializer(secret, salt="signup-confirm")
 
 
 def _public_url(endpoint: str, **values) -> str:
@@ -161,7 +163,8 @@ def confirm_signup(token: str):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.log_in(context(), form.email.data, form.password.data)
+        # Both fields are required: a validated form has them.
+        user = accounts.log_in(context(), form.email.data or "", form.password.data or "")
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
@@ -176,6 +179,7 @@ def login():
 def logout():
     """Ends every session of the account, on every device, and its remember cookies."""
     ctx = context()
+    assert ctx.actor is not None  # @requires(MEMBER): someone is signed in
     accounts.end_sessions(ctx, ctx.actor)
     logout_user()
     flash(_("You are logged out."), "info")

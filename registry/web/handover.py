@@ -17,7 +17,12 @@ from registry.presentation.labels import LABELS
 from registry.services import Forbidden, handover_plans, request_reads
 from registry.services import handover as handovers
 from registry.web import request_page as detail_page
-from registry.web.forms import HandoverConfirmForm, HandoverOutcomeForm, HandoverScheduleForm
+from registry.web.forms import (
+    HandoverConfirmForm,
+    HandoverOutcomeForm,
+    HandoverScheduleForm,
+    options,
+)
 from registry.web.helpers import (
     actor,
     context,
@@ -71,7 +76,7 @@ def confirm(request_id: int):
             )
         )
     form = HandoverConfirmForm()
-    form.party.choices = [(p, LABELS["party"][p]) for p in rules.PARTIES]
+    form.party.choices = options((p, LABELS["party"][p]) for p in rules.PARTIES)
     if form.validate_on_submit():
         plan = run_use_case(
             form,

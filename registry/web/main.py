@@ -67,6 +67,7 @@ def lookup():
         except ServiceError as exc:
             error = refusal(exc)
         if result and result.handle:
+            assert result.handle.id is not None  # a handle the registry knows is stored
             history = custody.custody_history(session, result.handle.id)
     row = result.row if result else None
     # Not in the registry: the brand its name most likely names, for the proposal link.

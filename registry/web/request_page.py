@@ -5,6 +5,7 @@ import this one, never each other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -23,6 +24,8 @@ from registry.web.forms import (
     HandoverConfirmForm,
     HandoverOutcomeForm,
     HandoverScheduleForm,
+    SelectChoice,
+    options,
 )
 from registry.web.helpers import context, local_now, or_404
 
@@ -113,7 +116,9 @@ def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> Deci
     """The decision form offering only what the brand can still decide."""
     form = form or DecisionForm(formdata=None)
     still_open = transitions.decisions_open(request_)
-    form.decision.choices = [c for c in form.decision.choices if c.value in still_open]
+    # DecisionForm's choices come from forms.options; types-WTForms predates SelectChoice.
+    offered = cast("list[SelectChoice]", form.decision.choices)
+    form.decision.choices = [c for c in offered if c.value in still_open]
     return form
 
 
@@ -133,7 +138,7 @@ def panel(
     )
     if offer.staff_confirm:
         confirm_form = confirm_form or HandoverConfirmForm(formdata=None)
-        confirm_form.party.choices = [(p, LABELS["party"][p]) for p in offer.staff_confirm]
+        confirm_form.party.choices = options((p, LABELS["party"][p]) for p in offer.staff_confirm)
     else:
         confirm_form = None
     owed = ", ".join(_(OWED[p]) for p in offer.view.owed_by) if offer.view else ""

@@ -134,6 +134,7 @@ def _proposed(form: ProposalForm, row: handles.HandleRow | None) -> dict:
 @requires(PROPOSE)
 def mine():
     ctx = context()
+    assert ctx.actor is not None  # @requires(PROPOSE): someone is signed in
     page = listings.list_requests(
         ctx, listings.RequestFilters(proposer_id=ctx.actor.id), as_of=ctx.today, **paging()
     )
@@ -175,6 +176,7 @@ def _confirm_page(
 ):
     """The confirm step of an irreversible move: what it does, then Confirm or Cancel. The
     same POST again, with `confirmed`, makes the move."""
+    assert row.request.id is not None  # a stored request has its id
     attempts = [attempt for attempt, _ in request_reads.attempts_of(db.session(), row.request.id)]
     confirmation = transitions.confirmation_for(row, target, attempts, decision=decision)
     names = {
@@ -257,23 +259,25 @@ def move(request_id: int):
     if not form.validate_on_submit():
         flash(_("Choose the state to move the request to."), "error")
         return redirect(url_for("requests.detail", request_id=request_id))
-    if not _confirmed() and _asks_confirmation(row, form.to.data, form.from_state.data):
+    to = form.to.data
+    assert to is not None  # DataRequired: a validated form has it
+    if not _confirmed() and _asks_confirmation(row, to, form.from_state.data):
         return _confirm_page(
             row,
-            form.to.data,
+            to,
             action=url_for("requests.move", request_id=request_id),
-            fields={"to": form.to.data, "from_state": row.request.state},
+            fields={"to": to, "from_state": row.request.state},
         )
     if run_use_case(
         None,
         transitions.transition,
         request_id,
-        to=form.to.data,
+        to=to,
         note=form.note.data or "",
         expected_state=form.from_state.data or None,
         confirmed=_confirmed(),
     ):
-        flash(_(detail_page.STATE_REACHED[form.to.data], id=request_id), "success")
+        flash(_(detail_page.STATE_REACHED[to], id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -342,6 +346,7 @@ def decide(request_id: int):
 
 
 def _may_decide_now(row: request_reads.RequestRow) -> bool:
+    assert row.request.id is not None  # a stored request has its id
     decision = timeline.decision_in(request_reads.attempts_of(db.session(), row.request.id))
     return permissions.can_decide_now(actor(), row.request, row.brand, decided=decision is not None)
 
