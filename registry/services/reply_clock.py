@@ -4,7 +4,7 @@ due dates stored on the request whenever it changes (the listings read those).""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -30,11 +30,18 @@ def attempt_facts(
 def open_as_of(request: TransferRequest, brand: Brand | None, as_of: date) -> bool:
     """Whether the request existed and was open on `as_of` (a request closed since then was
     still open that day)."""
-    if request.opened_on > as_of:
+    return was_open(request.opened_on, request.state, request.closed_at, brand, as_of)
+
+
+def was_open(
+    opened_on: date, state: str, closed_at: datetime | None, brand: Brand | None, as_of: date
+) -> bool:
+    """`open_as_of` from a request's columns alone (a list reads thousands of them)."""
+    if opened_on > as_of:
         return False
-    if workflow.is_open(request.state):
+    if workflow.is_open(state):
         return True
-    return request.closed_at is not None and local_day(request.closed_at, brand) > as_of
+    return closed_at is not None and local_day(closed_at, brand) > as_of
 
 
 def status_as_of(

@@ -97,14 +97,14 @@ def _facts(
     found: dict[str, Brand] = {}
     facts = []
     for row in rows:
-        request_id, opened_on, _state, _closed_at, row_brand = row
+        request_id, opened_on, state, closed_at, row_brand = row
         owner = found.setdefault(row_brand.slug, row_brand)
         logged = attempts.get(request_id, [])
         facts.append(
             figures_of.RequestFacts(
                 brand=owner.slug,
                 opened_on=opened_on,
-                is_open=reply_clock.open_as_of(row, owner, as_of),
+                is_open=reply_clock.was_open(opened_on, state, closed_at, owner, as_of),
                 attempts=tuple(
                     ChannelAttempt(fact, attempt.channel)
                     for attempt, fact in zip(
