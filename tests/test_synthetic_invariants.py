@@ -799,9 +799,10 @@ def corrupt_lookalike_key(session) -> tuple[str, str]:
 def corrupt_length(session) -> tuple[str, str]:
     handle = first(session, Handle)
     table = Handle.__table__
-    long_name = "N" * (limits.NAME_MAX + 1)
-    session.execute(update(table).where(table.c.id == handle.id).values(holder_name=long_name))
-    return f"handle #{handle.id}", "holder_name"
+    # A TEXT column: PostgreSQL refuses a name beyond its VARCHAR, not a note beyond its bound.
+    long_notes = "N" * (limits.NOTE_MAX + 1)
+    session.execute(update(table).where(table.c.id == handle.id).values(notes=long_notes))
+    return f"handle #{handle.id}", "notes"
 
 
 CORRUPTIONS = (
