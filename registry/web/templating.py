@@ -37,7 +37,7 @@ def holder_name(record) -> str:
     member is loaded with the record: this filter never queries)."""
     name = permissions.holder_name(
         record.holder_name,
-        record.holder_member if record.holder_user_id is not None else None,
+        record.holder_member,  # None when no member holds it (the relationship says so)
         member_holder=record.holder_user_id is not None,
         may_see_private=can(VIEW_PRIVATE),
     )
