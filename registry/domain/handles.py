@@ -29,6 +29,7 @@ from registry.domain.platforms import (
     PLATFORMS_BY_SLUG,
     LinkForm,
     PlatformRules,
+    is_collectible,
 )
 
 
@@ -39,14 +40,23 @@ class InvalidHandle(Explained):
 
 @dataclass(frozen=True)
 class ParsedHandle:
-    display: str  # as the user wrote it, minus "@" and URL
+    display: str  # as the user wrote it, minus "@" and URL, in its NFKC form
     normalized: str  # the identity key: two spellings of one account give the same key
+    # A Telegram name of 4 characters exists only as a collectible username (is_collectible).
+    collectible: bool = False
 
 
 # Hosts of pasted URLs are compared without these mobile and "www" prefixes.
 _HOST_PREFIXES = ("www", "m", "mobile")
-# Copy-paste from apps often brings invisible marks along with the handle.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+# Code points that are invisible and "should be ignored in rendering" unless supported:
+# Unicode's Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt; UAX #44), as the
+# `regex` module's Unicode data has it: soft hyphen, U+034F, zero-width spaces and joiners,
+# bidi marks, variation selectors U+FE00-FE0F and U+E0100-E01EF, tags, Hangul fillers…
+# Copy-paste from apps brings them along (an emoji's U+FE0F), and some platforms' letter
+# classes take them (variation selectors are marks, \p{M}): dropped, they cannot make
+# "galli\u200bmard" a second account beside "gallimard". Unicode TS #39 drops them too.
+_DEFAULT_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 
 
 # Same labels as the Bluesky handle pattern, for a Mastodon instance.
@@ -100,14 +110,13 @@ def parse_handle(rules: PlatformRules, raw: str) -> ParsedHandle:
 
     Raises InvalidHandle with a sentence that says what to fix.
     """
-    text = (raw or "").strip().strip(_INVISIBLE).strip()
-    # One spelling per letter: "é" typed as e + combining accent is the same "é".
-    text = unicodedata.normalize("NFC", text)
+    text = folded(raw or "").strip()
     if not text:
         raise InvalidHandle(EMPTY_MESSAGE)
     # "@Gallimard", "@name.bsky.social" and "@user@instance" all drop their leading "@".
     if _looks_like_link(rules, text):
-        text = _handle_from_link(rules, text)
+        # A link's path is percent-decoded: "%E2%80%8B" is an invisible U+200B again.
+        text = folded(_handle_from_link(rules, text))
     else:
         text = text.removeprefix("@")
     if not text:
@@ -120,7 +129,22 @@ def parse_handle(rules: PlatformRules, raw: str) -> ParsedHandle:
         # Domain names are case-insensitive and Bluesky shows them in lower case.
         canonical = text.lower()
         return ParsedHandle(display=canonical, normalized=canonical)
-    return ParsedHandle(display=text, normalized=_identity_key(rules, text))
+    key = _identity_key(rules, text)
+    return ParsedHandle(display=text, normalized=key, collectible=is_collectible(rules.slug, key))
+
+
+def folded(text: str) -> str:
+    """One spelling per character, before any platform's rule: NFKC, so that fullwidth
+    "Ｇａｌｌｉｍａｒｄ", a ligature or "é" typed as e + a combining accent are the letters
+    they show, and without default-ignorable code points, so that invisible marks cannot
+    tell two names apart. What is still not allowed after that, the platform's rule refuses.
+    """
+    for _ in range(3):  # NFKC may reveal an ignorable (U+3164 becomes U+1160): until stable
+        again = unicodedata.normalize("NFKC", _DEFAULT_IGNORABLE.sub("", text))
+        if again == text:
+            break
+        text = again
+    return text
 
 
 def profile_url(rules: PlatformRules, handle: str) -> str:
@@ -449,7 +473,11 @@ def _check_local_part(rules: PlatformRules, handle: str) -> None:
     if len(_without_ignored(rules, handle)) < rules.min_length:
         if len(_without_ignored(rules, handle)) < len(handle) and "." in rules.ignored_characters:
             _refuse(_rule(rules, "min_periods", min=rules.min_length))
-        _refuse(_rule(rules, "min_note" if note else "min", min=rules.min_length, note=note))
+        which = "min_note" if note else "min"
+        if rules.links.collectible_below:  # Telegram: shorter than ordinary only if collectible
+            which = "min_collectible"
+        ordinary = rules.links.collectible_below or None
+        _refuse(_rule(rules, which, min=rules.min_length, note=note, ordinary=ordinary))
     if not _compiled(rules.pattern).fullmatch(handle):
         _refuse(_rule(rules, "allowed", allowed=Message(rules.allowed_description)))
     if rules.requires_letter and not any(character.isalpha() for character in handle):
@@ -657,6 +685,10 @@ _HANDLE_RULES = {
     "end_underscore": N_("%(platform)s handles cannot end with an underscore."),
     "double_underscore": N_("%(platform)s handles cannot contain two underscores in a row."),
     "domain_extension": N_("%(platform)s handles cannot end with a domain extension such as .com."),
+    "min_collectible": N_(
+        "%(platform)s handles are at least %(ordinary)s characters,"
+        " or %(min)s for a collectible username."
+    ),
 }
 _USERNAME_RULES = {
     "max": N_("%(platform)s usernames are at most %(max)s characters."),

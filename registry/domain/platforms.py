@@ -73,6 +73,10 @@ class SiteLinks:
     - `bare_segment`: what host/NAME is when profile URLs do not put the handle there:
       "" (not an account), "handle" (threads.net/NAME, a redirect to /@NAME) or a reason.
     - `one_writing_system`: the handle's letters come from one writing system (YouTube).
+    - `collectible_below`: names shorter than this (down to PlatformRules.min_length) exist
+      only as collectible usernames, bought and sold outside the platform's rename rules
+      (Telegram: ordinary usernames have 5 characters or more, collectibles may have 4);
+      0 when the platform has none.
     """
 
     subdomains: str = ""
@@ -84,6 +88,7 @@ class SiteLinks:
     app_links: Mapping[str, tuple[LinkForm, ...]] = field(default_factory=dict)
     bare_segment: str = ""
     one_writing_system: bool = False
+    collectible_below: int = 0
 
 
 NO_SITE_LINKS = SiteLinks()
@@ -171,6 +176,17 @@ _YOUTUBE_PATTERN = r"(?!\p{M})[\p{L}\p{M}\p{Nd}_.\xb7-]+"
 # (username.back() == '_') return false; ... if (username[i - 1] == '_' && username[i] ==
 # '_') return false"; is_allowed_username() adds the 5-character minimum for new names.
 _TELEGRAM_PATTERN = r"[A-Za-z](?:_?[A-Za-z0-9])*"
+
+# Telegram's shortest names are collectible usernames. Telegram FAQ (telegram.org/faq,
+# "Usernames and t.me"): a basic username has at least 5 characters; "collectibles can be
+# less than 5 characters long", are bought and sold on Fragment, and their purchase "gives
+# permanent ownership" (also core.telegram.org/api/fragment). The shortest names Fragment
+# lists have 4 characters (e.g. @meta; PLATFORMS.md, "Handover methods", Telegram: a
+# secondary source). So 4 is the floor the registry accepts, and a name of 4 can only be a
+# collectible, which its owner sells or assigns (an `ownership` handover); a name of 5 or
+# more may be either, and is treated as ordinary.
+TELEGRAM_ORDINARY_MIN_LENGTH = 5
+TELEGRAM_COLLECTIBLE_MIN_LENGTH = 4
 
 # LinkedIn custom URLs: letters, digits and hyphens, 3-100 characters (LinkedIn Help,
 # "Customize your public profile URL"; Sherlock's regexCheck ^[a-zA-Z0-9]{3,100}$).
@@ -332,7 +348,7 @@ PLATFORMS: tuple[PlatformRules, ...] = (
         path_prefixes=("s",),  # t.me/s/NAME is a channel's public preview
         pattern=_TELEGRAM_PATTERN,
         allowed_description=N_("letters, digits and underscores"),
-        min_length=5,
+        min_length=TELEGRAM_COLLECTIBLE_MIN_LENGTH,  # ordinary names: 5 (collectible_below)
         max_length=32,
     ),
     PlatformRules(
@@ -386,7 +402,11 @@ _X_RESERVED = frozenset(
 # Facebook: its own pages at facebook.com/NAME (PLATFORMS.md: groups, pages, watch…);
 # profile.php?id= and /people/NAME/ID name an account by number; facebook.com/share/… and
 # fb.watch are share links that hide the account. The same profiles are served on
-# web., mbasic., touch., business., free., d. and language subdomains (fr-fr.facebook.com).
+# web., mbasic., touch., business., free., d. and language subdomains: a locale's language
+# and region (fr-fr., de-de., es-la., pt-br.) or its language alone (fr., it., de.), as in
+# the links users paste (issue 25: fr.facebook.com/NAME and it.facebook.com/NAME name the
+# profile www.facebook.com/NAME names). Two letters but not lm.: lm.facebook.com/l.php is
+# Facebook's link shim (a redirect to another site), like l.facebook.com.
 _FACEBOOK_RESERVED = frozenset(
     {
         "profile.php",
@@ -510,7 +530,7 @@ SITE_LINKS: dict[str, SiteLinks] = {
         app_links={"twitter": (LinkForm("user", query="screen_name"),)},
     ),
     "facebook": SiteLinks(
-        subdomains=r"web|mbasic|touch|business|free|d|[a-z]{2}-[a-z]{2}",
+        subdomains=r"web|mbasic|touch|business|free|d|(?!lm\Z)[a-z]{2}(?:-[a-z]{2})?",
         other_hosts={"fb.watch": "video"},
         reserved=_FACEBOOK_RESERVED,
         forms=(
@@ -611,6 +631,7 @@ SITE_LINKS: dict[str, SiteLinks] = {
     ),
     "telegram": SiteLinks(
         handle_subdomain_of="t.me",
+        collectible_below=TELEGRAM_ORDINARY_MIN_LENGTH,
         reserved=_TELEGRAM_RESERVED,
         forms=(LinkForm(r"\+.*|joinchat/.+|c/.+", refuse="private"),),
         app_links={
@@ -638,3 +659,11 @@ def get_rules(slug: str) -> PlatformRules:
         return PLATFORMS_BY_SLUG[key]
     except KeyError:
         raise UnknownPlatform(N_('Unknown platform "%(slug)s".'), slug=slug.strip()) from None
+
+
+def is_collectible(slug: str, normalized: str) -> bool:
+    """Whether a handle (its identity key, as parse_handle gives it) can only be a collectible
+    username: owned outright and handed over by its owner (an `ownership` handover), never
+    freed for a rename race. Telegram's names under 5 characters; False on other platforms."""
+    below = SITE_LINKS.get(slug.strip().lower(), NO_SITE_LINKS).collectible_below
+    return 0 < len(normalized) < below

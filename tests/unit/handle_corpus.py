@@ -337,18 +337,23 @@ USERNAME_SPECS = {
         reserved=INSTAGRAM_PAGES,  # no Instagram user, so no Threads profile, has these names
     ),
     # tdlib is_valid_username/is_allowed_username: a letter first; letters, digits,
-    # underscores; not ending with "_", never "__"; 5-32. Deep-link paths are not usernames.
+    # underscores; not ending with "_", never "__"; 5-32, and 4 for a collectible username
+    # (Telegram FAQ: "collectibles can be less than 5 characters long"; Fragment lists 4).
+    # Deep-link paths are not usernames.
     "telegram": UsernameSpec(
         "telegram",
         ALNUM + "_",
-        5,
+        4,
         32,
         first=LETTERS,
         no_end="_",
         end_reason="end_underscore",
         no_double="_",
         double_reason="double_underscore",
-        reserved=("joinchat", "addstickers", "addemoji", "proxy", "socks", "share", "login"),
+        reserved=(
+            *("joinchat", "addstickers", "addemoji", "proxy", "socks", "share", "login"),
+            *("a", "k", "z", "m", "s", "c"),  # t.me/a/, /k/, /z/: the web apps; /s/, /c/
+        ),
     ),
     # Snapchat: a letter first; letters, digits, "-", "_", "."; 3-15.
     "snapchat": UsernameSpec("snapchat", ALNUM + "-_.", 3, 15, first=LETTERS),

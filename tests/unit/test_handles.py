@@ -94,7 +94,7 @@ def test_display_names(slug, name):
         ("threads", 1, 30),
         ("bluesky", 3, 253),
         ("mastodon", 1, 30),
-        ("telegram", 5, 32),
+        ("telegram", 4, 32),  # 4 only for a collectible username
         ("snapchat", 3, 15),
     ],
 )
@@ -399,7 +399,11 @@ def test_surrounding_spaces_and_invisible_marks_are_dropped(raw):
             "Threads handles may only contain letters, digits, periods and underscores.",
         ),
         # Telegram
-        ("telegram", "abcd", "Telegram handles are at least 5 characters."),
+        (
+            "telegram",
+            "abc",
+            "Telegram handles are at least 5 characters, or 4 for a collectible username.",
+        ),
         ("telegram", "a" * 33, "Telegram handles are at most 32 characters."),
         ("telegram", "1gallimard", "Telegram handles must start with a letter."),
         ("telegram", "_gallimard", "Telegram handles must start with a letter."),
