@@ -51,6 +51,7 @@ def handle_body(row: handles.HandleRow, custody: list[CustodyRecord] | None = No
         "platform": row.platform.slug,
         "url": platforms.url_for_handle(row.platform, record.handle),
         "brand": row.brand.slug if row.brand else None,
+        "collectible": row.collectible,
     }
     private = api_can(VIEW_PRIVATE)
     model: type[BaseModel]

@@ -83,6 +83,10 @@ class HandlePublic(SQLModel):
     handle: str
     normalized: str
     url: str
+    collectible: bool = Field(
+        description="A collectible username (Telegram, under 5 characters): owned outright, "
+        "handed over by its owner, never freed for someone else to claim."
+    )
     brand: str | None = Field(description="The brand's slug, or null.")
     holder_kind: str = Field(schema_extra={"json_schema_extra": one_of(HOLDER_KINDS)})
     holder_name: str

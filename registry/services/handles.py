@@ -25,6 +25,7 @@ from registry.domain import limits, recorded
 from registry.domain.handles import ParsedHandle
 from registry.domain.messages import N_, Choices
 from registry.domain.permissions import EDIT_REGISTRY, role_can
+from registry.domain.platforms import is_collectible
 from registry.services import (
     Conflict,
     Forbidden,
@@ -59,6 +60,11 @@ class HandleRow:
     handle: Handle
     platform: Platform
     brand: Brand | None
+
+    @property
+    def collectible(self) -> bool:
+        """A collectible username (Telegram under 5 characters): its owner hands it over."""
+        return is_collectible(self.platform.slug, self.handle.normalized)
 
 
 @dataclass

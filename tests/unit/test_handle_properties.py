@@ -3,9 +3,14 @@
 Whatever a platform accepts, its profile URL pasted back gives the same key on that platform,
 and no other platform of the registry takes that URL for one of its own accounts (LinkedIn's
 pages and members, Instagram and Threads, Mastodon and the rest are separate namespaces).
+The same name written with an invisible character inserted, or in fullwidth letters, is the
+same account or no account: never a second valid key (issue 25).
 """
 
+import sys
+
 import pytest
+import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +87,45 @@ def test_a_profile_url_pasted_back_gives_the_same_key_and_platform(slug):
         check_round_trip(slug, raw)
 
     round_trip()
+
+
+# Every Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt, as the `regex` module's
+# data has it): 4,000 and more, from U+00AD to the tags and variation selectors of plane 14.
+IGNORABLES = regex.findall(
+    r"\p{Default_Ignorable_Code_Point}",
+    "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF),
+)
+
+
+def fullwidth(text: str) -> str:
+    """ASCII "!" to "~" as their fullwidth forms U+FF01 to U+FF5E ("Ｇａｌｌｉｍａｒｄ")."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def check_one_key_per_name(slug: str, raw: str, invisible: str, position: int) -> None:
+    key = accepted_key(slug, raw)
+    if key is None:
+        return
+    at = position % (len(raw) + 1)
+    for spelling in (raw[:at] + invisible + raw[at:], fullwidth(raw), invisible + fullwidth(raw)):
+        assert accepted_key(slug, spelling) in (key, None), (raw, spelling)
+
+
+@pytest.mark.parametrize("slug", [rules.slug for rules in PLATFORMS])
+def test_an_invisible_character_or_fullwidth_letters_never_make_another_key(slug):
+    @SETTINGS
+    @given(strategy(slug), st.sampled_from(IGNORABLES), st.integers(min_value=0, max_value=40))
+    @example("gallimard", "\ufe0f", 5)
+    @example("gallimard", "\u034f", 5)
+    @example("gallimard", "\U000e0100", 9)
+    @example("gallimard.bsky.social", "\u034f", 3)
+    @example("gallimard@mastodon.social", "\ufe0f", 3)
+    def one_key(raw, invisible, position):
+        check_one_key_per_name(slug, raw, invisible, position)
+
+    one_key()
+
+
+def test_the_ignorables_are_the_whole_property():
+    assert len(IGNORABLES) > 4000
+    assert {"\u00ad", "\u034f", "\u200b", "\ufe0f", "\U000e0100", "\U000e01ef"} <= set(IGNORABLES)

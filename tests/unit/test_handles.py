@@ -20,6 +20,7 @@ from registry.domain.platforms import (
     PlatformRules,
     UnknownPlatform,
     get_rules,
+    is_collectible,
 )
 
 SLUGS = [
@@ -1193,3 +1194,157 @@ def test_a_fediverse_address_on_another_platform_of_the_registry_is_refused():
     assert rejection("mastodon", "gallimard@threads.net") == (
         "That address belongs to Threads; choose Threads as the platform."
     )
+
+
+# --- one spelling per name: NFKC, without default-ignorable code points (issue 25) ---------
+
+# Invisible code points users' copy-paste brings along (Default_Ignorable_Code_Point, UCD
+# DerivedCoreProperties.txt): an emoji's variation selector U+FE0F, the combining grapheme
+# joiner U+034F (a mark, \p{M}, which YouTube's letter class took), a zero-width space, a
+# soft hyphen, a supplementary variation selector, a word joiner, a Hangul filler, a tag.
+INVISIBLES = [
+    "\ufe0f",
+    "\u034f",
+    "\u200b",
+    "\u00ad",
+    "\U000e0100",
+    "\u2060",
+    "\u3164",
+    "\U000e0041",
+]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLES)
+@pytest.mark.parametrize("slug", ["youtube", "x", "instagram", "tiktok", "telegram", "facebook"])
+def test_an_invisible_character_inside_a_handle_gives_the_same_key(slug, invisible):
+    parsed = parse(slug, f"Galli{invisible}mard")
+    assert parsed == ParsedHandle("Gallimard", "gallimard")
+
+
+@pytest.mark.parametrize("slug", ["youtube", "x", "instagram", "tiktok", "telegram", "facebook"])
+def test_a_handle_in_fullwidth_letters_is_the_same_handle(slug):
+    assert parse(slug, "\uff27\uff41\uff4c\uff4c\uff49\uff4d\uff41\uff52\uff44") == (
+        ParsedHandle("Gallimard", "gallimard")
+    )
+    assert parse(slug, "\uff20Gallimard").normalized == "gallimard"  # a fullwidth "@"
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw", "key"),
+    [
+        ("youtube", "https://www.youtube.com/@Galli%E2%80%8Bmard", "gallimard"),
+        ("youtube", "https://www.youtube.com/@Galli%EF%B8%8Fmard", "gallimard"),
+        ("x", "https://x.com/Galli%C2%ADmard", "gallimard"),
+        ("x", "\uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0fx.com\uff0fGallimard", "gallimard"),
+        ("mastodon", "@galli\u200bmard@mastodon\u200b.social", "gallimard@mastodon.social"),
+        (
+            "bluesky",
+            "\uff47\uff41\uff4c\uff4c\uff49\uff4d\uff41\uff52\uff44.bsky.social",
+            "gallimard.bsky.social",
+        ),
+        ("youtube", "\ufb01lms", "films"),  # the "fi" ligature is the two letters it shows
+    ],
+)
+def test_links_and_addresses_are_folded_the_same_way(slug, raw, key):
+    assert parse(slug, raw).normalized == key
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw", "message"),
+    [
+        ("youtube", "Gallimard\U0001f4da", "YouTube handles may only contain"),  # an emoji
+        ("youtube", "Galli\u00a0mard", "YouTube handles may only contain"),  # NBSP is a space
+        ("x", "Galli\u2002mard", "X handles may only contain"),
+        (
+            "instagram",
+            "galli\u2025mard",
+            "Instagram handles cannot contain two periods",
+        ),  # TWO DOT LEADER: ".."
+    ],
+)
+def test_what_folding_leaves_is_still_checked_by_the_platform(slug, raw, message):
+    assert rejection(slug, raw).startswith(message)
+
+
+@pytest.mark.parametrize("raw", ["\ufe0f", "\u034f\u200b", "@\U000e0100", " \u3164 "])
+def test_a_handle_of_invisible_characters_only_asks_for_one(raw):
+    assert rejection("youtube", raw) == "Enter a handle."
+
+
+# --- Telegram collectible usernames (issue 25) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw", ["meta", "@Meta", "https://t.me/meta", "meta.t.me", "tg://resolve?domain=meta"]
+)
+def test_telegram_accepts_a_four_character_collectible_username(raw):
+    parsed = parse("telegram", raw)
+    assert (parsed.normalized, parsed.collectible) == ("meta", True)
+
+
+@pytest.mark.parametrize("raw", ["metas", "gallimard", "a" * 32])
+def test_telegram_names_of_five_or_more_are_ordinary(raw):
+    assert parse("telegram", raw).collectible is False
+
+
+def test_telegram_refuses_three_characters_naming_both_minimums():
+    assert rejection("telegram", "abc") == (
+        "Telegram handles are at least 5 characters, or 4 for a collectible username."
+    )
+
+
+def test_short_names_of_other_platforms_are_not_collectible():
+    assert parse("x", "meta").collectible is False
+    assert not is_collectible("x", "meta")
+    assert not is_collectible("tiktok", "ab")
+
+
+def test_is_collectible_reads_the_identity_key_of_any_platform_slug():
+    assert is_collectible("telegram", "meta") and is_collectible(" Telegram ", "meta")
+    assert not is_collectible("telegram", "metas")
+    assert not is_collectible("unknown-platform", "meta")
+
+
+# --- Facebook's locale hosts (issue 25) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host", ["fr", "it", "de", "es", "fr-fr", "de-de", "es-la", "pt-br", "FR", "www.fr"]
+)
+def test_facebook_profiles_on_locale_hosts_name_the_same_username(host):
+    assert parse("facebook", f"https://{host}.facebook.com/Gallimard").normalized == "gallimard"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://lm.facebook.com/l.php?u=https%3A%2F%2Fexample.org",  # the link shim
+        "https://l.facebook.com/l.php?u=https%3A%2F%2Fexample.org",
+        "https://fra.facebook.com/gallimard",
+        "https://fr-fra.facebook.com/gallimard",
+        "https://fr.facebook.com.example.org/gallimard",
+    ],
+)
+def test_facebook_other_subdomains_stay_refused(raw):
+    assert rejection("facebook", raw) == "That link is not a profile URL on Facebook."
+
+
+def test_a_facebook_locale_link_on_another_platform_names_facebook():
+    assert rejection("x", "https://it.facebook.com/gallimard") == (
+        "That address belongs to Facebook; choose Facebook as the platform."
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "raw"),
+    [
+        # These platforms serve no language subdomains (they take ?hl=, ?lang=): none is
+        # accepted for them by the Facebook rule.
+        ("instagram", "https://fr.instagram.com/gallimard"),
+        ("tiktok", "https://fr.tiktok.com/@gallimard"),
+        ("youtube", "https://fr.youtube.com/@gallimard"),
+        ("x", "https://fr.x.com/gallimard"),
+    ],
+)
+def test_other_platforms_do_not_take_language_subdomains(slug, raw):
+    assert rejection(slug, raw).startswith("That link is not a profile URL on")
