@@ -16,6 +16,7 @@ PUBLIC_FIELDS = {
     "handle",
     "normalized",
     "url",
+    "collectible",
     "brand",
     "holder_kind",
     "holder_name",
@@ -240,3 +241,69 @@ def test_invalid_handles_are_422_and_change_nothing(api, app, changes, field):
     assert field in body["fields"], body
     assert handle_count(app) == 0
     assert api.audit_count("handle.create") == 0
+
+
+# --- one record per name, however it is written (issue 25) ---------------------------------
+
+FULLWIDTH_GALLIMARD = "\uff27\uff41\uff4c\uff4c\uff49\uff4d\uff41\uff52\uff44"
+
+
+@pytest.mark.parametrize(
+    "spelling", [FULLWIDTH_GALLIMARD, "galli\u200bmard", "Galli\ufe0fmard", "gallimard\U000e0100"]
+)
+def test_a_youtube_handle_written_with_invisible_or_fullwidth_characters_is_a_409(
+    api, app, spelling
+):
+    token = api.token()
+    first = api.post("/api/v1/handles", {"platform": "youtube", "handle": "gallimard"}, token)
+    assert first.status_code == 201, first.text
+    body = assert_json_error(
+        api.post("/api/v1/handles", {"platform": "youtube", "handle": spelling}, token), 409
+    )
+    assert "already in the registry" in body["error"] and "handle" in body["fields"]
+    assert handle_count(app) == 1
+
+
+def test_the_fullwidth_spelling_is_recorded_as_the_letters_it_shows(api, app):
+    created = api.post(
+        "/api/v1/handles", {"platform": "youtube", "handle": FULLWIDTH_GALLIMARD}, api.token()
+    )
+    assert created.status_code == 201, created.text
+    body = created.get_json()
+    assert (body["handle"], body["normalized"]) == ("Gallimard", "gallimard")
+    assert body["url"] == "https://www.youtube.com/@Gallimard"
+    found = api.get("/api/v1/handles/youtube/" + quote("galli\u034fmard"))
+    assert found.status_code == 200 and found.get_json()["id"] == body["id"]
+
+
+def test_a_handle_still_not_allowed_after_folding_is_422(api, app):
+    body = assert_json_error(
+        api.post(
+            "/api/v1/handles", {"platform": "youtube", "handle": "Gallimard\U0001f4da"}, api.token()
+        ),
+        422,
+    )
+    assert "may only contain" in body["fields"]["handle"]
+    assert handle_count(app) == 0
+
+
+def test_a_telegram_collectible_username_is_marked_collectible(api, make):
+    make.handle("meta", platform="telegram")
+    make.handle("gallimard", platform="telegram")
+    assert api.get("/api/v1/handles/telegram/@Meta").get_json()["collectible"] is True
+    assert api.get("/api/v1/handles/telegram/gallimard").get_json()["collectible"] is False
+    listed = api.get("/api/v1/handles?platform=telegram").get_json()["items"]
+    assert {item["normalized"]: item["collectible"] for item in listed} == {
+        "meta": True,
+        "gallimard": False,
+    }
+
+
+def test_a_facebook_link_on_a_locale_host_is_added(api):
+    created = api.post(
+        "/api/v1/handles",
+        {"platform": "facebook", "handle": "https://it.facebook.com/Gallimard"},
+        api.token(),
+    )
+    assert created.status_code == 201, created.text
+    assert created.get_json()["normalized"] == "gallimard"

@@ -224,6 +224,31 @@ def test_a_changed_line_updates_the_handle_and_records_the_new_holder(app, make)
     assert {"handle.update", "handle.custody"} <= actions
 
 
+def test_an_invisible_or_fullwidth_spelling_updates_the_same_handle(app, make):
+    make.handle("gallimard", platform="youtube", holder_kind="fan", followers=1500)
+    report = run_import(
+        app,
+        csv_file("youtube,galli\u200bmard,,fan,,active,1800,"),
+    )
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    assert stored(app, "gallimard", "youtube").followers == 1800
+    assert count(app, Handle) == 1
+
+
+def test_two_spellings_of_one_name_in_a_file_are_one_handle_named_twice(app):
+    report = run_import(
+        app,
+        csv_file(
+            "youtube,Gallimard,,fan,,active,,",
+            "youtube,\uff27\uff41\uff4c\uff4c\uff49\uff4d\uff41\uff52\uff44,,fan,,active,,",
+            "youtube,Galli\ufe0fmard,,fan,,active,,",
+        ),
+    )
+    assert set(problems_by_line(report)) == {3, 4}
+    assert all("repeats line 2" in message for message in problems_by_line(report).values())
+    assert count(app, Handle) == 0
+
+
 def test_reimporting_the_same_file_changes_nothing_and_writes_no_audit(app, make):
     make.brand("Nespresso")
     data = csv_file(

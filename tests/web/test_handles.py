@@ -179,3 +179,23 @@ def test_a_registry_of_few_brands_offers_them_all_in_a_menu_and_names_an_unknown
     assert '<option value="gallimard" selected>Gallimard</option>' in page
     unknown = client.get("/handles?brand=nope").get_data(as_text=True)
     assert 'No brand with the short name "nope".' in unknown
+
+
+def test_a_handle_with_an_invisible_character_is_the_same_handle(client, auth, app, make):
+    make.handle("gallimard", platform="youtube")
+    auth.login("staff")
+    for spelling in ("galli\u200bmard", "\uff27\uff41\uff4c\uff4c\uff49\uff4d\uff41\uff52\uff44"):
+        response = client.post(
+            "/handles/new", data=handle_form(platform="youtube", handle=spelling)
+        )
+        assert response.status_code == 422
+        assert "already in the registry" in response.text
+    assert count(app, Handle) == 1
+
+
+def test_a_collectible_username_says_so_on_its_page(client, make):
+    collectible = make.handle("meta", platform="telegram")
+    ordinary = make.handle("gallimard", platform="telegram")
+    sentence = "A collectible username: owned outright and handed over only by its owner."
+    assert sentence in client.get(f"/handles/{collectible.id}").text
+    assert sentence not in client.get(f"/handles/{ordinary.id}").text
