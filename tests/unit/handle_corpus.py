@@ -649,6 +649,10 @@ LINKS: dict[str, list[tuple]] = {
         ("https://m.facebook.com/gallimard", "gallimard"),
         ("https://mobile.facebook.com/gallimard", "gallimard"),
         ("https://fr-fr.facebook.com/gallimard", "gallimard"),
+        ("https://fr.facebook.com/gallimard", "gallimard"),
+        ("https://it.facebook.com/Gallimard", "gallimard"),
+        ("https://es-la.facebook.com/gallimard", "gallimard"),
+        ("https://lm.facebook.com/l.php?u=https%3A%2F%2Fgallimard.fr", None, "wrong_site"),
         ("https://web.facebook.com/gallimard", "gallimard"),
         ("https://business.facebook.com/gallimard", "gallimard"),
         ("https://mbasic.facebook.com/gallimard", "gallimard"),
@@ -828,6 +832,8 @@ LINKS: dict[str, list[tuple]] = {
     ],
     "telegram": [
         ("https://t.me/gallimard", "gallimard"),
+        ("https://t.me/meta", "meta"),
+        ("meta.t.me", "meta"),
         ("t.me/gallimard", "gallimard"),
         ("http://t.me/Gallimard", "gallimard"),
         ("https://telegram.me/gallimard", "gallimard"),
@@ -878,6 +884,9 @@ EDGE_CASES: dict[str, list[Case]] = {
     "telegram": [
         refuse("telegram", "gallimard_", "end_underscore"),
         accept("telegram", "galli_mard", "galli_mard"),
+        accept("telegram", "meta", "meta"),  # a collectible username (Fragment)
+        accept("telegram", "@Meta", "meta"),
+        refuse("telegram", "met", "min"),
     ],
 }
 
