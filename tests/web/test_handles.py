@@ -199,3 +199,11 @@ def test_a_collectible_username_says_so_on_its_page(client, make):
     sentence = "A collectible username: owned outright and handed over only by its owner."
     assert sentence in client.get(f"/handles/{collectible.id}").text
     assert sentence not in client.get(f"/handles/{ordinary.id}").text
+
+
+def test_the_lookup_finds_a_handle_typed_in_fullwidth_letters(client, make):
+    make.handle("gallimard", platform="youtube", holder_kind="fan", holder_name="Julien")
+    fullwidth = "\uff27\uff41\uff4c\uff4c\uff49\uff4d\uff41\uff52\uff44"
+    response = client.get("/lookup", query_string={"platform": "youtube", "handle": fullwidth})
+    assert response.status_code == 200, response.text
+    assert "Julien" in response.text
