@@ -14,7 +14,7 @@ which party, and the warnings and steps a platform's rules give a window."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from registry.domain.clock import BusinessCalendar
 from registry.domain.messages import N_, Message
@@ -75,11 +75,19 @@ class PlanFacts:
 
     @property
     def window_end(self) -> datetime:
-        return self.window_start + timedelta(minutes=self.window_minutes)
+        return minutes_after(self.window_start, self.window_minutes)
 
     @property
     def confirmed(self) -> bool:
         return self.holder_confirmed and self.brand_confirmed
+
+
+def minutes_after(moment: datetime, minutes: int) -> datetime:
+    """`minutes` of elapsed time after an aware `moment`, in the moment's own zone. Counted
+    in UTC: Python adds a timedelta to a zone's wall clock, which is an hour off across a
+    change to or from summer time (90 minutes from 01:30 in Paris on 29 March 2026 end at
+    04:00, not 03:00)."""
+    return (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(moment.tzinfo)
 
 
 def confirm_by(scheduled_on: date, calendar: BusinessCalendar, days: int = CONFIRM_DAYS) -> date:

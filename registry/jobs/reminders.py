@@ -10,7 +10,6 @@ messages are sent, so none is sent twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
@@ -56,7 +55,7 @@ def compose(reminder: Reminder, user: User, side: str) -> Outgoing:
     start = reminder.plan.window_start
     if start.tzinfo is None:
         start = start.replace(tzinfo=ZoneInfo("UTC"))
-    end = start + timedelta(minutes=reminder.plan.window_minutes)
+    end = handover.minutes_after(start, reminder.plan.window_minutes)
     # A request context of its own, so the catalogue and url_for work from the command line.
     with current_app.test_request_context("/"), i18n.in_language(language):
         names = {

@@ -7,7 +7,7 @@ standing, platform warnings and steps) are in registry.domain.handover."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_
 from sqlmodel import Session, col
@@ -153,7 +153,7 @@ def schedule(
     calendar = ctx.policy.calendar_for(brand)
     zone = context.brand_zone(brand)
     scheduled_on = context.local_day(now, brand)
-    end = window_start + timedelta(minutes=window_minutes)
+    end = handover.minutes_after(window_start, window_minutes)
     assert request.id is not None  # a stored request has its id
     plan = HandoverPlan(
         request_id=request.id,

@@ -5,7 +5,7 @@ page offers this reader (the forms' rules, from the use cases' own)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -33,7 +33,9 @@ class PlanView:
 
     @property
     def window_end(self) -> datetime:
-        return context.aware(self.plan.window_start) + timedelta(minutes=self.plan.window_minutes)
+        return handover.minutes_after(
+            context.aware(self.plan.window_start), self.plan.window_minutes
+        )
 
     def as_dict(self) -> dict:
         plan = self.plan

@@ -4,6 +4,7 @@ which side, the lock after a handover, and what a platform's rules warn about.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -184,3 +185,54 @@ def test_steps_differ_for_a_domain_handle():
 
 def test_every_platform_rule_names_its_source():
     assert all(rules.source for rules in handover.HANDOVER_RULES.values())
+
+
+# --- windows across a change to or from summer time ---------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_a_window_across_the_spring_change_ends_ninety_minutes_later_in_utc():
+    """Paris moves from 02:00 CET to 03:00 CEST on 29 March 2026: 90 minutes from 01:30
+    CET end at 04:00 CEST (02:00 UTC), not at 03:00 (a wall-clock sum)."""
+    start = datetime(2026, 3, 29, 1, 30, tzinfo=PARIS)
+    end = plan(window_start=start, window_minutes=90).window_end
+    assert end.astimezone(UTC) == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=90)
+    assert (end.hour, end.minute, end.utcoffset()) == (4, 0, timedelta(hours=2))
+
+
+def test_a_window_across_the_autumn_change_ends_sixty_minutes_later_in_utc():
+    """Paris moves from 03:00 CEST back to 02:00 CET on 25 October 2026: 60 minutes from
+    02:30 CEST end at 02:30 CET (01:30 UTC), the same wall-clock time an hour later."""
+    start = datetime(2026, 10, 25, 2, 30, tzinfo=PARIS)  # fold=0: the first 02:30, CEST
+    assert start.utcoffset() == timedelta(hours=2)
+    end = plan(window_start=start, window_minutes=60).window_end
+    assert end.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert (end.hour, end.minute, end.utcoffset()) == (2, 30, timedelta(hours=1))
+
+
+def test_a_window_across_a_change_stands_as_ready_until_its_real_end():
+    """The standing reads the real end: at 03:30 CEST the spring window is still under way."""
+    start = datetime(2026, 3, 29, 1, 30, tzinfo=PARIS)
+    confirmed = plan(
+        window_start=start, window_minutes=90, holder_confirmed=True, brand_confirmed=True
+    )
+    during = datetime(2026, 3, 29, 1, 45, tzinfo=UTC)  # 03:45 CEST
+    assert handover.standing(confirmed, now=during, today=date(2026, 3, 29)) == handover.READY
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes"),
+    [
+        (datetime(2026, 3, 28, 23, 0, tzinfo=PARIS), 24 * 60),
+        (datetime(2026, 10, 24, 22, 15, tzinfo=PARIS), 24 * 60),
+        (datetime(2026, 10, 25, 1, 59, tzinfo=PARIS), 5),
+        (datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=PARIS), 45),
+        (datetime(2026, 7, 1, 12, 0, tzinfo=PARIS), 30),
+    ],
+)
+def test_a_window_lasts_its_minutes_of_elapsed_time(start, minutes):
+    end = handover.minutes_after(start, minutes)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=minutes)
+    assert end.tzinfo is PARIS  # shown in the zone it was given in
