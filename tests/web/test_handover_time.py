@@ -11,8 +11,8 @@ import pytest
 
 from registry.adapters import db
 from registry.adapters.models import User
-from registry.services import handover_plans
 from registry.services import handover as service
+from registry.services import handover_plans
 from tests.factories import context
 
 PARIS = ZoneInfo("Europe/Paris")
