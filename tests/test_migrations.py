@@ -629,3 +629,47 @@ def test_revision_0016_indexes_the_lookalike_keys_of_the_handles_already_there(e
         assert "lookalike_key" not in sqlalchemy.inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_revision_0019_starts_each_handle_s_followers_history_with_its_count(empty_db):
+    from alembic import command
+
+    db.upgrade(empty_db, "0006")
+    _write_0006_data(empty_db)
+    db.upgrade(empty_db, "0018")
+    engine = db.make_engine(empty_db)
+    try:
+        with engine.begin() as conn:  # a count nobody dated, and a handle with none
+            conn.execute(
+                text(
+                    "INSERT INTO handle (version, platform_id, handle, normalized, holder_kind,"
+                    " holder_name, holder_contact, holder_verified, status, followers,"
+                    " notes, private_notes, created_at, updated_at) SELECT 1, platform_id,"
+                    " :name, :normalized, 'unknown', '', '', holder_verified, 'active',"
+                    " :followers, '', '', created_at, updated_at FROM handle"
+                    " WHERE normalized = 'gallimard'"
+                ),
+                [
+                    {"name": "Undated", "normalized": "undated", "followers": 42},
+                    {"name": "Uncounted", "normalized": "uncounted", "followers": None},
+                ],
+            )
+    finally:
+        engine.dispose()
+    db.upgrade(empty_db, "head")
+    history = _table_rows(
+        empty_db,
+        "SELECT h.normalized, c.followers, c.seen_on FROM follower_count c"
+        " JOIN handle h ON h.id = c.handle_id ORDER BY h.normalized",
+    )
+    as_dates = [(name, count, date.fromisoformat(str(day))) for name, count, day in history]
+    assert as_dates == [
+        ("gallimard", 1500, date(2011, 3, 1)),
+        ("undated", 42, RECORDED_AT.date()),
+    ]
+    command.downgrade(db.alembic_config(empty_db), "0018")
+    engine = db.make_engine(empty_db)
+    try:
+        assert "follower_count" not in sqlalchemy.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

@@ -243,6 +243,26 @@ class Handle(Versioned, SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class FollowerCount(SQLModel, table=True):
+    """A handle's followers as counted on a day: its history (DESIGN.md "Evidence"), each new
+    count given kept beside the handle's own `followers` (the latest given). The same count
+    seen on the same day is one entry."""
+
+    __tablename__ = "follower_count"
+    __table_args__ = (
+        UniqueConstraint("handle_id", "seen_on", "followers", name="uq_follower_count"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A handle deleted (by SQL: the registry never deletes one) takes its counts with it.
+    handle_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("handle.id", ondelete="CASCADE"), nullable=False)
+    )
+    followers: int
+    seen_on: date
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
 class LookalikeKey(SQLModel, table=True):
     """The keys a handle is found by when looking for its lookalikes (its core, its words'
     and its one-deletion neighbours: registry.domain.lookalikes.index_keys), written with

@@ -7,7 +7,13 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from registry.adapters import db
-from registry.adapters.models import HANDLE_STATUSES, HOLDER_KINDS, Brand, CustodyRecord
+from registry.adapters.models import (
+    HANDLE_STATUSES,
+    HOLDER_KINDS,
+    Brand,
+    CustodyRecord,
+    FollowerCount,
+)
 from registry.api import bp
 from registry.api.auth import api_can
 from registry.api.errors import ApiError
@@ -38,13 +44,26 @@ from registry.domain.messages import N_
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import requires
 from registry.presentation.words import custody_note
-from registry.services import Invalid, Stale, custody, handles, lookalikes, platforms
+from registry.services import (
+    Invalid,
+    Stale,
+    custody,
+    follower_counts,
+    handles,
+    lookalikes,
+    platforms,
+)
 
 LIST_PARAMETERS = ("platform", "brand", "holder_kind", "status", "q", "page", "per_page")
 
 
-def handle_body(row: handles.HandleRow, custody: list[CustodyRecord] | None = None) -> dict:
-    """A handle as the caller may see it: the private model only for VIEW_PRIVATE."""
+def handle_body(
+    row: handles.HandleRow,
+    custody: list[CustodyRecord] | None = None,
+    counts: list[FollowerCount] | None = None,
+) -> dict:
+    """A handle as the caller may see it: the private model only for VIEW_PRIVATE; with its
+    custody, its follower counts over time too."""
     record = row.handle
     fields = {
         **record.model_dump(),
@@ -60,6 +79,9 @@ def handle_body(row: handles.HandleRow, custody: list[CustodyRecord] | None = No
     else:
         model = HandleDetailPrivate if private else HandleDetailPublic
         fields["custody"] = [custody_fields(entry, custody_note(entry)) for entry in custody]
+        fields["followers_history"] = [
+            {"count": seen.followers, "seen_on": seen.seen_on} for seen in counts or ()
+        ]
     return model.model_validate(fields).model_dump(mode="json")
 
 
@@ -156,7 +178,13 @@ def handle_response(session: Session, row: handles.HandleRow | int):
     if isinstance(row, int):
         row = handles.get_handle(session, row)
     assert row.handle.id is not None  # a stored handle has its id
-    response = jsonify(handle_body(row, custody.custody_history(session, row.handle.id)))
+    response = jsonify(
+        handle_body(
+            row,
+            custody.custody_history(session, row.handle.id),
+            follower_counts.history(session, row.handle.id),
+        )
+    )
     response.set_etag(etag_of(row.handle))
     return response
 

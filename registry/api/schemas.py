@@ -107,12 +107,27 @@ class HandlePrivate(HandlePublic):
     private_notes: str
 
 
+class FollowersSeen(SQLModel):
+    """A follower count given for the handle, and the day it was seen."""
+
+    count: int = Field(ge=0)
+    seen_on: date
+
+
+FOLLOWERS_HISTORY = (
+    "Every follower count given for the handle (`followers` with `followers_seen_on`), "
+    "oldest first; the same count seen on the same day once."
+)
+
+
 class HandleDetailPublic(HandlePublic):
     custody: list[CustodyPublic]
+    followers_history: list[FollowersSeen] = Field(description=FOLLOWERS_HISTORY)
 
 
 class HandleDetailPrivate(HandlePrivate):
     custody: list[CustodyPrivate]
+    followers_history: list[FollowersSeen] = Field(description=FOLLOWERS_HISTORY)
 
 
 class LookalikeOut(SQLModel):

@@ -38,6 +38,7 @@ from registry.services import (
     checked_day,
     checked_text,
     checked_url,
+    follower_counts,
     lookalike_index,
     platforms,
 )
@@ -315,6 +316,14 @@ def add_handles(session: Session, new: list[NewHandle], *, actor: User | None) -
             for n, id_ in zip(new, ids, strict=True)
         ],
     )
+    follower_counts.record_counts(
+        session,
+        (
+            (id_, n.values["followers"], n.values["followers_seen_on"])
+            for n, id_ in zip(new, ids, strict=True)
+            if n.values["followers"] is not None
+        ),
+    )
     by = actor.id if actor else None
     custody_defaults = _defaults(CustodyRecord, handle_id=0, holder_kind="", started_on=date.min)
     holder = ("holder_kind", "holder_name", "holder_contact", "holder_user_id", "holder_verified")
@@ -380,6 +389,7 @@ def edit_handle(ctx: Context, record: Handle, **values) -> Handle:
     """Edit what describes a handle. The holder changes only through `move_custody`."""
     session, actor = ctx.session, ctx.actor
     before = audit.snapshot(record, AUDITED_FIELDS)
+    counted = (record.followers, record.followers_seen_on)
     if "status" in values:
         check_choice(values["status"], HANDLE_STATUSES, "status", "status")
     if "followers" in values:
@@ -395,6 +405,7 @@ def edit_handle(ctx: Context, record: Handle, **values) -> Handle:
         if key in values:
             value = values[key]
             setattr(record, key, value.strip() if isinstance(value, str) else value)
+    _count_followers(ctx, record, counted, seen_on_given=values.get("followers_seen_on"))
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
@@ -409,6 +420,21 @@ def edit_handle(ctx: Context, record: Handle, **values) -> Handle:
         after=audit.snapshot(record, AUDITED_FIELDS),
     )
     return record
+
+
+def _count_followers(
+    ctx: Context, record: Handle, counted: tuple, *, seen_on_given: date | None
+) -> None:
+    """Keep a new follower count in the handle's history. A new count given without its day
+    was seen on the context's day, as when a handle is added."""
+    if record.followers is None or (record.followers, record.followers_seen_on) == counted:
+        return
+    if record.followers != counted[0] and seen_on_given is None:
+        record.followers_seen_on = ctx.today
+    assert record.id is not None  # a stored handle has its id
+    follower_counts.record_count(
+        ctx.session, record.id, record.followers, record.followers_seen_on or ctx.today
+    )
 
 
 @dataclass

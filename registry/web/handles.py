@@ -10,7 +10,15 @@ from registry.adapters import db
 from registry.domain import permissions
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC, VIEW_PRIVATE
 from registry.presentation.access import can, requires
-from registry.services import brands, custody, handles, lookalikes, platforms, request_reads
+from registry.services import (
+    brands,
+    custody,
+    follower_counts,
+    handles,
+    lookalikes,
+    platforms,
+    request_reads,
+)
 from registry.web.forms import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -67,11 +75,14 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
     row = or_404(handles.get_handle, session, handle_id)
     if verify_form is None and not row.handle.holder_verified and can(EDIT_REGISTRY):
         verify_form = VerifyHolderForm(formdata=None, version=str(row.handle.version))
+    counts = follower_counts.history(session, handle_id)
     return render_template(
         "handles/detail.html",
         row=row,
         url=platforms.url_for_handle(row.platform, row.handle.handle),
         history=custody.custody_history(session, handle_id),
+        # The dated counts, once there is more than the one shown beside "Followers".
+        followers_over_time=counts if len(counts) > 1 else [],
         lookalikes=lookalikes.lookalikes_of_handle(session, row),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.

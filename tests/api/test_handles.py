@@ -77,7 +77,7 @@ def test_private_fields_only_for_accounts_that_see_private_data(api, gallimard, 
 def test_visitors_never_see_private_fields(api, gallimard):
     detail = api.get("/api/v1/handles/x/Gallimard")
     assert "julien@example.org" not in detail.text and "signed book" not in detail.text
-    assert set(detail.get_json()) == PUBLIC_FIELDS | {"custody"}
+    assert set(detail.get_json()) == PUBLIC_FIELDS | {"custody", "followers_history"}
     assert "holder_contact" not in detail.get_json()["custody"][0]
     assert "julien@example.org" not in api.get("/api/v1/handles").text
 
@@ -307,3 +307,52 @@ def test_a_facebook_link_on_a_locale_host_is_added(api):
     )
     assert created.status_code == 201, created.text
     assert created.get_json()["normalized"] == "gallimard"
+
+
+# --- followers over time (DESIGN.md "Evidence") ------------------------------------------------
+
+
+def patch_handle(api, body, token):
+    return api.client.patch("/api/v1/handles/x/Gallimard", json=body, headers=api.headers(token))
+
+
+def test_each_new_follower_count_is_kept_oldest_first(api, gallimard):
+    token = api.token("staff")
+    detail = api.get("/api/v1/handles/x/Gallimard").get_json()
+    assert detail["followers_history"] == [{"count": 1500, "seen_on": "2024-01-15"}]
+    answer = patch_handle(api, {"followers": 1800, "followers_seen_on": "2024-06-01"}, token)
+    assert answer.status_code == 200, answer.text
+    # A count seen earlier, given afterwards, takes its place by its day.
+    patch_handle(api, {"followers": 1650, "followers_seen_on": "2024-03-01"}, token)
+    history = api.get("/api/v1/handles/x/Gallimard").get_json()["followers_history"]
+    assert history == [
+        {"count": 1500, "seen_on": "2024-01-15"},
+        {"count": 1650, "seen_on": "2024-03-01"},
+        {"count": 1800, "seen_on": "2024-06-01"},
+    ]
+
+
+def test_the_same_count_on_the_same_day_is_one_entry(api, gallimard):
+    token = api.token("staff")
+    for _ in range(2):
+        answer = patch_handle(api, {"followers": 1800, "followers_seen_on": "2024-06-01"}, token)
+        assert answer.status_code == 200, answer.text
+    patch_handle(api, {"notes": "Still 1,800."}, token)  # followers not given: nothing kept
+    history = api.get("/api/v1/handles/x/Gallimard").get_json()["followers_history"]
+    assert [entry["count"] for entry in history] == [1500, 1800]
+
+
+def test_a_count_given_without_its_day_was_seen_today(api, gallimard):
+    answer = patch_handle(api, {"followers": 2000}, api.token("staff"))
+    body = answer.get_json()
+    assert body["followers_seen_on"] == body["followers_history"][-1]["seen_on"]
+    assert body["followers_seen_on"] != "2024-01-15"
+    assert body["followers_history"][-1]["count"] == 2000
+
+
+def test_the_openapi_document_describes_the_followers_history(api):
+    schemas = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for model in ("HandleDetailPublic", "HandleDetailPrivate"):
+        assert "followers_history" in schemas[model]["required"]
+        assert schemas[model]["properties"]["followers_history"]["type"] == "array"
+    assert set(schemas["FollowersSeen"]["properties"]) == {"count", "seen_on"}

@@ -1,9 +1,11 @@
 """Creating, editing and listing handles through the site."""
 
+from datetime import date
+
 from sqlmodel import func, select
 
 from registry.adapters import db
-from registry.adapters.models import AuditEntry, CustodyRecord, Handle
+from registry.adapters.models import AuditEntry, CustodyRecord, FollowerCount, Handle
 
 
 def count(app, model) -> int:
@@ -92,6 +94,37 @@ def test_edit_changes_status_and_followers_and_is_audited(client, auth, app, mak
         )
     assert (saved.status, saved.followers, saved.notes) == ("for_sale", 1800, "Auction opened")
     assert '"followers": 1500' in entry.before and '"followers": 1800' in entry.after
+
+
+def test_the_handle_page_shows_each_dated_follower_count(client, auth, app, make):
+    """The edit form keeps each new count with its day (the same count on the same day
+    once); the page lists them, oldest first."""
+    handle = make.handle("Gallimard", followers=1500)
+    assert "Followers over time" not in client.get(f"/handles/{handle.id}").text
+    auth.login("staff")
+    for followers, seen_on in (("1800", "2024-06-01"), ("1800", "2024-06-01")):
+        response = client.post(
+            f"/handles/{handle.id}/edit",
+            data={
+                "brand": "",
+                "status": "active",
+                "followers": followers,
+                "followers_seen_on": seen_on,
+                "notes": "",
+            },
+        )
+        assert response.status_code == 302
+    page = client.get(f"/handles/{handle.id}").text
+    shown = page[page.index("Followers over time") :]
+    assert shown.index("1,500") < shown.index("January 15, 2024") < shown.index("1,800")
+    assert "June 1, 2024" in shown and shown.count("<li>") == 2
+    with app.app_context():
+        counts = db.session().exec(
+            select(FollowerCount.followers, FollowerCount.seen_on).where(
+                FollowerCount.handle_id == handle.id
+            )
+        )
+        assert sorted(counts) == [(1500, date(2024, 1, 15)), (1800, date(2024, 6, 1))]
 
 
 def test_negative_followers_are_refused(client, auth, make):

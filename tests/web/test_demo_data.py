@@ -1,0 +1,53 @@
+"""The demo's facts as DESIGN.md "Demo data" tells them (issue 25, "Demo"): Nespresso's
+calendar is the canton of Vaud's, and @Gallimard's followers keep their dated counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from registry.adapters import db
+from registry.adapters.models import Brand
+from registry.fixtures import demo
+from tests.factories import context
+
+# Lundi du Jeûne fédéral: a holiday in Vaud (and a few other cantons), not in Switzerland.
+PRAYER_MONDAY = date(2026, 9, 21)
+
+
+@pytest.fixture
+def seeded(app):
+    with app.app_context():
+        demo.load(context())
+    return app
+
+
+def test_the_demo_puts_nespresso_in_the_canton_of_vaud(seeded):
+    with seeded.app_context():
+        nespresso = db.session().exec(select(Brand).where(Brand.slug == "nespresso")).one()
+        assert (nespresso.country, nespresso.subdivision) == ("CH", "CH-VD")
+        calendar = context().policy.calendar_for(nespresso)
+        assert not calendar.is_business_day(PRAYER_MONDAY)
+        assert calendar.holiday_name(PRAYER_MONDAY)
+        # Switzerland alone keeps the day as a working day: the canton is what adds it.
+        assert context().policy.calendar_of("CH", "").is_business_day(PRAYER_MONDAY)
+
+
+def test_nespressos_page_names_its_canton_and_its_holiday(seeded, client):
+    page = client.get("/brands/nespresso")
+    assert page.status_code == 200
+    assert "Vaud" in page.text
+
+
+def test_gallimards_followers_grew_from_1500_to_1800(seeded, client):
+    answer = client.get("/api/v1/handles/x/Gallimard").get_json()
+    assert answer["followers_history"] == [
+        {"count": 1500, "seen_on": "2011-03-01"},
+        {"count": 1800, "seen_on": "2011-06-01"},
+    ]
+    page = client.get(f"/handles/{answer['id']}").text
+    shown = page[page.index("Followers over time") :]
+    assert shown.index("1,500") < shown.index("March 1, 2011")
+    assert shown.index("March 1, 2011") < shown.index("1,800") < shown.index("June 1, 2011")
