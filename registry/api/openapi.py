@@ -73,7 +73,19 @@ back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed
 meanwhile, the answer is 412 with the current `etag`, and nothing changes. A transition
 may instead say `from_state`, the state it saw: 409 when the request has moved since.
 
-**Times** are ISO 8601. A `happened_at` without an offset is read as UTC.
+**Times** are ISO 8601. A `happened_at` without an offset is read as UTC. A handover
+window's `window_end` is `window_minutes` of elapsed time after `window_start`, across a
+change to or from summer time too.
+
+**Business days** are Monday to Friday without the public holidays of the brand's country
+and subdivision, counted two ways that differ only when the starting day is a day off. A
+request's `due_date` (the reply clock) is the N-th business day after day 0, the day the
+message is read: the day it was sent, or the next business day when that was a weekend or
+a holiday (sent Saturday 2 May 2026 to a French brand: day 0 is Monday 4 May, ten business
+days later is Wednesday 20 May). A handover's `confirm_by` and `outcome_by`, and the
+`not_contacted` flag, count the business days strictly after the day itself, business day
+or not (a window planned on Saturday 5 December 2026 is confirmed by Friday 11 December,
+as one planned on Friday 4 December; an outcome after a Friday window is due Monday).
 """.replace("YEARS", YEARS)
 
 

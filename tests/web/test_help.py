@@ -128,3 +128,25 @@ def test_unset_settings_give_the_rules_own_figures(client, on_first_december):
     assert f"({handover.DEFAULT_WINDOW_MINUTES} minutes by default)" in page
     assert f"within {handover.CONFIRM_DAYS} business days;" in page
     assert f"After {escalation.DEFAULT_ESCALATE_AFTER} unanswered attempts" in page
+
+
+def test_the_page_says_how_each_deadline_counts_its_first_day(client, on_first_december):
+    """Two rules (tests/unit/test_business_day_conventions.py): the reply clock from day 0,
+    the day a message is read; a handover's deadlines from the day itself."""
+    page = unescape(client.get("/help").text)
+    clock_rule = page[page.index('id="day-zero"') : page.index('id="day-itself"')]
+    assert "counts from day 0, the day a message is read" in clock_rule
+    assert "Day 0 itself is not counted" in clock_rule
+    assert "sent on the Saturday after, from the Tuesday" in clock_rule
+    handover_rule = page[page.index('id="day-itself"') :]
+    assert "A handover's deadlines, and the “Not contacted” flag, count from the day itself" in (
+        handover_rule
+    )
+    assert "is due on the Monday" in handover_rule
+
+
+def test_the_api_description_says_both_rules(client):
+    description = client.get("/api/v1/openapi.json").get_json()["info"]["description"]
+    assert "the N-th business day after day 0, the day the\nmessage is read" in description
+    assert "`confirm_by` and `outcome_by`" in description
+    assert "count the business days strictly after the day itself" in description
