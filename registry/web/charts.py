@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 WIDTH = 400  # the viewBox's width; the SVG itself is as wide as its column
 BAR_AREA = 300  # the longest bar; the value is written right of the bars
@@ -92,3 +93,39 @@ def bars(
         )
         for index, (label, text, value, inner, tick) in enumerate(rows)
     )
+
+
+# A sparkline: a small line of a count over time, beside the dated counts it draws (the page
+# lists them, so the drawing itself is hidden from screen readers).
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 160, 40, 4
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    points: str  # the polyline's "x,y x,y…"
+    dots: tuple[tuple[float, float], ...]
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+
+
+def sparkline(series: Sequence[tuple[date, int]]) -> Sparkline | None:
+    """Counts by day (oldest first) as a line: days along, counts up, from the lowest count
+    at the bottom to the highest at the top (all equal: across the middle). None for fewer
+    than two counts."""
+    if len(series) < 2:
+        return None
+    first = series[0][0]
+    span = max((series[-1][0] - first).days, 1)
+    low = min(count for _, count in series)
+    high = max(count for _, count in series)
+    inner_width, inner_height = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def y(count: int) -> float:
+        share = 0.5 if high == low else (count - low) / (high - low)
+        return round(SPARK_PAD + inner_height * (1 - share), 1)
+
+    dots = tuple(
+        (round(SPARK_PAD + inner_width * (day - first).days / span, 1), y(count))
+        for day, count in series
+    )
+    return Sparkline(points=" ".join(f"{x},{y_}" for x, y_ in dots), dots=dots)

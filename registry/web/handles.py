@@ -19,6 +19,7 @@ from registry.services import (
     platforms,
     request_reads,
 )
+from registry.web import charts
 from registry.web.forms import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -83,6 +84,7 @@ def detail(handle_id: int, verify_form: VerifyHolderForm | None = None, status: 
         history=custody.custody_history(session, handle_id),
         # The dated counts, once there is more than the one shown beside "Followers".
         followers_over_time=counts if len(counts) > 1 else [],
+        followers_line=charts.sparkline([(seen.seen_on, seen.followers) for seen in counts]),
         lookalikes=lookalikes.lookalikes_of_handle(session, row),
         show_private=can(VIEW_PRIVATE),
         # Visitors see the button too: it leads them to log in, then to the proposal.

@@ -51,3 +51,6 @@ def test_gallimards_followers_grew_from_1500_to_1800(seeded, client):
     shown = page[page.index("Followers over time") :]
     assert shown.index("1,500") < shown.index("March 1, 2011")
     assert shown.index("March 1, 2011") < shown.index("1,800") < shown.index("June 1, 2011")
+    # Drawn as a line rising from the first count, bottom left, to the second, top right.
+    line = shown[shown.index('<svg class="sparkline"') : shown.index("</svg>")]
+    assert 'points="4.0,36.0 156.0,4.0"' in line and line.count("<circle") == 2

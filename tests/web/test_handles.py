@@ -6,6 +6,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import AuditEntry, CustodyRecord, FollowerCount, Handle
+from registry.web import charts
 
 
 def count(app, model) -> int:
@@ -125,6 +126,17 @@ def test_the_handle_page_shows_each_dated_follower_count(client, auth, app, make
             )
         )
         assert sorted(counts) == [(1500, date(2024, 1, 15)), (1800, date(2024, 6, 1))]
+
+
+def test_the_followers_line_goes_along_the_days_and_up_the_counts():
+    line = charts.sparkline(
+        [(date(2024, 1, 1), 100), (date(2024, 1, 11), 300), (date(2024, 1, 21), 200)]
+    )
+    assert line is not None
+    assert line.dots == ((4.0, 36.0), (80.0, 4.0), (156.0, 20.0))
+    flat = charts.sparkline([(date(2024, 1, 1), 5), (date(2024, 1, 1), 5)])
+    assert flat is not None and {y for _, y in flat.dots} == {20.0}
+    assert charts.sparkline([(date(2024, 1, 1), 5)]) is None
 
 
 def test_negative_followers_are_refused(client, auth, make):
