@@ -554,6 +554,7 @@ class EvidenceHandle(SQLModel):
     platform: str
     platform_name: str
     url: str = Field(description="The profile's address.")
+    followers_history: list[FollowersSeen] = Field(description=FOLLOWERS_HISTORY)
 
 
 class EvidenceBrand(SQLModel):

@@ -17,7 +17,14 @@ from registry.adapters.models import ContactPoint
 from registry.domain import handover as rules
 from registry.domain import permissions, recorded
 from registry.domain.permissions import VIEW_PRIVATE, role_can
-from registry.services import custody, handover_plans, platforms, request_reads, timeline
+from registry.services import (
+    custody,
+    follower_counts,
+    handover_plans,
+    platforms,
+    request_reads,
+    timeline,
+)
 from registry.services.context import Context
 
 
@@ -78,6 +85,10 @@ def pack(ctx: Context, request_id: int) -> dict:
             "platform": platform.slug,
             "platform_name": platform.name,
             "url": platforms.url_for_handle(platform, handle.handle),
+            "followers_history": [
+                {"count": seen.followers, "seen_on": seen.seen_on}
+                for seen in follower_counts.history(session, request.handle_id)
+            ],
         },
         "brand": {
             "slug": brand.slug,

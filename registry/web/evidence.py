@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from registry.presentation.formats import long_date, long_datetime
+from registry.presentation.formats import long_date, long_datetime, thousands
 from registry.presentation.labels import label
 from registry.presentation.words import as_text
 
@@ -118,6 +118,12 @@ def _handle(pdf: _Pack, handle: Section) -> None:
     _fact(pdf, _("Handle"), "@" + handle["handle"])
     _fact(pdf, _("Platform"), handle["platform_name"])
     _fact(pdf, _("Profile"), handle["url"])
+    if handle["followers_history"]:  # the counts seen over time, oldest first
+        counts = (
+            f"{thousands(seen['count'])} ({_('on %(date)s', date=long_date(seen['seen_on']))})"
+            for seen in handle["followers_history"]
+        )
+        _fact(pdf, _("Followers"), ", ".join(counts))
 
 
 def _brand(pdf: _Pack, brand: Section | None) -> None:

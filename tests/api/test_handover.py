@@ -227,6 +227,7 @@ def test_the_evidence_pack_holds_what_a_platform_form_asks_for(api, agreed):
         "platform": "x",
         "platform_name": "X",
         "url": "https://x.com/Gallimard",
+        "followers_history": [],  # nobody counted them
     }
     assert pack["brand"]["slug"] == "gallimard" and pack["brand"]["name"] == "Gallimard"
     assert pack["request"]["state"] == "agreed" and pack["request"]["terms"] == "free"

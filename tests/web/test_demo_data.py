@@ -3,14 +3,17 @@ calendar is the canton of Vaud's, and @Gallimard's followers keep their dated co
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from registry.adapters import db
-from registry.adapters.models import Brand
+from registry.adapters.models import Brand, Handle, TransferRequest, User
 from registry.fixtures import demo
+from registry.services import evidence
 from tests.factories import context
 
 # Lundi du Jeûne fédéral: a holiday in Vaud (and a few other cantons), not in Switzerland.
@@ -54,3 +57,24 @@ def test_gallimards_followers_grew_from_1500_to_1800(seeded, client):
     # Drawn as a line rising from the first count, bottom left, to the second, top right.
     line = shown[shown.index('<svg class="sparkline"') : shown.index("</svg>")]
     assert 'points="4.0,36.0 156.0,4.0"' in line and line.count("<circle") == 2
+
+
+def test_gallimards_evidence_pack_gives_both_dated_counts(seeded, client, auth):
+    with seeded.app_context():
+        session = db.session()
+        handle = session.exec(select(Handle).where(Handle.normalized == "gallimard")).one()
+        request_id = session.exec(
+            select(TransferRequest.id).where(TransferRequest.handle_id == handle.id)
+        ).first()
+        assert request_id is not None
+        staff = session.exec(select(User).where(User.role == "staff")).first()
+        content = evidence.pack(context(staff), request_id)
+    assert content["handle"]["followers_history"] == [
+        {"count": 1500, "seen_on": date(2011, 3, 1)},
+        {"count": 1800, "seen_on": date(2011, 6, 1)},
+    ]
+    auth.login("staff", email="staff-reader@example.org")
+    pdf = client.get(f"/requests/{request_id}/evidence.pdf", headers={"Accept-Language": "en"})
+    assert pdf.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "1,500 (on March 1, 2011), 1,800 (on June 1, 2011)" in " ".join(text.split())
