@@ -21,6 +21,7 @@ from registry.services import (
     csv_format,
     csv_import,
     custody,
+    follower_counts,
     handles,
     platforms,
 )
@@ -751,3 +752,23 @@ def test_a_finished_job_s_page_shows_its_report(client, auth, app):
     assert page.status_code == 422  # refused: a line is wrong
     assert "Nothing was imported" in page.text
     assert '<td class="num">3</td>' in page.text
+
+
+def test_an_import_keeps_each_follower_count_in_the_handles_history(app, make):
+    make.handle("Gallimard", followers=1500)  # counted on 15 January 2024
+    run_import(
+        app, csv_file("x,gallimard,,unknown,,active,1800,", "x,Flammarion,,unknown,,active,90,")
+    )
+    run_import(app, csv_file("x,gallimard,,unknown,,active,1800,"))  # the same count again
+    with app.app_context():
+        session = db.session()
+        gallimard, flammarion = (stored(app, name) for name in ("gallimard", "flammarion"))
+        assert [
+            (c.followers, c.seen_on) for c in follower_counts.history(session, gallimard.id)
+        ] == [
+            (1500, date(2024, 1, 15)),
+            (1800, TODAY),
+        ]
+        assert [
+            (c.followers, c.seen_on) for c in follower_counts.history(session, flammarion.id)
+        ] == [(90, TODAY)]
