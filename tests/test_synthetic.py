@@ -17,12 +17,13 @@ from registry.adapters.models import (
     Brand,
     ContactAttempt,
     CustodyRecord,
+    FollowerCount,
     Handle,
     Platform,
     TransferRequest,
     User,
 )
-from registry.domain import clock, workflow
+from registry.domain import clock, recorded, workflow
 from registry.domain.handles import parse_handle
 from registry.domain.platforms import PLATFORMS
 from registry.domain.vocabulary import HandleStatus, HolderKind, State, values
@@ -350,3 +351,29 @@ def test_flags_from_the_database_are_the_flags_each_request_s_attempts_give(
             assert listed == expected, as_of
             checked += len(expected)
     assert checked > 20  # the days asked do flag requests
+
+
+def test_each_counted_handle_has_its_followers_history(runner, app):
+    """As the registry keeps them: oldest first, ending with the handle's current count; a
+    handle handed over to its brand (its followers grew) keeps the count from before too."""
+    generated(runner)
+    with app.app_context():
+        session = db.session()
+        counts = defaultdict(list)
+        for row in session.exec(
+            select(FollowerCount).order_by(FollowerCount.seen_on, FollowerCount.id)
+        ):
+            counts[row.handle_id].append((row.followers, row.seen_on))
+        counted = session.exec(select(Handle).where(Handle.followers.is_not(None))).all()
+        handed_over = set(
+            session.exec(
+                select(CustodyRecord.handle_id).where(
+                    CustodyRecord.note_code == recorded.HANDED_OVER
+                )
+            )
+        )
+    assert counted and set(counts) == {handle.id for handle in counted}
+    for handle in counted:
+        assert counts[handle.id][-1] == (handle.followers, handle.followers_seen_on)
+    grown = [h for h in counted if h.id in handed_over and len(counts[h.id]) > 1]
+    assert grown  # some handed-over handles show their growth
