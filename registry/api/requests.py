@@ -84,6 +84,9 @@ def plan_body(plan: HandoverPlan | None) -> dict | None:
     shown = handover_plans.view(context(), plan)
     body = shown.as_dict()
     body["warnings"] = [translate_message(warning) for warning in shown.warnings]
+    body["steps"] = {
+        party: [translate_message(step) for step in done] for party, done in shown.steps.items()
+    }
     return body
 
 

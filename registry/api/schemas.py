@@ -272,11 +272,22 @@ class Confirmations(SQLModel):
     brand: ConfirmationOut | None
 
 
+class HandoverSteps(SQLModel):
+    holder: list[str] = Field(description="What the holder does, in order.")
+    brand: list[str] = Field(description="What the brand does, in order.")
+
+
 class HandoverPlanOut(SQLModel):
     id: int
-    window_start: datetime
-    window_end: datetime
-    window_minutes: int
+    method: str = Field(
+        description="How the name changes hands on the platform.",
+        schema_extra={"json_schema_extra": one_of(handover.METHODS)},
+    )
+    window_start: datetime | None = Field(
+        description="null for an ownership change planned without a window."
+    )
+    window_end: datetime | None
+    window_minutes: int | None
     timezone: str
     notes: str
     confirmations: Confirmations = Field(description="null for a side that has not confirmed.")
@@ -289,8 +300,36 @@ class HandoverPlanOut(SQLModel):
     )
     outcome_reason: str | None
     warnings: list[str] = Field(
-        description="What the platform's rules say against this window, in the caller's language."
+        description="What the platform's rules say against this plan, each with its source, "
+        "in the caller's language."
     )
+    steps: HandoverSteps = Field(
+        description="What each side does on the platform, in the caller's language."
+    )
+
+
+class PlatformOut(SQLModel):
+    slug: str
+    name: str
+    handover_method: str = Field(
+        description="How a name changes hands there: rename (the holder frees it, the brand "
+        "claims it at once), ownership (the account changes owners), impossible (never), "
+        "domain (the brand's own domain becomes its handle).",
+        schema_extra={"json_schema_extra": one_of(handover.METHODS)},
+    )
+    handover_source: str = Field(description="Where that method is written.")
+    min_length: int
+    max_length: int
+
+
+class PlatformList(SQLModel):
+    items: list[PlatformOut]
+
+
+class HandoverAlternative(SQLModel):
+    kind: str
+    text: str = Field(description="In the caller's language.")
+    source: str
 
 
 class HandoverPlans(SQLModel):
@@ -299,7 +338,11 @@ class HandoverPlans(SQLModel):
 
 
 class HandoverCreate(WriteModel):
-    window_start: Moment = Field(description="ISO 8601 with an offset; in the future.")
+    window_start: Moment | None = Field(
+        default=None,
+        description="ISO 8601 with an offset; in the future. Optional for an ownership "
+        "change (the platform's `handover_method` is `ownership`), required otherwise.",
+    )
     window_minutes: int = Field(
         default=handover.DEFAULT_WINDOW_MINUTES,
         ge=handover.MIN_WINDOW_MINUTES,
@@ -580,9 +623,9 @@ class EvidenceDecision(SQLModel):
 
 
 class EvidencePlan(SQLModel):
-    window_start: datetime
-    window_end: datetime
-    window_minutes: int
+    window_start: datetime | None
+    window_end: datetime | None
+    window_minutes: int | None
     timezone: str
     confirm_by: date
     outcome_by: date
