@@ -380,6 +380,11 @@ class RequestDetail(RequestOut):
         description="Null while no channel had enough unanswered attempts, or when closed."
     )
     handover: HandoverPlanOut | None = Field(description="The current handover plan, or null.")
+    warnings: list[str] = Field(
+        description="What the platform's own rules say against the request (terms `sale` or "
+        "`donation` where the platform forbids paying for a name), with the platform's "
+        "trademark route, in the caller's language. A warning, not a refusal."
+    )
 
 
 class RequestCreate(WriteModel):

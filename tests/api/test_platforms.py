@@ -169,3 +169,38 @@ def test_bluesky_plans_a_domain_handle(api, make):
     assert plan["method"] == "domain"
     assert any("_atproto" in step for step in plan["steps"]["brand"])
     assert any("not freed" in w for w in plan["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("platform", "terms", "route"),
+    [
+        ("x", "sale", "help.x.com/en/rules-and-policies/x-username-squatting"),
+        ("threads", "donation", "help.instagram.com/581066165581870"),
+    ],
+)
+def test_paid_terms_against_the_platform_s_rules_warn_when_proposed_and_in_the_plan(
+    api, make, platform, terms, route
+):
+    make.brand("Gallimard")
+    staff = api.token("staff")
+    body = {"platform": platform, "handle": "gallimard", "brand": "gallimard", "kind": "claim"}
+    answer = api.post("/api/v1/requests", {**body, "terms": terms, "amount": 500}, staff)
+    assert answer.status_code == 201, answer.text  # a warning, not a refusal
+    proposed = answer.get_json()
+    assert any(route in w and "trademark" in w for w in proposed["warnings"])
+    request_id = proposed["id"]
+    for step in ("contacting", "in_discussion", "agreed"):
+        moved = api.post(f"/api/v1/requests/{request_id}/transition", {"to": step}, staff)
+        assert moved.status_code == 200, moved.text
+    start = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    plan = api.post(f"/api/v1/requests/{request_id}/handover", {"window_start": start}, staff)
+    assert plan.status_code == 201, plan.text
+    assert any(route in w for w in plan.get_json()["warnings"])
+
+
+def test_free_terms_warn_of_nothing(api, make):
+    make.brand("Gallimard")
+    body = {"platform": "x", "handle": "gallimard", "brand": "gallimard", "kind": "claim"}
+    answer = api.post("/api/v1/requests", {**body, "terms": "free"}, api.token("staff"))
+    assert answer.status_code == 201, answer.text
+    assert answer.get_json()["warnings"] == []
