@@ -123,6 +123,11 @@ def test_an_ownership_change_needs_no_window(api, app, make):
     with app.app_context():
         stored = db.session().get(HandoverPlan, plan["id"])
         assert stored.window_start is None
+    # The evidence pack shows it too, without a window.
+    pack = api.get(f"/api/v1/requests/{agreed.id}/evidence", staff)
+    assert pack.status_code == 200, pack.text
+    (shown,) = pack.get_json()["plans"]
+    assert shown["window_start"] is None and shown["window_minutes"] is None
 
 
 def test_a_claimed_ownership_change_completes_the_request_and_moves_custody(api, app, make):

@@ -413,6 +413,8 @@ def test_staff_plan_an_ownership_change_without_a_window(app, make, client, auth
     assert "Wait the delay the platform sets for a new owner, then remove the holder." in words
     assert "An owner must have held the role for 7 days" in words
     assert "frees the old name" not in words
+    pdf = client.get(f"/requests/{request.id}/evidence.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 
 
 def test_a_rename_platform_still_asks_for_the_window_s_start(make, client, auth):
