@@ -167,7 +167,7 @@ LABELS: dict[str, dict[str, object]] = {
     "standing": {
         "awaiting_confirmations": _l("Awaiting confirmations"),
         "ready": _l("Ready: both sides confirmed"),
-        "awaiting_outcome": _l("Window over: outcome to record"),
+        "awaiting_outcome": _l("Outcome to record"),  # the window is over, or no window (ownership)
         "outcome_overdue": _l("Outcome overdue"),
         "lapsed": _l("Lapsed"),
         "claimed": _l("Claimed by the brand"),
