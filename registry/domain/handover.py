@@ -444,7 +444,8 @@ HANDOVER_RULES: dict[str, HandoverRules] = {
                     "Keep the account where it is: the handle names its server, so the "
                     "brand can use its own server or domain for its own name."
                 ),
-                "docs.joinmastodon.org/user/moving",
+                "PLATFORMS.md, Handover methods (2026-12-07): a Mastodon handle includes its "
+                "instance",
             ),
         ),
     ),
