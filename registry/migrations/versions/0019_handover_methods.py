@@ -4,8 +4,8 @@ A platform whose accounts change owners without freeing the name (a YouTube chan
 Brand Account, a Facebook Page, a LinkedIn Page, a Telegram channel) is planned without a
 swap window: `handover_plan.window_start` may be empty. Plans already there keep theirs.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 17:30:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlmodel
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
