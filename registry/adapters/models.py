@@ -403,8 +403,9 @@ class HandoverPlan(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     version: int = version_field()
     request_id: int = Field(foreign_key="transfer_request.id", index=True)
-    window_start: datetime
-    window_minutes: int
+    # None for an ownership change planned without a window (registry.domain.handover).
+    window_start: datetime | None = None
+    window_minutes: int  # 0 without a window
     timezone: str = Field(max_length=64)  # the zone the window was given in
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     scheduled_on: date

@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         handles,
         handover,
         openapi,
+        platforms,
         requests,
     )
     from registry.presentation.extensions import csrf

@@ -12,6 +12,7 @@ from registry.api.inputs import body_as, check_known_parameters, run_use_case
 from registry.api.requests import created, plan_body, visible_row
 from registry.api.schemas import (
     EvidencePack,
+    HandoverAlternative,
     HandoverConfirm,
     HandoverCreate,
     HandoverOutcome,
@@ -23,7 +24,7 @@ from registry.domain.messages import N_
 from registry.domain.permissions import MEMBER
 from registry.presentation.access import requires
 from registry.presentation.words import as_text, translate_message
-from registry.services import NotFound, evidence, handover, handover_plans
+from registry.services import Conflict, NotFound, evidence, handover, handover_plans
 
 
 def _request_id(raw: str) -> int:
@@ -33,6 +34,18 @@ def _request_id(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not limits.is_id(int(raw)):
         raise NotFound(N_("No such transfer request."))
     return int(raw)
+
+
+def _alternatives_in_words(refused: Conflict) -> None:
+    """A refusal naming what the brand can do instead (a platform where the name never
+    changes hands): each alternative in the caller's language."""
+    if "alternatives" in refused.extra:
+        refused.extra["alternatives"] = [
+            HandoverAlternative.model_validate(
+                {**each, "text": translate_message(each["text"])}
+            ).model_dump(mode="json")
+            for each in refused.extra["alternatives"]
+        ]
 
 
 def _plan_out(plan) -> dict:
@@ -65,13 +78,17 @@ def handover_schedule(request_id: str):
     visible_row(number)  # before the body: someone kept out learns nothing from it
     handover.require_door(context().actor, "schedule")
     body = body_as(HandoverCreate)
-    plan = run_use_case(
-        handover.schedule,
-        number,
-        window_start=body.window_start,
-        window_minutes=body.window_minutes,
-        notes=body.notes,
-    )
+    try:
+        plan = run_use_case(
+            handover.schedule,
+            number,
+            window_start=body.window_start,
+            window_minutes=body.window_minutes,
+            notes=body.notes,
+        )
+    except Conflict as refused:
+        _alternatives_in_words(refused)
+        raise
     return created(_plan_out(plan), f"/api/v1/requests/{number}/handover")
 
 

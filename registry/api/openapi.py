@@ -36,6 +36,8 @@ READ_MODELS = (
     s.HandoverPlans,
     s.EvidencePack,
     s.LookalikeList,
+    s.PlatformList,
+    s.HandoverAlternative,
 )
 WRITE_MODELS = (
     s.HandleCreate,
@@ -122,6 +124,17 @@ def _schemas() -> dict:
             "handle": {"type": "string"},
             "normalized": {"type": "string"},
             "url": {"type": "string"},
+        },
+    }
+    components["HandoverImpossible"] = {
+        "allOf": [{"$ref": REF.format(model="Error")}],
+        "type": "object",
+        "description": "A 409 refusal. On a platform whose `handover_method` is `impossible`, "
+        "`method` says so and `alternatives` name what the brand can do instead, each with "
+        "its source.",
+        "properties": {
+            "method": {"type": "string"},
+            "alternatives": {"type": "array", "items": _ref("HandoverAlternative")},
         },
     }
     components["HandlePage"] = _page_of(["HandlePublic", "HandlePrivate"])
@@ -473,6 +486,22 @@ def _paths() -> dict:
             ),
         },
         **_handover_paths(),
+        "/api/v1/platforms": {
+            "get": _operation(
+                "platforms_index",
+                "The platforms, their handle lengths and how a name changes hands there",
+                {
+                    "200": _json(_ref("PlatformList"), "Every platform, by name."),
+                    "400": _error("BadRequest"),
+                },
+                description="`handover_method`: `rename` (the holder frees the name and the "
+                "brand claims it at once, in a window), `ownership` (the account itself "
+                "changes owners: no window), `impossible` (the name never passes to another "
+                "account: planning a handover answers 409 with `alternatives`), `domain` (the "
+                "brand's own domain becomes its handle). `handover_source`: where it is "
+                "written.",
+            ),
+        },
         "/api/v1/brands": {
             "post": _operation(
                 "brand_create",
@@ -574,11 +603,21 @@ def _handover_paths() -> dict:
                         },
                     },
                     **refusals,
+                    "409": _json(
+                        _ref("HandoverImpossible"),
+                        "The request is not agreed, a plan is under way, or the name can never "
+                        "change hands on its platform (then with `alternatives`).",
+                    ),
                 },
-                description="By staff. The holder frees the name in the window and the brand "
-                "claims it. Both sides confirm by `confirm_by`; `warnings` say what the "
-                "platform's rules hold against the window. 409 when the request is not agreed "
-                "or a plan is under way (a lapsed plan is closed and replaced).",
+                description="By staff. The plan follows the platform's `handover_method` "
+                "(`GET /api/v1/platforms`): for `rename` and `domain`, a window (`window_start`, "
+                "required) in which the holder frees the name or the brand sets its domain; "
+                "for `ownership`, the account changes owners and `window_start` is optional. "
+                "Both sides confirm by `confirm_by`; `method` and `steps` say what each side "
+                "does; `warnings` say what the platform's rules hold against the plan, each "
+                "with its source. 409 when the request is not agreed, a plan is under way (a "
+                "lapsed plan is closed and replaced), or the platform's method is `impossible` "
+                "(with `alternatives`).",
                 parameters=[REQUEST_ID],
                 requestBody=_body("HandoverCreate"),
             ),

@@ -84,6 +84,9 @@ def plan_body(plan: HandoverPlan | None) -> dict | None:
     shown = handover_plans.view(context(), plan)
     body = shown.as_dict()
     body["warnings"] = [translate_message(warning) for warning in shown.warnings]
+    body["steps"] = {
+        party: [translate_message(step) for step in done] for party, done in shown.steps.items()
+    }
     return body
 
 
@@ -105,6 +108,7 @@ def detail_body(row: request_reads.RequestRow, *, as_of: date) -> dict:
         attempts=[attempt.model_dump() for attempt in shown.recorded_attempts],
         escalation=shown.escalation.as_dict() if shown.escalation else None,
         handover=plan_body(handover_plans.current_plan(ctx.session, row.request.id)),
+        warnings=[translate_message(shown.terms_warning)] if shown.terms_warning else [],
     )
     return RequestDetail.model_validate(fields).model_dump(mode="json")
 

@@ -287,11 +287,22 @@ class Confirmations(SQLModel):
     brand: ConfirmationOut | None
 
 
+class HandoverSteps(SQLModel):
+    holder: list[str] = Field(description="What the holder does, in order.")
+    brand: list[str] = Field(description="What the brand does, in order.")
+
+
 class HandoverPlanOut(SQLModel):
     id: int
-    window_start: datetime
-    window_end: datetime
-    window_minutes: int
+    method: str = Field(
+        description="How the name changes hands on the platform.",
+        schema_extra={"json_schema_extra": one_of(handover.METHODS)},
+    )
+    window_start: datetime | None = Field(
+        description="null for an ownership change planned without a window."
+    )
+    window_end: datetime | None
+    window_minutes: int | None
     timezone: str
     notes: str
     confirmations: Confirmations = Field(description="null for a side that has not confirmed.")
@@ -304,8 +315,36 @@ class HandoverPlanOut(SQLModel):
     )
     outcome_reason: str | None
     warnings: list[str] = Field(
-        description="What the platform's rules say against this window, in the caller's language."
+        description="What the platform's rules say against this plan, each with its source, "
+        "in the caller's language."
     )
+    steps: HandoverSteps = Field(
+        description="What each side does on the platform, in the caller's language."
+    )
+
+
+class PlatformOut(SQLModel):
+    slug: str
+    name: str
+    handover_method: str = Field(
+        description="How a name changes hands there: rename (the holder frees it, the brand "
+        "claims it at once), ownership (the account changes owners), impossible (never), "
+        "domain (the brand's own domain becomes its handle).",
+        schema_extra={"json_schema_extra": one_of(handover.METHODS)},
+    )
+    handover_source: str = Field(description="Where that method is written.")
+    min_length: int
+    max_length: int
+
+
+class PlatformList(SQLModel):
+    items: list[PlatformOut]
+
+
+class HandoverAlternative(SQLModel):
+    kind: str
+    text: str = Field(description="In the caller's language.")
+    source: str
 
 
 class HandoverPlans(SQLModel):
@@ -314,7 +353,11 @@ class HandoverPlans(SQLModel):
 
 
 class HandoverCreate(WriteModel):
-    window_start: Moment = Field(description="ISO 8601 with an offset; in the future.")
+    window_start: Moment | None = Field(
+        default=None,
+        description="ISO 8601 with an offset; in the future. Optional for an ownership "
+        "change (the platform's `handover_method` is `ownership`), required otherwise.",
+    )
     window_minutes: int = Field(
         default=handover.DEFAULT_WINDOW_MINUTES,
         ge=handover.MIN_WINDOW_MINUTES,
@@ -352,6 +395,11 @@ class RequestDetail(RequestOut):
         description="Null while no channel had enough unanswered attempts, or when closed."
     )
     handover: HandoverPlanOut | None = Field(description="The current handover plan, or null.")
+    warnings: list[str] = Field(
+        description="What the platform's own rules say against the request (terms `sale` or "
+        "`donation` where the platform forbids paying for a name), with the platform's "
+        "trademark route, in the caller's language. A warning, not a refusal."
+    )
 
 
 class RequestCreate(WriteModel):
@@ -596,9 +644,9 @@ class EvidenceDecision(SQLModel):
 
 
 class EvidencePlan(SQLModel):
-    window_start: datetime
-    window_end: datetime
-    window_minutes: int
+    window_start: datetime | None
+    window_end: datetime | None
+    window_minutes: int | None
     timezone: str
     confirm_by: date
     outcome_by: date

@@ -2,11 +2,14 @@
 domain names — named parties, an authorisation from each, a clock per step with a stated
 default when it runs out, a record of what happened, and a lock afterwards.
 
-On most platforms a handle cannot be moved between accounts: during an agreed window the
-holder renames their account (freeing the name) and the brand renames its own to the freed
-name at once, before anyone else can take it. A plan names the window, records each side's
-confirmation, and ends with an outcome: `claimed` (the request completes and custody moves)
-or `failed` (the request is agreed again, ready for another window).
+How a name changes hands depends on the platform (its `HandoverMethod`, data with its source
+in HANDOVER_RULES): by `rename` (during an agreed window the holder renames their account,
+freeing the name, and the brand renames its own to the freed name at once, before anyone
+else can take it), by `ownership` (the account itself changes owners and keeps its name: no
+window is needed), by `domain` (Bluesky: the brand's own domain becomes its handle), or not
+at all (`impossible`: the plan is refused and the alternatives are named). A plan records
+each side's confirmation and ends with an outcome: `claimed` (the request completes and
+custody moves) or `failed` (the request is agreed again, ready for another plan).
 
 Pure rules, no Flask and no database: deadlines, a plan's standing on a day, who confirms for
 which party, and the warnings and steps a platform's rules give a window."""
@@ -15,9 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 
 from registry.domain.clock import BusinessCalendar
 from registry.domain.messages import N_, Message
+from registry.domain.vocabulary import Terms
 
 HOLDER, BRAND = "holder", "brand"
 PARTIES: tuple[str, ...] = (HOLDER, BRAND)
@@ -72,6 +77,7 @@ class PlanFacts:
     holder_confirmed: bool = False
     brand_confirmed: bool = False
     outcome: str | None = None
+    timed: bool = True  # False: an ownership plan without a window (window_start: planned)
 
     @property
     def window_end(self) -> datetime:
@@ -108,10 +114,11 @@ def standing(plan: PlanFacts, *, now: datetime, today: date) -> str:
     if plan.outcome == FAILED:
         return FAILED_STANDING
     if plan.confirmed:
-        if now < plan.window_end:
+        # A plan without a window (an ownership change) awaits its outcome once confirmed.
+        if plan.timed and now < plan.window_end:
             return READY
         return OUTCOME_OVERDUE if today > plan.outcome_by else AWAITING_OUTCOME
-    if today > plan.confirm_by or now >= plan.window_start:
+    if today > plan.confirm_by or (plan.timed and now >= plan.window_start):
         return LAPSED
     return AWAITING_CONFIRMATIONS
 
@@ -179,129 +186,411 @@ def lock_ends(completed_on: date, days: int = DEFAULT_LOCK_DAYS) -> date:
     return completed_on + timedelta(days=days)
 
 
-# --- platform rules that matter for a handover ------------------------------------------------
+# --- how each platform hands a name over ------------------------------------------------------
+
+
+class HandoverMethod(StrEnum):
+    """How a name changes hands on a platform (DESIGN.md "Handover by platform")."""
+
+    RENAME = "rename"  # the holder frees the name, the brand claims it at once: a window
+    OWNERSHIP = "ownership"  # the account itself changes owners and keeps its name
+    IMPOSSIBLE = "impossible"  # the name can never pass to another account
+    DOMAIN = "domain"  # the brand's own domain becomes its handle (Bluesky)
+
+
+RENAME, OWNERSHIP, IMPOSSIBLE, DOMAIN = (
+    HandoverMethod.RENAME,
+    HandoverMethod.OWNERSHIP,
+    HandoverMethod.IMPOSSIBLE,
+    HandoverMethod.DOMAIN,
+)
+METHODS: tuple[str, ...] = tuple(HandoverMethod)
+
+# Terms under which a name is paid for: a sale, or a donation given in exchange for it.
+PAID_TERMS: frozenset[str] = frozenset({Terms.SALE, Terms.DONATION})
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A sentence about a platform (English, marked for the catalogue) and where it is
+    written (`source`, shown beside it, never translated)."""
+
+    text: str
+    source: str
+
+    def message(self, **params: object) -> Message:
+        return with_source(Message(self.text, **params), self.source)
+
+
+def with_source(message: Message, source: str) -> Message:
+    """A sentence followed by its source."""
+    return Message(N_("%(warning)s (Source: %(source)s)"), warning=message, source=source)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """What a brand can do where a name can never change hands: `kind` is a code
+    ("keep_account", "move_followers", "trademark", "own_name")."""
+
+    kind: str
+    text: str  # English, marked for the catalogue; %(platform)s is the platform's name
+    source: str
 
 
 @dataclass(frozen=True)
 class HandoverRules:
-    """What a platform does when a name changes, as data with its source.
+    """What a platform does when a name changes hands, as data with its source.
 
-    `released_at_once`: the old name is free for anyone the moment it changes (so a sniper can
-    take it between the two renames). `freed_name_held`: a freed name is held back for a while
-    before anyone may claim it. `rename_every_days`: how often an account may change its name.
-    `shared_with`: renaming here renames that platform's profile too. `notes`: other rules that
-    can block a rename (English, marked for the catalogue)."""
+    `method`: how the name changes hands, written in `source`. `released_at_once`: the old
+    name is free for anyone the moment it changes (so a sniper can take it between the two
+    renames). `freed_name_held`: a freed name is held back for a while before anyone may
+    claim it. `rename_every_days`: how often an account may change its name. `shared_with`:
+    renaming here renames that platform's profile too. `owner_wait_days`: for an ownership
+    change, the days the platform makes the brand wait between being added as an owner and
+    removing the holder. `cautions`: other rules to check before the change, each with its
+    source. `paid_terms`: why a paid handover breaks the platform's own rules, and
+    `trademark_route`: the way the platform offers a brand instead. `alternatives`: what a
+    brand can do where the name never changes hands."""
 
+    method: HandoverMethod
     source: str
     released_at_once: bool = False
-    freed_name_held: bool = False
+    freed_name_held: Sourced | None = None
     rename_every_days: int | None = None
     shared_with: str | None = None
-    kind: str = "username"  # "username", or "domain" (Bluesky: the brand's own domain)
-    notes: tuple[str, ...] = ()
+    owner_wait_days: int = 0
+    cautions: tuple[Sourced, ...] = ()
+    paid_terms: Sourced | None = None
+    trademark_route: str = ""
+    alternatives: tuple[Alternative, ...] = ()
 
 
-# Facts and their sources as gathered in PLATFORMS.md (2026-11-23, checked 2026-12).
+_X_SQUATTING = "help.x.com/en/rules-and-policies/x-username-squatting"
+_INSTAGRAM_TERMS = "help.instagram.com/581066165581870"
+_META_TRADEMARK = "Meta's trademark report (Instagram Help Center)"
+_INSTAGRAM_PAID = Sourced(
+    N_(
+        "Instagram's Terms of Use forbid attempts to buy, sell or transfer any aspect of an "
+        "account, its username included: a paid handover breaks them. The brand's own route "
+        "is Meta's trademark report."
+    ),
+    _INSTAGRAM_TERMS,
+)
+_MASTODON_MOVE = (
+    "docs.joinmastodon.org/user/moving; mastodon/mastodon app/models/account_migration.rb"
+)
+_SNAPCHAT_TRADEMARK = "help.snapchat.com, article 7047503878804"
+
+# Facts and their sources as checked against the platforms' own pages on 2026-12-07
+# (PLATFORMS.md, "Handover methods"). A fact found only in secondary sources is left out.
 HANDOVER_RULES: dict[str, HandoverRules] = {
     "x": HandoverRules(
-        source="PLATFORMS.md: X releases the old handle on change; asks accounts to log in "
-        "at least every 30 days",
+        method=RENAME,
+        source="PLATFORMS.md, Handover methods (2026-12-07): X documents no hold on a "
+        "changed-from handle, so anyone may claim it at once; " + _X_SQUATTING,
         released_at_once=True,
-        notes=(
+        cautions=(
+            Sourced(
+                N_(
+                    "X asks accounts to log in at least every 30 days: both sides should log "
+                    "in before the window."
+                ),
+                "PLATFORMS.md (X asks accounts to log in at least every 30 days)",
+            ),
+        ),
+        paid_terms=Sourced(
             N_(
-                "X asks accounts to log in at least every 30 days: both sides should log in "
-                "before the window."
+                "X forbids buying or selling usernames, and paying for one can get the "
+                "accounts suspended. The brand's own route is X's username-squatting policy, "
+                "for trademark violations."
+            ),
+            _X_SQUATTING,
+        ),
+        trademark_route=_X_SQUATTING,
+    ),
+    "instagram": HandoverRules(
+        method=RENAME,
+        source="PLATFORMS.md, Handover methods (2026-12-07): Instagram holds no changed-from "
+        "username, anyone may take it at once; Threads uses the Instagram username",
+        released_at_once=True,
+        shared_with="threads",
+        paid_terms=_INSTAGRAM_PAID,
+        trademark_route=_META_TRADEMARK,
+    ),
+    "threads": HandoverRules(
+        method=RENAME,
+        source="PLATFORMS.md, Handover methods (2026-12-07): a Threads profile has its "
+        "Instagram account's username, so one rename moves both",
+        released_at_once=True,
+        shared_with="instagram",
+        paid_terms=_INSTAGRAM_PAID,
+        trademark_route=_META_TRADEMARK,
+    ),
+    "tiktok": HandoverRules(
+        method=RENAME,
+        source="support.tiktok.com/en/getting-started/setting-up-your-profile/"
+        "changing-your-username",
+        rename_every_days=30,
+        freed_name_held=Sourced(
+            N_(
+                '%(platform)s says: "If you give up your username, you will not be able to '
+                'add that username to an account for a short period of time". The brand '
+                "cannot claim the name at once: it must try again until it can."
+            ),
+            "support.tiktok.com/en/getting-started/setting-up-your-profile/changing-your-username",
+        ),
+    ),
+    "youtube": HandoverRules(
+        method=OWNERSHIP,
+        source="support.google.com/youtube/answer/4628007 (only a channel linked to a Brand "
+        "Account changes owner; the handle moves with the channel)",
+        owner_wait_days=7,
+        cautions=(
+            Sourced(
+                N_(
+                    "Only a channel linked to a Brand Account can change owner; otherwise "
+                    "only its managers can change. An owner must have held the role for 7 "
+                    "days before removing another owner: the brand waits 7 days after being "
+                    "added before removing the holder."
+                ),
+                "support.google.com/youtube/answer/4628007; "
+                "support.google.com/accounts/answer/7311601",
             ),
         ),
     ),
-    "tiktok": HandoverRules(
-        source='support.tiktok.com "Changing your username": once per 30 days; a freed name '
-        "is held for a while (PLATFORMS.md)",
-        rename_every_days=30,
-        freed_name_held=True,
+    "facebook": HandoverRules(
+        method=OWNERSHIP,
+        source="facebook.com/business/help/1101781386943864 (a Page changes owners: full "
+        "control manages access, including others with full control)",
+        cautions=(
+            Sourced(
+                N_(
+                    "Only a Page changes owners, its username with it: a username on a "
+                    "personal profile has no handover route."
+                ),
+                "facebook.com/business/help/1101781386943864",
+            ),
+        ),
     ),
-    "youtube": HandoverRules(
-        source="PLATFORMS.md: a freed YouTube handle is held before reuse; handles are not "
-        "transferable (sunnysidesocialmedia)",
-        freed_name_held=True,
+    "linkedin": HandoverRules(
+        method=OWNERSHIP,
+        source="LinkedIn Help, Page admins (a super admin adds others as super admins; the "
+        "only super admin names another before leaving)",
     ),
-    "instagram": HandoverRules(
-        source="PLATFORMS.md: Threads uses the Instagram username",
-        shared_with="threads",
+    "linkedin_member": HandoverRules(
+        method=IMPOSSIBLE,
+        source="PLATFORMS.md, Handover methods (2026-12-07): LinkedIn hands over Pages, "
+        "not a member's /in/ URL; the /in/ and /company/ names are separate",
+        alternatives=(
+            Alternative(
+                "own_name",
+                N_(
+                    "A member's profile URL cannot change hands: the brand's Page has its "
+                    "own /company/ name, which a member's /in/ URL does not block."
+                ),
+                "PLATFORMS.md, Handover methods (LinkedIn)",
+            ),
+        ),
     ),
-    "threads": HandoverRules(
-        source="PLATFORMS.md: a Threads profile has its Instagram account's username",
-        shared_with="instagram",
+    "telegram": HandoverRules(
+        method=OWNERSHIP,
+        source="core.telegram.org/method/channels.editCreator (a channel changes owner "
+        "with the owner's 2FA password)",
+        owner_wait_days=1,
+        cautions=(
+            Sourced(
+                N_(
+                    "A Telegram channel changes owner only with the owner's two-step "
+                    "verification password, and both the password and the session must be "
+                    "at least 24 hours old."
+                ),
+                "core.telegram.org/method/channels.editCreator",
+            ),
+        ),
+    ),
+    "snapchat": HandoverRules(
+        method=IMPOSSIBLE,
+        source="newsroom.snap.com/username-change (Feb 2022: a changed-from username can "
+        "never be taken again by anyone); Snapchat Support 7012367909012",
+        alternatives=(
+            Alternative(
+                "keep_account",
+                N_(
+                    "A renamed Snapchat username is retired for good, not freed: the holder "
+                    "keeps the account, and the brand keeps its own username."
+                ),
+                "newsroom.snap.com/username-change",
+            ),
+            Alternative(
+                "trademark",
+                N_(
+                    "Report the username to Snapchat as a trademark violation: Snap acts "
+                    "only when it is used commercially in a way that implies affiliation."
+                ),
+                _SNAPCHAT_TRADEMARK,
+            ),
+        ),
+        trademark_route=_SNAPCHAT_TRADEMARK,
+    ),
+    "mastodon": HandoverRules(
+        method=IMPOSSIBLE,
+        source="docs.joinmastodon.org/user/moving (a deleted account's username is forever "
+        "unusable); mastodon/mastodon#15320 (local usernames cannot change)",
+        alternatives=(
+            Alternative(
+                "move_followers",
+                N_(
+                    "Move the followers: the brand's account lists the holder's as an alias, "
+                    "then the holder's account moves to it. Followers move, posts stay "
+                    "behind, and an account can move again only after 30 days."
+                ),
+                _MASTODON_MOVE,
+            ),
+            Alternative(
+                "keep_account",
+                N_(
+                    "Keep the account where it is: the handle names its server, so the "
+                    "brand can use its own server or domain for its own name."
+                ),
+                "PLATFORMS.md, Handover methods (2026-12-07): a Mastodon handle includes its "
+                "instance",
+            ),
+        ),
     ),
     "bluesky": HandoverRules(
-        source="atproto.com/specs/handle: a handle is a domain name; a brand's own domain can "
-        "be its handle",
-        kind="domain",
+        method=DOMAIN,
+        source="atproto.com/specs/handle (a handle is a domain name, proved by a TXT record "
+        "_atproto.<domain> or https://<domain>/.well-known/atproto-did)",
+        cautions=(
+            Sourced(
+                N_(
+                    "A *.bsky.social name is not freed when its holder moves to a domain "
+                    "handle: the account keeps it reserved for itself. The brand's handle is "
+                    "its own domain."
+                ),
+                "bluesky-social/social-app ChangeHandleDialog.tsx",
+            ),
+        ),
     ),
 }
-NO_RULES = HandoverRules(source="")
+# A platform the registry has no handover facts for is planned as a rename, the default.
+NO_RULES = HandoverRules(method=RENAME, source="")
 
 
 def rules_for(platform_slug: str) -> HandoverRules:
     return HANDOVER_RULES.get(platform_slug, NO_RULES)
 
 
+def method_of(platform_slug: str) -> HandoverMethod:
+    return rules_for(platform_slug).method
+
+
+def needs_window(platform_slug: str) -> bool:
+    """Whether a plan on that platform needs a window: only an ownership change does not
+    (nothing is freed, so nobody can take the name in between)."""
+    return method_of(platform_slug) != OWNERSHIP
+
+
+def plan_ends_on(platform_slug: str, *, window_end_day: date | None, confirm_by: date) -> date:
+    """The last day of a plan's own course, after which its outcome is due: the window's
+    last day; for an ownership change without a window, the last day to confirm. Then the
+    days the platform makes a new owner wait before removing the former one."""
+    last = window_end_day if window_end_day is not None else confirm_by
+    return last + timedelta(days=rules_for(platform_slug).owner_wait_days)
+
+
+def alternatives(platform_slug: str, platform_name: str) -> list[tuple[str, Message, str]]:
+    """Where a name never changes hands: what the brand can do instead, as (kind, sentence,
+    source)."""
+    return [
+        (each.kind, Message(each.text, platform=platform_name), each.source)
+        for each in rules_for(platform_slug).alternatives
+    ]
+
+
+def impossible_refusal(platform_name: str) -> Message:
+    return Message(
+        N_(
+            "A name on %(platform)s can never pass from one account to another, so no "
+            "handover can be planned. See the alternatives."
+        ),
+        platform=platform_name,
+    )
+
+
+def terms_warning(platform_slug: str, terms: str) -> Message | None:
+    """Why a request's terms break the platform's rules (a paid handover where the platform
+    forbids one), with the platform's own route for brands; None when they do not. A
+    warning: the registry records what was agreed, it does not refuse it."""
+    found = rules_for(platform_slug).paid_terms
+    if found is None or terms not in PAID_TERMS:
+        return None
+    return found.message()
+
+
 def warnings(
     platform_slug: str,
     platform_name: str,
     *,
-    window_start: datetime,
-    window_day: date,
+    window_start: datetime | None,
+    window_day: date | None,
     calendar: BusinessCalendar,
     shared_name: str = "",
+    terms: str = "",
 ) -> list[Message]:
-    """What a window conflicts with on its platform and in the brand's calendar: things to
-    check before the day, not refusals (the registry cannot see the accounts)."""
+    """What a plan conflicts with on its platform and in the brand's calendar: things to
+    check before the day, not refusals (the registry cannot see the accounts). A plan
+    without a window (an ownership change) has no window day to check."""
     rules = rules_for(platform_slug)
     found: list[Message] = []
-    if rules.released_at_once:
+    if rules.method == RENAME and rules.released_at_once:
         found.append(
-            Message(
-                N_(
-                    "%(platform)s frees the old name the moment it changes: the brand must "
-                    "claim it within the window, logged in and ready, or anyone may take it."
+            with_source(
+                Message(
+                    N_(
+                        "%(platform)s frees the old name the moment it changes: the brand "
+                        "must claim it within the window, logged in and ready, or anyone "
+                        "may take it."
+                    ),
+                    platform=platform_name,
                 ),
-                platform=platform_name,
+                rules.source,
             )
         )
-    if rules.freed_name_held:
+    if rules.freed_name_held is not None:
+        found.append(rules.freed_name_held.message(platform=platform_name))
+    if rules.rename_every_days and window_day is not None:
         found.append(
-            Message(
-                N_(
-                    "%(platform)s holds a freed name for a while before it can be claimed: "
-                    "the brand may have to wait after the rename, and should try again "
-                    "rather than give up."
+            with_source(
+                Message(
+                    N_(
+                        "%(platform)s allows one username change every %(days)s days: if "
+                        "the holder renamed the account after %(since)s, the rename will be "
+                        "refused."
+                    ),
+                    platform=platform_name,
+                    days=rules.rename_every_days,
+                    since=window_day - timedelta(days=rules.rename_every_days),
                 ),
-                platform=platform_name,
-            )
-        )
-    if rules.rename_every_days:
-        found.append(
-            Message(
-                N_(
-                    "%(platform)s allows one username change every %(days)s days: if the "
-                    "holder renamed the account after %(since)s, the rename will be refused."
-                ),
-                platform=platform_name,
-                days=rules.rename_every_days,
-                since=window_day - timedelta(days=rules.rename_every_days),
+                rules.source,
             )
         )
     if rules.shared_with:
         found.append(
-            Message(
-                N_("Renaming on %(platform)s renames the %(other)s profile too."),
-                platform=platform_name,
-                other=shared_name or rules.shared_with,
+            with_source(
+                Message(
+                    N_("Renaming on %(platform)s renames the %(other)s profile too."),
+                    platform=platform_name,
+                    other=shared_name or rules.shared_with,
+                ),
+                rules.source,
             )
         )
-    found.extend(Message(note) for note in rules.notes)
-    if not calendar.is_business_day(window_day):
+    found.extend(caution.message(platform=platform_name) for caution in rules.cautions)
+    paid = terms_warning(platform_slug, terms)
+    if paid is not None:
+        found.append(paid)
+    if window_day is not None and not calendar.is_business_day(window_day):
         found.append(
             Message(
                 N_(
@@ -314,30 +603,57 @@ def warnings(
     return found
 
 
+_RENAME_STEPS: dict[str, tuple[str, ...]] = {
+    HOLDER: (
+        N_("Before the window, check that you can log in (keep your second factor at hand)."),
+        N_("At the start of the window, rename your account to another name."),
+        N_("Tell the brand at once, through the channel agreed, that the name is free."),
+    ),
+    BRAND: (
+        N_("Before the window, log in to the account that will take the name."),
+        N_("As soon as the holder says it is free, rename your account to the name."),
+        N_("Tell staff it is done, so they record the outcome."),
+    ),
+}
+_OWNERSHIP_STEPS: dict[str, tuple[str, ...]] = {
+    HOLDER: (
+        N_("Check that you can log in to the account (keep your second factor at hand)."),
+        N_(
+            "Add the brand's account as an owner of the account (full control, or super "
+            "admin): the account changes owners and keeps its name."
+        ),
+        N_("Stay an owner until the brand removes you: the platform may make it wait first."),
+    ),
+    BRAND: (
+        N_("Accept the owner's role on the account from the brand's own account."),
+        N_("Wait the delay the platform sets for a new owner, then remove the holder."),
+        N_("Tell staff it is done, so they record the outcome."),
+    ),
+}
+_DOMAIN_STEPS: dict[str, tuple[str, ...]] = {
+    HOLDER: (
+        N_("Nothing to free: the brand's handle is its own domain, not your name."),
+        N_("Keep your account as it is, or rename it as you wish."),
+    ),
+    BRAND: (
+        N_(
+            "Publish the brand account's DID for the domain: a TXT record _atproto.<domain> "
+            'with "did=<DID>", or the DID at https://<domain>/.well-known/atproto-did.'
+        ),
+        N_("Set the domain as the brand account's handle."),
+        N_("Tell staff it is done, so they record the outcome."),
+    ),
+}
+
+
 def steps(platform_slug: str) -> dict[str, tuple[str, ...]]:
-    """What each side does on that platform, in order (English, marked for the catalogue)."""
-    if rules_for(platform_slug).kind == "domain":
-        return {
-            HOLDER: (
-                N_("Before the window, check that you can log in to the account."),
-                N_("At the start of the window, change the account's handle to another one."),
-                N_("Say on the request that the handle is free."),
-            ),
-            BRAND: (
-                N_("Before the window, prepare the DNS record that proves the brand's domain."),
-                N_("Once the handle is free, set it as the brand account's handle."),
-                N_("Say on the request that the brand holds it."),
-            ),
-        }
-    return {
-        HOLDER: (
-            N_("Before the window, check that you can log in (keep your second factor at hand)."),
-            N_("At the start of the window, rename your account to another name."),
-            N_("Tell the brand at once, through the channel agreed, that the name is free."),
-        ),
-        BRAND: (
-            N_("Before the window, log in to the account that will take the name."),
-            N_("As soon as the holder says it is free, rename your account to the name."),
-            N_("Tell staff it is done, so they record the outcome."),
-        ),
-    }
+    """What each side does on that platform, in order (English, marked for the catalogue);
+    none where the name can never change hands."""
+    method = method_of(platform_slug)
+    if method == IMPOSSIBLE:
+        return {HOLDER: (), BRAND: ()}
+    if method == OWNERSHIP:
+        return _OWNERSHIP_STEPS
+    if method == DOMAIN:
+        return _DOMAIN_STEPS
+    return _RENAME_STEPS

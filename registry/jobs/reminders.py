@@ -53,6 +53,7 @@ def compose(reminder: Reminder, user: User, side: str) -> Outgoing:
     language = language_of(user)
     zone = zone_of(user)
     start = reminder.plan.window_start
+    assert start is not None  # only a plan with a window is reminded (reminders_due)
     if start.tzinfo is None:
         start = start.replace(tzinfo=ZoneInfo("UTC"))
     end = handover.minutes_after(start, reminder.plan.window_minutes)

@@ -150,6 +150,13 @@ LABELS: dict[str, dict[str, object]] = {
     # The two sides of a handover, its outcomes, why a window failed, where a plan stands.
     "party": {"holder": _l("the holder"), "brand": _l("the brand")},
     "handover_outcome": {"claimed": _l("claimed"), "failed": _l("failed")},
+    # How a name changes hands on a platform (registry.domain.handover.HandoverMethod).
+    "handover_method": {
+        "rename": _l("by a rename in an agreed window"),
+        "ownership": _l("by a change of the account's owner"),
+        "impossible": _l("never: the name cannot pass to another account"),
+        "domain": _l("by the brand's own domain"),
+    },
     "failure_reason": {
         "sniped": _l("Someone else took the name in between"),
         "rename_blocked": _l("The platform refused a rename"),
@@ -160,7 +167,7 @@ LABELS: dict[str, dict[str, object]] = {
     "standing": {
         "awaiting_confirmations": _l("Awaiting confirmations"),
         "ready": _l("Ready: both sides confirmed"),
-        "awaiting_outcome": _l("Window over: outcome to record"),
+        "awaiting_outcome": _l("Outcome to record"),  # the window is over, or no window (ownership)
         "outcome_overdue": _l("Outcome overdue"),
         "lapsed": _l("Lapsed"),
         "claimed": _l("Claimed by the brand"),

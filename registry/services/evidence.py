@@ -149,7 +149,7 @@ def _plan(view: handover_plans.PlanView) -> dict:
     return {
         "window_start": _aware(plan.window_start),
         "window_end": view.window_end,
-        "window_minutes": plan.window_minutes,
+        "window_minutes": plan.window_minutes if plan.window_start is not None else None,
         "timezone": plan.timezone,
         "confirm_by": plan.confirm_by,
         "outcome_by": plan.outcome_by,

@@ -27,7 +27,7 @@ from registry.services import (
     transitions,
 )
 from registry.services.context import Context
-from registry.services.handover_plans import facts
+from registry.services.handover_plans import facts, platform_of
 from registry.services.unit import locked, use_case
 
 NOTES_MAX = limits.NOTE_MAX
@@ -103,6 +103,16 @@ def check_window(
     return window_start, minutes
 
 
+def alternatives_of(platform_slug: str, platform_name: str) -> list[dict]:
+    """What a brand can do where the name never changes hands, for a refusal's answer: each
+    as its kind, its sentence (a Message, put in the reader's words where it is shown) and
+    its source."""
+    return [
+        {"kind": kind, "text": text, "source": source}
+        for kind, text, source in handover.alternatives(platform_slug, platform_name)
+    ]
+
+
 @use_case
 def schedule(
     ctx: Context,
@@ -113,8 +123,10 @@ def schedule(
     timezone: str = "",
     notes: str = "",
 ) -> HandoverPlan:
-    """Plan the window of an agreed request, ahead of the context's now, its deadlines in
-    the brand's calendar. A plan that lapsed (its confirmations missed their deadline, or
+    """Plan the handover of an agreed request, its deadlines in the brand's calendar: a
+    window ahead of the context's now, except for an ownership change, which needs none
+    (`window_start` None); refused (Conflict, with the alternatives) where the name can
+    never change hands. A plan that lapsed (its confirmations missed their deadline, or
     its window began without them) is closed as failed first: a new window replaces it. A
     plan still under way is refused: record its outcome first."""
     session, actor, now = ctx.session, ctx.actor, ctx.now
@@ -127,7 +139,20 @@ def schedule(
             id=request.id,
             state=Code("state", request.state),
         )
-    window_start, window_minutes = check_window(window_start, window_minutes, now=now)
+    platform = platform_of(session, request)
+    method = handover.method_of(platform.slug)
+    if method == handover.IMPOSSIBLE:
+        raise Conflict(
+            handover.impossible_refusal(platform.name).msgid,
+            field="window_start",
+            extra={"method": method, "alternatives": alternatives_of(platform.slug, platform.name)},
+            platform=platform.name,
+        )
+    timed = window_start is not None or handover.needs_window(platform.slug)
+    if timed:
+        window_start, window_minutes = check_window(window_start, window_minutes, now=now)
+    else:  # an ownership change: nothing is freed, so no window is needed
+        window_minutes = 0
     notes = checked_text(notes, "notes", NOTES_MAX)
     brand = request_reads.brand_of(session, request)
     existing = _locked_plan(session, request_id)
@@ -153,7 +178,13 @@ def schedule(
     calendar = ctx.policy.calendar_for(brand)
     zone = context.brand_zone(brand)
     scheduled_on = context.local_day(now, brand)
-    end = handover.minutes_after(window_start, window_minutes)
+    confirm_by = handover.confirm_by(scheduled_on, calendar)
+    end = handover.minutes_after(window_start, window_minutes) if window_start is not None else None
+    ends_on = handover.plan_ends_on(
+        platform.slug,
+        window_end_day=end.astimezone(zone).date() if end is not None else None,
+        confirm_by=confirm_by,
+    )
     assert request.id is not None  # a stored request has its id
     plan = HandoverPlan(
         request_id=request.id,
@@ -162,9 +193,10 @@ def schedule(
         timezone=timezone or zone.key,
         notes=notes,
         scheduled_on=scheduled_on,
-        confirm_by=handover.confirm_by(scheduled_on, calendar),
-        outcome_by=handover.outcome_by(end.astimezone(zone).date(), calendar),
+        confirm_by=confirm_by,
+        outcome_by=handover.outcome_by(ends_on, calendar),
         created_by_id=actor.id if actor else None,
+        created_at=now,
     )
     session.add(plan)
     session.flush()

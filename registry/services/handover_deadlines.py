@@ -203,6 +203,7 @@ def reminders_due(ctx: Context, *, as_of: date) -> list[Reminder]:
     found = []
     for plan, request in rows:
         brand = request_reads.brand_of(session, request)
+        assert plan.window_start is not None  # kept by the query: a plan with a window
         start = context.aware(plan.window_start)
         due = reminders.reminder_due(
             facts(plan),

@@ -23,27 +23,35 @@ from registry.services.context import Context
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan as its pages and the API show it, with its standing and what is owed."""
+    """A plan as its pages and the API show it, with its standing and what is owed, the
+    platform's handover method, its warnings and each side's steps."""
 
     plan: HandoverPlan
     standing: str
     owed_by: tuple[str, ...]
     warnings: list[Message]
     steps: dict[str, tuple[str, ...]]
+    method: str = handover.RENAME
 
     @property
-    def window_end(self) -> datetime:
+    def window_end(self) -> datetime | None:
+        """The end of the plan's window; None for an ownership change planned without one."""
+        if self.plan.window_start is None:
+            return None
         return handover.minutes_after(
             context.aware(self.plan.window_start), self.plan.window_minutes
         )
 
     def as_dict(self) -> dict:
-        plan = self.plan
+        plan, end = self.plan, self.window_end
         return {
             "id": plan.id,
-            "window_start": context.aware(plan.window_start).isoformat(),
-            "window_end": self.window_end.isoformat(),
-            "window_minutes": plan.window_minutes,
+            "method": self.method,
+            "window_start": context.aware(plan.window_start).isoformat()
+            if plan.window_start is not None
+            else None,
+            "window_end": end.isoformat() if end is not None else None,
+            "window_minutes": plan.window_minutes if plan.window_start is not None else None,
             "timezone": plan.timezone,
             "notes": plan.notes,
             "confirmations": {
@@ -57,6 +65,7 @@ class PlanView:
             "outcome": plan.outcome or None,
             "outcome_reason": plan.outcome_reason or None,
             "warnings": [str(w) for w in self.warnings],
+            "steps": {party: list(done) for party, done in self.steps.items()},
         }
 
 
@@ -75,14 +84,17 @@ def facts(plan: HandoverPlan, known_at: datetime | None = None) -> handover.Plan
             return moment is not None
         return moment is not None and context.aware(moment) <= known_at
 
+    # An ownership change planned without a window starts when it was planned.
+    start = plan.window_start
     return handover.PlanFacts(
-        window_start=context.aware(plan.window_start),
+        window_start=context.aware(start if start is not None else plan.created_at),
         window_minutes=plan.window_minutes,
         confirm_by=plan.confirm_by,
         outcome_by=plan.outcome_by,
         holder_confirmed=known(plan.holder_confirmed_at),
         brand_confirmed=known(plan.brand_confirmed_at),
         outcome=(plan.outcome or None) if known_at is None or known(plan.outcome_at) else None,
+        timed=start is not None,
     )
 
 
@@ -99,25 +111,58 @@ def view(ctx: Context, plan: HandoverPlan) -> PlanView:
         plan=plan,
         standing=current,
         owed_by=handover.owed_by(fact, current),
-        warnings=_warnings(session, platform, brand, plan, ctx.policy),
+        warnings=_warnings(session, platform, brand, plan, request.terms, ctx.policy),
         steps=handover.steps(platform.slug),
+        method=handover.method_of(platform.slug),
     )
 
 
-def _warnings(session, platform, brand, plan, policy) -> list[Message]:
+def _warnings(session, platform, brand, plan, terms, policy) -> list[Message]:
     shared = handover.rules_for(platform.slug).shared_with
     shared_name = ""
     if shared:
         other = session.exec(select(Platform.name).where(Platform.slug == shared)).first()
         shared_name = other or ""
-    start = context.aware(plan.window_start)
+    start = context.aware(plan.window_start) if plan.window_start is not None else None
     return handover.warnings(
         platform.slug,
         platform.name,
         window_start=start,
-        window_day=context.local_day(start, brand),
+        window_day=context.local_day(start, brand) if start is not None else None,
         calendar=policy.calendar_for(brand),
         shared_name=shared_name,
+        terms=terms,
+    )
+
+
+def platform_of(session: Session, request: TransferRequest) -> Platform:
+    """The platform of a request's handle."""
+    handle = session.get_one(Handle, request.handle_id)
+    return session.get_one(Platform, handle.platform_id)
+
+
+@dataclass(frozen=True)
+class MethodView:
+    """How a request's name changes hands on its platform, as its page says it before
+    anyone plans: the method, whether a window is needed, and where the name can never
+    change hands, why and what the brand can do instead (kind, sentence, source)."""
+
+    method: str
+    needs_window: bool
+    refusal: Message | None
+    alternatives: list[tuple[str, Message, str]]
+    source: str
+
+
+def method_view(platform: Platform) -> MethodView:
+    rules = handover.rules_for(platform.slug)
+    impossible = rules.method == handover.IMPOSSIBLE
+    return MethodView(
+        method=rules.method,
+        needs_window=handover.needs_window(platform.slug),
+        refusal=handover.impossible_refusal(platform.name) if impossible else None,
+        alternatives=handover.alternatives(platform.slug, platform.name) if impossible else [],
+        source=rules.source,
     )
 
 
@@ -154,9 +199,11 @@ def _standing_of(session: Session, plan: HandoverPlan, request, *, now: datetime
 
 
 def can_schedule(ctx: Context, request: TransferRequest) -> bool:
-    """schedule()'s rule for the actor, now: staff, an agreed request, no plan under way (or
-    one that lapsed)."""
+    """schedule()'s rule for the actor, now: staff, an agreed request on a platform where
+    the name can change hands, no plan under way (or one that lapsed)."""
     if not permissions.can_manage(ctx.actor) or request.state != workflow.AGREED:
+        return False
+    if handover.method_of(platform_of(ctx.session, request).slug) == handover.IMPOSSIBLE:
         return False
     assert request.id is not None  # a stored request has its id
     plan = current_plan(ctx.session, request.id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session, select
 
 from registry.adapters.models import Platform
+from registry.domain import handover
 from registry.domain.handles import InvalidHandle, ParsedHandle, parse_handle, profile_url
 from registry.domain.platforms import PLATFORMS
 from registry.services import Invalid
@@ -32,6 +34,47 @@ def _known(session: Session) -> dict[str, Platform]:
 
 def all_platforms(session: Session) -> list[Platform]:
     return list(_known(session).values())  # by name
+
+
+@dataclass(frozen=True)
+class PlatformFacts:
+    """A platform as the API lists it: its handle lengths and how a name changes hands there,
+    with the source of that fact (registry.domain.handover)."""
+
+    slug: str
+    name: str
+    handover_method: str
+    handover_source: str
+    min_length: int
+    max_length: int
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "handover_method": self.handover_method,
+            "handover_source": self.handover_source,
+            "min_length": self.min_length,
+            "max_length": self.max_length,
+        }
+
+
+def platform_facts(session: Session) -> list[PlatformFacts]:
+    """Every platform, by name, with its handover method and that method's source."""
+    listed = []
+    for platform in all_platforms(session):
+        rules = handover.rules_for(platform.slug)
+        listed.append(
+            PlatformFacts(
+                slug=platform.slug,
+                name=platform.name,
+                handover_method=str(rules.method),
+                handover_source=rules.source,
+                min_length=platform.min_length,
+                max_length=platform.max_length,
+            )
+        )
+    return listed
 
 
 def get_platform(session: Session, slug: str | None) -> Platform:

@@ -15,8 +15,8 @@ from registry.adapters.models import (
     TransferRequest,
     User,
 )
-from registry.domain import limits, permissions, workflow
-from registry.domain.messages import N_
+from registry.domain import handover, limits, permissions, workflow
+from registry.domain.messages import N_, Message
 from registry.domain.permissions import (
     PROPOSE,
     can_claim,
@@ -37,6 +37,7 @@ from registry.services import (
     require_acts_for,
 )
 from registry.services.context import Context
+from registry.services.handover_plans import platform_of
 from registry.services.locks import lock_until, open_request_on
 from registry.services.reply_clock import refresh_clock
 from registry.services.unit import use_case
@@ -285,3 +286,10 @@ def proposable(ctx: Context, record: Handle) -> bool:
         and open_request_on(ctx.session, record.id) is None
         and lock_until(ctx, record.id) is None
     )
+
+
+def terms_warning(session: Session, request: TransferRequest) -> Message | None:
+    """Why a request's terms break its platform's own rules (a paid handover where the
+    platform forbids one), with the platform's route for brands; None when they do not.
+    Said when the request is proposed and on its page; never a refusal."""
+    return handover.terms_warning(platform_of(session, request).slug, request.terms)

@@ -75,6 +75,10 @@ class RequestPage:
     proposer_erased: bool  # they erased their account: "A former member"
     proposer_contact: str  # their e-mail and phone, for readers of private data; else ""
     handover: HandoverOffer | None
+    # How a name changes hands on the handle's platform: where it never can, the page says
+    # so (and what the brand can do instead) before anyone plans a handover.
+    handover_method: handover_plans.MethodView
+    terms_warning: Message | None  # the request's terms break the platform's own rules
 
     def name_of(self, member: User | None, by_registry: bool = False) -> Message | str:
         """A member named on this page (who logged, moved, recorded)."""
@@ -136,6 +140,8 @@ def request_page(
         if permissions.may_see_private(user, request)
         else "",
         handover=handover_offer(ctx, row, may_see_private=show_members),
+        handover_method=handover_plans.method_view(row.platform),
+        terms_warning=rules.terms_warning(row.platform.slug, request.terms),
     )
 
 

@@ -227,15 +227,18 @@ def _handover(pdf: _Pack, plans: list[Section]) -> None:
         _line(pdf, _("No handover window is planned yet."))
     for number, plan in enumerate(plans, start=1):
         pdf.set_font(FAMILY, "B", 10)
-        _line(
-            pdf,
-            _(
-                "Window %(number)s: %(start)s, %(minutes)s minutes",
-                number=number,
-                start=long_datetime(plan["window_start"]),
-                minutes=plan["window_minutes"],
-            ),
-        )
+        if plan["window_start"] is None:  # an ownership change: no window
+            _line(pdf, _("Plan %(number)s: the account changes owners", number=number))
+        else:
+            _line(
+                pdf,
+                _(
+                    "Window %(number)s: %(start)s, %(minutes)s minutes",
+                    number=number,
+                    start=long_datetime(plan["window_start"]),
+                    minutes=plan["window_minutes"],
+                ),
+            )
         pdf.set_font(FAMILY, size=10)
         _fact(pdf, _("The holder"), _confirmation(plan["confirmations"]["holder"]))
         _fact(pdf, _("The brand"), _confirmation(plan["confirmations"]["brand"]))

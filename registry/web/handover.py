@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.validators import Optional
 
 from registry.adapters import db
 from registry.domain import handover as rules
@@ -47,8 +48,10 @@ def _back(request_id: int):
 @bp.post("/<int:request_id>/handover")
 @requires(MANAGE_REQUESTS)
 def schedule(request_id: int):
-    or_404(request_reads.may_act_on, context(), request_id, permissions.MOVE)
+    row = or_404(request_reads.may_act_on, context(), request_id, permissions.MOVE)
     form = HandoverScheduleForm()
+    if not rules.needs_window(row.platform.slug):  # an ownership change: the start is optional
+        form.window_start.validators = [Optional()]
     if form.validate_on_submit():
         plan = run_use_case(
             form,

@@ -72,7 +72,7 @@ class Panel:
     offer: page_model.HandoverOffer
     schedule_form: HandoverScheduleForm | None
     owed: str  # who owes the next step, in words
-    refused: list[str]  # why a confirmation sent without the staff form was refused
+    refused: list[str]  # why a confirmation or a plan sent without its form was refused
     self_confirm: tuple[tuple[str, str], ...]  # (side, button) the reader confirms for themselves
     confirm_form: HandoverConfirmForm | None  # staff: a side and the channel it came by
     outcome_form: HandoverOutcomeForm | None
@@ -136,6 +136,9 @@ def panel(
         if confirm_form is not None and not offer.staff_confirm
         else []
     )
+    # A plan refused where none may be planned (a name that never changes hands): why.
+    if schedule_form is not None and not offer.may_schedule:
+        refused += [e for f in schedule_form for e in f.errors]
     if offer.staff_confirm:
         confirm_form = confirm_form or HandoverConfirmForm(formdata=None)
         confirm_form.party.choices = options((p, LABELS["party"][p]) for p in offer.staff_confirm)

@@ -28,6 +28,7 @@ from registry.domain.permissions import (
     PROPOSE,
     READ_ALL,
 )
+from registry.presentation import words
 from registry.presentation.access import requires
 from registry.services import attempts as attempt_log
 from registry.services import (
@@ -79,6 +80,9 @@ def propose():
                 _("Request #%(id)s is open. Log each contact attempt on it.", id=created.id),
                 "success",
             )
+            against_rules = proposals.terms_warning(db.session(), created)
+            if against_rules is not None:
+                flash(words.translate_message(against_rules), "warning")
             return redirect(url_for("requests.detail", request_id=created.id))
     # Refused because the handle already has an open request: a way to it (see _already_open).
     refused = getattr(g, "use_case_error", None)

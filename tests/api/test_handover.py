@@ -62,6 +62,18 @@ def test_staff_plan_a_window_and_read_it_back(api, agreed):
     assert detail["handover"] == plan
 
 
+def test_a_plan_carries_its_method_and_each_side_s_steps(api, agreed):
+    plan = scheduled(api, agreed, api.token("staff"))
+    assert plan["method"] == "rename"  # @Gallimard on X
+    assert plan["steps"]["holder"][1] == (
+        "At the start of the window, rename your account to another name."
+    )
+    assert len(plan["steps"]["brand"]) == 3
+    # Each warning names its source.
+    (freed,) = [w for w in plan["warnings"] if "frees the old name" in w]
+    assert "Source:" in freed and "x-username-squatting" in freed
+
+
 def test_the_window_length_defaults_to_30_minutes(api, agreed):
     plan = scheduled(api, agreed, api.token("staff"))
     assert plan["window_minutes"] == 30

@@ -144,14 +144,17 @@ def test_x_warns_that_the_name_is_free_for_anyone_at_once():
     assert any("log in at least every 30 days" in w for w in found)
 
 
-def test_tiktok_warns_of_its_thirty_days_between_renames():
+def test_tiktok_warns_of_its_thirty_days_between_renames_and_its_short_hold():
     found = texts(
         handover.warnings(
             "tiktok", "TikTok", window_start=START, window_day=START.date(), calendar=FR
         )
     )
     assert any("one username change every 30 days" in w and "2026-11-10" in w for w in found)
-    assert any("holds a freed name" in w for w in found)
+    # TikTok's own words, with the page they are on: the brand must retry.
+    (held,) = [w for w in found if "for a short period of time" in w]
+    assert "try again" in held
+    assert "support.tiktok.com/en/getting-started/setting-up-your-profile/" in held
 
 
 def test_instagram_says_threads_follows_and_a_day_off_is_named():
@@ -166,21 +169,135 @@ def test_instagram_says_threads_follows_and_a_day_off_is_named():
             shared_name="Threads",
         )
     )
-    assert "Renaming on Instagram renames the Threads profile too." in found
+    assert any(
+        w.startswith("Renaming on Instagram renames the Threads profile too.") for w in found
+    )
+    assert any("frees the old name the moment it changes" in w for w in found)
     assert any("day off for the brand (2026-12-25)" in w for w in found)
-    # A platform with no such rule, on a business day: nothing to warn about.
+    # A rename platform with no such rule, on a business day: nothing to warn about.
     assert (
         handover.warnings(
-            "telegram", "Telegram", window_start=START, window_day=START.date(), calendar=FR
+            "unknown", "Elsewhere", window_start=START, window_day=START.date(), calendar=FR
         )
         == []
     )
 
 
-def test_steps_differ_for_a_domain_handle():
-    assert "DNS" in " ".join(handover.steps("bluesky")[handover.BRAND])
+@pytest.mark.parametrize(
+    ("slug", "method"),
+    [
+        ("x", handover.RENAME),
+        ("instagram", handover.RENAME),
+        ("threads", handover.RENAME),
+        ("tiktok", handover.RENAME),
+        ("youtube", handover.OWNERSHIP),
+        ("facebook", handover.OWNERSHIP),
+        ("linkedin", handover.OWNERSHIP),
+        ("telegram", handover.OWNERSHIP),
+        ("snapchat", handover.IMPOSSIBLE),
+        ("mastodon", handover.IMPOSSIBLE),
+        ("linkedin_member", handover.IMPOSSIBLE),
+        ("bluesky", handover.DOMAIN),
+    ],
+)
+def test_each_platform_has_its_handover_method(slug, method):
+    assert handover.method_of(slug) == method
+    assert handover.needs_window(slug) == (method != handover.OWNERSHIP)
+
+
+def test_every_platform_has_a_method_and_a_source():
+    from registry.domain.platforms import PLATFORMS
+
+    assert {p.slug for p in PLATFORMS} <= set(handover.HANDOVER_RULES)
+    for rules in handover.HANDOVER_RULES.values():
+        assert rules.method in handover.METHODS
+        assert rules.source
+        for said in (*rules.cautions, rules.freed_name_held, rules.paid_terms):
+            assert said is None or said.source
+        assert all(each.source for each in rules.alternatives)
+        # A name that never changes hands has alternatives; only there.
+        assert bool(rules.alternatives) == (rules.method == handover.IMPOSSIBLE)
+
+
+def test_youtube_s_unsourced_hold_is_gone_and_its_seven_days_are_sourced():
+    found = texts(
+        handover.warnings("youtube", "YouTube", window_start=None, window_day=None, calendar=FR)
+    )
+    assert not any("holds a freed name" in w or "short period" in w for w in found)
+    (owner,) = found
+    assert "Brand Account" in owner and "7 days" in owner
+    assert "support.google.com/accounts/answer/7311601" in owner
+    assert handover.rules_for("youtube").owner_wait_days == 7
+    # An ownership change is no rename race: nothing about a name freed for anyone.
+    assert not any("frees the old name" in w for w in found)
+
+
+def test_telegram_needs_a_two_step_password_and_a_day_old_session():
+    (found,) = texts(
+        handover.warnings("telegram", "Telegram", window_start=None, window_day=None, calendar=FR)
+    )
+    assert "password" in found and "24 hours" in found
+    assert "core.telegram.org/method/channels.editCreator" in found
+
+
+def test_bluesky_warns_that_a_bsky_social_name_is_not_freed():
+    (found,) = texts(
+        handover.warnings(
+            "bluesky", "Bluesky", window_start=START, window_day=START.date(), calendar=FR
+        )
+    )
+    assert "bsky.social name is not freed" in found
+    assert "ChangeHandleDialog.tsx" in found
+
+
+def test_mastodon_and_snapchat_offer_alternatives_with_sources():
+    mastodon = handover.alternatives("mastodon", "Mastodon")
+    kinds = [kind for kind, _text, _source in mastodon]
+    assert "move_followers" in kinds
+    move = next(str(text) for kind, text, _source in mastodon if kind == "move_followers")
+    assert "posts stay behind" in move and "30 days" in move
+    snapchat = handover.alternatives("snapchat", "Snapchat")
+    assert any(
+        kind == "trademark" and source == "help.snapchat.com, article 7047503878804"
+        for kind, _text, source in snapchat
+    )
+    assert handover.alternatives("x", "X") == []
+    assert "can never pass" in str(handover.impossible_refusal("Snapchat"))
+
+
+def test_paid_terms_break_x_and_instagram_rules_and_name_the_trademark_route():
+    x = handover.terms_warning("x", "sale")
+    assert x is not None
+    assert "help.x.com/en/rules-and-policies/x-username-squatting" in str(x)
+    assert "forbids buying or selling" in str(x)
+    for slug in ("instagram", "threads"):
+        found = handover.terms_warning(slug, "donation")
+        assert found is not None
+        assert "help.instagram.com/581066165581870" in str(found)
+        assert "trademark report" in str(found)
+    # Free terms, or a platform without such a rule: nothing to say.
+    assert handover.terms_warning("x", "free") is None
+    assert handover.terms_warning("tiktok", "sale") is None
+    # The plan's warnings say it too.
+    found = texts(
+        handover.warnings(
+            "x", "X", window_start=START, window_day=START.date(), calendar=FR, terms="sale"
+        )
+    )
+    assert any("forbids buying or selling" in w for w in found)
+
+
+def test_steps_follow_the_method():
+    assert "DNS" not in " ".join(handover.steps("x")[handover.BRAND])
     assert "rename your account" in " ".join(handover.steps("x")[handover.HOLDER])
     assert set(handover.steps("x")) == {handover.HOLDER, handover.BRAND}
+    brand = " ".join(handover.steps("bluesky")[handover.BRAND])
+    assert "_atproto" in brand and ".well-known/atproto-did" in brand
+    owner = handover.steps("youtube")
+    assert "owner" in " ".join(owner[handover.HOLDER])
+    assert "remove the holder" in " ".join(owner[handover.BRAND])
+    assert not any("rename" in step for step in owner[handover.HOLDER])
+    assert handover.steps("snapchat") == {handover.HOLDER: (), handover.BRAND: ()}
 
 
 def test_every_platform_rule_names_its_source():
@@ -236,3 +353,37 @@ def test_a_window_lasts_its_minutes_of_elapsed_time(start, minutes):
     end = handover.minutes_after(start, minutes)
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=minutes)
     assert end.tzinfo is PARIS  # shown in the zone it was given in
+
+
+def test_an_ownership_plan_without_a_window_awaits_its_outcome_once_confirmed():
+    untimed = plan(window_start=START - timedelta(days=3), window_minutes=0, timed=False)
+    # Not confirmed: it lapses only when confirm_by passes, whatever the time.
+    assert (
+        handover.standing(untimed, now=START, today=date(2026, 12, 8))
+        == handover.AWAITING_CONFIRMATIONS
+    )
+    assert handover.standing(untimed, now=START, today=date(2026, 12, 9)) == handover.LAPSED
+    both = plan(
+        window_start=START,
+        window_minutes=0,
+        timed=False,
+        holder_confirmed=True,
+        brand_confirmed=True,
+    )
+    assert handover.standing(both, now=START, today=date(2026, 12, 10)) == (
+        handover.AWAITING_OUTCOME
+    )
+    assert handover.standing(both, now=START, today=date(2026, 12, 12)) == (
+        handover.OUTCOME_OVERDUE
+    )
+
+
+def test_an_ownership_plan_ends_after_the_platform_s_delay():
+    confirm = date(2026, 12, 8)
+    assert handover.plan_ends_on("youtube", window_end_day=None, confirm_by=confirm) == date(
+        2026, 12, 15
+    )
+    assert handover.plan_ends_on("facebook", window_end_day=None, confirm_by=confirm) == confirm
+    assert handover.plan_ends_on(
+        "x", window_end_day=date(2026, 12, 10), confirm_by=confirm
+    ) == date(2026, 12, 10)

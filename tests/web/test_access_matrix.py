@@ -152,6 +152,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("main.readyz", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_detail", "GET"):          (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_responsiveness", "GET"):  (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("api.platforms_index", "GET"):       (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.brand_create", "POST"):         (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.handle_update", "PATCH"):       (NOAUTH, NOAUTH, NOAUTH, OK,     DENY,   DENY,   OK),
     ("api.requests_index", "GET"):        (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),

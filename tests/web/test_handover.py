@@ -4,7 +4,9 @@ and the refusals on the way."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 
 import pytest
 from sqlmodel import select
@@ -344,3 +346,143 @@ def test_a_withdrawn_requests_window_is_neither_confirmed_nor_due(app, agreed):
             handover_deadlines.due_handovers(context(now=WINDOW + timedelta(days=30)), as_of=None)
             == []
         )
+
+
+# --- how the name changes hands: the platform's method (issue 25) ----------------------------
+
+
+def text_of(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+
+
+def agreed_on(make, platform: str, handle: str = "gallimard"):
+    """A fan's agreed offer of `handle` on `platform` to Gallimard, and the fan."""
+    fan = make.user("fan", email="julien@example.org")
+    brand = make.brand("Gallimard")
+    held = make.handle(
+        handle, platform=platform, brand_id=brand.id, holder_kind="fan", holder_user_id=fan.id
+    )
+    return make.request(["replied"], proposer=fan, brand=brand, handle=held, state="agreed"), fan
+
+
+def test_a_snapchat_request_page_says_no_handover_can_be_planned_before_anyone_tries(
+    app, make, client, auth
+):
+    request, _fan = agreed_on(make, "snapchat")
+    auth.login("staff", email="sam@example.org")
+    page = client.get(f"/requests/{request.id}")
+    words = text_of(page)
+    assert "A name on Snapchat can never pass from one account to another" in words
+    assert "What the brand can do instead" in words
+    assert "help.snapchat.com, article 7047503878804" in words
+    # No form to plan what cannot happen.
+    assert f'action="/requests/{request.id}/handover"' not in page.text
+    # Posted anyway: the same refusal, in words, and nothing planned.
+    start = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    answer = client.post(
+        f"/requests/{request.id}/handover", data={"window_start": start, "window_minutes": "30"}
+    )
+    assert answer.status_code == 422
+    assert "can never pass from one account to another" in text_of(answer)
+    with app.app_context():
+        assert db.session().exec(select(HandoverPlan)).first() is None
+
+
+def test_a_mastodon_request_page_offers_moving_the_followers(make, client, auth):
+    request, _fan = agreed_on(make, "mastodon", "gallimard@mastodon.social")
+    auth.login("staff", email="sam@example.org")
+    words = text_of(client.get(f"/requests/{request.id}"))
+    assert "Move the followers" in words and "posts stay behind" in words
+    assert "docs.joinmastodon.org/user/moving" in words
+
+
+def test_staff_plan_an_ownership_change_without_a_window(app, make, client, auth):
+    request, _fan = agreed_on(make, "youtube", "editionsgallimard")
+    auth.login("staff", email="sam@example.org")
+    page = text_of(client.get(f"/requests/{request.id}"))
+    assert "no window is needed" in page
+    answer = client.post(
+        f"/requests/{request.id}/handover", data={"window_start": "", "window_minutes": "30"}
+    )
+    assert answer.status_code == 302, answer.text
+    with app.app_context():
+        plan = db.session().exec(select(HandoverPlan)).one()
+        assert plan.window_start is None
+    words = text_of(client.get(f"/requests/{request.id}"))
+    assert "None needed: the account changes owners and keeps its name." in words
+    assert "Wait the delay the platform sets for a new owner, then remove the holder." in words
+    assert "An owner must have held the role for 7 days" in words
+    assert "frees the old name" not in words
+    pdf = client.get(f"/requests/{request.id}/evidence.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+
+def test_a_rename_platform_still_asks_for_the_window_s_start(make, client, auth):
+    request, _fan = agreed_on(make, "tiktok")
+    auth.login("staff", email="sam@example.org")
+    answer = client.post(
+        f"/requests/{request.id}/handover", data={"window_start": "", "window_minutes": "30"}
+    )
+    assert answer.status_code == 422
+    assert "Enter the date and time." in text_of(answer)
+
+
+def test_an_ownership_plan_awaits_its_outcome_and_claimed_completes_the_request(app, make):
+    brand = make.brand("Gallimard")
+    held = make.handle("gallimard", platform="telegram", brand_id=brand.id, holder_kind="fan")
+    staff = make.user("staff", email="sam@example.org")
+    request = make.request(["replied"], proposer=staff, brand=brand, handle=held, state="agreed")
+    with app.app_context():
+        session = db.session()
+        plan = schedule(session, request, staff, window_start=None)
+        assert plan.window_start is None
+        assert plan.confirm_by == date(2026, 12, 8)
+        # Telegram's day (a session at least 24 hours old), then one business day.
+        assert plan.outcome_by == date(2026, 12, 10)
+        for party in ("holder", "brand"):
+            service.confirm(
+                context(member(session, staff), now=NOW), request.id, party=party, channel="email"
+            )
+        shown = handover_plans.view(context(now=NOW), plan)
+        assert shown.standing == "awaiting_outcome" and shown.method == "ownership"
+        assert any("24 hours" in str(w) for w in shown.warnings)
+        service.record_outcome(
+            context(member(session, staff), now=NOW), request.id, outcome="claimed"
+        )
+        session.commit()
+        stored = session.get(TransferRequest, request.id)
+        assert stored.state == "completed"
+        assert session.get(Handle, stored.handle_id).holder_kind == "brand"
+
+
+@pytest.mark.parametrize(("platform", "terms"), [("x", "sale"), ("instagram", "donation")])
+def test_paid_terms_against_the_platform_s_rules_are_said_when_proposed(
+    app, make, client, auth, platform, terms
+):
+    brand = make.brand("Gallimard")
+    handle = make.handle("gallimard", platform=platform, brand_id=brand.id, holder_kind="unknown")
+    auth.login("staff")
+    answer = client.post(
+        f"/requests/new?handle_id={handle.id}",
+        data={"terms": terms, "amount": "500"},
+        follow_redirects=True,
+    )
+    assert answer.status_code == 200, answer.text
+    words = text_of(answer)
+    route = "x-username-squatting" if platform == "x" else "help.instagram.com/581066165581870"
+    # Said once as the proposal's flash, and on the request page: a warning, not a refusal.
+    assert words.count(route) == 2
+    assert "trademark" in words
+    with app.app_context():
+        assert db.session().exec(select(TransferRequest)).one().terms == terms
+
+
+def test_free_terms_on_x_warn_of_nothing(make, client, auth):
+    brand = make.brand("Gallimard")
+    handle = make.handle("gallimard", platform="x", brand_id=brand.id, holder_kind="unknown")
+    auth.login("staff")
+    answer = client.post(
+        f"/requests/new?handle_id={handle.id}", data={"terms": "free"}, follow_redirects=True
+    )
+    assert answer.status_code == 200
+    assert "x-username-squatting" not in answer.text

@@ -74,6 +74,20 @@ def test_the_page_explains_each_subject_with_the_rules_figures(client, on_first_
     assert "for 60 days" in page and "30 minutes by default" in page
 
 
+def test_the_handover_is_not_described_as_a_rename_race_everywhere(client, on_first_december):
+    page = " ".join(unescape(client.get("/help").text).split())
+    handover_part = page.partition('id="handover"')[2]
+    assert "by a change of owner" in handover_part and "no window is needed" in handover_part
+    assert "never, where a name can never pass to another account" in handover_part
+    # Each platform's method and its source.
+    assert "YouTube</strong> — by a change of the account's owner." in handover_part
+    assert "Snapchat</strong> — never: the name cannot pass to another account." in handover_part
+    assert "Source: core.telegram.org/method/channels.editCreator" in handover_part
+    # YouTube's hold on a freed handle was never sourced: it is not said.
+    youtube = handover_part.partition("YouTube</strong>")[2].partition("</li>")[0]
+    assert "held" not in youtube
+
+
 def test_a_brands_calendar_is_chosen_from_the_page(client, make, on_first_december):
     make.brand("Cochonou", country="FR", subdivision="FR-6AE")
     page = unescape(client.get("/help?brand=cochonou").text)
