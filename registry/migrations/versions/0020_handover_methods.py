@@ -4,8 +4,8 @@ A platform whose accounts change owners without freeing the name (a YouTube chan
 Brand Account, a Facebook Page, a LinkedIn Page, a Telegram channel) is planned without a
 swap window: `handover_plan.window_start` may be empty. Plans already there keep theirs.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 17:30:00
 """
 
