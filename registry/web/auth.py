@@ -57,8 +57,10 @@ def _account_key() -> str:
 
 
 def _failed(response) -> bool:
-    """A log-in that did not get in (a success redirects)."""
-    return response.status_code != 302
+    """A log-in that did not get in (a success redirects). One that never reached the
+    password check because the database was out of reach (503) is not counted: the
+    counters are out of reach too."""
+    return response.status_code not in (302, 503)
 
 
 def _limit(setting: str, **options):
