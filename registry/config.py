@@ -93,6 +93,10 @@ def from_environment(instance_path: Path) -> dict:
         # or smtps://host:465. Unset: messages are written to the log instead of being sent.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Handle Registry <no-reply@localhost>"),
+        # The embedded job queue's file (registry.jobs; REDIS_URL puts the queue in Redis):
+        # in the instance folder, so the site and its worker (`huey_consumer
+        # registry.worker.huey`, which builds the same app) share it wherever they start.
+        "JOBS_DB": os.environ.get("JOBS_DB") or str(instance_path / "jobs.sqlite3"),
         # The largest upload is a CSV import (limits.IMPORT_FILE_MAX_MB), in its form.
         "MAX_CONTENT_LENGTH": limits.FORM_BODY_MAX,
     }
