@@ -176,3 +176,39 @@ def test_the_login_limits_are_exact_with_four_workers_counting_in_redis(
     redis_url,  # noqa: F811
 ):
     check_limits_are_exact(gunicorn(RATELIMIT_STORAGE_URI=redis_url), tmp_path)
+
+
+def test_hits_counted_at_once_by_many_connections_are_never_lost(app):
+    """The database storage's increment is one atomic statement: 8 threads, each on its own
+    connection, adding 25 hits each to one counter, leave exactly 200."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from registry.adapters.rate_limits import DatabaseStorage
+
+    storage = DatabaseStorage("database://")
+
+    def hit_25_times(_n: int) -> None:
+        with app.app_context():
+            for _ in range(25):
+                storage.incr("LIMITER/account:target@example.org/login", 60)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(hit_25_times, range(8)))
+    with app.app_context():
+        assert storage.get("LIMITER/account:target@example.org/login") == 200
+        assert storage.get("LIMITER/another") == 0
+        storage.clear("LIMITER/account:target@example.org/login")
+        assert storage.get("LIMITER/account:target@example.org/login") == 0
+
+
+def test_a_counter_starts_again_once_its_window_ended(app):
+    from registry.adapters.rate_limits import DatabaseStorage
+
+    storage = DatabaseStorage("database://")
+    long_key = "LIMITER/account:" + "x" * 300 + "@example.org/login"  # beyond the column
+    with app.app_context():
+        assert [storage.incr(long_key, 1) for _ in range(3)] == [1, 2, 3]
+        assert storage.get(long_key[:-1]) == 0  # another long key: its own counter
+        time.sleep(1.1)
+        assert storage.get(long_key) == 0
+        assert storage.incr(long_key, 1) == 1
