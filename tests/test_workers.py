@@ -1,6 +1,7 @@
 """The log-in limits hold with several workers: a real gunicorn with 4 worker processes on a
 loopback port, its default settings (the counters in the site's database, or in Redis when
-RATELIMIT_STORAGE_URI says so). Attempt N+1 is refused, exactly, whichever worker takes it.
+RATELIMIT_STORAGE_URI says so). Attempt N+1 is refused, exactly, whichever worker takes it,
+and of attempts sent at the same time no more than N reach the password check.
 
 (With counters in each worker's memory, the per-account limit of 5 tripped at the 14th
 attempt with 4 workers, and 40 attempts from one address never got a 429.)"""
@@ -18,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -163,6 +165,23 @@ def check_limits_are_exact(base: str, tmp_path: Path) -> None:
     assert statuses == [422] * PER_ADDRESS + [429], statuses
     assert site.log_in("someone.else@example.org", address="203.0.113.8") == 422
     assert len(workers_that_answered(tmp_path)) > 1, "one worker took every attempt"
+    # At the same time: 20 attempts at once on another account, from 20 addresses, then
+    # 40 at once from one address: still no more than the limit reach the password check.
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(
+            pool.map(
+                lambda n: site.log_in("second.target@example.org", address=f"192.0.2.{n}"),
+                range(1, 21),
+            )
+        )
+        assert sorted(statuses) == [422] * PER_ACCOUNT + [429] * (20 - PER_ACCOUNT), statuses
+        statuses = list(
+            pool.map(
+                lambda n: site.log_in(f"burst{n}@example.org", address="203.0.113.99"),
+                range(PER_ADDRESS + 10),
+            )
+        )
+        assert sorted(statuses) == [422] * PER_ADDRESS + [429] * 10, statuses
 
 
 def test_the_login_limits_are_exact_with_four_workers_on_the_default_settings(tmp_path, gunicorn):
@@ -181,8 +200,6 @@ def test_the_login_limits_are_exact_with_four_workers_counting_in_redis(
 def test_hits_counted_at_once_by_many_connections_are_never_lost(app):
     """The database storage's increment is one atomic statement: 8 threads, each on its own
     connection, adding 25 hits each to one counter, leave exactly 200."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from registry.adapters.rate_limits import DatabaseStorage
 
     storage = DatabaseStorage("database://")

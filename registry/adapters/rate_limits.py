@@ -15,7 +15,7 @@ import hashlib
 import time
 
 from limits.storage import Storage
-from sqlalchemy import Engine, case, delete, func, select
+from sqlalchemy import Engine, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -56,6 +56,8 @@ class DatabaseStorage(Storage):
         return db.engine()
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        if amount < 0:
+            return self._give_back(key, -amount)
         now = time.time()
         engine = self._engine()
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -73,6 +75,20 @@ class DatabaseStorage(Storage):
             connection.execute(delete(TABLE).where(TABLE.c.expires_at < now - KEEP_ENDED_SECONDS))
             connection.commit()
         return int(hits)
+
+    def _give_back(self, key: str, amount: int) -> int:
+        """Take hits off a counter (a log-in that got in): never below zero, and never
+        into a window that has ended (the next one starts from zero anyway)."""
+        statement = (
+            update(TABLE)
+            .where(TABLE.c.key == stored_key(key), TABLE.c.expires_at > time.time())
+            .values(hits=case((TABLE.c.hits > amount, TABLE.c.hits - amount), else_=0))
+            .returning(TABLE.c.hits)
+        )
+        with self._engine().connect().execution_options(registry_write=True) as connection:
+            hits = connection.execute(statement).scalar()
+            connection.commit()
+        return int(hits or 0)
 
     def _current(self, key: str):
         with self._engine().connect() as connection:
