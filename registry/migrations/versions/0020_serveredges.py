@@ -5,9 +5,9 @@ site's own database (RATELIMIT_STORAGE_URI=database://, the default), so that ev
 counts the same attempts; `user_account.one_time_password` marks a password given by
 `registry demo-login`, which the first log-in with it uses up.
 
-Revision ID: 0018
-Revises: 0017
-Create Date: 2026-12-07 17:30:00
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-07 17:50:00
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
