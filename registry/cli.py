@@ -131,14 +131,18 @@ def restore_command(path: str, force: bool) -> None:
 @click.command("demo-login")
 @with_appcontext
 def demo_login() -> None:
-    """Give each demo account a new one-time password and print them (run after seed-demo)."""
+    """Give each demo account a new one-time password and print them (run after seed-demo):
+    each signs in once, and the session it opens goes on."""
     from registry.fixtures import demo
 
     try:
         logins = demo.one_time_logins(context_for(None))
     except demo.NoDemo as exc:
         fail(str(exc))
-    click.echo("Demo accounts (new passwords each time; `registry demo-login` makes others):")
+    click.echo(
+        "Demo accounts (one-time passwords: each signs in once; "
+        "`registry demo-login` makes new ones):"
+    )
     width = max(len(member.email) for member, _ in logins)
     for member, password in logins:
         click.echo(f"  {member.role:<6} {member.email:<{width}}  {password}")

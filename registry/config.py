@@ -74,9 +74,11 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=max(1, remember_days)),
         "BEHIND_PROXY": _proxies(),
-        # Login and sign-up limits (Flask-Limiter): in memory for one server; with several,
-        # a shared store such as redis://host:6379/0.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Login and sign-up limits (Flask-Limiter), counted where every worker and server of
+        # the site sees the same counts: by default in the site's own database (database://,
+        # registry.adapters.rate_limits); redis://host:6379/0 for Redis. memory:// counts in
+        # each worker alone, so only a single-process server may use it.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
         # Always said: Flask-Limiter's one limiter would otherwise keep what the last app said.
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -91,6 +93,10 @@ def from_environment(instance_path: Path) -> dict:
         # or smtps://host:465. Unset: messages are written to the log instead of being sent.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Handle Registry <no-reply@localhost>"),
+        # The embedded job queue's file (registry.jobs; REDIS_URL puts the queue in Redis):
+        # in the instance folder, so the site and its worker (`huey_consumer
+        # registry.worker.huey`, which builds the same app) share it wherever they start.
+        "JOBS_DB": os.environ.get("JOBS_DB") or str(instance_path / "jobs.sqlite3"),
         # The largest upload is a CSV import (limits.IMPORT_FILE_MAX_MB), in its form.
         "MAX_CONTENT_LENGTH": limits.FORM_BODY_MAX,
     }

@@ -67,6 +67,7 @@ def make_test_app(directory, **config):
             "SECRET_KEY": "test",
             "PAGE_SIZE": 5,
             "JOBS_IMMEDIATE": True,  # a background job runs at once, in the request
+            "JOBS_DB": f"{directory}/jobs.sqlite3",  # never the instance folder's queue
             **config,
         }
     )

@@ -44,6 +44,56 @@ def test_with_redis_url_the_jobs_and_their_progress_go_through_redis(tmp_path, r
     assert not (tmp_path / "instance" / "jobs.sqlite3").exists()  # nothing in the SQLite store
 
 
+WHERE_THE_QUEUE_IS = """
+import json, sys
+from registry import create_app, jobs
+app = create_app()
+if sys.argv[1] == "worker":
+    import registry.worker  # what `huey_consumer registry.worker.huey` loads
+    queue = registry.worker.huey
+else:
+    queue = jobs.huey
+print(json.dumps({"instance": app.instance_path, "queue": queue.storage.filename}))
+"""
+
+
+def test_the_queue_is_in_the_apps_instance_folder_whatever_folder_the_process_starts_in(
+    tmp_path,
+):
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JOBS_DB")},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
+        "SECRET_KEY": "queue-test",
+    }
+    found = {}
+    for process in ("site", "worker"):
+        done = subprocess.run(
+            [sys.executable, "-c", WHERE_THE_QUEUE_IS, process],
+            env=env,
+            cwd=tmp_path,  # a folder of its own: no instance/ here
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found[process] = json.loads(done.stdout.splitlines()[-1])
+    instance = Path(found["site"]["instance"])
+    assert found["site"]["queue"] == str(instance / "jobs.sqlite3")
+    assert found["worker"]["queue"] == found["site"]["queue"]  # the worker finds the same file
+    assert not (tmp_path / "instance").exists()
+    # JOBS_DB still chooses another file, for the site and the worker alike.
+    env["JOBS_DB"] = str(tmp_path / "elsewhere" / "queue.sqlite3")
+    for process in ("site", "worker"):
+        done = subprocess.run(
+            [sys.executable, "-c", WHERE_THE_QUEUE_IS, process],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(done.stdout.splitlines()[-1])["queue"] == env["JOBS_DB"]
+
+
 def import_through_a_worker(tmp_path, queue: dict, rows: int) -> None:
     bin_dir = Path(sys.executable).parent
     env = {

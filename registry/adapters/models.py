@@ -8,6 +8,7 @@ from typing import ClassVar
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     inspect,
     true,
 )
@@ -87,6 +89,11 @@ class User(SQLModel, table=True):
     # The SHA-256 of the member's feed token (/feeds/overdue.atom?token=...): read-only and
     # apart from API tokens, so a feed reader's URL never carries an API credential.
     feed_token_hash: str | None = Field(default=None, index=True, unique=True, max_length=64)
+    # The password is a one-time password (`registry demo-login`): the first log-in with it
+    # replaces it by an unusable one, so it opens one session and no other.
+    one_time_password: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
     # Flask-Login's four members, written out (UserMixin on SQLModel tables is fragile).
     @property
@@ -532,6 +539,18 @@ class DigestNotice(SQLModel, table=True):
     flag: str = Field(max_length=16)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     sent_at: datetime = Field(default_factory=utcnow)
+
+
+class RateLimitCount(SQLModel, table=True):
+    """One rate-limit counter (log-in and sign-up limits, registry.adapters.rate_limits): kept
+    in the database so that every worker of the site counts the same attempts."""
+
+    __tablename__ = "rate_limit_count"
+
+    key: str = Field(primary_key=True, max_length=255)
+    hits: int = Field(default=0)
+    # The end of the counter's window, in Unix seconds: after it the counter starts again.
+    expires_at: float = Field(sa_column=Column(Float, nullable=False, index=True))
 
 
 # The row counters' triggers are installed with the schema (`metadata.create_all` too).

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import current_app, jsonify, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from registry.adapters import db
 from registry.api import bp
 from registry.domain.messages import N_, Message, Refusal, render
+from registry.presentation import outage
 from registry.presentation.words import translate, translate_message
 
 MESSAGES = {
@@ -112,6 +113,17 @@ def integrity_error(error: IntegrityError):
     _rollback()
     current_app.logger.info("Integrity error on %s: %s", request.path, error.orig)
     return error_response(409, MESSAGES[409])
+
+
+@bp.errorhandler(DBAPIError)
+def database_error(error: DBAPIError):
+    """The database does not answer: 503 with Retry-After (registry.presentation.outage)."""
+    if not outage.is_outage(error):
+        return unexpected_error(error)
+    current_app.logger.error("The database does not answer (%s): %s", request.path, error.orig)
+    _rollback()
+    outage.without_database()
+    return outage.retry_later(error_response(503, outage.UNAVAILABLE))
 
 
 @bp.errorhandler(HTTPException)

@@ -1,7 +1,8 @@
 """Background jobs, through Huey: embedded by default (a SQLite file of its own, `JOBS_DB`,
-else `instance/jobs.sqlite3` under the current folder; `huey_consumer registry.worker.huey`
-runs them), on Redis with `REDIS_URL` when the registry outgrows one machine. Tests run
-each job at once, in the request (`JOBS_IMMEDIATE`).
+else `jobs.sqlite3` in the app's instance folder, beside the default database, whatever the
+folder the process started in; `huey_consumer registry.worker.huey` builds the same app, so
+it finds the same file), on Redis with `REDIS_URL` when the registry outgrows one machine.
+Tests run each job at once, in the request (`JOBS_IMMEDIATE`).
 
 A job's state (queued, running with its progress, done with its report) is kept in Huey's
 key-value store, not in the registry's database: progress is written while the job's own
@@ -24,16 +25,27 @@ def _make_huey():
     redis_url = os.environ.get("REDIS_URL", "").strip()
     if redis_url:
         return RedisHuey("registry", url=redis_url)
-    path = Path(os.environ.get("JOBS_DB") or Path("instance") / "jobs.sqlite3")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("registry", filename=str(path))
+    # Its file is known once the app is made (init_app): until then the queue is in memory,
+    # and no file is made in whatever folder the process started in.
+    return SqliteHuey("registry", filename="", immediate=True)
 
 
 huey = _make_huey()
 
 
 def init_app(app) -> None:
-    huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
+    """Bind the queue to the app: its file (JOBS_DB, by default in the app's instance
+    folder: registry.config), and whether jobs run at once (JOBS_IMMEDIATE)."""
+    if isinstance(huey, SqliteHuey):
+        path = Path(app.config["JOBS_DB"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey.storage_kwargs["filename"] = str(path)
+    huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))  # a change makes a new storage
+    if not huey.immediate and getattr(huey.storage, "filename", None) not in (
+        None,
+        huey.storage_kwargs.get("filename"),
+    ):
+        huey.storage = huey.create_storage()  # another app of this process, another file
 
 
 # --- the CSV import as a job ----------------------------------------------------------------

@@ -6,6 +6,8 @@ from flask_login import LoginManager
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
+# Registers the database:// storage of the limits' counters (the default) with `limits`.
+from registry.adapters import rate_limits  # noqa: F401
 from registry.domain.messages import N_
 
 login_manager = LoginManager()

@@ -34,8 +34,8 @@ babel = Babel()
 
 def reader():
     """Whose preferences apply: the API's token account, else the signed-in member."""
-    if not has_request_context():
-        return None
+    if not has_request_context() or g.get("database_unavailable"):
+        return None  # (the database is out of reach: registry.presentation.outage)
     if request.blueprint == "api":
         return g.get("api_user")
     if current_user and current_user.is_authenticated:

@@ -9,7 +9,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.adapters.models import Brand, User
@@ -179,10 +179,27 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def log_in(ctx: Context, email: str, password: str) -> User | None:
     """Check a log-in; a hash made by an older method is remade with today's on success."""
     user = authenticate(ctx.session, email, password)
+    if user is not None and user.one_time_password and not _use_up(ctx.session, user):
+        return None  # another log-in used it up first
     if user is not None and not user.password_hash.startswith(HASH_METHOD + ":"):
         user.password_hash = generate_password_hash(password)
         ctx.session.add(user)
     return user
+
+
+def _use_up(session: Session, user: User) -> bool:
+    """Replace a one-time password, at its first log-in, by one that matches nothing: the
+    session it opens goes on, no other can be opened with it. One UPDATE on the flag, so of
+    two log-ins racing with it only one gets in."""
+    used = session.execute(
+        update(User)
+        .where(col(User.id) == user.id, col(User.one_time_password).is_(True))
+        .values(
+            one_time_password=False,
+            password_hash=generate_password_hash(secrets.token_urlsafe(32)),
+        )
+    )
+    return used.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult's count
 
 
 def member_of_session(session: Session, session_id: str) -> User | None:
@@ -215,6 +232,7 @@ def change_password(ctx: Context, user: User, *, current: str, new: str) -> User
     if check_password_hash(user.password_hash, new):
         raise Invalid("Choose a password different from the current one.", field="password")
     user.password_hash = generate_password_hash(new)
+    user.one_time_password = False
     user.session_version += 1
     session.add(user)
     audit.record(
@@ -234,6 +252,7 @@ def give_one_time_password(ctx: Context, user: User) -> str:
     session = ctx.session
     password = secrets.token_urlsafe(12)  # 16 characters, 96 bits
     user.password_hash = generate_password_hash(password)
+    user.one_time_password = True  # used up by its first log-in (log_in)
     user.session_version += 1
     session.add(user)
     audit.record(

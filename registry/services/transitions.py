@@ -47,6 +47,11 @@ def require_confirmed(target: str, confirmed: bool) -> None:
         raise Invalid(UNCONFIRMED, field="confirmed", target=target)
 
 
+class MovedMeanwhile(Conflict):
+    """A move made from a page that showed an older state: someone else moved the request
+    first (409, like any conflict; the site shows the request as it is now)."""
+
+
 @use_case
 def transition(
     ctx: Context,
@@ -70,7 +75,7 @@ def transition(
     check_version(request, expected_version, CHANGED_MEANWHILE)
     allowed = {"allowed_transitions": list(moves_for(actor, request, brand))}
     if expected_state and expected_state != request.state:
-        raise Conflict(
+        raise MovedMeanwhile(
             N_("Request #%(id)s is %(state)s now, not %(expected)s: it changed meanwhile."),
             field="to",
             extra=allowed,

@@ -56,9 +56,14 @@ def _account_key() -> str:
     return "account:" + (request.form.get("email") or "").strip().lower()[: limits.EMAIL_MAX]
 
 
-def _failed(response) -> bool:
-    """A log-in that did not get in (a success redirects)."""
-    return response.status_code != 302
+def _give_back_login_attempts() -> None:
+    """A log-in that got in does not count against the log-in limits, which count wrong
+    passwords. Each attempt was counted before its password was checked, in one atomic
+    step of the shared store (the hit compares the new count with the limit): of attempts
+    made at the same time, on any number of workers, no more than the limit reach the
+    password check. The one that got in is given back now."""
+    for counted in limiter.current_limits:
+        limiter.storage.incr(counted.key, counted.limit.get_expiry(), amount=-1)
 
 
 def _limit(setting: str, **options):
@@ -158,8 +163,8 @@ def confirm_signup(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
-@_limit("LOGIN_LIMIT_PER_ADDRESS", deduct_when=_failed)
-@_limit("LOGIN_LIMIT_PER_ACCOUNT", key_func=_account_key, deduct_when=_failed)
+@_limit("LOGIN_LIMIT_PER_ADDRESS")
+@_limit("LOGIN_LIMIT_PER_ACCOUNT", key_func=_account_key)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -168,6 +173,7 @@ def login():
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
+            _give_back_login_attempts()
             login_user(user, remember=form.remember.data)
             flash(_("Logged in as %(email)s.", email=user.email), "success")
             return redirect(safe_next(request.args.get("next")))

@@ -6,10 +6,12 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from registry.adapters import db
 from registry.domain.messages import N_, render
+from registry.presentation import outage
 
 bp = Blueprint("errors", __name__)
 
@@ -24,6 +26,7 @@ MESSAGES = {
     415: N_("This page accepts forms only, not JSON."),
     429: N_("Too many attempts. Please wait a minute and try again."),
     500: N_("Something went wrong on our side. The error was logged."),
+    503: outage.UNAVAILABLE,
 }
 CSRF_EXPIRED = N_(
     "The form expired or was sent from elsewhere. Please reload the page and try again."
@@ -101,3 +104,16 @@ def unexpected_error(error: Exception):
     # reads the reader's account (their language, the navigation) from it.
     rollback_quietly()
     return error_page(500, MESSAGES[500])
+
+
+@bp.app_errorhandler(DBAPIError)
+def database_error(error: DBAPIError):
+    """The database does not answer: 503, come back later (registry.presentation.outage);
+    any other database error is unexpected."""
+    if not outage.is_outage(error):
+        return unexpected_error(error)
+    current_app.logger.error("The database does not answer (%s): %s", request.path, error.orig)
+    rollback_quietly()
+    outage.without_database()
+    body, status = error_page(503, MESSAGES[503])
+    return outage.retry_later(current_app.make_response((body, status)))

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request
 
 from registry.adapters import db
 from registry.domain.permissions import PUBLIC
-from registry.presentation import i18n
+from registry.presentation import i18n, outage
 from registry.presentation.access import requires
 from registry.services import (
     ServiceError,
@@ -39,7 +39,11 @@ def readyz():
     with the reason (a load balancer sends no traffic to this server until then)."""
     reason = db.readiness(db.engine())
     if reason is not None:
-        return {"status": "not ready", "reason": reason}, 503
+        return (
+            {"status": "not ready", "reason": reason},
+            503,
+            {"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
+        )
     return {"status": "ready", "revision": db.head_revision()}
 
 

@@ -30,6 +30,7 @@ from registry.domain.permissions import (
 )
 from registry.presentation import words
 from registry.presentation.access import requires
+from registry.presentation.labels import label
 from registry.services import attempts as attempt_log
 from registry.services import (
     brands,
@@ -272,17 +273,46 @@ def move(request_id: int):
             action=url_for("requests.move", request_id=request_id),
             fields={"to": to, "from_state": row.request.state},
         )
-    if run_use_case(
+    moved = run_use_case(
         None,
-        transitions.transition,
+        _transition_unless_moved,
         request_id,
         to=to,
         note=form.note.data or "",
         expected_state=form.from_state.data or None,
         confirmed=_confirmed(),
-    ):
+    )
+    if isinstance(moved, transitions.MovedMeanwhile):
+        return _moved_meanwhile(request_id)
+    if moved:
         flash(_(detail_page.STATE_REACHED[to], id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
+
+
+def _transition_unless_moved(ctx, request_id: int, **move):
+    """The move (transitions.transition); when the request moved since the page was shown,
+    the refusal is returned rather than flashed, for `_moved_meanwhile` to answer."""
+    try:
+        return transitions.transition(ctx, request_id, **move)
+    except transitions.MovedMeanwhile as stale:
+        return stale
+
+
+def _moved_meanwhile(request_id: int):
+    """A move sent from a page older than the request's state: nothing is done, and the
+    request page shows the request as it is now, saying so, with 409 (as the API answers)."""
+    row = detail_page.visible_row(request_id)
+    flash(
+        _(
+            "Someone else changed request #%(id)s first: it is now “%(state)s”. Nothing was "
+            "done; here is the request as it is now.",
+            id=request_id,
+            state=label(row.request.state, "state"),
+        ),
+        "error",
+    )
+    html, _status = detail_page.render(row)
+    return html, 409
 
 
 @bp.post("/<int:request_id>/withdraw")
@@ -298,14 +328,17 @@ def withdraw(request_id: int):
             action=url_for("requests.withdraw", request_id=request_id),
             fields={"from_state": row.request.state},
         )
-    if run_use_case(
+    withdrawn = run_use_case(
         None,
-        transitions.transition,
+        _transition_unless_moved,
         request_id,
         to=workflow.WITHDRAWN,
         expected_state=seen_state,
         confirmed=_confirmed(),
-    ):
+    )
+    if isinstance(withdrawn, transitions.MovedMeanwhile):
+        return _moved_meanwhile(request_id)
+    if withdrawn:
         flash(_("Request #%(id)s is withdrawn.", id=request_id), "success")
     return redirect(url_for("requests.detail", request_id=request_id))
 

@@ -1,5 +1,7 @@
 """The registry commands: init-db, seed-demo, create-user."""
 
+from html import unescape
+
 from sqlmodel import func, select
 
 from registry.adapters import db
@@ -91,3 +93,23 @@ def test_a_profile_phone_longer_than_its_column_is_refused_by_the_use_case(app, 
             accounts.update_profile(context(), session.get(User, user.id), phone="0" * 41)
         assert refused.value.field == "phone"
         assert session.get(User, user.id).phone == ""
+
+
+def test_a_demo_login_password_signs_in_once_and_its_session_goes_on(runner, app):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    shown = runner.invoke(args=["demo-login"])
+    assert shown.exit_code == 0, shown.output
+    email, password = next(
+        (parts[1], parts[2])
+        for parts in (line.split() for line in shown.output.splitlines())
+        if len(parts) == 3 and "@" in parts[1]
+    )
+    first, second = app.test_client(), app.test_client()
+    signed_in = first.post("/login", data={"email": email, "password": password})
+    assert signed_in.status_code == 302
+    again = second.post("/login", data={"email": email, "password": password})
+    assert again.status_code == 422
+    assert "Wrong e-mail or password." in unescape(again.text)
+    assert second.get("/me").status_code == 302  # not signed in: sent to the log-in page
+    assert first.get("/me").status_code == 200  # the first session works on
+    assert first.post("/login", data={"email": email, "password": password}).status_code == 422

@@ -10,6 +10,7 @@ from registry.adapters import db
 from registry.adapters.models import ContactAttempt, CustodyRecord, Handle, TransferRequest
 from registry.services import Invalid, custody, handover_plans
 from registry.services import attempts as attempt_log
+from tests.conftest import AuthActions
 from tests.factories import context, hand_over
 
 
@@ -494,3 +495,25 @@ def test_the_request_page_explains_a_message_sent_on_a_day_off(client, auth, mak
     page = client.get(f"/requests/{request.id}").text
     assert "Sent on a day off: counted from May 4, 2026, the next business day." in page
     assert "May 20, 2026" in page  # the reply's due date, DESIGN's example
+
+
+def test_of_two_people_moving_one_request_at_once_the_second_gets_409_and_the_newer_state(
+    app, make
+):
+    request = make.request(["no_answer"])  # contacting
+    first, second = app.test_client(), app.test_client()
+    AuthActions(first, app).login("staff")
+    AuthActions(second, app).login("staff", email="colleague@example.org")
+    for browser in (first, second):  # both pages show "contacting"
+        assert 'name="from_state" value="contacting"' in browser.get(f"/requests/{request.id}").text
+    sent = {"to": "in_discussion", "from_state": "contacting"}
+    assert first.post(f"/requests/{request.id}/transition", data=sent).status_code == 302
+    late = second.post(f"/requests/{request.id}/transition", data=sent)
+    assert late.status_code == 409
+    page = unescape(late.text)
+    assert (
+        f"Someone else changed request #{request.id} first: it is now “In discussion”. "
+        "Nothing was done; here is the request as it is now." in page
+    )
+    assert 'name="from_state" value="in_discussion"' in page  # the newer state, to act on
+    assert load(app, TransferRequest, request.id).state == "in_discussion"
