@@ -5,8 +5,8 @@ site's own database (RATELIMIT_STORAGE_URI=database://, the default), so that ev
 counts the same attempts; `user_account.one_time_password` marks a password given by
 `registry demo-login`, which the first log-in with it uses up.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 17:50:00
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0020"
-down_revision: str | None = "0019"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
