@@ -26,8 +26,14 @@ from registry.domain import lookalikes as rule
 SEED = 25
 PER_KIND = 12  # variants kept per brand and kind (all of them when fewer)
 
+
+def _listed(text: str) -> list[str]:
+    """The words of a text, one list: long lists read better as text."""
+    return text.split()
+
+
 # The demo's brands, and well-known brands of 5 to 15 letters (as their handles spell them).
-BRANDS = """
+BRANDS = _listed("""
 gallimard cochonou nespresso voitureslumiere
 adidas amazon apple google netflix spotify samsung toyota nissan peugeot renault citroen
 michelin danone carrefour auchan leclerc decathlon sephora loreal lancome chanel hermes
@@ -52,10 +58,10 @@ atlassian slack zoom shopify etsy ebay alibaba aliexpress rakuten walmart target
 costco bestbuy homedepot lowes nordstrom macys gap hollister abercrombie tommyhilfiger
 calvinklein ralphlauren hugoboss diesel benetton desigual kiabi jules celio kookai
 sandro maje claudiepierlot zadig bash sezane rouje jacquemus balmain lanvin
-""".split()
+""")
 BRANDS = sorted({b for b in BRANDS if 5 <= len(b) <= 15})
 
-WORDS = """
+WORDS = _listed("""
 coffee lover paris london photo music travel daily studio design garden kitchen
 football tennis running cycling yoga fitness cooking bakery pastry wine beer books
 reading writer poetry cinema movies series gaming player pixel art artist drawing
@@ -68,13 +74,26 @@ robot code coder python java linux cloud data pixels camera lens film analog
 guitar piano drums violin singer band concert festival dance ballet theatre opera
 chef recipe vegan salad bread cheese chocolate candy sugar honey lemon cherry berry
 garage motor racing driver pilot sailor captain doctor nurse lawyer banker builder
-""".split()
-FIRST_NAMES = """
+modern modem corner burner turner learn barn darn morning evening return journal
+clear dear clean dean cloud doud close dose clock dock class dass climb clip dip
+window willow wonder wander swim swing vivid river silver clever flower shower
+million billion village illegal collage college pillow yellow mellow hello follow
+ocean dozen zero hero one two three five seven eight nine ten hundred
+amour maison jardin cuisine voiture lumiere chocolat fromage boulangerie librairie
+musique cinema peinture soleil nuages montagne campagne plage riviere chemin
+mercredi dimanche printemps automne hiver cadeau bonjour merci madame monsieur
+manager marketing commerce company corporate premium market mobile camera comic
+dream drama media medical medicine midnight minute mirror mission model moment
+money monkey monster month mother mountain mouse movie murder museum master
+gardener candle cradle saddle middle riddle paddle needle noodle doodle poodle
+castle cattle battle bottle little title rattle kettle settle nettle
+""")
+FIRST_NAMES = _listed("""
 alice marie julien thomas camille lucas emma hugo chloe louis sarah pierre nicolas
 manon antoine pauline mathieu claire olivier sophie laurent nathalie david isabelle
 james mary robert linda michael susan william karen richard nancy joseph betty
 charles helen daniel sandra matthew ashley anthony donna mark emily steven michelle
-""".split()
+""")
 SUFFIXES = ("", "", "_", ".", "", "_")
 
 QWERTY = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -106,9 +125,9 @@ def _confusable_letters() -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for code, prototype in sorted(rule._prototypes().items()):
         char = chr(code)
-        if len(prototype) == 1 and prototype.isascii() and prototype.islower():
-            if unicodedata.category(char) == "Ll" and not char.isascii():
-                found.setdefault(prototype, []).append(char)
+        ascii_letter = len(prototype) == 1 and prototype.isascii() and prototype.islower()
+        if ascii_letter and unicodedata.category(char) == "Ll" and not char.isascii():
+            found.setdefault(prototype, []).append(char)
     return {letter: tuple(chars[:6]) for letter, chars in found.items()}
 
 
@@ -228,8 +247,4 @@ def unrelated_pairs() -> list[tuple[str, str]]:
     others = common_handles()
     pairs = [(a, b) for i, a in enumerate(BRANDS) for b in BRANDS[i + 1 :]]
     pairs += [(brand, other) for brand in BRANDS for other in others]
-    return [
-        (a, b)
-        for a, b in pairs
-        if rule.edits_apart(a, b) > 1 and a not in b and b not in a
-    ]
+    return [(a, b) for a, b in pairs if rule.edits_apart(a, b) > 1 and a not in b and b not in a]

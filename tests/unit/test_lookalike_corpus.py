@@ -27,8 +27,7 @@ def shares_a_paired_key(a: str, b: str) -> bool:
     """A key both handles have in the index, one of them as a core or both as deletions."""
     keys_a, keys_b = rule.keyed(a), rule.keyed(b)
     return any(
-        rule.CORE_KEY in (kind, keys_b[key])
-        or kind == keys_b[key] == rule.DELETION_KEY
+        rule.CORE_KEY in (kind, keys_b[key]) or kind == keys_b[key] == rule.DELETION_KEY
         for key, kind in keys_a.items()
         if key in keys_b
     )

@@ -111,7 +111,90 @@ def test_one_edit_apart_handles_always_share_an_index_key():
 def test_short_cores_have_no_deletion_keys_and_tiny_ones_no_key():
     assert rule.index_keys("nike") == {"nlke"}
     assert rule.index_keys("ab") == set()
-    assert len(rule.index_keys("nespresso")) == 1 + len("nespreso")
+    # Its cores with all the folds ("nespreso") and with its doubled letters kept, and each
+    # one's deletions.
+    cores = {"nespreso", "nespresso"}
+    deletions = {name[:i] + name[i + 1 :] for name in cores for i in range(len(name))}
+    assert rule.index_keys("nespresso") == cores | deletions
+
+
+def test_a_name_of_five_letters_counts_edits_however_short_its_folds_make_it():
+    # "gucci" reads as "gucd" ("guccl": "i" for "l", "cl" for "d", doubled letters once):
+    # four letters, but the name has five.
+    assert rule.letters("gucci") == 5 and rule.core("gucci") == "gucd"
+    assert rule.index_keys("gucci") >= {"gucd", "gud", "guccl", "gucl"}
+    assert rule.compare("gucci", "gucl") == ("edit",)
+    assert rule.compare("gucci", "guci") == ("edit",)  # an omission from a five-letter name
+    assert rule.compare("prada", "prda") == ("edit",)
+    assert rule.compare("adobe", "-dobe") == ("edit",)  # "-" is the key next to "a"
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "expected"),
+    [
+        # Fullwidth letters are the letters they are (NFKC): not all are in confusables.txt.
+        ("nespresso", "ｎｅｓｐｒｅｓｓｏ", ("confusable",)),
+        ("abercrombie", "abercroｍbie", ("confusable",)),
+        ("twitter", "ｔｗｉｔｔｅｒ_ｆｒ", ("confusable", "affix")),
+        # Default-ignorables show nothing: a zero-width space, a soft hyphen, a joiner.
+        ("nespresso", "nes\u200bpresso", ("confusable",)),
+        ("apple", "a\u00adpple", ("confusable",)),
+        ("alibaba", "al\u200cibaba", ("confusable",)),
+        ("gallimard", "galli\u2060mard\ufe0f", ("confusable",)),
+    ],
+)
+def test_what_only_changes_the_encoding_is_the_same_name(query, candidate, expected):
+    assert rule.compare(query, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "expected"),
+    [
+        # "m" is one letter, as read: an edit next to it is one edit.
+        ("abercrombie", "abercrommbie", ("edit",)),
+        ("abercrombie", "abercrmbie", ("edit",)),
+        ("abercrombie", "abercrobie", ("edit",)),
+        ("amazon", "ammazon", ("edit",)),
+        ("adobe", "aclobe", ("confusable",)),  # "cl" for "d"
+        # An edit that makes "rn", "cl" or doubled letters is still one edit.
+        ("airfrance", "airfrnce", ("edit",)),
+        ("activision", "acivision", ("edit",)),
+        ("abercrombie", "aberrombie", ("edit",)),
+        ("alibaba", "alibbaa", ("edit",)),
+        ("airbnb", "airbbb", ("edit",)),
+        ("franprix", "farnprix", ("edit",)),  # "fr" glued before a name is its first letters
+    ],
+)
+def test_letters_read_together_and_doubled_letters_leave_one_edit_one_edit(
+    query, candidate, expected
+):
+    assert rule.compare(query, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "expected"),
+    [
+        ("chanel", "ch-anel", ("separator",)),
+        ("chanel", "ch_anel", ("separator",)),
+        ("hermes", "herm.es", ("separator",)),
+        ("airbnb", "airb.nb", ("separator",)),
+        ("chanel", "chanel_fr", ("affix",)),  # a whole affix word after the name still is one
+    ],
+)
+def test_an_affix_word_that_is_a_piece_of_the_name_is_not_taken_off(query, candidate, expected):
+    assert rule.compare(query, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("chanel", "steven_channel"),  # a word added counts doubled letters
+        ("garmin", "gaming"),
+        ("franprix", "anprix"),
+    ],
+)
+def test_unrelated_names_the_new_folds_could_bring_together_stay_apart(query, candidate):
+    assert rule.compare(query, candidate) == ()
 
 
 @pytest.mark.parametrize(
