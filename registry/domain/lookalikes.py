@@ -363,6 +363,10 @@ def compare(
 # What each key of a handle is, for the index (`keyed`): a brand's suspects pair only keys of
 # which one is a core or both are deletions, since two words shared make no lookalike.
 CORE_KEY, DELETION_KEY, WORD_KEY = 0, 1, 2
+# The index's column holds this many characters (registry.adapters.models.LookalikeKey): a
+# name's reading can be far longer than the name ("ﷺ" reads as 18 letters), and a longer key
+# is cut, on the stored side and the looked-up side alike (`compare` decides anyway).
+KEY_LENGTH = 260
 
 
 def keyed(normalized: str, kind: str = "username") -> dict[str, int]:
@@ -376,7 +380,7 @@ def keyed(normalized: str, kind: str = "username") -> dict[str, int]:
                 deleted = (name[:i] + name[i + 1 :] for i in range(len(name)))
                 found.update(dict.fromkeys(deleted, DELETION_KEY))
     found.update((name, CORE_KEY) for name in cores if len(name) >= MIN_CORE)
-    return found
+    return {key[:KEY_LENGTH]: what for key, what in found.items()}
 
 
 def index_keys(normalized: str, kind: str = "username") -> set[str]:
