@@ -280,9 +280,10 @@ def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> frozen
 
 
 def _word_added(query: str, kind: str, candidate: str, candidate_kind: str, folds: Folds) -> bool:
-    """One handle is the other's whole name with a word added after a separator. Doubled
-    letters count here ("steven_channel" is not "chanel" with a word added)."""
-    folds = replace(folds, doubled=False)
+    """One handle is the other's whole name with a word added after a separator, the names
+    read letter by letter (as the index's keys of BASES[-1]): doubled letters count here
+    ("cooking_channel" is not "chanel" with a word added)."""
+    folds = replace(folds, together=False, doubled=False)
     return core(query, kind, folds) in words(candidate, candidate_kind, folds) or core(
         candidate, candidate_kind, folds
     ) in words(query, kind, folds)
@@ -373,7 +374,7 @@ def keyed(normalized: str, kind: str = "username") -> dict[str, int]:
     """`index_keys`, each with what it is (a key that is two things is the first of core,
     deletion, word)."""
     cores = {core(normalized, kind, folds) for folds in BASES}
-    found = dict.fromkeys(words(normalized, kind, Folds(doubled=False)), WORD_KEY)
+    found = dict.fromkeys(words(normalized, kind, BASES[-1]), WORD_KEY)
     if letters(normalized, kind) >= MIN_EDIT:
         for name in cores:
             if len(name) > MIN_CORE:  # deletions of MIN_CORE letters at least

@@ -102,6 +102,8 @@ VOWELS = "aeiouy"
 READER_HOMOGLYPHS = {"m": "rn", "w": "vv", "d": "cl", "o": "0", "l": "1", "i": "1"}
 PREFIXES = ("official", "real", "the", "thereal", "hq", "team", "officiel")
 AFFIXES = ("official", "officiel", "real", "hq", "team", "support", "fr", "uk", "usa", "de")
+# Any word added to the whole name with a separator ("nespresso_deals").
+WORDS_ADDED = ("shop", "store", "deals", "jobs", "promo")
 IGNORABLES = ("\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u034f", "\u180e")
 
 
@@ -177,6 +179,9 @@ def _vowel_swap(name: str) -> Iterator[str]:
 def _affix(name: str) -> Iterator[str]:
     for word in AFFIXES:
         for sep in ("", "_", ".", "-"):
+            yield name + sep + word
+    for word in WORDS_ADDED:
+        for sep in ("_", ".", "-"):
             yield name + sep + word
     for word in PREFIXES:
         for sep in ("", "_"):

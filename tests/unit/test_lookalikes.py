@@ -108,6 +108,29 @@ def test_one_edit_apart_handles_always_share_an_index_key():
             assert rule.index_keys(base) & rule.index_keys(variant), variant
 
 
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("gallimard", "gallimard_jeunesse"),  # a word added to a name with "m" and "ll"
+        ("nespresso", "nespresso_deals"),
+        ("gucci", "guci"),
+        ("chanel", "ch-anel"),
+        ("abercrombie", "abercrmbie"),
+        ("nespresso", "nes\u200bpresso"),
+    ],
+)
+def test_what_compare_accepts_the_index_finds(query, candidate):
+    """The brand's suspects pair keys of which one is a core, or two deletions
+    (registry.services.lookalikes._pairs_sharing_a_key)."""
+    assert rule.compare(query, candidate)
+    mine, theirs = rule.keyed(query), rule.keyed(candidate)
+    assert any(
+        rule.CORE_KEY in (what, theirs[key]) or what == theirs[key] == rule.DELETION_KEY
+        for key, what in mine.items()
+        if key in theirs
+    )
+
+
 def test_short_cores_have_no_deletion_keys_and_tiny_ones_no_key():
     assert rule.index_keys("nike") == {"nlke"}
     assert rule.index_keys("ab") == set()
