@@ -260,14 +260,14 @@ def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
 def letters(normalized: str, kind: str = "username") -> int:
     """The length of a handle's name as written (its `plain` text, without separators and
     affixes), which decides whether one edit makes a lookalike: folds shorten a name
-    ("gucci" reads as "gucl"), not what it is."""
+    ("gucci" reads as "gucd"), not what it is."""
     return _letters(_without_affixes(plain(name_part(normalized, kind)), None))
 
 
 @lru_cache(maxsize=65536)
 def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> frozenset[str]:
     """The cores of the words a separator sets apart in a handle, long enough to name
-    something (MIN_EDIT): "gallimard_jeunesse" has "gallmard" and "jeunese"."""
+    something (MIN_EDIT): "gallimard_jeunesse" has "galmard" and "jeunese"."""
     text = name_part(normalized, kind)
     reading = _reading(folds)
     if reading:

@@ -59,6 +59,7 @@ costco bestbuy homedepot lowes nordstrom macys gap hollister abercrombie tommyhi
 calvinklein ralphlauren hugoboss diesel benetton desigual kiabi jules celio kookai
 sandro maje claudiepierlot zadig bash sezane rouje jacquemus balmain lanvin
 """)
+SHORT_BRANDS = sorted({b for b in BRANDS if len(b) < 5})  # for unrelated pairs only
 BRANDS = sorted({b for b in BRANDS if 5 <= len(b) <= 15})
 
 WORDS = _listed("""
@@ -246,10 +247,10 @@ def common_handles(count: int = 520, rng: random.Random | None = None) -> list[s
 
 
 def unrelated_pairs() -> list[tuple[str, str]]:
-    """(brand, other handle): brands against each other and against common handles, but
-    for those the plain spelling puts one edit apart or one inside the other (they are
-    lookalikes, or the brand's name with a word added)."""
-    others = common_handles()
+    """(brand, other handle): brands against each other and against short brand names and
+    common handles, but for those the plain spelling puts one edit apart or one inside the
+    other (they are lookalikes, or the brand's name with a word added)."""
+    others = SHORT_BRANDS + common_handles()
     pairs = [(a, b) for i, a in enumerate(BRANDS) for b in BRANDS[i + 1 :]]
     pairs += [(brand, other) for brand in BRANDS for other in others]
     return [(a, b) for a, b in pairs if rule.edits_apart(a, b) > 1 and a not in b and b not in a]
