@@ -20,9 +20,9 @@ edit apart after them (`compare`).
   On Mastodon and Bluesky the instance or domain is one too: the same name on another
   instance is the same name with another suffix.
 - ``edit``: one character inserted, deleted, replaced, or two neighbours swapped, doubled
-  letters included ("nespreso", "nesrpesso", "nespressso"). An edit next to letters a
-  reader takes for one, or that makes or breaks doubled letters, is one edit too: cores are
-  also compared with those left as written (BASES: "airfrnce", "alibbaa").
+  letters included ("nespreso", "nesrpesso", "nespressso"), counted on the cores with their
+  doubled letters kept (BASES), so that an edit that makes or breaks doubled letters is one
+  edit ("alibbaa").
 
 Why vendor confusables.txt rather than use a package: the PyPI packages either ship it
 symmetrised (confusable_homoglyphs' JSON maps each character to all its lookalikes, losing the
@@ -38,9 +38,10 @@ one edit from a five-letter name; "nike" and "nuke" are different words). These 
 are what keeps unrelated short handles from flooding a list.
 
 `index_keys` gives what the registry's index stores per handle — its cores (one per BASES)
-and, for a name long enough for edits, every string with one character deleted from them
-(the "symmetric delete" of SymSpell): two cores one edit apart always share one of these keys,
-so candidates come from an indexed lookup and `compare` then decides. A change of the folds
+and, for a name long enough for edits, every string with one character deleted from the core
+edits are counted on (the "symmetric delete" of SymSpell): two cores one edit apart always
+share one of these keys, so candidates come from an indexed lookup and `compare` then
+decides. A change of the folds
 changes the keys: a migration rebuilds the index (0018), as `registry reindex-lookalikes`
 does.
 
@@ -52,7 +53,6 @@ from __future__ import annotations
 
 import gzip
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -105,10 +105,12 @@ GLUED_AFFIX_WORDS = (*AFFIX_WORDS[:9], "fr", "uk", "usa")
 # Country codes glued before a name are its first letters ("franprix" is not "anprix").
 GLUED_PREFIXES = AFFIX_WORDS[:9]
 # A glued affix ("nespressofr") is taken off only when this much of the name is left (in
-# letters as read), so that "steam" does not read as "s" + "team".
+# letters as read: "m" reads as "rn"), so that "steam" does not read as "s" + "team".
 GLUED_REMAINDER = 5
 # Squatters' substitutions that TR39 does not make (it maps "0" to "O" and "1" to "l" itself).
-_SQUATTER_LETTERS = str.maketrans({"3": "e", "5": "s", "i": "l"})
+_SQUATTER_LETTERS = str.maketrans({"3": "e", "5": "s"})
+# ... and "i" for "l", last: "ci" does not read as "cl", nor then as "d".
+_I_AS_L = str.maketrans({"i": "l"})
 # Letters a reader takes for one ("vv" for "w", "cl" for "d"; "rn" is the skeleton's "m").
 _READ_TOGETHER = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
@@ -158,15 +160,16 @@ def reads_as(text: str) -> str:
     return folded.translate(_SQUATTER_LETTERS)
 
 
-@lru_cache(maxsize=16384)
-def reads_together(text: str) -> str:
-    """`reads_as`, with the letters a reader takes for one written as that one: the
-    skeleton's "rn" for "m" is "m" again (so that "m" counts as one letter: "abercrommbie" is
-    one doubled letter, "abercrmbie" one omitted), "vv" is "w", "cl" is "d"."""
-    folded = reads_as(text)
-    for glyphs, letter in _READ_TOGETHER:
-        folded = folded.replace(glyphs, letter)
-    return folded
+def read_letters(folded: str, together: bool = True) -> str:
+    """A name as read (`reads_as`, its affixes and separators off) letter by letter: "i" as
+    "l" (so that "1" also passes for "i"), and when `together` the letters a reader takes for
+    one written as that one: the skeleton's "rn" for "m" is "m" again (so that "m" counts as
+    one letter: "abercrommbie" is one doubled letter, "abercrmbie" one omitted), "vv" is "w",
+    "cl" is "d" (once the separators are off: "gucc.i" is "gucci")."""
+    if together:
+        for glyphs, letter in _READ_TOGETHER:
+            folded = folded.replace(glyphs, letter)
+    return folded.translate(_I_AS_L)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ class Folds:
     """Which folds make a core; `compare` leaves each out in turn to find the reasons."""
 
     confusable: bool = True
-    together: bool = True  # `reads_together` rather than `reads_as`
+    together: bool = True  # `read_letters`' together
     separator: bool = True
     affix: bool = True
     doubled: bool = True
@@ -193,35 +196,28 @@ def name_part(normalized: str, kind: str = "username") -> str:
     return normalized
 
 
-def _reading(folds: Folds) -> Callable[[str], str] | None:
-    """How the folds read a name: as written (None), `reads_as` or `reads_together`."""
-    if not folds.confusable:
-        return None
-    return reads_together if folds.together else reads_as
-
-
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _affixes(
-    reading: Callable[[str], str] | None, glued: bool = False, prefixes: bool = False
+    confusable: bool, glued: bool = False, prefixes: bool = False
 ) -> tuple[frozenset[str], tuple[int, ...]]:
     """The affixes as read (or not), and their lengths, longest first."""
     listed: tuple[str, ...] = AFFIX_WORDS
     if glued:
         listed = GLUED_PREFIXES if prefixes else GLUED_AFFIX_WORDS
-    found = frozenset(reading(w) if reading else w for w in listed)
+    found = frozenset(reads_as(w) if confusable else w for w in listed)
     return found, tuple(sorted({len(w) for w in found}, reverse=True))
 
 
-def _without_affixes(text: str, reading: Callable[[str], str] | None) -> str:
-    affixes, _lengths = _affixes(reading)
+def _without_affixes(text: str, confusable: bool) -> str:
+    affixes, _lengths = _affixes(confusable)
     separated = [part for part in _SEPARATOR_RUN.split(text) if part]
     for _round in range(2):  # "the_real_nespresso", "nespresso_official_fr"
         if len(separated) > 1 and separated[0] in affixes:
             text = text[len(separated.pop(0)) :].lstrip(SEPARATORS)
         if len(separated) > 1 and separated[-1] in affixes:
             text = text[: -len(separated.pop())].rstrip(SEPARATORS)
-    glued, lengths = _affixes(reading, glued=True)
-    prefixes, _lengths = _affixes(reading, glued=True, prefixes=True)
+    glued, lengths = _affixes(confusable, glued=True)
+    prefixes, _lengths = _affixes(confusable, glued=True, prefixes=True)
     for _round in range(2):  # "therealnespresso", "nespressofr"
         letters = _letters(text)
         for length in lengths:
@@ -244,13 +240,14 @@ def _letters(text: str) -> int:
 def core(normalized: str, kind: str = "username", folds: Folds = ALL) -> str:
     """A handle's name reduced by the folds: what lookalikes share."""
     text = name_part(normalized, kind)
-    reading = _reading(folds)
-    if reading:
-        text = reading(text)
+    if folds.confusable:
+        text = reads_as(text)
     if folds.affix:
-        text = _without_affixes(text, reading)
+        text = _without_affixes(text, folds.confusable)
     if folds.separator:
         text = _SEPARATOR_RUN.sub("", text)
+    if folds.confusable:
+        text = read_letters(text, folds.together)
     if folds.doubled:
         text = _REPEATS.sub(r"\1", text)
     return text
@@ -261,7 +258,7 @@ def letters(normalized: str, kind: str = "username") -> int:
     """The length of a handle's name as written (its `plain` text, without separators and
     affixes), which decides whether one edit makes a lookalike: folds shorten a name
     ("gucci" reads as "gucd"), not what it is."""
-    return _letters(_without_affixes(plain(name_part(normalized, kind)), None))
+    return _letters(_without_affixes(plain(name_part(normalized, kind)), confusable=False))
 
 
 @lru_cache(maxsize=65536)
@@ -269,21 +266,22 @@ def words(normalized: str, kind: str = "username", folds: Folds = ALL) -> frozen
     """The cores of the words a separator sets apart in a handle, long enough to name
     something (MIN_EDIT): "gallimard_jeunesse" has "galmard" and "jeunese"."""
     text = name_part(normalized, kind)
-    reading = _reading(folds)
-    if reading:
-        text = reading(text)
+    if folds.confusable:
+        text = reads_as(text)
     parts = [part for part in _SEPARATOR_RUN.split(text) if part]
     if len(parts) < 2:
         return frozenset()
+    if folds.confusable:
+        parts = [read_letters(part, folds.together) for part in parts]
     cores = {_REPEATS.sub(r"\1", part) if folds.doubled else part for part in parts}
     return frozenset(part for part in cores if len(part) >= MIN_EDIT)
 
 
 def _word_added(query: str, kind: str, candidate: str, candidate_kind: str, folds: Folds) -> bool:
-    """One handle is the other's whole name with a word added after a separator, the names
-    read letter by letter (as the index's keys of BASES[-1]): doubled letters count here
-    ("cooking_channel" is not "chanel" with a word added)."""
-    folds = replace(folds, together=False, doubled=False)
+    """One handle is the other's whole name with a word added after a separator; doubled
+    letters count here (as in the index's keys of EDITED): "cooking_channel" is not
+    "chanel" with a word added."""
+    folds = replace(folds, doubled=False)
     return core(query, kind, folds) in words(candidate, candidate_kind, folds) or core(
         candidate, candidate_kind, folds
     ) in words(query, kind, folds)
@@ -319,13 +317,14 @@ def _distance(a: str, b: str, long_enough: bool) -> int:
     return edits_apart(a, b)
 
 
-# The folds a pair of cores is compared under, the first that brings them closest: all of
-# them; an affix word kept when it is a piece of the name between separators ("ch-anel" is
-# "chanel", not "anel" with the affix "ch"); the letters a reader takes for one and doubled
-# letters left as they are, "m" as the skeleton's "rn" (an edit next to them makes other
-# letters: "airfrnce" is "airfrance" without its "a", not "airfmce"; "alibbaa" has two
-# neighbours swapped, not a letter less).
-BASES = (ALL, Folds(affix=False), Folds(together=False, doubled=False))
+# The folds a pair of cores is compared under, the first that brings them closest. The same
+# core: with all the folds, or with an affix word kept when it is a piece of the name between
+# separators ("ch-anel" is "chanel", not "anel" with the affix "ch"). One edit apart: with
+# doubled letters kept, so that an edit that makes or breaks them is one edit ("alibbaa" has
+# two neighbours swapped, not a letter less; "aberrombie" one letter less).
+SAME = (ALL, Folds(affix=False))
+EDITED = Folds(doubled=False)
+BASES = (*SAME, EDITED)
 _FOLD_OF = {CONFUSABLE: "confusable", SEPARATOR: "separator", AFFIX: "affix", EDIT: "doubled"}
 
 
@@ -344,7 +343,8 @@ def compare(
             core(query, kind, folds), core(candidate, candidate_kind, folds), long_enough
         )
 
-    distance_of = {folds: distance(folds) for folds in BASES}
+    distance_of = {folds: 0 if distance(folds) == 0 else 2 for folds in SAME}
+    distance_of[EDITED] = distance(EDITED)
     base = min(BASES, key=distance_of.__getitem__)
     if distance_of[base] > 1:
         if not _word_added(query, kind, candidate, candidate_kind, ALL):
@@ -373,19 +373,19 @@ KEY_LENGTH = 260
 def keyed(normalized: str, kind: str = "username") -> dict[str, int]:
     """`index_keys`, each with what it is (a key that is two things is the first of core,
     deletion, word)."""
+    found = dict.fromkeys(words(normalized, kind, EDITED), WORD_KEY)
+    edited = core(normalized, kind, EDITED)
+    if letters(normalized, kind) >= MIN_EDIT and len(edited) > MIN_CORE:
+        # (deletions of MIN_CORE letters at least)
+        deleted = (edited[:i] + edited[i + 1 :] for i in range(len(edited)))
+        found.update(dict.fromkeys(deleted, DELETION_KEY))
     cores = {core(normalized, kind, folds) for folds in BASES}
-    found = dict.fromkeys(words(normalized, kind, BASES[-1]), WORD_KEY)
-    if letters(normalized, kind) >= MIN_EDIT:
-        for name in cores:
-            if len(name) > MIN_CORE:  # deletions of MIN_CORE letters at least
-                deleted = (name[:i] + name[i + 1 :] for i in range(len(name)))
-                found.update(dict.fromkeys(deleted, DELETION_KEY))
     found.update((name, CORE_KEY) for name in cores if len(name) >= MIN_CORE)
     return {key[:KEY_LENGTH]: what for key, what in found.items()}
 
 
 def index_keys(normalized: str, kind: str = "username") -> set[str]:
     """The keys the index stores for a handle, and looks up for a query (see the module's
-    docstring): its cores (under each of BASES' folds), the cores of its words, and its
-    cores' one-deletion neighbours when edits count for it."""
+    docstring): its cores (under each of BASES' folds), the cores of its words, and the
+    one-deletion neighbours of its EDITED core when edits count for it."""
     return set(keyed(normalized, kind))
