@@ -115,6 +115,7 @@ _I_AS_L = str.maketrans({"i": "l"})
 _READ_TOGETHER = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 _SEPARATOR_RUN = regex.compile(f"[{regex.escape(SEPARATORS)}]+")
+_PIECE = regex.compile(f"[^{regex.escape(SEPARATORS)}]+")
 _REPEATS = regex.compile(r"(.)\1+")
 
 
@@ -165,7 +166,7 @@ def read_letters(folded: str, together: bool = True) -> str:
     "l" (so that "1" also passes for "i"), and when `together` the letters a reader takes for
     one written as that one: the skeleton's "rn" for "m" is "m" again (so that "m" counts as
     one letter: "abercrommbie" is one doubled letter, "abercrmbie" one omitted), "vv" is "w",
-    "cl" is "d" (once the separators are off: "gucc.i" is "gucci")."""
+    "cl" is "d" (once the separators are off: "ac-lobe" reads as "adobe")."""
     if together:
         for glyphs, letter in _READ_TOGETHER:
             folded = folded.replace(glyphs, letter)
@@ -204,32 +205,39 @@ def _affixes(
     listed: tuple[str, ...] = AFFIX_WORDS
     if glued:
         listed = GLUED_PREFIXES if prefixes else GLUED_AFFIX_WORDS
-    found = frozenset(reads_as(w) if confusable else w for w in listed)
+    found = frozenset(reads_as(w).translate(_I_AS_L) if confusable else w for w in listed)
     return found, tuple(sorted({len(w) for w in found}, reverse=True))
 
 
 def _without_affixes(text: str, confusable: bool) -> str:
+    """The text without its affixes, recognised with "i" read as "l" ("0ff1c1al") though the
+    text keeps its "i" (`read_letters` comes later); both are the same length."""
+    key = text.translate(_I_AS_L) if confusable else text
+    pieces = [(m.start(), m.end()) for m in _PIECE.finditer(key)]
     affixes, _lengths = _affixes(confusable)
-    separated = [part for part in _SEPARATOR_RUN.split(text) if part]
+    start, end = 0, len(key)
     for _round in range(2):  # "the_real_nespresso", "nespresso_official_fr"
-        if len(separated) > 1 and separated[0] in affixes:
-            text = text[len(separated.pop(0)) :].lstrip(SEPARATORS)
-        if len(separated) > 1 and separated[-1] in affixes:
-            text = text[: -len(separated.pop())].rstrip(SEPARATORS)
+        if len(pieces) > 1 and key[slice(*pieces[0])] in affixes:
+            pieces.pop(0)
+            start = pieces[0][0]
+        if len(pieces) > 1 and key[slice(*pieces[-1])] in affixes:
+            pieces.pop()
+            end = pieces[-1][1]
     glued, lengths = _affixes(confusable, glued=True)
     prefixes, _lengths = _affixes(confusable, glued=True, prefixes=True)
     for _round in range(2):  # "therealnespresso", "nespressofr"
-        letters = _letters(text)
+        rest = key[start:end]
+        letters = _letters(rest)
         for length in lengths:
             if letters - length < GLUED_REMAINDER:
                 continue
-            if text[:length] in prefixes:
-                text = text[length:].lstrip(SEPARATORS)
+            if rest[:length] in prefixes:
+                start += length + len(rest[length:]) - len(rest[length:].lstrip(SEPARATORS))
                 break
-            if text[-length:] in glued:
-                text = text[:-length].rstrip(SEPARATORS)
+            if rest[-length:] in glued:
+                end -= length + len(rest[:-length]) - len(rest[:-length].rstrip(SEPARATORS))
                 break
-    return text
+    return text[start:end]
 
 
 def _letters(text: str) -> int:

@@ -209,6 +209,8 @@ def test_letters_read_together_and_doubled_letters_leave_one_edit_one_edit(
         ("hermes", "herm.es", ("separator",)),
         ("airbnb", "airb.nb", ("separator",)),
         ("chanel", "chanel_fr", ("affix",)),  # a whole affix word after the name still is one
+        ("nespresso", "nespresso_0ff1c1al", ("confusable", "affix")),  # "1" for "i" in an affix
+        ("nespresso", "_nespresso_", ("separator",)),
     ],
 )
 def test_an_affix_word_that_is_a_piece_of_the_name_is_not_taken_off(query, candidate, expected):
