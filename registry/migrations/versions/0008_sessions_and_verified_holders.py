@@ -63,9 +63,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("custody_record", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            "fk_custody_record_verified_by_id_user_account", type_="foreignkey"
-        )
+        batch_op.drop_constraint("fk_custody_record_verified_by_id_user_account", type_="foreignkey")
         for column in ("verified_at", "verified_by_id", "verified_url", "holder_verified"):
             batch_op.drop_column(column)
     with op.batch_alter_table("handle", schema=None) as batch_op:
