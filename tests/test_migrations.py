@@ -673,3 +673,30 @@ def test_revision_0019_starts_each_handle_s_followers_history_with_its_count(emp
         assert "follower_count" not in sqlalchemy.inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_revision_0022_rebuilds_the_lookalike_keys_stored_under_the_former_folds(empty_db):
+    """A database indexed by the former rule (each handle's single core, e.g. "gucl" for
+    "gucci") gets the keys lookups now ask for."""
+    from registry.domain.lookalikes import index_keys
+
+    db.upgrade(empty_db, "0006")
+    _write_0006_data(empty_db)
+    db.upgrade(empty_db, "0021")
+    [(handle_id, normalized)] = _table_rows(empty_db, "SELECT id, normalized FROM handle")
+    engine = db.make_engine(empty_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM lookalike_key"))
+            conn.execute(
+                text(
+                    "INSERT INTO lookalike_key (handle_id, key, platform_id, kind) "
+                    "SELECT id, 'stale', platform_id, 0 FROM handle"
+                )
+            )
+    finally:
+        engine.dispose()
+    db.upgrade(empty_db, "head")
+    keys = {key for (key,) in _table_rows(empty_db, "SELECT key FROM lookalike_key")}
+    assert keys == index_keys(normalized) and "stale" not in keys
+    assert _table_rows(empty_db, "SELECT DISTINCT handle_id FROM lookalike_key") == [(handle_id,)]

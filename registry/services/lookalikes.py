@@ -1,16 +1,18 @@
 """Lookalikes of a handle, and the suspected lookalikes of a brand's handles.
 
 What looks alike is registry.domain.lookalikes' rule; this module finds the candidates without
-reading every handle: the `lookalike_key` index holds each handle's keys (its core, its words'
-cores and its core's one-deletion neighbours), one indexed `IN` query returns the handles that
-share one with the query, and the domain's `compare` keeps those that look alike and says why.
+reading every handle: the `lookalike_key` index holds each handle's keys (its cores, its
+words' cores and its cores' one-deletion neighbours), one indexed `IN` query returns the
+handles that share one with the query, and the domain's `compare` keeps those that look alike
+and says why.
 
 Every write of a handle keeps the index right: `add_handles` (the site, the API, the CSV
 import, the demo) calls `index_handles` in its transaction, and the synthetic generator writes
 the keys with its rows. Handles are never renamed or deleted (erasing a member blanks the
 holder's name, not the handle), so nothing else changes a key. `registry reindex-lookalikes`
 rebuilds the whole index (after a change of the folds, or of confusables.txt); migration 0016
-builds it for the handles already there.
+builds it for the handles already there, and 0018 rebuilds it for the folds of December 2026
+(NFKC, default-ignorables, letters read together, several cores per handle).
 
 Scope: lookalikes on the handle's own platform by default, the one an impersonator uses to
 pass for the brand; `all_platforms` widens it (the brand's suspects always look at every

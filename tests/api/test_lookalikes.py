@@ -48,7 +48,8 @@ def test_every_platform_and_a_handle_not_in_the_registry(client, scene):
     assert body["in_registry"] is False and body["related"] == []
     found = {(item["platform"], item["handle"]): item["reasons"] for item in body["items"]}
     assert found[("x", "Nespresso")] == ["affix"]
-    assert found[("instagram", "nespressso")] == ["affix"]
+    # A word added keeps its doubled letters: "nespressso" is two steps from "nespresso_shop".
+    assert ("instagram", "nespressso") not in found
     assert found[("x", "nespress0")] == ["confusable", "affix"]
 
 

@@ -108,10 +108,126 @@ def test_one_edit_apart_handles_always_share_an_index_key():
             assert rule.index_keys(base) & rule.index_keys(variant), variant
 
 
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("gallimard", "gallimard_jeunesse"),  # a word added to a name with "m" and "ll"
+        ("nespresso", "nespresso_deals"),
+        ("gucci", "guci"),
+        ("chanel", "ch-anel"),
+        ("abercrombie", "abercrmbie"),
+        ("alibaba", "alibbaa"),
+        ("nespresso", "nes\u200bpresso"),
+    ],
+)
+def test_what_compare_accepts_the_index_finds(query, candidate):
+    """The brand's suspects pair keys of which one is a core, or two deletions
+    (registry.services.lookalikes._pairs_sharing_a_key)."""
+    assert rule.compare(query, candidate)
+    mine, theirs = rule.keyed(query), rule.keyed(candidate)
+    assert any(
+        rule.CORE_KEY in (what, theirs[key]) or what == theirs[key] == rule.DELETION_KEY
+        for key, what in mine.items()
+        if key in theirs
+    )
+
+
 def test_short_cores_have_no_deletion_keys_and_tiny_ones_no_key():
     assert rule.index_keys("nike") == {"nlke"}
     assert rule.index_keys("ab") == set()
-    assert len(rule.index_keys("nespresso")) == 1 + len("nespreso")
+    # Its cores with all the folds ("nespreso") and with its doubled letters kept, and the
+    # deletions of the latter, which edits are counted on.
+    deletions = {"nespresso"[:i] + "nespresso"[i + 1 :] for i in range(len("nespresso"))}
+    assert rule.index_keys("nespresso") == {"nespreso", "nespresso"} | deletions
+
+
+def test_keys_fit_the_index_s_column_however_long_a_name_reads():
+    # YouTube takes any letter: "ﷺ" reads as 18 of them, thirty as 540 (more than VARCHAR(260)).
+    handle = normalized("youtube", "ﷺ" * 30)
+    keys = rule.index_keys(handle, "username")
+    assert keys and max(map(len, keys)) == rule.KEY_LENGTH
+
+
+def test_a_name_of_five_letters_counts_edits_however_short_its_folds_make_it():
+    # "gucci" reads as "gucl" ("i" for "l", doubled letters once): four letters, but the name
+    # has five.
+    assert rule.letters("gucci") == 5 and rule.core("gucci") == "gucl"
+    assert rule.index_keys("gucci") == {"gucl", "guccl", "uccl", "gccl", "gucc"}
+    assert rule.compare("gucci", "guci") == ("edit",)  # an omission from a five-letter name
+    assert rule.compare("prada", "prda") == ("edit",)
+    assert rule.compare("adobe", "-dobe") == ("edit",)  # "-" is the key next to "a"
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "expected"),
+    [
+        # Fullwidth letters are the letters they are (NFKC): not all are in confusables.txt.
+        ("nespresso", "ｎｅｓｐｒｅｓｓｏ", ("confusable",)),
+        ("abercrombie", "abercroｍbie", ("confusable",)),
+        ("twitter", "ｔｗｉｔｔｅｒ_ｆｒ", ("confusable", "affix")),
+        # Default-ignorables show nothing: a zero-width space, a soft hyphen, a joiner.
+        ("nespresso", "nes\u200bpresso", ("confusable",)),
+        ("apple", "a\u00adpple", ("confusable",)),
+        ("alibaba", "al\u200cibaba", ("confusable",)),
+        ("gallimard", "galli\u2060mard\ufe0f", ("confusable",)),
+    ],
+)
+def test_what_only_changes_the_encoding_is_the_same_name(query, candidate, expected):
+    assert rule.compare(query, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "expected"),
+    [
+        # "m" is one letter, as read: an edit next to it is one edit.
+        ("abercrombie", "abercrommbie", ("edit",)),
+        ("abercrombie", "abercrmbie", ("edit",)),
+        ("abercrombie", "abercrobie", ("edit",)),
+        ("amazon", "ammazon", ("edit",)),
+        ("adobe", "aclobe", ("confusable",)),  # "cl" for "d"
+        # "ci" does not read as "cl", nor then as "d".
+        ("activision", "acivision", ("edit",)),
+        ("balenciaga", "balencjaga", ("edit",)),
+        # An edit that makes or breaks doubled letters is still one edit.
+        ("abercrombie", "aberrombie", ("edit",)),
+        ("alibaba", "alibbaa", ("edit",)),
+        ("airbnb", "airbbb", ("edit",)),
+        ("franprix", "granprix", ("edit",)),  # "fr" glued before a name is its first letters
+    ],
+)
+def test_letters_read_together_and_doubled_letters_leave_one_edit_one_edit(
+    query, candidate, expected
+):
+    assert rule.compare(query, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "expected"),
+    [
+        ("chanel", "ch-anel", ("separator",)),
+        ("chanel", "ch_anel", ("separator",)),
+        ("hermes", "herm.es", ("separator",)),
+        ("airbnb", "airb.nb", ("separator",)),
+        ("chanel", "chanel_fr", ("affix",)),  # a whole affix word after the name still is one
+        ("nespresso", "nespresso_0ff1c1al", ("confusable", "affix")),  # "1" for "i" in an affix
+        ("nespresso", "_nespresso_", ("separator",)),
+    ],
+)
+def test_an_affix_word_that_is_a_piece_of_the_name_is_not_taken_off(query, candidate, expected):
+    assert rule.compare(query, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate"),
+    [
+        ("chanel", "steven_channel"),  # a word added keeps its doubled letters
+        ("chanel", "cooking_channel"),
+        ("garmin", "gaming"),
+        ("franprix", "anprix"),
+    ],
+)
+def test_unrelated_names_the_new_folds_could_bring_together_stay_apart(query, candidate):
+    assert rule.compare(query, candidate) == ()
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,10 @@ def test_every_platform_on_request_and_a_handle_not_in_the_registry_too(app, nes
     suspects, _related = found(app, "x", "nespresso_deals", all_platforms=True)
     # Not in the registry: nothing is related, every lookalike is listed.
     assert ("nespresso", "x", ("affix",)) in suspects
-    assert ("nespressso", "instagram", ("affix",)) in suspects  # doubled letters fold
+    assert ("nespresso_fr", "x", ("affix",)) in suspects
+    # A word added keeps its doubled letters: "nespressso" is one edit from "nespresso", two
+    # steps from "nespresso_deals" (as "chanel" is from "cooking_channel").
+    assert all(handle != "nespressso" for handle, _platform, _reasons in suspects)
     assert all(handle != "gallimard" for handle, _platform, _reasons in suspects)
 
 
@@ -72,6 +75,26 @@ def test_a_brand_s_suspects_are_on_every_platform_with_the_handle_they_resemble(
         ("nespressso", "instagram", "nespresso", ("edit",)),
     ]
     assert page.total == 3
+
+
+def test_the_index_finds_omissions_from_short_names_and_affix_words_inside_a_name(app, make):
+    """Lookups are indexed queries: the keys of "gucci" (which reads as four letters) and of
+    "chanel" must meet those of their lookalikes in SQL, not only in `compare`."""
+    gucci, chanel = make.brand("Gucci"), make.brand("Chanel")
+    make.handle("gucci", brand_id=gucci.id, holder_kind="brand")
+    make.handle("chanel", brand_id=chanel.id, holder_kind="brand")
+    for lookalike in ("guci", "gucc", "gcci", "ch_anel", "chanl", "steven_channel"):
+        make.handle(lookalike, holder_kind="squatter")
+    suspects, _related = found(app, "x", "gucci")
+    assert [handle for handle, _platform, _reasons in suspects] == ["gcci", "gucc", "guci"]
+    with app.app_context():
+        staff = User(email="s@example.org", password_hash="x", role="staff")
+        page = lookalikes.brand_suspects(context(staff), "chanel", page=1, page_size=25)
+    assert [(f.handle.normalized, f.reasons) for f in page.items] == [
+        ("ch_anel", ("separator",)),
+        ("chanl", ("edit",)),
+    ]
+    assert out_of_index(app) == []
 
 
 def test_only_staff_admins_and_the_brand_s_legal_see_its_suspects(app, make, nespresso):
