@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from sqlmodel import Field, SQLModel
 
 from registry.adapters.models import (
@@ -24,6 +24,7 @@ from registry.adapters.models import (
 from registry.domain import clock, handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
+from registry.domain.messages import N_, Refusal
 from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
 
@@ -37,11 +38,47 @@ class WriteModel(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
 
+NOT_AN_ISO_DAY = N_("Give a date as an ISO 8601 text: YYYY-MM-DD.")
+NOT_AN_ISO_MOMENT = N_(
+    "Give a time as an ISO 8601 text: YYYY-MM-DDTHH:MM:SS, with an offset (else read as UTC)."
+)
+
+
+class NotIsoText(Refusal):
+    """A date or a time sent as anything but an ISO 8601 text: a malformed body (400)."""
+
+    status = 400
+
+
+def _iso_day(value: object) -> date:
+    """Only an ISO 8601 text is a date: pydantic alone reads a number (or a text of digits)
+    as a Unix time, so `0` would be 1970-01-01 and a big number a day in 1900 or 2100."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else _refuse(NOT_AN_ISO_DAY)
+    except ValueError:
+        return _refuse(NOT_AN_ISO_DAY)
+
+
+def _iso_moment(value: object) -> datetime:
+    """Only an ISO 8601 text is a time (RFC 3339's lower-case `t` and `z` too), as `_iso_day`."""
+    try:
+        if isinstance(value, str):
+            return datetime.fromisoformat(value.upper())
+    except ValueError:
+        pass
+    return _refuse(NOT_AN_ISO_MOMENT)
+
+
+def _refuse(msgid: str):
+    raise NotIsoText(msgid)
+
+
 # What a client writes is bounded by the registry's limits (registry.domain.limits): dates
 # within 1900-2100, numbers within their columns, texts within their lengths. A refusal names
-# the field, with the limit's own sentence (registry.api.inputs.validation_fields).
-Day = Annotated[date, AfterValidator(limits.check_day)]
-Moment = Annotated[datetime, AfterValidator(limits.check_moment)]
+# the field, with the limit's own sentence (registry.api.inputs.validation_fields). A date or a
+# time is an ISO 8601 text, nothing else (400 otherwise).
+Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(limits.check_day)]
+Moment = Annotated[datetime, BeforeValidator(_iso_moment), AfterValidator(limits.check_moment)]
 FINITE = {"allow_inf_nan": False}
 
 

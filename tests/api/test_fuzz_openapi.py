@@ -31,10 +31,10 @@ from tests.factories import context
 EXAMPLES_PER_OPERATION = 200
 
 
-@pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory):
-    app = make_test_app(tmp_path_factory.mktemp("fuzz"))
-    engine = app.extensions["registry.engine"]
+def seeded_app(directory):
+    """An app with a staff token, a brand, its handle and a request on it, so that id 1 is
+    real."""
+    app = make_test_app(directory)
     with app.app_context():
         session = db.session()
         staff = accounts.create_user(
@@ -61,8 +61,14 @@ def fuzzed_app(tmp_path_factory):
         "/api/v1/requests", json={"handle_id": created.get_json()["id"]}, headers=auth
     )
     assert proposed.status_code == 201, proposed.text
+    return app
+
+
+@pytest.fixture(scope="module")
+def fuzzed_app(tmp_path_factory):
+    app = seeded_app(tmp_path_factory.mktemp("fuzz"))
     yield app
-    engine.dispose()
+    app.extensions["registry.engine"].dispose()
 
 
 def api_document() -> dict:

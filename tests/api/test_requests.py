@@ -281,7 +281,6 @@ def test_staff_log_attempts_on_any_request_others_may_not(api, make):
         ({"channel": "pigeon"}, "channel"),
         ({"direction": "sideways"}, "direction"),
         ({"outcome": "maybe"}, "outcome"),
-        ({"happened_at": "yesterday"}, "happened_at"),
         ({"contact_point": "x" * 256}, "contact_point"),
         ({"summary": None}, "summary"),
     ],
