@@ -79,9 +79,10 @@ def json_bodies_only():
     """A body sent as anything but JSON (text/plain, a form, no Content-Type) is refused with
     415 by every operation, before it is read: what is not declared JSON is not parsed as JSON.
     A call without a body (a GET, a DELETE) is not concerned."""
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    ).lower()
+    has_body = (
+        bool(request.content_length)
+        or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
     if has_body and not request.is_json:  # application/json or application/...+json
         raise ApiError(415, N_('Send the body as JSON, with "Content-Type: application/json".'))
 
@@ -123,8 +124,16 @@ def check_known_parameters(known: Iterable[str]) -> None:
 
 
 def bad_parameter(parameter: str, msgid: str, /, **params) -> ApiError:
-    """A 400 about one query parameter; the message is a msgid with named parameters."""
+    """A 400 about one query parameter that does not fit the OpenAPI document (unknown,
+    malformed, out of its bounds); the message is a msgid with named parameters."""
     return ApiError(400, msgid, fields={parameter: Message(msgid, **params)}, **params)
+
+
+def refused_parameter(parameter: str, msgid: str, /, **params) -> ApiError:
+    """A 422 about a query parameter that fits the document but that the registry refuses
+    (a brand that does not exist, a filter that contradicts another): the document cannot
+    say it, so a well-formed call is never 400."""
+    return ApiError(422, msgid, fields={parameter: Message(msgid, **params)}, **params)
 
 
 def choice_parameter(name: str, choices: Iterable[str]) -> str:

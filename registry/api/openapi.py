@@ -151,6 +151,8 @@ ERROR_RESPONSES = {
     "NotFound": "Nothing there.",
     "Conflict": "A duplicate, or a transition the request's state refuses.",
     "PreconditionFailed": "The If-Match ETag is not the current one; `etag` is.",
+    "TooLarge": "The body is larger than the API accepts.",
+    "UnsupportedMediaType": "A body not declared as JSON (`Content-Type: application/json`).",
     "Unprocessable": "A field the registry refuses; `fields` says which.",
 }
 STATUS_OF = {
@@ -160,7 +162,20 @@ STATUS_OF = {
     "NotFound": "404",
     "Conflict": "409",
     "PreconditionFailed": "412",
+    "TooLarge": "413",
+    "UnsupportedMediaType": "415",
     "Unprocessable": "422",
+}
+# Answers every operation of a kind may give, whatever the operation: they are added by rule
+# (`_operation`), so that an operation written later documents them too.
+ANY_CALL = {"401": "Unauthorized"}  # a token sent must be valid, even where none is needed
+WITH_QUERY = {"400": "BadRequest"}  # an unknown or malformed query parameter
+WITH_BODY = {  # a body that is not JSON, too large, or one the registry refuses
+    "400": "BadRequest",
+    "409": "Conflict",  # a duplicate row, even when the rules found none (two writes at once)
+    "413": "TooLarge",
+    "415": "UnsupportedMediaType",
+    "422": "Unprocessable",
 }
 
 
@@ -217,14 +232,13 @@ def _page_parameters() -> list[dict]:
 REQUEST_ID = _path(
     "request_id", "The request's id.", {"type": "integer", "minimum": 1, "maximum": limits.MAX_ID}
 )
+PERIOD_DAY = s.DAY_SCHEMA  # a YYYY-MM-DD day within the registry's years
 AS_OF = _query(
     "as_of",
     "Compute flags and due dates as of this day (default today), between "
     f"{limits.MIN_DAY.isoformat()} and {limits.MAX_DAY.isoformat()}.",
-    {"type": "string", "format": "date"},
+    PERIOD_DAY,
 )
-
-PERIOD_DAY = {"type": "string", "format": "date"}
 
 HANDLE_PATH = [
     _path("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
@@ -239,11 +253,22 @@ IF_MATCH = {
 }
 
 
+def _by_rule(responses: dict, extra: dict) -> dict:
+    """The operation's own answers and those every operation of its kind may give."""
+    ruled = dict(ANY_CALL)
+    if any(p["in"] == "query" for p in extra.get("parameters", ())):
+        ruled.update(WITH_QUERY)
+    if "requestBody" in extra:
+        ruled.update(WITH_BODY)
+    return {**{status: _error(name) for status, name in ruled.items()}, **responses}
+
+
 def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
     """One operation; its security and description follow the view's declared permission."""
     view = current_app.view_functions[f"api.{endpoint}"]
     permission = getattr(view, "required_permission", None)
     operation = {"operationId": endpoint, "summary": summary, **extra}
+    responses = _by_rule(responses, extra)
     if permission == PUBLIC:
         operation["security"] = [{}, {"bearerAuth": []}]
         access = "Public: no token needed (a token sent must be valid)."
@@ -272,6 +297,7 @@ def _paths() -> dict:
                 {
                     "200": _json(_ref("HandlePage"), "A page of handles."),
                     "400": _error("BadRequest"),
+                    "422": _error("Unprocessable"),
                 },
                 description="`holder_contact` and `private_notes` only for accounts that may "
                 "see private data. Unknown parameters and values are refused (400).",
@@ -371,6 +397,7 @@ def _paths() -> dict:
                 {
                     "200": _json(_ref("RequestPage"), "A page of requests."),
                     "400": _error("BadRequest"),
+                    "422": _error("Unprocessable"),
                 },
                 description="With `flag`, the open requests with that flag as of `as_of`, "
                 "most urgent first (as the dashboard and `registry flag-unanswered`); "

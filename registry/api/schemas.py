@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 from sqlmodel import Field, SQLModel
 
 from registry.adapters.models import (
@@ -25,6 +25,7 @@ from registry.domain import clock, handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.messages import N_, Refusal
+from registry.domain.platforms import PLATFORMS
 from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
 
@@ -32,6 +33,9 @@ from registry.domain.workflow import STATES
 def one_of(choices: tuple[str, ...]) -> dict:
     """Documents the allowed values; the services check them, with their own messages."""
     return {"enum": list(choices)}
+
+
+PLATFORM_SLUGS = tuple(rules.slug for rules in PLATFORMS)
 
 
 class WriteModel(SQLModel):
@@ -77,8 +81,27 @@ def _refuse(msgid: str):
 # within 1900-2100, numbers within their columns, texts within their lengths. A refusal names
 # the field, with the limit's own sentence (registry.api.inputs.validation_fields). A date or a
 # time is an ISO 8601 text, nothing else (400 otherwise).
-Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(limits.check_day)]
-Moment = Annotated[datetime, BeforeValidator(_iso_moment), AfterValidator(limits.check_moment)]
+# The document says the years too, as a pattern beside the format (a schema has no date bounds).
+YEARS_PATTERN = "^(19[0-9]{2}|20[0-9]{2}|2100)-"
+assert (limits.MIN_DAY.year, limits.MAX_DAY.year) == (1900, 2100), "update YEARS_PATTERN"
+DAY_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": YEARS_PATTERN + "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+}
+MOMENT_SCHEMA = {"type": "string", "format": "date-time"}
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    AfterValidator(limits.check_day),
+    WithJsonSchema(DAY_SCHEMA),
+]
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_moment),
+    AfterValidator(limits.check_moment),
+    WithJsonSchema(MOMENT_SCHEMA),
+]
 FINITE = {"allow_inf_nan": False}
 
 
@@ -178,7 +201,9 @@ class LookalikeList(SQLModel):
 
 class HandleCreate(WriteModel):
     platform: str = Field(
-        max_length=limits.PLATFORM_SLUG_MAX, description="Platform slug: x, facebook, instagram…"
+        max_length=limits.PLATFORM_SLUG_MAX,
+        description="Platform slug: x, facebook, instagram…",
+        schema_extra={"json_schema_extra": one_of(PLATFORM_SLUGS)},
     )
     handle: str = Field(
         max_length=limits.HANDLE_INPUT_MAX, description="With or without @, or the profile URL."
@@ -380,6 +405,7 @@ class RequestCreate(WriteModel):
         default="",
         max_length=limits.PLATFORM_SLUG_MAX,
         description="With handle, when handle_id is not given.",
+        schema_extra={"json_schema_extra": one_of(("", *PLATFORM_SLUGS))},
     )
     handle: str = Field(
         default="",

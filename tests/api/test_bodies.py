@@ -13,7 +13,8 @@ ATTEMPT = {"direction": "outbound", "channel": "email", "outcome": "no_answer"}
 
 
 @pytest.mark.parametrize(
-    "value", [0, -2208988800, 1.5e9, "0", "1700000000", True, ["2026-03-03"], "3 March 2026", "yesterday"]
+    "value",
+    [0, -2208988800, 1.5e9, "0", "1700000000", True, ["2026-03-03"], "3 March 2026", "yesterday"],
 )
 def test_happened_at_is_an_iso_text_or_400(api, app, make, value):
     request = make.request()

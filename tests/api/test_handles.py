@@ -99,7 +99,6 @@ def test_the_list_is_paginated(api, make):
         ("page=0", "page"),
         ("page=two", "page"),
         ("platform=myspace", "platform"),
-        ("brand=nobody", "brand"),
         ("holder_kind=alien", "holder_kind"),
         ("status=asleep", "status"),
         ("platfrom=x", "platfrom"),
