@@ -60,13 +60,17 @@ needs no token; a token that is invalid or revoked is refused (401) even there. 
 session cookie of the site is never accepted.
 
 **Errors** are JSON: `{"error": "one sentence", "fields": {"name": "message"}}`, `fields`
-only when particular fields are at fault. 400: the body is not a JSON object, or a query
-parameter is unknown or malformed. 401: no token where one is needed, or a bad token.
-403: the token's account may not do that. 404: not found. 405: wrong method. 409: a
-duplicate, a transition the request's current state refuses, or a change made from a
-stale read. 412: an `If-Match` ETag that is no longer the current one. 413: a body too
-large. 422: a field the registry refuses (unknown value, invalid handle, date in the
-future or outside YEARS, text that cannot be stored, closed request).
+only when particular fields are at fault. 400: the call does not fit this document: the
+body is not a JSON object, a date or a time is not an ISO 8601 text (a number is not read
+as a Unix time), or a query parameter is unknown, empty or malformed. 401: no token where
+one is needed, or a bad token (on every operation). 403: the token's account may not do
+that. 404: not found. 405: wrong method. 409: a duplicate, a transition the request's
+current state refuses, or a change made from a stale read. 412: an `If-Match` ETag that is
+no longer the current one. 413: a body too large. 415: a body not sent as
+`Content-Type: application/json` (or `application/...+json`). 422: the call fits this
+document but the registry refuses a value, for a reason no schema can state (an invalid
+handle for its platform, a date in the future, a brand that does not exist, a closed
+request, text that cannot be stored).
 
 **Concurrency.** A handle's and a request's answers carry an `ETag` (their version). Send it
 back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed the row
