@@ -137,7 +137,9 @@ def refused_parameter(parameter: str, msgid: str, /, **params) -> ApiError:
 
 
 def choice_parameter(name: str, choices: Iterable[str]) -> str:
-    value = request.args.get(name, "").strip()
+    """One of `choices`, "" when absent; present but empty (`scope=`) is refused: the document
+    lists the values, and "" is not one of them."""
+    value = given_or_absent(name)
     choices = tuple(choices)
     if value and value not in choices:
         raise bad_parameter(

@@ -119,3 +119,20 @@ def test_a_well_formed_filter_the_registry_refuses_is_422_not_400(api, url, fiel
     assert field in body["fields"]
     path = url.split("?")[0]
     assert "422" in document["paths"][path]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/handles/x/Gallimard/lookalikes?scope=",
+        "/api/v1/handles?platform=",
+        "/api/v1/handles?status=",
+        "/api/v1/requests?flag=",
+        "/api/v1/requests?state=",
+    ],
+)
+def test_an_empty_choice_is_400_as_the_document_lists_its_values(api, make, url):
+    make.handle("Gallimard")
+    parameter = url.rsplit("?", 1)[1].rstrip("=")
+    body = assert_json_error(api.get(url, api.token("staff")), 400)
+    assert set(body["fields"]) == {parameter}
