@@ -191,13 +191,28 @@ def _responses() -> dict:
     return responses
 
 
+# What registry.presentation.bounds refuses (400) in any address, before a view runs: a NUL
+# character, and a query value longer than limits.query_value_max.
+NO_NUL = "^[^\x00]*$"
+
+
+def _text(schema: dict | None, max_length: int | None = None) -> dict:
+    """A parameter's schema; a free text (no values listed, no format) says the bounds."""
+    schema = dict(schema or {"type": "string"})
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL
+        if max_length is not None:
+            schema["maxLength"] = min(schema.get("maxLength", max_length), max_length)
+    return schema
+
+
 def _query(name: str, description: str, schema: dict | None = None) -> dict:
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
-        "schema": schema or {"type": "string"},
+        "schema": _text(schema, limits.query_value_max(name)),
     }
 
 
@@ -207,7 +222,7 @@ def _path(name: str, description: str, schema: dict | None = None) -> dict:
         "in": "path",
         "required": True,
         "description": description,
-        "schema": schema or {"type": "string"},
+        "schema": _text(schema),
     }
 
 

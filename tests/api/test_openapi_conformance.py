@@ -136,3 +136,23 @@ def test_an_empty_choice_is_400_as_the_document_lists_its_values(api, make, url)
     parameter = url.rsplit("?", 1)[1].rstrip("=")
     body = assert_json_error(api.get(url, api.token("staff")), 400)
     assert set(body["fields"]) == {parameter}
+
+
+def test_free_text_parameters_state_what_any_address_refuses(api, document):
+    texts = [
+        (parameter["in"], parameter["name"], parameter["schema"])
+        for _name, op in operations(document)
+        for parameter in op.get("parameters", ())
+        if parameter["in"] in ("query", "path")
+        and parameter["schema"].get("type") == "string"
+        and not {"enum", "format"} & set(parameter["schema"])
+    ]
+    assert {("query", "brand"), ("query", "q"), ("path", "handle"), ("path", "slug")} <= {
+        (where, name) for where, name, _schema in texts
+    }
+    for where, name, schema in texts:
+        assert not re.search(schema["pattern"], "a\x00b"), name
+        assert re.search(schema["pattern"], "Gallimard"), name
+        if where == "query":
+            assert schema["maxLength"] == (200 if name == "q" else 2000), name
+    assert_json_error(api.get("/api/v1/requests?brand=a%00b", api.token("staff")), 400)
