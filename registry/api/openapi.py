@@ -302,6 +302,25 @@ def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
     return operation
 
 
+# What a new request leads to: the operations on /requests/{request_id}/...
+REQUEST_OPERATIONS = (
+    "request_detail",
+    "attempt_create",
+    "request_transition",
+    "handover_detail",
+    "handover_schedule",
+    "handover_confirm",
+    "handover_outcome",
+    "request_evidence",
+)
+
+
+def _links(operations: tuple[str, ...], **parameters: str) -> dict:
+    """OpenAPI links from a created row to the operations on it (a client, or schemathesis's
+    stateful phase, follows them), its parameters read from the answer."""
+    return {op: {"operationId": op, "parameters": parameters} for op in operations}
+
+
 def _body(model: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": _ref(model)}}}
 
@@ -342,6 +361,11 @@ def _paths() -> dict:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Its URL."}
                         },
+                        "links": _links(
+                            ("handle_detail", "handle_update", "handle_lookalikes"),
+                            platform="$response.body#/platform",
+                            handle="$response.body#/handle",
+                        ),
                     },
                     "400": _error("BadRequest"),
                     "409": _error("Conflict"),
@@ -438,6 +462,7 @@ def _paths() -> dict:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Its URL."}
                         },
+                        "links": _links(REQUEST_OPERATIONS, request_id="$response.body#/id"),
                     },
                     "400": _error("BadRequest"),
                     "404": _error("NotFound"),
@@ -517,6 +542,9 @@ def _paths() -> dict:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Its URL."}
                         },
+                        "links": _links(
+                            ("brand_detail", "brand_responsiveness"), slug="$response.body#/slug"
+                        ),
                     },
                     "400": _error("BadRequest"),
                     "409": _error("Conflict"),

@@ -156,3 +156,16 @@ def test_free_text_parameters_state_what_any_address_refuses(api, document):
         if where == "query":
             assert schema["maxLength"] == (200 if name == "q" else 2000), name
     assert_json_error(api.get("/api/v1/requests?brand=a%00b", api.token("staff")), 400)
+
+
+def test_created_rows_link_to_the_operations_on_them(document):
+    operation_ids = {op["operationId"] for _name, op in operations(document)}
+    created = {
+        name: op["responses"]["201"].get("links", {})
+        for name, op in operations(document)
+        if name in ("POST /api/v1/handles", "POST /api/v1/requests", "POST /api/v1/brands")
+    }
+    assert all(created.values()), created
+    for links in created.values():
+        assert {link["operationId"] for link in links.values()} <= operation_ids
+    assert "handover_schedule" in created["POST /api/v1/requests"]
