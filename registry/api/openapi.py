@@ -302,15 +302,13 @@ def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
     return operation
 
 
-# What a new request leads to: the operations on /requests/{request_id}/...
+# What a new request leads to: the operations on /requests/{request_id}/... that a request
+# has from the start (its handover plan comes later: GET /handover is 404 until then).
 REQUEST_OPERATIONS = (
     "request_detail",
     "attempt_create",
     "request_transition",
-    "handover_detail",
     "handover_schedule",
-    "handover_confirm",
-    "handover_outcome",
     "request_evidence",
 )
 
