@@ -27,7 +27,7 @@ from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app
 from tests.factories import context
 
-EXAMPLES_PER_OPERATION = 120
+EXAMPLES_PER_OPERATION = 150
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 

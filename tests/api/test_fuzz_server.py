@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from tests.api.test_fuzz_openapi import CONFIG, seeded_app
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 50
 SEED = 25
 TIME_LIMIT = 360  # seconds: st is stopped, and the test fails, beyond it
 
