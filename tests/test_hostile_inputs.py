@@ -589,6 +589,8 @@ def api_query_expectation(name: str, kind: str, value: str) -> dict:
         return refuse(200)
     if kind == "day" and value in DAYS:
         return refuse(400, DAY_RANGE)
+    if kind == "brand":  # well formed, but no brand has that slug: 422, as the document says
+        return refuse(422, "No brand with the slug")
     return refuse(400)
 
 
@@ -723,12 +725,13 @@ def api_body_expectation(kind: str, value) -> dict:
         return refuse(400, "not valid JSON")
     if kind in ("int", "choice"):
         return refuse(422)
+    # A date or a time is an ISO 8601 text, or a malformed body (400): never a Unix time.
     if kind == "date":
-        return refuse(422, DAY_RANGE) if value in DAYS else refuse(422)
+        return refuse(422, DAY_RANGE) if value in DAYS else refuse(400, "ISO 8601")
     if kind == "moment":
         if value in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00", *DAYS):
             return refuse(422, DAY_RANGE)
-        return ANY if value in (-1, 2**31) else refuse(422)
+        return refuse(400, "ISO 8601")
     if (isinstance(value, str) and not isinstance(value, Raw)) or value in ("9999999999999999999",):
         if kind.startswith("text:") and len(value) > int(kind.partition(":")[2]):
             return refuse(422, "at most")

@@ -8,11 +8,21 @@ For the same reason the API needs no CSRF token, and is exempt from the site's c
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from werkzeug.routing import PathConverter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+class HandlePath(PathConverter):
+    """A handle in a path, slashes and all (a pasted profile URL), but not one ending with
+    /lookalikes: that address is the handle's lookalikes, read-only, so a PATCH there is 405
+    (and its OPTIONS says GET), not a change to a handle named "…/lookalikes"."""
+
+    regex = r"[^/].*?(?<!/lookalikes)"
+
+
 def register(app: Flask) -> None:
+    app.url_map.converters["handle"] = HandlePath
     # Each module attaches its routes and hooks to `bp` when imported.
     from registry.api import (  # noqa: F401
         auth,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
 from registry.adapters.models import Brand
 from registry.api import bp
 from registry.api.auth import context
-from registry.api.inputs import body_as, check_known_parameters, etag_of, run_use_case
+from registry.api.inputs import (
+    body_as,
+    check_known_parameters,
+    etag_of,
+    given_or_absent,
+    run_use_case,
+)
 from registry.api.schemas import BrandCreate, BrandOut, BrandResponsiveness
 from registry.domain.permissions import EDIT_REGISTRY, PUBLIC
 from registry.presentation.access import requires
@@ -71,7 +77,7 @@ def brand_responsiveness(slug: str):
     check_known_parameters(("from", "to"))
     ctx = context()
     brand = brands.get_brand(ctx.session, slug)
-    period = responsiveness.period(request.args.get("from"), request.args.get("to"))
+    period = responsiveness.period(given_or_absent("from"), given_or_absent("to"))
     as_of = ctx.today
     shown = responsiveness.brand_figures(ctx, brand.slug, period=period, as_of=as_of)
     body = {**shown.figures.as_dict(), "as_of": as_of}

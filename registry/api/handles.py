@@ -18,7 +18,6 @@ from registry.api import bp
 from registry.api.auth import api_can
 from registry.api.errors import ApiError
 from registry.api.inputs import (
-    bad_parameter,
     body_as,
     check_known_parameters,
     choice_parameter,
@@ -27,6 +26,7 @@ from registry.api.inputs import (
     page_body,
     paging,
     precondition_failed,
+    refused_parameter,
     run_use_case,
 )
 from registry.api.schemas import (
@@ -86,10 +86,11 @@ def handle_body(
 
 
 def brand_parameter(session: Session) -> str:
-    """The ?brand= filter: a brand's slug, checked to exist (a typo must not match nothing)."""
+    """The ?brand= filter: a brand's slug, checked to exist (a typo must not match nothing);
+    422, as the document cannot list the slugs."""
     slug = request.args.get("brand", "").strip().lower()
     if slug and session.exec(select(Brand.id).where(Brand.slug == slug)).first() is None:
-        raise bad_parameter("brand", N_('No brand with the slug "%(slug)s".'), slug=slug)
+        raise refused_parameter("brand", N_('No brand with the slug "%(slug)s".'), slug=slug)
     return slug
 
 
@@ -165,7 +166,7 @@ def handle_lookalikes(platform: str, handle: str):
 
 
 # Slashes are not merged: a profile URL pasted in the path keeps its "https://".
-@bp.get("/handles/<platform>/<path:handle>", merge_slashes=False)
+@bp.get("/handles/<platform>/<handle:handle>", merge_slashes=False)
 @requires(PUBLIC)
 def handle_detail(platform: str, handle: str):
     session = db.session()
@@ -213,7 +214,7 @@ def _found_or_404(session: Session, platform: str, handle: str) -> handles.Handl
     return found.row
 
 
-@bp.patch("/handles/<platform>/<path:handle>", merge_slashes=False)
+@bp.patch("/handles/<platform>/<handle:handle>", merge_slashes=False)
 @requires(EDIT_REGISTRY)
 def handle_update(platform: str, handle: str):
     """Change what describes a handle; only the fields given change. With If-Match (the

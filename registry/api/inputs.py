@@ -10,10 +10,11 @@ from flask import current_app, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from registry.api import bp
 from registry.api.auth import context
 from registry.api.errors import ApiError
 from registry.domain import limits
-from registry.domain.messages import N_, Explained, Message
+from registry.domain.messages import N_, Explained, Message, Refusal
 
 Body = TypeVar("Body", bound=BaseModel)
 
@@ -22,9 +23,9 @@ def body_as(model: type[Body]) -> Body:
     """The JSON object in the body, validated by `model`: 400 when it is not a JSON object or
     is nested too deeply, 413 when it is larger than limits.API_BODY_MAX, 422 with `fields`
     when a field is missing, unknown, of the wrong type, out of its range, or holds a text
-    that cannot be stored (a NUL character, a lone surrogate).
-
-    The Content-Type is not checked: `curl -d '{...}'` without `-H` is a common slip."""
+    that cannot be stored (a NUL character, a lone surrogate); 400 with `fields` for a date
+    or a time that is not an ISO 8601 text. Its Content-Type was checked before the view ran
+    (`json_bodies_only`)."""
     try:
         payload = request.get_json(force=True, silent=False)
     except RequestEntityTooLarge:
@@ -53,14 +54,37 @@ def body_as(model: type[Body]) -> Body:
         return model.model_validate(payload)
     except ValidationError as exc:
         fields = validation_fields(exc)
+        status = 400 if malformed(exc) else 422
         if len(fields) == 1:
             name, message = next(iter(fields.items()))
             raise ApiError(
-                422, N_("%(name)s: %(problem)s"), fields=fields, name=name, problem=message
+                status, N_("%(name)s: %(problem)s"), fields=fields, name=name, problem=message
             ) from None
         raise ApiError(
-            422, "Some fields are invalid: %(names)s.", fields=fields, names=", ".join(fields)
+            status, "Some fields are invalid: %(names)s.", fields=fields, names=", ".join(fields)
         ) from None
+
+
+def malformed(error: ValidationError) -> bool:
+    """Whether a field is malformed rather than refused (a date that is not an ISO 8601 text,
+    registry.api.schemas.NotIsoText): the body is then a bad request (400), not 422."""
+    return any(
+        isinstance(item.get("ctx", {}).get("error"), Refusal) and item["ctx"]["error"].status == 400
+        for item in error.errors()
+    )
+
+
+@bp.before_request
+def json_bodies_only():
+    """A body sent as anything but JSON (text/plain, a form, no Content-Type) is refused with
+    415 by every operation, before it is read: what is not declared JSON is not parsed as JSON.
+    A call without a body (a GET, a DELETE) is not concerned."""
+    has_body = (
+        bool(request.content_length)
+        or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
+    if has_body and not request.is_json:  # application/json or application/...+json
+        raise ApiError(415, N_('Send the body as JSON, with "Content-Type: application/json".'))
 
 
 def validation_fields(error: ValidationError) -> dict[str, Message]:
@@ -100,12 +124,22 @@ def check_known_parameters(known: Iterable[str]) -> None:
 
 
 def bad_parameter(parameter: str, msgid: str, /, **params) -> ApiError:
-    """A 400 about one query parameter; the message is a msgid with named parameters."""
+    """A 400 about one query parameter that does not fit the OpenAPI document (unknown,
+    malformed, out of its bounds); the message is a msgid with named parameters."""
     return ApiError(400, msgid, fields={parameter: Message(msgid, **params)}, **params)
 
 
+def refused_parameter(parameter: str, msgid: str, /, **params) -> ApiError:
+    """A 422 about a query parameter that fits the document but that the registry refuses
+    (a brand that does not exist, a filter that contradicts another): the document cannot
+    say it, so a well-formed call is never 400."""
+    return ApiError(422, msgid, fields={parameter: Message(msgid, **params)}, **params)
+
+
 def choice_parameter(name: str, choices: Iterable[str]) -> str:
-    value = request.args.get(name, "").strip()
+    """One of `choices`, "" when absent; present but empty (`scope=`) is refused: the document
+    lists the values, and "" is not one of them."""
+    value = given_or_absent(name)
     choices = tuple(choices)
     if value and value not in choices:
         raise bad_parameter(

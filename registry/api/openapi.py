@@ -62,13 +62,17 @@ needs no token; a token that is invalid or revoked is refused (401) even there. 
 session cookie of the site is never accepted.
 
 **Errors** are JSON: `{"error": "one sentence", "fields": {"name": "message"}}`, `fields`
-only when particular fields are at fault. 400: the body is not a JSON object, or a query
-parameter is unknown or malformed. 401: no token where one is needed, or a bad token.
-403: the token's account may not do that. 404: not found. 405: wrong method. 409: a
-duplicate, a transition the request's current state refuses, or a change made from a
-stale read. 412: an `If-Match` ETag that is no longer the current one. 413: a body too
-large. 422: a field the registry refuses (unknown value, invalid handle, date in the
-future or outside YEARS, text that cannot be stored, closed request).
+only when particular fields are at fault. 400: the call does not fit this document: the
+body is not a JSON object, a date or a time is not an ISO 8601 text (a number is not read
+as a Unix time), or a query parameter is unknown, empty or malformed. 401: no token where
+one is needed, or a bad token (on every operation). 403: the token's account may not do
+that. 404: not found. 405: wrong method. 409: a duplicate, a transition the request's
+current state refuses, or a change made from a stale read. 412: an `If-Match` ETag that is
+no longer the current one. 413: a body too large. 415: a body not sent as
+`Content-Type: application/json` (or `application/...+json`). 422: the call fits this
+document but the registry refuses a value, for a reason no schema can state (an invalid
+handle for its platform, a date in the future, a brand that does not exist, a closed
+request, text that cannot be stored).
 
 **Concurrency.** A handle's and a request's answers carry an `ETag` (their version). Send it
 back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed the row
@@ -176,6 +180,8 @@ ERROR_RESPONSES = {
     "NotFound": "Nothing there.",
     "Conflict": "A duplicate, or a transition the request's state refuses.",
     "PreconditionFailed": "The If-Match ETag is not the current one; `etag` is.",
+    "TooLarge": "The body is larger than the API accepts.",
+    "UnsupportedMediaType": "A body not declared as JSON (`Content-Type: application/json`).",
     "Unprocessable": "A field the registry refuses; `fields` says which.",
 }
 STATUS_OF = {
@@ -185,7 +191,20 @@ STATUS_OF = {
     "NotFound": "404",
     "Conflict": "409",
     "PreconditionFailed": "412",
+    "TooLarge": "413",
+    "UnsupportedMediaType": "415",
     "Unprocessable": "422",
+}
+# Answers every operation of a kind may give, whatever the operation: they are added by rule
+# (`_operation`), so that an operation written later documents them too.
+ANY_CALL = {"401": "Unauthorized"}  # a token sent must be valid, even where none is needed
+WITH_QUERY = {"400": "BadRequest"}  # an unknown or malformed query parameter
+WITH_BODY = {  # a body that is not JSON, too large, or one the registry refuses
+    "400": "BadRequest",
+    "409": "Conflict",  # a duplicate row, even when the rules found none (two writes at once)
+    "413": "TooLarge",
+    "415": "UnsupportedMediaType",
+    "422": "Unprocessable",
 }
 
 
@@ -197,13 +216,28 @@ def _responses() -> dict:
     return responses
 
 
+# What registry.presentation.bounds refuses (400) in any address, before a view runs: a NUL
+# character, and a query value longer than limits.query_value_max.
+NO_NUL = "^[^\x00]*$"
+
+
+def _text(schema: dict | None, max_length: int | None = None) -> dict:
+    """A parameter's schema; a free text (no values listed, no format) says the bounds."""
+    schema = dict(schema or {"type": "string"})
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL
+        if max_length is not None:
+            schema["maxLength"] = min(schema.get("maxLength", max_length), max_length)
+    return schema
+
+
 def _query(name: str, description: str, schema: dict | None = None) -> dict:
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
-        "schema": schema or {"type": "string"},
+        "schema": _text(schema, limits.query_value_max(name)),
     }
 
 
@@ -213,7 +247,7 @@ def _path(name: str, description: str, schema: dict | None = None) -> dict:
         "in": "path",
         "required": True,
         "description": description,
-        "schema": schema or {"type": "string"},
+        "schema": _text(schema),
     }
 
 
@@ -242,14 +276,13 @@ def _page_parameters() -> list[dict]:
 REQUEST_ID = _path(
     "request_id", "The request's id.", {"type": "integer", "minimum": 1, "maximum": limits.MAX_ID}
 )
+PERIOD_DAY = s.DAY_SCHEMA  # a YYYY-MM-DD day within the registry's years
 AS_OF = _query(
     "as_of",
     "Compute flags and due dates as of this day (default today), between "
     f"{limits.MIN_DAY.isoformat()} and {limits.MAX_DAY.isoformat()}.",
-    {"type": "string", "format": "date"},
+    PERIOD_DAY,
 )
-
-PERIOD_DAY = {"type": "string", "format": "date"}
 
 HANDLE_PATH = [
     _path("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
@@ -264,11 +297,22 @@ IF_MATCH = {
 }
 
 
+def _by_rule(responses: dict, extra: dict) -> dict:
+    """The operation's own answers and those every operation of its kind may give."""
+    ruled = dict(ANY_CALL)
+    if any(p["in"] == "query" for p in extra.get("parameters", ())):
+        ruled.update(WITH_QUERY)
+    if "requestBody" in extra:
+        ruled.update(WITH_BODY)
+    return {**{status: _error(name) for status, name in ruled.items()}, **responses}
+
+
 def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
     """One operation; its security and description follow the view's declared permission."""
     view = current_app.view_functions[f"api.{endpoint}"]
     permission = getattr(view, "required_permission", None)
     operation = {"operationId": endpoint, "summary": summary, **extra}
+    responses = _by_rule(responses, extra)
     if permission == PUBLIC:
         operation["security"] = [{}, {"bearerAuth": []}]
         access = "Public: no token needed (a token sent must be valid)."
@@ -281,6 +325,23 @@ def _operation(endpoint: str, summary: str, responses: dict, **extra) -> dict:
     operation["x-permission"] = permission
     operation["responses"] = dict(sorted(responses.items()))
     return operation
+
+
+# What a new request leads to: the operations on /requests/{request_id}/... that a request
+# has from the start (its handover plan comes later: GET /handover is 404 until then).
+REQUEST_OPERATIONS = (
+    "request_detail",
+    "attempt_create",
+    "request_transition",
+    "handover_schedule",
+    "request_evidence",
+)
+
+
+def _links(operations: tuple[str, ...], **parameters: str) -> dict:
+    """OpenAPI links from a created row to the operations on it (a client, or schemathesis's
+    stateful phase, follows them), its parameters read from the answer."""
+    return {op: {"operationId": op, "parameters": parameters} for op in operations}
 
 
 def _body(model: str) -> dict:
@@ -297,6 +358,7 @@ def _paths() -> dict:
                 {
                     "200": _json(_ref("HandlePage"), "A page of handles."),
                     "400": _error("BadRequest"),
+                    "422": _error("Unprocessable"),
                 },
                 description="`holder_contact` and `private_notes` only for accounts that may "
                 "see private data. Unknown parameters and values are refused (400).",
@@ -322,6 +384,11 @@ def _paths() -> dict:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Its URL."}
                         },
+                        "links": _links(
+                            ("handle_detail", "handle_update", "handle_lookalikes"),
+                            platform="$response.body#/platform",
+                            handle="$response.body#/handle",
+                        ),
                     },
                     "400": _error("BadRequest"),
                     "409": _error("Conflict"),
@@ -396,6 +463,7 @@ def _paths() -> dict:
                 {
                     "200": _json(_ref("RequestPage"), "A page of requests."),
                     "400": _error("BadRequest"),
+                    "422": _error("Unprocessable"),
                 },
                 description="With `flag`, the open requests with that flag as of `as_of`, "
                 "most urgent first (as the dashboard and `registry flag-unanswered`); "
@@ -417,6 +485,7 @@ def _paths() -> dict:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Its URL."}
                         },
+                        "links": _links(REQUEST_OPERATIONS, request_id="$response.body#/id"),
                     },
                     "400": _error("BadRequest"),
                     "404": _error("NotFound"),
@@ -512,6 +581,9 @@ def _paths() -> dict:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Its URL."}
                         },
+                        "links": _links(
+                            ("brand_detail", "brand_responsiveness"), slug="$response.body#/slug"
+                        ),
                     },
                     "400": _error("BadRequest"),
                     "409": _error("Conflict"),

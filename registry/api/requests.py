@@ -16,7 +16,6 @@ from registry.api import bp
 from registry.api.auth import context
 from registry.api.handles import brand_id_for, brand_parameter
 from registry.api.inputs import (
-    bad_parameter,
     body_as,
     check_known_parameters,
     choice_parameter,
@@ -26,6 +25,7 @@ from registry.api.inputs import (
     page_body,
     paging,
     precondition_failed,
+    refused_parameter,
     run_use_case,
 )
 from registry.api.schemas import (
@@ -140,7 +140,7 @@ def requests_index():
     brand = brand_parameter(ctx.session)
     as_of = date_parameter("as_of", ctx.today)
     if flag and state and state not in workflow.OPEN_STATES:
-        raise bad_parameter(
+        raise refused_parameter(
             "state", N_('Only open requests carry a flag, not "%(state)s" ones.'), state=state
         )
     page, per_page = paging()

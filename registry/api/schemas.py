@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 from sqlmodel import Field, SQLModel
 
 from registry.adapters.models import (
@@ -24,6 +24,8 @@ from registry.adapters.models import (
 from registry.domain import clock, handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
+from registry.domain.messages import N_, Refusal
+from registry.domain.platforms import PLATFORMS
 from registry.domain.recorded import loads
 from registry.domain.workflow import STATES
 
@@ -33,15 +35,73 @@ def one_of(choices: tuple[str, ...]) -> dict:
     return {"enum": list(choices)}
 
 
+PLATFORM_SLUGS = tuple(rules.slug for rules in PLATFORMS)
+
+
 class WriteModel(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
 
+NOT_AN_ISO_DAY = N_("Give a date as an ISO 8601 text: YYYY-MM-DD.")
+NOT_AN_ISO_MOMENT = N_(
+    "Give a time as an ISO 8601 text: YYYY-MM-DDTHH:MM:SS, with an offset (else read as UTC)."
+)
+
+
+class NotIsoText(Refusal):
+    """A date or a time sent as anything but an ISO 8601 text: a malformed body (400)."""
+
+    status = 400
+
+
+def _iso_day(value: object) -> date:
+    """Only an ISO 8601 text is a date: pydantic alone reads a number (or a text of digits)
+    as a Unix time, so `0` would be 1970-01-01 and a big number a day in 1900 or 2100."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else _refuse(NOT_AN_ISO_DAY)
+    except ValueError:
+        return _refuse(NOT_AN_ISO_DAY)
+
+
+def _iso_moment(value: object) -> datetime:
+    """Only an ISO 8601 text is a time (RFC 3339's lower-case `t` and `z` too), as `_iso_day`."""
+    try:
+        if isinstance(value, str):
+            return datetime.fromisoformat(value.upper())
+    except ValueError:
+        pass
+    return _refuse(NOT_AN_ISO_MOMENT)
+
+
+def _refuse(msgid: str):
+    raise NotIsoText(msgid)
+
+
 # What a client writes is bounded by the registry's limits (registry.domain.limits): dates
 # within 1900-2100, numbers within their columns, texts within their lengths. A refusal names
-# the field, with the limit's own sentence (registry.api.inputs.validation_fields).
-Day = Annotated[date, AfterValidator(limits.check_day)]
-Moment = Annotated[datetime, AfterValidator(limits.check_moment)]
+# the field, with the limit's own sentence (registry.api.inputs.validation_fields). A date or a
+# time is an ISO 8601 text, nothing else (400 otherwise).
+# The document says the years too, as a pattern beside the format (a schema has no date bounds).
+YEARS_PATTERN = "^(19[0-9]{2}|20[0-9]{2}|2100)-"
+assert (limits.MIN_DAY.year, limits.MAX_DAY.year) == (1900, 2100), "update YEARS_PATTERN"
+DAY_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": YEARS_PATTERN + "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+}
+MOMENT_SCHEMA = {"type": "string", "format": "date-time"}
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    AfterValidator(limits.check_day),
+    WithJsonSchema(DAY_SCHEMA),
+]
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_moment),
+    AfterValidator(limits.check_moment),
+    WithJsonSchema(MOMENT_SCHEMA),
+]
 FINITE = {"allow_inf_nan": False}
 
 
@@ -160,7 +220,9 @@ class LookalikeList(SQLModel):
 
 class HandleCreate(WriteModel):
     platform: str = Field(
-        max_length=limits.PLATFORM_SLUG_MAX, description="Platform slug: x, facebook, instagram…"
+        max_length=limits.PLATFORM_SLUG_MAX,
+        description="Platform slug: x, facebook, instagram…",
+        schema_extra={"json_schema_extra": one_of(PLATFORM_SLUGS)},
     )
     handle: str = Field(
         max_length=limits.HANDLE_INPUT_MAX, description="With or without @, or the profile URL."
@@ -410,6 +472,7 @@ class RequestCreate(WriteModel):
         default="",
         max_length=limits.PLATFORM_SLUG_MAX,
         description="With handle, when handle_id is not given.",
+        schema_extra={"json_schema_extra": one_of(("", *PLATFORM_SLUGS))},
     )
     handle: str = Field(
         default="",

@@ -167,7 +167,7 @@ def test_an_attempt_before_opened_on_moves_it_back(app, api, make):
 
 @pytest.mark.parametrize(
     ("opened_on", "status"),
-    [("2999-01-01", 422), ("2099-01-01", 422), ("1899-12-31", 422), ("not a day", 422)],
+    [("2999-01-01", 422), ("2099-01-01", 422), ("1899-12-31", 422), ("not a day", 400)],
 )
 def test_opened_on_is_never_in_the_future_nor_outside_the_registry_range(
     api, make, opened_on, status
