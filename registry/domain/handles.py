@@ -31,6 +31,7 @@ from registry.domain.platforms import (
     PlatformRules,
     is_collectible,
 )
+from registry.domain.spelling import folded
 
 
 class InvalidHandle(Explained):
@@ -56,7 +57,6 @@ _HOST_PREFIXES = ("www", "m", "mobile")
 # Copy-paste from apps brings them along (an emoji's U+FE0F), and some platforms' letter
 # classes take them (variation selectors are marks, \p{M}): dropped, they cannot make
 # "galli\u200bmard" a second account beside "gallimard". Unicode TS #39 drops them too.
-_DEFAULT_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 
 
 # Same labels as the Bluesky handle pattern, for a Mastodon instance.
@@ -131,20 +131,6 @@ def parse_handle(rules: PlatformRules, raw: str) -> ParsedHandle:
         return ParsedHandle(display=canonical, normalized=canonical)
     key = _identity_key(rules, text)
     return ParsedHandle(display=text, normalized=key, collectible=is_collectible(rules.slug, key))
-
-
-def folded(text: str) -> str:
-    """One spelling per character, before any platform's rule: NFKC, so that fullwidth
-    "Ｇａｌｌｉｍａｒｄ", a ligature or "é" typed as e + a combining accent are the letters
-    they show, and without default-ignorable code points, so that invisible marks cannot
-    tell two names apart. What is still not allowed after that, the platform's rule refuses.
-    """
-    for _ in range(3):  # NFKC may reveal an ignorable (U+3164 becomes U+1160): until stable
-        again = unicodedata.normalize("NFKC", _DEFAULT_IGNORABLE.sub("", text))
-        if again == text:
-            break
-        text = again
-    return text
 
 
 def profile_url(rules: PlatformRules, handle: str) -> str:

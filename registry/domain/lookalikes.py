@@ -59,6 +59,8 @@ from pathlib import Path
 
 import regex
 
+from registry.domain.spelling import folded, without_ignorables
+
 CONFUSABLES = Path(__file__).parent / "data" / "confusables.txt.gz"
 CONFUSABLES_VERSION = "17.0.0"
 
@@ -113,7 +115,6 @@ _SQUATTER_LETTERS = str.maketrans({"3": "e", "5": "s"})
 _I_AS_L = str.maketrans({"i": "l"})
 # Letters a reader takes for one ("vv" for "w", "cl" for "d"; "rn" is the skeleton's "m").
 _READ_TOGETHER = (("rn", "m"), ("vv", "w"), ("cl", "d"))
-_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 _SEPARATOR_RUN = regex.compile(f"[{regex.escape(SEPARATORS)}]+")
 _PIECE = regex.compile(f"[^{regex.escape(SEPARATORS)}]+")
 _REPEATS = regex.compile(r"(.)\1+")
@@ -138,7 +139,7 @@ def skeleton(text: str) -> str:
     """The TR39 skeleton: two strings with the same skeleton are confusable. Default-ignorable
     characters (zero-width spaces and joiners, soft hyphens, variation selectors...) are
     dropped first, as TR39 does since Unicode 15.1: they show nothing."""
-    decomposed = unicodedata.normalize("NFD", _IGNORABLE.sub("", text))
+    decomposed = unicodedata.normalize("NFD", without_ignorables(text))
     return unicodedata.normalize("NFD", decomposed.translate(_prototypes()))
 
 
@@ -146,8 +147,7 @@ def plain(text: str) -> str:
     """The text as written, without what only changes its encoding: NFKC (fullwidth and
     compatibility letters become the letters they are: "ｎｅｓｐｒｅｓｓｏ" is "nespresso"),
     default-ignorables dropped, case-folded."""
-    text = _IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
-    return unicodedata.normalize("NFKC", text.casefold())
+    return unicodedata.normalize("NFKC", folded(text).casefold())
 
 
 @lru_cache(maxsize=16384)
