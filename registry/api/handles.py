@@ -23,6 +23,7 @@ from registry.api.inputs import (
     choice_parameter,
     etag_of,
     expected_version,
+    given_or_absent,
     page_body,
     paging,
     precondition_failed,
@@ -88,7 +89,7 @@ def handle_body(
 def brand_parameter(session: Session) -> str:
     """The ?brand= filter: a brand's slug, checked to exist (a typo must not match nothing);
     422, as the document cannot list the slugs."""
-    slug = request.args.get("brand", "").strip().lower()
+    slug = given_or_absent("brand").lower()  # `brand=` is refused, not read as "any brand"
     if slug and session.exec(select(Brand.id).where(Brand.slug == slug)).first() is None:
         raise refused_parameter("brand", N_('No brand with the slug "%(slug)s".'), slug=slug)
     return slug

@@ -71,8 +71,8 @@ current state refuses, or a change made from a stale read. 412: an `If-Match` ET
 no longer the current one. 413: a body too large. 415: a body not sent as
 `Content-Type: application/json` (or `application/...+json`). 422: the call fits this
 document but the registry refuses a value, for a reason no schema can state (an invalid
-handle for its platform, a date in the future, a brand that does not exist, a closed
-request, text that cannot be stored).
+handle for its platform, a date in the future or outside YEARS, a brand that does not
+exist, a closed request, text that cannot be stored).
 
 **Concurrency.** A handle's and a request's answers carry an `ETag` (their version). Send it
 back as `If-Match` with `PATCH /handles/...` or a transition: if someone changed the row
@@ -364,7 +364,7 @@ def _paths() -> dict:
                 "see private data. Unknown parameters and values are refused (400).",
                 parameters=[
                     _query("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
-                    _query("brand", "Brand slug."),
+                    _query("brand", "Brand slug (not empty).", {"type": "string", "minLength": 1}),
                     _query("holder_kind", "Kind of holder.", {"enum": list(HOLDER_KINDS)}),
                     _query("status", "Status of the handle.", {"enum": list(HANDLE_STATUSES)}),
                     _query(
@@ -472,7 +472,7 @@ def _paths() -> dict:
                     _query("flag", "Only requests with this flag.", {"enum": list(FLAGS)}),
                     AS_OF,
                     _query("state", "Only requests in this state.", {"enum": list(STATES)}),
-                    _query("brand", "Brand slug."),
+                    _query("brand", "Brand slug (not empty).", {"type": "string", "minLength": 1}),
                     *_page_parameters(),
                 ],
             ),

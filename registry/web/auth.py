@@ -7,6 +7,8 @@ time, and sign-up answers "check your inbox" in every case (registry.services.ac
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     current_app,
@@ -52,8 +54,11 @@ def load_user(user_id: str) -> User | None:
 
 
 def _account_key() -> str:
-    """The account a log-in or sign-up names, for its own limit (whatever the address)."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[: limits.EMAIL_MAX]
+    """The account a log-in or sign-up names, for its own limit (whatever the address): the
+    hash of its e-mail, so that the shared store (the database, or Redis) never keeps an
+    address, which an erased member's data must not leave behind."""
+    email = (request.form.get("email") or "").strip().lower()[: limits.EMAIL_MAX]
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 def _give_back_login_attempts() -> None:
