@@ -31,6 +31,8 @@ OUTCOMES: tuple[str, ...] = (CLAIMED, FAILED)
 # Why a window failed: the name was taken by someone else in between, the platform refused
 # the rename, a side did not turn up, or something else (said in the reason's text).
 FAILURE_REASONS: tuple[str, ...] = ("sniped", "rename_blocked", "no_show", "other")
+# An ownership change frees no name: nobody can take it in between, no rename is refused.
+OWNERSHIP_FAILURE_REASONS: tuple[str, ...] = ("no_show", "other")
 # The reason the registry gives a plan it closes itself, when a new window replaces one whose
 # confirmations never all came.
 LAPSED_REASON = "lapsed"
@@ -479,6 +481,11 @@ NO_RULES = HandoverRules(method=RENAME, source="")
 
 def rules_for(platform_slug: str) -> HandoverRules:
     return HANDOVER_RULES.get(platform_slug, NO_RULES)
+
+
+def failure_reasons(method: str) -> tuple[str, ...]:
+    """The reasons a plan of this method can fail for (all of them where a name is freed)."""
+    return OWNERSHIP_FAILURE_REASONS if method == OWNERSHIP else FAILURE_REASONS
 
 
 def method_of(platform_slug: str) -> HandoverMethod:

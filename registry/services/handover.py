@@ -317,7 +317,10 @@ def record_outcome(
         handed_over_on = context.local_day(now, brand)
         transitions.advance(ctx.on(handed_over_on), request, to=workflow.COMPLETED, note=note)
         return plan
-    if reason not in handover.FAILURE_REASONS:
+    method = handover.method_of(platform_of(session, request).slug)
+    if reason not in handover.failure_reasons(method):
+        if method == handover.OWNERSHIP:  # no name is freed: none taken, no rename refused
+            raise Invalid(N_("Say why the change failed: no_show or other."), field="reason")
         raise Invalid(
             N_("Say why the window failed: sniped, rename_blocked, no_show or other."),
             field="reason",

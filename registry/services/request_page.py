@@ -159,11 +159,14 @@ def _no_attempts(state: str, can_log: bool) -> str:
 
 def handover_offer(ctx: Context, row: RequestRow, *, may_see_private: bool) -> HandoverOffer | None:
     """The handover as the request page shows it, or None: shown for an agreed request and
-    for any request with plans."""
+    for any request with plans; not where the name can never change hands and nothing was
+    planned (the page's platform rules say why, and what the brand can do instead)."""
     request = row.request
     assert request.id is not None  # a stored request has its id
     plans = handover_plans.plans_of(ctx.session, request.id)
-    if request.state != workflow.AGREED and not plans:
+    if not plans and (
+        request.state != workflow.AGREED or rules.method_of(row.platform.slug) == rules.IMPOSSIBLE
+    ):
         return None
     shown = plans[-1] if plans and plans[-1].outcome in ("", rules.CLAIMED) else None
     may_confirm = [

@@ -16,8 +16,8 @@ from registry.domain import workflow
 from registry.domain.messages import N_
 from registry.presentation import i18n
 from registry.presentation.labels import LABELS, names_in_every_language
+from registry.services import handover_plans, request_reads, transitions
 from registry.services import request_page as page_model
-from registry.services import request_reads, transitions
 from registry.web.forms import (
     AttemptForm,
     DecisionForm,
@@ -77,6 +77,7 @@ class Panel:
     confirm_form: HandoverConfirmForm | None  # staff: a side and the channel it came by
     outcome_form: HandoverOutcomeForm | None
     zone: str
+    timed: bool  # the platform's method needs a window (a rename); else the account changes owners
 
 
 def visible_row(request_id: int) -> request_reads.RequestRow:
@@ -107,7 +108,9 @@ def render(
         row=row,
         attempt_form=attempt_form if shown.can_log else None,
         decision_form=_decision_form(decision_form, row.request) if shown.can_decide else None,
-        handover=panel(shown.handover, **(handover_forms or {})) if shown.handover else None,
+        handover=panel(shown.handover, shown.handover_method, **(handover_forms or {}))
+        if shown.handover
+        else None,
     )
     return html, status
 
@@ -124,6 +127,7 @@ def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> Deci
 
 def panel(
     offer: page_model.HandoverOffer,
+    method: handover_plans.MethodView,
     *,
     schedule_form: HandoverScheduleForm | None = None,
     confirm_form: HandoverConfirmForm | None = None,
@@ -145,6 +149,14 @@ def panel(
     else:
         confirm_form = None
     owed = ", ".join(_(OWED[p]) for p in offer.view.owed_by) if offer.view else ""
+    if offer.may_record_outcome:
+        outcome_form = outcome_form or HandoverOutcomeForm(formdata=None)
+        outcome_form.reason.choices = options(
+            (reason, LABELS["failure_reason"][reason])
+            for reason in rules.failure_reasons(method.method)
+        )
+    else:
+        outcome_form = None
     return Panel(
         offer=offer,
         schedule_form=(schedule_form or HandoverScheduleForm(formdata=None))
@@ -154,8 +166,7 @@ def panel(
         refused=refused,
         self_confirm=tuple((p, _(CONFIRM_AS[p])) for p in offer.self_confirm),
         confirm_form=confirm_form,
-        outcome_form=(outcome_form or HandoverOutcomeForm(formdata=None))
-        if offer.may_record_outcome
-        else None,
+        outcome_form=outcome_form,
         zone=i18n.zone_city(),
+        timed=method.needs_window,
     )

@@ -375,6 +375,8 @@ def test_a_snapchat_request_page_says_no_handover_can_be_planned_before_anyone_t
     assert "A name on Snapchat can never pass from one account to another" in words
     assert "What the brand can do instead" in words
     assert "help.snapchat.com, article 7047503878804" in words
+    # No handover panel saying a window is "not planned yet", as if one could be.
+    assert 'id="handover"' not in page.text and "No handover window is planned yet" not in words
     # No form to plan what cannot happen.
     assert f'action="/requests/{request.id}/handover"' not in page.text
     # Posted anyway: the same refusal, in words, and nothing planned.
@@ -413,6 +415,10 @@ def test_staff_plan_an_ownership_change_without_a_window(app, make, client, auth
     assert "Wait the delay the platform sets for a new owner, then remove the holder." in words
     assert "An owner must have held the role for 7 days" in words
     assert "frees the old name" not in words
+    # A change of owner, not a window: no name is freed, so none can be taken in between.
+    assert "Confirm the change of owner" in words and "Confirm the window" not in words
+    assert "The change of owner failed" in words and "The window failed" not in words
+    assert "Someone else took the name in between" not in words
     pdf = client.get(f"/requests/{request.id}/evidence.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 
@@ -486,3 +492,19 @@ def test_free_terms_on_x_warn_of_nothing(make, client, auth):
     )
     assert answer.status_code == 200
     assert "x-username-squatting" not in answer.text
+
+
+def test_an_ownership_change_cannot_fail_for_a_reason_only_a_freed_name_has(app, make):
+    brand = make.brand("Gallimard")
+    held = make.handle("gallimard", platform="youtube", brand_id=brand.id, holder_kind="fan")
+    staff = make.user("staff", email="sam@example.org")
+    request = make.request(["replied"], proposer=staff, brand=brand, handle=held, state="agreed")
+    with app.app_context():
+        session = db.session()
+        schedule(session, request, staff, window_start=None)
+        acting = context(member(session, staff), now=NOW)
+        with pytest.raises(Invalid, match="no_show or other"):
+            service.record_outcome(acting, request.id, outcome="failed", reason="sniped")
+        service.record_outcome(acting, request.id, outcome="failed", reason="no_show")
+        session.commit()
+        assert session.exec(select(HandoverPlan)).one().outcome_reason == "no_show"
