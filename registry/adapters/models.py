@@ -271,9 +271,10 @@ class FollowerCount(SQLModel, table=True):
 
 
 class LookalikeKey(SQLModel, table=True):
-    """The keys a handle is found by when looking for its lookalikes (its core, its words'
-    and its one-deletion neighbours: registry.domain.lookalikes.index_keys), written with
-    the handle and rebuilt by `registry reindex-lookalikes`."""
+    """The keys a handle is found by when looking for its lookalikes (its cores under each
+    fold, its words' cores and the one-deletion neighbours of its edited core:
+    registry.domain.lookalikes.index_keys), written with the handle and rebuilt by
+    `registry reindex-lookalikes`."""
 
     __tablename__ = "lookalike_key"
     __table_args__ = (Index("ix_lookalike_key_key", "key", "platform_id"),)
