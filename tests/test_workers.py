@@ -164,7 +164,6 @@ def check_limits_are_exact(base: str, tmp_path: Path) -> None:
     ]
     assert statuses == [422] * PER_ADDRESS + [429], statuses
     assert site.log_in("someone.else@example.org", address="203.0.113.8") == 422
-    assert len(workers_that_answered(tmp_path)) > 1, "one worker took every attempt"
     # At the same time: 20 attempts at once on another account, from 20 addresses, then
     # 40 at once from one address: still no more than the limit reach the password check.
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -182,6 +181,9 @@ def check_limits_are_exact(base: str, tmp_path: Path) -> None:
             )
         )
         assert sorted(statuses) == [422] * PER_ADDRESS + [429] * 10, statuses
+    # Counted across workers, not by luck: the attempts went to several of them (one after
+    # the other, a loaded machine may hand them all to one; 60 at once spread them).
+    assert len(workers_that_answered(tmp_path)) > 1, "one worker took every attempt"
 
 
 def test_the_login_limits_are_exact_with_four_workers_on_the_default_settings(tmp_path, gunicorn):
