@@ -540,8 +540,9 @@ class HandoverConfirmForm(BoundedForm):
     submit = SubmitField(_l("Record the confirmation"), id="handover-confirm-submit")
 
 
-def _failure_reasons():
-    return options((reason, LABELS["failure_reason"][reason]) for reason in FAILURE_REASONS)
+def failure_reason_choices(reasons: tuple[str, ...] = FAILURE_REASONS) -> list[SelectChoice]:
+    """The reasons a window can fail for, labelled (a plan's method may allow fewer)."""
+    return options((reason, LABELS["failure_reason"][reason]) for reason in reasons)
 
 
 class HandoverOutcomeForm(BoundedForm):
@@ -550,7 +551,7 @@ class HandoverOutcomeForm(BoundedForm):
     outcome = HiddenField(validators=[DataRequired()])
     reason = SelectField(
         _l("Why it failed"),
-        choices=_failure_reasons(),
+        choices=failure_reason_choices(),
         validators=[Optional()],
         id="handover-reason",
     )

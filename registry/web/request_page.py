@@ -25,6 +25,7 @@ from registry.web.forms import (
     HandoverOutcomeForm,
     HandoverScheduleForm,
     SelectChoice,
+    failure_reason_choices,
     options,
 )
 from registry.web.helpers import context, local_now, or_404
@@ -151,10 +152,7 @@ def panel(
     owed = ", ".join(_(OWED[p]) for p in offer.view.owed_by) if offer.view else ""
     if offer.may_record_outcome:
         outcome_form = outcome_form or HandoverOutcomeForm(formdata=None)
-        outcome_form.reason.choices = options(
-            (reason, LABELS["failure_reason"][reason])
-            for reason in rules.failure_reasons(method.method)
-        )
+        outcome_form.reason.choices = failure_reason_choices(rules.failure_reasons(method.method))
     else:
         outcome_form = None
     return Panel(
