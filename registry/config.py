@@ -93,6 +93,17 @@ def from_environment(instance_path: Path) -> dict:
         # or smtps://host:465. Unset: messages are written to the log instead of being sent.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Handle Registry <no-reply@localhost>"),
+        # Correspondence (DESIGN.md): letters carry Reply-To reply+TOKEN@MAIL_REPLY_DOMAIN,
+        # a domain whose mail reaches IMAP_URL (imap://user:password@host/INBOX, read by
+        # `registry fetch-mail`) or a pipe to `registry receive-mail`. Unset: no letters.
+        "MAIL_REPLY_DOMAIN": os.environ.get("MAIL_REPLY_DOMAIN", ""),
+        "IMAP_URL": os.environ.get("IMAP_URL", ""),
+        "IMAP_PROCESSED_FOLDER": os.environ.get("IMAP_PROCESSED_FOLDER", "Processed"),
+        # A message larger than this is kept whole but not read: it waits for staff.
+        "MAX_MAIL_MB": float(os.environ.get("MAX_MAIL_MB", "25")),
+        # The authserv-id of the receiving server's Authentication-Results (RFC 8601), so a
+        # verdict a sender wrote into its own message is not believed; unset: the topmost.
+        "MAIL_AUTHSERV_ID": os.environ.get("MAIL_AUTHSERV_ID", ""),
         # The embedded job queue's file (registry.jobs; REDIS_URL puts the queue in Redis):
         # in the instance folder, so the site and its worker (`huey_consumer
         # registry.worker.huey`, which builds the same app) share it wherever they start.

@@ -10,8 +10,10 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
@@ -63,6 +65,21 @@ def send(mail: Mail) -> None:
     except (OSError, smtplib.SMTPException) as exc:
         app.logger.exception("Sending an e-mail to %s failed", mail.to)
         raise MailNotSent(str(exc)) from exc
+
+
+def deliver(settings: Mapping[str, Any], message: EmailMessage) -> None:
+    """Send a message built by its caller (a letter, with its own Message-ID and Reply-To)
+    through SMTP_URL, or raise MailNotSent saying why: unlike `send`, never only to the log,
+    since the caller records that the message left."""
+    url = settings.get("SMTP_URL", "")
+    if not url:
+        raise MailNotSent("no mail server is configured (SMTP_URL)")
+    if not message["From"]:
+        message["From"] = settings.get("MAIL_FROM", "Handle Registry <no-reply@localhost>")
+    try:
+        _deliver(url, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailNotSent(str(exc) or type(exc).__name__) from exc
 
 
 def _deliver(url: str, message: EmailMessage) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Table,
     Text,
     UniqueConstraint,
@@ -378,6 +379,9 @@ class TransferRequest(Versioned, SQLModel, table=True):
     # The requests list shows the last changed first: indexed for that order.
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     closed_at: datetime | None = Field(default=None, index=True)
+    # The TOKEN of this request's reply address, reply+TOKEN@MAIL_REPLY_DOMAIN: made when
+    # its first letter is written (registry.domain.letters.new_reply_token).
+    reply_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class ContactAttempt(SQLModel, table=True):
@@ -396,6 +400,104 @@ class ContactAttempt(SQLModel, table=True):
     # the reader's language; `summary` holds only what the legal team typed.
     decision: str = Field(default="", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
+    # Mail the registry sent or received (DESIGN.md "Correspondence"): the message's own id,
+    # without <>, so a reply's In-Reply-To finds the letter it answers.
+    message_id: str = Field(
+        default="", max_length=255, sa_column_kwargs={"server_default": ""}, index=True
+    )
+    # A reply the clock does not take as an answer until staff say so: a near-copy of what
+    # the brand sent to many others (mass_reply), or a sender that failed DMARC (unverified).
+    mass_reply: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    unverified: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+
+    @property
+    def discounted(self) -> str:
+        """Why this attempt is not taken as a reply whatever its outcome ("" when it may be):
+        registry.domain.clock.AttemptFact.discounted."""
+        if self.mass_reply:
+            return "mass_reply"
+        return "unverified" if self.unverified else ""
+
+
+class Letter(SQLModel, table=True):
+    """A letter the registry sent for a request: the text as sent and the wording it was
+    filled from (a LetterWording row, or None for the built-in wording of that version)."""
+
+    __tablename__ = "letter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="transfer_request.id", index=True)
+    attempt_id: int = Field(foreign_key="contact_attempt.id", unique=True, index=True)
+    template: str = Field(max_length=16)
+    language: str = Field(max_length=8)
+    wording_id: int | None = Field(default=None, foreign_key="letter_wording.id")
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=255)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    message_id: str = Field(max_length=255, unique=True, index=True)
+    sent_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    sent_at: datetime = Field(default_factory=utcnow)
+
+
+class LetterWording(SQLModel, table=True):
+    """An admin's wording of one letter template in one language. Append-only: a change is a
+    new row, so each letter keeps pointing at the words it was sent with; the newest row of a
+    (template, language) is the one in use, none means the built-in wording."""
+
+    __tablename__ = "letter_wording"
+    __table_args__ = (Index("ix_letter_wording_in_use", "template", "language", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    template: str = Field(max_length=16)
+    language: str = Field(max_length=8)
+    subject: str = Field(max_length=255)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MailMessage(SQLModel, table=True):
+    """One message the registry received, kept whole as evidence (its SHA-256 beside it),
+    whether it was matched to a request, waits for staff (unmatched) or was discarded.
+
+    `key` is its Message-ID, or "sha256:" and the hash for a message without one: the one
+    key that makes receiving the same message twice store nothing the second time."""
+
+    __tablename__ = "mail_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True, index=True)
+    sha256: str = Field(max_length=64)
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    size: int
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    sender: str = Field(default="", max_length=254)
+    sender_name: str = Field(default="", max_length=120)
+    subject: str = Field(default="", max_length=255)
+    sent_at: datetime | None = None
+    outcome: str = Field(default="", max_length=16)
+    rule: str = Field(default="", max_length=32)
+    dmarc: str = Field(default="", max_length=16)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The summary as mass replies are compared (registry.domain.correspondence).
+    fingerprint: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    problem: str = Field(default="", max_length=32)  # too_large, no_request, closed...
+    state: str = Field(default="unmatched", max_length=16, index=True)
+    matched_by: str = Field(default="", max_length=16)  # reply_address, references, staff
+    request_id: int | None = Field(default=None, foreign_key="transfer_request.id", index=True)
+    brand_id: int | None = Field(default=None, foreign_key="brand.id")
+    attempt_id: int | None = Field(
+        default=None, foreign_key="contact_attempt.id", unique=True, index=True
+    )
+    handled_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    handled_at: datetime | None = None
+
+
+Index("ix_mail_message_brand_replies", MailMessage.brand_id, MailMessage.received_at)
 
 
 class HandoverPlan(Versioned, SQLModel, table=True):

@@ -31,6 +31,9 @@ from registry.api.inputs import (
 from registry.api.schemas import (
     AttemptCreate,
     AttemptOut,
+    LetterCreate,
+    LetterPreview,
+    LetterSent,
     RequestCreate,
     RequestDetail,
     RequestOut,
@@ -43,8 +46,10 @@ from registry.presentation.access import requires
 from registry.presentation.labels import names_in_every_language
 from registry.presentation.words import translate_message
 from registry.services import (
+    Forbidden,
     Stale,
     handover_plans,
+    letters,
     listings,
     proposals,
     request_page,
@@ -221,6 +226,33 @@ def attempt_create(request_id: int):
         AttemptOut.model_validate(attempt.model_dump()).model_dump(mode="json"),
         url_for("api.request_detail", request_id=request_id),
     )
+
+
+@bp.post("/requests/<int:request_id>/letters")
+@requires(MEMBER)
+def letter_create(request_id: int):
+    """A letter to the brand (DESIGN.md "Correspondence"): `"preview": true` answers its
+    subject and text and sends nothing; otherwise it is sent and logged (201)."""
+    ctx = context()
+    row = request_reads.get_request(ctx.session, request_id)
+    if not permissions.can_send_letter(ctx.actor, row.request, row.brand):
+        raise Forbidden(permissions.LETTER_REFUSAL)  # before the body
+    body = body_as(LetterCreate)
+    fields = {
+        "contact_point": body.contact_point,
+        "template": body.template,
+        "language": body.language,
+        "note": body.note,
+    }
+    if body.preview:
+        draft = letters.preview_letter(ctx, request_id, **fields)
+        return jsonify(LetterPreview(subject=draft.subject, body=draft.body).model_dump())
+    letter = run_use_case(letters.send_letter, request_id, **fields)
+    reply_to = letters.reply_to_of(ctx, request_id)
+    answer = LetterSent(
+        attempt_id=letter.attempt_id, message_id=letter.message_id, reply_to=reply_to
+    )
+    return created(answer.model_dump(), url_for("api.request_detail", request_id=request_id))
 
 
 @bp.post("/requests/<int:request_id>/transition")

@@ -24,10 +24,15 @@ from registry.adapters.models import (
 from registry.domain import clock, handover, limits, lookalikes
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
+from registry.domain.letters import LetterLanguage, LetterTemplate
 from registry.domain.messages import N_, Refusal
 from registry.domain.platforms import PLATFORMS
 from registry.domain.recorded import loads
+from registry.domain.vocabulary import values
 from registry.domain.workflow import STATES
+
+LETTER_TEMPLATES = values(LetterTemplate)
+LETTER_LANGUAGES = values(LetterLanguage)
 
 
 def one_of(choices: tuple[str, ...]) -> dict:
@@ -282,6 +287,21 @@ class AttemptOut(SQLModel):
         description="The brand's decision logged with this attempt: accept, decline, or empty.",
     )
     logged_by_id: int | None
+    message_id: str = Field(
+        default="",
+        description="The Message-ID (without <>) of the letter sent or the message received, "
+        "or empty for an attempt logged by hand.",
+    )
+    mass_reply: bool = Field(
+        default=False,
+        description="A near-copy of replies the brand sent to 3 or more other requests in 30 "
+        "days: the reply clock does not take it as an answer until staff say otherwise.",
+    )
+    unverified: bool = Field(
+        default=False,
+        description="A reply whose sender failed DMARC: the clock does not take it as an "
+        "answer until staff confirm it.",
+    )
 
 
 class RequestOut(SQLModel):
@@ -521,6 +541,37 @@ class AttemptCreate(WriteModel):
     )
     outcome: str = Field(schema_extra={"json_schema_extra": one_of(OUTCOMES)})
     summary: str = Field(default="", max_length=limits.SUMMARY_MAX)
+
+
+class LetterCreate(WriteModel):
+    contact_point: str | int = Field(
+        description="The id of one of the brand's contact points (GET /api/v1/brands/<slug>), "
+        "or its e-mail address.",
+        schema_extra={
+            "json_schema_extra": {
+                "anyOf": [{"type": "string", "maxLength": 255}, {"type": "integer"}]
+            }
+        },
+    )
+    template: str = Field(schema_extra={"json_schema_extra": one_of(LETTER_TEMPLATES)})
+    language: str = Field(
+        default="fr", schema_extra={"json_schema_extra": one_of(LETTER_LANGUAGES)}
+    )
+    note: str = Field(default="", max_length=2_000, description="Added to the letter's text.")
+    preview: bool = Field(
+        default=False, description="True: answer the letter's subject and text, send nothing."
+    )
+
+
+class LetterSent(SQLModel):
+    attempt_id: int
+    message_id: str = Field(description="Without <>.")
+    reply_to: str = Field(description="The request's own reply address, set as Reply-To.")
+
+
+class LetterPreview(SQLModel):
+    subject: str
+    body: str
 
 
 class TransitionCreate(WriteModel):

@@ -65,6 +65,14 @@ class AttemptFact:
     happened_on: date
     direction: str
     outcome: str
+    # Why the attempt is not taken as a reply whatever its outcome: "mass_reply" (a near-copy
+    # of what the brand sent many others) or "unverified" (its sender failed DMARC), until
+    # staff say otherwise (DESIGN.md "Correspondence"); "" for every other attempt.
+    discounted: str = ""
+
+    @property
+    def is_reply(self) -> bool:
+        return not self.discounted and is_real_reply(self.direction, self.outcome)
 
     def __post_init__(self) -> None:
         if isinstance(self.happened_on, datetime):
@@ -301,7 +309,7 @@ def unanswered(attempts: Iterable[T], *, fact: Callable[[T], AttemptFact]) -> li
     ordered = sorted(attempts, key=lambda attempt: fact(attempt).happened_on)
     after_last_reply = 0
     for index, attempt in enumerate(ordered):
-        if is_real_reply(fact(attempt).direction, fact(attempt).outcome):
+        if fact(attempt).is_reply:
             after_last_reply = index + 1
     return [a for a in ordered[after_last_reply:] if fact(a).direction == OUTBOUND]
 

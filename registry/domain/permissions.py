@@ -189,6 +189,25 @@ def can_log_attempt(user: Member | None, request: Request, brand: Brand | None) 
     return can_manage(user) or (is_proposer(user, request) and acts_for(user, brand))
 
 
+def can_send_letter(user: Member | None, request: Request, brand: Brand | None) -> bool:
+    """Staff write to the brand for any request; a fan for the offer they made; a legal
+    team for its own brand's claims (DESIGN.md "Correspondence")."""
+    if can_manage(user):
+        return True
+    if user is None or brand is None:
+        return False
+    if user.role == LEGAL:
+        return request.kind == "claim" and acts_for(user, brand)
+    return request.kind == "offer" and is_proposer(user, request)
+
+
+# Why a member may not write to the brand about a request.
+LETTER_REFUSAL = N_(
+    "Only staff, the fan who made the offer, or the brand's legal team for its claims can "
+    "write to the brand about this request."
+)
+
+
 def can_move(user: Member | None, request: Request, target: str, brand: Brand | None) -> bool:
     return can_manage(user) or (
         is_proposer(user, request) and target == workflow.WITHDRAWN and acts_for(user, brand)

@@ -83,7 +83,7 @@ def first_real_reply(
     up, a meeting) is contact and reply on one day."""
     ordered = sorted(attempts, key=lambda attempt: attempt.happened_on)  # stable, as the clock
     for index, attempt in enumerate(ordered):
-        if not clock.is_real_reply(attempt.direction, attempt.outcome):
+        if not attempt.is_reply:
             continue
         started = clock.clock_start(ordered[:index])
         if started is None:

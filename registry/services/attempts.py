@@ -110,8 +110,12 @@ def record_attempt(
     contact_point: str,
     summary: str,
     decision: str = "",
+    message_id: str = "",
+    mass_reply: bool = False,
+    unverified: bool = False,
 ) -> ContactAttempt:
-    """The attempt itself, once the caller has the right to log it."""
+    """The attempt itself, once the caller has the right to log it (`message_id`,
+    `mass_reply` and `unverified` for mail: registry.services.mail_intake)."""
     session, actor = ctx.session, ctx.actor
     handles.check_choice(direction, clock.DIRECTIONS, "direction", "direction")
     handles.check_choice(channel, clock.CHANNELS, "channel", "channel")
@@ -130,6 +134,9 @@ def record_attempt(
         outcome=outcome,
         summary=checked_text(summary, "summary", limits.SUMMARY_MAX),
         decision=decision,
+        message_id=message_id,
+        mass_reply=mass_reply,
+        unverified=unverified,
     )
     session.add(attempt)
     session.flush()

@@ -23,7 +23,8 @@ def attempt_facts(
 ) -> list[clock.AttemptFact]:
     """What the reply clock needs of each attempt: its day in the brand's time zone."""
     return [
-        clock.AttemptFact(local_day(a.happened_at, brand), a.direction, a.outcome) for a in attempts
+        clock.AttemptFact(local_day(a.happened_at, brand), a.direction, a.outcome, a.discounted)
+        for a in attempts
     ]
 
 

@@ -162,7 +162,7 @@ def decide(
 def has_reply(attempts: Iterable[ContactAttempt]) -> bool:
     """Whether any real reply from the other party is on record (DESIGN: a reply is an
     inbound attempt, or one whose outcome is replied, meeting or refused)."""
-    return any(clock.is_real_reply(a.direction, a.outcome) for a in attempts)
+    return any(not a.discounted and clock.is_real_reply(a.direction, a.outcome) for a in attempts)
 
 
 def decisions_open(request: TransferRequest) -> tuple[str, ...]:
