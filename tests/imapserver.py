@@ -2,6 +2,8 @@
 
 Any user name logs in with PASSWORD and has a mailbox of its own, made at its first login, so
 each test takes a fresh user (`server.new_user()`) and one server serves a whole test session.
+It speaks IMAP on `port` (STARTTLS offered, not required) and IMAP over TLS on `tls_port`,
+with a certificate of its own for localhost and 127.0.0.1 (`certificate`).
 Runs as root (Dovecot's own users own the mail) and as any other user (who owns everything)."""
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def _system_user(*names: str) -> str:
     raise DovecotMissing(f"none of the users {', '.join(names)} exists: {INSTALL_HINT}.")
 
 
-def _config(directory: Path, port: int) -> str:
+def _config(directory: Path, port: int, tls_port: int) -> str:
     if os.geteuid() == 0:
         # Dovecot refuses to run its processes as root: its own unprivileged users, and the
         # mail owned by a user that is not root.
@@ -70,7 +72,9 @@ state_dir = {directory}/state
 log_path = {directory}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{directory}/certificate.pem
+ssl_key = <{directory}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -103,7 +107,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service stats {{
@@ -123,8 +128,11 @@ protocol imap {{
 class Dovecot:
     """A running throwaway Dovecot; `stop()` ends it and removes its folder."""
 
-    def __init__(self, directory: Path, port: int, process: subprocess.Popen[bytes]):
-        self.directory, self.port, self.process = directory, port, process
+    def __init__(self, directory: Path, port: int, tls_port: int, process: subprocess.Popen[bytes]):
+        self.directory, self.port, self.tls_port, self.process = directory, port, tls_port, process
+        # Its self-made certificate (localhost, 127.0.0.1): trusted by a client only when
+        # SSL_CERT_FILE names it.
+        self.certificate = directory / "certificate.pem"
         self._users = itertools.count(1)
 
     def new_user(self, prefix: str = "user") -> str:
@@ -235,8 +243,9 @@ def start_dovecot() -> Dovecot:
     directory.chmod(0o755)
     for name in ("mail", "run", "state"):
         (directory / name).mkdir()
-    port = free_port()
-    (directory / "dovecot.conf").write_text(_config(directory, port))
+    port, tls_port = free_port(), free_port()
+    _make_certificate(directory)
+    (directory / "dovecot.conf").write_text(_config(directory, port, tls_port))
     with open(directory / "stderr.log", "wb") as stderr_file:  # the child keeps its copy
         process = subprocess.Popen(
             [binary, "-F", "-c", str(directory / "dovecot.conf")],
@@ -245,7 +254,7 @@ def start_dovecot() -> Dovecot:
             stderr=stderr_file,
             preexec_fn=_end_with_parent,  # a killed test run leaves no server behind
         )
-    server = Dovecot(directory, port, process)
+    server = Dovecot(directory, port, tls_port, process)
     deadline = time.monotonic() + STARTUP_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -291,6 +300,21 @@ def append(imap: imaplib.IMAP4, folder: str, messages: Iterable[bytes], *, chunk
 
 def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _make_certificate(directory: Path) -> None:
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "2", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", str(directory / "key.pem"), "-out", str(directory / "certificate.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )  # fmt: skip
+    (directory / "key.pem").chmod(0o600)
 
 
 def _end_with_parent() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import ssl
 import time
+from dataclasses import replace
 from email.parser import BytesHeaderParser
 
 import pytest
@@ -125,6 +127,30 @@ def test_an_interrupted_run_leaves_exactly_the_rest_to_the_next(mailbox):
     assert store.calls == [f"Re: your request {number}" for number in range(5, 11)]
     assert len(store.kept) == 10
     assert mailbox.messages("INBOX") == []
+
+
+def test_a_fatal_error_ends_the_run_and_keeps_what_was_handled(mailbox):
+    """The database is down: every message would fail alike, so the first ends the run."""
+    mailbox.append([letter(number) for number in range(1, 6)])
+    store = Store()
+
+    class DatabaseDown(Exception):
+        pass
+
+    def handle(raw: bytes) -> str:
+        if subject(raw).endswith(" 3"):
+            raise DatabaseDown("no database")
+        return store(raw)
+
+    with pytest.raises(DatabaseDown):
+        imap.fetch(mailbox.url(), handle, fatal=(DatabaseDown,))
+
+    assert len(mailbox.messages("Processed")) == 2
+    assert [subject(raw) for raw in mailbox.messages("INBOX")] == [
+        "Re: your request 3",
+        "Re: your request 4",
+        "Re: your request 5",
+    ]
 
 
 def test_a_dropped_connection_is_one_clear_error_and_the_next_run_reads_the_rest(mailbox):
@@ -253,6 +279,39 @@ def test_without_move_the_messages_are_copied_then_expunged(mailbox):
         "Re: your request 1",
         "Re: your request 3",
     ]
+
+
+def test_imaps_reads_the_mailbox_over_tls(mailbox, dovecot, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))  # trust its own certificate
+    mailbox.append([letter(1)])
+    store = Store()
+
+    report = imap.fetch(f"imaps://{mailbox.user}:secret@localhost:{dovecot.tls_port}/", store)
+
+    assert store.calls == ["Re: your request 1"]
+    assert report.moved == 1
+
+
+def test_an_untrusted_certificate_is_refused(mailbox, dovecot):
+    url = f"imaps://{mailbox.user}:secret@localhost:{dovecot.tls_port}/"
+
+    with pytest.raises(MailboxError) as refused:
+        imap.fetch(url, Store())
+
+    assert str(refused.value) == (
+        f"Cannot reach the IMAP server localhost:{dovecot.tls_port}: "
+        "its certificate is not trusted (self-signed certificate)."
+    )
+
+
+def test_starttls_secures_the_connection_before_the_password_is_sent(mailbox, dovecot, monkeypatch):
+    """imap:// to any server but a loopback one: here asked for by name, on loopback."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))
+    address = replace(imap.parse_url(mailbox.url()), host="localhost", security=Security.STARTTLS)
+
+    with imap.connect(address) as connection:
+        assert isinstance(connection.sock, ssl.SSLSocket)
+        assert connection.state == "AUTH"
 
 
 # --- IMAP_URL, read without a server ------------------------------------------------------

@@ -147,12 +147,15 @@ def fetch(
     processed_folder: str = PROCESSED_FOLDER,
     batch: int = BATCH,
     progress: Progress | None = None,
+    fatal: tuple[type[BaseException], ...] = (),
     timeout: float = TIMEOUT_S,
 ) -> FetchReport:
     """Hand every message of the folder (IMAP_URL's, or `folder`) to `handle(raw)`, oldest
     first, `batch` at a time, and move each handled one to `processed_folder` (created when
     missing). A message `handle` raised on stays in the folder and is counted as failed; the
-    run goes on. `progress(done, total)` is called at the start and after each message."""
+    run goes on, unless it is one of the `fatal` errors (the database is down: every message
+    would fail the same way), which ends the run. `progress(done, total)` is called at the
+    start and after each message."""
     if batch < 1:
         raise MailboxError("The batch size must be at least 1.")
     address = parse_url(url)
@@ -163,6 +166,7 @@ def fetch(
     with connect(address, timeout=timeout) as imap:
         try:
             capabilities = _capabilities(imap)
+            run = _Run(imap, handle, processed_folder, capabilities, progress, fatal, report)
             _select(imap, address, source)
             _ensure_folder(imap, processed_folder)
             uids = _waiting_uids(imap, capabilities)
@@ -171,9 +175,7 @@ def fetch(
                 progress(0, report.total)
             for chunk in _chunks(uids, batch):
                 for part in _by_size(imap, chunk):
-                    _handle_batch(
-                        imap, part, handle, processed_folder, capabilities, report, progress
-                    )
+                    run.read(part)
         except (imaplib.IMAP4.abort, OSError) as exc:
             raise ConnectionLost(
                 f"The connection to {address.host} was lost after {report.handled + report.failed}"
@@ -304,37 +306,48 @@ def _by_size(imap: imaplib.IMAP4, uids: Sequence[int]) -> Iterator[list[int]]:
         yield part
 
 
-def _handle_batch(
-    imap: imaplib.IMAP4,
-    uids: Sequence[int],
-    handle: Handle,
-    processed_folder: str,
-    capabilities: frozenset[str],
-    report: FetchReport,
-    progress: Progress | None,
-) -> None:
-    messages = _fetch_bodies(imap, uids)
-    report.seen += len(messages)
-    handled: list[int] = []
-    try:
-        for uid, raw in messages:
-            try:
-                handle(raw)
-            except Exception as exc:
-                report.failed += 1
-                report.failures.append(Failure(uid, f"{type(exc).__name__}: {exc}"))
-            else:
-                handled.append(uid)
-                report.handled += 1
-            if progress:
-                progress(report.handled + report.failed, report.total)
-    except BaseException:
-        # Interrupted (Ctrl-C): keep what was handled out of the next run, if the server is
-        # still there; if not, the next run finds them again and the handler says duplicate.
-        with contextlib.suppress(Exception):
-            report.moved += move(imap, handled, processed_folder, capabilities)
-        raise
-    report.moved += move(imap, handled, processed_folder, capabilities)
+@dataclass
+class _Run:
+    """One run of `fetch` on a selected folder."""
+
+    imap: imaplib.IMAP4
+    handle: Handle
+    processed_folder: str
+    capabilities: frozenset[str]
+    progress: Progress | None
+    fatal: tuple[type[BaseException], ...]
+    report: FetchReport = field(default_factory=FetchReport)
+
+    def read(self, uids: Sequence[int]) -> None:
+        """Hand one batch to the handler, then move what it took."""
+        report = self.report
+        messages = _fetch_bodies(self.imap, uids)
+        report.seen += len(messages)
+        handled: list[int] = []
+        try:
+            for uid, raw in messages:
+                try:
+                    self.handle(raw)
+                except self.fatal:
+                    raise
+                except Exception as exc:
+                    report.failed += 1
+                    report.failures.append(Failure(uid, f"{type(exc).__name__}: {exc}"))
+                else:
+                    handled.append(uid)
+                    report.handled += 1
+                if self.progress:
+                    self.progress(report.handled + report.failed, report.total)
+        except BaseException:
+            # Interrupted (Ctrl-C, a fatal error): keep what was handled out of the next run if
+            # the server is still there; if not, the next run finds them again (duplicates).
+            with contextlib.suppress(Exception):
+                report.moved += self.move(handled)
+            raise
+        report.moved += self.move(handled)
+
+    def move(self, uids: Sequence[int]) -> int:
+        return move(self.imap, uids, self.processed_folder, self.capabilities)
 
 
 def _fetch_bodies(imap: imaplib.IMAP4, uids: Sequence[int]) -> list[tuple[int, bytes]]:
@@ -447,6 +460,8 @@ def _reason(error: object) -> str:
         text = " ".join(_text(item) for item in error if item is not None)
     elif isinstance(error, imaplib.IMAP4.error) and error.args:
         text = _text(error.args[0])
+    elif isinstance(error, ssl.SSLCertVerificationError):
+        text = f"its certificate is not trusted ({error.verify_message})"
     elif isinstance(error, TimeoutError):
         text = "no answer in time"
     elif isinstance(error, OSError) and error.strerror:
@@ -456,4 +471,5 @@ def _reason(error: object) -> str:
     if text.startswith(("b'", 'b"')):
         text = text[2:-1]
     text = re.sub(r"\s*\(\d+\.\d+ \+ \d+\.\d+( \+ \d+\.\d+)? secs\)", "", text)
+    text = re.sub(r"\s*\(_ssl\.c:\d+\)", "", text)
     return " ".join(text.split()) or "no reason given"
