@@ -434,7 +434,7 @@ def _dmarc(message: Message, authserv_id: str) -> str:
 _GREETING = re.compile(
     r"^\W*(bonjour|bonsoir|salut|hello|hi|hey|dear|good (morning|afternoon|evening)|"
     r"madame,? monsieur|mesdames,? messieurs|madame|monsieur|cher|chère|chers|chères|"
-    r"to whom it may concern)\b[^,\n!:.]{0,60}[,!:.]?",
+    r"to whom it may concern)\b[^,\n!:.]{0,40}[,!:.]?",
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(
@@ -444,7 +444,8 @@ _SIGN_OFF = re.compile(
     r"yours (sincerely|truly|faithfully)|l'équipe|the .{1,40} team)\b",
     re.IGNORECASE,
 )
-SIGN_OFF_LINES = 6
+SIGN_OFF_LINES = 6  # a sign-off is one of the last lines...
+SIGN_OFF_CHARS = 60  # ...and a short one: "Merci pour votre message, nous…" is the reply
 
 
 def mass_reply_text(summary: str, names: Iterable[str] = ()) -> str:
@@ -459,8 +460,8 @@ def mass_reply_text(summary: str, names: Iterable[str] = ()) -> str:
     while lines and (found := _GREETING.match(lines[0])):
         rest = lines[0][found.end() :].strip()
         lines[0:1] = [rest] if rest else []
-    for i in range(max(len(lines) - SIGN_OFF_LINES, 0), len(lines)):
-        if _SIGN_OFF.match(lines[i]):
+    for i in range(max(len(lines) - SIGN_OFF_LINES, 1), len(lines)):
+        if len(lines[i]) <= SIGN_OFF_CHARS and _SIGN_OFF.match(lines[i]):
             del lines[i:]
             break
     text = " ".join(lines).casefold()
@@ -478,6 +479,7 @@ def mass_reply_text(summary: str, names: Iterable[str] = ()) -> str:
 
 NEAR_COPY = 0.9
 MIN_MASS_CHARS = 40
+SHARED_PAIRS = 0.6
 
 
 def near_copy(a: str, b: str) -> bool:
@@ -487,7 +489,13 @@ def near_copy(a: str, b: str) -> bool:
     """
     if len(a) < MIN_MASS_CHARS or len(b) < MIN_MASS_CHARS:
         return False
-    matcher = SequenceMatcher(None, a.split(), b.split(), autojunk=False)
+    first, second = a.split(), b.split()
+    # Cheap first: texts alike at NEAR_COPY share most of their word pairs (each word out of
+    # place breaks two), so few shared pairs rule a match out before the costlier ratio.
+    pairs_a, pairs_b = set(zip(first, first[1:])), set(zip(second, second[1:]))
+    if len(pairs_a & pairs_b) < SHARED_PAIRS * max(len(pairs_a), len(pairs_b)):
+        return False
+    matcher = SequenceMatcher(None, first, second, autojunk=False)
     return matcher.real_quick_ratio() >= NEAR_COPY and (
         matcher.quick_ratio() >= NEAR_COPY and matcher.ratio() >= NEAR_COPY
     )

@@ -460,6 +460,11 @@ def test_mass_reply_text_drops_greetings_sign_offs_names_and_numbers():
         assert gone not in text
 
 
+def test_a_reply_that_starts_with_thanks_keeps_what_it_says():
+    text = mass_reply_text("Merci pour votre message, nous transférons le compte lundi.\nMerci")
+    assert text == "merci pour votre message nous transférons le compte lundi"
+
+
 def test_two_pasted_answers_with_other_names_greetings_and_tickets_are_near_copies():
     first = mass_reply_text(NESPRESSO_1, ["Marie Dupont", "Julie", "nespresso_fan"])
     second = mass_reply_text(NESPRESSO_2, ["Jean Martin", "Thomas", "capsule_lover"])
