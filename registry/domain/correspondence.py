@@ -42,6 +42,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from enum import StrEnum
+from itertools import pairwise
 
 import authres
 
@@ -492,7 +493,7 @@ def near_copy(a: str, b: str) -> bool:
     first, second = a.split(), b.split()
     # Cheap first: texts alike at NEAR_COPY share most of their word pairs (each word out of
     # place breaks two), so few shared pairs rule a match out before the costlier ratio.
-    pairs_a, pairs_b = set(zip(first, first[1:])), set(zip(second, second[1:]))
+    pairs_a, pairs_b = set(pairwise(first)), set(pairwise(second))
     if len(pairs_a & pairs_b) < SHARED_PAIRS * max(len(pairs_a), len(pairs_b)):
         return False
     matcher = SequenceMatcher(None, first, second, autojunk=False)
