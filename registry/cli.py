@@ -7,8 +7,10 @@ import json
 import os
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,6 +21,10 @@ from registry.adapters import db
 from registry.domain import limits
 from registry.presentation.context import clock_policy, context_for, home_today
 from registry.presentation.i18n import DEFAULT_TIMEZONE
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
 from registry.services import (
     ServiceError,
     accounts,
@@ -498,62 +504,89 @@ def receive_mail() -> None:
     click.echo(_received_line(received))
 
 
+LARGE_MAILBOX = 500  # from this many messages a progress bar even when no one watches
+
+
 @click.command("fetch-mail")
 @with_appcontext
-@click.option("--folder", default="", help="The folder to read (default: IMAP_URL's, or INBOX).")
+@click.option("--folder", help="The folder to read (default: IMAP_URL's own, else INBOX).")
 @click.option(
     "--processed-folder",
     default="",
-    help="Where handled messages go (default: IMAP_PROCESSED_FOLDER, or Processed).",
+    help="Where each message received is moved, made when missing (default: "
+    "IMAP_PROCESSED_FOLDER, else Processed).",
 )
-@click.option("--batch", type=click.IntRange(1, 5000), default=200, show_default=True)
-@click.option("--quiet", is_flag=True, help="Only the summary line.")
-def fetch_mail(folder: str, processed_folder: str, batch: int, quiet: bool) -> None:
-    """Read new messages from IMAP_URL: each is received as by `receive-mail`, then moved to
-    the processed folder. Safe to re-run and to interrupt: a message is moved only once
-    received, and a message received before adds nothing."""
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 5_000),
+    default=200,
+    show_default=True,
+    help="Messages read from the server at a time.",
+)
+def fetch_mail(folder: str | None, processed_folder: str, batch: int) -> None:
+    """Receive the new messages of the mailbox IMAP_URL names, each matched to its request or
+    left in the unmatched mail, and move each to the processed folder.
+
+    Safe to run again and to interrupt: a message is moved only once received, and a message
+    received before is not stored twice."""
+    from sqlalchemy.exc import OperationalError
+
     from registry.adapters import imap
     from registry.services import mail_intake
 
     url = current_app.config.get("IMAP_URL", "")
     if not url:
-        fail("Set IMAP_URL (imap://user:password@host/INBOX) to fetch mail.")
-    counts: dict[str, int] = {"matched": 0, "unmatched": 0, "duplicate": 0}
+        fail("IMAP_URL is not set (imap://user:password@host/INBOX or imaps://…:993/INBOX).")
+    processed = processed_folder or current_app.config.get("IMAP_PROCESSED_FOLDER", "Processed")
+    statuses: Counter[str] = Counter()
 
-    def handle(raw: bytes) -> None:
+    def receive(raw: bytes) -> None:
+        # A context for each message: its `now` is when that message was received.
         received = mail_intake.receive_mail(context_for(None), raw)
-        counts[received.status] = counts.get(received.status, 0) + 1
-
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if quiet or total < 50:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="Fetching mail", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+        statuses[received.status] += 1
 
     try:
-        report = imap.fetch(
-            url,
-            handle,
-            folder=folder or None,
-            processed_folder=processed_folder
-            or current_app.config.get("IMAP_PROCESSED_FOLDER", "Processed"),
-            batch=batch,
-            progress=progress,
-        )
+        with contextlib.ExitStack() as bars:
+            report = imap.fetch(
+                url,
+                receive,
+                folder=folder,
+                processed_folder=processed,
+                batch=batch,
+                progress=_mail_progress(bars),
+                fatal=(OperationalError,),
+            )
     except imap.MailboxError as exc:
         fail(str(exc))
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    except OperationalError as exc:
+        fail(f"The database did not answer ({exc.orig}); the messages left stay in the mailbox.")
     click.echo(
-        f"{report.seen} message(s) read: {counts['matched']} matched, "
-        f"{counts['unmatched']} unmatched, {counts['duplicate']} already received; "
-        f"{report.moved} moved to {report.processed_folder}."
+        f"Read {report.seen} message{'' if report.seen == 1 else 's'}: "
+        f"{statuses['matched']} matched, {statuses['unmatched']} unmatched, "
+        f"{statuses['duplicate']} received before; {report.moved} moved to {processed}."
     )
+    for failure in report.failures:
+        click.echo(f"Message UID {failure.uid} not received: {failure.reason}", err=True)
     if report.failed:
-        fail(f"{report.failed} message(s) could not be received and stay in the mailbox.")
+        fail(
+            f"{report.failed} message{'' if report.failed == 1 else 's'} could not be received "
+            "and stay in the mailbox (see above); the next run tries them again."
+        )
+
+
+def _mail_progress(bars: contextlib.ExitStack) -> Callable[[int, int], None]:
+    """A progress bar over the messages, made once their number is known: for someone
+    watching, or for a large mailbox."""
+    bar: ProgressBar[int] | None = None
+    decided = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, decided
+        if not decided:
+            decided = True
+            if total and (sys.stdout.isatty() or total >= LARGE_MAILBOX):
+                bar = bars.enter_context(click.progressbar(length=total, label="Receiving mail"))
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    return progress

@@ -385,7 +385,7 @@ def test_unmatched_mail_is_assigned_or_discarded_by_staff_and_audited(app, scene
     second = receive(app, reply("press@registry.test", "Publicité"))
     staff = scene["staff"]
     with app.app_context():
-        attempt = mail_intake.assign_mail(context(staff), first.mail_id, scene["request_id"])
+        attempt_id = mail_intake.assign_mail(context(staff), first.mail_id, scene["request_id"]).id
         mail_intake.discard_mail(context(staff), second.mail_id, note="spam")
         with pytest.raises(mail_intake.Invalid):
             mail_intake.discard_mail(context(staff), second.mail_id)
@@ -393,5 +393,5 @@ def test_unmatched_mail_is_assigned_or_discarded_by_staff_and_audited(app, scene
         actions = db.session().exec(select(AuditEntry.action)).all()
     assert {"mail.assign", "mail.discard"} <= set(actions)
     _, attempts = request_state(app, scene["request_id"])
-    assert attempts[-1].id == attempt.id
+    assert attempts[-1].id == attempt_id
     assert attempts[-1].summary.startswith("Réponse égarée")

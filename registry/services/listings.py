@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import cast
 
+from sqlalchemy import case, literal
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import Select
 
@@ -83,6 +84,14 @@ def _listed(row: RequestTuple, status: clock.ReplyStatus) -> ListedRequest:
     )
 
 
+# ContactAttempt.discounted, in SQL: why an attempt is not taken as a reply ("" when it may be).
+DISCOUNTED = case(
+    (col(ContactAttempt.mass_reply), literal("mass_reply")),
+    (col(ContactAttempt.unverified), literal("unverified")),
+    else_=literal(""),
+).label("discounted")
+
+
 def attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
     """What the clock reads of the attempts of many requests (when, which way, outcome,
     through which channel), in one query per 500 requests, each request's in date order:
@@ -92,13 +101,14 @@ def attempts_by_request(session: Session, ids: list[int]) -> dict[int, list]:
         # sqlmodel's `select` is typed for up to four columns; for more it builds this
         # Select, whose columns' types a constructor call cannot tell mypy: named here.
         query = cast(
-            "Select[int, datetime, str, str, str]",
+            "Select[int, datetime, str, str, str, str]",
             Select(
                 col(ContactAttempt.request_id),
                 col(ContactAttempt.happened_at),
                 col(ContactAttempt.direction),
                 col(ContactAttempt.outcome),
                 col(ContactAttempt.channel),
+                DISCOUNTED,
             )
             .where(col(ContactAttempt.request_id).in_(ids[start : start + 500]))
             .order_by(col(ContactAttempt.happened_at), col(ContactAttempt.id)),

@@ -164,13 +164,19 @@ def _match(
     return None, "", problem
 
 
-def _when(ctx: Context, message: MailMessage) -> datetime:
-    """When the reply was written: its Date, unless it claims a moment still to come (then
-    when it reached the registry)."""
+def _when(ctx: Context, message: MailMessage, request: TransferRequest) -> datetime:
+    """When the reply was written: its Date, when that falls between the last message the
+    registry logged on the request before it and now; else (no Date, a Date still to come, or
+    one that would put a reply before what it answers or rewrite when the request was
+    opened) when it reached the registry."""
     if message.sent_at is None:
         return ctx.now
     sent = aware(message.sent_at)
-    return sent if sent <= ctx.now + FUTURE_TOLERANCE else ctx.now
+    latest = ctx.session.exec(
+        select(func.max(ContactAttempt.happened_at)).where(ContactAttempt.request_id == request.id)
+    ).one()
+    earliest = aware(latest) if latest is not None else aware(request.created_at)
+    return sent if earliest <= sent <= ctx.now + FUTURE_TOLERANCE else ctx.now
 
 
 def _log(
@@ -196,7 +202,7 @@ def _log(
         direction=clock.INBOUND,
         channel="email",
         outcome=message.outcome or "replied",
-        happened_at=_when(ctx, message),
+        happened_at=_when(ctx, message, request),
         contact_point=(message.sender or "")[: limits.CONTACT_POINT_MAX],
         summary=message.summary or message.subject,
         message_id=message.key if not message.key.startswith("sha256:") else "",
