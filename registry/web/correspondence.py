@@ -131,12 +131,14 @@ def _unmatched_page(problems: dict[int, str] | None = None, status: int = 200):
 def assign(mail_id: int):
     form = AssignMailForm()
     if not form.validate_on_submit():
-        problem = " ".join(form.request_id.errors) or _("Enter the number of the request.")
+        problem = " ".join(map(str, form.request_id.errors)) or _(
+            "Enter the number of the request."
+        )
         return _unmatched_page({mail_id: problem}, 422)
     request_id = form.request_id.data
     attempt, problem = try_use_case(form, mail_intake.assign_mail, mail_id, request_id)
     if attempt is None:
-        problem = problem or " ".join(form.request_id.errors)
+        problem = problem or " ".join(map(str, form.request_id.errors))
         return _unmatched_page({mail_id: problem}, 422)
     flash(_("The message is now on request #%(id)s.", id=request_id), "success")
     return redirect(url_for("correspondence.unmatched"))
@@ -149,7 +151,7 @@ def discard(mail_id: int):
     discards it, with the staff's note in the audit trail."""
     form = DiscardMailForm()
     if not form.validate_on_submit():
-        return _unmatched_page({mail_id: " ".join(form.note.errors)}, 422)
+        return _unmatched_page({mail_id: " ".join(map(str, form.note.errors))}, 422)
     if form.confirmed.data != "1":
         message = or_404(correspondence_page.waiting_message, context(), mail_id)
         return render_template("correspondence/discard.html", message=message, form=form)
