@@ -53,10 +53,10 @@ MENU = (
     Entry("requests.dashboard", _l("Attention"), READ_ALL),
     Entry("requests.mine", _l("My requests"), PROPOSE),
     Entry("requests.propose", _l("Propose a transfer"), PROPOSE, unless=READ_ALL),
-    Entry("correspondence.unmatched", _l("Unmatched mail"), MANAGE_REQUESTS, count=unmatched_mail),
+    Entry("correspondence.unmatched", _l("Mail"), MANAGE_REQUESTS, count=unmatched_mail),
     Entry("audit.index", _l("Audit"), AUDIT),
-    Entry("admin.users", _l("Users"), MANAGE_USERS),
-    Entry("admin.letters", _l("Letters"), MANAGE_USERS, area=("admin.letter_wording",)),
+    # The admin's pages (accounts, the wording of the letters) share one entry and its tabs.
+    Entry("admin.users", _l("Users"), MANAGE_USERS, area=("admin.letters", "admin.letter_wording")),
 )
 
 

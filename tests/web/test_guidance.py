@@ -27,7 +27,16 @@ def menu(page: str) -> list[str]:
         ),
         (
             "staff",
-            ["Registry", "Brands", "Lookup", "Requests", "Attention", "My requests", "Audit"],
+            [
+                "Registry",
+                "Brands",
+                "Lookup",
+                "Requests",
+                "Attention",
+                "My requests",
+                "Mail",
+                "Audit",
+            ],
         ),
         (
             "admin",
@@ -38,6 +47,7 @@ def menu(page: str) -> list[str]:
                 "Requests",
                 "Attention",
                 "My requests",
+                "Mail",
                 "Audit",
                 "Users",
             ],
