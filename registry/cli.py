@@ -46,6 +46,8 @@ def register(app: Flask) -> None:
         remind_handovers,
         notify_overdue,
         reindex_lookalikes,
+        receive_mail,
+        fetch_mail,
     ):
         app.cli.add_command(command)
 
@@ -454,3 +456,104 @@ def reindex_lookalikes(check: bool) -> None:
             keys = lookalike_index.rebuild_index(connection)
     seconds = time.perf_counter() - started
     click.echo(f"Wrote {keys:,} lookalike keys in {seconds:.1f} s.")
+
+
+# A mail server (Postfix's pipe, Exim's transport, procmail) retries a delivery when its
+# command exits with EX_TEMPFAIL (sysexits.h), rather than bouncing the message.
+EX_TEMPFAIL = 75
+
+
+def _received_line(received) -> str:
+    if received.status == "duplicate":
+        return f"duplicate: message {received.mail_id} was received before; nothing added."
+    if received.status == "matched":
+        return (
+            f"matched: request #{received.request_id}, logged as {received.outcome} "
+            f"(attempt {received.attempt_id})."
+        )
+    reason = f" ({received.problem})" if received.problem else ""
+    return f"unmatched: message {received.mail_id} waits on /mail/unmatched{reason}."
+
+
+@click.command("receive-mail")
+@with_appcontext
+def receive_mail() -> None:
+    """Receive one RFC 5322 message on standard input (for a mail server's pipe): kept,
+    matched to its request and logged, or left for staff on /mail/unmatched. Exits 75
+    (try again later) when the database cannot be reached, so the mail server retries."""
+    from sqlalchemy.exc import OperationalError
+
+    from registry.services import mail_intake
+
+    raw = sys.stdin.buffer.read()
+    if not raw.strip():
+        fail("No message on standard input.")
+    try:
+        received = mail_intake.receive_mail(context_for(None), raw)
+    except OperationalError as exc:
+        click.echo(f"The registry's database cannot be reached: {exc.orig}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    except ServiceError as exc:
+        fail(str(exc))
+    click.echo(_received_line(received))
+
+
+@click.command("fetch-mail")
+@with_appcontext
+@click.option("--folder", default="", help="The folder to read (default: IMAP_URL's, or INBOX).")
+@click.option(
+    "--processed-folder",
+    default="",
+    help="Where handled messages go (default: IMAP_PROCESSED_FOLDER, or Processed).",
+)
+@click.option("--batch", type=click.IntRange(1, 5000), default=200, show_default=True)
+@click.option("--quiet", is_flag=True, help="Only the summary line.")
+def fetch_mail(folder: str, processed_folder: str, batch: int, quiet: bool) -> None:
+    """Read new messages from IMAP_URL: each is received as by `receive-mail`, then moved to
+    the processed folder. Safe to re-run and to interrupt: a message is moved only once
+    received, and a message received before adds nothing."""
+    from registry.adapters import imap
+    from registry.services import mail_intake
+
+    url = current_app.config.get("IMAP_URL", "")
+    if not url:
+        fail("Set IMAP_URL (imap://user:password@host/INBOX) to fetch mail.")
+    counts: dict[str, int] = {"matched": 0, "unmatched": 0, "duplicate": 0}
+
+    def handle(raw: bytes) -> None:
+        received = mail_intake.receive_mail(context_for(None), raw)
+        counts[received.status] = counts.get(received.status, 0) + 1
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet or total < 50:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Fetching mail", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = imap.fetch(
+            url,
+            handle,
+            folder=folder or None,
+            processed_folder=processed_folder
+            or current_app.config.get("IMAP_PROCESSED_FOLDER", "Processed"),
+            batch=batch,
+            progress=progress,
+        )
+    except imap.MailboxError as exc:
+        fail(str(exc))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(
+        f"{report.seen} message(s) read: {counts['matched']} matched, "
+        f"{counts['unmatched']} unmatched, {counts['duplicate']} already received; "
+        f"{report.moved} moved to {report.processed_folder}."
+    )
+    if report.failed:
+        fail(f"{report.failed} message(s) could not be received and stay in the mailbox.")

@@ -245,3 +245,24 @@ def without_csrf(page: str) -> str:
     """A page without its CSRF tokens' values, to compare two pages that should read alike:
     a token carries the second it was signed in, which moves between two requests."""
     return re.sub(r'(name="csrf_token"[^>]*? value=")[^"]*', r"\1", page)
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """A real IMAP server (a throwaway Dovecot on 127.0.0.1), one for the whole session.
+    Never skipped: without Dovecot the tests that use it fail, saying what to install."""
+    from tests.imapserver import DovecotMissing, start_dovecot
+
+    try:
+        server = start_dovecot()
+    except DovecotMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(dovecot):
+    """An empty mailbox of its own on the session's Dovecot: `mailbox.url()`,
+    `mailbox.append([raw, ...])`, `mailbox.messages("Processed")`."""
+    return dovecot.mailbox()

@@ -468,6 +468,8 @@ class MailMessage(SQLModel, table=True):
     key that makes receiving the same message twice store nothing the second time."""
 
     __tablename__ = "mail_message"
+    # The brand's recent replies, which a new one is compared with (mass replies).
+    __table_args__ = (Index("ix_mail_message_brand_replies", "brand_id", "received_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=255, unique=True, index=True)
@@ -495,9 +497,6 @@ class MailMessage(SQLModel, table=True):
     )
     handled_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     handled_at: datetime | None = None
-
-
-Index("ix_mail_message_brand_replies", MailMessage.brand_id, MailMessage.received_at)
 
 
 class HandoverPlan(Versioned, SQLModel, table=True):

@@ -38,6 +38,8 @@ READ_MODELS = (
     s.LookalikeList,
     s.PlatformList,
     s.HandoverAlternative,
+    s.LetterSent,
+    s.LetterPreview,
 )
 WRITE_MODELS = (
     s.HandleCreate,
@@ -49,6 +51,7 @@ WRITE_MODELS = (
     s.HandoverConfirm,
     s.HandoverOutcome,
     s.BrandCreate,
+    s.LetterCreate,
 )
 
 YEARS = f"{limits.MIN_DAY.year}-{limits.MAX_DAY.year}"  # the registry's dates (limits)
@@ -183,6 +186,8 @@ ERROR_RESPONSES = {
     "TooLarge": "The body is larger than the API accepts.",
     "UnsupportedMediaType": "A body not declared as JSON (`Content-Type: application/json`).",
     "Unprocessable": "A field the registry refuses; `fields` says which.",
+    "BadGateway": "The mail server refused the letter or could not be reached: nothing was logged.",
+    "Unavailable": "The registry has no mail server configured (SMTP_URL, MAIL_REPLY_DOMAIN).",
 }
 STATUS_OF = {
     "BadRequest": "400",
@@ -194,6 +199,8 @@ STATUS_OF = {
     "TooLarge": "413",
     "UnsupportedMediaType": "415",
     "Unprocessable": "422",
+    "BadGateway": "502",
+    "Unavailable": "503",
 }
 # Answers every operation of a kind may give, whatever the operation: they are added by rule
 # (`_operation`), so that an operation written later documents them too.
@@ -531,6 +538,40 @@ def _paths() -> dict:
                 "Refused (422) in the future or on a closed request.",
                 parameters=[REQUEST_ID],
                 requestBody=_body("AttemptCreate"),
+            ),
+        },
+        "/api/v1/requests/{request_id}/letters": {
+            "post": _operation(
+                "letter_create",
+                "Write to the brand",
+                {
+                    "200": _json(
+                        _ref("LetterPreview"), 'With `"preview": true`: the letter, unsent.'
+                    ),
+                    "201": {
+                        **_json(_ref("LetterSent"), "Sent, and logged as an outbound attempt."),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "The request's URL.",
+                            }
+                        },
+                    },
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "502": _error("BadGateway"),
+                    "503": _error("Unavailable"),
+                },
+                description="A letter (`offer`, `follow_up`, `claim`, `decision_notice`, in `fr` "
+                "or `en`) filled with the request's facts, sent through the registry's mail "
+                "server to one of the brand's contact points with an e-mail address (its `id` "
+                "from `GET /api/v1/brands/{slug}`, or the address), with the request's own "
+                "reply address as Reply-To, and logged as an outbound e-mail attempt in the "
+                "same transaction. By staff for any request, a brand's legal team for its "
+                "claims. A contact point without an e-mail address: 400. When the mail "
+                "server refuses, nothing is logged (502).",
+                parameters=[REQUEST_ID],
+                requestBody=_body("LetterCreate"),
             ),
         },
         "/api/v1/requests/{request_id}/transition": {

@@ -8,6 +8,7 @@ so a proposer-only role would see and act on its own requests only.
 from __future__ import annotations
 
 from datetime import UTC, date
+from typing import Any
 
 from flask import jsonify, url_for
 
@@ -238,7 +239,7 @@ def letter_create(request_id: int):
     if not permissions.can_send_letter(ctx.actor, row.request, row.brand):
         raise Forbidden(permissions.LETTER_REFUSAL)  # before the body
     body = body_as(LetterCreate)
-    fields = {
+    fields: dict[str, Any] = {
         "contact_point": body.contact_point,
         "template": body.template,
         "language": body.language,

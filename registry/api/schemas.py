@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
 from sqlmodel import Field, SQLModel
 
 from registry.adapters.models import (
@@ -544,7 +552,7 @@ class AttemptCreate(WriteModel):
 
 
 class LetterCreate(WriteModel):
-    contact_point: str | int = Field(
+    contact_point: StrictStr | StrictInt = Field(
         description="The id of one of the brand's contact points (GET /api/v1/brands/<slug>), "
         "or its e-mail address.",
         schema_extra={
@@ -558,7 +566,7 @@ class LetterCreate(WriteModel):
         default="fr", schema_extra={"json_schema_extra": one_of(LETTER_LANGUAGES)}
     )
     note: str = Field(default="", max_length=2_000, description="Added to the letter's text.")
-    preview: bool = Field(
+    preview: StrictBool = Field(
         default=False, description="True: answer the letter's subject and text, send nothing."
     )
 
@@ -677,6 +685,11 @@ class BrandResponsiveness(SQLModel):
     overdue_now: int = Field(ge=0, description="Requests flagged overdue as of `as_of`.")
     auto_replied: int = Field(
         ge=0, description="Contacted requests that got an auto-reply and no real reply."
+    )
+    mass_replied: int = Field(
+        ge=0,
+        description="Contacted requests that got a mass reply (a near-copy of replies to 3 or "
+        "more other requests in 30 days), counted apart: not a real reply.",
     )
     unanswered_by_channel: dict[str, int] = Field(
         description="Outbound attempts still awaiting a reply, by channel (channels with none "

@@ -114,6 +114,7 @@ class ResponsivenessDict(TypedDict):
     late_replies: int
     overdue_now: int
     auto_replied: int
+    mass_replied: int
     unanswered_by_channel: dict[str, int]
 
 
@@ -128,6 +129,9 @@ class Responsiveness:
     late_replies: int = 0
     overdue_now: int = 0
     auto_replied: int = 0
+    # Contacted requests that received a mass reply (a near-copy of what the brand sent to
+    # many others: DESIGN.md "Correspondence"), counted apart from real replies.
+    mass_replied: int = 0
     median_business_days_to_first_reply: float | int | None = None
     worst_business_days_to_first_reply: int | None = None
     # (channel, attempts) in the order of clock.CHANNELS, channels with none left out.
@@ -154,13 +158,14 @@ class Responsiveness:
             "late_replies": self.late_replies,
             "overdue_now": self.overdue_now,
             "auto_replied": self.auto_replied,
+            "mass_replied": self.mass_replied,
             "unanswered_by_channel": dict(self.unanswered_by_channel),
         }
 
 
 def figures(brand: str, requests: Iterable[RequestFacts], *, as_of: date) -> Responsiveness:
     """One brand's figures over the requests given (those of other brands are left out)."""
-    counted = contacted = replied = late = overdue = auto_replied = 0
+    counted = contacted = replied = late = overdue = auto_replied = mass_replied = 0
     days: list[int] = []
     unanswered: dict[str, int] = {}
     for request in requests:
@@ -186,6 +191,7 @@ def figures(brand: str, requests: Iterable[RequestFacts], *, as_of: date) -> Res
         if not any(fact.direction == clock.OUTBOUND for fact in facts):
             continue
         contacted += 1
+        mass_replied += any(fact.discounted == "mass_reply" for fact in facts)
         reply = first_real_reply(
             facts, calendar=request.calendar, deadline_days=request.deadline_days
         )
@@ -203,6 +209,7 @@ def figures(brand: str, requests: Iterable[RequestFacts], *, as_of: date) -> Res
         late_replies=late,
         overdue_now=overdue,
         auto_replied=auto_replied,
+        mass_replied=mass_replied,
         median_business_days_to_first_reply=_median(days),
         worst_business_days_to_first_reply=max(days) if days else None,
         unanswered_by_channel=tuple(

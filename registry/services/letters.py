@@ -142,14 +142,9 @@ def _check_template(template: str, language: str) -> None:
             N_('Unknown letter "%(template)s".'),
             field="template",
             template=template,
-            status=400,
         )
     if language not in letters.LetterLanguage.__members__.values():
-        raise Invalid(
-            N_("Letters are written in French (fr) or English (en)."),
-            field="language",
-            status=400,
-        )
+        raise Invalid(N_("Letters are written in French (fr) or English (en)."), field="language")
 
 
 @use_case
@@ -266,9 +261,7 @@ def _recipient(session: Session, brand_id: int | None, contact_point: str | int)
     """The contact point a letter goes to, by its id or its e-mail address."""
     given = str(contact_point).strip()
     if not given:
-        raise Invalid(
-            N_("Choose the contact point to write to."), field="contact_point", status=400
-        )
+        raise Invalid(N_("Choose the contact point to write to."), field="contact_point")
     points = session.exec(select(ContactPoint).where(ContactPoint.brand_id == brand_id)).all()
     for point in points:
         if given == str(point.id) or given.lower() == point.value.strip().lower():
@@ -279,9 +272,7 @@ def _recipient(session: Session, brand_id: int | None, contact_point: str | int)
                     status=400,
                 )
             return Recipient(point.id or 0, point.label, point.value.strip())
-    raise Invalid(
-        N_("This is not one of the brand's contact points."), field="contact_point", status=400
-    )
+    raise Invalid(N_("This is not one of the brand's contact points."), field="contact_point")
 
 
 # --- the letter itself ----------------------------------------------------------------------
@@ -340,7 +331,7 @@ def _draft(
     if not letters.template_fits(
         template, request_kind=row.request.kind, has_decision=_has_decision(attempts)
     ):
-        raise Invalid(N_("This letter does not fit this request."), field="template", status=400)
+        raise Invalid(N_("This letter does not fit this request."), field="template")
     note = checked_text(note, "note", NOTE_MAX)
     recipient = _recipient(ctx.session, row.brand.id, contact_point)
     domain = ctx.settings.get("MAIL_REPLY_DOMAIN") or "reply.invalid"
@@ -386,10 +377,6 @@ def send_letter(
     """Send the letter and log it as an outbound e-mail attempt, in one transaction: the
     attempt and the letter are written first, the message leaves last, and a refusal from
     the mail server rolls both back (nothing is logged, the member is told why)."""
-    if not ctx.settings.get("SMTP_URL") or not ctx.settings.get("MAIL_REPLY_DOMAIN"):
-        raise NoMailServer(
-            N_("Letters cannot be sent: the registry has no mail server configured.")
-        )
     request = locked_request(ctx.session, request_id)
     if request.reply_token is None:
         request.reply_token = letters.new_reply_token()
@@ -403,6 +390,10 @@ def send_letter(
         note=note,
         token=request.reply_token,
     )
+    if not ctx.settings.get("SMTP_URL") or not ctx.settings.get("MAIL_REPLY_DOMAIN"):
+        raise NoMailServer(
+            N_("Letters cannot be sent: the registry has no mail server configured.")
+        )
     message_id = make_msgid(domain=ctx.settings["MAIL_REPLY_DOMAIN"])
     attempt = record_attempt(
         ctx,

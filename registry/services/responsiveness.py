@@ -195,6 +195,7 @@ CSV_COLUMNS = (
     "late_replies",
     "overdue_now",
     "auto_replied",
+    "mass_replied",
     "reply_deadline_days",
     *(f"unanswered_{channel}" for channel in clock.CHANNELS),
 )
@@ -223,6 +224,7 @@ def ranking_csv(rows: list[Ranked]) -> str:
                 shown.late_replies,
                 shown.overdue_now,
                 shown.auto_replied,
+                shown.mass_replied,
                 row.deadline_days,
                 *(by_channel.get(channel, 0) for channel in clock.CHANNELS),
             ]

@@ -25,6 +25,7 @@ from registry.adapters import db
 from registry.api import openapi
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app
+from tests.mailserver import start_inbox
 from tests.factories import context
 
 EXAMPLES_PER_OPERATION = 150
@@ -61,14 +62,27 @@ def seeded_app(directory):
         "/api/v1/requests", json={"handle_id": created.get_json()["id"]}, headers=auth
     )
     assert proposed.status_code == 201, proposed.text
+    # Letters go to a real SMTP server on loopback, to the brand's one e-mail contact point.
+    _inbox, app.extensions["fuzz.smtp"] = start_inbox(app)
+    app.config["MAIL_REPLY_DOMAIN"] = "replies.registry.test"
+    point = client.post(
+        "/brands/gallimard/contacts",
+        data={"kind": "legal", "label": "Legal", "value": "legal@gallimard.test"},
+    )
+    assert point.status_code == 302, point.text
     return app
+
+
+def stop(app) -> None:
+    app.extensions["fuzz.smtp"].stop()
+    app.extensions["registry.engine"].dispose()
 
 
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory):
     app = seeded_app(tmp_path_factory.mktemp("fuzz"))
     yield app
-    app.extensions["registry.engine"].dispose()
+    stop(app)
 
 
 def api_document() -> dict:

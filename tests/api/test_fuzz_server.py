@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.api.test_fuzz_openapi import CONFIG, seeded_app
+from tests.api.test_fuzz_openapi import CONFIG, seeded_app, stop
 
 EXAMPLES_PER_OPERATION = 50
 SEED = 25
@@ -77,7 +77,7 @@ def test_schemathesis_cli_with_all_checks_passes_against_a_server(tmp_path):
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["registry.engine"].dispose()
+        stop(app)
     elapsed = time.monotonic() - started
     summary = [line for line in result.stdout.splitlines() if " generated, " in line]
     print(f"schemathesis: {' '.join(summary).strip()} in {elapsed:.0f} s")
