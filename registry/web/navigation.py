@@ -41,6 +41,9 @@ class Entry:
     area: tuple[str, ...] = ()
     # How many things wait there (a badge beside the entry when more than none).
     count: Callable[[], int] | None = None
+    # Shown instead of the label on a wide screen, where the menu is one line (the label
+    # stays for screen readers, and in the folded menu of a narrow screen).
+    icon: str = ""
 
 
 MENU = (
@@ -53,7 +56,14 @@ MENU = (
     Entry("requests.dashboard", _l("Attention"), READ_ALL),
     Entry("requests.mine", _l("My requests"), PROPOSE),
     Entry("requests.propose", _l("Propose a transfer"), PROPOSE, unless=READ_ALL),
-    Entry("correspondence.unmatched", _l("Mail"), MANAGE_REQUESTS, count=unmatched_mail),
+    Entry(
+        "correspondence.unmatched",
+        _l("Unmatched mail"),
+        MANAGE_REQUESTS,
+        area=("correspondence.discard",),
+        count=unmatched_mail,
+        icon="✉",
+    ),
     Entry("audit.index", _l("Audit"), AUDIT),
     # The admin's pages (accounts, the wording of the letters) share one entry and its tabs.
     Entry("admin.users", _l("Users"), MANAGE_USERS, area=("admin.letters", "admin.letter_wording")),
@@ -66,6 +76,7 @@ class Shown:
     label: str
     current: bool
     count: int = 0
+    icon: str = ""
 
 
 def main_menu() -> list[Shown]:
@@ -77,6 +88,7 @@ def main_menu() -> list[Shown]:
             str(entry.label),
             here == entry.endpoint or here in entry.area,
             entry.count() if entry.count else 0,
+            entry.icon,
         )
         for entry in MENU
         if can(entry.permission) and not (entry.unless and can(entry.unless))

@@ -67,7 +67,7 @@ def test_staff_see_the_waiting_mail_newest_first_with_why(client, auth, waiting)
     assert "We are interested, call us." in text and "…" in text  # the start of the summary
     assert f"/mail/{waiting[1]}/original" in page.text
     # The staff's menu says how many wait.
-    assert re.search(r"Mail <span class=\"badge menu-count\">2</span>", page.text)
+    assert re.search(r"Unmatched mail</span> <span class=\"badge menu-count\">2</span>", page.text)
 
 
 def test_the_list_pages_and_says_when_nothing_waits(client, auth, app):
