@@ -48,7 +48,7 @@ def waiting(app):
     first = receive(app, subject="Older: a newsletter", body="Our spring collection.")
     second = receive(
         app,
-        to=f"reply+doesnotexist@{REPLY_DOMAIN}",
+        to=f"reply+aaaaaaaaaaaaaaaaaaaaaaaaaa@{REPLY_DOMAIN}",
         subject="Re: your offer",
         body="We are interested, call us. " * 30,
     )
