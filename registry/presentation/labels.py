@@ -24,6 +24,7 @@ from registry.adapters.models import (
 )
 from registry.domain import lookalikes, workflow
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
+from registry.domain.letters import LetterTemplate
 from registry.domain.messages import LANGUAGES
 from registry.domain.permissions import ROLES
 from registry.presentation import i18n
@@ -146,6 +147,8 @@ LABELS: dict[str, dict[str, object]] = {
         "user_account": _l("User account"),
         "api_token": _l("API token"),
         "platform": _l("Platform"),
+        "mail_message": _l("Message received"),
+        "letter_wording": _l("Wording of a letter"),
     },
     # The two sides of a handover, its outcomes, why a window failed, where a plan stands.
     "party": {"holder": _l("the holder"), "brand": _l("the brand")},
@@ -173,12 +176,36 @@ LABELS: dict[str, dict[str, object]] = {
         "claimed": _l("Claimed by the brand"),
         "failed": _l("Failed"),
     },
+    # The letters the registry sends to a brand (registry.domain.letters.LetterTemplate);
+    # the audit names them in a sentence: "Wording of the offer letter (fr) changed".
+    "letter": {
+        "offer": _l("Offer"),
+        "follow_up": _l("Follow-up"),
+        "claim": _l("Claim"),
+        "decision_notice": _l("Decision notice"),
+    },
+    # Why a message received waits for staff (registry.services.mail_intake.Problem).
+    "mail_problem": {
+        "too_large": _l("Too large to be read here"),
+        "unknown_address": _l("Sent to a reply address no request has"),
+        "closed": _l("Its request is closed"),
+        "no_request": _l("Nothing in it names a request"),
+    },
+    # Why the reply clock does not count a reply (ContactAttempt.discounted), as a badge.
+    "discounted": {
+        "mass_reply": _l("Mass reply"),
+        "unverified": _l("Unverified sender (DMARC failed)"),
+    },
     # What an audit entry records (its `action` code).
     "action": {
         "handover.schedule": _l("Handover window planned"),
         "handover.confirm": _l("Handover window confirmed"),
         "handover.outcome": _l("Handover outcome recorded"),
         "attempt.create": _l("Contact attempt logged"),
+        "attempt.update": _l("How a message was read corrected"),
+        "letter_wording.create": _l("Wording of a letter changed"),
+        "mail.assign": _l("Message assigned to a request"),
+        "mail.discard": _l("Message discarded"),
         "brand.create": _l("Brand added"),
         "brand.update": _l("Brand edited"),
         "contact_point.create": _l("Contact point added"),
@@ -228,6 +255,9 @@ LABELS: dict[str, dict[str, object]] = {
         "normalized": _l("Normalised handle"),
         "notes": _l("Notes"),
         "outcome": _l("Outcome"),
+        "mass_reply": _l("Mass reply"),
+        "unverified": _l("Unverified sender"),
+        "note": _l("Note"),
         "phone": _l("Phone"),
         "platform_id": _l("Platform"),
         "prefix": _l("Starts with"),
@@ -239,6 +269,7 @@ LABELS: dict[str, dict[str, object]] = {
         "slug": _l("Slug"),
         "state": _l("State"),
         "status": _l("Status"),
+        "subject": _l("Subject"),
         "summary": _l("Summary"),
         "terms": _l("Terms"),
         "timezone": _l("Time zone"),
@@ -262,6 +293,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "department": CONTACT_POINT_KINDS,
     "role": ROLES,
     "terms": TERMS,
+    "letter": tuple(LetterTemplate),
 }
 
 

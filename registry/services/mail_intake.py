@@ -24,6 +24,7 @@ from registry.adapters.models import (
     Handle,
     MailMessage,
     TransferRequest,
+    User,
     utcnow,
 )
 from registry.domain import clock, correspondence, limits, permissions, workflow
@@ -394,14 +395,21 @@ def original(ctx: Context, mail_id: int) -> MailMessage:
     if message is None:
         raise NotFound(N_("No such message."))
     brand = ctx.session.get(Brand, message.brand_id) if message.brand_id else None
-    allowed = permissions.can_manage(ctx.actor) or (
-        ctx.actor is not None
-        and ctx.actor.role == permissions.LEGAL
-        and brand is not None
-        and permissions.acts_for(ctx.actor, brand)
+    require(
+        may_read_original(ctx.actor, brand), N_("Only staff can download the messages received.")
     )
-    require(allowed, N_("Only staff can download the messages received."))
     return message
+
+
+def may_read_original(actor: User | None, brand: Brand | None) -> bool:
+    """Who may download a message as received: staff, and the legal team of the brand it
+    came from (the request page offers the link to them only)."""
+    return permissions.can_manage(actor) or (
+        actor is not None
+        and actor.role == permissions.LEGAL
+        and brand is not None
+        and permissions.acts_for(actor, brand)
+    )
 
 
 def unmatched_count(session: Session) -> int:
@@ -419,6 +427,7 @@ __all__ = [
     "correct_attempt",
     "discard_mail",
     "mail_of_request",
+    "may_read_original",
     "original",
     "receive_mail",
     "unmatched",

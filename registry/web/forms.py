@@ -36,11 +36,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from registry.domain import clock, handover, limits, passwords
+from registry.domain import clock, handover, letters, limits, passwords
 from registry.domain.handover import FAILURE_REASONS
 from registry.domain.messages import LANGUAGES
 from registry.presentation import i18n, words
 from registry.presentation.labels import LABELS, labelled
+from registry.services.letters import NOTE_MAX
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -559,3 +560,67 @@ class HandoverOutcomeForm(BoundedForm):
         _l("Note"), validators=[Optional(), Length(max=limits.NOTE_MAX)], id="handover-note"
     )
     submit = SubmitField(_l("Record the failed window"), id="handover-outcome-submit")
+
+
+# --- correspondence (issue 26) -------------------------------------------------------------
+
+
+class LetterForm(BoundedForm):
+    """A letter to the brand, from the request page: "Preview" shows it filled in; the
+    preview's own "Send" posts the same fields with `confirmed`. The contact points and
+    the letters are the page model's; the ids are the form's own on the request page."""
+
+    contact_point = SelectField(_l("To"), choices=[], id="letter-to")
+    template = SelectField(_l("Letter"), choices=[], id="letter-template")
+    language = SelectField(
+        _l("Language"),
+        choices=options(letters.LANGUAGE_LABELS.items()),
+        id="letter-language",
+    )
+    note = TextAreaField(
+        _l("Note"),
+        validators=[Optional(), Length(max=NOTE_MAX)],
+        description=_l("Added to the letter as you write it; leave empty for none."),
+        id="letter-note",
+    )
+    confirmed = HiddenField(id="letter-confirmed")
+    preview = SubmitField(_l("Preview"), id="letter-preview")
+    send = SubmitField(_l("Send the letter"), id="letter-send")
+
+
+class MailReadingForm(BoundedForm):
+    """Staff correct how a message received was read: one of the three, per button."""
+
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=options([("", "—"), *labelled("outcome")]),
+        validators=[Optional()],
+    )
+    mass_reply = SelectField(
+        choices=options([("", ""), ("yes", "yes"), ("no", "no")]), validators=[Optional()]
+    )
+    verified = SelectField(choices=options([("", ""), ("yes", "yes")]), validators=[Optional()])
+
+
+class AssignMailForm(BoundedForm):
+    request_id = IntegerField(
+        _l("Request number"),
+        validators=[
+            DataRequired(message=_l("Enter the number of the request.")),
+            NumberRange(min=1, message=_l("Enter the number of the request.")),
+        ],
+    )
+
+
+class DiscardMailForm(BoundedForm):
+    note = TextAreaField(_l("Why"), validators=[Optional(), Length(max=500)])
+    confirmed = HiddenField()
+
+
+class WordingForm(BoundedForm):
+    """An admin's wording of one letter in one language; the service checks what it says."""
+
+    subject = StringField(_l("Subject"), validators=[Length(max=letters.SUBJECT_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Length(max=letters.BODY_MAX)])
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save the wording"))

@@ -64,14 +64,19 @@ def refusal(error: ServiceError) -> str:
 
 def show_errors(form: FlaskForm, error: ServiceError) -> None:
     """Put each message next to its field; what has no field becomes a flash."""
+    if not place_errors(form, error):
+        flash(refusal(error), "error")
+
+
+def place_errors(form: FlaskForm, error: ServiceError) -> bool:
+    """Put each message next to its field; whether any had a field of the form."""
     placed = False
     for name, message in error.field_messages.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, words.translate_message(message)]
             placed = True
-    if not placed:
-        flash(refusal(error), "error")
+    return placed
 
 
 def safe_next(target: str | None, default: str = "main.home") -> str:
@@ -127,6 +132,21 @@ def run_use_case(form: FlaskForm | None, use_case, *args, **kwargs):
         else:
             show_errors(form, exc)
         return None
+
+
+def try_use_case(form: FlaskForm, use_case, *args, **kwargs):
+    """Run one use case as `run_use_case` does, for a page that shows a refusal where it was
+    asked (a panel, a row of a list) rather than as a flash: returns (result, "") or (None,
+    the refusal in words, "" when its messages went next to the form's fields). A refusal to
+    find what was named (a request number typed in a form) is said, not a 404 page."""
+    try:
+        return use_case(context(), *args, **kwargs), ""
+    except ServiceError as exc:
+        if isinstance(exc, Forbidden) and not exc.field_messages:
+            refuse(exc)
+        g.use_case_refused = True
+        g.use_case_error = exc
+        return None, "" if place_errors(form, exc) else refusal(exc)
 
 
 def sent_version(form: FlaskForm) -> int | None:

@@ -8,13 +8,27 @@ and linked from the brands list for everyone)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from registry.domain.permissions import AUDIT, MANAGE_USERS, PROPOSE, PUBLIC, READ_ALL
+from registry.adapters import db
+from registry.domain.permissions import (
+    AUDIT,
+    MANAGE_REQUESTS,
+    MANAGE_USERS,
+    PROPOSE,
+    PUBLIC,
+    READ_ALL,
+)
 from registry.presentation.access import can
+from registry.services import mail_intake
+
+
+def unmatched_mail() -> int:
+    return mail_intake.unmatched_count(db.session())
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,11 @@ class Entry:
     unless: str | None = None
     # Other endpoints that belong to this entry's area, for aria-current.
     area: tuple[str, ...] = ()
+    # How many things wait there (a badge beside the entry when more than none).
+    count: Callable[[], int] | None = None
+    # Shown instead of the label on a wide screen, where the menu is one line (the label
+    # stays for screen readers, and in the folded menu of a narrow screen).
+    icon: str = ""
 
 
 MENU = (
@@ -37,8 +56,17 @@ MENU = (
     Entry("requests.dashboard", _l("Attention"), READ_ALL),
     Entry("requests.mine", _l("My requests"), PROPOSE),
     Entry("requests.propose", _l("Propose a transfer"), PROPOSE, unless=READ_ALL),
+    Entry(
+        "correspondence.unmatched",
+        _l("Unmatched mail"),
+        MANAGE_REQUESTS,
+        area=("correspondence.discard",),
+        count=unmatched_mail,
+        icon="✉",
+    ),
     Entry("audit.index", _l("Audit"), AUDIT),
-    Entry("admin.users", _l("Users"), MANAGE_USERS),
+    # The admin's pages (accounts, the wording of the letters) share one entry and its tabs.
+    Entry("admin.users", _l("Users"), MANAGE_USERS, area=("admin.letters", "admin.letter_wording")),
 )
 
 
@@ -47,13 +75,21 @@ class Shown:
     endpoint: str
     label: str
     current: bool
+    count: int = 0
+    icon: str = ""
 
 
 def main_menu() -> list[Shown]:
     """The entries this reader may follow, the current page's marked."""
     here = request.endpoint
     return [
-        Shown(entry.endpoint, str(entry.label), here == entry.endpoint or here in entry.area)
+        Shown(
+            entry.endpoint,
+            str(entry.label),
+            here == entry.endpoint or here in entry.area,
+            entry.count() if entry.count else 0,
+            entry.icon,
+        )
         for entry in MENU
         if can(entry.permission) and not (entry.unless and can(entry.unless))
     ]

@@ -15,15 +15,17 @@ from registry.domain import handover as rules
 from registry.domain import workflow
 from registry.domain.messages import N_
 from registry.presentation import i18n
-from registry.presentation.labels import LABELS, names_in_every_language
-from registry.services import handover_plans, request_reads, transitions
+from registry.presentation.labels import LABELS, labelled, names_in_every_language
+from registry.services import correspondence_page, handover_plans, request_reads, transitions
 from registry.services import request_page as page_model
+from registry.services.letters import Draft
 from registry.web.forms import (
     AttemptForm,
     DecisionForm,
     HandoverConfirmForm,
     HandoverOutcomeForm,
     HandoverScheduleForm,
+    LetterForm,
     SelectChoice,
     failure_reason_choices,
     options,
@@ -81,6 +83,17 @@ class Panel:
     timed: bool  # the platform's method needs a window (a rename); else the account changes owners
 
 
+@dataclass(frozen=True)
+class LetterSection:
+    """The "Write to the brand" section: what the page model decided, the form, and after a
+    "Preview" the letter as it would leave (its "Send" posts the same fields, confirmed)."""
+
+    panel: correspondence_page.LetterPanel
+    form: LetterForm | None  # None when nothing can be sent yet (panel.refusal says why)
+    draft: Draft | None
+    problem: str  # why the last send or preview was refused, when no field says it
+
+
 def visible_row(request_id: int) -> request_reads.RequestRow:
     return or_404(request_reads.visible_request, context(), request_id)
 
@@ -91,6 +104,9 @@ def render(
     attempt_form: AttemptForm | None = None,
     decision_form: DecisionForm | None = None,
     handover_forms: dict | None = None,
+    letter_form: LetterForm | None = None,
+    draft: Draft | None = None,
+    letter_problem: str = "",
     status: int = 200,
 ):
     """The request page from its page model; a refused form is shown again with its
@@ -98,6 +114,9 @@ def render(
     ctx = context()
     shown = page_model.request_page(
         ctx, row, as_of=ctx.today, department_names=names_in_every_language("department")
+    )
+    mail = correspondence_page.correspondence(
+        ctx, row, shown.recorded_attempts, language=i18n.current_locale()
     )
     if shown.can_log:
         attempt_form = attempt_form or AttemptForm(formdata=None)
@@ -112,8 +131,33 @@ def render(
         handover=panel(shown.handover, shown.handover_method, **(handover_forms or {}))
         if shown.handover
         else None,
+        mail=mail,
+        letter=letter_section(mail.letter, letter_form, draft, letter_problem)
+        if mail.letter
+        else None,
+        outcomes=labelled("outcome"),
     )
     return html, status
+
+
+def letter_section(
+    panel: correspondence_page.LetterPanel,
+    form: LetterForm | None,
+    draft: Draft | None,
+    problem: str,
+) -> LetterSection:
+    """The letter form with the choices the page model offers this reader."""
+    if panel.refusal:
+        return LetterSection(panel, None, None, problem)
+    form = form or LetterForm(formdata=None, language=panel.language)
+    letter_choices(form, panel)
+    return LetterSection(panel, form, draft, problem)
+
+
+def letter_choices(form: LetterForm, panel: correspondence_page.LetterPanel) -> None:
+    """The brand's e-mail contact points and the letters that fit, as the form's choices."""
+    form.contact_point.choices = options((r.id, r.shown) for r in panel.options.recipients)
+    form.template.choices = options((t, LABELS["letter"][t]) for t in panel.options.templates)
 
 
 def _decision_form(form: DecisionForm | None, request_: TransferRequest) -> DecisionForm:

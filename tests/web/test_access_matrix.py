@@ -40,7 +40,15 @@ from sqlmodel import select
 
 from registry import create_app
 from registry.adapters import db, mail
-from registry.adapters.models import ApiToken, Brand, Handle, TransferRequest, User
+from registry.adapters.models import (
+    ApiToken,
+    Brand,
+    ContactAttempt,
+    Handle,
+    MailMessage,
+    TransferRequest,
+    User,
+)
 from registry.services import platforms, tokens
 from tests.conftest import PASSWORD, make_test_app, reset_tables
 from tests.factories import Factories, context
@@ -103,6 +111,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("feeds.revoke_token", "POST"):       (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
     ("admin.users", "GET"):               (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
     ("admin.update_user", "POST"):        (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
+    # the wording of the letters: an empty POST previews an empty wording, refused
+    ("admin.letters", "GET"):             (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
+    ("admin.letter_wording", "GET"):      (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
+    ("admin.letter_wording", "POST"):     (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   REFUSE),
     ("audit.index", "GET"):               (LOGIN,  DENY,   DENY,   OK,     OK,     OK,     OK),
     # --- the registry: staff and admins edit it; legal exports; staff import ----------------------
     ("brands.create", "GET"):             (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
@@ -142,6 +154,18 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("handover.schedule", "POST"):        (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
     ("handover.confirm", "POST"):         (LOGIN,  REFUSE, DENY,   REFUSE, REFUSE, DENY,   REFUSE),
     ("handover.outcome", "POST"):         (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    # --- correspondence: letters to the brand, mail received --------------------------------------
+    # a letter about fan's offer: staff and the fan who made it (no mail server in the scene:
+    # refused); a legal team writes only about its brand's claims
+    ("correspondence.letter", "POST"):    (LOGIN,  REFUSE, DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    # staff correct how a message was read (an empty form: "choose what to correct")
+    ("correspondence.correct", "POST"):   (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
+    # the mail that matched no request (an empty discard asks to confirm first)
+    ("correspondence.unmatched", "GET"):  (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
+    ("correspondence.assign", "POST"):    (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    ("correspondence.discard", "POST"):   (LOGIN,  DENY,   DENY,   OK,     DENY,   DENY,   OK),
+    # a message as received (a Gallimard message): staff, and Gallimard's legal team
+    ("correspondence.original", "GET"):   (LOGIN,  DENY,   DENY,   OK,     OK,     DENY,   OK),
     # --- the JSON API: bearer tokens only (fans hold none) ----------------------------------------
     ("api.openapi", "GET"):               (OK,     OK,     OK,     OK,     OK,     OK,     OK),
     ("api.handles_index", "GET"):         (OK,     OK,     OK,     OK,     OK,     OK,     OK),
@@ -166,6 +190,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # who confirms for which side is read from the body's `party`: `{}` is refused first
     ("api.handover_confirm", "POST"):     (NOAUTH, NOAUTH, NOAUTH, REFUSE, REFUSE, REFUSE, REFUSE),
     ("api.handover_outcome", "POST"):     (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
+    # a letter about fan's offer: staff write for any request, a legal team only for its claims
+    ("api.letter_create", "POST"):        (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.request_evidence", "GET"):      (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),
 }
 # fmt: on
@@ -271,6 +297,16 @@ def build_scene(app) -> Scene:
         spare, _plaintext = tokens.create_token(context(staff), staff, "spare")
         session.commit()
         spare_id = spare.id
+        message = MailMessage(
+            key="matrix@gallimard.test", sha256="0" * 64, raw=b"Subject: hi\r\n\r\nhi\r\n",
+            size=21, sender="press@gallimard.test", brand_id=gallimard.id,
+        )  # fmt: skip
+        session.add(message)
+        session.commit()
+        mail_id = message.id
+        attempt_id = session.exec(
+            select(ContactAttempt.id).where(ContactAttempt.request_id == request.id)
+        ).first()
     return Scene(
         emails=emails,
         bearer=bearer,
@@ -284,6 +320,10 @@ def build_scene(app) -> Scene:
             "user_id": users["other_fan"].id,
             "token": signup_token,  # a sign-up's confirmation link (newcomer@example.org)
             "job_id": "no-such-job",  # an import job nobody started: 404 for who may look
+            "attempt_id": attempt_id,  # the request's first attempt
+            "mail_id": mail_id,  # a message from Gallimard that matched no request
+            "template": "offer",
+            "language": "en",
         },
         query={"requests.propose": {"handle_id": unclaimed.id}},
         form={"requests.propose": {"kind": "claim"}},  # the one field a claim needs
