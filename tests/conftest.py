@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,39 @@ def mailbox(dovecot):
     """An empty mailbox of its own on the session's Dovecot: `mailbox.url()`,
     `mailbox.append([raw, ...])`, `mailbox.messages("Processed")`."""
     return dovecot.mailbox()
+
+
+@pytest.fixture
+def mail_scene(app, make, inbox):
+    """A request on Nespresso with one offer letter sent (through the real `inbox`) and its
+    reply address (`reply_to`) on REPLY_DOMAIN: where mail in arrives."""
+    from registry.adapters.models import TransferRequest
+    from registry.services import brands, letters
+    from tests.mailscene import REPLY_DOMAIN
+
+    app.config["MAIL_REPLY_DOMAIN"] = REPLY_DOMAIN
+    brand = make.brand("Nespresso")
+    with app.app_context():
+        staff = make.user("staff")
+        brands.add_contact_point(
+            context(staff), "nespresso", kind="email", label="", value="info@nespresso.test"
+        )
+    request = make.request(brand=brand, opened_on=date(2026, 11, 2))
+    with app.app_context():
+        letter = letters.send_letter(
+            context(staff, now=datetime(2026, 11, 2, 9, tzinfo=UTC)),
+            request.id,
+            contact_point="info@nespresso.test",
+            template="offer",
+            language="fr",
+        )
+        db.session().commit()
+        token = db.session().get(TransferRequest, request.id).reply_token
+    return {
+        "request_id": request.id,
+        "brand": brand,
+        "reply_to": f"reply+{token}@{REPLY_DOMAIN}",
+        "letter_message_id": letter.message_id,
+        "staff": staff,
+        "make": make,
+    }

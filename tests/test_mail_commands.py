@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import ContactAttempt, MailMessage, TransferRequest
-from tests.test_mail_intake import REPLY_DOMAIN, reply, scene  # noqa: F401 (a fixture)
+from tests.mailscene import reply
 
 
 def stored(app, model) -> int:
@@ -16,11 +16,13 @@ def stored(app, model) -> int:
         return db.session().exec(select(func.count()).select_from(model)).one()
 
 
-def test_receive_mail_reads_one_message_on_stdin(app, runner, scene):
-    raw = reply(scene["reply_to"])
+def test_receive_mail_reads_one_message_on_stdin(app, runner, mail_scene):
+    raw = reply(mail_scene["reply_to"])
     result = runner.invoke(args=["receive-mail"], input=raw)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"matched: request #{scene['request_id']}, logged as replied")
+    assert result.output.startswith(
+        f"matched: request #{mail_scene['request_id']}, logged as replied"
+    )
     again = runner.invoke(args=["receive-mail"], input=raw)
     assert again.exit_code == 0
     assert again.output.startswith("duplicate:")
@@ -53,9 +55,9 @@ def corpus_and_replies(scene, n: int) -> list[bytes]:
     return messages
 
 
-def test_fetch_mail_receives_each_message_once_and_moves_it(app, runner, scene, mailbox):
+def test_fetch_mail_receives_each_message_once_and_moves_it(app, runner, mail_scene, mailbox):
     app.config["IMAP_URL"] = mailbox.url()
-    mailbox.append(corpus_and_replies(scene, 3))
+    mailbox.append(corpus_and_replies(mail_scene, 3))
     result = runner.invoke(args=["fetch-mail"])
     assert result.exit_code == 0, result.output
     assert "Read 5 messages: 4 matched, 1 unmatched, 0 received before; 5 moved" in result.output
@@ -75,12 +77,12 @@ def test_fetch_mail_receives_each_message_once_and_moves_it(app, runner, scene, 
     assert stored(app, MailMessage) == 5
 
 
-def test_an_interrupted_fetch_resumes_without_counting_twice(app, runner, scene, mailbox):
+def test_an_interrupted_fetch_resumes_without_counting_twice(app, runner, mail_scene, mailbox):
     """Messages received but not yet moved when the run stopped (here: put back in the inbox
     by hand, as a run killed between the two steps leaves them) are received again as
     duplicates and moved; nothing is stored twice."""
     app.config["IMAP_URL"] = mailbox.url()
-    messages = corpus_and_replies(scene, 3)
+    messages = corpus_and_replies(mail_scene, 3)
     mailbox.append(messages[:2])
     assert runner.invoke(args=["fetch-mail"]).exit_code == 0
     mailbox.append(messages)  # the first two again, as if never moved, and the rest
@@ -101,9 +103,9 @@ def test_an_interrupted_fetch_resumes_without_counting_twice(app, runner, scene,
     assert inbound == 4
 
 
-def test_fetch_mail_resumes_after_the_server_drops_the_connection(app, runner, scene, mailbox):
+def test_fetch_mail_resumes_after_the_server_drops_the_connection(app, runner, mail_scene, mailbox):
     app.config["IMAP_URL"] = mailbox.url()
-    mailbox.append(corpus_and_replies(scene, 20))
+    mailbox.append(corpus_and_replies(mail_scene, 20))
     from registry.services import mail_intake
 
     real = mail_intake.receive_mail
@@ -137,15 +139,15 @@ def test_fetch_mail_errors_are_one_clear_line(app, runner, mailbox):
     assert "refused the login" in result.output
 
 
-def test_a_large_mailbox_shows_its_progress(app, runner, scene, mailbox, monkeypatch):
+def test_a_large_mailbox_shows_its_progress(app, runner, mail_scene, mailbox, monkeypatch):
     import registry.cli as commands
 
     monkeypatch.setattr(commands, "LARGE_MAILBOX", 10)
     app.config["IMAP_URL"] = mailbox.url()
-    mailbox.append(corpus_and_replies(scene, 30))
+    mailbox.append(corpus_and_replies(mail_scene, 30))
     result = runner.invoke(args=["fetch-mail", "--batch", "7"])
     assert result.exit_code == 0, result.output
     assert "Receiving mail" in result.output  # click draws the bar itself on a terminal
     with app.app_context():
-        request = db.session().get(TransferRequest, scene["request_id"])
+        request = db.session().get(TransferRequest, mail_scene["request_id"])
     assert request.reply_due_on is None

@@ -5,106 +5,22 @@ messages from ../shared/mail-corpus are read in place."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
 
 from registry.adapters import db
 from registry.adapters.models import AuditEntry, ContactAttempt, MailMessage, TransferRequest
-from registry.services import Forbidden, brands, letters, mail_intake
+from registry.services import Forbidden, mail_intake
 from tests.factories import context
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "mail-corpus"
-REPLY_DOMAIN = "replies.registry.test"
-ADDRESSING = (
-    "delivered-to",
-    "x-original-to",
-    "x-orig-to",
-    "envelope-to",
-    "x-envelope-to",
-    "x-apparently-to",
-    "x-delivered-to",
-    "x-forwarded-to",
-)
-
-
-def corpus_message(name: str, to: str) -> bytes:
-    """A corpus message readdressed as its README allows: no mbox `From ` line, `To:` the
-    request's reply address, the delivery headers removed. Nothing else changes."""
-    raw = (CORPUS / name).read_bytes()
-    if raw.startswith(b"From "):
-        raw = raw.split(b"\n", 1)[1]
-    head, sep, body = raw.partition(b"\r\n\r\n") if b"\r\n\r\n" in raw else raw.partition(b"\n\n")
-    newline = b"\r\n" if sep == b"\r\n\r\n" else b"\n"
-    lines, kept, skipping = head.split(newline), [], False
-    for line in lines:
-        if line[:1] in (b" ", b"\t"):
-            if not skipping:
-                kept.append(line)
-            continue
-        name_ = line.split(b":", 1)[0].strip().lower().decode("latin-1")
-        skipping = name_ == "to" or name_ in ADDRESSING
-        if not skipping:
-            kept.append(line)
-    kept.insert(0, b"To: " + to.encode())
-    return newline.join(kept) + sep + body
-
-
-def labels() -> list[dict]:
-    return json.loads((CORPUS / "labels.json").read_text())
+from tests.mailscene import REPLY_DOMAIN, corpus_message, labels, reply
 
 
 @pytest.fixture
-def scene(app, make, inbox):
-    app.config["MAIL_REPLY_DOMAIN"] = REPLY_DOMAIN
-    brand = make.brand("Nespresso")
-    with app.app_context():
-        staff = make.user("staff")
-        brands.add_contact_point(
-            context(staff), "nespresso", kind="email", label="", value="info@nespresso.test"
-        )
-    request = make.request(brand=brand, opened_on=date(2026, 11, 2))
-    with app.app_context():
-        letter = letters.send_letter(
-            context(staff, now=datetime(2026, 11, 2, 9, tzinfo=UTC)),
-            request.id,
-            contact_point="info@nespresso.test",
-            template="offer",
-            language="fr",
-        )
-        db.session().commit()
-        token = db.session().get(TransferRequest, request.id).reply_token
-    return {
-        "request_id": request.id,
-        "brand": brand,
-        "reply_to": f"reply+{token}@{REPLY_DOMAIN}",
-        "letter_message_id": letter.message_id,
-        "staff": staff,
-        "make": make,
-    }
-
-
-def reply(
-    to: str,
-    text: str = "Bonjour,\n\nNous acceptons volontiers votre proposition.\n\nLe service client",
-    **headers: str,
-) -> bytes:
-    message = EmailMessage()
-    message["From"] = headers.pop("From", "Service client <service@nespresso.test>")
-    message["To"] = to
-    message["Subject"] = headers.pop("Subject", "Re: votre proposition")
-    message["Date"] = format_datetime(datetime(2026, 11, 10, 10, tzinfo=UTC))
-    message["Message-ID"] = headers.pop("Message_ID", f"<{abs(hash(text + to))}@nespresso.test>")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(text)
-    return message.as_bytes()
+def scene(mail_scene):
+    return mail_scene
 
 
 def receive(app, raw: bytes, *, now: datetime | None = None):

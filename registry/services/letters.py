@@ -14,7 +14,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from sqlmodel import Session, col, select
 
-from registry.adapters import mail
+from registry.adapters import smtp
 from registry.adapters.models import (
     ContactAttempt,
     ContactPoint,
@@ -449,8 +449,8 @@ def _send(ctx: Context, draft: Draft, message_id: str, thread: list[str]) -> Non
     message["Content-Language"] = draft.language
     message.set_content(draft.body)
     try:
-        mail.deliver(ctx.settings, message)
-    except mail.MailNotSent as error:
+        smtp.deliver(ctx.settings, message)
+    except smtp.MailNotSent as error:
         raise NotSent(
             N_("The letter was not sent, and nothing was logged: %(reason)s"),
             reason=str(error),

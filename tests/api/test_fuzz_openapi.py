@@ -25,8 +25,8 @@ from registry.adapters import db
 from registry.api import openapi
 from registry.services import accounts, tokens
 from tests.conftest import PASSWORD, make_test_app
-from tests.mailserver import start_inbox
 from tests.factories import context
+from tests.mailserver import start_inbox
 
 EXAMPLES_PER_OPERATION = 150
 CONFIG = Path(__file__).with_name("schemathesis.toml")
