@@ -86,11 +86,23 @@ MASS_REPLY = (
 PDF = base64.encodebytes(b"%PDF-1.4\n" + os.urandom(24_000) + b"\n%%EOF\n").decode()
 
 
+REQUESTS = 800  # the open requests the messages answer
+
+
+def reply_tokens(seed: int) -> list[str]:
+    """The reply addresses' tokens, as the registry makes them (registry.domain.letters):
+    lower-case base32 of 128 random bits, here from the seeded generator."""
+    rng = random.Random(f"tokens-{seed}")
+    return [
+        base64.b32encode(rng.randbytes(16)).decode().rstrip("=").lower() for _ in range(REQUESTS)
+    ]
+
+
 def realistic_messages(count: int, *, seed: int = 1) -> Iterator[bytes]:
     """`count` messages as a registry's mailbox receives them: 85 % replies (5 % of them with a
     PDF, 3 % of all a mass reply), 8 % auto-replies, 4 % bounces."""
     rng = random.Random(seed)
-    tokens = [base64.urlsafe_b64encode(rng.randbytes(16)).decode().rstrip("=") for _ in range(800)]
+    tokens = reply_tokens(seed)
     for number in range(1, count + 1):
         request = rng.randrange(len(tokens))
         brand, sender, language = rng.choice(BRANDS)
@@ -248,7 +260,9 @@ def load_handler(name: str) -> tuple[Callable[..., object], bool]:
 
 
 @contextlib.contextmanager
-def use_case_handler(function: Callable[..., object], workdir: str) -> Iterator[Callable]:
+def use_case_handler(
+    function: Callable[..., object], workdir: str, seed: int
+) -> Iterator[Callable]:
     """`function(ctx, raw)` in an app on a fresh SQLite database, a context for each message."""
     from registry import create_app
     from registry.adapters import db
@@ -256,11 +270,60 @@ def use_case_handler(function: Callable[..., object], workdir: str) -> Iterator[
     from registry.services import platforms
 
     url = f"sqlite:///{workdir}/bench.db"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "bench", "MAIL_REPLY_DOMAIN": REPLY_DOMAIN}
+    )
     with app.app_context():
         db.upgrade(url)
         platforms.sync_platforms(context_for(None))
+        _requests_awaiting_replies(app, seed)
         yield lambda raw: function(context_for(None, today=home_today()), raw)
+
+
+def _requests_awaiting_replies(app, seed: int) -> None:
+    """A synthetic registry (`registry gen-data`) whose first open requests carry the reply
+    tokens the messages are addressed to: each reply finds its request, as in production."""
+    from sqlalchemy import text
+
+    from registry.adapters import db
+
+    result = app.test_cli_runner().invoke(
+        args=[
+            "gen-data",
+            "--handles",
+            "5000",
+            "--brands",
+            "50",
+            "--requests",
+            "2000",
+            "--attempts",
+            "4000",
+            "--seed",
+            str(seed),
+        ]
+    )
+    if result.exit_code != 0:
+        sys.exit(f"gen-data failed: {result.output}")
+    session = db.session()
+    open_ids = (
+        session.execute(
+            text(
+                "SELECT id FROM transfer_request WHERE state NOT IN "
+                "('completed', 'declined', 'withdrawn') ORDER BY id LIMIT :n"
+            ),
+            {"n": REQUESTS},
+        )
+        .scalars()
+        .all()
+    )
+    if len(open_ids) < REQUESTS:
+        sys.exit(f"gen-data made {len(open_ids)} open requests, fewer than {REQUESTS}")
+    for request_id, token in zip(open_ids, reply_tokens(seed), strict=True):
+        session.execute(
+            text("UPDATE transfer_request SET reply_token = :t WHERE id = :i"),
+            {"t": token, "i": request_id},
+        )
+    session.commit()
 
 
 def main() -> None:
@@ -295,7 +358,9 @@ def main() -> None:
         )
 
         handle = (
-            stack.enter_context(use_case_handler(function, workdir)) if takes_context else function
+            stack.enter_context(use_case_handler(function, workdir, options.seed))
+            if takes_context
+            else function
         )
         started = time.perf_counter()
         report = imap.fetch(url, handle, batch=options.batch)

@@ -40,6 +40,7 @@ MB = 1024 * 1024
 MASS_REPLY_WINDOW = timedelta(days=30)
 MASS_REPLY_OTHERS = 3  # near-copies sent to this many other requests make a mass reply
 MASS_REPLY_SCAN = 500  # the brand's most recent replies compared (bounded work per message)
+LENGTH_RATIO = 0.7  # texts this much shorter or longer than a reply are no near-copy of it
 UNMATCHED_PAGE = 25
 
 
@@ -186,8 +187,11 @@ def _log(
     """The message as an inbound attempt on its request (its clock refreshed)."""
     session = ctx.session
     request = locked_request(session, request.id or 0)
-    brand = brand_of(session, request)
-    handle = session.get(Handle, request.handle_id)
+    handle, brand = session.exec(
+        select(Handle, Brand)
+        .join(Brand, col(Brand.id) == Handle.brand_id, isouter=True)
+        .where(Handle.id == request.handle_id)
+    ).one()
     names = [message.sender_name, brand.name if brand else "", handle.handle if handle else ""]
     names += [request.from_holder_name, request.to_holder_name]
     message.fingerprint = (
@@ -232,6 +236,11 @@ def _is_mass_reply(session: Session, message: MailMessage, request_id: int, now:
             MailMessage.request_id != request_id,
             MailMessage.fingerprint != "",
             MailMessage.id != message.id,
+            # Near-copies are about as long: the others are ruled out by the index's rows.
+            func.length(MailMessage.fingerprint).between(
+                int(len(message.fingerprint) * LENGTH_RATIO),
+                int(len(message.fingerprint) / LENGTH_RATIO) + 1,
+            ),
         )
         .order_by(col(MailMessage.received_at).desc())
         .limit(MASS_REPLY_SCAN)
