@@ -39,8 +39,13 @@ def test_receive_mail_with_nothing_on_stdin_says_so(runner):
 
 
 def test_receive_mail_asks_the_mail_server_to_retry_when_the_database_is_down(app, runner):
+    working = app.extensions["registry.engine"]
     app.extensions["registry.engine"] = db.make_engine("sqlite:////no-such-folder/x.sqlite3")
-    result = runner.invoke(args=["receive-mail"], input=b"Subject: hi\r\n\r\nhello")
+    try:
+        result = runner.invoke(args=["receive-mail"], input=b"Subject: hi\r\n\r\nhello")
+    finally:
+        app.extensions["registry.engine"].dispose()
+        app.extensions["registry.engine"] = working  # the fixture closes its connections
     assert result.exit_code == 75, result.output  # EX_TEMPFAIL: Postfix keeps the message
 
 
