@@ -144,10 +144,10 @@ BUILT_IN: dict[tuple[str, str], Wording] = {
         "Your name on ${platform}: ${handle} is offered to ${brand}",
         """Hello,
 
-The ${platform} account ${handle} (${link}) carries the name of ${brand}. It is held today by
+The ${platform} account ${handle} (${link}) carries the name of ${brand}. It is held today by \
 ${holder}, who offers to hand it over to ${brand}. Terms: ${terms}.
 
-We would be grateful for an answer by ${deadline}: a simple reply to this e-mail reaches us and
+We would be grateful for an answer by ${deadline}: a simple reply to this e-mail reaches us and \
 is added to the record of this request (reference ${reference}).
 
 ${note}
@@ -160,10 +160,10 @@ ${sender}, through Handle Registry
         "Votre nom sur ${platform} : ${handle} est proposé à ${brand}",
         """Bonjour,
 
-Le compte ${platform} ${handle} (${link}) porte le nom de ${brand}. Il est détenu
+Le compte ${platform} ${handle} (${link}) porte le nom de ${brand}. Il est détenu \
 aujourd'hui par ${holder}, qui propose de le remettre à ${brand}. Conditions : ${terms}.
 
-Nous vous serions reconnaissants d'une réponse d'ici au ${deadline} : il suffit de répondre à
+Nous vous serions reconnaissants d'une réponse d'ici au ${deadline} : il suffit de répondre à \
 ce courriel, votre réponse est jointe au dossier de cette demande (référence ${reference}).
 
 ${note}
@@ -176,7 +176,7 @@ ${sender}, par l'intermédiaire de Handle Registry
         "Reminder: ${handle} on ${platform}",
         """Hello,
 
-We wrote to you about the ${platform} account ${handle} (${link}), which carries the name of
+We wrote to you about the ${platform} account ${handle} (${link}), which carries the name of \
 ${brand}, and have had no answer yet. Terms: ${terms}.
 
 Could you reply by ${deadline}? Answering this e-mail is enough (reference ${reference}).
@@ -191,10 +191,10 @@ ${sender}, through Handle Registry
         "Relance : ${handle} sur ${platform}",
         """Bonjour,
 
-Nous vous avons écrit au sujet du compte ${platform} ${handle} (${link}), qui porte le nom de
+Nous vous avons écrit au sujet du compte ${platform} ${handle} (${link}), qui porte le nom de \
 ${brand}, et n'avons pas encore reçu de réponse. Conditions : ${terms}.
 
-Pourriez-vous nous répondre d'ici au ${deadline} ? Il suffit de répondre à ce courriel
+Pourriez-vous nous répondre d'ici au ${deadline} ? Il suffit de répondre à ce courriel \
 (référence ${reference}).
 
 ${note}
@@ -207,7 +207,7 @@ ${sender}, par l'intermédiaire de Handle Registry
         "${brand} asks for its name on ${platform}: ${handle}",
         """Hello,
 
-${brand} would like to hold the ${platform} account ${handle} (${link}), held today by
+${brand} would like to hold the ${platform} account ${handle} (${link}), held today by \
 ${holder}. We would be glad to agree with you on how it could be handed over.
 
 Could you reply by ${deadline}? Answering this e-mail is enough (reference ${reference}).
@@ -222,10 +222,10 @@ ${sender}, for ${brand}, through Handle Registry
         "${brand} demande son nom sur ${platform} : ${handle}",
         """Bonjour,
 
-${brand} souhaiterait détenir le compte ${platform} ${handle} (${link}), détenu aujourd'hui
+${brand} souhaiterait détenir le compte ${platform} ${handle} (${link}), détenu aujourd'hui \
 par ${holder}. Nous serions heureux de convenir avec vous de la façon de le transmettre.
 
-Pourriez-vous nous répondre d'ici au ${deadline} ? Il suffit de répondre à ce courriel
+Pourriez-vous nous répondre d'ici au ${deadline} ? Il suffit de répondre à ce courriel \
 (référence ${reference}).
 
 ${note}
@@ -238,7 +238,7 @@ ${sender}, pour ${brand}, par l'intermédiaire de Handle Registry
         "Decision recorded: ${handle} on ${platform}",
         """Hello,
 
-This confirms in writing the decision recorded for the ${platform} account ${handle}
+This confirms in writing the decision recorded for the ${platform} account ${handle} \
 (${link}), held by ${holder} (reference ${reference}).
 
 ${note}
@@ -251,7 +251,7 @@ ${sender}, through Handle Registry
         "Décision enregistrée : ${handle} sur ${platform}",
         """Bonjour,
 
-Nous vous confirmons par écrit la décision enregistrée pour le compte ${platform} ${handle}
+Nous vous confirmons par écrit la décision enregistrée pour le compte ${platform} ${handle} \
 (${link}), détenu par ${holder} (référence ${reference}).
 
 ${note}

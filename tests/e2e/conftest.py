@@ -26,6 +26,10 @@
   person in the same journey.
 - `screenshot(page, name)`: checks that the page is in the journey's language (`<html lang>`),
   then saves screenshots/LANG-NAME.png at the repository root (`fr-lookup-2-result.png`).
+- `mail_inbox`: letters on in the live app (the request page's "Write to the brand" form): a
+  real SMTP server on loopback receives what it sends (tests/mailserver.py, `.messages`),
+  and replies go to tests.mailscene.REPLY_DOMAIN.
+- `stray_mail`: mail that matched no request, waiting on /mail/unmatched.
 - `make_user(role, brand=slug)`: an account in the live app's database (`brand`: a legal
   account's brand), with no profile language (it follows
   the browser); returns (email, password).
@@ -453,6 +457,41 @@ def signup(live_server, t):
         page.get_by_role("button", name=t("Create my account")).click()
 
     return sign_up
+
+
+@pytest.fixture
+def mail_inbox(live_app):
+    from tests.mailscene import REPLY_DOMAIN
+    from tests.mailserver import start_inbox
+
+    live_app.config["MAIL_REPLY_DOMAIN"] = REPLY_DOMAIN
+    box, controller = start_inbox(live_app)
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def stray_mail(live_app) -> None:
+    from registry.services import mail_intake
+    from tests.mailscene import corpus_message, reply
+
+    nobody = "press@registry.test"  # no request's reply address
+    messages = [
+        reply(
+            nobody,
+            "Bonjour, nous avons bien reçu votre courrier au sujet de plusieurs comptes.",
+            From="Service juridique du groupe <direction.juridique.internationale@example.com>",
+            Subject="Re: Votre nom sur Instagram : un_nom_de_compte_vraiment_tres_long_2026 "
+            "est proposé à Voitures Lumière",
+        ),
+        corpus_message("discourse-hebrew_reply.eml", nobody),  # right to left
+    ]
+    with live_app.app_context():
+        for raw in messages:
+            received = mail_intake.receive_mail(context_for(None), raw)  # a use case: it commits
+            assert received.status == "unmatched", received
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.steps import log_in
 
+# Letters on (the request pages show their "Write to the brand" form), and mail to sort.
+pytestmark = pytest.mark.usefixtures("mail_inbox", "stray_mail")
+
 # What each role opens, beyond the journeys. A path ending in "!" is a form sent as it comes,
 # to see its errors.
 PAGES = {
@@ -44,10 +47,18 @@ PAGES = {
         "/brands/new!",
         "/brands/gallimard/edit",
         "/handles/import",
+        "/mail/unmatched",
     ],
     "legal": ["/requests/1", "/brands/nespresso", "/brands/nespresso/lookalikes", "/me/tokens"],
     # A request open to both the attempt form and the brand's decision.
-    "admin": ["/admin/users", "/audit", "/audit?page=2", "/requests/2"],
+    "admin": [
+        "/admin/users",
+        "/audit",
+        "/audit?page=2",
+        "/requests/2",
+        "/admin/letters",
+        "/admin/letters/offer/fr",
+    ],
 }
 
 
@@ -87,6 +98,11 @@ def test_what_forms_answer_passes_axe_too(page, make_user, t):
     expect(page.locator("#token-value")).to_be_visible()  # the new token, shown once
 
     log_in(page, t, *make_user("staff"))
+    page.goto("/mail/unmatched")
+    page.locator("main input.request-number").first.fill("99999")  # no such request
+    page.locator("main form[method=post] [type=submit]").first.click()
+    expect(page.locator("main .unmatched .flash-error")).to_have_count(1)
+
     page.goto("/handles/import")
     page.locator("#file").set_input_files(
         {"name": "handles.csv", "mimeType": "text/csv", "buffer": b"platform,handle\nx,A11y\n"}

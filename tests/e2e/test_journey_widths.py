@@ -15,6 +15,9 @@ from registry.presentation.context import context_for
 from registry.services import accounts
 from tests.e2e.steps import log_in
 
+# Letters on (the request pages show their "Write to the brand" form), and mail to sort.
+pytestmark = pytest.mark.usefixtures("mail_inbox", "stray_mail")
+
 WIDTHS = (360, 1280)
 HEIGHT = 800
 # How much wider than the viewport the document may be: none.
@@ -103,6 +106,7 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
             ("brand-new", "/brands/new"),
             ("brand-edit", "/brands/gallimard/edit"),
             ("propose", "/requests/new"),
+            ("unmatched-mail", "/mail/unmatched"),
             *member,
             *public,
         ],
@@ -116,6 +120,8 @@ def pages_for(role: str, ids: dict) -> list[tuple[str, str]]:
             ("users", "/admin/users"),
             ("request", f"/requests/{ids['open_request']}"),
             *readers,
+            ("letters", "/admin/letters"),
+            ("letter-wording", "/admin/letters/offer/fr"),
             ("brand", "/brands/gallimard"),
         ],
     }[role]
