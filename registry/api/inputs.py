@@ -155,7 +155,7 @@ def choice_parameter(name: str, choices: Iterable[str]) -> str:
 def given_or_absent(name: str) -> str:
     """A parameter's value, "" when it is absent; one that is present but empty (`as_of=`)
     is refused rather than read as "not given", which would silently mean the default."""
-    raw = request.args.get(name, "").strip()
+    raw = request.args.get(name, "").strip().strip("\ufeff").strip()  # as NOT_BLANK reads it
     if not raw and name in request.args:
         raise bad_parameter(
             name, N_("%(name)s is empty: give a value, or leave the parameter out."), name=name

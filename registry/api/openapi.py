@@ -226,13 +226,16 @@ def _responses() -> dict:
 # What registry.presentation.bounds refuses (400) in any address, before a view runs: a NUL
 # character, and a query value longer than limits.query_value_max.
 NO_NUL = "^[^\x00]*$"
+# A parameter that must say something: one character at least that is neither white space
+# (as Python's str.strip sees it, which the API reads with) nor NUL nor a byte-order mark.
+NOT_BLANK = {"type": "string", "minLength": 1, "pattern": "^[^\x00]*[^\\s\x00\ufeff][^\x00]*$"}
 
 
 def _text(schema: dict | None, max_length: int | None = None) -> dict:
     """A parameter's schema; a free text (no values listed, no format) says the bounds."""
     schema = dict(schema or {"type": "string"})
-    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
-        schema["pattern"] = NO_NUL
+    if schema.get("type") == "string" and not {"enum", "format"} & set(schema):
+        schema.setdefault("pattern", NO_NUL)  # a pattern of its own refuses NUL itself
         if max_length is not None:
             schema["maxLength"] = min(schema.get("maxLength", max_length), max_length)
     return schema
@@ -371,7 +374,7 @@ def _paths() -> dict:
                 "see private data. Unknown parameters and values are refused (400).",
                 parameters=[
                     _query("platform", "Platform slug.", {"enum": [p.slug for p in PLATFORMS]}),
-                    _query("brand", "Brand slug (not empty).", {"type": "string", "minLength": 1}),
+                    _query("brand", "Brand slug (not blank).", NOT_BLANK),
                     _query("holder_kind", "Kind of holder.", {"enum": list(HOLDER_KINDS)}),
                     _query("status", "Status of the handle.", {"enum": list(HANDLE_STATUSES)}),
                     _query(
@@ -479,7 +482,7 @@ def _paths() -> dict:
                     _query("flag", "Only requests with this flag.", {"enum": list(FLAGS)}),
                     AS_OF,
                     _query("state", "Only requests in this state.", {"enum": list(STATES)}),
-                    _query("brand", "Brand slug (not empty).", {"type": "string", "minLength": 1}),
+                    _query("brand", "Brand slug (not blank).", NOT_BLANK),
                     *_page_parameters(),
                 ],
             ),

@@ -153,7 +153,8 @@ is added to the record of this request (reference ${reference}).
 ${note}
 
 Kind regards,
-${sender}, through Handle Registry
+${sender}
+Handle Registry
 """,
     ),
     (LetterTemplate.OFFER, LetterLanguage.FR): Wording(
@@ -169,7 +170,8 @@ ce courriel, votre réponse est jointe au dossier de cette demande (référence 
 ${note}
 
 Bien cordialement,
-${sender}, par l'intermédiaire de Handle Registry
+${sender}
+Handle Registry
 """,
     ),
     (LetterTemplate.FOLLOW_UP, LetterLanguage.EN): Wording(
@@ -184,7 +186,8 @@ Could you reply by ${deadline}? Answering this e-mail is enough (reference ${ref
 ${note}
 
 Kind regards,
-${sender}, through Handle Registry
+${sender}
+Handle Registry
 """,
     ),
     (LetterTemplate.FOLLOW_UP, LetterLanguage.FR): Wording(
@@ -200,7 +203,8 @@ Pourriez-vous nous répondre d'ici au ${deadline} ? Il suffit de répondre à ce
 ${note}
 
 Bien cordialement,
-${sender}, par l'intermédiaire de Handle Registry
+${sender}
+Handle Registry
 """,
     ),
     (LetterTemplate.CLAIM, LetterLanguage.EN): Wording(
@@ -215,7 +219,8 @@ Could you reply by ${deadline}? Answering this e-mail is enough (reference ${ref
 ${note}
 
 Kind regards,
-${sender}, for ${brand}, through Handle Registry
+${sender}, for ${brand}
+Handle Registry
 """,
     ),
     (LetterTemplate.CLAIM, LetterLanguage.FR): Wording(
@@ -231,7 +236,8 @@ Pourriez-vous nous répondre d'ici au ${deadline} ? Il suffit de répondre à ce
 ${note}
 
 Bien cordialement,
-${sender}, pour ${brand}, par l'intermédiaire de Handle Registry
+${sender}, pour ${brand}
+Handle Registry
 """,
     ),
     (LetterTemplate.DECISION_NOTICE, LetterLanguage.EN): Wording(
@@ -244,7 +250,8 @@ This confirms in writing the decision recorded for the ${platform} account ${han
 ${note}
 
 Kind regards,
-${sender}, through Handle Registry
+${sender}
+Handle Registry
 """,
     ),
     (LetterTemplate.DECISION_NOTICE, LetterLanguage.FR): Wording(
@@ -257,7 +264,8 @@ Nous vous confirmons par écrit la décision enregistrée pour le compte ${platf
 ${note}
 
 Bien cordialement,
-${sender}, par l'intermédiaire de Handle Registry
+${sender}
+Handle Registry
 """,
     ),
 }

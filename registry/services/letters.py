@@ -69,18 +69,16 @@ TERMS_WORDS = {
     LetterLanguage.EN: {
         "free": "free of charge",
         "donation": "against a donation of %s to a charity",
-        "sale": "for %s",
+        "sale": "at a price of %s",
     },
     LetterLanguage.FR: {
-        "free": "gratuitement",
+        "free": "à titre gratuit",
         "donation": "contre un don de %s à une association",
-        "sale": "pour %s",
+        "sale": "au prix de %s",
     },
 }
-TEAM = {
-    LetterLanguage.EN: "the Handle Registry team",
-    LetterLanguage.FR: "l'équipe Handle Registry",
-}
+# Who signs a letter sent by a member who gave no name (the next line says Handle Registry).
+TEAM = {LetterLanguage.EN: "The team", LetterLanguage.FR: "L'équipe"}
 
 
 @dataclass(frozen=True)
@@ -291,11 +289,16 @@ def _facts(
     terms = TERMS_WORDS[words].get(request.terms, request.terms)
     if "%s" in terms:
         terms = terms % amount
-    deadline_day = request.reply_due_on or clock.due_after(
-        local_day(ctx.now, row.brand),
-        ctx.policy.deadline_for(row.brand),
-        calendar=ctx.policy.calendar_for(row.brand),
-    )
+    # The day the brand's answer is due: the running clock's, or a full deadline from today
+    # when none runs or it has passed (a follow-up never asks for an answer by a past day).
+    today = local_day(ctx.now, row.brand)
+    deadline_day = request.reply_due_on
+    if deadline_day is None or deadline_day < today:
+        deadline_day = clock.due_after(
+            today,
+            ctx.policy.deadline_for(row.brand),
+            calendar=ctx.policy.calendar_for(row.brand),
+        )
     actor: User | None = ctx.actor
     return {
         "brand": row.brand.name if row.brand else "",

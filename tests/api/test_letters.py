@@ -63,7 +63,7 @@ def test_a_preview_fills_the_letter_and_sends_nothing(api, app, scene, inbox):
     assert letter["subject"] == "Votre nom sur X : Gallimard est proposé à Nespresso"
     assert "https://x.com/Gallimard" in letter["body"]
     assert "Le fan souhaite rester modérateur." in letter["body"]
-    assert "gratuitement" in letter["body"]
+    assert "à titre gratuit" in letter["body"]
     assert "$" not in letter["body"]
     assert inbox.messages == []
     assert attempts(app, scene["request"].id) == []
@@ -100,6 +100,30 @@ def test_a_letter_leaves_with_its_reply_address_and_is_logged(api, app, scene, i
     again = api.post(url, {**body, "template": "follow_up"}, token).get_json()
     assert again["reply_to"] == sent["reply_to"]
     assert inbox.messages[1][1]["In-Reply-To"] == f"<{sent['message_id']}>"
+
+
+def test_a_follow_up_on_an_overdue_request_asks_for_an_answer_by_a_day_to_come(
+    api, app, make, inbox
+):
+    """The deadline a letter names is the running clock's, or a full one from today once that
+    has passed: never a day gone by."""
+    app.config["MAIL_REPLY_DOMAIN"] = REPLY_DOMAIN
+    brand = make.brand("Cochonou")
+    with app.app_context():
+        brands.add_contact_point(
+            context(make.user("staff")), "cochonou", kind="email", label="", value="a@b.test"
+        )
+    overdue = make.request(("no_answer",), brand=brand, opened_on=date(2026, 1, 5))
+    body = {"contact_point": "a@b.test", "template": "follow_up", "language": "en"}
+    answer = api.post(
+        f"/api/v1/requests/{overdue.id}/letters", {**body, "preview": True}, api.token("staff")
+    )
+    assert answer.status_code == 200, answer.text
+    deadline = re.search(r"reply by (\w+ \d+, \d{4})", answer.get_json()["body"]).group(1)
+    from datetime import datetime
+
+    assert datetime.strptime(deadline, "%B %d, %Y").date() > date.today()
+    assert "The team\nHandle Registry" in answer.get_json()["body"]
 
 
 def test_a_refused_letter_logs_nothing_and_says_why(api, app, scene, inbox):
