@@ -473,9 +473,9 @@ def mail_inbox(live_app):
 
 
 @pytest.fixture
-def stray_mail(live_app) -> None:
+def stray_mail(live_app, mail_inbox) -> None:
     from registry.services import mail_intake
-    from tests.mailscene import corpus_message, reply
+    from tests.mailscene import REPLY_DOMAIN, corpus_message, reply
 
     nobody = "press@registry.test"  # no request's reply address
     messages = [
@@ -487,6 +487,8 @@ def stray_mail(live_app) -> None:
             "est proposé à Voitures Lumière",
         ),
         corpus_message("discourse-hebrew_reply.eml", nobody),  # right to left
+        # To a reply address no request has: the longest reason a message waits for.
+        reply(f"reply+{'q' * 26}@{REPLY_DOMAIN}", "Une réponse égarée."),
     ]
     with live_app.app_context():
         for raw in messages:
