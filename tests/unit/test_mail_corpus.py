@@ -10,18 +10,14 @@ to address each message to a request's reply address.
 
 import hashlib
 import json
-import os
 import re
 import secrets
-from pathlib import Path
 
 import pytest
 
 from registry.domain.correspondence import MailRule, parse, reply_token
+from tests.mailscene import CORPUS
 
-CORPUS = Path(
-    os.environ.get("MAIL_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "mail-corpus"
-)
 LABELS = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))
 REPLY_DOMAIN = "replies.registry.example"
 
