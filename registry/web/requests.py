@@ -45,7 +45,6 @@ from registry.services import (
     timeline,
     transitions,
 )
-from registry.web import evidence as evidence_pack
 from registry.web import request_page as detail_page
 from registry.web.forms import AttemptForm, DecisionForm, ProposalForm, TransitionForm, options
 from registry.web.helpers import (
@@ -226,6 +225,10 @@ def detail(request_id: int):
 def evidence_pdf(request_id: int):
     """The request's evidence pack, for a platform's trademark or impersonation form."""
     content = or_404(evidence.pack, context(), request_id)
+    # fpdf2 is imported when a pack is asked for, not when the app starts: every command
+    # (`receive-mail`, run once per message by a mail server) builds the app.
+    from registry.web import evidence as evidence_pack
+
     response = make_response(evidence_pack.render(content))
     response.mimetype = "application/pdf"
     name = f"evidence-request-{request_id}.pdf"
