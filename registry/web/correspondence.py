@@ -118,11 +118,14 @@ def unmatched():
     return _unmatched_page()
 
 
-def _unmatched_page(problems: dict[int, str] | None = None, status: int = 200):
-    """The list, newest first; `problems`: why an action on a message was refused, by id."""
+def _unmatched_page(
+    problems: dict[int, str] | None = None, status: int = 200, typed: dict[int, str] | None = None
+):
+    """The list, newest first; `problems`: why an action on a message was refused, by id;
+    `typed`: the request number typed for it, shown again beside the refusal."""
     page = or_404(correspondence_page.unmatched_page, context(), paging()["page"])
     return render_template(
-        "correspondence/unmatched.html", page=page, problems=problems or {}
+        "correspondence/unmatched.html", page=page, problems=problems or {}, typed=typed or {}
     ), status
 
 
@@ -134,14 +137,19 @@ def assign(mail_id: int):
         problem = " ".join(map(str, form.request_id.errors)) or _(
             "Enter the number of the request."
         )
-        return _unmatched_page({mail_id: problem}, 422)
+        return _unmatched_page({mail_id: problem}, 422, {mail_id: _typed(form)})
     request_id = form.request_id.data
     attempt, problem = try_use_case(form, mail_intake.assign_mail, mail_id, request_id)
     if attempt is None:
         problem = problem or " ".join(map(str, form.request_id.errors))
-        return _unmatched_page({mail_id: problem}, 422)
+        return _unmatched_page({mail_id: problem}, 422, {mail_id: _typed(form)})
     flash(_("The message is now on request #%(id)s.", id=request_id), "success")
     return redirect(url_for("correspondence.unmatched"))
+
+
+def _typed(form: AssignMailForm) -> str:
+    """What the member typed as the request number, as typed (bounded)."""
+    return (form.request_id.raw_data or [""])[0][:20]
 
 
 @bp.post("/mail/<int:mail_id>/discard")

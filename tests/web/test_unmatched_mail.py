@@ -116,6 +116,9 @@ def test_an_unknown_request_number_is_said_on_the_message(client, auth, waiting)
     assert answer.status_code == 422
     item = answer.text.split(f'id="mail-{waiting[0]}"')[1].split("</li>")[0]
     assert "flash-error" in item
+    assert 'value="999"' in item  # the number typed is kept, to correct it
+    other = answer.text.split(f'id="mail-{waiting[1]}"')[1].split("</li>")[0]
+    assert 'value="999"' not in other
     empty = client.post(f"/mail/{waiting[0]}/assign", data={"request_id": ""})
     assert "Enter the number of the request." in words_of(empty)
 
