@@ -26,12 +26,12 @@ from registry.adapters.models import (
 from registry.domain import clock, handles, letters, limits, permissions, recorded
 from registry.domain.letters import LetterLanguage, LetterTemplate, Wording
 from registry.domain.messages import N_, Refusal
-from registry.services import Forbidden, Invalid, NotFound, ServiceError, audit, checked_text
+from registry.domain.vocabulary import values
+from registry.services import Forbidden, Invalid, ServiceError, audit, brands, checked_text
 from registry.services.attempts import record_attempt
 from registry.services.context import Context, local_day
 from registry.services.request_reads import (
     RequestRow,
-    attempts_of,
     get_request,
     locked_request,
 )
@@ -135,13 +135,13 @@ def wording_in_use(session: Session, template: str, language: str) -> tuple[Word
 
 
 def _check_template(template: str, language: str) -> None:
-    if template not in letters.LetterTemplate.__members__.values():
+    if template not in values(LetterTemplate):
         raise Invalid(
             N_('Unknown letter "%(template)s".'),
             field="template",
             template=template,
         )
-    if language not in letters.LetterLanguage.__members__.values():
+    if language not in values(LetterLanguage):
         raise Invalid(N_("Letters are written in French (fr) or English (en)."), field="language")
 
 
@@ -219,18 +219,33 @@ def recipients(session: Session, brand_id: int | None) -> tuple[Recipient, ...]:
     """The brand's contact points that have an e-mail address."""
     if brand_id is None:
         return ()
-    points = session.exec(
-        select(ContactPoint).where(ContactPoint.brand_id == brand_id).order_by(col(ContactPoint.id))
-    )
     return tuple(
-        Recipient(point.id or 0, point.label, point.value.strip())
-        for point in points
+        _as_recipient(point)
+        for point in brands.contact_points(session, brand_id)
         if _is_address(point.value)
     )
 
 
-def _has_decision(attempts: list[ContactAttempt]) -> bool:
-    return any(attempt.decision for attempt in attempts)
+def _as_recipient(point: ContactPoint) -> Recipient:
+    return Recipient(point.id or 0, point.label, point.value.strip())
+
+
+def fitting_templates(session: Session, request: TransferRequest) -> tuple[str, ...]:
+    """The letters that suit the request now (domain.letters.template_fits): a decision
+    notice only once the brand's decision is on record."""
+    has_decision = (
+        session.exec(
+            select(ContactAttempt.id)
+            .where(ContactAttempt.request_id == request.id, ContactAttempt.decision != "")
+            .limit(1)
+        ).first()
+        is not None
+    )
+    return tuple(
+        template.value
+        for template in LetterTemplate
+        if letters.template_fits(template, request_kind=request.kind, has_decision=has_decision)
+    )
 
 
 def letter_options(ctx: Context, row: RequestRow) -> LetterOptions:
@@ -242,26 +257,19 @@ def letter_options(ctx: Context, row: RequestRow) -> LetterOptions:
         refusal = N_("This handle names no brand: there is nobody to write to.")
     elif not ctx.settings.get("SMTP_URL") or not ctx.settings.get("MAIL_REPLY_DOMAIN"):
         refusal = N_("Letters cannot be sent: the registry has no mail server configured.")
-    attempts = [a for a, _ in attempts_of(ctx.session, row.request.id or 0)]
-    has_decision = _has_decision(attempts)
-    templates = tuple(
-        t.value
-        for t in LetterTemplate
-        if letters.template_fits(t, request_kind=row.request.kind, has_decision=has_decision)
-    )
+    templates = fitting_templates(ctx.session, row.request)
     found = recipients(ctx.session, row.brand.id if row.brand else None)
     if refusal is None and not found:
         refusal = N_("The brand has no e-mail contact point yet: staff can add one.")
     return LetterOptions(templates, found, tuple(LetterLanguage), refusal)
 
 
-def _recipient(session: Session, brand_id: int | None, contact_point: str | int) -> Recipient:
+def _recipient(session: Session, brand_id: int, contact_point: str | int) -> Recipient:
     """The contact point a letter goes to, by its id or its e-mail address."""
     given = str(contact_point).strip()
     if not given:
         raise Invalid(N_("Choose the contact point to write to."), field="contact_point")
-    points = session.exec(select(ContactPoint).where(ContactPoint.brand_id == brand_id)).all()
-    for point in points:
+    for point in brands.contact_points(session, brand_id):
         if given == str(point.id) or given.lower() == point.value.strip().lower():
             if not _is_address(point.value):
                 raise Invalid(
@@ -269,7 +277,7 @@ def _recipient(session: Session, brand_id: int | None, contact_point: str | int)
                     field="contact_point",
                     status=400,
                 )
-            return Recipient(point.id or 0, point.label, point.value.strip())
+            return _as_recipient(point)
     raise Invalid(N_("This is not one of the brand's contact points."), field="contact_point")
 
 
@@ -330,12 +338,10 @@ def _draft(
         raise Forbidden(permissions.LETTER_REFUSAL)
     if row.brand is None:
         raise Invalid(N_("This handle names no brand: there is nobody to write to."))
-    attempts = [a for a, _ in attempts_of(ctx.session, row.request.id or 0)]
-    if not letters.template_fits(
-        template, request_kind=row.request.kind, has_decision=_has_decision(attempts)
-    ):
+    if template not in fitting_templates(ctx.session, row.request):
         raise Invalid(N_("This letter does not fit this request."), field="template")
     note = checked_text(note, "note", NOTE_MAX)
+    assert row.brand.id is not None  # a stored brand has its id
     recipient = _recipient(ctx.session, row.brand.id, contact_point)
     domain = ctx.settings.get("MAIL_REPLY_DOMAIN") or "reply.invalid"
     reply_to = letters.reply_address(token, domain)
@@ -468,21 +474,10 @@ def reply_to_of(ctx: Context, request_id: int) -> str:
     return letters.reply_address(request.reply_token, ctx.settings.get("MAIL_REPLY_DOMAIN", ""))
 
 
-def letter_of(session: Session, attempt_id: int) -> Letter | None:
-    return session.exec(select(Letter).where(Letter.attempt_id == attempt_id)).first()
-
-
 def letters_of(session: Session, request_id: int) -> dict[int, Letter]:
     """The letters sent for a request, by the id of their attempt (the conversation)."""
     rows = session.exec(select(Letter).where(Letter.request_id == request_id)).all()
     return {letter.attempt_id: letter for letter in rows}
-
-
-def require_letter(session: Session, letter_id: int) -> Letter:
-    letter = session.get(Letter, letter_id)
-    if letter is None:
-        raise NotFound(N_("No such letter."))
-    return letter
 
 
 __all__ = [
