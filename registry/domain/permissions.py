@@ -201,6 +201,14 @@ def can_send_letter(user: Member | None, request: Request, brand: Brand | None) 
     return request.kind == "offer" and is_proposer(user, request)
 
 
+def may_read_original(user: Member | None, brand: Brand | None) -> bool:
+    """Who may download a message as it was received: staff, and the legal team of the
+    brand it came from (the request page offers the link to them only)."""
+    return can_manage(user) or (
+        user is not None and user.role == LEGAL and brand is not None and acts_for(user, brand)
+    )
+
+
 # Why a member may not write to the brand about a request.
 LETTER_REFUSAL = N_(
     "Only staff, the fan who made the offer, or the brand's legal team for its claims can "

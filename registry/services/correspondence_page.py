@@ -16,7 +16,7 @@ from registry.adapters.models import ContactAttempt, LetterWording, MailMessage
 from registry.domain import clock, letters, permissions, workflow
 from registry.domain.letters import LetterLanguage, LetterTemplate, Wording
 from registry.domain.messages import N_
-from registry.services import NotFound, Page, mail_intake, require
+from registry.services import NotFound, Page, mail_intake
 from registry.services import letters as letter_service
 from registry.services.context import Context
 from registry.services.request_reads import RequestRow
@@ -84,7 +84,7 @@ def correspondence(
     sent = letter_service.letters_of(ctx.session, request_id)
     received = mail_intake.mail_of_request(ctx.session, request_id)
     staff = permissions.can_manage(ctx.actor)
-    may_download = mail_intake.may_read_original(ctx.actor, row.brand)
+    may_download = permissions.may_read_original(ctx.actor, row.brand)
     items: dict[int, MailItem] = {}
     for attempt in attempts:
         if attempt.id is None:
@@ -182,9 +182,7 @@ def unmatched_page(ctx: Context, page: int | str | None) -> Page[Waiting]:
 
 def waiting_message(ctx: Context, mail_id: int) -> MailMessage:
     """One message waiting for staff (the discard's confirm step), without its bytes."""
-    require(
-        permissions.can_manage(ctx.actor), N_("Only staff can handle mail that matched nothing.")
-    )
+    mail_intake.require_staff(ctx)
     message = ctx.session.exec(
         select(MailMessage)
         .options(defer(MailMessage.raw))  # type: ignore[arg-type]

@@ -24,12 +24,20 @@ from registry.adapters.models import (
     Handle,
     MailMessage,
     TransferRequest,
-    User,
     utcnow,
 )
 from registry.domain import clock, correspondence, limits, permissions, workflow
 from registry.domain.messages import N_
-from registry.services import Invalid, NotFound, Page, audit, checked_text, clamp_page, require
+from registry.services import (
+    Invalid,
+    NotFound,
+    Page,
+    audit,
+    checked_text,
+    clamp_page,
+    handles,
+    require,
+)
 from registry.services.attempts import record_attempt
 from registry.services.context import FUTURE_TOLERANCE, Context, aware
 from registry.services.reply_clock import refresh_clock
@@ -256,7 +264,7 @@ def _is_mass_reply(session: Session, message: MailMessage, request_id: int, now:
 # --- staff: unmatched mail ---------------------------------------------------------------------
 
 
-def _require_staff(ctx: Context) -> None:
+def require_staff(ctx: Context) -> None:
     require(
         permissions.can_manage(ctx.actor), N_("Only staff can handle mail that matched nothing.")
     )
@@ -264,7 +272,7 @@ def _require_staff(ctx: Context) -> None:
 
 def unmatched(ctx: Context, page: int | str | None = 1) -> Page[MailMessage]:
     """The mail waiting for staff, newest first (without the messages' bytes)."""
-    _require_staff(ctx)
+    require_staff(ctx)
     page = clamp_page(page)
     waiting = MailMessage.state == MailState.UNMATCHED
     total = ctx.session.exec(select(func.count()).select_from(MailMessage).where(waiting)).one()
@@ -291,7 +299,7 @@ def _waiting(session: Session, mail_id: int) -> MailMessage:
 @use_case
 def assign_mail(ctx: Context, mail_id: int, request_id: int) -> ContactAttempt:
     """Staff say which request an unmatched message belongs to: it is logged there."""
-    _require_staff(ctx)
+    require_staff(ctx)
     message = _waiting(ctx.session, mail_id)
     if message.problem == Problem.TOO_LARGE:
         raise Invalid(
@@ -299,8 +307,7 @@ def assign_mail(ctx: Context, mail_id: int, request_id: int) -> ContactAttempt:
         )
     request = locked_request(ctx.session, request_id)
     attempt = _log(ctx, message, request, MatchedBy.STAFF)
-    message.handled_by_id = ctx.actor.id if ctx.actor else None
-    message.handled_at = ctx.now
+    _handled(ctx, message)
     audit.record(
         ctx.session,
         actor=ctx.actor,
@@ -315,12 +322,11 @@ def assign_mail(ctx: Context, mail_id: int, request_id: int) -> ContactAttempt:
 @use_case
 def discard_mail(ctx: Context, mail_id: int, *, note: str = "") -> MailMessage:
     """Staff say a message belongs to no request (kept, out of the list)."""
-    _require_staff(ctx)
+    require_staff(ctx)
     message = _waiting(ctx.session, mail_id)
     note = checked_text(note, "note", 500)
     message.state = MailState.DISCARDED
-    message.handled_by_id = ctx.actor.id if ctx.actor else None
-    message.handled_at = ctx.now
+    _handled(ctx, message)
     audit.record(
         ctx.session,
         actor=ctx.actor,
@@ -331,6 +337,12 @@ def discard_mail(ctx: Context, mail_id: int, *, note: str = "") -> MailMessage:
         after={"note": note},
     )
     return message
+
+
+def _handled(ctx: Context, message: MailMessage) -> None:
+    """Who took the message out of the waiting list, and when."""
+    message.handled_by_id = ctx.actor.id if ctx.actor else None
+    message.handled_at = ctx.now
 
 
 # --- staff: the outcome of a message ------------------------------------------------------------
@@ -356,18 +368,14 @@ def correct_attempt(
     """Staff correct how a message was read: its outcome, whether it is a mass reply, or
     that its sender is who it says although DMARC failed. Audited; the clock follows."""
     attempt, request = _mail_attempt(ctx, attempt_id)
-    before = {"outcome": attempt.outcome, "mass_reply": attempt.mass_reply}
-    before["unverified"] = attempt.unverified
+    before = _reading(attempt)
     if outcome is not None:
-        if outcome not in clock.OUTCOMES:
-            raise Invalid(N_("Unknown outcome."), field="outcome")
-        attempt.outcome = outcome
+        attempt.outcome = handles.check_choice(outcome, clock.OUTCOMES, "outcome", "outcome")
     if mass_reply is not None:
         attempt.mass_reply = mass_reply
     if verified is not None:
         attempt.unverified = not verified
-    after = {"outcome": attempt.outcome, "mass_reply": attempt.mass_reply}
-    after["unverified"] = attempt.unverified
+    after = _reading(attempt)
     if after == before:
         return attempt
     audit.record(
@@ -383,6 +391,15 @@ def correct_attempt(
     request.updated_at = utcnow()
     refresh_clock(ctx.session, request, brand_of(ctx.session, request), policy=ctx.policy)
     return attempt
+
+
+def _reading(attempt: ContactAttempt) -> dict[str, str | bool]:
+    """How a message was read, as the audit keeps it before and after a correction."""
+    return {
+        "outcome": attempt.outcome,
+        "mass_reply": attempt.mass_reply,
+        "unverified": attempt.unverified,
+    }
 
 
 # --- reading the mail of a request ----------------------------------------------------------------
@@ -405,20 +422,10 @@ def original(ctx: Context, mail_id: int) -> MailMessage:
         raise NotFound(N_("No such message."))
     brand = ctx.session.get(Brand, message.brand_id) if message.brand_id else None
     require(
-        may_read_original(ctx.actor, brand), N_("Only staff can download the messages received.")
+        permissions.may_read_original(ctx.actor, brand),
+        N_("Only staff can download the messages received."),
     )
     return message
-
-
-def may_read_original(actor: User | None, brand: Brand | None) -> bool:
-    """Who may download a message as received: staff, and the legal team of the brand it
-    came from (the request page offers the link to them only)."""
-    return permissions.can_manage(actor) or (
-        actor is not None
-        and actor.role == permissions.LEGAL
-        and brand is not None
-        and permissions.acts_for(actor, brand)
-    )
 
 
 def unmatched_count(session: Session) -> int:
@@ -436,7 +443,6 @@ __all__ = [
     "correct_attempt",
     "discard_mail",
     "mail_of_request",
-    "may_read_original",
     "original",
     "receive_mail",
     "unmatched",
