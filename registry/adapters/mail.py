@@ -7,14 +7,13 @@ smtps://user:password@host:465 (TLS from the start). MAIL_FROM is the sender.
 
 from __future__ import annotations
 
-import smtplib
 from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
 
-from registry.adapters.smtp import MailNotSent, send_through
+from registry.adapters.smtp import MailNotSent, deliver
 
 OUTBOX = "registry.outbox"
 OUTBOX_SIZE = 200
@@ -46,15 +45,14 @@ def send(mail: Mail) -> None:
             mail.text,
         )
         return
-    message = EmailMessage()
-    message["From"] = app.config.get("MAIL_FROM", "Handle Registry <no-reply@localhost>")
+    message = EmailMessage()  # From: MAIL_FROM, set by deliver
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
     try:
-        send_through(url, message)
-    except (OSError, smtplib.SMTPException) as exc:
+        deliver(app.config, message)
+    except MailNotSent:
         app.logger.exception("Sending an e-mail to %s failed", mail.to)
-        raise MailNotSent(str(exc)) from exc
+        raise
