@@ -172,6 +172,12 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _created(schema: dict, description: str, *, location: str = "Its URL.", **extra) -> dict:
+    """A 201 answer: the row written, its Location (or what it belongs to), and any links."""
+    header = {"schema": {"type": "string"}, "description": location}
+    return {**_json(schema, description), "headers": {"Location": header}, **extra}
+
+
 def _error(description: str) -> dict:
     return {"$ref": f"#/components/responses/{description}"}
 
@@ -389,17 +395,15 @@ def _paths() -> dict:
                 "handle_create",
                 "Add a handle",
                 {
-                    "201": {
-                        **_json(handle_read, "The handle, with its first custody record."),
-                        "headers": {
-                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
-                        },
-                        "links": _links(
+                    "201": _created(
+                        handle_read,
+                        "The handle, with its first custody record.",
+                        links=_links(
                             ("handle_detail", "handle_update", "handle_lookalikes"),
                             platform="$response.body#/platform",
                             handle="$response.body#/handle",
                         ),
-                    },
+                    ),
                     "400": _error("BadRequest"),
                     "409": _error("Conflict"),
                     "422": _error("Unprocessable"),
@@ -490,13 +494,11 @@ def _paths() -> dict:
                 "request_create",
                 "Propose a transfer",
                 {
-                    "201": {
-                        **_json(_ref("RequestDetail"), "The new request."),
-                        "headers": {
-                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
-                        },
-                        "links": _links(REQUEST_OPERATIONS, request_id="$response.body#/id"),
-                    },
+                    "201": _created(
+                        _ref("RequestDetail"),
+                        "The new request.",
+                        links=_links(REQUEST_OPERATIONS, request_id="$response.body#/id"),
+                    ),
                     "400": _error("BadRequest"),
                     "404": _error("NotFound"),
                     "422": _error("Unprocessable"),
@@ -524,15 +526,9 @@ def _paths() -> dict:
                 "attempt_create",
                 "Log a contact attempt",
                 {
-                    "201": {
-                        **_json(_ref("AttemptOut"), "The attempt."),
-                        "headers": {
-                            "Location": {
-                                "schema": {"type": "string"},
-                                "description": "The request's URL.",
-                            }
-                        },
-                    },
+                    "201": _created(
+                        _ref("AttemptOut"), "The attempt.", location="The request's URL."
+                    ),
                     "400": _error("BadRequest"),
                     "404": _error("NotFound"),
                     "422": _error("Unprocessable"),
@@ -551,15 +547,11 @@ def _paths() -> dict:
                     "200": _json(
                         _ref("LetterPreview"), 'With `"preview": true`: the letter, unsent.'
                     ),
-                    "201": {
-                        **_json(_ref("LetterSent"), "Sent, and logged as an outbound attempt."),
-                        "headers": {
-                            "Location": {
-                                "schema": {"type": "string"},
-                                "description": "The request's URL.",
-                            }
-                        },
-                    },
+                    "201": _created(
+                        _ref("LetterSent"),
+                        "Sent, and logged as an outbound attempt.",
+                        location="The request's URL.",
+                    ),
                     "400": _error("BadRequest"),
                     "404": _error("NotFound"),
                     "502": _error("BadGateway"),
@@ -620,15 +612,13 @@ def _paths() -> dict:
                 "brand_create",
                 "Add a brand, with its official contact points",
                 {
-                    "201": {
-                        **_json(_ref("BrandOut"), "The brand as saved."),
-                        "headers": {
-                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
-                        },
-                        "links": _links(
+                    "201": _created(
+                        _ref("BrandOut"),
+                        "The brand as saved.",
+                        links=_links(
                             ("brand_detail", "brand_responsiveness"), slug="$response.body#/slug"
                         ),
-                    },
+                    ),
                     "400": _error("BadRequest"),
                     "409": _error("Conflict"),
                     "422": _error("Unprocessable"),
@@ -712,12 +702,7 @@ def _handover_paths() -> dict:
                 "handover_schedule",
                 "Plan the handover window of an agreed request",
                 {
-                    "201": {
-                        **_json(plan, "The plan, with its deadlines and warnings."),
-                        "headers": {
-                            "Location": {"schema": {"type": "string"}, "description": "Its URL."}
-                        },
-                    },
+                    "201": _created(plan, "The plan, with its deadlines and warnings."),
                     **refusals,
                     "409": _json(
                         _ref("HandoverImpossible"),
