@@ -655,5 +655,115 @@ class RateLimitCount(SQLModel, table=True):
     expires_at: float = Field(sa_column=Column(Float, nullable=False, index=True))
 
 
+class Event(SQLModel, table=True):
+    """The outbox: one thing that happened (registry.domain.notifications.EventKind), written
+    beside its audit entry in the same transaction, so a change rolled back notifies nobody.
+    Dispatched once committed (`dispatched_at`): into members' notifications and webhook
+    deliveries. `key`, when set, makes an event that may be noticed twice (a flag raised on a
+    given due date) written once."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    occurred_at: datetime = Field(default_factory=utcnow)
+    request_id: int | None = Field(default=None, foreign_key="transfer_request.id", index=True)
+    brand_id: int | None = Field(default=None, foreign_key="brand.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    key: str | None = Field(default=None, max_length=120, unique=True, index=True)
+    dispatched_at: datetime | None = Field(default=None, index=True)
+
+
+class Notification(SQLModel, table=True):
+    """That a member was told of an event: once per (member, event), whatever the topics
+    that reached them. `on_site` lists it on /me/notifications; `by_email` sends it, once
+    (`emailed_at`; `email_claimed_at` while a worker sends it)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event_id", name="uq_notification_user_event"),
+        # The unread count in every page's header reads this index alone.
+        Index("ix_notification_unread", "user_id", "on_site", "read_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    event_id: int = Field(foreign_key="event.id", index=True)
+    topic: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    on_site: bool = Field(default=True)
+    read_at: datetime | None = None
+    by_email: bool = Field(default=False)
+    email_claimed_at: datetime | None = None
+    emailed_at: datetime | None = Field(default=None, index=True)
+
+
+class NotificationPreference(SQLModel, table=True):
+    """A member's choice for one topic and channel; without a row, the channel is on."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    topic: str = Field(max_length=32, primary_key=True)
+    channel: str = Field(max_length=8, primary_key=True)
+    enabled: bool = Field(default=True)
+
+
+class Webhook(SQLModel, table=True):
+    """An address told of events as signed JSON POSTs (DESIGN.md "Notifications"): an
+    admin's (any brand) or a legal team's (its brand, `brand_id`). The signing secret is kept
+    encrypted (registry.adapters.secrets), shown to its owner once."""
+
+    __tablename__ = "webhook"
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="user_account.id", index=True)
+    brand_id: int | None = Field(default=None, foreign_key="brand.id", index=True)
+    url: str = Field(max_length=2048)
+    events: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    secret: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    # Since when every delivery failed (None while it delivers); a day of it disables it.
+    failing_since: datetime | None = None
+    disabled_at: datetime | None = None
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event to one hook: pending until delivered, retried with backoff for a day, then
+    failed. Once per (hook, event)."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "event_id", name="uq_webhook_delivery_event"),
+        # The worker's next deliveries: pending ones whose time has come.
+        Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    status: str = Field(default="pending", max_length=16)  # pending, delivered, failed
+    attempts: int = 0
+    last_status_code: int | None = None
+    last_error: str = Field(default="", max_length=500)
+    next_attempt_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One try at a delivery: when, what the receiver answered (or why nothing came back)."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="webhook_delivery.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    status_code: int | None = None
+    error: str = Field(default="", max_length=500)
+    duration_ms: int = 0
+
+
 # The row counters' triggers are installed with the schema (`metadata.create_all` too).
 from registry.adapters import counts  # noqa: E402, F401

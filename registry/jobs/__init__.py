@@ -35,7 +35,10 @@ huey = _make_huey()
 
 def init_app(app) -> None:
     """Bind the queue to the app: its file (JOBS_DB, by default in the app's instance
-    folder: registry.config), and whether jobs run at once (JOBS_IMMEDIATE)."""
+    folder: registry.config), and whether jobs run at once (JOBS_IMMEDIATE). The
+    notifications' jobs listen for commits from then on (registry.jobs.notifications)."""
+    from registry.jobs import notifications  # noqa: F401  (registers its commit listener)
+
     if isinstance(huey, SqliteHuey):
         path = Path(app.config["JOBS_DB"])
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from registry.adapters.models import (
 )
 from registry.domain import clock, escalation, limits, permissions, recorded, workflow
 from registry.domain.messages import N_
+from registry.domain.notifications import EventKind
 from registry.domain.permissions import (
     can_log_attempt,
 )
@@ -25,6 +26,7 @@ from registry.services import (
     checked,
     checked_text,
     handles,
+    outbox,
     require,
 )
 from registry.services.context import FUTURE_TOLERANCE, Context, local_day
@@ -153,6 +155,21 @@ def record_attempt(
             "outcome": recorded.code("outcome", outcome),
         },
         after=audit.snapshot(attempt, ATTEMPT_FIELDS),
+    )
+    outbox.emit(
+        session,
+        EventKind.ATTEMPT_LOGGED,
+        request=request,
+        actor=actor,
+        data={
+            "attempt": {
+                "id": attempt.id,
+                "direction": direction,
+                "channel": channel,
+                "outcome": outcome,
+                "happened_at": happened_at,
+            }
+        },
     )
     brand = brand_of(session, request)
     attempt_day = local_day(happened_at, brand)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from registry.adapters.models import HandoverPlan, TransferRequest, User
 from registry.domain import clock, handover, limits, permissions, recorded, workflow
 from registry.domain.messages import N_, Code
+from registry.domain.notifications import EventKind
 from registry.services import (
     Conflict,
     Forbidden,
@@ -23,6 +24,7 @@ from registry.services import (
     checked,
     checked_text,
     context,
+    outbox,
     request_reads,
     transitions,
 )
@@ -209,6 +211,9 @@ def schedule(
         params={"id": request.id},
         after=audit.snapshot(plan, PLAN_FIELDS),
     )
+    outbox.emit(
+        session, EventKind.HANDOVER_PLANNED, request=request, actor=actor, data=_plan_data(plan)
+    )
     return plan
 
 
@@ -262,7 +267,29 @@ def confirm(ctx: Context, request_id: int, *, party: str, channel: str = "") -> 
         before=before,
         after=audit.snapshot(plan, PLAN_FIELDS),
     )
+    outbox.emit(
+        session,
+        EventKind.HANDOVER_CONFIRMED,
+        request=request,
+        actor=actor,
+        data=_plan_data(plan) | {"party": party},
+    )
     return plan
+
+
+def _plan_data(plan: HandoverPlan) -> dict:
+    """A plan as its events name it (no notes: they may name people)."""
+    return {
+        "handover": {
+            "window_start": plan.window_start,
+            "window_minutes": plan.window_minutes,
+            "confirm_by": plan.confirm_by,
+            "holder_confirmed": plan.holder_confirmed_at is not None,
+            "brand_confirmed": plan.brand_confirmed_at is not None,
+            "outcome": plan.outcome or None,
+            "reason": plan.outcome_reason or None,
+        }
+    }
 
 
 def _close(session, plan, *, actor, outcome, reason, now, note=""):
@@ -271,11 +298,15 @@ def _close(session, plan, *, actor, outcome, reason, now, note=""):
     plan.outcome_at, plan.outcome_by_id = now, actor.id if actor else None
     session.add(plan)
     session.flush()
+    request = session.get(TransferRequest, plan.request_id)
+    outbox.emit(
+        session, EventKind.HANDOVER_OUTCOME, request=request, actor=actor, data=_plan_data(plan)
+    )
     audit.record(
         session,
         actor=actor,
         action="handover.outcome",
-        entity=session.get(TransferRequest, plan.request_id),
+        entity=request,
         summary=N_("Request #%(id)s: handover %(outcome)s"),
         params={"id": plan.request_id, "outcome": recorded.code("handover_outcome", outcome)},
         before=before,

@@ -28,6 +28,7 @@ from registry.adapters.models import (
 )
 from registry.domain import clock, correspondence, limits, permissions, workflow
 from registry.domain.messages import N_
+from registry.domain.notifications import EventKind
 from registry.services import (
     Invalid,
     NotFound,
@@ -36,6 +37,7 @@ from registry.services import (
     checked_text,
     clamp_page,
     handles,
+    outbox,
     require,
 )
 from registry.services.attempts import record_attempt
@@ -130,15 +132,12 @@ def receive_mail(ctx: Context, raw: bytes) -> Received:
         known = session.exec(select(MailMessage.id).where(MailMessage.key == key)).first()
         return Received("duplicate", known, None)
     if too_large:
-        return Received(MailState.UNMATCHED, message.id, None, problem=Problem.TOO_LARGE)
+        return _unmatched(session, message, Problem.TOO_LARGE)
     request, matched_by, problem = _match(session, parsed, ctx.settings)
     if request is None:
-        message.problem = problem
-        return Received(MailState.UNMATCHED, message.id, None, problem=problem)
+        return _unmatched(session, message, problem)
     if not workflow.is_open(request.state):
-        message.problem = Problem.CLOSED
-        message.request_id = request.id
-        return Received(MailState.UNMATCHED, message.id, request.id, problem=Problem.CLOSED)
+        return _unmatched(session, message, Problem.CLOSED, request)
     attempt = _log(ctx, message, request, matched_by)
     return Received(MailState.MATCHED, message.id, request.id, attempt.id, attempt.outcome)
 
@@ -172,6 +171,28 @@ def _match(
         if request_id is not None:
             return session.get(TransferRequest, request_id), MatchedBy.REFERENCES, ""
     return None, "", problem
+
+
+def _unmatched(
+    session: Session, message: MailMessage, problem: str, request: TransferRequest | None = None
+) -> Received:
+    """The message waits for staff, who hear of it (an event staff only are told of)."""
+    message.problem = problem
+    message.request_id = request.id if request is not None else None
+    outbox.emit(
+        session,
+        EventKind.MAIL_UNMATCHED,
+        data={
+            "mail": {
+                "id": message.id,
+                "sender": message.sender,
+                "subject": message.subject,
+                "problem": problem,
+                "request_id": message.request_id,
+            }
+        },
+    )
+    return Received(MailState.UNMATCHED, message.id, message.request_id, problem=problem)
 
 
 def _when(ctx: Context, message: MailMessage, request: TransferRequest) -> datetime:

@@ -12,10 +12,12 @@ from registry.adapters.models import (
 )
 from registry.domain import recorded, workflow
 from registry.domain.messages import N_, Explained
+from registry.domain.notifications import EventKind
 from registry.services import (
     Conflict,
     Invalid,
     audit,
+    outbox,
 )
 
 
@@ -55,4 +57,11 @@ def move(session: Session, request: TransferRequest, target: str, *, actor, note
         | ({"note": recorded.transition_note(note)} if note else {}),
         before={"state": before},
         after={"state": target},
+    )
+    outbox.emit(
+        session,
+        EventKind.REQUEST_TRANSITIONED,
+        request=request,
+        actor=actor,
+        data={"transition": {"from": before, "to": target}},
     )

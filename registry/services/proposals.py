@@ -17,6 +17,7 @@ from registry.adapters.models import (
 )
 from registry.domain import handover, limits, permissions, workflow
 from registry.domain.messages import N_, Message
+from registry.domain.notifications import EventKind
 from registry.domain.permissions import (
     PROPOSE,
     can_claim,
@@ -34,6 +35,7 @@ from registry.services import (
     checked_day,
     checked_text,
     handles,
+    outbox,
     require_acts_for,
 )
 from registry.services.context import Context
@@ -237,6 +239,13 @@ def _open(
         summary=N_("Request #%(id)s: @%(handle)s to %(brand)s"),
         params={"id": request.id, "handle": record.handle, "brand": request.to_holder_name},
         after=audit.snapshot(request, ("handle_id", "kind", "terms", "amount_cents", "state")),
+    )
+    outbox.emit(
+        session,
+        EventKind.REQUEST_CREATED,
+        request=request,
+        actor=ctx.actor,
+        data={"terms": request.terms},
     )
     session.flush()
     return request

@@ -1,0 +1,94 @@
+"""The notifications' jobs: dispatch the outbox once a change is committed, then send what
+the dispatch made (members' e-mails: registry.jobs.notification_mail; webhook deliveries:
+registry.jobs.webhooks) — never inside the member's own request, unless the queue runs jobs
+at once (JOBS_IMMEDIATE, the tests).
+
+A change that wrote an event (registry.services.outbox) queues `dispatch_events` when its
+transaction commits (the session's after_commit, below): a rolled-back change queues nothing.
+A worker that stopped between a commit and its dispatch loses nothing either: each minute,
+`drain` dispatches whatever is still waiting and sends what is due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from flask import has_app_context
+from huey import crontab
+from sqlalchemy import event
+from sqlmodel import Session
+
+from registry.jobs import _worker_app, huey
+from registry.services import dispatch, outbox
+
+T = TypeVar("T")
+
+
+def in_app(work: Callable[[], T]) -> T:
+    """Run `work` in the app: the request's (a job run at once), else the worker's."""
+    if has_app_context():
+        return work()
+    with _worker_app().app_context():
+        return work()
+
+
+def job_context():
+    """A context for a job: the operator acting, now, in a session of its own (a job run at
+    once inside a request must not touch the request's session)."""
+    from registry.adapters import db
+    from registry.presentation.context import context_for, home_today
+
+    ctx = context_for(None, today=home_today())
+    return replace(ctx, session=Session(db.engine(), expire_on_commit=False))
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    if session.info.pop(outbox.EMITTED, None):
+        dispatch_events()
+
+
+def dispatch_all() -> dispatch.Dispatched:
+    """Dispatch every waiting event, batch after batch; what was made, all batches told."""
+    total = dispatch.Dispatched()
+    ctx = job_context()
+    try:
+        while True:
+            made = dispatch.dispatch(ctx)
+            total.events += made.events
+            total.emails += made.emails
+            total.deliveries += made.deliveries
+            if made.events < dispatch.BATCH:
+                return total
+    finally:
+        ctx.session.close()
+
+
+def send(made: dispatch.Dispatched) -> None:
+    """Queue the sending of what a dispatch made."""
+    from registry.jobs import notification_mail, webhooks
+
+    if made.emails:
+        notification_mail.send_notification_mails(made.emails)
+    if made.deliveries:
+        webhooks.deliver(made.deliveries)
+
+
+@huey.task()
+def dispatch_events() -> None:
+    in_app(lambda: send(dispatch_all()))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def drain() -> None:
+    """Each minute: what no dispatch took yet, the mails and deliveries due again."""
+    from registry.jobs import notification_mail, webhooks
+
+    def work() -> None:
+        send(dispatch_all())
+        notification_mail.send_due()
+        webhooks.deliver_due()
+
+    in_app(work)
