@@ -51,6 +51,7 @@ def register(app: Flask) -> None:
         gen_data,
         remind_handovers,
         notify_overdue,
+        raise_flags,
         reindex_lookalikes,
         receive_mail,
         fetch_mail,
@@ -396,6 +397,22 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
         click.echo(f"{label}: reminded {len(outgoing)} member(s).")
     if not dry_run:
         click.echo(f"{sent} reminder(s) sent for {len(due)} handover(s).")
+
+
+@click.command("raise-flags")
+@with_appcontext
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Flags as of this day (default today)."
+)
+def raise_flags(as_of: str | None) -> None:
+    """Tell of the requests that became overdue, due soon or not contacted (`flag.raised`:
+    each flag once per due date, to the brand's legal team and the webhooks). The worker
+    does it each hour; run it by hand after an import or a change of holidays."""
+    from registry.services import flag_events
+
+    day = parse_day(as_of)
+    raised = flag_events.raise_flags(context_for(None, today=day), as_of=day)
+    click.echo(f"{raised} flag(s) raised as of {day.isoformat()}.")
 
 
 @click.command("notify-overdue")

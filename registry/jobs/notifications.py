@@ -81,6 +81,22 @@ def dispatch_events() -> None:
     in_app(lambda: send(dispatch_all()))
 
 
+@huey.periodic_task(crontab(minute="7"))
+def raise_flags_hourly() -> None:
+    """Each hour: the flags raised since (registry.services.flag_events)."""
+    from registry.presentation.context import home_today
+    from registry.services import flag_events
+
+    def work() -> None:
+        ctx = job_context()
+        try:
+            flag_events.raise_flags(ctx.on(home_today()), as_of=home_today())
+        finally:
+            ctx.session.close()
+
+    in_app(work)
+
+
 @huey.periodic_task(crontab(minute="*"))
 def drain() -> None:
     """Each minute: what no dispatch took yet, the mails and deliveries due again."""

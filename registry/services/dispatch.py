@@ -109,9 +109,15 @@ def _notify(session: Session, event: Event, data: dict, request, out: Dispatched
     assert event.id is not None
     told = recipients(session, event, data, request)
     choices = _preferences(session, (user for user, _ in told))
+    # An event dispatched again (a worker stopped before marking it): who was told stays told.
+    already = set(
+        session.exec(select(Notification.user_id).where(Notification.event_id == event.id))
+    )
     made = []
     for user, topic in told:
         assert user.id is not None
+        if user.id in already:
+            continue
         on_site = choices.get((user.id, topic, Channel.SITE), True)
         by_email = choices.get((user.id, topic, Channel.EMAIL), True)
         if not (on_site or by_email):
@@ -180,8 +186,15 @@ def dispatch(ctx: Context, *, limit: int = BATCH) -> Dispatched:
         data = json.loads(event.data or "{}")
         request = requests.get(event.request_id) if event.request_id is not None else None
         _notify(session, event, data, request, out)
+        sent = set(
+            session.exec(
+                select(WebhookDelivery.webhook_id).where(WebhookDelivery.event_id == event.id)
+            )
+        )
         for hook in hooks_for(hooks, event):
             assert hook.id is not None and event.id is not None
+            if hook.id in sent:
+                continue
             delivery = WebhookDelivery(webhook_id=hook.id, event_id=event.id, next_attempt_at=now)
             session.add(delivery)
             session.flush()

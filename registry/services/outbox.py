@@ -24,9 +24,10 @@ EMITTED = "registry.emitted"  # set on a session that wrote an event; cleared at
 
 
 def _plain(value: Any) -> Any:
+    """A value as JSON writes it: dates and moments in ISO 8601."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    return str(value)
 
 
 def request_data(session: Session, request: TransferRequest) -> dict:
@@ -39,7 +40,7 @@ def request_data(session: Session, request: TransferRequest) -> dict:
             "id": request.id,
             "kind": request.kind,
             "state": request.state,
-            "due_date": _plain(request.reply_due_on),
+            "due_date": request.reply_due_on,
         },
         "handle": {
             "id": handle.id if handle else None,
@@ -68,13 +69,13 @@ def emit(
         if brand_id is None:
             handle = session.get(Handle, request.handle_id)
             brand_id = handle.brand_id if handle else None
-    payload |= {k: _plain(v) for k, v in (data or {}).items()}
+    payload |= data or {}
     event = Event(
         kind=kind.value,
         request_id=request.id if request is not None else None,
         brand_id=brand_id,
         actor_id=getattr(actor, "id", None),
-        data=json.dumps(payload, sort_keys=True, default=str),
+        data=json.dumps(payload, sort_keys=True, default=_plain),
         key=key,
     )
     session.add(event)
