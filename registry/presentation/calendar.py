@@ -17,8 +17,8 @@ Choices, and why:
   facts, whenever it is downloaded.
 - DTSTART and DTEND in UTC ("Z"), so no VTIMEZONE is needed and no client can read the
   window in the wrong zone; the brand's zone is named by X-WR-TIMEZONE (the de facto
-  extension calendar applications read as a calendar's zone) and, for people, in the DESCRIPTION with the
-  window's local time there."""
+  extension calendar applications read as a calendar's zone) and, for people, in the
+  DESCRIPTION with the window's local time there."""
 
 from __future__ import annotations
 
