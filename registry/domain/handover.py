@@ -17,7 +17,7 @@ which party, and the warnings and steps a platform's rules give a window."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from registry.domain.clock import BusinessCalendar
@@ -136,6 +136,46 @@ def owed_by(plan: PlanFacts, current: str) -> tuple[str, ...]:
     if current in (READY, AWAITING_OUTCOME, OUTCOME_OVERDUE):
         return ("staff",)
     return ()
+
+
+# --- a plan's window as a calendar event (RFC 5545) ----------------------------------------
+# A request's windows are one event (one UID): a calendar that has it replaces its copy with
+# one of a higher SEQUENCE. Each plan counts as REVISIONS_PER_PLAN revisions: planned (0),
+# one side confirmed (1), both (2), cancelled (3); the next plan starts above the last one's.
+TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"  # RFC 5545 STATUS
+REVISIONS_PER_PLAN = 4
+_CANCELLED_REVISION = REVISIONS_PER_PLAN - 1
+
+
+def event_status(current: str, *, called_off: bool = False) -> str:
+    """The event's STATUS for a plan standing `current`: cancelled once it lapsed or failed
+    (or its request was withdrawn or declined: `called_off`), confirmed once both sides
+    confirmed (a claimed window took place as confirmed), tentative before."""
+    if called_off or current in (LAPSED, FAILED_STANDING):
+        return CANCELLED
+    if current == AWAITING_CONFIRMATIONS:
+        return TENTATIVE
+    return CONFIRMED
+
+
+def event_sequence(plan: PlanFacts, status: str, *, earlier_plans: int) -> int:
+    """The event's SEQUENCE: it only grows. Within a plan confirmations are only added and a
+    cancellation is final; a new plan comes only after the last one closed."""
+    if status == CANCELLED:
+        revision = _CANCELLED_REVISION
+    else:
+        revision = int(plan.holder_confirmed) + int(plan.brand_confirmed)
+    return earlier_plans * REVISIONS_PER_PLAN + revision
+
+
+def lapses_at(plan: PlanFacts, zone: tzinfo) -> datetime:
+    """The moment a plan lapses unless both sides confirmed: its window's start, or the end
+    of `confirm_by` in the brand's zone `zone` (`standing` compares the brand's day),
+    whichever comes first."""
+    after_deadline = datetime.combine(plan.confirm_by + timedelta(days=1), time(), tzinfo=zone)
+    if not plan.timed:
+        return after_deadline
+    return min(after_deadline, plan.window_start)
 
 
 FORBIDDEN, INVALID = "forbidden", "invalid"

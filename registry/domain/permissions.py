@@ -201,12 +201,15 @@ def can_send_letter(user: Member | None, request: Request, brand: Brand | None) 
     return request.kind == "offer" and is_proposer(user, request)
 
 
+def is_legal_of(user: Member | None, brand: Brand | None) -> bool:
+    """A legal account attached to this brand (a legal account of another brand is not)."""
+    return user is not None and user.role == LEGAL and brand is not None and acts_for(user, brand)
+
+
 def may_read_original(user: Member | None, brand: Brand | None) -> bool:
     """Who may download a message as it was received: staff, and the legal team of the
     brand it came from (the request page offers the link to them only)."""
-    return can_manage(user) or (
-        user is not None and user.role == LEGAL and brand is not None and acts_for(user, brand)
-    )
+    return can_manage(user) or is_legal_of(user, brand)
 
 
 # Why a member may not write to the brand about a request.
@@ -275,6 +278,15 @@ def confirmation_refusal(
         system=user is None,
         channel=channel,
     )
+
+
+def may_see_handover_calendar(user: Member | None, request: Request, brand: Brand | None) -> bool:
+    """A handover window as a calendar event (`handover.ics`, and the reminders' attachment):
+    for the request's parties and staff: its proposer (the holder who offered the handle,
+    or the legal team who claimed it), the brand's legal team, staff and admins. Not the
+    legal team of another brand, though it reads every request: the file is made to be
+    copied into calendars, and says to the minute when the name is freed."""
+    return can_manage(user) or is_proposer(user, request) or is_legal_of(user, brand)
 
 
 def confirms_for_itself(

@@ -2,7 +2,8 @@
 
 Each member gets one message in their profile's language (English when they chose none),
 the window in their own time zone, and what their side does (registry.domain.handover.steps);
-nothing about any other member. The plans come from
+nothing about any other member. The window comes attached as a calendar event in their
+language (registry.presentation.calendar), to add to their calendar. The plans come from
 registry.services.handover_deadlines.reminders_due, and a plan is marked reminded once its
 messages are sent, so none is sent twice.
 """
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from registry.adapters import mail
 from registry.adapters.models import User
-from registry.domain import handover
+from registry.domain import handover, permissions
 from registry.domain.messages import LANGUAGES
-from registry.presentation import i18n
+from registry.presentation import calendar, i18n
 from registry.services.handover_deadlines import STAFF_SIDE, Reminder
 
 
@@ -39,11 +40,6 @@ def language_of(user: User) -> str:
 def zone_of(user: User) -> ZoneInfo:
     name = user.timezone if i18n.is_known_zone(user.timezone) else i18n.DEFAULT_TIMEZONE
     return ZoneInfo(name)
-
-
-def _request_url(request_id: int) -> str:
-    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return base + url_for("requests.detail", request_id=request_id) if base else ""
 
 
 def compose(reminder: Reminder, user: User, side: str) -> Outgoing:
@@ -85,12 +81,14 @@ def compose(reminder: Reminder, user: User, side: str) -> Outgoing:
             steps=steps,
             unconfirmed=side != STAFF_SIDE and not confirmed[side],
             staff=side == STAFF_SIDE,
-            url=_request_url(reminder.request.id),
+            url=calendar.request_url(reminder.request.id),
         )
         subject = _("Reminder: the handover of @%(handle)s on %(platform)s starts soon", **names)
-    return Outgoing(
-        reminder.plan.id, side, language, mail.Mail(to=user.email, subject=subject, text=text)
-    )
+        # Every recipient is a party or staff; the rule is asked all the same.
+        may_see = permissions.may_see_handover_calendar(user, reminder.request, reminder.brand)
+        attached = (calendar.attachment(reminder.event),) if may_see else ()
+    message = mail.Mail(to=user.email, subject=subject, text=text, attachments=attached)
+    return Outgoing(reminder.plan.id, side, language, message)
 
 
 def _side_title(side: str) -> str:

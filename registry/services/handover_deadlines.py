@@ -21,6 +21,7 @@ from registry.services import (
     request_reads,
 )
 from registry.services.context import Context
+from registry.services.handover_calendar import HandoverEvent, event_of
 from registry.services.handover_plans import facts
 from registry.services.unit import locked, use_case
 
@@ -130,7 +131,8 @@ class DueHandover:
 @dataclass(frozen=True)
 class Reminder:
     """A plan whose parties are to be reminded of its window, and who they are: each member
-    with the side they act for (holder, brand or staff)."""
+    with the side they act for (holder, brand or staff); its window as a calendar event
+    (attached to the reminders)."""
 
     plan: HandoverPlan
     request: TransferRequest
@@ -139,6 +141,7 @@ class Reminder:
     brand: Brand | None
     recipients: tuple[tuple[User, str], ...]
     steps: dict[str, tuple[str, ...]]
+    event: HandoverEvent
 
 
 STAFF_SIDE = "staff"
@@ -219,6 +222,8 @@ def reminders_due(ctx: Context, *, as_of: date) -> list[Reminder]:
         assert handle is not None  # a request's handle is stored (a foreign key)
         platform = session.get(Platform, handle.platform_id)
         assert platform is not None  # a handle's platform is stored (a foreign key)
+        event = event_of(ctx, request, handle=handle, platform=platform, brand=brand)
+        assert event is not None  # the plan reminded has a window (the query keeps no other)
         found.append(
             Reminder(
                 plan=plan,
@@ -228,6 +233,7 @@ def reminders_due(ctx: Context, *, as_of: date) -> list[Reminder]:
                 brand=brand,
                 recipients=reminder_recipients(session, request, brand),
                 steps=handover.steps(platform.slug),
+                event=event,
             )
         )
     return found

@@ -13,7 +13,15 @@ from registry.domain import clock, escalation, permissions, workflow
 from registry.domain import handover as rules
 from registry.domain.messages import N_, Message
 from registry.services import attempts as attempt_log
-from registry.services import audit, brands, handover_plans, reply_clock, request_reads, timeline
+from registry.services import (
+    audit,
+    brands,
+    handover_calendar,
+    handover_plans,
+    reply_clock,
+    request_reads,
+    timeline,
+)
 from registry.services.context import Context
 from registry.services.request_reads import RequestRow
 
@@ -50,6 +58,8 @@ class HandoverOffer:
     may_schedule: bool
     may_record_outcome: bool
     can_claim: bool
+    # The window under way may be added to a calendar by this reader (handover.ics).
+    calendar: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,8 +189,9 @@ def handover_offer(ctx: Context, row: RequestRow, *, may_see_private: bool) -> H
         for party in may_confirm
         if permissions.confirms_for_itself(ctx.actor, request, row.brand, party)
     )
+    view = handover_plans.view(ctx, shown) if shown else None
     return HandoverOffer(
-        view=handover_plans.view(ctx, shown) if shown else None,
+        view=view,
         confirmations=_confirmations(ctx, shown, may_see_private) if shown else [],
         past=[plan for plan in plans if plan is not shown],
         self_confirm=self_confirm,
@@ -188,6 +199,7 @@ def handover_offer(ctx: Context, row: RequestRow, *, may_see_private: bool) -> H
         may_schedule=handover_plans.can_schedule(ctx, request),
         may_record_outcome=handover_plans.can_record_outcome(ctx, request),
         can_claim=handover_plans.can_claim(ctx, request),
+        calendar=handover_calendar.offered(ctx, row, view),
     )
 
 

@@ -1,21 +1,32 @@
-"""The handover on the request page: its panel, and the forms that plan a window, confirm
-it for a side and record its outcome (the rules are registry.services.handover's)."""
+"""The handover on the request page: its panel, the forms that plan a window, confirm it
+for a side and record its outcome (the rules are registry.services.handover's), and the
+window as a calendar file (registry.presentation.calendar)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from wtforms.validators import Optional
 
 from registry.adapters import db
 from registry.domain import handover as rules
-from registry.domain import permissions, workflow
+from registry.domain import limits, permissions, workflow
 from registry.domain.messages import N_
 from registry.domain.permissions import MANAGE_REQUESTS, MEMBER
-from registry.presentation import i18n
+from registry.presentation import calendar, i18n
 from registry.presentation.access import requires
 from registry.presentation.labels import LABELS
-from registry.services import Forbidden, handover_plans, request_reads
+from registry.services import Forbidden, NotFound, handover_calendar, handover_plans, request_reads
 from registry.services import handover as handovers
 from registry.web import request_page as detail_page
 from registry.web.forms import (
@@ -140,3 +151,26 @@ def _claim_page(row: request_reads.RequestRow, form: HandoverOutcomeForm):
         action=url_for("handover.outcome", request_id=row.request.id),
         fields={"outcome": rules.CLAIMED, "note": form.note.data or ""},
     )
+
+
+@bp.get("/<int:request_id>/handover.ics")
+@requires(MEMBER)
+def calendar_file(request_id: int):
+    """The request's handover window as a calendar event, for its parties and staff (403 for
+    other readers; 404, saying why, without a window)."""
+    if not limits.is_id(request_id):
+        abort(404)
+    try:
+        event = handover_calendar.calendar_event(context(), request_id)
+    except (NotFound, Forbidden) as refused:
+        refuse(refused)
+    public_url = current_app.config.get("PUBLIC_URL") or ""
+    # On the site, a link to the page read even without PUBLIC_URL: the reader came from it.
+    url = calendar.request_url(request_id) or url_for(
+        "requests.detail", request_id=request_id, _external=True
+    )
+    response = make_response(calendar.ics(event, url=url, public_url=public_url))
+    response.headers["Content-Type"] = calendar.CONTENT_TYPE
+    name = calendar.filename(request_id)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

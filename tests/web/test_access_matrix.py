@@ -154,6 +154,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("handover.schedule", "POST"):        (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
     ("handover.confirm", "POST"):         (LOGIN,  REFUSE, DENY,   REFUSE, REFUSE, DENY,   REFUSE),
     ("handover.outcome", "POST"):         (LOGIN,  DENY,   DENY,   REFUSE, DENY,   DENY,   REFUSE),
+    # the window as a calendar file: the parties and staff, not another brand's legal team
+    # (the scene's request has no window: 404, saying so, for who may read it)
+    ("handover.calendar_file", "GET"):    (LOGIN,  MISS,   DENY,   MISS,   MISS,   DENY,   MISS),
     # --- correspondence: letters to the brand, mail received --------------------------------------
     # a letter about fan's offer: staff and the fan who made it (no mail server in the scene:
     # refused); a legal team writes only about its brand's claims

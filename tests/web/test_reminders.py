@@ -44,6 +44,11 @@ def scene(app, make, *, window=WINDOW, kind_offer=True):
         return request, fan.email, legal.email, staff.email, other.email
 
 
+def text_of(message) -> str:
+    """The message's text (each reminder also carries the window as a calendar file)."""
+    return message.get_body(("plain",)).get_content()
+
+
 def run(runner, *args):
     return runner.invoke(args=["remind-handovers", *args])
 
@@ -57,7 +62,7 @@ def test_each_party_gets_one_mail_in_their_language_and_zone(app, make, runner, 
     assert set(mails) == {fan, legal, staff}  # not the other brand's legal account
     assert len(inbox.messages) == 3
 
-    to_fan = mails[fan].get_content()
+    to_fan = text_of(mails[fan])
     assert mails[fan]["Subject"] == "Reminder: the handover of @Gallimard on X starts soon"
     assert f"(request #{request.id})" in to_fan
     assert "Friday 13 March 2026, 15:00 to 16:00 (Europe/Paris)" in to_fan, to_fan
@@ -66,7 +71,7 @@ def test_each_party_gets_one_mail_in_their_language_and_zone(app, make, runner, 
     assert "What the brand does:" not in to_fan
     assert "Your side has not confirmed the window yet" in to_fan
 
-    to_legal = mails[legal].get_content()
+    to_legal = text_of(mails[legal])
     assert mails[legal]["Subject"] == (
         "Rappel\u00a0: la passation de @Gallimard sur X commence bientôt"
     )
@@ -74,13 +79,13 @@ def test_each_party_gets_one_mail_in_their_language_and_zone(app, make, runner, 
     assert "Ce que fait la marque\u00a0:" in to_legal
     assert "Ce que fait le détenteur" not in to_legal
 
-    to_staff = mails[staff].get_content()
+    to_staff = text_of(mails[staff])
     assert "What the holder does:" in to_staff and "What the brand does:" in to_staff
     assert "record its outcome" in to_staff
 
     # Never another member's private data: no address, name or phone of anyone else.
     for address, message in mails.items():
-        text = message.get_content()
+        text = text_of(message)
         for private in (fan, legal, staff, "Julien le fan", "+33 6 11 22 33 44"):
             assert private not in text, (address, private)
 
