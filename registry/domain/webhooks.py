@@ -127,9 +127,21 @@ def next_try(*, created_at: datetime, failures: int, now: datetime) -> datetime 
     return min(now + wait_after(failures), give_up)
 
 
-def disabled_by_failures(failing_since: datetime | None, *, now: datetime) -> bool:
-    """Whether a hook whose deliveries all failed since `failing_since` is to be disabled."""
-    return failing_since is not None and now - failing_since >= DISABLE_AFTER
+def disabled_by_failures(
+    failing_since: datetime | None,
+    *,
+    now: datetime,
+    gave_up_on_first_tried: datetime | None = None,
+) -> bool:
+    """Whether a hook whose deliveries all failed since `failing_since` is to be disabled:
+    a day of it; or a delivery that failed for good just now (first tried at
+    `gave_up_on_first_tried`) and nothing delivered since its first try — its whole day of
+    tries failed, even if the hook's first failure came a moment after it was made."""
+    if failing_since is None:
+        return False
+    if now - failing_since >= DISABLE_AFTER:
+        return True
+    return gave_up_on_first_tried is not None and failing_since <= gave_up_on_first_tried
 
 
 # --- addresses ---------------------------------------------------------------------------------

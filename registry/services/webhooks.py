@@ -342,11 +342,21 @@ def record(ctx: Context, results: Sequence[Tried]) -> None:
             hook.failing_since = hook.failing_since or tried.at
         session.add(delivery)
         session.add(hook)
+        session.flush()
         if hook.disabled_at is None and webhooks.disabled_by_failures(
-            aware(hook.failing_since) if hook.failing_since else None, now=now
+            aware(hook.failing_since) if hook.failing_since else None,
+            now=now,
+            gave_up_on_first_tried=_first_try(ctx, delivery) if delivery.status == FAILED else None,
         ):
             _disable(ctx, hook)
     session.flush()
+
+
+def _first_try(ctx: Context, delivery: WebhookDelivery) -> datetime | None:
+    first = ctx.session.exec(
+        select(func.min(WebhookAttempt.at)).where(WebhookAttempt.delivery_id == delivery.id)
+    ).one()
+    return aware(first) if first is not None else None
 
 
 def _disable(ctx: Context, hook: Webhook) -> None:
