@@ -46,7 +46,7 @@ def start_receiver(*, host: str = "127.0.0.1", keep_bodies: bool = True) -> Rece
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             with receiver.lock:
@@ -68,7 +68,10 @@ def start_receiver(*, host: str = "127.0.0.1", keep_bodies: bool = True) -> Rece
         def log_message(self, *_args) -> None:  # quiet
             pass
 
-    server = ThreadingHTTPServer((host, 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # many senders at once (http.server's default is 5)
+
+    server = Server((host, 0), Handler)
     server.daemon_threads = True
     receiver = Receiver(server=server)
     threading.Thread(target=server.serve_forever, daemon=True).start()

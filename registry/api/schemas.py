@@ -33,8 +33,8 @@ from registry.domain import clock, handover, limits, lookalikes, webhooks
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.letters import LetterLanguage, LetterTemplate
-from registry.domain.notifications import WEBHOOK_EVENTS
 from registry.domain.messages import N_, Refusal
+from registry.domain.notifications import WEBHOOK_EVENTS
 from registry.domain.platforms import PLATFORMS
 from registry.domain.recorded import loads
 from registry.domain.vocabulary import values

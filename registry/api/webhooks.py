@@ -61,7 +61,9 @@ def webhook_create():
 def webhooks_index():
     check_known_parameters(())
     hooks = webhooks.list_hooks(context())
-    return jsonify(WebhookList.model_validate({"items": [_out(h) for h in hooks]}).model_dump(mode="json"))
+    return jsonify(
+        WebhookList.model_validate({"items": [_out(h) for h in hooks]}).model_dump(mode="json")
+    )
 
 
 @bp.get("/webhooks/<webhook_id>")
@@ -83,9 +85,7 @@ def webhook_delete(webhook_id: str):
 def webhook_deliveries(webhook_id: str):
     check_known_parameters(("page", "per_page"))
     page, per_page = paging()
-    found = webhooks.deliveries(
-        context(), _webhook_id(webhook_id), page=page, per_page=per_page
-    )
+    found = webhooks.deliveries(context(), _webhook_id(webhook_id), page=page, per_page=per_page)
     items = [
         WebhookDeliveryOut.model_validate(
             {

@@ -185,9 +185,9 @@ def deliveries(ctx: Context, webhook_id: int, *, page: int, per_page: int) -> Pa
     session = ctx.session
     get_hook(ctx, webhook_id)
     total = session.exec(
-        select(func.count()).select_from(WebhookDelivery).where(
-            WebhookDelivery.webhook_id == webhook_id
-        )
+        select(func.count())
+        .select_from(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id)
     ).one()
     rows = list(
         session.exec(

@@ -78,7 +78,9 @@ def test_addresses_that_are_not_public_are_named_so(address):
     assert webhooks.not_public(ipaddress.ip_address(address)) is not None
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:1.1.1.1"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:1.1.1.1"]
+)
 def test_public_addresses_are_allowed(address):
     assert webhooks.not_public(ipaddress.ip_address(address)) is None
 
@@ -106,7 +108,11 @@ def test_urls_refused(url):
 
 def test_a_target_keeps_host_port_path_and_query():
     target = webhooks.target("https://Hooks.Example.org:8443/in?via=registry")
-    assert (target.host, target.port, target.path) == ("hooks.example.org", 8443, "/in?via=registry")
+    assert (target.host, target.port, target.path) == (
+        "hooks.example.org",
+        8443,
+        "/in?via=registry",
+    )
     assert target.host_header == "hooks.example.org:8443"
     assert webhooks.target("http://[2606:4700::1111]/").literal is not None
 
