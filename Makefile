@@ -57,7 +57,8 @@ test: $(STAMP) translations
 
 # Builds 10,000 and 100,000 handles, serves them with gunicorn, loads each page with wrk;
 # writes bench/results.md (DATABASE_URL=postgresql+... for PostgreSQL), then reads 5,000 messages
-# from a throwaway Dovecot through fetch-mail's use case (--no-mail skips it). About 12 minutes.
+# from a throwaway Dovecot through fetch-mail's use case (--no-mail skips it) and drains 1,000
+# webhook deliveries to a receiver on loopback (--no-webhooks skips it). About 12 minutes.
 bench: $(STAMP) translations
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 

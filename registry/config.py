@@ -104,6 +104,10 @@ def from_environment(instance_path: Path) -> dict:
         # The authserv-id of the receiving server's Authentication-Results (RFC 8601), so a
         # verdict a sender wrote into its own message is not believed; unset: the topmost.
         "MAIL_AUTHSERV_ID": os.environ.get("MAIL_AUTHSERV_ID", ""),
+        # Webhooks (DESIGN.md "Notifications") are never sent to a loopback, private,
+        # link-local or other non-public address, checked at registration and before each
+        # delivery, unless WEBHOOK_ALLOW_PRIVATE=1 (a registry inside a company's network).
+        "WEBHOOK_ALLOW_PRIVATE": _flag("WEBHOOK_ALLOW_PRIVATE"),
         # The embedded job queue's file (registry.jobs; REDIS_URL puts the queue in Redis):
         # in the instance folder, so the site and its worker (`huey_consumer
         # registry.worker.huey`, which builds the same app) share it wherever they start.

@@ -476,6 +476,25 @@ def fetch_mail_report() -> str:
     )
 
 
+def webhooks_report() -> str:
+    """The webhooks' own benchmark (scripts/bench_webhooks.py): 1,000 deliveries drained by
+    the delivery job to a receiver on loopback, as a section of the report."""
+    print("webhooks, 1,000 deliveries:", flush=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_webhooks.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    said = [line for line in done.stdout.splitlines() if line.strip()]
+    print("\n".join(f"  {line}" for line in said), flush=True)
+    if done.returncode not in (0, 1):
+        said.append(f"(failed: {done.stderr.strip().splitlines()[-1:]})")
+    return "\n".join(
+        ["## Webhooks: 1,000 deliveries (target: drained in under 60 s)", "", *said, ""]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -484,6 +503,9 @@ def main() -> None:
     parser.add_argument("--no-commands", action="store_true")
     parser.add_argument(
         "--no-mail", action="store_true", help="skip fetch-mail (5,000 messages from Dovecot)"
+    )
+    parser.add_argument(
+        "--no-webhooks", action="store_true", help="skip the webhooks (1,000 deliveries)"
     )
     parser.add_argument(
         "--app-root", type=Path, help="serve the app of this checkout (e.g. an older commit)"
@@ -514,6 +536,8 @@ def main() -> None:
     text = report(sizes, database)
     if not args.no_mail:
         text += "\n" + fetch_mail_report()
+    if not args.no_webhooks:
+        text += "\n" + webhooks_report()
     out = args.out or ROOT / "bench" / (
         "results.md" if database == "SQLite" else "results-postgresql.md"
     )

@@ -8,12 +8,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.web.test_rate_limit_redis import redis_url  # noqa: F401 (a fixture)
 
+ROOT = Path(__file__).resolve().parent.parent
 ROWS = 100_000
 ENQUEUE_AND_FOLLOW = """
 import json, sys, time
@@ -148,3 +150,93 @@ def import_through_a_worker(tmp_path, queue: dict, rows: int) -> None:
     assert any(s["state"] == "running" and 0 < s["checked"] < rows for s in seen), seen[-5:]
     assert any(s["state"] == "running" and 0 < s["written"] < rows for s in seen), seen[-5:]
     assert all(s["total"] == rows for s in seen)
+
+
+COMMIT_A_CHANGE_WITH_A_HOOK = """
+import json
+from registry import create_app
+from registry.adapters import db
+from registry.services import webhooks
+from tests.factories import Factories, context
+app = create_app()
+make = Factories(app)
+admin = make.user("admin")
+with app.app_context():
+    session = db.session()
+    hook, secret = webhooks.register(
+        context(session.get(type(admin), admin.id)), url=__import__("sys").argv[1],
+        events=["request.created"],
+    )
+request = make.request()  # committed: its dispatch is queued, not run here
+print(json.dumps({"secret": secret, "request": request.id}))
+"""
+
+
+@pytest.mark.redis
+def test_with_redis_a_committed_change_reaches_a_webhook_through_a_real_worker(
+    tmp_path,
+    redis_url,  # noqa: F811
+):
+    from cryptography.hazmat.primitives import hashes, hmac
+
+    from tests.webhookreceiver import start_receiver
+
+    receiver = start_receiver()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JOBS_DB")},
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'r.db'}",
+        "SECRET_KEY": "worker-test",
+        "REDIS_URL": redis_url,
+        "WEBHOOK_ALLOW_PRIVATE": "1",  # the receiver is on loopback
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    bin_dir = Path(sys.executable).parent
+    fresh_database(env["DATABASE_URL"])
+    subprocess.run([str(bin_dir / "registry"), "init-db"], env=env, check=True, cwd=tmp_path)
+    # The change first, with no worker running: its delivery waits in Redis, not sent by the
+    # process that made the change.
+    done = subprocess.run(
+        [sys.executable, "-c", COMMIT_A_CHANGE_WITH_A_HOOK, receiver.url],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    made = json.loads(done.stdout.splitlines()[-1])
+    assert receiver.received == []
+    worker = subprocess.Popen(
+        [str(bin_dir / "huey_consumer"), "registry.worker.huey", "--workers=2", "--max-delay=1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not receiver.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # long enough for a second, duplicate delivery to show
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+        receiver.stop()
+    [got] = receiver.received
+    body = json.loads(got.body)
+    assert body["event"] == "request.created" and body["data"]["request"]["id"] == made["request"]
+    fields = dict(part.split("=", 1) for part in got.headers["X-Registry-Signature"].split(","))
+    mac = hmac.HMAC(made["secret"].encode(), hashes.SHA256())
+    mac.update(fields["t"].encode() + b"." + got.body)
+    mac.verify(bytes.fromhex(fields["v1"]))  # raises unless signed with the secret
+
+
+def fresh_database(url: str) -> None:
+    if url.startswith("postgresql"):
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()

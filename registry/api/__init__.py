@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
         openapi,
         platforms,
         requests,
+        webhooks,
     )
     from registry.presentation.extensions import csrf
 

@@ -40,6 +40,10 @@ READ_MODELS = (
     s.HandoverAlternative,
     s.LetterSent,
     s.LetterPreview,
+    s.WebhookCreated,
+    s.WebhookList,
+    s.WebhookOut,
+    s.WebhookDeliveryOut,
 )
 WRITE_MODELS = (
     s.HandleCreate,
@@ -52,6 +56,7 @@ WRITE_MODELS = (
     s.HandoverOutcome,
     s.BrandCreate,
     s.LetterCreate,
+    s.WebhookCreate,
 )
 
 YEARS = f"{limits.MIN_DAY.year}-{limits.MAX_DAY.year}"  # the registry's dates (limits)
@@ -146,6 +151,7 @@ def _schemas() -> dict:
     }
     components["HandlePage"] = _page_of(["HandlePublic", "HandlePrivate"])
     components["RequestPage"] = _page_of(["RequestOut"])
+    components["WebhookDeliveryPage"] = _page_of(["WebhookDeliveryOut"])
     return components
 
 
@@ -591,6 +597,7 @@ def _paths() -> dict:
             ),
         },
         **_handover_paths(),
+        **_webhook_paths(),
         "/api/v1/platforms": {
             "get": _operation(
                 "platforms_index",
@@ -761,6 +768,73 @@ def _handover_paths() -> dict:
                 "brand's decision and the handover plans. Private data only for accounts that "
                 "may see it. The same pack as a PDF: `/requests/{request_id}/evidence.pdf`.",
                 parameters=[REQUEST_ID],
+            ),
+        },
+    }
+
+
+WEBHOOK_ID = _path(
+    "webhook_id", "The webhook's id.", {"type": "integer", "minimum": 1, "maximum": limits.MAX_ID}
+)
+
+
+def _webhook_paths() -> dict:
+    hook, missing = _ref("WebhookOut"), {"400": _error("BadRequest"), "404": _error("NotFound")}
+    return {
+        "/api/v1/webhooks": {
+            "get": _operation(
+                "webhooks_index",
+                "Your webhooks",
+                {"200": _json(_ref("WebhookList"), "Oldest first."), "400": _error("BadRequest")},
+                description="An admin's list has every member's.",
+            ),
+            "post": _operation(
+                "webhook_create",
+                "Register a webhook",
+                {
+                    "201": _created(
+                        _ref("WebhookCreated"),
+                        "The webhook, with its signing secret (shown this once).",
+                        links=_links(
+                            ("webhook_detail", "webhook_deliveries", "webhook_delete"),
+                            webhook_id="$response.body#/id",
+                        ),
+                    ),
+                    "400": _error("BadRequest"),
+                    "403": _error("Forbidden"),
+                    "422": _error("Unprocessable"),
+                },
+                description="By an admin (every brand's events, or one brand's with `brand`) or "
+                "a brand's legal team (its brand's). Each event is POSTed as JSON `{id, event, "
+                "occurred_at, data}`, signed `X-Registry-Signature: t=TIMESTAMP,v1=HEX` "
+                "(HMAC-SHA256 with the secret over `TIMESTAMP.BODY`), retried with backoff for "
+                "a day; a hook failing for a day is disabled. 422 for an address that is not "
+                "public (loopback, private, link-local, metadata…) or whose name resolves to "
+                "one, or an unknown event.",
+                requestBody=_body("WebhookCreate"),
+            ),
+        },
+        "/api/v1/webhooks/{webhook_id}": {
+            "get": _operation(
+                "webhook_detail",
+                "A webhook",
+                {"200": _json(hook, "The webhook."), **missing},
+                description="Its owner's, or any for an admin; 404 for another's.",
+                parameters=[WEBHOOK_ID],
+            ),
+            "delete": _operation(
+                "webhook_delete",
+                "Delete a webhook, its deliveries and their tries",
+                {"204": {"description": "Deleted."}, **missing},
+                parameters=[WEBHOOK_ID],
+            ),
+        },
+        "/api/v1/webhooks/{webhook_id}/deliveries": {
+            "get": _operation(
+                "webhook_deliveries",
+                "A webhook's deliveries, newest first, each with its tries",
+                {"200": _json(_ref("WebhookDeliveryPage"), "A page of deliveries."), **missing},
+                parameters=[WEBHOOK_ID, *_page_parameters()],
             ),
         },
     }

@@ -29,11 +29,12 @@ from registry.adapters.models import (
     REQUEST_KINDS,
     TERMS,
 )
-from registry.domain import clock, handover, limits, lookalikes
+from registry.domain import clock, handover, limits, lookalikes, webhooks
 from registry.domain.clock import CHANNELS, DIRECTIONS, FLAGS, OUTCOMES
 from registry.domain.escalation import LADDER
 from registry.domain.letters import LetterLanguage, LetterTemplate
 from registry.domain.messages import N_, Refusal
+from registry.domain.notifications import WEBHOOK_EVENTS
 from registry.domain.platforms import PLATFORMS
 from registry.domain.recorded import loads
 from registry.domain.vocabulary import values
@@ -798,3 +799,66 @@ class EvidencePack(SQLModel):
     plans: list[EvidencePlan] = Field(description="Handover plans, oldest first.")
     private: bool = Field(description="Whether private data is included for this caller.")
     generated_at: datetime
+
+
+# --- webhooks ----------------------------------------------------------------------------
+
+
+class WebhookCreate(WriteModel):
+    url: StrictStr = Field(
+        min_length=1,
+        max_length=webhooks.URL_MAX,
+        description="http:// or https://; every address its host resolves to must be public "
+        "(unless the registry runs with WEBHOOK_ALLOW_PRIVATE=1).",
+    )
+    events: list[StrictStr] = Field(
+        min_length=1,
+        max_length=4 * len(WEBHOOK_EVENTS),  # each at most a few times over
+        schema_extra={"json_schema_extra": {"items": {"type": "string", **one_of(WEBHOOK_EVENTS)}}},
+    )
+    brand: StrictStr | None = Field(
+        default=None,
+        max_length=limits.BRAND_SLUG_MAX,
+        description="Admins: one brand's events only (a slug); none: every brand's. A legal "
+        "team's hook is for its own brand's events, whatever it says here.",
+    )
+
+
+class WebhookOut(SQLModel):
+    id: int
+    url: str
+    events: list[str]
+    brand: str | None = Field(description="The brand whose events it gets; null: every brand.")
+    created_at: datetime
+    failing_since: datetime | None = Field(description="Since when every delivery failed.")
+    disabled_at: datetime | None = Field(description="Set once it failed for a day.")
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="The signing secret, shown this once.")
+
+
+class WebhookList(SQLModel):
+    items: list[WebhookOut] = Field(description="Oldest first; an admin sees everyone's.")
+
+
+class WebhookTry(SQLModel):
+    at: datetime
+    status_code: int | None = Field(description="The receiver's answer; null: none came.")
+    error: str
+    duration_ms: int
+
+
+class WebhookDeliveryOut(SQLModel):
+    id: int
+    event: str = Field(schema_extra={"json_schema_extra": one_of(WEBHOOK_EVENTS)})
+    event_id: int = Field(description="The `id` of the body sent.")
+    occurred_at: datetime
+    status: str = Field(schema_extra={"json_schema_extra": one_of(webhooks.STATUSES)})
+    attempts: int = Field(ge=0)
+    last_status_code: int | None
+    last_error: str
+    next_attempt_at: datetime | None = Field(description="While pending: the next try.")
+    delivered_at: datetime | None
+    created_at: datetime
+    tries: list[WebhookTry] = Field(description="Oldest first.")

@@ -30,6 +30,7 @@ EXPORT = "export"
 IMPORT = "import"
 AUDIT = "audit"
 API_TOKENS = "api_tokens"
+WEBHOOKS = "webhooks"  # register webhooks: a legal team for its brand, admins for any
 MANAGE_USERS = "manage_users"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -47,7 +48,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             API_TOKENS,
         }
     ),
-    LEGAL: frozenset({MEMBER, PROPOSE, DECIDE, VIEW_PRIVATE, READ_ALL, EXPORT, AUDIT, API_TOKENS}),
+    LEGAL: frozenset(
+        {MEMBER, PROPOSE, DECIDE, VIEW_PRIVATE, READ_ALL, EXPORT, AUDIT, API_TOKENS, WEBHOOKS}
+    ),
 }
 ROLE_PERMISSIONS[ADMIN] = frozenset().union(*ROLE_PERMISSIONS.values(), {MANAGE_USERS})
 

@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+from flask import has_app_context
 from huey import RedisHuey, SqliteHuey
+from sqlmodel import Session
 
+from registry.services.context import Context
 from registry.services.csv_import import ImportReport
+
+T = TypeVar("T")
 
 
 def _make_huey():
@@ -139,6 +146,24 @@ def _worker_app():
 def serve(app) -> None:
     """Run this process's jobs in `app` (the worker's entry point calls it once)."""
     _APP[:] = [app]
+
+
+def in_app(work: Callable[[], T]) -> T:
+    """Run `work` in the app: the request's (a job run at once), else the worker's."""
+    if has_app_context():
+        return work()
+    with _worker_app().app_context():
+        return work()
+
+
+def job_context() -> Context:
+    """A context for a job: the operator acting, now, in a session of its own (a job run at
+    once inside a request must not touch the request's session)."""
+    from registry.adapters import db
+    from registry.presentation.context import context_for, home_today
+
+    ctx = context_for(None, today=home_today())
+    return replace(ctx, session=Session(db.engine(), expire_on_commit=False))
 
 
 def _run_import(job_id: str, actor_id, today: date, dry_run: bool) -> None:

@@ -48,8 +48,9 @@ from registry.adapters.models import (
     MailMessage,
     TransferRequest,
     User,
+    Webhook,
 )
-from registry.services import platforms, tokens
+from registry.services import platforms, tokens, webhooks
 from tests.conftest import PASSWORD, make_test_app, reset_tables
 from tests.factories import Factories, context
 
@@ -196,6 +197,12 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # a letter about fan's offer: staff write for any request, a legal team only for its claims
     ("api.letter_create", "POST"):        (NOAUTH, NOAUTH, NOAUTH, REFUSE, DENY,   DENY,   REFUSE),
     ("api.request_evidence", "GET"):      (NOAUTH, NOAUTH, NOAUTH, OK,     OK,     OK,     OK),
+    # webhooks: admins and legal teams; the scene's hook is Gallimard legal's (another's: 404)
+    ("api.webhooks_index", "GET"):        (NOAUTH, NOAUTH, NOAUTH, DENY,   OK,     OK,     OK),
+    ("api.webhook_create", "POST"):       (NOAUTH, NOAUTH, NOAUTH, DENY,   REFUSE, REFUSE, REFUSE),
+    ("api.webhook_detail", "GET"):        (NOAUTH, NOAUTH, NOAUTH, DENY,   OK,     MISS,   OK),
+    ("api.webhook_delete", "DELETE"):     (NOAUTH, NOAUTH, NOAUTH, DENY,   OK,     MISS,   OK),
+    ("api.webhook_deliveries", "GET"):    (NOAUTH, NOAUTH, NOAUTH, DENY,   OK,     MISS,   OK),
 }
 # fmt: on
 
@@ -310,6 +317,12 @@ def build_scene(app) -> Scene:
         attempt_id = session.exec(
             select(ContactAttempt.id).where(ContactAttempt.request_id == request.id)
         ).first()
+        # Made last, for an event no case emits: no case's change is delivered anywhere.
+        hook, _secret = webhooks.register(
+            context(session.get(User, users["legal"].id)),
+            url="https://93.184.216.34/hooks",
+            events=["suspect.found"],
+        )
     return Scene(
         emails=emails,
         bearer=bearer,
@@ -325,6 +338,7 @@ def build_scene(app) -> Scene:
             "job_id": "no-such-job",  # an import job nobody started: 404 for who may look
             "attempt_id": attempt_id,  # the request's first attempt
             "mail_id": mail_id,  # a message from Gallimard that matched no request
+            "webhook_id": hook.id,  # Gallimard legal's
             "template": "offer",
             "language": "en",
         },
@@ -364,6 +378,7 @@ def fingerprint(app) -> tuple:
             tuple(session.exec(select(ApiToken.id, ApiToken.revoked_at))),
             tuple(session.exec(select(Handle.id, Handle.version))),
             tuple(session.exec(select(Brand.id, Brand.version))),
+            tuple(session.exec(select(Webhook.id))),
         )
 
 
