@@ -25,6 +25,7 @@ class Mail:
     subject: str
     text: str
     html: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def outbox(app=None) -> deque[Mail]:
@@ -48,6 +49,8 @@ def send(mail: Mail) -> None:
     message = EmailMessage()  # From: MAIL_FROM, set by deliver
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

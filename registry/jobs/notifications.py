@@ -11,37 +11,15 @@ A worker that stopped between a commit and its dispatch loses nothing either: ea
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from typing import TypeVar
-
-from flask import has_app_context
 from huey import crontab
 from sqlalchemy import event
 from sqlmodel import Session
 
-from registry.jobs import _worker_app, huey
+from registry.jobs import huey
+from registry.jobs.running import in_app, job_context
 from registry.services import dispatch, outbox
 
-T = TypeVar("T")
-
-
-def in_app(work: Callable[[], T]) -> T:
-    """Run `work` in the app: the request's (a job run at once), else the worker's."""
-    if has_app_context():
-        return work()
-    with _worker_app().app_context():
-        return work()
-
-
-def job_context():
-    """A context for a job: the operator acting, now, in a session of its own (a job run at
-    once inside a request must not touch the request's session)."""
-    from registry.adapters import db
-    from registry.presentation.context import context_for, home_today
-
-    ctx = context_for(None, today=home_today())
-    return replace(ctx, session=Session(db.engine(), expire_on_commit=False))
+__all__ = ["dispatch_events", "drain", "in_app", "job_context"]
 
 
 @event.listens_for(Session, "after_commit")
