@@ -105,14 +105,15 @@ def reply_logged(scene: Scene, request_id: int | None = None, *, who: str = "sta
     )
 
 
-def agreed(scene: Scene) -> None:
+def agreed(scene: Scene, *, accept: bool = True) -> None:
     scene.run(
         transitions.decide,
         scene.request_id,
         who="legal",
-        accept=True,
+        accept=accept,
         channel="email",
-        summary="Yes.",
+        summary="Yes." if accept else "No.",
+        confirmed=True,
     )
 
 
@@ -164,9 +165,10 @@ def test_the_brands_reply_logged_by_staff_reaches_the_fan_who_offered(scene):
     assert all(not heard[name] for name in heard if name != "fan")  # staff acted: not told
 
 
-def test_the_brands_decision_reaches_the_fan_and_not_the_legal_team_that_decided(scene):
+@pytest.mark.parametrize("accept", [True, False], ids=["agreed", "declined"])
+def test_the_brands_decision_reaches_the_fan_and_not_the_legal_team_that_decided(scene, accept):
     scene.clear()
-    agreed(scene)
+    agreed(scene, accept=accept)
     heard = scene.told()
     # The decision is logged as the brand's reply too: one notification per event.
     assert sorted(heard["fan"]) == ["brand_decided", "brand_replied"]
