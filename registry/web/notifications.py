@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from registry.domain.notifications import Channel
 from registry.domain.permissions import MEMBER, PUBLIC
 from registry.presentation import notifications as words
 from registry.presentation.access import requires
@@ -32,6 +33,16 @@ class Row:
     item: notices.Item
     text: str
     topic: str
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One topic of the settings' table: its name, then each channel's box (its field's
+    name, its channel, whether it is on), in the order of the table's columns."""
+
+    topic: str
+    label: str
+    boxes: list[tuple[str, str, bool]]
 
 
 @bp.get("")
@@ -86,11 +97,20 @@ def settings():
         if run_use_case(None, notices.save_preferences, enabled) is not None:
             flash(_("Your notification settings are saved."), "success")
             return redirect(url_for("notifications.settings"))
-    choices = notices.preferences(context())
     return render_template(
         "notifications/settings.html",
         form=form,
-        choices=[(choice, words.topic_label(choice.topic)) for choice in choices],
+        rows=[
+            SettingRow(
+                choice.topic,
+                words.topic_label(choice.topic),
+                [
+                    (f"{Channel.SITE}-{choice.topic}", Channel.SITE, choice.site),
+                    (f"{Channel.EMAIL}-{choice.topic}", Channel.EMAIL, choice.email),
+                ],
+            )
+            for choice in notices.preferences(context())
+        ],
         channels=[(str(channel), words.channel_label(channel)) for channel in notices.CHANNELS],
     )
 
