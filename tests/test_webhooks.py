@@ -362,3 +362,21 @@ def test_deleting_a_hook_removes_its_deliveries_and_their_tries(app, receiver):
         assert session.exec(select(WebhookDelivery)).all() == []
         assert session.exec(select(WebhookAttempt)).all() == []
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "webhook.delete")).one()
+
+
+def test_an_erased_members_hooks_stop_with_the_account(app, receiver):
+    from registry.services import privacy
+    from tests.conftest import PASSWORD
+
+    make = Factories(app)
+    brand = make.brand("Gallimard")
+    legal = make.user("legal", brand_slug=brand.slug)
+    hook_id, _secret = register(app, legal, receiver.url)
+    with app.app_context():
+        session = db.session()
+        member = session.get(User, legal.id)
+        privacy.delete_member(context(member), member, password=PASSWORD)
+        session.commit()
+        assert session.get(Webhook, hook_id).disabled_at is not None
+    make.request(brand=brand)
+    assert receiver.received == []

@@ -29,11 +29,12 @@ from registry.adapters.models import (
     Handle,
     TransferRequest,
     User,
+    Webhook,
     utcnow,
 )
 from registry.domain import recorded
 from registry.domain.messages import N_, Message
-from registry.services import Invalid, audit
+from registry.services import Invalid, audit, notifications
 from registry.services.context import Context
 from registry.services.unit import use_case
 
@@ -143,6 +144,8 @@ def member_data(session: Session, user: User, *, translate: Translate = _english
         "handles_held": _rows(held, ("id", "handle", "holder_name", "holder_contact", "status")),
         "custody_records": [_custody(record, user, translate) for record in custody],
         "api_tokens": _rows(tokens, ("name", "prefix", "created_at", "last_used_at", "revoked_at")),
+        # Without a choice stored, a topic's channel is on.
+        "notification_preferences": notifications.member_preferences(session, user.id),
         "actions": [
             {
                 **_rows([entry], ("at", "action", "entity_type", "entity_id"))[0],
@@ -221,6 +224,15 @@ def delete_member(ctx: Context, user: User, *, password: str) -> User:
         update(ApiToken)
         .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=ctx.now)
+    )
+    # What they were told of, and their choices: theirs alone, and of no use to anyone after.
+    notifications.erase_member(session, user.id)
+    # Their webhooks stop with the account, deliveries under way too (no new ones are made:
+    # registry.services.dispatch skips a hook whose owner left).
+    session.exec(
+        update(Webhook)
+        .where(col(Webhook.owner_id) == user.id, col(Webhook.disabled_at).is_(None))
+        .values(disabled_at=ctx.now)
     )
     user.email = f"former-member-{user.id}@deleted.invalid"
     user.display_name = ""

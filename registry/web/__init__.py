@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
         handles,
         handover,
         main,
+        notifications,
         privacy,
         reports,
         requests,
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
         correspondence.bp,
         audit.bp,
         privacy.bp,
+        notifications.bp,
         admin.bp,
         errors.bp,
     ):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request
+from flask import g, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from registry.adapters import db
 from registry.domain.permissions import (
@@ -23,8 +24,9 @@ from registry.domain.permissions import (
     PUBLIC,
     READ_ALL,
 )
+from registry.presentation import notifications as notification_words
 from registry.presentation.access import can
-from registry.services import mail_intake
+from registry.services import mail_intake, notifications
 
 
 def unmatched_mail() -> int:
@@ -93,3 +95,25 @@ def main_menu() -> list[Shown]:
         for entry in MENU
         if can(entry.permission) and not (entry.unless and can(entry.unless))
     ]
+
+
+@dataclass(frozen=True)
+class Bell:
+    """The header's link to the member's notifications: the unread count as shown ("99+"
+    beyond 99; "" when none) and as read aloud."""
+
+    count: str
+    label: str
+    current: bool
+
+
+def notification_bell() -> Bell | None:
+    """The bell of a signed-in member (one bounded query); None for a visitor."""
+    if g.get("database_unavailable") or not current_user.is_authenticated:
+        return None
+    unread = notifications.unread_count(db.session(), current_user)
+    return Bell(
+        count=notification_words.unread_shown(unread) if unread else "",
+        label=notification_words.unread_spoken(unread),
+        current=(request.blueprint == "notifications"),
+    )

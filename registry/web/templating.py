@@ -113,4 +113,5 @@ def init_app(app: Flask) -> None:
         languages=LANGUAGES,
         current_locale=i18n.current_locale,
         main_menu=navigation.main_menu,
+        notification_bell=navigation.notification_bell,
     )

@@ -46,11 +46,12 @@ from registry.adapters.models import (
     ContactAttempt,
     Handle,
     MailMessage,
+    Notification,
     TransferRequest,
     User,
     Webhook,
 )
-from registry.services import platforms, tokens, webhooks
+from registry.services import notifications, platforms, tokens, webhooks
 from tests.conftest import PASSWORD, make_test_app, reset_tables
 from tests.factories import Factories, context
 
@@ -110,6 +111,18 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("feeds.overdue", "GET"):             (MISS,   MISS,   MISS,   MISS,   MISS,   MISS,   MISS),
     ("feeds.make_token", "POST"):         (LOGIN,  DENY,   DENY,   OK,     OK,     OK,     OK),
     ("feeds.revoke_token", "POST"):       (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
+    # one's own notifications and their settings: every member (an empty settings form turns
+    # every channel off, and saves)
+    ("notifications.index", "GET"):       (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
+    ("notifications.mark_all_read", "POST"): (LOGIN, OK,   OK,     OK,     OK,     OK,     OK),
+    ("notifications.settings", "GET"):    (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
+    ("notifications.settings", "POST"):   (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK),
+    # legal's notification of fan's offer: legal opens it; to anyone else it does not exist
+    ("notifications.open_one", "GET"):    (LOGIN,  MISS,   MISS,   MISS,   OK,     MISS,   MISS),
+    # an e-mail's unsubscribe link (legal's): its signed token is the credential, whoever
+    # holds it (a mail client posts it without a session, RFC 8058)
+    ("notifications.unsubscribe", "GET"): (OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    ("notifications.unsubscribe", "POST"): (OK,    OK,     OK,     OK,     OK,     OK,     OK),
     ("admin.users", "GET"):               (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
     ("admin.update_user", "POST"):        (LOGIN,  DENY,   DENY,   DENY,   DENY,   DENY,   OK),
     # the wording of the letters: an empty POST previews an empty wording, refused
@@ -317,6 +330,13 @@ def build_scene(app) -> Scene:
         attempt_id = session.exec(
             select(ContactAttempt.id).where(ContactAttempt.request_id == request.id)
         ).first()
+        # The new offer told Gallimard's legal team (registry.services.dispatch).
+        notification_id = session.exec(
+            select(Notification.id).where(Notification.user_id == users["legal"].id)
+        ).first()
+        unsubscribe_token = notifications.unsubscribe_token(
+            app.config, users["legal"].id, "new_offer"
+        )
         # Made last, for an event no case emits: no case's change is delivered anywhere.
         hook, _secret = webhooks.register(
             context(session.get(User, users["legal"].id)),
@@ -337,6 +357,8 @@ def build_scene(app) -> Scene:
             "token": signup_token,  # a sign-up's confirmation link (newcomer@example.org)
             "job_id": "no-such-job",  # an import job nobody started: 404 for who may look
             "attempt_id": attempt_id,  # the request's first attempt
+            "notification_id": notification_id,  # legal's, of fan's offer
+            "unsubscribe_token": unsubscribe_token,  # legal's, from the new offers' e-mails
             "mail_id": mail_id,  # a message from Gallimard that matched no request
             "webhook_id": hook.id,  # Gallimard legal's
             "template": "offer",

@@ -55,6 +55,7 @@ def run(runner, *args):
 
 def test_each_party_gets_one_mail_in_their_language_and_zone(app, make, runner, inbox):
     request, fan, legal, staff, _other = scene(app, make)
+    inbox.messages.clear()  # the scene's notifications (a window to confirm): not reminders
     result = run(runner, "--as-of", "2026-03-12")  # Thursday: Friday is the next business day
     assert result.exit_code == 0, result.output
     assert "reminded 3 member(s)" in result.output
@@ -105,6 +106,7 @@ def test_a_second_run_sends_nothing(app, make, runner, inbox):
 
 def test_a_dry_run_sends_and_records_nothing(app, make, runner, inbox):
     scene(app, make)
+    inbox.messages.clear()  # the scene's notifications (a window to confirm): not reminders
     result = run(runner, "--as-of", "2026-03-12", "--dry-run")
     assert result.exit_code == 0
     assert "would remind 3 member(s)" in result.output
@@ -115,6 +117,7 @@ def test_a_dry_run_sends_and_records_nothing(app, make, runner, inbox):
 
 def test_too_early_nothing_is_sent(app, make, runner, inbox):
     scene(app, make)
+    inbox.messages.clear()  # the scene's notifications (a window to confirm): not reminders
     result = run(runner, "--as-of", "2026-03-11")  # Wednesday: Friday is two business days on
     assert result.exit_code == 0
     assert inbox.messages == []
