@@ -119,6 +119,7 @@ class EventFacts:
     request_kind: str = ""  # "offer" or "claim", for an event about a request
     direction: str = ""  # of a logged attempt
     outcome: str = ""  # of a logged attempt
+    decision: str = ""  # of a logged attempt that records the brand's decision
     to_state: str = ""  # of a transition
     flag: str = ""  # of a raised flag
 
@@ -129,8 +130,12 @@ def audiences(facts: EventFacts) -> tuple[tuple[Topic, Audience], ...]:
     kind = facts.kind
     if kind == EventKind.REQUEST_CREATED and facts.request_kind == "offer":
         return ((Topic.NEW_OFFER, Audience.BRAND_LEGAL),)
+    # The brand's decision is logged as its reply too: its proposer hears of the decision
+    # (the move it makes), once.
     if kind == EventKind.ATTEMPT_LOGGED and (
-        facts.direction == clock.INBOUND and clock.is_real_reply(facts.direction, facts.outcome)
+        facts.direction == clock.INBOUND
+        and clock.is_real_reply(facts.direction, facts.outcome)
+        and not facts.decision
     ):
         return ((Topic.BRAND_REPLIED, Audience.PROPOSER),)
     if kind == EventKind.REQUEST_TRANSITIONED and facts.to_state in DECISIONS:

@@ -168,6 +168,7 @@ def record_attempt(
                 "channel": channel,
                 "outcome": outcome,
                 "happened_at": happened_at,
+                "decision": decision or None,
             }
         },
     )

@@ -49,6 +49,7 @@ def facts_of(event: Event, data: dict) -> EventFacts:
         request_kind=(data.get("request") or {}).get("kind", ""),
         direction=attempt.get("direction", ""),
         outcome=attempt.get("outcome", ""),
+        decision=attempt.get("decision") or "",
         to_state=(data.get("transition") or {}).get("to", ""),
         flag=(data.get("flag") or {}).get("flag", ""),
     )

@@ -45,6 +45,11 @@ def test_the_webhooks_events_are_the_designs():
             EventFacts("attempt.logged", direction="inbound", outcome="refused"),
             {(Topic.BRAND_REPLIED, Audience.PROPOSER)},
         ),
+        # The decision logged as a reply: the decision's move tells it, not the reply.
+        (
+            EventFacts("attempt.logged", direction="inbound", outcome="replied", decision="accept"),
+            set(),
+        ),
         # A machine answering is not the brand replying; an attempt of ours is no reply.
         (EventFacts("attempt.logged", direction="inbound", outcome="auto_reply"), set()),
         (EventFacts("attempt.logged", direction="inbound", outcome="bounced"), set()),
