@@ -19,9 +19,21 @@ from registry.jobs import huey, in_app, job_context
 from registry.services import dispatch, outbox
 
 
+_DUE = "registry.dispatch_due"  # committed events, dispatched once the connection is let go
+
+
 @event.listens_for(Session, "after_commit")
-def _dispatch_after_commit(session: Session) -> None:
+def _note_committed_events(session: Session) -> None:
     if session.info.pop(outbox.EMITTED, None):
+        session.info[_DUE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _dispatch_after_commit(session: Session, transaction) -> None:
+    # Once the committed transaction gave its connection back: a dispatch run at once (in
+    # the request, JOBS_IMMEDIATE) then takes a connection of its own without holding two,
+    # so sixteen requests at once never wait on a pool they all hold.
+    if transaction.parent is None and session.info.pop(_DUE, None):
         dispatch_events()
 
 
