@@ -64,7 +64,7 @@ def is_known_zone(name: str | None) -> bool:
         return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long a name for a file
         return False
     import pytz  # Flask-Babel's own dependency, for its date formatting
 

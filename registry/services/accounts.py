@@ -386,7 +386,7 @@ def check_time_zone(name: str) -> str:
     name = (name or "").strip()
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long a name for a file
         raise Invalid(
             'Unknown time zone "%(zone)s"; use a name such as Europe/Paris.',
             field="timezone",

@@ -160,7 +160,7 @@ def _validate(session: Session, values: dict, brand: Brand | None) -> dict:
     values["timezone"] = (values.get("timezone") or "Europe/Paris").strip()
     try:
         ZoneInfo(values["timezone"])
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long a name for a file
         raise Invalid(
             'Unknown time zone "%(zone)s"; use a name such as Europe/Paris.',
             field="timezone",
