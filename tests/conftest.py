@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlmodel import SQLModel
 
 from registry import ROOT, create_app
 from registry.adapters import db
 from registry.services import accounts, platforms
-from tests import factories
+from tests import emptydb, factories
 from tests.factories import context
 
 PASSWORD = "correct horse battery"
@@ -51,10 +50,9 @@ def database_url(tmp_path) -> str:
 
 
 def reset_tables(app) -> None:
-    """Every table dropped and created again: an empty database (PostgreSQL is shared)."""
-    engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    """An empty database, as if every table were dropped and created again (PostgreSQL is
+    shared): tests/emptydb.py does it without the DDL when it can."""
+    emptydb.reset_tables(app.extensions["registry.engine"])
 
 
 def make_test_app(directory, **config):
