@@ -4,6 +4,7 @@ Set DATABASE_URL to a PostgreSQL URL to run the same tests on PostgreSQL (CI doe
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from datetime import UTC, date, datetime
@@ -43,6 +44,14 @@ def compile_catalogues() -> list[Path]:
 
 def pytest_sessionstart(session):
     compile_catalogues()
+
+
+def pytest_collection_finish(session):
+    """What collecting left (every module, library and parametrised case, a large heap) is
+    moved out of the garbage collector's sight: each full collection then looks at what the
+    tests made, not at all of it again (the browser journeys collect twice each, at the end)."""
+    gc.collect()
+    gc.freeze()
 
 
 def database_url(tmp_path) -> str:
