@@ -4,6 +4,7 @@ Set DATABASE_URL to a PostgreSQL URL to run the same tests on PostgreSQL (CI doe
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from datetime import UTC, date, datetime
@@ -12,12 +13,12 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from sqlmodel import SQLModel
+from jinja2 import BytecodeCache
 
 from registry import ROOT, create_app
 from registry.adapters import db
 from registry.services import accounts, platforms
-from tests import factories
+from tests import emptydb, factories
 from tests.factories import context
 
 PASSWORD = "correct horse battery"
@@ -45,16 +46,23 @@ def pytest_sessionstart(session):
     compile_catalogues()
 
 
+def pytest_collection_finish(session):
+    """What collecting left (every module, library and parametrised case, a large heap) is
+    moved out of the garbage collector's sight: each full collection then looks at what the
+    tests made, not at all of it again (the browser journeys collect twice each, at the end)."""
+    gc.collect()
+    gc.freeze()
+
+
 def database_url(tmp_path) -> str:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith("postgresql") else f"sqlite:///{tmp_path}/test.db"
 
 
 def reset_tables(app) -> None:
-    """Every table dropped and created again: an empty database (PostgreSQL is shared)."""
-    engine = app.extensions["registry.engine"]
-    SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+    """An empty database, as if every table were dropped and created again (PostgreSQL is
+    shared): tests/emptydb.py does it without the DDL when it can."""
+    emptydb.reset_tables(app.extensions["registry.engine"])
 
 
 def make_test_app(directory, **config):
@@ -239,6 +247,85 @@ def _cheap_password_hashes():
                 password, method=method, salt_length=salt_length
             ),
         )
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _url_builders_compiled_once():
+    """Each app turns each of its routes into a URL-building function: werkzeug writes it as
+    Python source and compiles it, about two thirds of the time `create_app` takes (~25 ms),
+    for each of the thousand and more apps the tests make. The same rule always gives the same
+    function (it takes the rule as `self` when called), so it is compiled once per run. Rules
+    with defaults, whose function holds their values, are compiled each time as before."""
+    from werkzeug.routing import Rule
+
+    real = getattr(Rule, "_compile_builder", None)
+    if real is None:  # another werkzeug: nothing to save, nothing changed
+        yield
+        return
+    compiled: dict = {}
+
+    def compile_once(self, append_unknown=True):
+        if self.defaults:
+            return real(self, append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        if key not in compiled:
+            compiled[key] = real(self, append_unknown)
+        return compiled[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", compile_once)
+        yield
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Jinja's bytecode cache, kept in memory for the run: each app has an environment of its
+    own, which compiled every template it showed again, a fifth of a page test's time. A
+    template's code is stored under its name, the settings its compiled code depends on and
+    (Jinja's own check) its source's checksum: an edited template is compiled again."""
+
+    def __init__(self):
+        self.stored: dict[str, bytes] = {}
+
+    def get_bucket(self, environment, name, filename, source):
+        autoescape = environment.autoescape
+        settings = (
+            autoescape(name) if callable(autoescape) else autoescape,
+            sorted(environment.extensions),
+            # (only these policies are read while compiling; others hold the app's functions)
+            sorted(
+                (key, value)
+                for key, value in environment.policies.items()
+                if key.startswith(("compiler.", "ext.i18n."))
+            ),
+            getattr(environment, "newstyle_gettext", None),
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.keep_trailing_newline,
+            environment.optimized,
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+        )
+        return super().get_bucket(environment, f"{name}\0{settings!r}", filename, source)
+
+    def load_bytecode(self, bucket):
+        code = self.stored.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_compiled_once():
+    from flask import Flask
+
+    options = {**Flask.jinja_options, "bytecode_cache": _CompiledTemplates()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "jinja_options", options)
         yield
 
 

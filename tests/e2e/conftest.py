@@ -190,7 +190,11 @@ def live_server(live_app) -> Iterator[LiveServer]:
         live.errors.append(exception)
 
     got_request_exception.connect(record, live_app)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # It looks for shutdown() every poll_interval: 0.05 s, not werkzeug's 0.5 s, which each
+    # journey waited for, half a second at worst, at its end.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     try:
         yield live
