@@ -18,7 +18,6 @@ from sqlmodel import Session
 from registry.jobs import huey, in_app, job_context
 from registry.services import dispatch, outbox
 
-
 _DUE = "registry.dispatch_due"  # committed events, dispatched once the connection is let go
 
 

@@ -11,16 +11,22 @@ platform and brand), never a member's personal data nor a holder's contact.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select, update
 
 from registry.adapters.models import Brand, Event, Handle, Platform, TransferRequest
+from registry.domain import workflow
 from registry.domain.notifications import EventKind
+from registry.services.context import Context
+from registry.services.unit import use_case
 
 EMITTED = "registry.emitted"  # set on a session that wrote an event; cleared at commit
+REPLAYING = "registry.replaying"  # set while a session replays the past (the demo's history)
 
 
 def _plain(value: Any) -> Any:
@@ -78,9 +84,39 @@ def emit(
         data=json.dumps(payload, sort_keys=True, default=_plain),
         key=key,
     )
+    if session.info.get(REPLAYING):
+        event.dispatched_at = event.occurred_at  # history told to nobody: see `replayed`
     session.add(event)
     session.info[EMITTED] = True
     return event
+
+
+@contextmanager
+def replaying(session: Session) -> Iterator[None]:
+    """Changes written as history (the demo's past, loaded at once): their events are kept
+    but told to nobody, since they are not news; `tell_open` then tells what is still under
+    way."""
+    session.info[REPLAYING] = True
+    try:
+        yield
+    finally:
+        session.info.pop(REPLAYING, None)
+
+
+@use_case
+def tell_open(ctx: Context) -> None:
+    """Tell, after a replay, the events of the requests still open: their members hear of
+    what awaits them (dispatched once committed)."""
+    session = ctx.session
+    still_open = select(TransferRequest.id).where(
+        col(TransferRequest.state).in_(workflow.OPEN_STATES)
+    )
+    session.exec(
+        update(Event)
+        .where(col(Event.request_id).in_(still_open), col(Event.dispatched_at).is_not(None))
+        .values(dispatched_at=None)
+    )
+    session.info[EMITTED] = True
 
 
 def emit_once(session: Session, kind: EventKind, *, key: str, **values: Any) -> Event | None:

@@ -78,3 +78,22 @@ def test_gallimards_evidence_pack_gives_both_dated_counts(seeded, client, auth):
     assert pdf.status_code == 200
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "1,500 (on March 1, 2011), 1,800 (on June 1, 2011)" in " ".join(text.split())
+
+
+def test_the_demos_history_is_not_news_but_what_is_under_way_is_told(seeded):
+    from registry.adapters.models import Event, Notification
+    from registry.domain import workflow
+
+    with seeded.app_context():
+        session = db.session()
+        told = session.exec(
+            select(Notification, Event, TransferRequest)
+            .join(Event, Event.id == Notification.event_id)
+            .join(TransferRequest, TransferRequest.id == Event.request_id)
+        ).all()
+        # Every event is kept (webhooks' history, the request's story), and dispatched.
+        assert session.exec(select(Event).where(Event.dispatched_at == None)).all() == []  # noqa: E711
+        assert session.exec(select(Event)).first() is not None
+    assert told, "the open requests' members hear of them"
+    # Nobody hears of a request the demo closed long ago (Julien's, handed over in 2011).
+    assert all(request.state in workflow.OPEN_STATES for _, _, request in told)
