@@ -11,8 +11,6 @@ platform and brand), never a member's personal data nor a holder's contact.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -91,16 +89,19 @@ def emit(
     return event
 
 
-@contextmanager
-def replaying(session: Session) -> Iterator[None]:
-    """Changes written as history (the demo's past, loaded at once): their events are kept
-    but told to nobody, since they are not news; `tell_open` then tells what is still under
-    way."""
-    session.info[REPLAYING] = True
-    try:
-        yield
-    finally:
-        session.info.pop(REPLAYING, None)
+class Replaying:
+    """Changes written as history (the demo's past, loaded at once), in a `with` block:
+    their events are kept but told to nobody, since they are not news; `tell_open` then tells
+    what is still under way."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> None:
+        self.session.info[REPLAYING] = True
+
+    def __exit__(self, *_exc: object) -> None:
+        self.session.info.pop(REPLAYING, None)
 
 
 @use_case
