@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
         remind_handovers,
         notify_overdue,
         raise_flags,
+        verify_command,
         reindex_lookalikes,
         receive_mail,
         fetch_mail,
@@ -397,6 +398,22 @@ def remind_handovers(as_of: str | None, dry_run: bool) -> None:
         click.echo(f"{label}: reminded {len(outgoing)} member(s).")
     if not dry_run:
         click.echo(f"{sent} reminder(s) sent for {len(due)} handover(s).")
+
+
+@click.command("verify")
+@with_appcontext
+def verify_command() -> None:
+    """Check the audit trail's hash chain: exits non-zero naming the first entry changed,
+    removed or reordered since it was written."""
+    from registry.adapters import db
+    from registry.services import audit_chain
+
+    verified = audit_chain.verify(db.session())
+    if verified.problem is not None:
+        fail(
+            f"Audit trail broken at {verified.problem} ({verified.entries} entries hold before it)."
+        )
+    click.echo(f"Audit trail: {verified.entries} entries, the chain holds.")
 
 
 @click.command("raise-flags")

@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, MetaData, bindparam, text
-from sqlmodel import SQLModel, select
+from sqlmodel import Session, SQLModel, select
 from werkzeug.security import generate_password_hash
 
 import registry.adapters.models
@@ -700,3 +700,28 @@ def test_revision_0022_rebuilds_the_lookalike_keys_stored_under_the_former_folds
     keys = {key for (key,) in _table_rows(empty_db, "SELECT key FROM lookalike_key")}
     assert keys == index_keys(normalized) and "stale" not in keys
     assert _table_rows(empty_db, "SELECT DISTINCT handle_id FROM lookalike_key") == [(handle_id,)]
+
+
+def test_revision_0025_chains_the_audit_entries_already_there(empty_db):
+    from alembic import command
+
+    from registry.services import audit_chain
+
+    db.upgrade(empty_db, "0006")
+    _write_0006_data(empty_db)
+    db.upgrade(empty_db, "head")
+    [(entries,)] = _table_rows(empty_db, "SELECT count(*) FROM audit_entry")
+    assert entries > 0
+    engine = db.make_engine(empty_db)
+    try:
+        with Session(engine) as session:
+            result = audit_chain.verify(session)
+        assert (result.problem, result.entries) == (None, entries)
+    finally:
+        engine.dispose()
+    command.downgrade(db.alembic_config(empty_db), "0024")
+    engine = db.make_engine(empty_db)
+    try:
+        assert "audit_chain" not in sqlalchemy.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

@@ -597,6 +597,20 @@ class AuditEntry(SQLModel, table=True):
     params: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     before: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     after: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The hash chain (registry.domain.chain): this entry's hash, and the one before it.
+    hash: str = Field(default="", max_length=64, index=True)
+    prev_hash: str = Field(default="", max_length=64)
+
+
+class AuditChain(SQLModel, table=True):
+    """The audit chain's head: the hash of its last entry. One row, taken FOR UPDATE by each
+    transaction that writes entries, so that they chain one after the other; `registry
+    verify` compares it with the last entry, so removing the last entries shows too."""
+
+    __tablename__ = "audit_chain"
+
+    id: int = Field(default=1, primary_key=True)
+    head: str = Field(max_length=64)
 
 
 class AuditIsPermanent(Exception):

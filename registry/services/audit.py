@@ -29,11 +29,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import and_, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from registry.adapters.bulk import insert_rows
-from registry.adapters.models import AuditEntry, Brand, Platform, User, utcnow
-from registry.domain import recorded
+from registry.adapters.models import AuditChain, AuditEntry, Brand, Platform, User, utcnow
+from registry.domain import chain, recorded
 from registry.domain.messages import N_, Message
 from registry.services import Page
 from registry.services.unit import wrote
@@ -111,24 +112,63 @@ def entry_values(
     }
 
 
+def chain_head(session: Session) -> AuditChain:
+    """The audit chain's head, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite's
+    write transaction holds the database), so that concurrent writers chain their entries
+    one after the other. Made at the first entry of a registry whose schema was made without
+    the migrations (`create_all`)."""
+    query = select(AuditChain).where(AuditChain.id == 1).with_for_update()
+    head = session.exec(query).first()
+    if head is not None:
+        return head
+    try:
+        with session.begin_nested():
+            head = AuditChain(id=1, head=chain.GENESIS)
+            session.add(head)
+            session.flush()
+    except IntegrityError:  # made meanwhile by a concurrent first writer
+        head = session.exec(query).one()
+    return head
+
+
+def chained(session: Session, entries: list[dict]) -> list[dict]:
+    """The entries (`entry_values`), in order, each linked to the one before it, the head
+    moved past them."""
+    head = chain_head(session)
+    previous = head.head
+    for values in entries:
+        values["prev_hash"] = previous
+        values["hash"] = previous = chain.link(values, previous)
+    head.head = previous
+    session.add(head)
+    return entries
+
+
 def record(session: Session, *, entity: Any, **values) -> AuditEntry:
     """Write an entry about `entity` (a row; `entry_values`' other keyword arguments) with
-    the session's next flush."""
-    written = AuditEntry(
-        **entry_values(
-            entity_type=getattr(entity, "__tablename__", ""),
-            entity_id=getattr(entity, "id", None),
-            **values,
-        )
+    the session's next flush, chained after the trail's last."""
+    [written] = chained(
+        session,
+        [
+            entry_values(
+                entity_type=getattr(entity, "__tablename__", ""),
+                entity_id=getattr(entity, "id", None),
+                **values,
+            )
+        ],
     )
-    session.add(written)
-    return written
+    entry = AuditEntry(**written)
+    session.add(entry)
+    return entry
 
 
 def record_all(session: Session, entries: list[dict]) -> None:
-    """Write many entries (`entry_values`) in one batched INSERT (the CSV import's)."""
+    """Write many entries (`entry_values`) in one batched INSERT (the CSV import's),
+    chained in their order."""
     if entries:
-        insert_rows(session, AuditEntry, entries)
+        session.flush()  # the entries added before these come first in the chain
+        insert_rows(session, AuditEntry, chained(session, entries))
+        session.flush()
         wrote(session)
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from registry.services import lookalike_index
 from alembic import op
+
+from registry.services import lookalike_index
 
 revision: str = "0022"
 down_revision: str | None = "0021"
