@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, event, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -116,10 +116,15 @@ def chain_head(session: Session) -> AuditChain:
     """The audit chain's head, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite's
     write transaction holds the database), so that concurrent writers chain their entries
     one after the other. Made at the first entry of a registry whose schema was made without
-    the migrations (`create_all`)."""
+    the migrations (`create_all`). Read once per transaction (a batched import chains each
+    batch to the same head)."""
+    cached = session.info.get(_HEAD)
+    if cached is not None:
+        return cached
     query = select(AuditChain).where(AuditChain.id == 1).with_for_update()
     head = session.exec(query).first()
     if head is not None:
+        session.info[_HEAD] = head
         return head
     try:
         with session.begin_nested():
@@ -128,7 +133,17 @@ def chain_head(session: Session) -> AuditChain:
             session.flush()
     except IntegrityError:  # made meanwhile by a concurrent first writer
         head = session.exec(query).one()
+    session.info[_HEAD] = head
     return head
+
+
+_HEAD = "registry.audit_chain_head"  # the head, locked by this session's transaction
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head(session, transaction) -> None:
+    if transaction.parent is None:  # the lock ends with the transaction, not a savepoint
+        session.info.pop(_HEAD, None)
 
 
 def chained(session: Session, entries: list[dict]) -> list[dict]:
